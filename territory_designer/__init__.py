@@ -1,0 +1,3 @@
+"""Territory Designer: offline desktop GIS for balanced sales territories."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The model: project, units, accounts, territories, plans, metrics and edits (no Qt)."""

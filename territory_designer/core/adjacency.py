@@ -1,0 +1,189 @@
+"""Adjacency graph of the units: which units share a boundary, and how long it is.
+
+The graph is computed once when a project is created and stored in the project file.
+Rook adjacency (a shared boundary of positive length) is found by hashing boundary
+segments: two polygons of a clean coverage share identical segments, so sorting all
+segments by their (snapped) end points finds every shared edge in O(V log V), whatever the
+vertex count. Layers whose neighbours do not share vertices exactly (digitised
+independently) are caught by a second pass that intersects the boundaries of
+bounding-box candidates that the first pass did not pair.
+
+The shared length of each edge is what makes compactness incremental: the perimeter of a
+dissolved territory is the sum of its units' perimeters minus twice the boundary they
+share (see :mod:`territory_designer.core.metrics`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from territory_designer.core.feedback import Feedback
+
+
+@dataclass
+class Adjacency:
+    """Undirected graph over unit indices ``0..n-1``.
+
+    Parameters
+    ----------
+    n : int
+        Number of units.
+    ei, ej : numpy.ndarray
+        Edge end points with ``ei < ej`` (int64).
+    length : numpy.ndarray
+        Shared boundary length of each edge, in metres (0 for corner-only neighbours).
+    """
+
+    n: int
+    ei: np.ndarray
+    ej: np.ndarray
+    length: np.ndarray
+    _csr: sparse.csr_matrix | None = field(default=None, repr=False)
+    _edge_csr: sparse.csr_matrix | None = field(default=None, repr=False)
+    _components: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of undirected edges."""
+        return int(self.ei.size)
+
+    def rook_mask(self) -> np.ndarray:
+        """Edges with a shared boundary of positive length."""
+        return self.length > 0
+
+    @property
+    def csr(self) -> sparse.csr_matrix:
+        """Symmetric boolean adjacency matrix (rook edges)."""
+        if self._csr is None:
+            m = self.rook_mask()
+            i, j = self.ei[m], self.ej[m]
+            data = np.ones(2 * i.size, dtype=bool)
+            self._csr = sparse.csr_matrix(
+                (data, (np.r_[i, j], np.r_[j, i])), shape=(self.n, self.n)
+            )
+        return self._csr
+
+    @property
+    def edge_csr(self) -> sparse.csr_matrix:
+        """Node x edge incidence (CSR) used to find the edges touching a set of units."""
+        if self._edge_csr is None:
+            e = np.arange(self.n_edges)
+            data = np.ones(2 * e.size, dtype=bool)
+            self._edge_csr = sparse.csr_matrix(
+                (data, (np.r_[self.ei, self.ej], np.r_[e, e])), shape=(self.n, self.n_edges)
+            )
+        return self._edge_csr
+
+    def edges_of(self, units: np.ndarray) -> np.ndarray:
+        """Ids of the edges incident to any of ``units`` (each edge once)."""
+        inc = self.edge_csr
+        units = np.asarray(units, dtype=np.int64)
+        starts, ends = inc.indptr[units], inc.indptr[units + 1]
+        if units.size == 0:
+            return np.empty(0, dtype=np.int64)
+        idx = np.concatenate([inc.indices[s:e] for s, e in zip(starts, ends, strict=True)])
+        return np.unique(idx)
+
+    def neighbors(self, unit: int) -> np.ndarray:
+        """Rook neighbours of one unit."""
+        c = self.csr
+        return c.indices[c.indptr[unit] : c.indptr[unit + 1]]
+
+    @property
+    def components(self) -> np.ndarray:
+        """Connected-component label of each unit in the whole graph (islands differ)."""
+        if self._components is None:
+            _, self._components = connected_components(self.csr, directed=False)
+        return self._components
+
+
+def _snap_quantum(geoms: np.ndarray) -> float:
+    """Grid size used to match vertices: a millionth of the layer's extent, at most 1 mm."""
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    extent = max(xmax - xmin, ymax - ymin, 1e-9)
+    return min(extent * 1e-7, 1e-3)
+
+
+def _shared_segments(geoms: np.ndarray, quantum: float) -> tuple[np.ndarray, ...]:
+    """Edges found by matching identical boundary segments."""
+    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, ring_of_coord = shapely.get_coordinates(rings, return_index=True)
+    owner = part_owner[ring_part[ring_of_coord]]
+    q = np.round(coords / quantum).astype(np.int64)
+    same_ring = ring_of_coord[:-1] == ring_of_coord[1:]
+    a, b = q[:-1][same_ring], q[1:][same_ring]
+    seg_owner = owner[:-1][same_ring]
+    seg_len = np.hypot(*(coords[1:][same_ring] - coords[:-1][same_ring]).T)
+    # Orient each segment canonically so A->B and B->A compare equal.
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    lo = np.where(swap[:, None], b, a)
+    hi = np.where(swap[:, None], a, b)
+    keys = np.column_stack([lo, hi])
+    nondegenerate = np.any(lo != hi, axis=1)
+    keys, seg_owner, seg_len = keys[nondegenerate], seg_owner[nondegenerate], seg_len[nondegenerate]
+    order = np.lexsort((seg_owner, keys[:, 3], keys[:, 2], keys[:, 1], keys[:, 0]))
+    keys, seg_owner, seg_len = keys[order], seg_owner[order], seg_len[order]
+    same_as_next = np.all(keys[1:] == keys[:-1], axis=1) & (seg_owner[1:] != seg_owner[:-1])
+    k = np.flatnonzero(same_as_next)
+    i = np.minimum(seg_owner[k], seg_owner[k + 1])
+    j = np.maximum(seg_owner[k], seg_owner[k + 1])
+    return i, j, seg_len[k]
+
+
+def compute_adjacency(geoms: np.ndarray, feedback: Feedback | None = None) -> Adjacency:
+    """Compute the adjacency graph of a polygon coverage.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        Unit polygons in a projected CRS (metres).
+    feedback : Feedback, optional
+        Progress and cancel.
+
+    Returns
+    -------
+    Adjacency
+        Rook edges with their shared length, plus corner-only (queen) edges with length 0.
+    """
+    feedback = feedback or Feedback()
+    geoms = np.asarray(geoms, dtype=object)
+    n = geoms.size
+    if n == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return Adjacency(0, empty, empty, np.empty(0))
+    feedback.set_progress(5, "Matching shared boundaries")
+    i, j, seg_len = _shared_segments(geoms, _snap_quantum(geoms))
+    pair_key = i.astype(np.int64) * n + j
+    uniq, inv = np.unique(pair_key, return_inverse=True)
+    lengths = np.bincount(inv, weights=seg_len, minlength=uniq.size)
+    feedback.check_canceled()
+    feedback.set_progress(50, "Checking touching units")
+    # Second pass: units that touch but share no identical segment (corners, or layers
+    # whose neighbours were digitised independently).
+    tree = shapely.STRtree(geoms)
+    ci, cj = tree.query(geoms, predicate="intersects")
+    keep = ci < cj
+    ci, cj = ci[keep], cj[keep]
+    cand_key = ci.astype(np.int64) * n + cj
+    missing = ~np.isin(cand_key, uniq)
+    ci, cj = ci[missing], cj[missing]
+    feedback.check_canceled()
+    extra_len = np.zeros(ci.size)
+    if ci.size:
+        boundaries = shapely.boundary(geoms)
+        shared = shapely.intersection(boundaries[ci], boundaries[cj])
+        extra_len = shapely.length(shared)
+    quantum = _snap_quantum(geoms)
+    extra_len = np.where(extra_len > quantum * 10, extra_len, 0.0)
+    all_key = np.concatenate([uniq, ci.astype(np.int64) * n + cj])
+    all_len = np.concatenate([lengths, extra_len])
+    order = np.argsort(all_key, kind="stable")
+    all_key, all_len = all_key[order], all_len[order]
+    feedback.set_progress(100, "Adjacency ready")
+    return Adjacency(n, all_key // n, all_key % n, all_len)

@@ -1,0 +1,35 @@
+"""Exceptions raised by the model and the file layers.
+
+Every error a user can cause carries a message that can be shown as-is: it names the
+file (and where it applies the sheet, row and column) and says what to do.
+"""
+
+from __future__ import annotations
+
+
+class TerritoryDesignerError(Exception):
+    """Base class of every error meant to be shown to the user."""
+
+
+class TerritoryDesignerWarning(UserWarning):
+    """Warnings issued by the package (tests turn them into errors)."""
+
+
+class LockedError(TerritoryDesignerError):
+    """An edit touched a locked territory or unit."""
+
+
+class EditError(TerritoryDesignerError):
+    """An edit that cannot be applied (unknown territory, empty merge, ...)."""
+
+
+class ProjectFileError(TerritoryDesignerError):
+    """A project file that cannot be read or written."""
+
+
+class InputError(TerritoryDesignerError):
+    """Bad input data (geography or accounts)."""
+
+
+class CanceledError(TerritoryDesignerError):
+    """Long work was cancelled by the user; nothing was changed."""

@@ -1,0 +1,228 @@
+"""Territory and plan metrics, updated incrementally as units are reassigned.
+
+Per territory the engine keeps running sums — unit count, every weight field (unit
+attributes and account sums), area, the sum of unit perimeters and the boundary length
+shared inside the territory — so reassigning a set of units costs time proportional to
+that set and its incident edges, not to the layer. Compactness is Polsby-Popper,
+``4 pi A / P**2`` (Polsby & Popper 1991), with the dissolved perimeter
+``P = sum(unit perimeters) - 2 * shared internal boundary``. Contiguity is counted as in
+``shared/bench/score_plan.py``: a territory is contiguous when, inside each connected
+component of the unit graph (islands), its units form one piece; pieces are recomputed
+lazily for the territories an edit touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse.csgraph import connected_components
+
+from territory_designer.core.adjacency import Adjacency
+from territory_designer.core.plan import Plan
+
+
+@dataclass
+class PlanSummary:
+    """Plan-level figures (see DESIGN.md, Metrics)."""
+
+    territories: int
+    balance_field: str
+    max_abs_deviation_pct: float
+    min_deviation_pct: float
+    max_deviation_pct: float
+    cv: float
+    noncontiguous: int
+    extra_pieces: int
+    contiguous: bool
+    unassigned_units: int
+    pp_mean: float
+    pp_min: float
+    cut_edges: int
+
+
+class PlanMetrics:
+    """Running per-territory sums for one plan.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan whose assignment this object keeps in step; edits must go through
+        :meth:`reassign`.
+    weights : numpy.ndarray
+        (n_units, n_fields) values summed per territory.
+    field_names : list of str
+        Names of the weight columns.
+    area, perimeter : numpy.ndarray
+        Unit areas (m²) and perimeters (m).
+    adjacency : Adjacency
+        The unit graph with shared boundary lengths.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        weights: np.ndarray,
+        field_names: list[str],
+        area: np.ndarray,
+        perimeter: np.ndarray,
+        adjacency: Adjacency,
+    ) -> None:
+        self.plan = plan
+        self.weights = np.asarray(weights, dtype=float)
+        self.field_names = list(field_names)
+        self.area = np.asarray(area, dtype=float)
+        self.perimeter = np.asarray(perimeter, dtype=float)
+        self.adjacency = adjacency
+        rook = adjacency.rook_mask()
+        self._edge_len = np.where(rook, adjacency.length, 0.0)
+        self._recompute_all()
+
+    # -- bookkeeping --------------------------------------------------------------------
+    def _slots(self, codes: np.ndarray) -> np.ndarray:
+        """Array slot of each code: slot 0 holds the unassigned units."""
+        return np.asarray(codes, dtype=np.int64) + 1
+
+    def _ensure_capacity(self) -> None:
+        need = self.plan.next_code + 1
+        have = self.count.size
+        if need <= have:
+            return
+        grow = need - have
+        self.count = np.r_[self.count, np.zeros(grow)]
+        self.sums = np.vstack([self.sums, np.zeros((grow, self.sums.shape[1]))])
+        self.area_sum = np.r_[self.area_sum, np.zeros(grow)]
+        self.perim_sum = np.r_[self.perim_sum, np.zeros(grow)]
+        self.internal = np.r_[self.internal, np.zeros(grow)]
+
+    def _recompute_all(self) -> None:
+        size = self.plan.next_code + 1
+        slots = self._slots(self.plan.assignment)
+        self.count = np.bincount(slots, minlength=size).astype(float)
+        self.sums = np.zeros((size, self.weights.shape[1]))
+        for k in range(self.weights.shape[1]):
+            self.sums[:, k] = np.bincount(slots, weights=self.weights[:, k], minlength=size)
+        self.area_sum = np.bincount(slots, weights=self.area, minlength=size)
+        self.perim_sum = np.bincount(slots, weights=self.perimeter, minlength=size)
+        adj = self.adjacency
+        li, lj = self.plan.assignment[adj.ei], self.plan.assignment[adj.ej]
+        same = (li == lj) & (li >= 0)
+        self.internal = np.bincount(
+            self._slots(li[same]), weights=self._edge_len[same], minlength=size
+        )
+        self._pieces: dict[int, tuple[int, int]] = {}
+
+    def _internal_delta(self, edges: np.ndarray, sign: float) -> None:
+        a = self.plan.assignment
+        li, lj = a[self.adjacency.ei[edges]], a[self.adjacency.ej[edges]]
+        same = (li == lj) & (li >= 0)
+        np.add.at(self.internal, self._slots(li[same]), sign * self._edge_len[edges][same])
+
+    # -- edits --------------------------------------------------------------------------
+    def reassign(self, units: np.ndarray, codes: np.ndarray | int) -> None:
+        """Set ``plan.assignment[units] = codes`` and update every running sum.
+
+        Parameters
+        ----------
+        units : numpy.ndarray of int
+            Unit indices (unique).
+        codes : int or numpy.ndarray of int
+            New territory code(s), -1 to unassign.
+        """
+        units = np.asarray(units, dtype=np.int64)
+        if units.size == 0:
+            return
+        self._ensure_capacity()
+        new = np.broadcast_to(np.asarray(codes, dtype=np.int32), units.shape)
+        old = self.plan.assignment[units].copy()
+        edges = self.adjacency.edges_of(units)
+        self._internal_delta(edges, -1.0)
+        w = self.weights[units]
+        for codes_, sign in ((old, -1.0), (new, 1.0)):
+            s = self._slots(codes_)
+            np.add.at(self.count, s, sign)
+            np.add.at(self.sums, s, sign * w)
+            np.add.at(self.area_sum, s, sign * self.area[units])
+            np.add.at(self.perim_sum, s, sign * self.perimeter[units])
+        self.plan.assignment[units] = new
+        self._internal_delta(edges, 1.0)
+        for code in np.unique(np.r_[old, new]):
+            self._pieces.pop(int(code), None)
+
+    def territory_added(self) -> None:
+        """Grow the arrays after a territory was added to the plan."""
+        self._ensure_capacity()
+
+    # -- queries ------------------------------------------------------------------------
+    def field_index(self, name: str) -> int:
+        """Column of a weight field."""
+        return self.field_names.index(name)
+
+    def values(self, field: str) -> dict[int, float]:
+        """Sum of ``field`` per territory code."""
+        k = self.field_index(field)
+        return {c: float(self.sums[c + 1, k]) for c in self.plan.territories}
+
+    def polsby_popper(self, code: int) -> float:
+        """Polsby-Popper compactness of the dissolved territory (0 when empty)."""
+        s = code + 1
+        perim = self.perim_sum[s] - 2.0 * self.internal[s]
+        if self.count[s] == 0 or perim <= 0:
+            return 0.0
+        return float(min(1.0, 4.0 * np.pi * self.area_sum[s] / perim**2))
+
+    def pieces(self, code: int) -> tuple[int, int]:
+        """(pieces, extra pieces beyond one per island the territory touches)."""
+        if code not in self._pieces:
+            units = self.plan.units_of(code)
+            if units.size == 0:
+                self._pieces[code] = (0, 0)
+            else:
+                sub = self.adjacency.csr[units][:, units]
+                n_pieces, _ = connected_components(sub, directed=False)
+                islands = np.unique(self.adjacency.components[units]).size
+                self._pieces[code] = (int(n_pieces), int(n_pieces - islands))
+        return self._pieces[code]
+
+    def deviations(self, field: str) -> dict[int, float]:
+        """Deviation of each territory from its target (or the mean), as a fraction."""
+        vals = self.values(field)
+        if not vals:
+            return {}
+        mean = float(np.mean(list(vals.values())))
+        out = {}
+        for code, v in vals.items():
+            target = self.plan.territories[code].target
+            ref = target if target else mean
+            out[code] = (v - ref) / ref if ref else 0.0
+        return out
+
+    def cut_edges(self) -> int:
+        """Rook edges whose two units lie in different territories (or one unassigned)."""
+        a = self.plan.assignment
+        rook = self._edge_len > 0
+        return int(np.count_nonzero(a[self.adjacency.ei[rook]] != a[self.adjacency.ej[rook]]))
+
+    def summary(self, field: str) -> PlanSummary:
+        """Plan-level figures for balance field ``field``."""
+        codes = list(self.plan.territories)
+        vals = np.array(list(self.values(field).values())) if codes else np.zeros(0)
+        devs = np.array(list(self.deviations(field).values())) if codes else np.zeros(0)
+        pieces = [self.pieces(c) for c in codes]
+        pps = np.array([self.polsby_popper(c) for c in codes if self.count[c + 1] > 0])
+        mean = vals.mean() if vals.size else 0.0
+        return PlanSummary(
+            territories=len(codes),
+            balance_field=field,
+            max_abs_deviation_pct=float(np.abs(devs).max() * 100) if devs.size else 0.0,
+            min_deviation_pct=float(devs.min() * 100) if devs.size else 0.0,
+            max_deviation_pct=float(devs.max() * 100) if devs.size else 0.0,
+            cv=float(vals.std() / mean) if mean else 0.0,
+            noncontiguous=sum(1 for p in pieces if p[1] > 0),
+            extra_pieces=sum(p[1] for p in pieces),
+            contiguous=all(p[1] == 0 for p in pieces),
+            unassigned_units=int(self.count[0]),
+            pp_mean=float(pps.mean()) if pps.size else 0.0,
+            pp_min=float(pps.min()) if pps.size else 0.0,
+            cut_edges=self.cut_edges(),
+        )

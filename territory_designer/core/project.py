@@ -1,0 +1,256 @@
+"""The project: units, adjacency, accounts, plans and settings, with change events.
+
+Events (keyword arguments in brackets):
+
+``assignment_changed`` (units, codes)
+    Units of the active plan changed territory; ``codes`` are the territories touched.
+``territories_changed`` (codes)
+    Territory properties changed (name, colour, owner, lock, ...).
+``structure_changed`` ()
+    Territories were added or removed in the active plan.
+``locks_changed`` (units)
+    Unit locks changed.
+``plan_changed`` ()
+    The active plan was switched, or plans were added or removed.
+``settings_changed`` (key)
+    A project setting changed (for example the balance field).
+``revision_changed`` (revision)
+    Anything changed; the UI uses it for the title bar and autosave.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from territory_designer.core.accounts import AccountTable
+from territory_designer.core.adjacency import Adjacency
+from territory_designer.core.colors import next_free_color
+from territory_designer.core.errors import EditError
+from territory_designer.core.events import EventEmitter
+from territory_designer.core.metrics import PlanMetrics, PlanSummary
+from territory_designer.core.operations import Operation
+from territory_designer.core.plan import UNASSIGNED, Plan, Territory
+from territory_designer.core.units import UnitLayer
+
+UNITS_FIELD = "units"
+ACCOUNTS_FIELD = "accounts"
+
+
+class Project:
+    """Everything a ``.tdproj`` file holds.
+
+    Parameters
+    ----------
+    units : UnitLayer
+        The polygons.
+    adjacency : Adjacency
+        Their graph.
+    accounts : AccountTable
+        Customers located in units.
+    plans : list of Plan
+        At least one plan.
+    active_plan : str, optional
+        Name of the active plan (the first plan by default).
+    baseline_plan : str, optional
+        Plan used for comparisons ("units moved").
+    settings : dict, optional
+        Free-form project settings; ``balance_field`` names the balanced metric.
+    """
+
+    def __init__(
+        self,
+        units: UnitLayer,
+        adjacency: Adjacency,
+        accounts: AccountTable | None = None,
+        plans: list[Plan] | None = None,
+        active_plan: str | None = None,
+        baseline_plan: str | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
+        self.units = units
+        self.adjacency = adjacency
+        self.accounts = accounts if accounts is not None else AccountTable.empty()
+        plans = plans or [Plan.empty("Plan 1", len(units))]
+        for p in plans:
+            if p.assignment.size != len(units):
+                raise EditError(f"Plan {p.name!r} does not match the units layer.")
+        self.plans: dict[str, Plan] = {p.name: p for p in plans}
+        self.active_plan_name = active_plan or plans[0].name
+        self.baseline_plan_name = baseline_plan
+        self.settings: dict[str, Any] = dict(settings or {})
+        self.events = EventEmitter()
+        self.path: Path | None = None
+        self.revision = 0
+        self.saved_revision = 0
+        self._build_weights()
+        self.settings.setdefault("balance_field", self.default_balance_field())
+        self.metrics = self._make_metrics(self.plan)
+
+    # -- weights and metrics ------------------------------------------------------------
+    def _build_weights(self) -> None:
+        unit_fields = self.units.numeric_fields()
+        acct_fields = self.accounts.numeric_fields()
+        n = len(self.units)
+        cols = [np.ones(n), self.accounts.per_unit(n, [])[:, 0]]
+        names = [UNITS_FIELD, ACCOUNTS_FIELD]
+        for f in unit_fields:
+            cols.append(pd.to_numeric(self.units.attributes[f], errors="coerce").fillna(0.0))
+            names.append(f)
+        if acct_fields:
+            per_unit = self.accounts.per_unit(n, acct_fields)
+            for k, f in enumerate(acct_fields):
+                cols.append(per_unit[:, 1 + k])
+                names.append(f if f not in names else f"{f} (accounts)")
+        self.weight_fields: list[str] = names
+        self.weights = np.column_stack([np.asarray(c, dtype=float) for c in cols])
+        self.unit_fields = unit_fields
+        self.account_fields = acct_fields
+
+    def default_balance_field(self) -> str:
+        """Account revenue, workload or potential if present, else account count."""
+        for pref in ("workload", "revenue", "potential"):
+            if pref in self.weight_fields:
+                return pref
+        return ACCOUNTS_FIELD if len(self.accounts) else UNITS_FIELD
+
+    def _make_metrics(self, plan: Plan) -> PlanMetrics:
+        return PlanMetrics(
+            plan,
+            self.weights,
+            self.weight_fields,
+            self.units.area,
+            self.units.perimeter,
+            self.adjacency,
+        )
+
+    @property
+    def plan(self) -> Plan:
+        """The active plan."""
+        return self.plans[self.active_plan_name]
+
+    @property
+    def balance_field(self) -> str:
+        """The metric balanced and shown as deviation."""
+        f = self.settings.get("balance_field", UNITS_FIELD)
+        return f if f in self.weight_fields else UNITS_FIELD
+
+    def set_balance_field(self, field: str) -> None:
+        """Choose the balanced metric."""
+        if field not in self.weight_fields:
+            raise EditError(f"Unknown metric {field!r}; choose one of {self.weight_fields}.")
+        self.settings["balance_field"] = field
+        self.events.emit("settings_changed", key="balance_field")
+        self._touch()
+
+    def set_active_plan(self, name: str) -> None:
+        """Switch the active plan."""
+        if name not in self.plans:
+            raise EditError(f"No plan named {name!r}.")
+        self.active_plan_name = name
+        self.metrics = self._make_metrics(self.plan)
+        self.notify_plans()
+
+    # -- edits --------------------------------------------------------------------------
+    def apply(self, op: Operation) -> Operation:
+        """Apply an edit and return it (for undo)."""
+        op.apply(self)
+        return op
+
+    def default_territory(self) -> Territory:
+        """A new territory with a free id, a name and an unused colour."""
+        plan = self.plan
+        tid = plan.new_territory_id()
+        used = {t.color for t in plan.territories.values()}
+        return Territory(id=tid, name=f"Territory {tid[1:]}", color=next_free_color(used))
+
+    # -- notifications (called by operations) -------------------------------------------
+    def _touch(self) -> None:
+        self.revision += 1
+        self.events.emit("revision_changed", revision=self.revision)
+
+    def notify_assignment(self, units: np.ndarray, codes: set[int]) -> None:
+        """Tell listeners that units changed territory."""
+        self.events.emit("assignment_changed", units=units, codes=codes)
+        self._touch()
+
+    def notify_territories(self, codes: list[int]) -> None:
+        """Tell listeners that territory properties changed."""
+        self.events.emit("territories_changed", codes=codes)
+        self._touch()
+
+    def notify_structure(self) -> None:
+        """Tell listeners that territories were added or removed."""
+        self.events.emit("structure_changed")
+        self._touch()
+
+    def notify_locks(self, units: np.ndarray) -> None:
+        """Tell listeners that unit locks changed."""
+        self.events.emit("locks_changed", units=units)
+        self._touch()
+
+    def notify_plans(self) -> None:
+        """Tell listeners that the active plan or the plan list changed."""
+        self.events.emit("plan_changed")
+        self._touch()
+
+    @property
+    def is_dirty(self) -> bool:
+        """True when there are changes since the last save."""
+        return self.revision != self.saved_revision
+
+    def mark_saved(self, path: Path) -> None:
+        """Record a successful save."""
+        self.path = Path(path)
+        self.saved_revision = self.revision
+
+    # -- reports ------------------------------------------------------------------------
+    def territory_table(self, field: str | None = None) -> pd.DataFrame:
+        """One row per territory of the active plan with its figures.
+
+        Columns: code, id, name, owner, locked, color, units, accounts, every weight
+        field, area_km2, polsby_popper, pieces, extra_pieces, deviation_pct.
+        """
+        field = field or self.balance_field
+        m = self.metrics
+        devs = m.deviations(field)
+        rows = []
+        for code, t in self.plan.territories.items():
+            s = code + 1
+            pieces, extra = m.pieces(code)
+            row = {
+                "code": code,
+                "id": t.id,
+                "name": t.name,
+                "owner": t.owner,
+                "locked": t.locked,
+                "color": t.color,
+            }
+            for k, f in enumerate(m.field_names):
+                row[f] = float(m.sums[s, k])
+            row["units"] = int(m.count[s])
+            row["area_km2"] = float(m.area_sum[s] / 1e6)
+            row["polsby_popper"] = m.polsby_popper(code)
+            row["pieces"] = pieces
+            row["extra_pieces"] = extra
+            row["deviation_pct"] = devs.get(code, 0.0) * 100
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def summary(self, field: str | None = None) -> PlanSummary:
+        """Plan-level figures of the active plan."""
+        return self.metrics.summary(field or self.balance_field)
+
+    def units_moved_vs_baseline(self) -> int | None:
+        """Units whose territory id differs from the baseline plan (None without one)."""
+        base = self.plans.get(self.baseline_plan_name or "")
+        if base is None or base is self.plan:
+            return None
+        return int(np.count_nonzero(base.territory_ids() != self.plan.territory_ids()))
+
+    def unassigned_units(self) -> np.ndarray:
+        """Indices of units of the active plan that belong to no territory."""
+        return np.flatnonzero(self.plan.assignment == UNASSIGNED)

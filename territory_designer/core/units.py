@@ -1,0 +1,135 @@
+"""The units layer: the polygons territories are painted from.
+
+Units are held in one projected CRS (metres) so that areas, perimeters and distances are
+meaningful; geographic input is reprojected when a project is created (see
+:func:`working_crs_for`). Each unit keeps a stable string id (leading zeros preserved), a
+display name and a table of attributes. Two simplified copies of the geometry, made with
+GEOS' coverage simplification so neighbours still share their edges, serve the map at low
+and high zoom (level-of-detail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from territory_designer.core.errors import InputError
+
+#: Display tolerances as fractions of the layer's extent (coarse map, zoomed-in map).
+LOD_FRACTIONS = (1 / 2500, 1 / 25000)
+
+
+def working_crs_for(crs: CRS | None, geoms: np.ndarray) -> CRS | None:
+    """Projected CRS in which a layer is measured and displayed.
+
+    A projected CRS is kept. A geographic one is replaced by a Lambert azimuthal
+    equal-area projection centred on the data, which keeps areas exact and shapes
+    recognisable at the scale of a sales region.
+    """
+    if crs is None or crs.is_projected:
+        return crs
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    lon0, lat0 = (xmin + xmax) / 2, (ymin + ymax) / 2
+    return CRS.from_proj4(
+        f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +x_0=0 +y_0=0 +datum=WGS84 +units=m"
+    )
+
+
+def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Simplify polygons keeping shared edges shared (falls back to plain simplify)."""
+    try:
+        out = shapely.coverage_simplify(geoms, tolerance)
+    except Exception:  # noqa: BLE001 - GEOS refuses some invalid coverages
+        out = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    bad = shapely.is_empty(out) | shapely.is_missing(out)
+    if bad.any():
+        out[bad] = geoms[bad]
+    return out
+
+
+@dataclass
+class UnitLayer:
+    """Polygons with ids, names and attributes, in a projected CRS.
+
+    Parameters
+    ----------
+    ids : array of str
+        Unique unit ids.
+    names : array of str
+        Display names.
+    geometry : array of shapely polygons
+        In ``crs``.
+    crs : pyproj.CRS or None
+        Projected CRS (metres); None for unknown planar coordinates.
+    attributes : pandas.DataFrame
+        One row per unit, in the same order.
+    lod : tuple of arrays, optional
+        Simplified geometries for display (coarse, fine); computed when missing.
+    """
+
+    ids: np.ndarray
+    names: np.ndarray
+    geometry: np.ndarray
+    crs: CRS | None
+    attributes: pd.DataFrame
+    lod: tuple[np.ndarray, np.ndarray] | None = None
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.ids = np.asarray(self.ids, dtype=object).astype(str).astype(object)
+        self.names = np.asarray(self.names, dtype=object).astype(str).astype(object)
+        self.geometry = np.asarray(self.geometry, dtype=object)
+        self.attributes = self.attributes.reset_index(drop=True)
+        n = self.ids.size
+        if n == 0:
+            raise InputError("The units layer is empty.")
+        if not (self.names.size == self.geometry.size == len(self.attributes) == n):
+            raise InputError("Units: ids, names, geometry and attributes differ in length.")
+        self._index = {uid: k for k, uid in enumerate(self.ids)}
+        if len(self._index) != n:
+            dup = pd.Series(self.ids).loc[pd.Series(self.ids).duplicated()].unique()[:10]
+            raise InputError(f"Duplicate unit ids: {', '.join(map(str, dup))}")
+        self.area = shapely.area(self.geometry)
+        self.perimeter = shapely.length(self.geometry)
+        self.centroid = shapely.get_coordinates(shapely.point_on_surface(self.geometry))
+        self.bounds = tuple(float(v) for v in shapely.total_bounds(self.geometry))
+        if self.lod is None:
+            self.lod = self.compute_lod()
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    @property
+    def extent(self) -> float:
+        """Largest side of the layer's bounding box."""
+        xmin, ymin, xmax, ymax = self.bounds
+        return max(xmax - xmin, ymax - ymin, 1e-9)
+
+    def compute_lod(self) -> tuple[np.ndarray, np.ndarray]:
+        """Coarse and fine display geometries (coverage-simplified)."""
+        coarse_f, fine_f = LOD_FRACTIONS
+        return (
+            simplify_coverage(self.geometry, self.extent * coarse_f),
+            simplify_coverage(self.geometry, self.extent * fine_f),
+        )
+
+    def index_of(self, unit_id: str) -> int:
+        """Row index of a unit id (KeyError if unknown)."""
+        return self._index[str(unit_id)]
+
+    def indices_of(self, unit_ids: list[str] | np.ndarray) -> np.ndarray:
+        """Row indices of many unit ids, -1 where unknown."""
+        return np.array([self._index.get(str(u), -1) for u in unit_ids], dtype=np.int64)
+
+    def numeric_fields(self) -> list[str]:
+        """Names of numeric attribute columns."""
+        return [
+            c
+            for c in self.attributes.columns
+            if pd.api.types.is_numeric_dtype(self.attributes[c])
+            and not pd.api.types.is_bool_dtype(self.attributes[c])
+        ]

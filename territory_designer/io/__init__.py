@@ -1,0 +1,1 @@
+"""File formats: the project file, geography import, the demo project, recovery files."""

@@ -1,0 +1,109 @@
+"""Autosave recovery files: a copy of unsaved work, offered again after a crash.
+
+Recovery copies live in a per-user folder (``$TD_RECOVERY_DIR`` overrides it, which the
+tests use). Each copy is a complete ``.tdproj`` written atomically plus a small JSON
+sidecar naming the original file. A clean save or close discards the copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from territory_designer.core.errors import ProjectFileError
+from territory_designer.core.project import Project
+from territory_designer.io.project_file import save_project
+
+
+@dataclass(frozen=True)
+class RecoveryEntry:
+    """One recovery copy on disk."""
+
+    project_file: Path
+    original: Path | None
+    saved_at: float
+    title: str
+
+    @property
+    def sidecar(self) -> Path:
+        """The JSON file describing the copy."""
+        return self.project_file.with_suffix(".json")
+
+
+def recovery_dir() -> Path:
+    """Folder holding recovery copies (created on demand)."""
+    env = os.environ.get("TD_RECOVERY_DIR")
+    if env:
+        base = Path(env)
+    else:
+        from platformdirs import user_data_dir
+
+        base = Path(user_data_dir("TerritoryDesigner", appauthor=False)) / "recovery"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def recovery_path_for(project: Project) -> Path:
+    """Recovery file of a project: keyed by its path, or by process for unsaved ones."""
+    key = str(project.path.resolve()) if project.path else f"unsaved-{os.getpid()}-{id(project)}"
+    digest = hashlib.sha1(key.encode()).hexdigest()[:12]
+    stem = project.path.stem if project.path else "untitled"
+    return recovery_dir() / f"{stem}-{digest}.tdproj"
+
+
+def write_recovery(project: Project) -> Path:
+    """Save a recovery copy of ``project`` (does not mark the project saved)."""
+    target = recovery_path_for(project)
+    save_project(project, target, mark_saved=False)
+    info = {
+        "original": str(project.path) if project.path else None,
+        "saved_at": time.time(),
+        "title": project.path.name if project.path else "Untitled project",
+    }
+    target.with_suffix(".json").write_text(json.dumps(info))
+    return target
+
+
+def list_recoveries() -> list[RecoveryEntry]:
+    """Recovery copies on disk, newest first (incomplete ones are skipped)."""
+    entries = []
+    for sidecar in recovery_dir().glob("*.json"):
+        copy = sidecar.with_suffix(".tdproj")
+        if not copy.exists():
+            continue
+        try:
+            info = json.loads(sidecar.read_text())
+        except (OSError, ValueError):
+            continue
+        original = Path(info["original"]) if info.get("original") else None
+        entries.append(
+            RecoveryEntry(copy, original, float(info.get("saved_at", 0)), info.get("title", ""))
+        )
+    return sorted(entries, key=lambda e: e.saved_at, reverse=True)
+
+
+def discard_recovery(entry_or_project: RecoveryEntry | Project) -> None:
+    """Delete a recovery copy (after a save, a clean close, or when the user declines)."""
+    if isinstance(entry_or_project, RecoveryEntry):
+        path = entry_or_project.project_file
+    else:
+        path = recovery_path_for(entry_or_project)
+    path.unlink(missing_ok=True)
+    path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def load_recovery(entry: RecoveryEntry) -> Project:
+    """Open a recovery copy; the project keeps pointing at its original file, unsaved."""
+    from territory_designer.io.project_file import load_project
+
+    try:
+        project = load_project(entry.project_file)
+    except ProjectFileError:
+        raise
+    project.path = entry.original
+    project.saved_revision = -1  # recovered work is unsaved until the user saves it
+    return project

@@ -1,0 +1,34 @@
+"""QUndoCommands: each a few lines over a core :class:`Operation`."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from territory_designer.core.operations import AssignUnits, Operation
+from territory_designer.core.project import Project
+
+
+class OperationCommand(QUndoCommand):
+    """Undo-stack entry for one core operation.
+
+    The operation is applied before the command is pushed (so a refused edit never reaches
+    the stack); the first ``redo`` that ``QUndoStack.push`` triggers is therefore skipped.
+    """
+
+    def __init__(self, project: Project, op: Operation) -> None:
+        super().__init__(op.text)
+        self.project = project
+        self.op = op
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        if isinstance(self.op, AssignUnits):
+            self.op.redo(self.project)
+        else:
+            self.op.apply(self.project)
+
+    def undo(self) -> None:
+        self.op.undo(self.project)
