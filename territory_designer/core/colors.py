@@ -4,9 +4,26 @@ from __future__ import annotations
 
 # Tableau 20 reordered so that consecutive colours contrast, then lighter variants.
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7",
-    "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#8cd17d", "#ff9d9a", "#d4a6c8", "#f1ce63",
-    "#86bcb6", "#fabfd2", "#d7b5a6", "#79706e",
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#b07aa1",
+    "#edc948",
+    "#76b7b2",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#8cd17d",
+    "#ff9d9a",
+    "#d4a6c8",
+    "#f1ce63",
+    "#86bcb6",
+    "#fabfd2",
+    "#d7b5a6",
+    "#79706e",
 )
 
 UNASSIGNED_COLOR = "#ffffff"

@@ -67,8 +67,16 @@ class PlanMetrics:
         area: np.ndarray,
         perimeter: np.ndarray,
         adjacency: Adjacency,
+        account_weights: np.ndarray | None = None,
+        account_units: np.ndarray | None = None,
+        account_index: dict[str, int] | None = None,
     ) -> None:
         self.plan = plan
+        # Named accounts pinned to a territory (plan.account_overrides) move their weight
+        # row from their unit's territory to the pinned one; see totals().
+        self.account_weights = account_weights
+        self.account_units = account_units
+        self.account_index = account_index or {}
         self.weights = np.asarray(weights, dtype=float)
         self.field_names = list(field_names)
         self.area = np.asarray(area, dtype=float)
@@ -158,10 +166,27 @@ class PlanMetrics:
         """Column of a weight field."""
         return self.field_names.index(name)
 
+    def totals(self) -> np.ndarray:
+        """Per-slot sums including account overrides (slot = code + 1; slot 0 unassigned)."""
+        overrides = self.plan.account_overrides
+        if not overrides or self.account_weights is None or self.account_units is None:
+            return self.sums
+        out = self.sums.copy()
+        for account_id, code in overrides.items():
+            a = self.account_index.get(account_id)
+            if a is None or code not in self.plan.territories:
+                continue
+            unit = int(self.account_units[a])
+            if unit >= 0:
+                out[int(self.plan.assignment[unit]) + 1] -= self.account_weights[a]
+            out[code + 1] += self.account_weights[a]
+        return out
+
     def values(self, field: str) -> dict[int, float]:
-        """Sum of ``field`` per territory code."""
+        """Sum of ``field`` per territory code (account overrides included)."""
         k = self.field_index(field)
-        return {c: float(self.sums[c + 1, k]) for c in self.plan.territories}
+        totals = self.totals()
+        return {c: float(totals[c + 1, k]) for c in self.plan.territories}
 
     def polsby_popper(self, code: int) -> float:
         """Polsby-Popper compactness of the dissolved territory (0 when empty)."""

@@ -144,9 +144,9 @@ class UpdateTerritory(Operation):
             self.changes["name"] = name
         if "color" in self.changes and not _COLOR.match(str(self.changes["color"])):
             raise EditError(f"Not a colour: {self.changes['color']!r} (use #rrggbb).")
-        if "target" in self.changes and self.changes["target"] is not None:
-            if float(self.changes["target"]) <= 0:
-                raise EditError("A target must be positive.")
+        target = self.changes.get("target")
+        if target is not None and float(target) <= 0:
+            raise EditError("A target must be positive.")
         self.before = {k: getattr(t, k) for k in self.changes}
         self.text = _describe_update(t, self.changes)
         project.plan.territories[self.code] = replace(t, **self.changes)
@@ -324,3 +324,60 @@ class AddPlan(Operation):
         project.set_active_plan(self.previous_active)
         del project.plans[self.name]
         project.notify_plans()
+
+
+class SetActivePlan(Operation):
+    """Switch the active plan (undoable, so earlier edits are undone in their own plan)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.previous = ""
+        self.text = f"Switch to plan {name}"
+
+    def apply(self, project: Project) -> None:
+        """Activate the plan; refuse an unknown name."""
+        if self.name not in project.plans:
+            raise EditError(f"No plan named {self.name!r}.")
+        self.previous = project.active_plan_name
+        project.set_active_plan(self.name)
+
+    def undo(self, project: Project) -> None:
+        """Re-activate the previous plan."""
+        project.set_active_plan(self.previous)
+
+
+class SetAccountOverride(Operation):
+    """Pin a named account to a territory regardless of geography (None unpins it)."""
+
+    def __init__(self, account_id: str, code: int | None) -> None:
+        self.account_id = str(account_id)
+        self.code = None if code is None else int(code)
+        self.before: int | None = None
+        self.text = f"{'Pin' if code is not None else 'Unpin'} account {account_id}"
+
+    def apply(self, project: Project) -> None:
+        """Refuse unknown accounts and locked territories (either side)."""
+        plan = project.plan
+        if self.account_id not in project.account_index:
+            raise EditError(f"No account with id {self.account_id!r}.")
+        overrides = plan.account_overrides
+        self.before = overrides.get(self.account_id)
+        for code in (self.before, self.code):
+            if code is not None and code in plan.territories and plan.territories[code].locked:
+                name = plan.territories[code].name
+                raise LockedError(f"Territory {name!r} is locked: its accounts cannot change.")
+        if self.code is not None:
+            _territory(plan, self.code)
+            overrides[self.account_id] = self.code
+        else:
+            overrides.pop(self.account_id, None)
+        project.notify_territories(list(plan.territories))
+
+    def undo(self, project: Project) -> None:
+        """Restore the previous pin."""
+        overrides = project.plan.account_overrides
+        if self.before is None:
+            overrides.pop(self.account_id, None)
+        else:
+            overrides[self.account_id] = self.before
+        project.notify_territories(list(project.plan.territories))

@@ -106,6 +106,14 @@ class Project:
                 cols.append(per_unit[:, 1 + k])
                 names.append(f if f not in names else f"{f} (accounts)")
         self.weight_fields: list[str] = names
+        # One weight row per account (count 1 plus its numeric fields), for overrides.
+        table = self.accounts.table
+        self.account_weights = np.zeros((len(table), len(names)))
+        self.account_weights[:, 1] = 1.0
+        for k, f in enumerate(acct_fields):
+            col = 2 + len(unit_fields) + k  # account fields are the last columns
+            self.account_weights[:, col] = pd.to_numeric(table[f], errors="coerce").fillna(0.0)
+        self.account_index = {a: i for i, a in enumerate(table["account_id"].astype(str))}
         self.weights = np.column_stack([np.asarray(c, dtype=float) for c in cols])
         self.unit_fields = unit_fields
         self.account_fields = acct_fields
@@ -125,6 +133,9 @@ class Project:
             self.units.area,
             self.units.perimeter,
             self.adjacency,
+            self.account_weights,
+            self.accounts.table["unit"].to_numpy(dtype=np.int64),
+            self.account_index,
         )
 
     @property
@@ -217,6 +228,7 @@ class Project:
         field = field or self.balance_field
         m = self.metrics
         devs = m.deviations(field)
+        totals = m.totals()
         rows = []
         for code, t in self.plan.territories.items():
             s = code + 1
@@ -230,7 +242,7 @@ class Project:
                 "color": t.color,
             }
             for k, f in enumerate(m.field_names):
-                row[f] = float(m.sums[s, k])
+                row[f] = float(totals[s, k])
             row["units"] = int(m.count[s])
             row["area_km2"] = float(m.area_sum[s] / 1e6)
             row["polsby_popper"] = m.polsby_popper(code)

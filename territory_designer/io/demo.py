@@ -108,8 +108,9 @@ def _grow_from_seeds(project: Project, seeds: list[int]) -> np.ndarray:
     c = project.units.centroid
     d = np.hypot(*(c[adj.ei[m]] - c[adj.ej[m]]).T)
     n = len(project.units)
-    g = csr_matrix((np.r_[d, d], (np.r_[adj.ei[m], adj.ej[m]], np.r_[adj.ej[m], adj.ei[m]])),
-                   shape=(n, n))
+    g = csr_matrix(
+        (np.r_[d, d], (np.r_[adj.ei[m], adj.ej[m]], np.r_[adj.ej[m], adj.ei[m]])), shape=(n, n)
+    )
     dist = dijkstra(g, directed=False, indices=seeds)
     return np.argmin(dist, axis=0).astype(np.int32)
 

@@ -171,9 +171,7 @@ def _write_territories(project: Project, tmp: Path) -> None:
     cols = ["plan", "code", "territory_id", "name", "color", "owner", "locked", "parent", "target"]
     df = pd.DataFrame(rows, columns=cols)
     gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=project.units.crs)
-    pyogrio.write_dataframe(
-        gdf, tmp, layer="territories", driver="GPKG", geometry_type="Point"
-    )
+    pyogrio.write_dataframe(gdf, tmp, layer="territories", driver="GPKG", geometry_type="Point")
 
 
 def _register(con: sqlite3.Connection, table: str, description: str) -> None:

@@ -1,1 +1,1 @@
-"""ui/dialogs package."""
+"""Dialogs of the main window."""

@@ -1,1 +1,1 @@
-"""ui/docks package."""
+"""Dock widgets of the main window."""

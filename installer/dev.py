@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""One-command set-up for developers and CI (standard library only).
+
+Usage::
+
+    python3 installer/dev.py run [APP ARGS]     # create/refresh .venv, open the app (demo)
+    python3 installer/dev.py test [PYTEST ARGS] # create/refresh .venv, run the suite headless
+    python3 installer/dev.py lint               # ruff check
+    python3 installer/dev.py bench [SCRIPTS]    # run bench/*.py (or the given scripts)
+    python3 installer/dev.py setup              # only create/refresh .venv
+
+Options before the sub-command: ``--dry-run`` prints what would happen and changes
+nothing; ``--venv PATH`` (or ``$TD_VENV``) uses another environment folder;
+``--reinstall`` reinstalls even when the environment looks up to date.
+
+The environment is ``.venv`` in the repository root. It is created when missing and the
+package is (re)installed with ``pip install -e .[test]`` whenever ``pyproject.toml``
+changed since the last install: a hash of it is kept in ``.venv/td-deps.sha256``.
+Works with the Linux/macOS (``bin/python``) and Windows (``Scripts/python.exe``) layouts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_PYTHON = (3, 11)
+EXTRAS = "test"
+STAMP_NAME = "td-deps.sha256"
+
+
+def venv_dir(option: str | None = None) -> Path:
+    """The environment folder: ``--venv``, else ``$TD_VENV``, else ``ROOT/.venv``."""
+    chosen = option or os.environ.get("TD_VENV")
+    return Path(chosen).resolve() if chosen else ROOT / ".venv"
+
+
+def venv_python(venv: Path) -> Path:
+    """The interpreter inside a virtual environment (Windows or POSIX layout)."""
+    windows = venv / "Scripts" / "python.exe"
+    posix = venv / "bin" / "python"
+    if os.name == "nt" or (windows.exists() and not posix.exists()):
+        return windows
+    return posix
+
+
+def deps_hash() -> str:
+    """Hash of everything that decides what gets installed."""
+    h = hashlib.sha256()
+    h.update((ROOT / "pyproject.toml").read_bytes())
+    h.update(f"extras={EXTRAS};python={sys.version_info[:2]}".encode())
+    return h.hexdigest()
+
+
+def _python_works(python: Path) -> bool:
+    """True when ``python`` runs and is recent enough (a venv can outlive its base)."""
+    if not python.exists():
+        return False
+    probe = f"import sys; sys.exit(0 if sys.version_info >= {MIN_PYTHON!r} else 1)"
+    try:
+        return subprocess.run([str(python), "-c", probe], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+def plan_setup(venv: Path, reinstall: bool = False) -> list[str]:
+    """What :func:`ensure_env` has to do: any of ``"create"``, ``"install"``."""
+    steps = []
+    if not _python_works(venv_python(venv)):
+        steps.append("create")
+    stamp = venv / STAMP_NAME
+    current = stamp.read_text().strip() if stamp.exists() else ""
+    if "create" in steps or reinstall or current != deps_hash():
+        steps.append("install")
+    return steps
+
+
+def _say(message: str) -> None:
+    print(f"[dev] {message}", flush=True)
+
+
+def _check(cmd: list[str], dry_run: bool, **kwargs: object) -> None:
+    _say(("would run: " if dry_run else "running: ") + shlex.join(cmd))
+    if dry_run:
+        return
+    rc = subprocess.run(cmd, **kwargs).returncode  # type: ignore[call-overload]
+    if rc != 0:
+        _say(f"failed (exit code {rc}): {shlex.join(cmd)}")
+        sys.exit(rc)
+
+
+def ensure_env(venv: Path, dry_run: bool = False, reinstall: bool = False) -> Path:
+    """Create ``venv`` if needed and install the package when its dependencies changed.
+
+    Returns
+    -------
+    pathlib.Path
+        The environment's Python interpreter.
+    """
+    if sys.version_info < MIN_PYTHON:
+        sys.exit(
+            f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed; this is "
+            f"{sys.version.split()[0]} ({sys.executable})."
+        )
+    python = venv_python(venv)
+    steps = plan_setup(venv, reinstall)
+    if not steps:
+        _say(f"environment up to date: {venv}")
+    if "create" in steps:
+        _say(f"creating virtual environment {venv}")
+        # --clear: a broken environment (base Python gone) is rebuilt from scratch.
+        _check([sys.executable, "-m", "venv", "--clear", str(venv)], dry_run)
+    if "install" in steps:
+        _say("installing the application and its test tools (pyproject.toml changed)")
+        _check(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "-e",
+                f".[{EXTRAS}]",
+            ],
+            dry_run,
+            cwd=ROOT,
+        )
+        if not dry_run:
+            (venv / STAMP_NAME).write_text(deps_hash() + "\n")
+    return python
+
+
+def _exec(cmd: list[str], dry_run: bool, env: dict[str, str] | None = None) -> int:
+    """Run ``cmd`` in the repository root, replacing this process where the OS allows."""
+    _say(("would exec: " if dry_run else "exec: ") + shlex.join(cmd))
+    if dry_run:
+        return 0
+    os.chdir(ROOT)
+    full_env = {**os.environ, **(env or {})}
+    if os.name == "nt":  # os.exec* on Windows does not wait; keep the exit code instead
+        return subprocess.run(cmd, env=full_env).returncode
+    sys.stdout.flush()
+    os.execve(cmd[0], cmd, full_env)
+    return 0  # pragma: no cover - execve does not return
+
+
+def headless_env() -> dict[str, str]:
+    """Variables that make Qt run without a display."""
+    return {"QT_QPA_PLATFORM": "offscreen"}
+
+
+COMMANDS = {
+    "run": "open the app (arguments go to main.py; none opens the bundled demo)",
+    "test": "run the whole test suite headless (arguments go to pytest)",
+    "lint": "ruff check (arguments go to ruff check; default: the repository)",
+    "bench": "run the benchmark scripts in bench/ (or the scripts given)",
+    "setup": "only create or refresh the environment",
+}
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Split ``argv`` into dev.py options, the command, and arguments passed through.
+
+    Everything after the command goes untouched to the program it runs, so
+    ``dev.py test -q -k name`` needs no ``--``.
+    """
+    parser = argparse.ArgumentParser(
+        prog="dev.py",
+        description="Create or refresh .venv, then run the app, the tests, lint or benchmarks.",
+        epilog="\n".join(f"  {k:6} {v}" for k, v in COMMANDS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the steps, change nothing")
+    parser.add_argument("--venv", help="environment folder (default: .venv in the repository)")
+    parser.add_argument("--reinstall", action="store_true", help="reinstall dependencies")
+    parser.add_argument("command", choices=list(COMMANDS))
+    split = next((k for k, a in enumerate(argv) if a in COMMANDS), len(argv))
+    ns = parser.parse_args(argv[: split + 1])
+    return ns, argv[split + 1 :]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run a sub-command; returns the exit code."""
+    ns, rest = parse_args(sys.argv[1:] if argv is None else argv)
+    python = ensure_env(venv_dir(ns.venv), ns.dry_run, ns.reinstall)
+    py = str(python)
+    if ns.command == "setup":
+        return 0
+    if ns.command == "run":
+        return _exec([py, str(ROOT / "main.py"), *rest], ns.dry_run)
+    if ns.command == "test":
+        return _exec([py, "-m", "pytest", *rest], ns.dry_run, headless_env())
+    if ns.command == "lint":
+        return _exec([py, "-m", "ruff", "check", *(rest or ["."])], ns.dry_run)
+    return run_benchmarks(py, rest, ns.dry_run)
+
+
+def run_benchmarks(python: str, scripts: list[str], dry_run: bool) -> int:
+    """Run each benchmark script headless; the worst exit code wins."""
+    if not scripts:
+        scripts = sorted(
+            str(p) for p in (ROOT / "bench").glob("*.py") if not p.name.startswith("_")
+        )
+    if not scripts:
+        _say("no benchmark scripts in bench/")
+        return 0
+    rc = 0
+    for script in scripts:
+        _say(("would run: " if dry_run else "running: ") + script)
+        if not dry_run:
+            env = {**os.environ, **headless_env()}
+            rc = max(rc, subprocess.run([python, script], cwd=ROOT, env=env).returncode)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""All account points as one scene item drawn with a single ``drawPoints`` call."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from territory_designer.ui.canvas.paths import polygon_from_xy
+
+
+class AccountsItem(QGraphicsItem):
+    """Account locations as dots of constant screen size (a cosmetic pen).
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        (n, 2) project coordinates.
+    """
+
+    def __init__(self, xy: np.ndarray) -> None:
+        super().__init__()
+        self._points = polygon_from_xy(xy)
+        rect = self._points.boundingRect()
+        pad = max(rect.width(), rect.height(), 1.0) * 0.01
+        self._rect = rect.adjusted(-pad, -pad, pad, pad)
+        self._pen = QPen(QColor(20, 20, 20, 200), 3.0)
+        self._pen.setCosmetic(True)
+        self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:  # noqa: D102 - Qt override
+        return self._rect
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:  # noqa: D102 - Qt override
+        painter.setPen(self._pen)
+        painter.drawPoints(self._points)

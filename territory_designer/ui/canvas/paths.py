@@ -1,0 +1,119 @@
+"""Fast conversion of shapely geometries into Qt painter paths and polygons.
+
+Building paths with ``moveTo``/``lineTo`` from Python costs one call per vertex; a map of
+30,000 units has hundreds of thousands of vertices. Instead all coordinates are gathered
+with one :func:`shapely.get_coordinates` call and serialised in the layout that
+``QDataStream >> QPainterPath`` reads (element count, then ``(type, x, y)`` records, then
+the current-subpath start and the fill rule), so each path is parsed in C++.
+
+Scene coordinates are project coordinates with the y axis flipped (projected CRSs have y
+pointing north, Qt's y points down); :func:`scene_y` is the only place that flips.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QPointF
+from PySide6.QtGui import QPainterPath, QPolygonF
+
+_ELEMENT = np.dtype([("t", ">i4"), ("x", ">f8"), ("y", ">f8")])
+_TAIL = struct.pack(">ii", 0, 0)  # current subpath start, fill rule (0 = OddEvenFill)
+_MOVE_TO, _LINE_TO = 0, 1
+
+
+def scene_y(y: np.ndarray | float) -> np.ndarray | float:
+    """Scene y of a project y (north up on screen)."""
+    return -y
+
+
+def scene_point(x: float, y: float) -> QPointF:
+    """Scene point of project coordinates."""
+    return QPointF(float(x), float(scene_y(y)))
+
+
+def project_xy(p: QPointF) -> tuple[float, float]:
+    """Project coordinates of a scene point."""
+    return float(p.x()), float(scene_y(p.y()))
+
+
+def _ring_elements(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Path elements of every ring of ``geoms`` and the geometry index of each element."""
+    parts, part_geom = shapely.get_parts(geoms, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+    arr = np.empty(len(coords), dtype=_ELEMENT)
+    arr["t"] = _LINE_TO
+    if len(coords):
+        starts = np.flatnonzero(np.r_[True, coord_ring[1:] != coord_ring[:-1]])
+        arr["t"][starts] = _MOVE_TO
+    arr["x"] = coords[:, 0]
+    arr["y"] = scene_y(coords[:, 1])
+    return arr, part_geom[ring_part[coord_ring]]
+
+
+def _path_from_bytes(n: int, body: bytes) -> QPainterPath:
+    path = QPainterPath()
+    stream = QDataStream(QByteArray(struct.pack(">i", n) + body + _TAIL))
+    stream >> path
+    return path
+
+
+def paths_for(geoms: np.ndarray) -> list[QPainterPath]:
+    """One painter path per (multi)polygon, holes included (odd-even fill).
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        Polygons or multipolygons in project coordinates.
+
+    Returns
+    -------
+    list of QPainterPath
+        In scene coordinates, in the order of ``geoms``.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    arr, owner = _ring_elements(geoms)
+    offsets = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(geoms)))]
+    buf = arr.tobytes()
+    size = _ELEMENT.itemsize
+    out = []
+    for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
+        out.append(_path_from_bytes(b - a, buf[a * size : b * size]))
+    return out
+
+
+def combined_path(geoms: np.ndarray) -> QPainterPath:
+    """One painter path holding the outlines of all ``geoms`` (polygons or lines)."""
+    geoms = np.asarray(geoms, dtype=object)
+    if geoms.size == 0:
+        return QPainterPath()
+    lines = shapely.get_parts(geoms)
+    is_poly = np.isin(shapely.get_type_id(lines), (3,))
+    chunks = []
+    if is_poly.any():
+        chunks.append(_ring_elements(lines[is_poly])[0])
+    if (~is_poly).any():
+        coords, idx = shapely.get_coordinates(lines[~is_poly], return_index=True)
+        arr = np.empty(len(coords), dtype=_ELEMENT)
+        arr["t"] = _LINE_TO
+        if len(coords):
+            arr["t"][np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])] = _MOVE_TO
+        arr["x"], arr["y"] = coords[:, 0], scene_y(coords[:, 1])
+        chunks.append(arr)
+    # np.concatenate would return native byte order: join the big-endian bytes instead.
+    return _path_from_bytes(sum(len(c) for c in chunks), b"".join(c.tobytes() for c in chunks))
+
+
+def polygon_from_xy(xy: np.ndarray) -> QPolygonF:
+    """A QPolygonF of project points (used to draw many points at once)."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    arr = np.empty(len(xy), dtype=[("x", ">f8"), ("y", ">f8")])
+    arr["x"], arr["y"] = xy[:, 0], scene_y(xy[:, 1])
+    poly = QPolygonF()
+    stream = QDataStream(QByteArray(struct.pack(">I", len(arr)) + arr.tobytes()),
+                         QIODevice.OpenModeFlag.ReadOnly)
+    stream >> poly
+    return poly

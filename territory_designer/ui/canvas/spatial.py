@@ -1,0 +1,79 @@
+"""Spatial queries of the painting tools, in project coordinates.
+
+Queries run against the fine display geometry (what the user sees when zoomed in) through
+one :class:`shapely.STRtree`; lasso and rectangle select units by their representative
+point (``UnitLayer.centroid``, a point on the surface), so a unit counts as inside only when
+its body is, not when the outline merely grazes it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from territory_designer.core.project import Project
+
+_EMPTY = np.empty(0, dtype=np.int64)
+
+
+class UnitIndex:
+    """Which units lie under a point, a brush stroke, a lasso or a rectangle.
+
+    Parameters
+    ----------
+    project : Project
+        The open project; its fine display geometry is indexed.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.geoms = project.units.lod[1]
+        self.points = project.units.centroid
+        self.tree = shapely.STRtree(self.geoms)
+
+    def units_at(self, x: float, y: float) -> np.ndarray:
+        """Units containing the point (x, y), smallest first (usually one)."""
+        hits = self.tree.query(shapely.points(x, y), predicate="intersects")
+        if hits.size > 1:
+            hits = hits[np.argsort(shapely.area(self.geoms[hits]), kind="stable")]
+        return hits.astype(np.int64)
+
+    def unit_at(self, x: float, y: float) -> int:
+        """The unit under (x, y), or -1."""
+        hits = self.units_at(x, y)
+        return int(hits[0]) if hits.size else -1
+
+    def units_in_brush(self, xy: np.ndarray, radius: float) -> np.ndarray:
+        """Units touched by a circle of ``radius`` swept along the points ``xy``."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        if len(xy) == 0:
+            return _EMPTY
+        if len(xy) == 1 or np.allclose(xy, xy[0]):
+            shape = shapely.buffer(shapely.points(xy[0]), radius, quad_segs=8)
+        else:
+            shape = shapely.buffer(shapely.linestrings(xy), radius, quad_segs=8)
+        return np.sort(self.tree.query(shape, predicate="intersects")).astype(np.int64)
+
+    def units_in_polygon(self, xy: np.ndarray) -> np.ndarray:
+        """Units whose representative point lies inside the polygon ``xy`` (a lasso)."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        if len(xy) < 3:
+            return _EMPTY
+        poly = shapely.make_valid(shapely.polygons(np.vstack([xy, xy[:1]])))
+        if poly.is_empty or shapely.area(poly) == 0:
+            return _EMPTY
+        xmin, ymin, xmax, ymax = poly.bounds
+        cand = self._in_box(xmin, ymin, xmax, ymax)
+        if cand.size == 0:
+            return _EMPTY
+        shapely.prepare(poly)
+        inside = shapely.contains_xy(poly, self.points[cand, 0], self.points[cand, 1])
+        return cand[inside]
+
+    def units_in_rect(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+        """Units whose representative point lies in the rectangle with corners (x0, y0), (x1, y1)."""
+        return self._in_box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+    def _in_box(self, xmin: float, ymin: float, xmax: float, ymax: float) -> np.ndarray:
+        px, py = self.points[:, 0], self.points[:, 1]
+        mask = (px >= xmin) & (px <= xmax) & (py >= ymin) & (py <= ymax)
+        return np.flatnonzero(mask).astype(np.int64)

@@ -1,0 +1,171 @@
+"""Unit polygons (one path item each), the selection and lock overlays, account points.
+
+Every unit is one :class:`QGraphicsPathItem`, so drawing stays in C++; a change of
+territory is one ``setBrush`` per changed unit. Paths are built from numpy in bulk
+(:mod:`territory_designer.ui.canvas.paths`), the fine level of detail only the first time
+the user zooms in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
+
+from territory_designer.core.plan import UNASSIGNED
+from territory_designer.core.project import Project
+from territory_designer.ui.canvas.accounts_item import AccountsItem
+from territory_designer.ui.canvas.paths import combined_path, paths_for
+
+Z_UNITS, Z_LOCKED, Z_SELECTION, Z_ACCOUNTS = 0.0, 1.0, 4.0, 5.0
+UNIT_BORDER_COLOR = QColor(60, 60, 60, 120)
+UNASSIGNED_HATCH = QColor(120, 120, 120)
+
+
+def territory_brush(color: str) -> QBrush:
+    """Solid fill of a territory."""
+    return QBrush(QColor(color))
+
+
+def unassigned_brush() -> QBrush:
+    """Unassigned units: a grey hatch over the light map background."""
+    return QBrush(UNASSIGNED_HATCH, Qt.BrushStyle.BDiagPattern)
+
+
+class UnitItems:
+    """The unit items of a scene and what is drawn directly over them."""
+
+    def __init__(self, scene: QGraphicsScene, project: Project) -> None:
+        self.scene = scene
+        self.project = project
+        self.lod = 0
+        self._paths: list[list[QPainterPath] | None] = [None, None]
+        self._brushes: dict[int, QBrush] = {}
+        self._unit_pen = QPen(UNIT_BORDER_COLOR, 0.0)
+        self._unit_pen.setCosmetic(True)
+        self._no_pen = QPen(Qt.PenStyle.NoPen)
+        self.borders_shown = True
+        self.items: list[QGraphicsPathItem] = []
+        self._build_items()
+        self.selection_item = self._overlay(
+            Z_SELECTION, QBrush(QColor(255, 230, 0, 90)), QColor(255, 170, 0), 2.5
+        )
+        self.locked_item = self._overlay(
+            Z_LOCKED, QBrush(QColor(30, 30, 30, 170), Qt.BrushStyle.DiagCrossPattern), None, 0
+        )
+        self._selection = np.empty(0, dtype=np.int64)
+        self.accounts_item: AccountsItem | None = None
+        if len(project.accounts):
+            self.accounts_item = AccountsItem(project.accounts.xy)
+            self.accounts_item.setZValue(Z_ACCOUNTS)
+            scene.addItem(self.accounts_item)
+        self.recolor()
+        self.refresh_locks()
+
+    # -- construction ---------------------------------------------------------------------
+    def paths(self, lod: int) -> list[QPainterPath]:
+        """Painter paths of every unit at a level of detail (built on first use)."""
+        if self._paths[lod] is None:
+            self._paths[lod] = paths_for(self.project.units.lod[lod])
+        return self._paths[lod]
+
+    def _build_items(self) -> None:
+        pen = self._unit_pen if self.borders_shown else self._no_pen
+        add = self.scene.addItem
+        items = self.items
+        for path in self.paths(self.lod):
+            item = QGraphicsPathItem(path)
+            item.setPen(pen)
+            item.setZValue(Z_UNITS)
+            add(item)
+            items.append(item)
+
+    def _overlay(
+        self, z: float, brush: QBrush, color: QColor | None, width: float
+    ) -> QGraphicsPathItem:
+        item = QGraphicsPathItem()
+        item.setBrush(brush)
+        if color is None:
+            item.setPen(self._no_pen)
+        else:
+            pen = QPen(color, width)
+            pen.setCosmetic(True)
+            item.setPen(pen)
+        item.setZValue(z)
+        self.scene.addItem(item)
+        return item
+
+    def clear(self) -> None:
+        """Remove every item of this layer from the scene."""
+        for item in self.items:
+            self.scene.removeItem(item)
+        self.items = []
+        for item in (self.selection_item, self.locked_item, self.accounts_item):
+            if item is not None:
+                self.scene.removeItem(item)
+
+    # -- updates --------------------------------------------------------------------------
+    def brush_for(self, code: int) -> QBrush:
+        """The (cached) fill of a territory code."""
+        brush = self._brushes.get(code)
+        if brush is None:
+            t = self.project.plan.territories.get(code)
+            brush = unassigned_brush() if t is None else territory_brush(t.color)
+            self._brushes[code] = brush
+        return brush
+
+    def forget_brushes(self, codes: list[int] | set[int] | None = None) -> None:
+        """Drop cached fills (after colours changed)."""
+        if codes is None:
+            self._brushes.clear()
+        else:
+            for c in codes:
+                self._brushes.pop(int(c), None)
+
+    def recolor(self, units: np.ndarray | None = None) -> None:
+        """Fill ``units`` (all when None) with their territory's colour."""
+        assignment = self.project.plan.assignment
+        units = np.arange(len(self.items)) if units is None else np.asarray(units)
+        codes = assignment[units]
+        items = self.items
+        for code in np.unique(codes).tolist():
+            brush = self.brush_for(code if code in self.project.plan.territories else UNASSIGNED)
+            for u in units[codes == code].tolist():
+                items[u].setBrush(brush)
+
+    def set_lod(self, lod: int) -> None:
+        """Switch every unit to the coarse (0) or fine (1) display geometry."""
+        if lod == self.lod:
+            return
+        self.lod = lod
+        for item, path in zip(self.items, self.paths(lod), strict=True):
+            item.setPath(path)
+        self.refresh_locks()
+        self.set_selection(self._selection)
+
+    def set_borders_shown(self, shown: bool) -> None:
+        """Draw or hide the thin unit outlines."""
+        if shown == self.borders_shown:
+            return
+        self.borders_shown = shown
+        pen = self._unit_pen if shown else self._no_pen
+        for item in self.items:
+            item.setPen(pen)
+
+    def set_selection(self, units: np.ndarray) -> None:
+        """Highlight the selected units."""
+        self._selection = np.asarray(units, dtype=np.int64)
+        geoms = self.project.units.lod[self.lod][self._selection]
+        self.selection_item.setPath(combined_path(geoms))
+
+    def refresh_locks(self) -> None:
+        """Mark the units no edit may change (locked units and locked territories)."""
+        locked = np.flatnonzero(~self.project.plan.editable_mask())
+        geoms = self.project.units.lod[self.lod][locked]
+        self.locked_item.setPath(combined_path(geoms))
+
+    def set_accounts_visible(self, visible: bool) -> None:
+        """Show or hide the account points."""
+        if self.accounts_item is not None:
+            self.accounts_item.setVisible(visible)

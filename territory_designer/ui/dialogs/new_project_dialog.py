@@ -1,0 +1,77 @@
+"""Dialog choosing the id and name fields of a units file for File > New."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
+
+from territory_designer.core.errors import InputError
+
+#: Field names that usually hold a unit id, most likely first.
+ID_HINTS = ("geoid", "zcta5ce20", "zcta5ce10", "zip", "zipcode", "postcode", "fips", "id", "code")
+NAME_HINTS = ("name", "namelsad", "label", "title")
+NO_NAME = "(use the id)"
+
+
+def read_fields(path: str | Path) -> list[str]:
+    """Attribute field names of the first layer of a GIS file.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read as a GIS layer.
+    """
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(str(path))
+    except Exception as exc:  # noqa: BLE001 - GDAL's messages vary by driver
+        raise InputError(f"{path}: cannot read it as a GIS layer ({exc}).") from exc
+    return [str(f) for f in info["fields"]]
+
+
+def _best(fields: list[str], hints: tuple[str, ...]) -> int:
+    lower = [f.lower() for f in fields]
+    for hint in hints:
+        if hint in lower:
+            return lower.index(hint)
+    return 0
+
+
+class NewProjectDialog(QDialog):
+    """Pick the id field (required) and name field (optional) of a units file."""
+
+    def __init__(self, path: str | Path, fields: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("New project from units file")
+        self.id_combo = QComboBox()
+        self.id_combo.addItems(fields)
+        self.id_combo.setCurrentIndex(_best(fields, ID_HINTS))
+        self.name_combo = QComboBox()
+        self.name_combo.addItems([NO_NAME, *fields])
+        lower = [f.lower() for f in fields]
+        if any(h in lower for h in NAME_HINTS):
+            self.name_combo.setCurrentIndex(1 + _best(fields, NAME_HINTS))
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"Units file: <b>{Path(path).name}</b>"))
+        form.addRow("Unit id field:", self.id_combo)
+        form.addRow("Unit name field:", self.name_combo)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def choice(self) -> tuple[str, str | None]:
+        """(id field, name field or None)."""
+        name = self.name_combo.currentText()
+        return self.id_combo.currentText(), (None if name == NO_NAME else name)

@@ -1,0 +1,159 @@
+"""Questions the main window asks the user, gathered in one replaceable object.
+
+The window never calls ``QMessageBox``/``QFileDialog`` directly: it calls a
+:class:`Prompts`. Tests (and the offscreen screenshot) pass a subclass with canned
+answers, so no modal dialog ever blocks a headless run.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from territory_designer.io.recovery import RecoveryEntry
+
+PROJECT_FILTER = "Territory Designer projects (*.tdproj);;All files (*)"
+UNITS_FILTER = (
+    "Polygon layers (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml);;All files (*)"
+)
+
+
+class SaveChoice(Enum):
+    """Answer to "save your changes?"."""
+
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class RecoveryChoice(Enum):
+    """Answer to "recover autosaved work?"."""
+
+    RECOVER = "recover"
+    DISCARD = "discard"
+    LATER = "later"
+
+
+class Prompts:
+    """Standard dialogs (override any method to answer without a dialog)."""
+
+    def ask_save_changes(self, parent: QWidget | None, title: str) -> SaveChoice:
+        """Ask whether to save changes to ``title`` before they are lost."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"Save the changes to “{title}” before closing it?")
+        box.setInformativeText("Your changes will be lost if you don't save them.")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return SaveChoice.SAVE
+        if answer == QMessageBox.StandardButton.Discard:
+            return SaveChoice.DISCARD
+        return SaveChoice.CANCEL
+
+    def ask_recover(self, parent: QWidget | None, entry: RecoveryEntry) -> RecoveryChoice:
+        """Offer an autosaved copy found at start."""
+        import time
+
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Recover unsaved work")
+        box.setText(f"Unsaved work on “{entry.title}” was autosaved at {when}.")
+        box.setInformativeText("Recover it, or discard the autosaved copy?")
+        recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is recover:
+            return RecoveryChoice.RECOVER
+        if clicked is discard:
+            return RecoveryChoice.DISCARD
+        return RecoveryChoice.LATER
+
+    def ask_open_path(self, parent: QWidget | None, folder: str = "") -> str | None:
+        """A project file to open."""
+        path, _ = QFileDialog.getOpenFileName(parent, "Open project", folder, PROJECT_FILTER)
+        return path or None
+
+    def ask_save_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
+        """Where to save the project (``.tdproj`` added when missing)."""
+        path, _ = QFileDialog.getSaveFileName(parent, "Save project as", suggested,
+                                              PROJECT_FILTER)
+        if path and not path.lower().endswith(".tdproj"):
+            path += ".tdproj"
+        return path or None
+
+    def ask_units_file(self, parent: QWidget | None, folder: str = "") -> str | None:
+        """A polygon file to build a new project from."""
+        path, _ = QFileDialog.getOpenFileName(parent, "New project from units file", folder,
+                                              UNITS_FILTER)
+        return path or None
+
+    def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
+        """Show one clear error message."""
+        QMessageBox.critical(parent, title, message)
+
+    def show_about(self, parent: QWidget | None, title: str, text: str) -> None:
+        """The About box."""
+        QMessageBox.about(parent, title, text)
+
+
+class ScriptedPrompts(Prompts):
+    """Prompts with canned answers and a record of what was asked (tests, screenshots).
+
+    Parameters
+    ----------
+    save_choice, recovery_choice
+        Answers to the two questions.
+    open_path, save_path, units_file
+        Answers to the file dialogs (None = the user cancelled).
+    """
+
+    def __init__(
+        self,
+        save_choice: SaveChoice = SaveChoice.DISCARD,
+        recovery_choice: RecoveryChoice = RecoveryChoice.LATER,
+        open_path: str | None = None,
+        save_path: str | None = None,
+        units_file: str | None = None,
+    ) -> None:
+        self.save_choice = save_choice
+        self.recovery_choice = recovery_choice
+        self.open_path = open_path
+        self.save_path = save_path
+        self.units_file = units_file
+        self.errors: list[tuple[str, str]] = []
+        self.asked: list[str] = []
+
+    def ask_save_changes(self, parent: QWidget | None, title: str) -> SaveChoice:
+        self.asked.append(f"save:{title}")
+        return self.save_choice
+
+    def ask_recover(self, parent: QWidget | None, entry: RecoveryEntry) -> RecoveryChoice:
+        self.asked.append(f"recover:{entry.title}")
+        return self.recovery_choice
+
+    def ask_open_path(self, parent: QWidget | None, folder: str = "") -> str | None:
+        return self.open_path
+
+    def ask_save_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
+        return self.save_path
+
+    def ask_units_file(self, parent: QWidget | None, folder: str = "") -> str | None:
+        return self.units_file
+
+    def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
+        self.errors.append((title, message))
+
+    def show_about(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.asked.append("about")

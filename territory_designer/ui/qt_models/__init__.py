@@ -1,0 +1,1 @@
+"""Qt item models that wrap core collections (they never copy them)."""

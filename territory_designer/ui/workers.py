@@ -1,0 +1,192 @@
+"""Run long core work (open, save, import) off the GUI thread, with progress and cancel.
+
+A task is a plain function ``fn(feedback) -> result`` from the core or io layers (QGIS'
+processing pattern). :class:`Task` runs it in a ``QThread`` with a :class:`SignalFeedback`
+that forwards progress through Qt signals, and reports back on the GUI thread: the
+result, a cancellation, or one clear error message (never a traceback).
+:func:`run_with_progress` adds a ``QProgressDialog`` whose Cancel button calls
+``feedback.cancel()`` (after Orange's ``widgets/utils/concurrent.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from territory_designer.core.errors import CanceledError, TerritoryDesignerError
+from territory_designer.core.feedback import Feedback
+
+log = logging.getLogger(__name__)
+
+TaskFunction = Callable[[Feedback], Any]
+
+
+class _Relay(QObject):
+    sig_progress = Signal(float, str)
+
+
+class SignalFeedback(Feedback):
+    """A :class:`Feedback` whose progress is also emitted as ``relay.sig_progress``.
+
+    The relay lives on the GUI thread; emitting from the worker thread queues the signal,
+    so connected widgets update safely.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.relay = _Relay()
+
+    def on_progress(self, percent: float, message: str) -> None:
+        self.relay.sig_progress.emit(percent, message)
+
+
+class _Thread(QThread):
+    def __init__(self, fn: TaskFunction, feedback: Feedback, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.fn = fn
+        self.feedback = feedback
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.fn(self.feedback)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
+            self.error = exc
+
+
+def error_message(exc: BaseException) -> str:
+    """The text shown to the user for ``exc``: ours as-is, others in one line."""
+    if isinstance(exc, TerritoryDesignerError):
+        return str(exc)
+    return f"Unexpected error ({type(exc).__name__}): {exc}"
+
+
+class Task(QObject):
+    """One run of ``fn(feedback)`` on a worker thread.
+
+    Signals (emitted on the GUI thread)
+    -----------------------------------
+    sig_progress(percent: float, message: str)
+    sig_finished(result: object)
+        ``fn`` returned normally.
+    sig_canceled()
+        ``fn`` stopped with :class:`CanceledError` after :meth:`cancel`.
+    sig_failed(message: str)
+        ``fn`` raised; the message is fit to show as-is.
+    sig_done()
+        Emitted last in every case.
+    """
+
+    sig_progress = Signal(float, str)
+    sig_finished = Signal(object)
+    sig_canceled = Signal()
+    sig_failed = Signal(str)
+    sig_done = Signal()
+
+    def __init__(self, fn: TaskFunction, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.feedback = SignalFeedback()
+        self.feedback.relay.sig_progress.connect(self.sig_progress)
+        self._thread = _Thread(fn, self.feedback, self)
+        self._thread.finished.connect(self._on_thread_finished)
+        self.running = False
+
+    def start(self) -> Task:
+        """Start the work; returns self."""
+        self.running = True
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next safe point."""
+        self.feedback.cancel()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until the thread ends (tests and shutdown only)."""
+        return self._thread.wait(msecs)
+
+    def _on_thread_finished(self) -> None:
+        self.running = False
+        err = self._thread.error
+        if err is None:
+            self.sig_finished.emit(self._thread.result)
+        elif isinstance(err, CanceledError):
+            self.sig_canceled.emit()
+        else:
+            if not isinstance(err, TerritoryDesignerError):
+                log.error("Background task failed", exc_info=err)
+            self.sig_failed.emit(error_message(err))
+        self.sig_done.emit()
+        self.deleteLater()
+
+
+def run_with_progress(
+    parent: QWidget | None,
+    title: str,
+    fn: TaskFunction,
+    on_finished: Callable[[Any], None] | None = None,
+    on_failed: Callable[[str], None] | None = None,
+    on_canceled: Callable[[], None] | None = None,
+    show_after_ms: int = 400,
+) -> Task:
+    """Run ``fn(feedback)`` off the GUI thread behind a modal progress dialog.
+
+    The dialog blocks the window at once (so nothing edits the project meanwhile) but only
+    becomes visible after ``show_after_ms`` so quick saves do not flash. Its Cancel button
+    calls ``feedback.cancel()``.
+
+    Returns
+    -------
+    Task
+        The running task (its dialog is ``task.dialog``).
+    """
+    task = Task(fn, parent)
+    dialog = QProgressDialog(title, "Cancel", 0, 100, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    dialog.setWindowOpacity(0.0)  # modal now, visible later (see docstring)
+    task.dialog = dialog  # type: ignore[attr-defined]
+
+    def on_progress(percent: float, message: str) -> None:
+        dialog.setValue(int(percent))
+        if message:
+            dialog.setLabelText(message)
+
+    def on_cancel_clicked() -> None:
+        dialog.setLabelText("Cancelling…")
+        task.cancel()
+
+    closed = []
+
+    def close_dialog(*_args: Any) -> None:
+        if closed:
+            return
+        closed.append(True)
+        dialog.canceled.disconnect(on_cancel_clicked)
+        dialog.close()
+        dialog.deleteLater()
+
+    task.sig_progress.connect(on_progress)
+    dialog.canceled.connect(on_cancel_clicked)
+    # The dialog closes before any callback runs, so an error box is not stacked on it.
+    for signal, callback in (
+        (task.sig_finished, on_finished),
+        (task.sig_failed, on_failed),
+        (task.sig_canceled, on_canceled),
+    ):
+        signal.connect(close_dialog)
+        if callback is not None:
+            signal.connect(callback)
+    task.sig_done.connect(close_dialog)
+    dialog.show()
+    QTimer.singleShot(show_after_ms, dialog, lambda: dialog.setWindowOpacity(1.0))
+    return task.start()
