@@ -18,6 +18,7 @@ from pyproj import CRS
 
 from territory_designer.core.adjacency import compute_adjacency
 from territory_designer.core.colors import palette_color
+from territory_designer.core.metrics import PlanMetrics
 from territory_designer.core.plan import UNASSIGNED, Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
@@ -142,8 +143,12 @@ def snapshot(project: Project) -> dict:
         "unit_ids": list(project.units.ids),
         "unit_names": list(project.units.names),
         "unit_attrs": project.units.attributes.to_dict("list"),
-        "unit_wkb": [g.wkb_hex for g in shapely.normalize(project.units.geometry)],
-        "crs": project.units.crs.to_wkt() if project.units.crs else None,
+        # Saved as MultiPolygon (GeoPackage layers have one type): compare the parts.
+        "unit_wkb": [
+            sorted(p.wkb_hex for p in shapely.get_parts(shapely.normalize(g)))
+            for g in project.units.geometry
+        ],
+        "crs": project.units.crs,  # pyproj compares CRSs by meaning, not by WKT text
         "accounts": acc.sort_index(axis=1).round(6).to_dict("list"),
         "adjacency": (
             adj.ei[order].tolist(),
@@ -156,3 +161,21 @@ def snapshot(project: Project) -> dict:
         "baseline": project.baseline_plan_name,
         "settings": dict(project.settings),
     }
+
+
+def fresh_metrics(project: Project) -> PlanMetrics:
+    """Metrics recomputed from scratch on a copy of the active plan."""
+    return project._make_metrics(project.plan.copy("check"))
+
+
+def assert_same_metrics(live: PlanMetrics, full: PlanMetrics) -> None:
+    size = full.count.size
+    np.testing.assert_allclose(live.count[:size], full.count, atol=1e-9)
+    np.testing.assert_allclose(live.sums[:size], full.sums, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(live.area_sum[:size], full.area_sum, rtol=1e-9, atol=1e-3)
+    np.testing.assert_allclose(live.perim_sum[:size], full.perim_sum, rtol=1e-9, atol=1e-3)
+    np.testing.assert_allclose(live.internal[:size], full.internal, rtol=1e-9, atol=1e-3)
+    assert not np.any(live.count[size:])  # slots beyond the plan's codes stay empty
+    for code in full.plan.territories:
+        assert live.pieces(code) == full.pieces(code)
+        assert np.isclose(live.polsby_popper(code), full.polsby_popper(code))

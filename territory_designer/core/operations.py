@@ -326,6 +326,31 @@ class AddPlan(Operation):
         project.notify_plans()
 
 
+class AddGeneratedPlan(Operation):
+    """Add a ready-made plan (an engine result) and make it active; undo removes it."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.previous_active = ""
+        self.text = f"Add plan {plan.name}"
+
+    def apply(self, project: Project) -> None:
+        """Add the plan; refuse a name in use or a plan of another units layer."""
+        if self.plan.name in project.plans:
+            raise EditError(f"A plan named {self.plan.name!r} already exists.")
+        if self.plan.assignment.size != len(project.units):
+            raise EditError(f"Plan {self.plan.name!r} does not match the units layer.")
+        self.previous_active = project.active_plan_name
+        project.plans[self.plan.name] = self.plan
+        project.set_active_plan(self.plan.name)
+
+    def undo(self, project: Project) -> None:
+        """Remove the plan and re-activate the previous one."""
+        project.set_active_plan(self.previous_active)
+        del project.plans[self.plan.name]
+        project.notify_plans()
+
+
 class SetActivePlan(Operation):
     """Switch the active plan (undoable, so earlier edits are undone in their own plan)."""
 

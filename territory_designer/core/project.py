@@ -14,12 +14,15 @@ Events (keyword arguments in brackets):
     The active plan was switched, or plans were added or removed.
 ``settings_changed`` (key)
     A project setting changed (for example the balance field).
+``accounts_changed`` ()
+    The account table was replaced (an import); weights and metrics were rebuilt.
 ``revision_changed`` (revision)
     Anything changed; the UI uses it for the title bar and autosave.
 """
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +87,8 @@ class Project:
         self.settings: dict[str, Any] = dict(settings or {})
         self.events = EventEmitter()
         self.path: Path | None = None
+        #: Order-level rows kept by the last aggregating import (None if none).
+        self.transactions: pd.DataFrame | None = None
         self.revision = 0
         self.saved_revision = 0
         self._build_weights()
@@ -95,11 +100,17 @@ class Project:
         unit_fields = self.units.numeric_fields()
         acct_fields = self.accounts.numeric_fields()
         n = len(self.units)
-        cols = [np.ones(n), self.accounts.per_unit(n, [])[:, 0]]
+        attrs = self.units.attributes
+        account_count = self.accounts.per_unit(n, [])[:, 0]
+        if not len(self.accounts) and ACCOUNTS_FIELD in unit_fields:
+            # A layer without an account list may carry its account count per unit.
+            account_count = pd.to_numeric(attrs[ACCOUNTS_FIELD], errors="coerce").fillna(0.0)
+            unit_fields = [f for f in unit_fields if f != ACCOUNTS_FIELD]
+        cols = [np.ones(n), account_count]
         names = [UNITS_FIELD, ACCOUNTS_FIELD]
         for f in unit_fields:
-            cols.append(pd.to_numeric(self.units.attributes[f], errors="coerce").fillna(0.0))
-            names.append(f)
+            cols.append(pd.to_numeric(attrs[f], errors="coerce").fillna(0.0))
+            names.append(f if f not in names else f"{f} (units layer)")
         if acct_fields:
             per_unit = self.accounts.per_unit(n, acct_fields)
             for k, f in enumerate(acct_fields):
@@ -165,6 +176,21 @@ class Project:
         self.metrics = self._make_metrics(self.plan)
         self.notify_plans()
 
+    def replace_accounts(self, accounts: AccountTable) -> AccountTable:
+        """Swap in a complete new account table (an import) and return the old one.
+
+        Weights and metrics are rebuilt; listeners get ``accounts_changed`` and, because
+        the metric fields may change, ``settings_changed(key="weight_fields")``.
+        """
+        old = self.accounts
+        self.accounts = accounts
+        self._build_weights()
+        self.metrics = self._make_metrics(self.plan)
+        self.events.emit("accounts_changed")
+        self.events.emit("settings_changed", key="weight_fields")
+        self._touch()
+        return old
+
     # -- edits --------------------------------------------------------------------------
     def apply(self, op: Operation) -> Operation:
         """Apply an edit and return it (for undo)."""
@@ -176,7 +202,9 @@ class Project:
         plan = self.plan
         tid = plan.new_territory_id()
         used = {t.color for t in plan.territories.values()}
-        return Territory(id=tid, name=f"Territory {tid[1:]}", color=next_free_color(used))
+        return Territory(
+            id=tid, name=f"Territory {tid[1:]}", color=next_free_color(used, len(plan.territories))
+        )
 
     # -- notifications (called by operations) -------------------------------------------
     def _touch(self) -> None:
@@ -207,6 +235,18 @@ class Project:
         """Tell listeners that the active plan or the plan list changed."""
         self.events.emit("plan_changed")
         self._touch()
+
+    def snapshot(self) -> Project:
+        """A copy safe to save on another thread while editing goes on.
+
+        Units, adjacency and accounts are never mutated in place (edits replace them), so
+        they are shared; plans and settings are copied. The copy has no listeners.
+        """
+        snap = copy.copy(self)
+        snap.plans = {name: plan.copy(name) for name, plan in self.plans.items()}
+        snap.settings = copy.deepcopy(self.settings)
+        snap.events = EventEmitter()
+        return snap
 
     @property
     def is_dirty(self) -> bool:

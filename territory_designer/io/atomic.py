@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,25 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but not ours (PermissionError), or unknown: keep its file
+    return True
+
+
+def remove_stale_temp_files(target: Path) -> None:
+    """Delete temp files left beside ``target`` by saves whose process died."""
+    for leftover in target.parent.glob(f".{target.name}.saving-*"):
+        match = re.search(r"\.saving-(\d+)", leftover.name)
+        if match and not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
 @contextlib.contextmanager
 def atomic_target(target: Path | str) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``target`` atomically.
@@ -36,6 +56,7 @@ def atomic_target(target: Path | str) -> Iterator[Path]:
     If the body raises, the temporary file is removed and ``target`` is untouched.
     """
     target = Path(target)
+    remove_stale_temp_files(target)
     tmp = temp_path_for(target)
     tmp.unlink(missing_ok=True)
     try:

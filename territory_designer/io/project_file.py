@@ -281,6 +281,13 @@ def _read_meta(con: sqlite3.Connection, path: Path) -> dict[str, str]:
         meta = dict(con.execute("SELECT key, value FROM td_meta").fetchall())
     except sqlite3.DatabaseError as exc:
         if "no such table" in str(exc):
+            is_gpkg = con.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'gpkg_contents'"
+            ).fetchone()
+            if not is_gpkg:
+                raise ProjectFileError(
+                    f"{path} is an SQLite database, not a Territory Designer project."
+                ) from exc
             raise ProjectFileError(
                 f"{path} is a GeoPackage but not a Territory Designer project "
                 "(create one with File > New from its layer)."
@@ -352,8 +359,13 @@ def _read_accounts(path: Path, units: UnitLayer) -> AccountTable:
     gdf = pyogrio.read_dataframe(path, layer="accounts")
     if len(gdf) == 0:
         return AccountTable.empty()
-    xy = shapely.get_coordinates(gdf.geometry.values)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
     table = pd.DataFrame(gdf.drop(columns=["geometry", "unit_id"]))
+    # Unlocated accounts have no point (empty or NULL geometry): NaN coordinates.
+    none = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    xy = np.full((len(geoms), 2), np.nan)
+    if (~none).any():
+        xy[~none] = shapely.get_coordinates(geoms[~none])[:, :2]
     table["x"], table["y"] = xy[:, 0], xy[:, 1]
     table["unit"] = units.indices_of(gdf["unit_id"].fillna("").astype(str).values)
     return AccountTable(table)

@@ -27,8 +27,9 @@ def make_qsettings(folder: str | os.PathLike[str] | None = None) -> QSettings:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         return QSettings(str(Path(folder) / "territory-designer.ini"), QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANIZATION,
-                     APPLICATION)
+    return QSettings(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+    )
 
 
 class AppSettings:
@@ -61,7 +62,8 @@ class AppSettings:
 
     def remove_recent_file(self, path: str | os.PathLike[str]) -> None:
         """Forget ``path`` (for example when it no longer exists)."""
-        self._set_recent([f for f in self.recent_files() if f != str(path)])
+        drop = {str(path), str(Path(path).resolve())}
+        self._set_recent([f for f in self.recent_files() if f not in drop])
 
     def clear_recent_files(self) -> None:
         """Forget every recent file."""

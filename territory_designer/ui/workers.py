@@ -4,7 +4,7 @@ A task is a plain function ``fn(feedback) -> result`` from the core or io layers
 processing pattern). :class:`Task` runs it in a ``QThread`` with a :class:`SignalFeedback`
 that forwards progress through Qt signals, and reports back on the GUI thread: the
 result, a cancellation, or one clear error message (never a traceback).
-:func:`run_with_progress` adds a ``QProgressDialog`` whose Cancel button calls
+:func:`run_with_progress` adds a progress dialog whose Cancel button calls
 ``feedback.cancel()`` (after Orange's ``widgets/utils/concurrent.py``).
 """
 
@@ -15,7 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from territory_designer.core.errors import CanceledError, TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
@@ -125,6 +133,61 @@ class Task(QObject):
         self.deleteLater()
 
 
+class ProgressDialog(QDialog):
+    """A modal progress bar with a Cancel button.
+
+    Not ``QProgressDialog``: a modal one processes events inside ``setValue``, which
+    re-enters progress handlers and can delete the dialog under its own feet.
+
+    Signals
+    -------
+    sig_cancel_clicked()
+    """
+
+    sig_cancel_clicked = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.label = QLabel(title)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self.setMinimumWidth(360)
+
+    def set_progress(self, percent: float, message: str = "") -> None:
+        """Show progress (0-100) and the current step."""
+        if message:
+            self.label.setText(message)
+        self.bar.setValue(int(percent))
+
+    def _on_cancel_clicked(self) -> None:
+        self.label.setText("Cancelling…")
+        self.cancel_button.setEnabled(False)
+        self.sig_cancel_clicked.emit()
+
+    def finish(self) -> None:
+        """Close the dialog because the work ended."""
+        self._finished = True
+        self.accept()
+
+    def reject(self) -> None:
+        # Esc or the window's close button mean Cancel while the work runs.
+        if getattr(self, "_finished", False):
+            super().reject()
+        elif self.cancel_button.isEnabled():
+            self._on_cancel_clicked()
+
+
 def run_with_progress(
     parent: QWidget | None,
     title: str,
@@ -134,7 +197,7 @@ def run_with_progress(
     on_canceled: Callable[[], None] | None = None,
     show_after_ms: int = 400,
 ) -> Task:
-    """Run ``fn(feedback)`` off the GUI thread behind a modal progress dialog.
+    """Run ``fn(feedback)`` off the GUI thread behind a modal :class:`ProgressDialog`.
 
     The dialog blocks the window at once (so nothing edits the project meanwhile) but only
     becomes visible after ``show_after_ms`` so quick saves do not flash. Its Cancel button
@@ -146,37 +209,25 @@ def run_with_progress(
         The running task (its dialog is ``task.dialog``).
     """
     task = Task(fn, parent)
-    dialog = QProgressDialog(title, "Cancel", 0, 100, parent)
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setValue(0)
+    dialog = ProgressDialog(title, parent)
     dialog.setWindowOpacity(0.0)  # modal now, visible later (see docstring)
     task.dialog = dialog  # type: ignore[attr-defined]
+    closed: list[bool] = []
 
     def on_progress(percent: float, message: str) -> None:
-        dialog.setValue(int(percent))
-        if message:
-            dialog.setLabelText(message)
-
-    def on_cancel_clicked() -> None:
-        dialog.setLabelText("Cancelling…")
-        task.cancel()
-
-    closed = []
+        if not closed:  # a queued progress signal may arrive after the dialog is gone
+            dialog.set_progress(percent, message)
 
     def close_dialog(*_args: Any) -> None:
         if closed:
             return
         closed.append(True)
-        dialog.canceled.disconnect(on_cancel_clicked)
-        dialog.close()
+        dialog.sig_cancel_clicked.disconnect(task.cancel)
+        dialog.finish()
         dialog.deleteLater()
 
     task.sig_progress.connect(on_progress)
-    dialog.canceled.connect(on_cancel_clicked)
+    dialog.sig_cancel_clicked.connect(task.cancel)
     # The dialog closes before any callback runs, so an error box is not stacked on it.
     for signal, callback in (
         (task.sig_finished, on_finished),

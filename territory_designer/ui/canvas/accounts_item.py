@@ -25,7 +25,7 @@ class AccountsItem(QGraphicsItem):
         rect = self._points.boundingRect()
         pad = max(rect.width(), rect.height(), 1.0) * 0.01
         self._rect = rect.adjusted(-pad, -pad, pad, pad)
-        self._pen = QPen(QColor(20, 20, 20, 200), 3.0)
+        self._pen = QPen(QColor(25, 25, 25, 170), 2.5)
         self._pen.setCosmetic(True)
         self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)

@@ -16,7 +16,7 @@ import struct
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QPointF
+from PySide6.QtCore import QByteArray, QDataStream, QPointF
 from PySide6.QtGui import QPainterPath, QPolygonF
 
 _ELEMENT = np.dtype([("t", ">i4"), ("x", ">f8"), ("y", ">f8")])
@@ -61,6 +61,46 @@ def _path_from_bytes(n: int, body: bytes) -> QPainterPath:
     return path
 
 
+class UnitElements:
+    """Serialised path elements of many geometries, sliceable per geometry.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        Polygons or multipolygons in project coordinates.
+    """
+
+    def __init__(self, geoms: np.ndarray) -> None:
+        geoms = np.asarray(geoms, dtype=object)
+        arr, owner = _ring_elements(geoms)
+        self.offsets = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(geoms)))].astype(
+            np.int64
+        )
+        self.buffer = arr.tobytes()
+
+    def path(self, k: int) -> QPainterPath:
+        """Painter path of geometry ``k``."""
+        a, b = int(self.offsets[k]), int(self.offsets[k + 1])
+        size = _ELEMENT.itemsize
+        return _path_from_bytes(b - a, self.buffer[a * size : b * size])
+
+    def paths(self) -> list[QPainterPath]:
+        """One painter path per geometry, in order."""
+        buf, size, offsets = self.buffer, _ELEMENT.itemsize, self.offsets.tolist()
+        return [
+            _path_from_bytes(b - a, buf[a * size : b * size])
+            for a, b in zip(offsets[:-1], offsets[1:], strict=True)
+        ]
+
+    def union_path(self, indices: np.ndarray) -> QPainterPath:
+        """One painter path holding the rings of the geometries ``indices``."""
+        buf, size, offsets = self.buffer, _ELEMENT.itemsize, self.offsets
+        idx = np.asarray(indices, dtype=np.int64)
+        starts, ends = (offsets[idx] * size).tolist(), (offsets[idx + 1] * size).tolist()
+        body = b"".join([buf[a:b] for a, b in zip(starts, ends, strict=True)])
+        return _path_from_bytes(len(body) // size, body)
+
+
 def paths_for(geoms: np.ndarray) -> list[QPainterPath]:
     """One painter path per (multi)polygon, holes included (odd-even fill).
 
@@ -74,15 +114,7 @@ def paths_for(geoms: np.ndarray) -> list[QPainterPath]:
     list of QPainterPath
         In scene coordinates, in the order of ``geoms``.
     """
-    geoms = np.asarray(geoms, dtype=object)
-    arr, owner = _ring_elements(geoms)
-    offsets = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(geoms)))]
-    buf = arr.tobytes()
-    size = _ELEMENT.itemsize
-    out = []
-    for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
-        out.append(_path_from_bytes(b - a, buf[a * size : b * size]))
-    return out
+    return UnitElements(geoms).paths()
 
 
 def combined_path(geoms: np.ndarray) -> QPainterPath:
@@ -108,12 +140,17 @@ def combined_path(geoms: np.ndarray) -> QPainterPath:
 
 
 def polygon_from_xy(xy: np.ndarray) -> QPolygonF:
-    """A QPolygonF of project points (used to draw many points at once)."""
+    """A QPolygonF of project points (used to draw many points at once).
+
+    ``QDataStream >> QPolygonF`` crashes in PySide6, so the points go through a one-subpath
+    painter path, whose polygon holds exactly those points.
+    """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-    arr = np.empty(len(xy), dtype=[("x", ">f8"), ("y", ">f8")])
+    if len(xy) == 0:
+        return QPolygonF()
+    arr = np.empty(len(xy), dtype=_ELEMENT)
+    arr["t"] = _LINE_TO
+    arr["t"][0] = _MOVE_TO
     arr["x"], arr["y"] = xy[:, 0], scene_y(xy[:, 1])
-    poly = QPolygonF()
-    stream = QDataStream(QByteArray(struct.pack(">I", len(arr)) + arr.tobytes()),
-                         QIODevice.OpenModeFlag.ReadOnly)
-    stream >> poly
-    return poly
+    polys = _path_from_bytes(len(arr), arr.tobytes()).toSubpathPolygons()
+    return polys[0] if polys else QPolygonF()

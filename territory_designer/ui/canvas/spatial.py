@@ -70,10 +70,27 @@ class UnitIndex:
         return cand[inside]
 
     def units_in_rect(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-        """Units whose representative point lies in the rectangle with corners (x0, y0), (x1, y1)."""
+        """Units whose representative point lies in the rectangle (x0, y0)-(x1, y1)."""
         return self._in_box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
     def _in_box(self, xmin: float, ymin: float, xmax: float, ymax: float) -> np.ndarray:
         px, py = self.points[:, 0], self.points[:, 1]
         mask = (px >= xmin) & (px <= xmax) & (py >= ymin) & (py <= ymax)
         return np.flatnonzero(mask).astype(np.int64)
+
+
+def describe_unit(project: Project, unit: int) -> str:
+    """'Name (id) — Territory: X — <balance field>: value' for a unit."""
+    if unit < 0:
+        return ""
+    units = project.units
+    code = int(project.plan.assignment[unit])
+    t = project.plan.territories.get(code)
+    field = project.balance_field
+    value = project.weights[unit, project.weight_fields.index(field)]
+    figure = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+    text = f"{units.names[unit]} ({units.ids[unit]}) — Territory: "
+    text += t.name if t is not None else "unassigned"
+    if project.plan.locked_units[unit] or (t is not None and t.locked):
+        text += " (locked)"
+    return f"{text} — {field}: {figure}"

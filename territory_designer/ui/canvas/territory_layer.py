@@ -1,15 +1,17 @@
 """Territory outlines, labels and home-base markers.
 
 Each territory's display geometry is dissolved with :func:`shapely.coverage_union_all`
-(falling back to :func:`shapely.union_all` for coverages GEOS cannot node) and cached per
-level of detail; an edit invalidates only the territories it touched.
+(falling back to :func:`shapely.union_all` for coverages GEOS cannot node) on a worker
+thread (:mod:`~territory_designer.ui.canvas.dissolver`) and cached per level of detail; an
+edit invalidates only the territories it touched, whose outline and label follow as soon as
+their new union is ready.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import shapely
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -20,20 +22,12 @@ from PySide6.QtWidgets import (
 
 from territory_designer.core.plan import Territory
 from territory_designer.core.project import Project
+from territory_designer.ui.canvas.dissolver import Dissolver
 from territory_designer.ui.canvas.paths import combined_path, scene_point
 
 Z_BORDERS, Z_HOMES, Z_LABELS = 3.0, 6.0, 7.0
+_MISSING = object()
 BORDER_COLOR = QColor(30, 30, 30)
-
-
-def dissolve(geoms: np.ndarray) -> shapely.Geometry | None:
-    """Union of a territory's units (None when it has none)."""
-    if geoms.size == 0:
-        return None
-    try:
-        return shapely.coverage_union_all(geoms)
-    except shapely.errors.GEOSException:
-        return shapely.union_all(geoms)
 
 
 def label_point(geom: shapely.Geometry) -> tuple[float, float]:
@@ -73,10 +67,21 @@ class TerritoryLayer:
         self.project = project
         self.lod = 0
         self._dissolved: dict[tuple[int, int], shapely.Geometry | None] = {}
+        self._generation: dict[int, int] = {}
+        self._requested: set[tuple[int, int, int]] = set()
+        # Slivers of unclean coverages are far smaller than any real enclave.
+        min_hole = 1e-3 * float(np.median(project.units.area))
+        self.dissolver = Dissolver(self._on_dissolved, scene, min_hole)
+        self._place_timer = QTimer(self.dissolver)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(0)
+        self._place_timer.timeout.connect(lambda: self.set_scale(self.scale))
         self._borders: dict[int, QGraphicsPathItem] = {}
         self._labels: dict[int, tuple[QGraphicsSimpleTextItem, QGraphicsSimpleTextItem]] = {}
         self._homes: dict[int, QGraphicsPathItem] = {}
         self._visible = {"labels": True, "home_bases": True}
+        self._label_span: dict[int, float] = {}  # territory extent in map units
+        self.scale = 1.0  # pixels per map unit, set by the canvas
         self._pen = QPen(BORDER_COLOR, 2.0)
         self._pen.setCosmetic(True)
         self._pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
@@ -86,23 +91,49 @@ class TerritoryLayer:
         self._marker = _home_marker()
 
     # -- geometry -------------------------------------------------------------------------
-    def territory_geometry(self, code: int, lod: int | None = None) -> shapely.Geometry | None:
-        """Dissolved display geometry of a territory (cached)."""
+    def territory_geometry(self, code: int, lod: int | None = None) -> object:
+        """Dissolved display geometry of a territory, or ``_MISSING`` while it is computed."""
         lod = self.lod if lod is None else lod
         key = (lod, code)
-        if key not in self._dissolved:
+        if key in self._dissolved:
+            return self._dissolved[key]
+        gen = self._generation.get(code, 0)
+        if (lod, code, gen) not in self._requested:
+            self._requested.add((lod, code, gen))
             units = self.project.plan.units_of(code)
-            self._dissolved[key] = dissolve(self.project.units.lod[lod][units])
-        return self._dissolved[key]
+            self.dissolver.submit(
+                lod, code, gen, self.project.units.lod[lod][units],
+                lambda: self._generation.get(code, 0) == gen,
+            )
+        return self._dissolved.get(key, _MISSING)
+
+    def _on_dissolved(self, lod: int, code: int, gen: int, geom: object) -> None:
+        self._requested.discard((lod, code, gen))
+        if self._generation.get(code, 0) != gen:
+            return
+        self._dissolved[(lod, code)] = geom
+        t = self.project.plan.territories.get(code)
+        if t is None:
+            return
+        if lod == self.lod and code in self._borders:
+            self._refresh_border(code, geom)
+        if code in self._labels and lod == 0:
+            self._refresh_label(code, t)
+            self._schedule_placement()
 
     def invalidate(self, codes: set[int] | list[int] | None = None) -> None:
         """Forget cached geometry of ``codes`` (all when None)."""
-        if codes is None:
-            self._dissolved.clear()
-            return
-        for lod in (0, 1):
-            for c in codes:
-                self._dissolved.pop((lod, int(c)), None)
+        codes = list(self._generation) + [k[1] for k in self._dissolved] if codes is None else codes
+        for c in {int(c) for c in codes}:
+            self._generation[c] = self._generation.get(c, 0) + 1
+            for lod in (0, 1):
+                self._dissolved.pop((lod, c), None)
+
+    def wait_idle(self) -> None:
+        """Block until every requested outline has been computed and drawn."""
+        self.dissolver.wait()
+        if self._place_timer.isActive():
+            self.set_scale(self.scale)
 
     # -- items ----------------------------------------------------------------------------
     def refresh(self, codes: set[int] | list[int] | None = None) -> None:
@@ -120,24 +151,34 @@ class TerritoryLayer:
                 self._remove(code)
                 continue
             geom = self.territory_geometry(code)
-            self._refresh_border(code, geom)
-            self._refresh_label(code, t, geom)
+            if geom is not _MISSING or code not in self._borders:
+                self._refresh_border(code, geom)
+            self._refresh_label(code, t)
             self._refresh_home(code, t)
+        self._schedule_placement()
 
     def set_lod(self, lod: int) -> None:
         """Draw outlines from the coarse (0) or fine (1) display geometry."""
         if lod != self.lod:
             self.lod = lod
             for code in list(self._borders):
-                self._refresh_border(code, self.territory_geometry(code))
+                geom = self.territory_geometry(code)
+                if geom is not _MISSING:
+                    self._refresh_border(code, geom)
+
+    def set_border_width(self, width: float) -> None:
+        """Outline width in pixels (0: hairline, much cheaper to draw for a whole map)."""
+        if width == self._pen.widthF():
+            return
+        self._pen.setWidthF(width)
+        for item in self._borders.values():
+            item.setPen(self._pen)
 
     def set_visible(self, name: str, visible: bool) -> None:
         """Show or hide ``"labels"`` or ``"home_bases"``."""
         self._visible[name] = visible
         if name == "labels":
-            for halo, text in self._labels.values():
-                halo.setVisible(visible)
-                text.setVisible(visible)
+            self.set_scale(self.scale)
         elif name == "home_bases":
             for item in self._homes.values():
                 item.setVisible(visible)
@@ -146,7 +187,11 @@ class TerritoryLayer:
         """Remove every item (before a project is replaced)."""
         for code in set(self._borders) | set(self._labels) | set(self._homes):
             self._remove(code)
+        self.invalidate()
         self._dissolved.clear()
+        self._place_timer.stop()
+        self.dissolver.shutdown()
+        self.dissolver.deleteLater()
 
     def _remove(self, code: int) -> None:
         for item in (self._borders.pop(code, None), self._homes.pop(code, None)):
@@ -155,7 +200,7 @@ class TerritoryLayer:
         for item in self._labels.pop(code, ()):
             self.scene.removeItem(item)
 
-    def _refresh_border(self, code: int, geom: shapely.Geometry | None) -> None:
+    def _refresh_border(self, code: int, geom: object) -> None:
         item = self._borders.get(code)
         if item is None:
             item = QGraphicsPathItem()
@@ -164,12 +209,12 @@ class TerritoryLayer:
             item.setZValue(Z_BORDERS)
             self.scene.addItem(item)
             self._borders[code] = item
-        if geom is None or geom.is_empty:
+        if geom is None or geom is _MISSING or geom.is_empty:
             item.setPath(QPainterPath())
         else:
             item.setPath(combined_path(np.array([shapely.boundary(geom)], dtype=object)))
 
-    def _refresh_label(self, code: int, t: Territory, geom: shapely.Geometry | None) -> None:
+    def _refresh_label(self, code: int, t: Territory) -> None:
         pair = self._labels.get(code)
         if pair is None:
             halo, text = QGraphicsSimpleTextItem(), QGraphicsSimpleTextItem()
@@ -181,20 +226,67 @@ class TerritoryLayer:
             for z, item in ((Z_LABELS, halo), (Z_LABELS + 0.1, text)):
                 item.setFont(self._font)
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+                # Glyph outlines are costly to draw; a label's pixels do not change with zoom.
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 item.setZValue(z)
+                item.setVisible(False)  # until its territory's outline is known
                 self.scene.addItem(item)
             pair = self._labels[code] = (halo, text)
-        empty = geom is None or geom.is_empty
+        geom = self.territory_geometry(code, 0)
         for item in pair:
             item.setText(t.name)
-            item.setVisible(self._visible["labels"] and not empty)
-            if not empty:
-                x, y = label_point(self.territory_geometry(code, 0))
+        if geom is _MISSING:  # keep the old place until the new outline is known
+            return
+        if geom is None or geom.is_empty:
+            self._label_span.pop(code, None)
+        else:
+            xmin, ymin, xmax, ymax = shapely.bounds(geom)
+            self._label_span[code] = (xmax - xmin + ymax - ymin) / 2
+            pos = scene_point(*label_point(geom))
+            for item in pair:
                 rect = item.boundingRect()
-                item.setTransform(
-                    QTransform.fromTranslate(-rect.width() / 2, -rect.height() / 2)
+                item.setTransform(QTransform.fromTranslate(-rect.width() / 2, -rect.height() / 2))
+                item.setPos(pos)
+        for item in pair:
+            item.setVisible(self._label_fits(code, item))
+
+    def _label_fits(self, code: int, item: QGraphicsSimpleTextItem) -> bool:
+        """Show a label only when its territory is wider on screen than the text."""
+        span = self._label_span.get(code)
+        if not self._visible["labels"] or span is None:
+            return False
+        return bool(span * self.scale >= item.boundingRect().width())
+
+    def set_scale(self, scale: float) -> None:
+        """Zoom changed: show the labels of territories big enough to hold them.
+
+        Labels are placed biggest territory first; one that would overlap a label already
+        placed is hidden, so a zoomed-out map of many territories stays readable.
+        """
+        self.scale = scale
+        self._place_timer.stop()
+        placed = np.empty((len(self._labels), 4))
+        n = 0
+        order = sorted(self._labels, key=lambda c: -self._label_span.get(c, 0.0))
+        for code in order:
+            halo, text = self._labels[code]
+            fits = self._label_fits(code, text)
+            if fits:
+                rect = text.boundingRect()
+                x, y = text.pos().x() * scale, text.pos().y() * scale
+                w, h = rect.width() / 2, rect.height() / 2
+                p = placed[:n]
+                fits = not np.any(
+                    (x - w < p[:, 2]) & (p[:, 0] < x + w) & (y - h < p[:, 3]) & (p[:, 1] < y + h)
                 )
-                item.setPos(scene_point(x, y))
+                if fits:
+                    placed[n] = (x - w, y - h, x + w, y + h)
+                    n += 1
+            halo.setVisible(fits)
+            text.setVisible(fits)
+
+    def _schedule_placement(self) -> None:
+        self._place_timer.start()
 
     def _refresh_home(self, code: int, t: Territory) -> None:
         item = self._homes.get(code)
@@ -211,7 +303,8 @@ class TerritoryLayer:
             item.setZValue(Z_HOMES)
             self.scene.addItem(item)
             self._homes[code] = item
-        item.setBrush(QBrush(QColor(t.color)))
+        # White with a dark outline reads on any fill; the tooltip names the territory.
+        item.setBrush(QBrush(QColor(255, 255, 255)))
         item.setToolTip(f"Home base of {t.name}" + (f" ({t.owner})" if t.owner else ""))
         item.setPos(scene_point(*t.home_base))
         item.setVisible(self._visible["home_bases"])

@@ -4,6 +4,11 @@ Every unit is one :class:`QGraphicsPathItem`, so drawing stays in C++; a change 
 territory is one ``setBrush`` per changed unit. Paths are built from numpy in bulk
 (:mod:`territory_designer.ui.canvas.paths`), the fine level of detail only the first time
 the user zooms in.
+
+In the overview (coarse detail, units too small for their outlines) the per-unit items are
+hidden under one parent and each territory is drawn as one path holding the rings of all
+its units: 200 items instead of 30,000 halve the cost of a full redraw, and an edit
+rebuilds only the touched territories' paths (a byte join of pre-serialised rings).
 """
 
 from __future__ import annotations
@@ -11,12 +16,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
 from territory_designer.ui.canvas.accounts_item import AccountsItem
-from territory_designer.ui.canvas.paths import combined_path, paths_for
+from territory_designer.ui.canvas.paths import UnitElements, combined_path
 
 Z_UNITS, Z_LOCKED, Z_SELECTION, Z_ACCOUNTS = 0.0, 1.0, 4.0, 5.0
 UNIT_BORDER_COLOR = QColor(60, 60, 60, 120)
@@ -40,7 +45,11 @@ class UnitItems:
         self.scene = scene
         self.project = project
         self.lod = 0
+        self._elements: list[UnitElements | None] = [None, None]
         self._paths: list[list[QPainterPath] | None] = [None, None]
+        self.overview = False
+        self._fills: dict[int, QGraphicsPathItem] = {}
+        self._dirty_fills: set[int] | None = None  # None: rebuild all
         self._brushes: dict[int, QBrush] = {}
         self._unit_pen = QPen(UNIT_BORDER_COLOR, 0.0)
         self._unit_pen.setCosmetic(True)
@@ -49,7 +58,7 @@ class UnitItems:
         self.items: list[QGraphicsPathItem] = []
         self._build_items()
         self.selection_item = self._overlay(
-            Z_SELECTION, QBrush(QColor(255, 230, 0, 90)), QColor(255, 170, 0), 2.5
+            Z_SELECTION, QBrush(QColor(0, 170, 255, 70)), QColor(0, 140, 255), 2.5
         )
         self.locked_item = self._overlay(
             Z_LOCKED, QBrush(QColor(30, 30, 30, 170), Qt.BrushStyle.DiagCrossPattern), None, 0
@@ -64,22 +73,32 @@ class UnitItems:
         self.refresh_locks()
 
     # -- construction ---------------------------------------------------------------------
+    def elements(self, lod: int) -> UnitElements:
+        """Serialised rings of every unit at a level of detail (built on first use)."""
+        if self._elements[lod] is None:
+            self._elements[lod] = UnitElements(self.project.units.lod[lod])
+        return self._elements[lod]
+
     def paths(self, lod: int) -> list[QPainterPath]:
         """Painter paths of every unit at a level of detail (built on first use)."""
         if self._paths[lod] is None:
-            self._paths[lod] = paths_for(self.project.units.lod[lod])
+            self._paths[lod] = self.elements(lod).paths()
         return self._paths[lod]
 
     def _build_items(self) -> None:
         pen = self._unit_pen if self.borders_shown else self._no_pen
-        add = self.scene.addItem
+        # One invisible parent: hiding it hides 30,000 units in one call, and adding it to
+        # the scene adds them all in C++.
+        self.parent = QGraphicsRectItem()
+        self.parent.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.parent.setZValue(Z_UNITS)
+        parent = self.parent
         items = self.items
         for path in self.paths(self.lod):
-            item = QGraphicsPathItem(path)
+            item = QGraphicsPathItem(path, parent)
             item.setPen(pen)
-            item.setZValue(Z_UNITS)
-            add(item)
             items.append(item)
+        self.scene.addItem(parent)
 
     def _overlay(
         self, z: float, brush: QBrush, color: QColor | None, width: float
@@ -98,10 +117,10 @@ class UnitItems:
 
     def clear(self) -> None:
         """Remove every item of this layer from the scene."""
-        for item in self.items:
-            self.scene.removeItem(item)
+        self.scene.removeItem(self.parent)
         self.items = []
-        for item in (self.selection_item, self.locked_item, self.accounts_item):
+        extra = (self.selection_item, self.locked_item, self.accounts_item, *self._fills.values())
+        for item in extra:
             if item is not None:
                 self.scene.removeItem(item)
 
@@ -133,6 +152,56 @@ class UnitItems:
             brush = self.brush_for(code if code in self.project.plan.territories else UNASSIGNED)
             for u in units[codes == code].tolist():
                 items[u].setBrush(brush)
+
+    def invalidate_fills(self, codes: set[int] | list[int] | None = None) -> None:
+        """Mark overview fills of ``codes`` (all when None) for :meth:`refresh_fills`."""
+        if codes is None or self._dirty_fills is None:
+            self._dirty_fills = None
+        else:
+            self._dirty_fills |= {int(c) for c in codes}
+
+    def set_overview(self, on: bool) -> None:
+        """Draw whole territories (True) or individual units (False)."""
+        if on == self.overview:
+            return
+        self.overview = on
+        if on:
+            self.refresh_fills()
+        for item in self._fills.values():
+            item.setVisible(on)
+        self.parent.setVisible(not on)
+
+    def refresh_fills(self) -> None:
+        """Rebuild the overview paths of the territories marked dirty."""
+        if not self.overview:
+            return
+        dirty, self._dirty_fills = self._dirty_fills, set()
+        plan = self.project.plan
+        known = set(plan.territories) | {UNASSIGNED}
+        if dirty is None:
+            for code in set(self._fills) - known:
+                self.scene.removeItem(self._fills.pop(code))
+            dirty = known
+        if not dirty:
+            return
+        elements = self.elements(0)
+        order = np.argsort(plan.assignment, kind="stable")
+        sorted_codes = plan.assignment[order]
+        for code in dirty:
+            if code not in known:
+                item = self._fills.pop(code, None)
+                if item is not None:
+                    self.scene.removeItem(item)
+                continue
+            lo, hi = np.searchsorted(sorted_codes, [code, code + 1])
+            item = self._fills.get(code)
+            if item is None:
+                item = self._fills[code] = QGraphicsPathItem()
+                item.setPen(self._no_pen)
+                item.setZValue(Z_UNITS)
+                self.scene.addItem(item)
+            item.setBrush(self.brush_for(code))
+            item.setPath(elements.union_path(order[lo:hi]))
 
     def set_lod(self, lod: int) -> None:
         """Switch every unit to the coarse (0) or fine (1) display geometry."""

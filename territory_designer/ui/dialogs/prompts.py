@@ -14,9 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from territory_designer.io.recovery import RecoveryEntry
 
 PROJECT_FILTER = "Territory Designer projects (*.tdproj);;All files (*)"
-UNITS_FILTER = (
-    "Polygon layers (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml);;All files (*)"
-)
+UNITS_FILTER = "Polygon layers (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml);;All files (*)"
 
 
 class SaveChoice(Enum):
@@ -87,16 +85,16 @@ class Prompts:
 
     def ask_save_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
         """Where to save the project (``.tdproj`` added when missing)."""
-        path, _ = QFileDialog.getSaveFileName(parent, "Save project as", suggested,
-                                              PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(parent, "Save project as", suggested, PROJECT_FILTER)
         if path and not path.lower().endswith(".tdproj"):
             path += ".tdproj"
         return path or None
 
     def ask_units_file(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A polygon file to build a new project from."""
-        path, _ = QFileDialog.getOpenFileName(parent, "New project from units file", folder,
-                                              UNITS_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "New project from units file", folder, UNITS_FILTER
+        )
         return path or None
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:

@@ -65,7 +65,7 @@ class DeviationBarDelegate(QStyledItemDelegate):
         painter.save()
         color = deviation_color(pct)
         fill = QColor(color)
-        fill.setAlpha(170)
+        fill.setAlpha(215)
         painter.fillRect(bar, fill)
         painter.setPen(QPen(QColor("#888888"), 1))
         painter.drawLine(int(cx), int(rect.top()), int(cx), int(rect.bottom()))
@@ -80,8 +80,8 @@ class DeviationBarDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignRight if pct >= 0 else Qt.AlignmentFlag.AlignLeft
         )
         # Text sits on the side opposite to the bar so it never hides it.
-        text_rect = rect.adjusted(4, 0, -(half + 4), 0) if pct >= 0 else rect.adjusted(
-            half + 4, 0, -4, 0
+        text_rect = (
+            rect.adjusted(4, 0, -(half + 4), 0) if pct >= 0 else rect.adjusted(half + 4, 0, -4, 0)
         )
         painter.drawText(text_rect, int(align), str(text))
         painter.restore()

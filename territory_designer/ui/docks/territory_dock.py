@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -81,7 +81,9 @@ class TerritoryDock(QDockWidget):
         self.merge_button = QPushButton("Merge")
         self.zoom_button = QPushButton("Zoom to")
         self.add_button.setToolTip("Add an empty territory")
-        self.delete_button.setToolTip("Delete the selected territories (their units become unassigned)")
+        self.delete_button.setToolTip(
+            "Delete the selected territories (their units become unassigned)"
+        )
         self.merge_button.setToolTip("Merge the selected territories into the first one")
         self.zoom_button.setToolTip("Zoom the map to the active territory")
         buttons = QHBoxLayout()
@@ -123,9 +125,14 @@ class TerritoryDock(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in (
-            (Column.COLOR, 26), (Column.NAME, 120), (Column.OWNER, 100), (Column.LOCKED, 52),
-            (Column.UNITS, 48), (Column.ACCOUNTS, 64), (Column.METRIC, 92),
-            (Column.DEVIATION, 110),
+            (Column.COLOR, 26),
+            (Column.NAME, 118),
+            (Column.OWNER, 100),
+            (Column.LOCKED, 50),
+            (Column.UNITS, 44),
+            (Column.ACCOUNTS, 64),
+            (Column.METRIC, 86),
+            (Column.DEVIATION, 120),
         ):
             view.setColumnWidth(col, width)
         return view

@@ -1,0 +1,162 @@
+"""Map canvas speed on the lower-48 ZIP layer (issue 2): first show, redraw, stroke.
+
+Usage: python bench/bench_canvas.py [--gpkg PATH] [--densify] [--territories 200]
+       [--repeat 15] [--width 1280 --height 800]
+
+Builds a project in memory with the core classes (units, adjacency, a plan of contiguous
+territories), then in an offscreen :class:`MapCanvas` prints:
+
+* first full map: from constructing the canvas to the first rendered viewport;
+* full redraw at full extent: median of ``--repeat`` synchronous repaints;
+* stroke: ``session.assign`` of 1,000 adjacent units + pending events + one repaint
+  (median), which includes the territory outlines being re-dissolved;
+* a zoomed-in redraw (fine level of detail) for reference, and the peak RSS.
+
+``--densify`` uses ``shapely.segmentize`` with one maximum length for every polygon
+(total perimeter / (200 n)), so neighbours keep shared vertices: about 200 vertices per
+polygon, like real ZIP boundaries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from instances import INSTANCES, instance_path, seed_plan  # noqa: E402
+
+from territory_designer.io.geography import new_project_from_file  # noqa: E402
+
+
+def blob(project: object, start: int, size: int) -> np.ndarray:
+    """``size`` units reached breadth-first from ``start`` (what a brush stroke touches)."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    order = breadth_first_order(project.adjacency.csr, start, directed=False,  # type: ignore[attr-defined]
+                                return_predecessors=False)
+    return np.sort(order[:size]).astype(np.int64)
+
+
+def _rss_mb() -> float:
+    """Current resident set size in MB (Linux; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def build_project(gpkg: Path, territories: int) -> object:
+    """A project with a contiguous plan of ``territories`` territories."""
+    project = new_project_from_file(gpkg, "unit_id", layer="units")
+    seed_plan(project, territories)
+    return project
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gpkg", type=Path, default=INSTANCES / "zip_us48.gpkg")
+    ap.add_argument("--densify", action="store_true")
+    ap.add_argument("--territories", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=800)
+    args = ap.parse_args()
+
+    gpkg = args.gpkg
+    if args.densify:
+        gpkg = instance_path(gpkg.stem + "_dense") if gpkg.parent == INSTANCES else gpkg
+    t0 = time.perf_counter()
+    project = build_project(gpkg, args.territories)
+    n = len(project.units)  # type: ignore[attr-defined]
+    import shapely
+
+    verts = int(shapely.get_num_coordinates(project.units.geometry).sum())  # type: ignore[attr-defined]
+    print(f"{gpkg.name}: {n} units, {verts / n:.0f} vertices per unit, "
+          f"{args.territories} territories (project built in {time.perf_counter() - t0:.1f} s)")
+
+    from PySide6.QtWidgets import QApplication
+
+    from territory_designer.ui.canvas.map_canvas import MapCanvas
+    from territory_designer.ui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    rss_project = _rss_mb()
+    session = Session(project)  # type: ignore[arg-type]
+
+    t0 = time.perf_counter()
+    canvas = MapCanvas(session)
+    canvas.resize(args.width, args.height)
+    canvas.show()
+    app.processEvents()
+    canvas.zoom_to_all()
+    canvas.viewport().grab()
+    first = time.perf_counter() - t0
+    print(f"first full map shown:           {first:7.3f} s   (target <= 3 s)")
+    canvas.wait_idle()
+    canvas.viewport().grab()
+    first = time.perf_counter() - t0
+    print(f"  ... with every outline+label: {first:7.3f} s")
+
+    def redraw_ms() -> float:
+        times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            canvas.viewport().repaint()
+            times.append((time.perf_counter() - t) * 1000)
+        return statistics.median(times)
+
+    print(f"full redraw at full extent:     {redraw_ms():7.1f} ms  (median, target <= 100 ms)")
+
+    rng = np.random.default_rng(1)
+    stroke, outlined = [], []
+    codes = sorted(project.plan.territories)  # type: ignore[attr-defined]
+    for k in range(max(5, args.repeat // 2)):
+        units = blob(project, int(rng.integers(n)), 1000)
+        t = time.perf_counter()
+        session.assign(units, codes[k % len(codes)])
+        app.processEvents()
+        canvas.viewport().repaint()
+        stroke.append((time.perf_counter() - t) * 1000)
+        canvas.wait_idle()  # territory outlines are dissolved on a worker thread
+        canvas.viewport().repaint()
+        outlined.append((time.perf_counter() - t) * 1000)
+    print(f"stroke of 1,000 units + repaint: {statistics.median(stroke):6.1f} ms  "
+          f"(median of {len(stroke)}, target <= 50 ms; max {max(stroke):.1f})")
+    print(f"  ... until outlines+labels too: {statistics.median(outlined):6.1f} ms  "
+          f"(median; max {max(outlined):.1f})")
+
+    t = time.perf_counter()
+    for _ in range(3):
+        canvas.zoom_in()
+    canvas.centerOn(canvas.scene_from_project_xy(*project.units.centroid[0]))  # type: ignore[attr-defined]
+    app.processEvents()
+    canvas.wait_idle()
+    canvas.viewport().repaint()
+    print(f"zoom in (first fine LOD build): {time.perf_counter() - t:7.3f} s")
+    print(f"zoomed-in redraw (fine LOD):    {redraw_ms():7.1f} ms  (median)")
+    canvas.zoom_to_all()
+    app.processEvents()
+    print(f"full redraw after zooming back: {redraw_ms():7.1f} ms  (median)")
+
+    rss_now = _rss_mb()
+    print(f"RSS with the canvas open:       {rss_now:7.0f} MB  "
+          f"(project alone: {rss_project:.0f} MB)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process:       {peak:7.0f} MB  (includes building the project)")
+    canvas.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""GUI entry point: create the application, offer recovery, open a project, run."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from territory_designer import __version__
+from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.project import Project
+from territory_designer.io.recovery import (
+    RecoveryEntry,
+    discard_recovery,
+    list_recoveries,
+    load_recovery,
+)
+from territory_designer.ui.app_settings import APPLICATION, ORGANIZATION, AppSettings
+from territory_designer.ui.dialogs.prompts import Prompts, RecoveryChoice
+from territory_designer.ui.main_window import MainWindow
+
+
+def configure_application(app: QApplication) -> None:
+    """Names used by QSettings and the window system."""
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setApplicationVersion(__version__)
+
+
+def _offer_recovery(prompts: Prompts) -> tuple[Project, RecoveryEntry] | None:
+    """Ask about each autosaved copy, newest first, until one is recovered."""
+    for entry in list_recoveries():
+        choice = prompts.ask_recover(None, entry)
+        if choice == RecoveryChoice.DISCARD:
+            discard_recovery(entry)
+        elif choice == RecoveryChoice.RECOVER:
+            try:
+                return load_recovery(entry), entry
+            except TerritoryDesignerError as exc:
+                prompts.show_error(None, "Cannot recover", str(exc))
+                discard_recovery(entry)
+    return None
+
+
+def create_main_window(
+    path: str | None,
+    prompts: Prompts | None = None,
+    settings: AppSettings | None = None,
+    offer_recovery: bool = True,
+) -> MainWindow:
+    """Build the main window on ``path``, a recovered copy, or the bundled demo.
+
+    Parameters
+    ----------
+    path : str or None
+        Project to open; None opens the demo (unsaved, titled "Demo").
+    prompts : Prompts, optional
+        Dialogs (tests pass scripted answers).
+    settings : AppSettings, optional
+        Application settings.
+    offer_recovery : bool
+        Ask about autosaved copies first.
+    """
+    from territory_designer.io.demo import build_demo_project
+    from territory_designer.io.project_file import load_project
+
+    prompts = prompts or Prompts()
+    recovered = _offer_recovery(prompts) if offer_recovery else None
+    if recovered is not None:
+        project, entry = recovered
+        name = entry.original.name if entry.original else "Recovered project"
+        window = MainWindow(project, name, settings, prompts)
+        window.files.adopt_recovery(entry)
+        return window
+    if path:
+        try:
+            project = load_project(path)
+        except TerritoryDesignerError as exc:
+            prompts.show_error(None, "Cannot open project", str(exc))
+        else:
+            window = MainWindow(project, Path(path).name, settings, prompts)
+            window.settings.add_recent_file(path)
+            return window
+    return MainWindow(build_demo_project(), "Demo", settings, prompts)
+
+
+def run_gui(path: str | None, argv: Sequence[str] | None = None) -> int:
+    """Run the desktop application; returns the process exit code.
+
+    Parameters
+    ----------
+    path : str or None
+        A ``.tdproj`` file to open, or None for the bundled demo.
+    argv : sequence of str, optional
+        Arguments for ``QApplication`` (``sys.argv`` by default).
+    """
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    configure_application(app)
+    window = create_main_window(path)
+    window.show()
+    window.canvas.zoom_to_all()
+    return app.exec()

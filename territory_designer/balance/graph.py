@@ -1,0 +1,171 @@
+"""Graph helpers of the engine: neighbour lists, territory pieces, contiguity checks.
+
+Contiguity is island-aware, as in ``shared/bench/score_plan.py``: a territory is contiguous
+when, inside each connected component of the unit graph, its units form one piece.
+
+Whether a boundary unit may leave its territory is the classic connectivity test of local
+search districting (e.g. Ricca & Simeone 2008, "Local search algorithms for political
+districting", EJOR 189): the territory minus the unit must stay connected. It is decided by
+a breadth-first search from one of the unit's same-territory neighbours that stops as soon
+as all of them are reached, which in a planar graph almost always happens within the ring
+of units around the moved one.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+
+class Graph:
+    """Adjacency of the units as CSR arrays and Python neighbour lists.
+
+    Parameters
+    ----------
+    n : int
+        Number of units.
+    ei, ej : numpy.ndarray
+        Undirected edges.
+    elen : numpy.ndarray
+        Shared boundary length of each edge.
+    """
+
+    def __init__(self, n: int, ei: np.ndarray, ej: np.ndarray, elen: np.ndarray) -> None:
+        self.n = n
+        self.ei, self.ej, self.elen = ei, ej, elen
+        # Directed copies of every edge, for vectorised per-unit sums.
+        self.du = np.r_[ei, ej]
+        self.dv = np.r_[ej, ei]
+        self.dl = np.r_[elen, elen]
+        m = sparse.csr_matrix((np.ones(self.du.size, dtype=bool), (self.du, self.dv)), shape=(n, n))
+        m.sum_duplicates()
+        self.csr = m
+        self.nb: list[list[int]] = [
+            m.indices[m.indptr[u] : m.indptr[u + 1]].tolist() for u in range(n)
+        ]
+        self.n_components, self.components = connected_components(m, directed=False)
+        self.degree = np.diff(m.indptr)
+
+
+def pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
+    """Piece id of each unit: connected parts of the graph restricted to same-label edges."""
+    same = (labels[graph.ei] == labels[graph.ej]) & (labels[graph.ei] >= 0)
+    a = sparse.csr_matrix(
+        (np.ones(int(same.sum())), (graph.ei[same], graph.ej[same])), shape=(graph.n, graph.n)
+    )
+    return connected_components(a, directed=False)[1]
+
+
+def extra_pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
+    """Per territory code (index), pieces beyond one per graph component it touches."""
+    k = int(labels.max(initial=-1)) + 1
+    if k == 0:
+        return np.zeros(0, dtype=np.int64)
+    ok = labels >= 0
+    piece = pieces(graph, labels)
+    n_pieces = np.zeros(k, dtype=np.int64)
+    n_comps = np.zeros(k, dtype=np.int64)
+    pk = np.unique(np.c_[labels[ok], piece[ok]], axis=0)
+    ck = np.unique(np.c_[labels[ok], graph.components[ok]], axis=0)
+    np.add.at(n_pieces, pk[:, 0], 1)
+    np.add.at(n_comps, ck[:, 0], 1)
+    return n_pieces - n_comps
+
+
+def can_leave(graph: Graph, labels: np.ndarray, u: int) -> bool:
+    """True when removing ``u`` keeps its territory's piece connected."""
+    lab = labels[u]
+    nb = graph.nb
+    ring = [v for v in nb[u] if labels[v] == lab]
+    if len(ring) <= 1:
+        return True
+    want = set(ring[1:])
+    seen = {u, ring[0]}
+    queue = deque([ring[0]])
+    while queue:
+        x = queue.popleft()
+        for y in nb[x]:
+            if y in seen or labels[y] != lab:
+                continue
+            if y in want:
+                want.discard(y)
+                if not want:
+                    return True
+            seen.add(y)
+            queue.append(y)
+    return False
+
+
+def repair_contiguity(
+    graph: Graph,
+    labels: np.ndarray,
+    movable: np.ndarray,
+    weight: np.ndarray,
+    allowed: object,
+    max_rounds: int = 50,
+) -> np.ndarray:
+    """Merge stray pieces into neighbouring territories until every territory is one piece.
+
+    In each graph component a territory keeps its heaviest piece (or the one holding locked
+    units); every other piece joins the neighbouring territory it shares the most edges
+    with. Repeats until stable, since a piece may join another stray piece.
+
+    Parameters
+    ----------
+    graph : Graph
+        Unit graph.
+    labels : numpy.ndarray
+        Territory of each unit (modified copy returned).
+    movable : numpy.ndarray
+        (n,) False for locked units (their pieces stay).
+    weight : numpy.ndarray
+        Unit weights (the heaviest piece is kept).
+    allowed : callable
+        ``allowed(units, territories) -> bool array``.
+    max_rounds : int
+        Safety bound on the number of passes.
+
+    Returns
+    -------
+    numpy.ndarray
+        The repaired labels.
+    """
+    labels = labels.copy()
+    for _ in range(max_rounds):
+        piece = pieces(graph, labels)
+        n_p = int(piece.max()) + 1
+        p_w = np.bincount(piece, weights=weight + 1e-9, minlength=n_p)
+        p_fixed = np.bincount(piece, weights=(~movable).astype(float), minlength=n_p) > 0
+        p_lab = np.zeros(n_p, dtype=np.int64)
+        p_lab[piece] = labels
+        p_comp = np.zeros(n_p, dtype=np.int64)
+        p_comp[piece] = graph.components
+        # Rank pieces inside each (territory, component): fixed first, then heaviest.
+        order = np.lexsort((-p_w, ~p_fixed, p_comp, p_lab))
+        key = p_lab[order] * (graph.n_components + 1) + p_comp[order]
+        first = np.r_[True, key[1:] != key[:-1]]
+        stray = np.zeros(n_p, dtype=bool)
+        stray[order[~first]] = True
+        stray &= ~p_fixed
+        if not stray.any():
+            break
+        su = stray[piece]
+        # Vote only for kept pieces, so two stray pieces never swap labels back and forth.
+        e_stray = su[graph.du] & ~su[graph.dv] & (labels[graph.du] != labels[graph.dv])
+        cu, cv = graph.du[e_stray], labels[graph.dv[e_stray]]
+        ok = allowed(cu, cv)
+        cu, cv = cu[ok], cv[ok]
+        if cu.size == 0:
+            break
+        # Votes of each stray piece for its neighbouring territories.
+        cp = piece[cu]
+        k = int(labels.max()) + 1
+        votes = np.bincount(cp * k + cv, minlength=n_p * k).reshape(n_p, k)
+        has = votes.sum(axis=1) > 0
+        target = votes.argmax(axis=1)
+        move = su & has[piece]
+        labels[move] = target[piece[move]]
+    return labels

@@ -1,0 +1,259 @@
+"""Local search over boundary units: balance first, then compactness within the tolerance.
+
+Every unit on a territory boundary is a candidate to join each neighbouring territory. A
+round scores all candidates at once (numpy): the change of a balance penalty
+``alpha * d^2 + M * max(0, |d| - tol)^2`` over the two territories' relative deviations
+``d``, minus ``lam`` times the change of their Polsby-Popper scores ``4 pi A / P^2``
+(Polsby & Popper 1991), whose areas and dissolved perimeters update from the unit's area,
+perimeter and the boundary it shares with each side. The best improving moves are applied,
+at most one per territory per round so their scores stay exact, each after the donor's
+connectivity check of :func:`territory_designer.balance.graph.can_leave`. This is the
+boundary-move local search of districting heuristics (Ricca & Simeone 2008; Bozkaya,
+Erkut & Laporte 2003, "A tabu search heuristic and adaptive memory procedure for political
+districting", EJOR 144), with a short tabu list (a unit that just moved may not move back for
+a few rounds) in place of random restarts, so runs are deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from territory_designer.balance.graph import Graph, can_leave
+from territory_designer.balance.problem import BalanceProblem
+
+FOUR_PI = 4.0 * np.pi
+
+
+@dataclass
+class Weights:
+    """Objective of one phase (see the module docstring)."""
+
+    alpha: float = 1.0
+    big: float = 100.0
+    tol: float = 0.0
+    lam: float = 0.0
+    hard: bool = False  # forbid moves that push a territory outside +/- tol
+    flow: bool = False  # follow the diffusion flows between territories (see flows())
+
+
+class SearchState:
+    """Labels and per-territory running sums (weight, area, dissolved perimeter, count)."""
+
+    def __init__(self, problem: BalanceProblem, graph: Graph, labels: np.ndarray) -> None:
+        self.p = problem
+        self.g = graph
+        k = problem.k
+        self.movable = problem.locked < 0
+        self.version = np.zeros(k, dtype=np.int64)
+        self.blocked = np.full(problem.n, -1, dtype=np.int64)
+        self.tabu_until = np.zeros(problem.n, dtype=np.int64)
+        self.round = 0
+        self.reset(labels)
+
+    def reset(self, labels: np.ndarray) -> None:
+        """Set the labels and recompute every per-territory sum."""
+        problem, graph, k = self.p, self.g, self.p.k
+        self.lab = labels.astype(np.int64).copy()
+        self.W = np.bincount(self.lab, weights=problem.weight, minlength=k)
+        self.A = np.bincount(self.lab, weights=problem.area, minlength=k)
+        self.cnt = np.bincount(self.lab, minlength=k)
+        per = np.bincount(self.lab, weights=problem.perimeter, minlength=k)
+        same = self.lab[graph.ei] == self.lab[graph.ej]
+        inner = np.bincount(self.lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
+        self.P = per - 2 * inner
+        self.version += 1
+
+    def dev(self) -> np.ndarray:
+        """Relative deviation of each territory from its target."""
+        return (self.W - self.p.targets) / self.p.targets
+
+    def pp(self) -> np.ndarray:
+        """Polsby-Popper of each territory."""
+        return FOUR_PI * self.A / np.maximum(self.P, 1e-9) ** 2
+
+    def move(self, u: int, b: int, s_own: float, s_to: float) -> None:
+        """Move unit ``u`` to territory ``b`` given its shared boundary with both sides."""
+        p = self.p
+        a = int(self.lab[u])
+        w = p.weight[u]
+        self.W[a] -= w
+        self.W[b] += w
+        self.A[a] -= p.area[u]
+        self.A[b] += p.area[u]
+        self.P[a] += -p.perimeter[u] + 2 * s_own
+        self.P[b] += p.perimeter[u] - 2 * s_to
+        self.cnt[a] -= 1
+        self.cnt[b] += 1
+        self.lab[u] = b
+        self.version[a] += 1
+        self.version[b] += 1
+
+
+def candidates(state: SearchState) -> tuple[np.ndarray, ...]:
+    """Boundary moves ``(unit, to, shared with own, shared with target)`` allowed now."""
+    g, lab, p = state.g, state.lab, state.p
+    la, lb = lab[g.du], lab[g.dv]
+    same = la == lb
+    s_own = np.bincount(g.du[same], weights=g.dl[same], minlength=p.n)
+    cross = ~same & state.movable[g.du]
+    key = g.du[cross] * p.k + lb[cross]
+    uk, inv = np.unique(key, return_inverse=True)
+    s_to = np.bincount(inv, weights=g.dl[cross], minlength=uk.size)
+    u, b = uk // p.k, uk % p.k
+    a = lab[u]
+    ok = (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
+    ok &= state.blocked[u] != state.version[a]
+    ok &= state.tabu_until[u] <= state.round
+    return u[ok], b[ok], s_own[u[ok]], s_to[ok]
+
+
+def _penalty(d: np.ndarray, obj: Weights) -> np.ndarray:
+    over = np.maximum(np.abs(d) - obj.tol, 0.0)
+    return obj.alpha * d * d + obj.big * over * over
+
+
+def flows(state: SearchState, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Weight that should pass from territory ``a`` to ``b`` to balance all (per pair).
+
+    Diffusion load balancing (Cybenko 1989; Hu & Blake 1999, "An improved diffusion
+    algorithm for dynamic load balancing", Parallel Computing 25): with ``L`` the Laplacian
+    of the graph of territories that may exchange units and ``e`` their excess over target,
+    ``L x = e`` gives the flow of least squared size, ``x_a - x_b`` from ``a`` to ``b``.
+    Disconnected parts of that graph only shift ``x`` by a constant, so a small ridge keeps
+    the solve regular.
+    """
+    k = state.p.k
+    lap = np.zeros((k, k))
+    pa, pb = np.minimum(a, b), np.maximum(a, b)
+    lap[pa, pb] = -1.0
+    lap[pb, pa] = -1.0
+    lap[np.arange(k), np.arange(k)] = -lap.sum(axis=1) + 1e-9
+    excess = (state.W - state.p.targets) / state.p.targets.mean()
+    x = np.linalg.solve(lap, excess) * state.p.targets.mean()
+    return x[a] - x[b]
+
+
+def score_moves(
+    state: SearchState,
+    u: np.ndarray,
+    b: np.ndarray,
+    s_own: np.ndarray,
+    s_to: np.ndarray,
+    obj: Weights,
+) -> np.ndarray:
+    """Change of the objective for each candidate move (negative = better)."""
+    p = state.p
+    a = state.lab[u]
+    w = p.weight[u]
+    ta, tb = p.targets[a], p.targets[b]
+    da0 = (state.W[a] - ta) / ta
+    db0 = (state.W[b] - tb) / tb
+    da1 = da0 - w / ta
+    db1 = db0 + w / tb
+    if obj.flow:
+        f = flows(state, a, b)
+        gain = (f - np.abs(f - w)) / ta
+        delta = np.where(gain > 1e-9, -gain, np.inf)
+    else:
+        delta = _penalty(da1, obj) + _penalty(db1, obj) - _penalty(da0, obj) - _penalty(db0, obj)
+    if obj.hard:
+        bad = ((np.abs(da1) > obj.tol) & (np.abs(da1) > np.abs(da0))) | (
+            (np.abs(db1) > obj.tol) & (np.abs(db1) > np.abs(db0))
+        )
+        delta = np.where(bad, np.inf, delta)
+    if obj.lam > 0:
+        pp = state.pp()
+        aa1 = state.A[a] - p.area[u]
+        pa1 = np.maximum(state.P[a] - p.perimeter[u] + 2 * s_own, 1e-9)
+        ab1 = state.A[b] + p.area[u]
+        pb1 = np.maximum(state.P[b] + p.perimeter[u] - 2 * s_to, 1e-9)
+        dpp = FOUR_PI * (aa1 / pa1**2 + ab1 / pb1**2) - pp[a] - pp[b]
+        delta = delta - obj.lam * dpp
+    return delta
+
+
+def objective(state: SearchState, obj: Weights) -> float:
+    """Value of the objective (lower is better)."""
+    val = float(_penalty(state.dev(), obj).sum())
+    if obj.lam > 0:
+        val -= obj.lam * float(state.pp().sum())
+    return val
+
+
+def run_round(
+    state: SearchState, obj: Weights, tabu: int = 3, eps: float = 1e-12, force: bool = False
+) -> int:
+    """Apply the best non-conflicting improving moves; return how many were applied.
+
+    With ``force`` (a tabu step out of a local optimum) the single best allowed move is
+    applied even if it makes the objective worse, and the unit stays put for longer.
+    """
+    state.round += 1
+    u, b, s_own, s_to = candidates(state)
+    if u.size == 0:
+        return 0
+    delta = score_moves(state, u, b, s_own, s_to, obj)
+    if force:
+        good = np.flatnonzero(np.isfinite(delta))
+        good = good[np.argsort(delta[good], kind="stable")][:50]
+        for i in good.tolist():
+            uu = int(u[i])
+            if can_leave(state.g, state.lab, uu):
+                state.move(uu, int(b[i]), float(s_own[i]), float(s_to[i]))
+                state.tabu_until[uu] = state.round + 4 * tabu + 3
+                return 1
+        return 0
+    good = np.flatnonzero(delta < -eps)
+    if good.size == 0:
+        return 0
+    good = good[np.argsort(delta[good], kind="stable")]
+    used = np.zeros(state.p.k, dtype=bool)
+    lab = state.lab
+    moved = 0
+    free = state.p.k
+    for i in good.tolist():
+        uu, bb = int(u[i]), int(b[i])
+        aa = int(lab[uu])
+        if used[aa] or used[bb]:
+            continue
+        if not can_leave(state.g, lab, uu):
+            state.blocked[uu] = state.version[aa]
+            continue
+        state.move(uu, bb, float(s_own[i]), float(s_to[i]))
+        state.tabu_until[uu] = state.round + tabu
+        used[aa] = used[bb] = True
+        moved += 1
+        free -= 2
+        if free < 2:
+            break
+    return moved
+
+
+def optimise(
+    state: SearchState, obj: Weights, max_rounds: int, check: object = None, kicks: int = 0
+) -> int:
+    """Run rounds until none improves (after ``kicks`` tabu steps) or ``max_rounds``.
+
+    The best labelling met is restored at the end. Returns the rounds used.
+    """
+    best_val = objective(state, obj)
+    best_lab = state.lab.copy()
+    improved_since = True
+    for r in range(max_rounds):
+        if check is not None and r % 10 == 0:
+            check()
+        moved = run_round(state, obj)
+        if moved == 0:
+            if kicks <= 0 or run_round(state, obj, force=True) == 0:
+                break
+            kicks -= 1
+        val = objective(state, obj)
+        if val < best_val - 1e-12:
+            best_val, best_lab, improved_since = val, state.lab.copy(), True
+    else:
+        r = max_rounds - 1
+    if improved_since and not np.array_equal(best_lab, state.lab):
+        state.reset(best_lab)
+    return r + 1

@@ -1,0 +1,234 @@
+"""The inputs of a balancing run, validated and reduced to plain arrays.
+
+A :class:`BalanceProblem` holds everything the engine needs and nothing from the project:
+one weight per unit (one field, or a weighted combination of several fields, each taken as
+a share of its own total so that fields of different scales mix sensibly), the unit graph
+(rook edges with their shared boundary lengths), centroids, areas and perimeters, the
+number of territories with their relative capacities (targets), locked units, "stay within"
+groups, optional home bases with a maximum distance, the tolerance, the compactness weight
+and the random seed.
+
+Targets follow the capacities: inside a ``within`` group, territory ``j`` targets
+``share_j / sum(shares in the group) * group total``. A unit heavier than the tolerance
+allows makes the tolerance infeasible: :func:`isolate_heavy_units` gives such a unit its own
+territory and re-targets the others to the mean of what remains (reported as infeasible,
+with the lower bound on the deviation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from territory_designer.core.errors import InputError
+
+
+@dataclass
+class BalanceProblem:
+    """Plain-array description of a balancing run (see the module docstring).
+
+    Parameters
+    ----------
+    weight : numpy.ndarray
+        (n,) non-negative value balanced across territories.
+    xy : numpy.ndarray
+        (n, 2) unit centroids (metres).
+    area, perimeter : numpy.ndarray
+        (n,) unit areas and perimeters, for Polsby-Popper.
+    ei, ej, elen : numpy.ndarray
+        Graph edges (``ei < ej``) and their shared boundary length; contiguity follows them.
+    k : int
+        Number of territories.
+    shares : numpy.ndarray
+        (k,) relative capacity of each territory (1 = a full-time rep, 0.5 = half).
+    tolerance : float
+        Allowed deviation from target, as a fraction (0.05 = +/-5 %).
+    locked : numpy.ndarray
+        (n,) fixed territory of each unit, ``-1`` where free.
+    closed : numpy.ndarray
+        (k,) territories that neither gain nor lose units (locked territories).
+    groups : numpy.ndarray
+        (n,) ``within`` group of each unit (all zeros when unused).
+    territory_group : numpy.ndarray
+        (k,) group each territory belongs to.
+    home : numpy.ndarray or None
+        (k, 2) home bases; they seed the territories.
+    max_distance : float or None
+        Units farther than this from a territory's home base may not join it.
+    compactness : float
+        0 = balance only, 1 = strongest preference for compact shapes.
+    seed : int
+        Random seed (same seed and input give the same plan).
+    """
+
+    weight: np.ndarray
+    xy: np.ndarray
+    area: np.ndarray
+    perimeter: np.ndarray
+    ei: np.ndarray
+    ej: np.ndarray
+    elen: np.ndarray
+    k: int
+    shares: np.ndarray
+    tolerance: float = 0.05
+    locked: np.ndarray | None = None
+    closed: np.ndarray | None = None
+    groups: np.ndarray | None = None
+    territory_group: np.ndarray | None = None
+    home: np.ndarray | None = None
+    max_distance: float | None = None
+    compactness: float = 0.5
+    seed: int = 0
+    targets: np.ndarray = field(init=False)
+    heavy_units: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        n = self.weight.size
+        self.weight = np.clip(np.nan_to_num(np.asarray(self.weight, dtype=float)), 0, None)
+        self.xy = np.asarray(self.xy, dtype=float).reshape(n, 2)
+        self.area = np.asarray(self.area, dtype=float)
+        self.perimeter = np.asarray(self.perimeter, dtype=float)
+        self.ei = np.asarray(self.ei, dtype=np.int64)
+        self.ej = np.asarray(self.ej, dtype=np.int64)
+        self.elen = np.asarray(self.elen, dtype=float)
+        if self.k < 1:
+            raise InputError("Ask for at least one territory.")
+        if self.k > n:
+            raise InputError(f"{self.k} territories cannot be made from {n} units.")
+        self.shares = np.asarray(self.shares, dtype=float).reshape(self.k)
+        if np.any(self.shares <= 0):
+            raise InputError("Every territory needs a positive target share.")
+        if self.locked is None:
+            self.locked = np.full(n, -1, dtype=np.int64)
+        self.locked = np.asarray(self.locked, dtype=np.int64)
+        if self.locked.max(initial=-1) >= self.k:
+            raise InputError("A locked unit names a territory beyond k.")
+        if self.closed is None:
+            self.closed = np.zeros(self.k, dtype=bool)
+        if self.groups is None:
+            self.groups = np.zeros(n, dtype=np.int64)
+        self.groups = np.asarray(self.groups, dtype=np.int64)
+        if self.territory_group is None:
+            self.territory_group = allocate_groups(self)
+        self.territory_group = np.asarray(self.territory_group, dtype=np.int64)
+        self._check_locks_in_groups()
+        self.targets = compute_targets(self.weight, self.groups, self.territory_group, self.shares)
+
+    @property
+    def n(self) -> int:
+        """Number of units."""
+        return int(self.weight.size)
+
+    def _check_locks_in_groups(self) -> None:
+        fixed = self.locked >= 0
+        bad = fixed & (self.territory_group[np.maximum(self.locked, 0)] != self.groups)
+        if bad.any():
+            raise InputError(
+                f"{int(bad.sum())} locked unit(s) lie outside the 'within' group of their "
+                "territory; unlock them or drop the constraint."
+            )
+        missing = np.setdiff1d(np.unique(self.groups), self.territory_group)
+        if missing.size:
+            raise InputError(
+                f"{missing.size} 'within' group(s) got no territory: ask for more territories "
+                "or give each group a home base."
+            )
+
+    def allowed(self, units: np.ndarray, terr: np.ndarray) -> np.ndarray:
+        """Whether each unit may belong to the paired territory (group and distance)."""
+        ok = self.groups[units] == self.territory_group[terr]
+        ok &= ~self.closed[terr]
+        if self.home is not None and self.max_distance is not None:
+            d = np.hypot(*(self.xy[units] - self.home[terr]).T)
+            ok &= d <= self.max_distance
+        return ok
+
+
+def allocate_groups(problem: BalanceProblem) -> np.ndarray:
+    """Territories per ``within`` group: home bases decide, else weight (largest remainder)."""
+    groups, k = problem.groups, problem.k
+    if problem.home is not None:
+        near = np.argmin(
+            ((problem.xy[None, :, :] - problem.home[:, None, :]) ** 2).sum(axis=2), axis=1
+        )
+        return groups[near]
+    out = np.full(k, -1, dtype=np.int64)
+    fixed = problem.locked >= 0
+    out[problem.locked[fixed]] = groups[fixed]
+    labels = np.unique(groups)
+    if labels.size > k:
+        raise InputError(
+            f"{labels.size} 'within' groups need at least as many territories (asked for {k})."
+        )
+    free = out < 0
+    have = np.array([np.count_nonzero(out == g) for g in labels])
+    tot = np.array([problem.weight[groups == g].sum() for g in labels])
+    quota = tot / max(tot.sum(), 1e-12) * k
+    alloc = np.maximum(np.floor(quota).astype(int), np.maximum(have, 1))
+    while alloc.sum() > k:
+        # Over-allocated by the minimum of one per group: take back where quota fits least.
+        over = np.where(alloc > np.maximum(have, 1), alloc - quota, -np.inf)
+        alloc[int(np.argmax(over))] -= 1
+    while alloc.sum() < k:
+        alloc[int(np.argmax(quota - alloc))] += 1
+    slots = iter(np.flatnonzero(free))
+    for g, a, h in zip(labels, alloc, have, strict=True):
+        for _ in range(int(a - h)):
+            out[next(slots)] = g
+    return out
+
+
+def compute_targets(
+    weight: np.ndarray, groups: np.ndarray, territory_group: np.ndarray, shares: np.ndarray
+) -> np.ndarray:
+    """Target weight of each territory: its share of its group's total."""
+    targets = np.zeros(shares.size)
+    for g in np.unique(territory_group):
+        t = territory_group == g
+        targets[t] = weight[groups == g].sum() * shares[t] / shares[t].sum()
+    return np.maximum(targets, 1e-12)
+
+
+def isolate_heavy_units(problem: BalanceProblem) -> list[int]:
+    """Give each unit too heavy for the tolerance its own, closed territory.
+
+    A unit heavier than ``(1 + tolerance)`` times its territory's target cannot be balanced.
+    Such units (heaviest first, re-targeting after each) are fixed alone in the free
+    territory of their group with the largest share, that territory is closed, and the
+    other territories of the group are re-targeted to the mean of the remaining weight.
+
+    Returns
+    -------
+    list of int
+        The isolated units (also stored in ``problem.heavy_units``).
+    """
+    heavy: list[int] = []
+    while True:
+        free_t = ~problem.closed
+        cand = np.flatnonzero(problem.locked < 0)
+        if cand.size == 0:
+            break
+        u = int(cand[np.argmax(problem.weight[cand])])
+        g = problem.groups[u]
+        in_g = (
+            free_t
+            & (problem.territory_group == g)
+            & ~np.isin(np.arange(problem.k), problem.locked[problem.locked >= 0])
+        )
+        if np.count_nonzero(in_g) < 2:
+            break
+        j = int(np.flatnonzero(in_g)[np.argmax(problem.shares[in_g])])
+        if problem.weight[u] <= problem.targets[j] * (1 + problem.tolerance):
+            break
+        problem.locked[u] = j
+        problem.closed[j] = True
+        heavy.append(u)
+        rest = in_g.copy()
+        rest[j] = False
+        remaining = problem.weight[(problem.groups == g) & (problem.locked < 0)].sum()
+        remaining += problem.weight[np.isin(problem.locked, np.flatnonzero(rest))].sum()
+        problem.targets[j] = max(problem.weight[u], 1e-12)
+        problem.targets[rest] = remaining * problem.shares[rest] / problem.shares[rest].sum()
+    problem.heavy_units = heavy
+    return heavy

@@ -1,0 +1,325 @@
+"""Run the engine on a project: each run returns a NEW plan (a scenario) and its report.
+
+The project is never changed: the caller adds the returned plan (for example with
+:class:`territory_designer.core.operations.AddGeneratedPlan`, one undo step). Locked
+territories of the active plan are carried over unchanged, and locked units keep their
+territory.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import numpy as np
+import pandas as pd
+
+from territory_designer.balance.build import build_partition, graph_of
+from territory_designer.balance.problem import BalanceProblem
+from territory_designer.balance.quality import QualityReport, quality_report
+from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
+from territory_designer.core.colors import palette_color
+from territory_designer.core.errors import InputError
+from territory_designer.core.feedback import Feedback
+from territory_designer.core.plan import Plan, Territory
+
+#: Shared boundaries shorter than this (metres) do not connect units (corner touches).
+MIN_SHARED_M = 10.0
+
+
+def combined_weight(project: object, balance_on: str | dict[str, float] | None) -> np.ndarray:
+    """Per-unit weight: one field, or a weighted sum of fields each taken as a share.
+
+    ``{"workload": 0.6, "revenue": 0.4}`` gives ``0.6 * workload / total workload +
+    0.4 * revenue / total revenue``, so fields of different scales mix as intended.
+    """
+    fields = project.weight_fields
+    if balance_on is None:
+        balance_on = project.balance_field
+    if isinstance(balance_on, str):
+        balance_on = {balance_on: 1.0}
+    out = np.zeros(len(project.units))
+    for name, coef in balance_on.items():
+        if name not in fields:
+            raise InputError(f"Unknown balancing field {name!r}; choose one of {fields}.")
+        col = np.clip(np.nan_to_num(project.weights[:, fields.index(name)]), 0, None)
+        total = col.sum()
+        out += coef * (col / total if len(balance_on) > 1 and total > 0 else col)
+    return out
+
+
+def _unit_field(project: object, name: str) -> np.ndarray | None:
+    fields = project.weight_fields
+    return project.weights[:, fields.index(name)] if name in fields else None
+
+
+def _edges(project: object) -> tuple[np.ndarray, ...]:
+    adj = project.adjacency
+    crs = project.units.crs
+    limit = MIN_SHARED_M if crs is not None and crs.is_projected else 0.0
+    m = adj.length > limit
+    return adj.ei[m], adj.ej[m], adj.length[m]
+
+
+def _groups(project: object, within: str | None) -> np.ndarray | None:
+    if within is None:
+        return None
+    attrs = project.units.attributes
+    if within not in attrs.columns:
+        raise InputError(f"No unit attribute {within!r} to stay within.")
+    codes, _ = pd.factorize(attrs[within].astype(str), sort=True)
+    return codes.astype(np.int64)
+
+
+def _carried(plan: Plan) -> tuple[list[int], np.ndarray]:
+    """Codes of territories carried into a new build (locked, or holding locked units)."""
+    codes = [c for c, t in plan.territories.items() if t.locked]
+    held = np.unique(plan.assignment[plan.locked_units & (plan.assignment >= 0)])
+    codes += [int(c) for c in held if int(c) not in codes]
+    return sorted(codes), plan.editable_mask()
+
+
+def _unique_name(project: object, name: str | None, default: str) -> str:
+    base = name or default
+    out, i = base, 2
+    while out in project.plans:
+        out, i = f"{base} ({i})", i + 1
+    return out
+
+
+def build_plan(
+    project: object,
+    k: int | None = None,
+    home_bases: list[tuple[float, float]] | None = None,
+    balance_on: str | dict[str, float] | None = None,
+    tolerance: float = 0.05,
+    within: str | None = None,
+    seed: int = 0,
+    name: str | None = None,
+    compactness: float = 0.5,
+    shares: list[float] | None = None,
+    max_distance: float | None = None,
+    feedback: Feedback | None = None,
+) -> tuple[Plan, QualityReport]:
+    """Build a new plan of ``k`` balanced, contiguous, compact territories.
+
+    Parameters
+    ----------
+    project : Project
+        Read only.
+    k : int, optional
+        Number of territories (default: one per home base).
+    home_bases : list of (x, y), optional
+        Reps' home bases in the project CRS; each seeds one territory.
+    balance_on : str or dict, optional
+        A weight field, or ``{field: coefficient}`` (default: the project's balance field).
+    tolerance : float
+        Allowed deviation from target (0.05 = +/-5 %).
+    within : str, optional
+        Unit attribute no territory may cross (state, region).
+    seed : int
+        Random seed; the same inputs and seed give the same plan.
+    name : str, optional
+        Name of the new plan.
+    compactness : float
+        0..1, balance-vs-compactness slider.
+    shares : list of float, optional
+        Relative capacity per territory (0.5 for a part-time rep).
+    max_distance : float, optional
+        Maximum distance (project units) of a unit from its territory's home base.
+    feedback : Feedback, optional
+        Progress and cancel (``CanceledError``; the project is untouched either way).
+
+    Returns
+    -------
+    (Plan, QualityReport)
+    """
+    t0 = time.perf_counter()
+    feedback = feedback or Feedback()
+    active = project.plan
+    carried, editable = _carried(active)
+    if k is None:
+        k = len(home_bases) + len(carried) if home_bases else None
+    if k is None:
+        raise InputError("Give the number of territories or the reps' home bases.")
+    if k <= len(carried):
+        raise InputError(f"{len(carried)} locked territories leave nothing to build for k={k}.")
+    n = len(project.units)
+    locked = np.full(n, -1, dtype=np.int64)
+    for i, code in enumerate(carried):
+        locked[(active.assignment == code) & ~editable] = i
+    closed = np.zeros(k, dtype=bool)
+    closed[: len(carried)] = [active.territories[c].locked for c in carried]
+    home = None
+    if home_bases:
+        if len(home_bases) != k - len(carried):
+            raise InputError(f"Give one home base per new territory ({k - len(carried)}).")
+        carried_xy = [project.units.centroid[locked == i].mean(axis=0) for i in range(len(carried))]
+        home = np.array(carried_xy + [tuple(h) for h in home_bases], dtype=float).reshape(k, 2)
+    ei, ej, el = _edges(project)
+    problem = BalanceProblem(
+        combined_weight(project, balance_on),
+        project.units.centroid,
+        project.units.area,
+        project.units.perimeter,
+        ei,
+        ej,
+        el,
+        k,
+        np.ones(k) if shares is None else np.asarray(shares, dtype=float),
+        tolerance=tolerance,
+        locked=locked,
+        closed=closed,
+        groups=_groups(project, within),
+        home=home,
+        max_distance=max_distance,
+        compactness=compactness,
+        seed=seed,
+    )
+    result = build_partition(problem, feedback)
+    feedback.check_canceled()
+    territories: dict[int, Territory] = {}
+    for i in range(k):
+        if i < len(carried):
+            territories[i] = copy.deepcopy(active.territories[carried[i]])
+        else:
+            tid = f"T{i + 1:02d}"
+            territories[i] = Territory(
+                id=tid, name=f"Territory {i + 1:02d}", color=palette_color(i)
+            )
+            if home is not None:
+                territories[i].home_base = (float(home[i, 0]), float(home[i, 1]))
+    _dedupe_ids(territories)
+    if shares is not None and isinstance(balance_on, str):
+        for i in range(k):
+            territories[i].target = float(problem.targets[i])
+    plan = Plan(
+        _unique_name(project, name, f"Balanced k={k}"),
+        territories,
+        result.labels.astype(np.int32),
+        active.locked_units.copy(),
+    )
+    report = _report(
+        project, problem, result.labels, None, time.perf_counter() - t0, result.lower_bound
+    )
+    return plan, report
+
+
+def _dedupe_ids(territories: dict[int, Territory]) -> None:
+    used: set[str] = set()
+    for t in territories.values():
+        base, i = t.id, 2
+        while t.id in used:
+            t.id, i = f"{base}-{i}", i + 1
+        used.add(t.id)
+
+
+def _report(
+    project: object,
+    problem: BalanceProblem,
+    labels: np.ndarray,
+    start: np.ndarray | None,
+    runtime: float,
+    lb: float | None,
+) -> QualityReport:
+    adj = project.adjacency
+    rook = adj.length > 0
+    return quality_report(
+        problem,
+        graph_of(problem),
+        labels,
+        start,
+        _unit_field(project, "accounts"),
+        _unit_field(project, "revenue"),
+        runtime,
+        (adj.ei[rook], adj.ej[rook], adj.length[rook]),
+        lb,
+    )
+
+
+def rebalance_plan(
+    project: object,
+    max_moves: int | None = None,
+    max_accounts_moved: float | None = None,
+    max_revenue_moved: float | None = None,
+    tolerance: float = 0.05,
+    balance_on: str | dict[str, float] | None = None,
+    cost: str = "accounts",
+    name: str | None = None,
+    feedback: Feedback | None = None,
+) -> tuple[Plan, QualityReport, RebalanceResult]:
+    """Rebalance the active plan with few moves; return a NEW plan, its report and the moves.
+
+    Parameters
+    ----------
+    project : Project
+        Read only; its active plan is the starting point.
+    max_moves, max_accounts_moved, max_revenue_moved : optional
+        Disruption caps.
+    tolerance : float
+        Stop once every territory is within this deviation.
+    balance_on : str or dict, optional
+        As in :func:`build_plan`.
+    cost : {"accounts", "revenue", "units"}
+        Disruption the moves are ranked by.
+    name : str, optional
+        Name of the new plan.
+    feedback : Feedback, optional
+        Progress and cancel.
+
+    Returns
+    -------
+    (Plan, QualityReport, RebalanceResult)
+        Moves and trajectory use territory indices in the order of ``plan.territories``.
+    """
+    t0 = time.perf_counter()
+    feedback = feedback or Feedback()
+    active = project.plan
+    codes = sorted(active.territories)
+    if not codes:
+        raise InputError("The active plan has no territory to rebalance.")
+    index = np.full(max(codes) + 2, -1, dtype=np.int64)
+    index[np.asarray(codes)] = np.arange(len(codes))
+    start = np.where(active.assignment >= 0, index[active.assignment], -1)
+    k = len(codes)
+    editable = active.editable_mask()
+    locked = np.where(editable, -1, start)
+    closed = np.array([active.territories[c].locked for c in codes])
+    targets = [active.territories[c].target for c in codes]
+    shares = np.array([t if t else 0.0 for t in targets], dtype=float)
+    shares = np.ones(k) if not np.all(shares > 0) else shares
+    ei, ej, el = _edges(project)
+    problem = BalanceProblem(
+        combined_weight(project, balance_on),
+        project.units.centroid,
+        project.units.area,
+        project.units.perimeter,
+        ei,
+        ej,
+        el,
+        k,
+        shares,
+        tolerance=tolerance,
+        locked=np.where(start >= 0, locked, -1),
+        closed=closed,
+    )
+    graph = graph_of(problem)
+    filled = fill_unassigned(graph, start, problem.xy)
+    result = rebalance(
+        problem,
+        graph,
+        filled,
+        _unit_field(project, "accounts"),
+        _unit_field(project, "revenue"),
+        max_moves,
+        max_accounts_moved,
+        max_revenue_moved,
+        cost,
+        True,
+        feedback,
+    )
+    feedback.check_canceled()
+    plan = active.copy(_unique_name(project, name, f"{active.name} rebalanced"))
+    plan.assignment = np.asarray(codes, dtype=np.int32)[result.labels]
+    report = _report(project, problem, result.labels, start, time.perf_counter() - t0, None)
+    return plan, report, result

@@ -1,0 +1,177 @@
+"""Quality report of a labelling: balance, contiguity, compactness, disruption.
+
+The figures follow ``shared/bench/score_plan.py``: deviation ``|W_t - target| / target``
+(target = the territory's share of its group, i.e. the mean when all capacities are equal),
+coefficient of variation ``std / mean``, island-aware contiguity (extra pieces beyond one per
+graph component a territory touches), Polsby-Popper ``4 pi A / P^2`` of each dissolved
+territory with ``P = sum of unit perimeters - 2 * shared internal boundary`` (as
+:mod:`territory_designer.core.metrics`), and cut edges. When the tolerance cannot be met the
+report says why: the heaviest unit over its target gives a lower bound on the deviation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from territory_designer.balance.graph import Graph, extra_pieces
+from territory_designer.balance.problem import BalanceProblem
+
+
+@dataclass
+class QualityReport:
+    """Figures of one engine run (all percentages in %)."""
+
+    territories: int
+    max_abs_deviation_pct: float
+    min_deviation_pct: float
+    max_deviation_pct: float
+    cv: float
+    contiguous: bool
+    noncontiguous: int
+    extra_pieces: int
+    unassigned: int
+    pp_mean: float
+    pp_min: float
+    cut_edges: int
+    tolerance_pct: float
+    within_tolerance: bool
+    lower_bound_pct: float
+    rest_max_abs_deviation_pct: float | None = None
+    units_moved: int = 0
+    accounts_moved: float = 0.0
+    revenue_moved: float = 0.0
+    runtime_s: float = 0.0
+    infeasible_reason: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain dict (JSON-ready)."""
+        return asdict(self)
+
+
+def lower_bound(problem: BalanceProblem) -> float:
+    """Least possible max deviation from granularity: heaviest unit over its best target."""
+    free = problem.locked < 0
+    if not free.any():
+        return 0.0
+    worst = 0.0
+    for g in np.unique(problem.groups[free]):
+        in_g = problem.territory_group == g
+        w = problem.weight[free & (problem.groups == g)].max()
+        target = (
+            problem.weight[problem.groups == g].sum()
+            / max(problem.shares[in_g].sum(), 1e-12)
+            * problem.shares[in_g].max()
+        )
+        worst = max(worst, w / max(target, 1e-12) - 1.0)
+    return max(worst, 0.0)
+
+
+def quality_report(
+    problem: BalanceProblem,
+    graph: Graph,
+    labels: np.ndarray,
+    start: np.ndarray | None = None,
+    accounts: np.ndarray | None = None,
+    revenue: np.ndarray | None = None,
+    runtime_s: float = 0.0,
+    pp_edges: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    lb: float | None = None,
+) -> QualityReport:
+    """Compute the :class:`QualityReport` of ``labels``.
+
+    Parameters
+    ----------
+    problem : BalanceProblem
+        Inputs (weights, shares, groups, tolerance, heavy units).
+    graph : Graph
+        Contiguity graph.
+    labels : numpy.ndarray
+        Territory index per unit (-1 unassigned).
+    start : numpy.ndarray, optional
+        Labels of the plan the run started from (for units/accounts moved).
+    accounts, revenue : numpy.ndarray, optional
+        Per-unit account counts and revenue (for the amounts moved).
+    runtime_s : float
+        Engine wall time.
+    pp_edges : tuple, optional
+        ``(ei, ej, length)`` of all shared boundaries for the perimeters (default: graph).
+    lb : float, optional
+        Lower bound on the deviation computed before heavy units were isolated.
+    """
+    k = problem.k
+    ok = labels >= 0
+    lab = np.where(ok, labels, 0)
+    w = np.where(ok, problem.weight, 0.0)
+    totals = np.bincount(lab, weights=w, minlength=k)
+    base = compute_plain_targets(problem)
+    dev = (totals - base) / base
+    mean = totals.mean()
+    ei, ej, el = pp_edges if pp_edges is not None else (graph.ei, graph.ej, graph.elen)
+    area = np.bincount(lab, weights=np.where(ok, problem.area, 0), minlength=k)
+    perim = np.bincount(lab, weights=np.where(ok, problem.perimeter, 0), minlength=k)
+    same = ok[ei] & ok[ej] & (labels[ei] == labels[ej])
+    perim -= 2 * np.bincount(lab[ei[same]], weights=el[same], minlength=k)
+    used = np.bincount(lab[ok], minlength=k) > 0
+    pp = 4 * np.pi * area[used] / np.maximum(perim[used], 1e-9) ** 2
+    extra = extra_pieces(graph, labels)
+    cut = ok[graph.ei] & ok[graph.ej] & (labels[graph.ei] != labels[graph.ej])
+    lbv = lower_bound(problem) if lb is None else lb
+    tol = problem.tolerance
+    max_abs = float(np.abs(dev).max() * 100) if k else 0.0
+    report = QualityReport(
+        territories=k,
+        max_abs_deviation_pct=max_abs,
+        min_deviation_pct=float(dev.min() * 100),
+        max_deviation_pct=float(dev.max() * 100),
+        cv=float(totals.std() / mean) if mean > 0 else 0.0,
+        contiguous=bool((extra <= 0).all()),
+        noncontiguous=int((extra > 0).sum()),
+        extra_pieces=int(np.clip(extra, 0, None).sum()),
+        unassigned=int((~ok).sum()),
+        pp_mean=float(pp.mean()) if pp.size else 0.0,
+        pp_min=float(pp.min()) if pp.size else 0.0,
+        cut_edges=int(cut.sum()),
+        tolerance_pct=tol * 100,
+        within_tolerance=max_abs <= tol * 100 + 1e-9,
+        lower_bound_pct=lbv * 100,
+        runtime_s=runtime_s,
+    )
+    if problem.heavy_units:
+        heavy_t = np.unique(labels[problem.heavy_units])
+        rest = np.setdiff1d(np.arange(k), heavy_t)
+        rdev = (totals[rest] - problem.targets[rest]) / problem.targets[rest]
+        report.rest_max_abs_deviation_pct = float(np.abs(rdev).max() * 100) if rest.size else 0.0
+        report.infeasible_reason = (
+            f"{len(problem.heavy_units)} unit(s) weigh more than {1 + tol:.2f} x the target "
+            f"(the heaviest is {1 + lbv:.2f} x): the tolerance cannot be met. Each was given "
+            f"its own territory and the other territories were balanced to the mean of the "
+            f"rest (max deviation {report.rest_max_abs_deviation_pct:.2f} %)."
+        )
+    elif not report.within_tolerance and lbv > tol:
+        report.infeasible_reason = (
+            f"The heaviest unit is {1 + lbv:.2f} x the target, so no plan is within "
+            f"{tol:.0%} (lower bound {lbv:.1%})."
+        )
+    elif not report.within_tolerance:
+        report.notes.append(
+            "Tolerance not reached: units are coarse compared with the target, or the "
+            "constraints (locks, groups, distance) leave too few moves."
+        )
+    if start is not None:
+        moved = ok & (start != labels)
+        report.units_moved = int(moved.sum())
+        if accounts is not None:
+            report.accounts_moved = float(accounts[moved].sum())
+        if revenue is not None:
+            report.revenue_moved = float(revenue[moved].sum())
+    return report
+
+
+def compute_plain_targets(problem: BalanceProblem) -> np.ndarray:
+    """Targets before heavy units were isolated: each territory's share of its group."""
+    from territory_designer.balance.problem import compute_targets
+
+    return compute_targets(problem.weight, problem.groups, problem.territory_group, problem.shares)

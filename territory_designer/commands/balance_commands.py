@@ -1,0 +1,222 @@
+"""``build`` and ``rebalance``: run the engine and add the result as a new plan."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+
+from territory_designer.commands.common import load, out_path
+from territory_designer.core.errors import InputError
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:
+    """Register the engine commands."""
+    p = sub.add_parser("build", help="build balanced territories from scratch as a new plan")
+    p.add_argument("project")
+    p.add_argument("--territories", "-k", type=int, help="number of territories")
+    p.add_argument(
+        "--from-home-bases",
+        action="store_true",
+        help="one territory per territory of the active plan that has a home base, "
+        "keeping its name, owner and colour",
+    )
+    p.add_argument("--balance-on", help="metric to balance (default: the project's)")
+    p.add_argument(
+        "--weights", help="weighted combination, e.g. workload=0.6,revenue=0.4 (each a share)"
+    )
+    p.add_argument("--tolerance", type=float, default=0.05, help="allowed deviation (0.05 = 5%%)")
+    p.add_argument("--within", help="unit attribute no territory may cross (e.g. state)")
+    p.add_argument("--compactness", type=float, default=0.5, help="0..1 balance vs compactness")
+    p.add_argument("--max-distance-km", type=float, help="max distance from the home base")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--plan", dest="plan_name", help="name of the new plan")
+    _common(p)
+    p.set_defaults(handler=run_build)
+    p = sub.add_parser("rebalance", help="rebalance the active plan with few moves (new plan)")
+    p.add_argument("project")
+    p.add_argument("--max-moves", type=int, help="cap on units moved")
+    p.add_argument("--max-accounts", type=float, help="cap on accounts moved")
+    p.add_argument("--max-revenue", type=float, help="cap on revenue moved")
+    p.add_argument("--tolerance", type=float, default=0.05)
+    p.add_argument("--balance-on", help="metric to balance (default: the project's)")
+    p.add_argument("--from-plan", help="plan to start from (default: the active plan)")
+    p.add_argument("--plan", dest="plan_name", help="name of the new plan")
+    p.add_argument(
+        "--curve", action="store_true", help="print balance reached for several disruption caps"
+    )
+    _common(p)
+    p.set_defaults(handler=run_rebalance)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", help="write the result to this project file instead of in place")
+    p.add_argument("--dry-run", action="store_true", help="report only, save nothing")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _balance_on(args: argparse.Namespace) -> str | dict[str, float] | None:
+    if not args.__dict__.get("weights"):
+        return args.balance_on
+    weights = {}
+    for part in args.weights.split(","):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--weights: {part!r} is not FIELD=NUMBER.") from None
+    return weights
+
+
+def _save(project: object, args: argparse.Namespace) -> str | None:
+    from territory_designer.io.project_file import save_project
+
+    if args.dry_run:
+        return None
+    target = out_path(args.out, "project file") if args.out else args.project
+    save_project(project, target)
+    return str(target)
+
+
+def _print_report(report: dict, plan_name: str, saved: str | None) -> None:
+    r = report
+    print(f"Plan {plan_name!r}: {r['territories']} territories in {r['runtime_s']:.2f} s")
+    print(
+        f"  max deviation {r['max_abs_deviation_pct']:.2f}% (min {r['min_deviation_pct']:+.2f}%,"
+        f" max {r['max_deviation_pct']:+.2f}%), CV {r['cv']:.4f},"
+        f" tolerance {r['tolerance_pct']:.1f}% {'met' if r['within_tolerance'] else 'NOT met'}"
+    )
+    print(
+        f"  {'contiguous' if r['contiguous'] else 'NOT contiguous'}, unassigned {r['unassigned']},"
+        f" Polsby-Popper mean {r['pp_mean']:.3f} min {r['pp_min']:.3f}, cut edges {r['cut_edges']}"
+    )
+    if r.get("units_moved"):
+        print(
+            f"  moved {r['units_moved']} units, {r['accounts_moved']:.0f} accounts,"
+            f" revenue {r['revenue_moved']:,.0f}"
+        )
+    if r.get("infeasible_reason"):
+        print(f"  note: {r['infeasible_reason']}")
+    for note in r.get("notes", []):
+        print(f"  note: {note}")
+    print(f"  saved to {saved}" if saved else "  (not saved: --dry-run)")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build a plan and add it to the project."""
+    from territory_designer.balance.project_api import build_plan
+    from territory_designer.core.operations import AddGeneratedPlan
+
+    project = load(args.project)
+    home_bases, reps = None, []
+    if args.from_home_bases:
+        reps = [t for _, t in sorted(project.plan.territories.items()) if t.home_base]
+        if not reps:
+            raise InputError(f"{args.project}: no territory of the active plan has a home base.")
+        home_bases = [t.home_base for t in reps]
+    elif not args.territories:
+        raise InputError("Give --territories K or --from-home-bases.")
+    plan, report = build_plan(
+        project,
+        k=args.territories,
+        home_bases=home_bases,
+        balance_on=_balance_on(args),
+        tolerance=args.tolerance,
+        within=args.within,
+        seed=args.seed,
+        name=args.plan_name,
+        compactness=args.compactness,
+        max_distance=args.max_distance_km * 1000 if args.max_distance_km else None,
+    )
+    if reps:
+        new_codes = sorted(plan.territories)[-len(reps) :]
+        for code, rep in zip(new_codes, reps, strict=True):
+            plan.territories[code] = replace(
+                rep, locked=False, target=plan.territories[code].target
+            )
+            plan.territories[code].home_base = rep.home_base
+    project.apply(AddGeneratedPlan(plan))
+    saved = _save(project, args)
+    data = report.to_dict()
+    if args.json:
+        print(json.dumps({"plan": plan.name, "saved_to": saved, **data}, indent=2))
+    else:
+        _print_report(data, plan.name, saved)
+    return 0
+
+
+def run_rebalance(args: argparse.Namespace) -> int:
+    """Rebalance the active plan and add the result as a new plan."""
+    from territory_designer.balance.project_api import rebalance_plan
+    from territory_designer.balance.rebalance import tradeoff_curve
+    from territory_designer.core.operations import AddGeneratedPlan
+
+    project = load(args.project, args.from_plan)
+    if args.max_moves is None and args.max_accounts is None and args.max_revenue is None:
+        raise InputError("Give a disruption cap: --max-moves, --max-accounts or --max-revenue.")
+    start = project.plan
+    codes = sorted(start.territories)
+    plan, report, result = rebalance_plan(
+        project,
+        max_moves=args.max_moves,
+        max_accounts_moved=args.max_accounts,
+        max_revenue_moved=args.max_revenue,
+        tolerance=args.tolerance,
+        balance_on=args.balance_on,
+        name=args.plan_name,
+    )
+    project.apply(AddGeneratedPlan(plan))
+    saved = _save(project, args)
+    ids = project.units.ids
+    moves = [
+        {
+            "unit_id": str(ids[m.unit]),
+            "unit_name": str(project.units.names[m.unit]),
+            "from": start.territories[codes[m.from_territory]].id,
+            "to": start.territories[codes[m.to_territory]].id,
+            "accounts": m.accounts,
+            "revenue": m.revenue,
+            "reason": m.reason,
+        }
+        for m in result.moves
+    ]
+    curve = []
+    if args.curve and result.trajectory:
+        total = max(p.moves for p in result.trajectory)
+        caps = sorted({max(1, round(total * f)) for f in (0.1, 0.25, 0.5, 0.75, 1.0)})
+        curve = [
+            {
+                "max_moves": cap,
+                "moves": p.moves,
+                "accounts_moved": p.accounts_moved,
+                "max_abs_deviation_pct": p.max_abs_deviation_pct,
+            }
+            for cap, p in tradeoff_curve(result, caps, by="units")
+        ]
+    data = report.to_dict()
+    if args.json:
+        out = {
+            "plan": plan.name,
+            "saved_to": saved,
+            "stopped_by": result.stopped_by,
+            **data,
+            "moves": moves,
+            "curve": curve,
+        }
+        print(json.dumps(out, indent=2))
+        return 0
+    _print_report(data, plan.name, saved)
+    print(f"  stopped: {result.stopped_by}; {len(moves)} moves")
+    for m in moves[:20]:
+        print(
+            f"    {m['unit_id']:<8} {m['unit_name'][:20]:<21} {m['from']} -> {m['to']}"
+            f"  accounts {m['accounts']:.0f}  revenue {m['revenue']:,.0f}  ({m['reason']})"
+        )
+    if len(moves) > 20:
+        print(f"    … {len(moves) - 20} more (use --json for all)")
+    for c in curve:
+        print(
+            f"  curve: ≤{c['max_moves']} moves -> max deviation {c['max_abs_deviation_pct']:.2f}%"
+            f" ({c['accounts_moved']:.0f} accounts moved)"
+        )
+    return 0

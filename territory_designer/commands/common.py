@@ -1,0 +1,39 @@
+"""Helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from territory_designer.core.errors import TerritoryDesignerError
+
+
+def out_path(value: str, what: str = "file") -> Path:
+    """Validate an output path: not a folder, in a folder that exists."""
+    out = Path(value)
+    if out.exists() and out.is_dir():
+        raise TerritoryDesignerError(f"{out} is a folder; give a {what} name.")
+    if not out.parent.exists():
+        raise TerritoryDesignerError(f"Cannot write {out}: folder {out.parent} does not exist.")
+    return out
+
+
+def load(path: str, plan: str | None = None) -> object:
+    """Open a project and optionally activate a plan (clear error when unknown)."""
+    from territory_designer.io.project_file import load_project
+
+    project = load_project(path)
+    if plan:
+        if plan not in project.plans:
+            raise TerritoryDesignerError(
+                f"{path}: no plan named {plan!r} (plans: {', '.join(project.plans)})."
+            )
+        project.set_active_plan(plan)
+    return project
+
+
+def crs_label(crs: object) -> str | None:
+    """EPSG code when there is one, else the PROJ string."""
+    if crs is None:
+        return None
+    epsg = crs.to_epsg()  # type: ignore[attr-defined]
+    return f"EPSG:{epsg}" if epsg else crs.to_proj4()  # type: ignore[attr-defined]

@@ -1,0 +1,142 @@
+"""``demo``, ``new``, ``info`` and ``screenshot``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from territory_designer.commands.common import crs_label, load, out_path
+from territory_designer.core.errors import TerritoryDesignerError
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:
+    """Register the project commands."""
+    p = sub.add_parser("demo", help="write the bundled demo project")
+    p.add_argument("--out", required=True, help="project file to write (.tdproj)")
+    p.set_defaults(handler=run_demo)
+    p = sub.add_parser("new", help="create a project from a polygon file")
+    p.add_argument("--units", required=True, help="polygon file (GeoPackage, shapefile, GeoJSON…)")
+    p.add_argument("--id-field", required=True, help="field holding the unit id")
+    p.add_argument("--name-field", help="field holding the unit name (default: the id)")
+    p.add_argument("--layer", help="layer name, for files holding several")
+    p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:4326")
+    p.add_argument("--out", required=True, help="project file to write (.tdproj)")
+    p.set_defaults(handler=run_new)
+    p = sub.add_parser("info", help="print units, accounts, territories and metrics")
+    p.add_argument("project")
+    p.add_argument("--plan", help="plan to report (default: the active plan)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run_info)
+    p = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
+    p.add_argument("project", nargs="?", help="project file (default: the demo)")
+    p.add_argument("--out", required=True, help="PNG file to write")
+    p.add_argument("--width", type=int, default=1400)
+    p.add_argument("--height", type=int, default=900)
+    p.set_defaults(handler=run_screenshot)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Write the demo project."""
+    from territory_designer.io.demo import build_demo_project
+    from territory_designer.io.project_file import save_project
+
+    out = out_path(args.out, "project file")
+    project = build_demo_project()
+    save_project(project, out)
+    print(f"Wrote demo project {out}: {len(project.units)} units, {len(project.accounts)} accounts")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Create a project from a polygon file."""
+    from territory_designer.io.geography import new_project_from_file
+    from territory_designer.io.project_file import save_project
+
+    out = out_path(args.out, "project file")
+    project = new_project_from_file(
+        args.units, args.id_field, args.name_field, args.layer, args.crs
+    )
+    save_project(project, out)
+    print(f"Wrote {out}: {len(project.units)} units, {project.adjacency.n_edges} adjacencies")
+    return 0
+
+
+def project_info(project: object) -> dict:
+    """Everything ``info`` prints, as plain data."""
+    from territory_designer.core.project import Project
+
+    assert isinstance(project, Project)
+    table = project.territory_table()
+    summary = asdict(project.summary())
+    summary["units_moved_vs_baseline"] = project.units_moved_vs_baseline()
+    accounts = project.accounts.table
+    return {
+        "units": len(project.units),
+        "accounts": len(accounts),
+        "unlocated_accounts": int((accounts["unit"] < 0).sum()) if len(accounts) else 0,
+        "crs": crs_label(project.units.crs),
+        "plans": list(project.plans),
+        "active_plan": project.active_plan_name,
+        "baseline_plan": project.baseline_plan_name,
+        "balance_field": project.balance_field,
+        "metric_fields": project.weight_fields,
+        "summary": summary,
+        "territories": json.loads(table.drop(columns=["code"]).to_json(orient="records"))
+        if len(table)
+        else [],
+    }
+
+
+def run_info(args: argparse.Namespace) -> int:
+    """Print a project's figures."""
+    info = project_info(load(args.project, args.plan))
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    s = info["summary"]
+    print(f"{args.project}")
+    print(
+        f"  units {info['units']}, accounts {info['accounts']} "
+        f"({info['unlocated_accounts']} unlocated), CRS {info['crs']}"
+    )
+    print(
+        f"  plans: {', '.join(info['plans'])} (active: {info['active_plan']}, "
+        f"baseline: {info['baseline_plan'] or '-'})"
+    )
+    print(
+        f"  balance on {info['balance_field']}: max deviation {s['max_abs_deviation_pct']:.1f}%,"
+        f" CV {s['cv']:.3f}, {'contiguous' if s['contiguous'] else 'NOT contiguous'},"
+        f" unassigned units {s['unassigned_units']}, mean Polsby-Popper {s['pp_mean']:.3f}"
+    )
+    field = info["balance_field"]
+    print(
+        f"  {'id':<6}{'name':<22}{'owner':<18}{'units':>6}{'accounts':>9}"
+        f"{field[:14]:>16}{'dev %':>8}{'PP':>7}"
+    )
+    for t in info["territories"]:
+        print(
+            f"  {t['id']:<6}{t['name'][:21]:<22}{t['owner'][:17]:<18}{t['units']:>6}"
+            f"{t['accounts']:>9.0f}{t[field]:>16,.1f}{t['deviation_pct']:>8.1f}"
+            f"{t['polsby_popper']:>7.3f}"
+        )
+    return 0
+
+
+def run_screenshot(args: argparse.Namespace) -> int:
+    """Render the main window offscreen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from territory_designer.ui.screenshot import render_main_window
+
+    if args.project:
+        from territory_designer.io.project_file import check_project_file
+
+        check_project_file(args.project)
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise TerritoryDesignerError(f"Cannot write {out}: folder {out.parent} does not exist.")
+    render_main_window(args.project, str(out), (args.width, args.height))
+    print(f"Wrote {out}")
+    return 0

@@ -1,0 +1,306 @@
+"""Turn a :class:`RawTable` and a column mapping into a complete account table.
+
+Nothing here touches the project: the caller swaps the finished table in (see
+:func:`territory_designer.io.accounts_import.importer.import_accounts`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from territory_designer.core.accounts import REQUIRED_COLUMNS
+from territory_designer.core.errors import InputError
+from territory_designer.core.feedback import Feedback
+from territory_designer.core.units import UnitLayer
+from territory_designer.io.accounts_import.aggregate import aggregate
+from territory_designer.io.accounts_import.gazetteer import Gazetteer
+from territory_designer.io.accounts_import.headers import FIELDS, NUMERIC_FIELDS, guess_mapping
+from territory_designer.io.accounts_import.locate import LocateInput, LocateResult, locate
+from territory_designer.io.accounts_import.reading import RawTable
+from territory_designer.io.accounts_import.values import (
+    as_text,
+    normalize_city,
+    normalize_country,
+    normalize_postal,
+    normalize_state,
+    parse_dates,
+    parse_numbers,
+)
+
+#: A mapped numeric column with more unparsable text than this is a wrong mapping.
+MAX_BAD_SHARE = 0.5
+_NOT_A_MEASURE = re.compile(r"\b(id|code|zip|plz|phone|tel|fax|year|no|nr|number|npi)\b", re.I)
+LOCATION_TEXT = ("postal_code", "city", "state", "country")
+
+
+@dataclass
+class RowIssue:
+    """A problem with one cell that did not stop the import."""
+
+    row: int
+    column: str | None
+    message: str
+
+
+@dataclass
+class Built:
+    """The finished accounts and everything the report needs."""
+
+    accounts: pd.DataFrame
+    located: LocateResult
+    transactions: pd.DataFrame | None
+    mapping: dict[str, str | None]
+    issues: list[RowIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def resolve_mapping(raw: RawTable, mapping: dict[str, str | None] | None) -> dict:
+    """Guessed mapping overridden by the user's (None unmaps a field); columns checked."""
+    result = guess_mapping(raw.columns)
+    for f, col in (mapping or {}).items():
+        if f not in FIELDS:
+            raise InputError(f"Unknown account field {f!r}; fields: {', '.join(FIELDS)}.")
+        if col is not None and col not in raw.columns:
+            raise InputError(
+                f"{raw.where()}: no column {col!r} (for {f}); columns: {', '.join(raw.columns)}."
+            )
+        for other, c in list(result.items()):
+            if c == col and other != f:
+                result[other] = None
+        result[f] = col
+    return result
+
+
+def _fail_or_note(raw, strict, issues, rows, bad, col, field_name, values) -> None:  # noqa: ANN001
+    if not bad.any():
+        return
+    first = int(np.flatnonzero(bad)[0])
+    sample = values.iloc[first]
+    msg = f"{raw.where(int(rows[first]), col)}: {sample!r} is not a {field_name.replace('_', ' ')}"
+    nonblank = (as_text(values) != "").sum()
+    if strict or bad.sum() > MAX_BAD_SHARE * max(nonblank, 1):
+        more = f" ({int(bad.sum())} such cells)" if bad.sum() > 1 else ""
+        raise InputError(f"{msg}{more}; check the column mapping or fix the cells.")
+    for k in np.flatnonzero(bad)[:1000]:
+        issues.append(
+            RowIssue(int(rows[k]), col, f"{values.iloc[k]!r} is not a number; left blank")
+        )
+
+
+def parse_rows(raw: RawTable, mapping: dict, strict: bool, issues: list[RowIssue]) -> pd.DataFrame:
+    """One parsed column per mapped field, plus unmapped columns as attributes."""
+    d, rows = raw.data, raw.row_numbers
+    out = pd.DataFrame(index=d.index)
+    out["source_row"] = rows
+    country = normalize_country(d[mapping["country"]]) if mapping["country"] else None
+    for f in FIELDS:
+        col = mapping.get(f)
+        if col is None:
+            continue
+        v = d[col]
+        if f in NUMERIC_FIELDS or f in ("latitude", "longitude"):
+            num, bad = parse_numbers(v, hint=raw.decimal)
+            if f in NUMERIC_FIELDS:
+                _fail_or_note(raw, strict, issues, rows, bad, col, "number", v)
+            elif strict and bad.any():
+                _fail_or_note(raw, True, issues, rows, bad, col, f, v)
+            out[f] = num
+        elif f == "order_date":
+            dates, bad = parse_dates(v)
+            _fail_or_note(raw, strict, issues, rows, bad, col, "date", v)
+            out[f] = dates.to_numpy()
+        elif f == "postal_code":
+            out[f] = normalize_postal(v, country).to_numpy()
+            out["postal_raw"] = as_text(v).str.upper().to_numpy()
+        elif f == "country":
+            out[f] = country.to_numpy()
+        elif f == "state":
+            out[f] = normalize_state(v).to_numpy()
+        else:
+            out[f] = as_text(v).to_numpy()
+    used = {c for c in mapping.values() if c}
+    for col in raw.columns:
+        if col not in used:
+            out[_attr_name(col, out.columns)] = _attribute(d[col], col, raw.decimal)
+    return out
+
+
+def _attr_name(col: str, taken: pd.Index) -> str:
+    name = col
+    if name in REQUIRED_COLUMNS or name in FIELDS or name in taken:
+        name = f"{col} (file)"
+    return name
+
+
+def _attribute(v: pd.Series, col: str, decimal: str) -> np.ndarray:
+    """Unmapped column: numbers when it clearly holds measures, else text."""
+    text = as_text(v)
+    nonblank = text != ""
+    if nonblank.any() and not _NOT_A_MEASURE.search(col):
+        num, bad = parse_numbers(v, hint=decimal)
+        if not bad.any() and np.isfinite(num[nonblank.to_numpy()]).all():
+            leading_zero = text.str.match(r"^0\d").any()
+            if not leading_zero:
+                return num
+    return text.to_numpy()
+
+
+def _check_ids(raw: RawTable, parsed: pd.DataFrame, mapping: dict, issues: list) -> None:
+    col = mapping["account_id"]
+    if col is None:
+        parsed["account_id"] = [f"row-{r}" for r in parsed["source_row"]]
+        return
+    ids = parsed["account_id"]
+    blank = (ids == "").to_numpy()
+    for k in np.flatnonzero(blank)[:1000]:
+        r = int(parsed["source_row"].iloc[k])
+        issues.append(RowIssue(r, col, f"no account id; given the id row-{r}"))
+    if blank.any():
+        parsed.loc[blank, "account_id"] = [f"row-{r}" for r in parsed["source_row"][blank]]
+    dup = parsed["account_id"].duplicated(keep=False).to_numpy()
+    if dup.any():
+        first_id = parsed["account_id"][dup].iloc[0]
+        rows = parsed["source_row"][parsed["account_id"] == first_id].tolist()
+        n_ids = parsed["account_id"][dup].nunique()
+        raise InputError(
+            f"{raw.where(column=col)}: account id {first_id!r} appears on rows "
+            f"{', '.join(map(str, rows[:5]))}"
+            + (f" ({n_ids - 1} more ids are repeated)" if n_ids > 1 else "")
+            + ". Each row must be one account; for order-level sheets aggregate by the "
+            "customer column (--aggregate-by)."
+        )
+
+
+def build_accounts(
+    raw: RawTable,
+    units: UnitLayer,
+    gazetteer: Gazetteer,
+    mapping: dict[str, str | None] | None = None,
+    aggregate_by: str | None = None,
+    strict: bool = False,
+    units_are_postal: bool | None = None,
+    feedback: Feedback | None = None,
+) -> Built:
+    """Parse, optionally aggregate, locate and join: a complete account table."""
+    feedback = feedback or Feedback()
+    issues: list[RowIssue] = []
+    mapping = resolve_mapping(raw, mapping)
+    if aggregate_by is not None:
+        if aggregate_by not in raw.columns:
+            raise InputError(f"{raw.where()}: no column {aggregate_by!r} to aggregate by.")
+        mapping = {f: (None if c == aggregate_by else c) for f, c in mapping.items()}
+        mapping["account_id"] = aggregate_by
+    feedback.set_progress(62, "Parsing values")
+    parsed = parse_rows(raw, mapping, strict, issues)
+    feedback.check_canceled()
+    for f in ("account_id", "name", *LOCATION_TEXT):
+        if f not in parsed:
+            parsed[f] = ""
+    transactions = None
+    if aggregate_by is not None:
+        _blank_ids_to_rows(parsed, issues, aggregate_by)
+        transactions = parsed.copy()
+        parsed = aggregate(parsed, "account_id")
+    else:
+        _check_ids(raw, parsed, mapping, issues)
+    feedback.set_progress(70, "Locating accounts")
+    lat = (
+        parsed["latitude"].to_numpy(float) if "latitude" in parsed else np.full(len(parsed), np.nan)
+    )
+    lon = (
+        parsed["longitude"].to_numpy(float)
+        if "longitude" in parsed
+        else np.full(len(parsed), np.nan)
+    )
+    given = np.zeros(len(parsed), dtype=bool)
+    for f in ("latitude", "longitude"):
+        if mapping.get(f) and aggregate_by is None:
+            given |= (as_text(raw.data[mapping[f]]) != "").to_numpy()
+        elif f in parsed:
+            given |= np.isfinite(parsed[f].to_numpy(float))
+    country = parsed["country"].replace("", "US")
+    inp = LocateInput(
+        lat,
+        lon,
+        parsed["postal_code"],
+        normalize_city(parsed["city"]),
+        parsed["state"],
+        country,
+        given,
+        parsed.get("postal_raw"),
+    )
+    loc = locate(inp, units, gazetteer, units_are_postal)
+    feedback.check_canceled()
+    feedback.set_progress(85, "Building accounts")
+    if aggregate_by is None and mapping.get("latitude") and mapping.get("longitude"):
+        n_before = len(issues)
+        _coordinate_issues(parsed, loc, mapping, issues)
+        if strict and len(issues) > n_before:
+            first = issues[n_before]
+            raise InputError(f"{raw.where(first.row, first.column)}: {first.message}.")
+    accounts = _assemble(parsed, loc)
+    notes = []
+    if loc.swapped:
+        notes.append("Latitude and longitude columns were swapped in the file; corrected.")
+    if loc.used_unit_codes:
+        notes.append("Postal codes matched the units' own codes (units are postal areas).")
+    return Built(accounts, loc, transactions, mapping, issues, notes)
+
+
+def _coordinate_issues(
+    parsed: pd.DataFrame, loc: LocateResult, mapping: dict, issues: list
+) -> None:
+    lat = parsed["latitude"].to_numpy(float)
+    lon = parsed["longitude"].to_numpy(float)
+    if loc.swapped:
+        lat, lon = lon, lat
+    rows = parsed["source_row"].to_numpy()
+    for k in np.flatnonzero(np.isfinite(lat) & (np.abs(lat) > 90))[:1000]:
+        issues.append(
+            RowIssue(
+                int(rows[k]), mapping["latitude"], f"latitude {lat[k]:g} is out of range -90..90"
+            )
+        )
+    for k in np.flatnonzero(np.isfinite(lon) & (np.abs(lon) > 180))[:1000]:
+        issues.append(
+            RowIssue(
+                int(rows[k]),
+                mapping["longitude"],
+                f"longitude {lon[k]:g} is out of range -180..180",
+            )
+        )
+
+
+def _blank_ids_to_rows(parsed: pd.DataFrame, issues: list, col: str) -> None:
+    blank = (parsed["account_id"] == "").to_numpy()
+    for k in np.flatnonzero(blank)[:1000]:
+        r = int(parsed["source_row"].iloc[k])
+        issues.append(RowIssue(r, col, f"no customer; kept as its own account row-{r}"))
+    if blank.any():
+        parsed.loc[blank, "account_id"] = [f"row-{r}" for r in parsed["source_row"][blank]]
+
+
+def _assemble(parsed: pd.DataFrame, loc: LocateResult) -> pd.DataFrame:
+    t = parsed.drop(columns=[c for c in ("latitude", "longitude", "postal_raw") if c in parsed])
+    name = t["name"].where(t["name"] != "", t["account_id"])
+    for col in ("first_order", "last_order", "order_date"):
+        if col in t:  # dates as ISO text: portable through the GeoPackage
+            t[col] = t[col].dt.strftime("%Y-%m-%d").fillna("").astype(object)
+    head = pd.DataFrame(
+        {
+            "account_id": t["account_id"].astype(str).to_numpy(),
+            "name": name.astype(str).to_numpy(),
+            "x": loc.x,
+            "y": loc.y,
+            "unit": loc.unit,
+            "located_by": loc.located_by.astype(str),
+        }
+    )
+    rest = t.drop(columns=["account_id", "name"]).reset_index(drop=True)
+    rest["source_row"] = rest["source_row"].astype(str)
+    rest["unlocated_reason"] = loc.reason.astype(str)
+    return pd.concat([head, rest], axis=1)

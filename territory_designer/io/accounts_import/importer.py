@@ -1,0 +1,271 @@
+"""Import accounts into a project: read, build completely, then swap in at once.
+
+:func:`prepare_import` does all the work without touching the project (run it off the GUI
+thread); :meth:`PreparedImport.apply` swaps the finished table in with one call of
+:meth:`Project.replace_accounts`. :func:`import_accounts` does both. An error or a cancel
+before the swap leaves the project exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from territory_designer.core.accounts import AccountTable
+from territory_designer.core.feedback import Feedback
+from territory_designer.core.project import Project
+from territory_designer.io.accounts_import.build import RowIssue, build_accounts
+from territory_designer.io.accounts_import.gazetteer import gazetteer_for
+from territory_designer.io.accounts_import.locate import METHODS, REASONS
+from territory_designer.io.accounts_import.merge import merge_accounts
+from territory_designer.io.accounts_import.reading import read_table
+
+
+@dataclass
+class ImportReport:
+    """What an import read, located, and changed.
+
+    ``located + unlocated == accounts`` always, and ``== rows`` without aggregation.
+    ``unlocated_rows`` lists file, sheet, row, account id, name, reason and its text.
+    """
+
+    file: str
+    sheet: str | None
+    rows: int
+    accounts: int
+    located: dict[str, int]
+    unlocated: dict[str, int]
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept_location: list[str] = field(default_factory=list)
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    issues: list[RowIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unlocated_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    transactions: pd.DataFrame | None = None
+
+    @property
+    def located_total(self) -> int:
+        """Accounts placed in a unit."""
+        return sum(self.located.values())
+
+    @property
+    def unlocated_total(self) -> int:
+        """Accounts kept without a unit."""
+        return sum(self.unlocated.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON summary printed by ``import-accounts --json``."""
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "rows": self.rows,
+            "accounts": self.accounts,
+            "located": {"total": self.located_total, **self.located},
+            "unlocated": {"total": self.unlocated_total, **self.unlocated},
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "removed": len(self.removed),
+            "transactions": 0 if self.transactions is None else len(self.transactions),
+            "mapping": {k: v for k, v in self.mapping.items() if v is not None},
+            "issues": [
+                {"row": i.row, "column": i.column, "message": i.message} for i in self.issues[:100]
+            ],
+            "issue_count": len(self.issues),
+            "notes": list(self.notes),
+        }
+
+    def summary_lines(self) -> list[str]:
+        """A few lines for a terminal or a dialog."""
+        lines = [
+            f"{self.file}"
+            + (f" [{self.sheet}]" if self.sheet else "")
+            + f": {self.rows:,} rows, {self.accounts:,} accounts",
+            f"located {self.located_total:,}: "
+            + ", ".join(f"{k} {v:,}" for k, v in self.located.items() if v),
+            f"unlocated {self.unlocated_total:,}"
+            + (
+                ": " + ", ".join(f"{REASONS[k]} {v:,}" for k, v in self.unlocated.items() if v)
+                if self.unlocated_total
+                else ""
+            ),
+            f"new {len(self.new):,}, changed {len(self.changed):,}, removed {len(self.removed):,}",
+        ]
+        return (
+            lines + self.notes + [f"{len(self.issues):,} cells with problems"] * bool(self.issues)
+        )
+
+
+@dataclass
+class PreparedImport:
+    """A finished account table waiting to be swapped into its project."""
+
+    table: AccountTable
+    report: ImportReport
+
+    def apply(self, project: Project) -> ImportReport:
+        """Swap the accounts in (one event; the only step that changes the project)."""
+        project.replace_accounts(self.table)
+        project.transactions = self.report.transactions
+        return self.report
+
+
+def prepare_import(
+    project: Project,
+    path: Path | str,
+    sheet: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    aggregate_by: str | None = None,
+    feedback: Feedback | None = None,
+    header_row: int | None = None,
+    strict: bool = False,
+    keep_removed: bool = False,
+    units_are_postal: bool | None = None,
+    gazetteer_csv: Path | str | None = None,
+) -> PreparedImport:
+    """Read, parse, locate, join and merge, without changing ``project``.
+
+    Parameters are those of :func:`import_accounts`.
+    """
+    feedback = feedback or Feedback()
+    feedback.set_progress(0, "Reading file")
+    raw = read_table(path, sheet, header_row, feedback)
+    feedback.check_canceled()
+    gazetteer = gazetteer_for(gazetteer_csv)
+    built = build_accounts(
+        raw, project.units, gazetteer, mapping, aggregate_by, strict, units_are_postal, feedback
+    )
+    feedback.set_progress(92, "Merging with the project's accounts")
+    merged = merge_accounts(project.accounts, built.accounts, keep_removed)
+    table = AccountTable(merged.table)
+    feedback.check_canceled()
+    t = table.table
+    imported = t[t["account_id"].isin(set(built.accounts["account_id"]))]
+    in_unit = (imported["unit"] >= 0).to_numpy()
+    by = imported["located_by"].astype(str)[in_unit]
+    reasons = imported["unlocated_reason"].astype(str)
+    located = {m: int((by == m).sum()) for m in (*METHODS, "previous")}
+    located["previous"] = len(merged.kept_location)
+    for aid in merged.kept_location:  # counted under "previous", not their old method
+        located[str(t.loc[t["account_id"] == aid, "located_by"].iloc[0])] -= 1
+    unlocated_mask = (imported["unit"] < 0).to_numpy()
+    unlocated = {r: int((reasons[unlocated_mask] == r).sum()) for r in REASONS}
+    report = ImportReport(
+        file=str(raw.path),
+        sheet=raw.sheet,
+        rows=len(raw),
+        accounts=len(built.accounts),
+        located={k: v for k, v in located.items() if v or k in METHODS},
+        unlocated=unlocated,
+        new=merged.new,
+        changed=merged.changed,
+        removed=merged.removed,
+        kept_location=merged.kept_location,
+        mapping=built.mapping,
+        issues=built.issues,
+        notes=raw.notes + built.notes,
+        unlocated_rows=unlocated_table(imported[unlocated_mask], raw.path.name, raw.sheet),
+        transactions=built.transactions,
+    )
+    feedback.set_progress(100, "Ready")
+    return PreparedImport(table, report)
+
+
+def import_accounts(
+    project: Project,
+    path: Path | str,
+    sheet: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    aggregate_by: str | None = None,
+    feedback: Feedback | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Import a customer list into ``project`` (all or nothing).
+
+    Parameters
+    ----------
+    project : Project
+        Receives the accounts; unchanged if anything fails or is cancelled.
+    path : path-like
+        .xlsx, .xlsm, .xls, .csv or .txt.
+    sheet : str, optional
+        Sheet name (the first sheet with data by default).
+    mapping : dict, optional
+        Account field -> column; merged over the guessed mapping (None unmaps a field).
+    aggregate_by : str, optional
+        Customer column of an order-level sheet: rows are rolled up into accounts.
+    feedback : Feedback, optional
+        Progress and cancel.
+    **options
+        ``header_row`` (1-based, 0 = none), ``strict`` (row-level problems raise),
+        ``keep_removed``, ``units_are_postal`` (None = auto), ``gazetteer_csv``
+        (extra postal centroids: postal_code, lat, lon[, country]).
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    InputError
+        With file, sheet, row and column where they apply.
+    CanceledError
+        When cancelled; nothing changed.
+    """
+    prepared = prepare_import(project, path, sheet, mapping, aggregate_by, feedback, **options)
+    return prepared.apply(project)
+
+
+def unlocated_table(accounts: pd.DataFrame, file: str, sheet: str | None) -> pd.DataFrame:
+    """Unlocated accounts as a table for the wizard and the Excel export."""
+    reason = accounts["unlocated_reason"].astype(str) if "unlocated_reason" in accounts else ""
+    out = pd.DataFrame(
+        {
+            "file": file,
+            "sheet": sheet or "",
+            "row": accounts.get("source_row", pd.Series("", index=accounts.index)).astype(str),
+            "account_id": accounts["account_id"].astype(str),
+            "name": accounts["name"].astype(str),
+            "reason": reason,
+            "explanation": pd.Series(reason).map(REASONS).fillna("").to_numpy()
+            if len(accounts)
+            else [],
+        }
+    )
+    for col in ("postal_code", "city", "state", "country"):
+        if col in accounts:
+            out[col] = accounts[col].astype(str).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def export_unlocated(source: ImportReport | Project, path: Path | str) -> Path:
+    """Write the unlocated accounts to an .xlsx file (cells never become formulas)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from territory_designer.io.atomic import atomic_target
+
+    if isinstance(source, ImportReport):
+        table = source.unlocated_rows
+    else:
+        acc = source.accounts.table
+        table = unlocated_table(acc[acc["unit"] < 0], "", None)
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Unlocated")
+    ws.append(list(table.columns))
+    for row in table.itertuples(index=False):
+        cells = []
+        for v in row:
+            cell = WriteOnlyCell(ws, value=None if v is None or v is np.nan else str(v))
+            cell.data_type = "s"  # user text starting with "=" stays text
+            cells.append(cell)
+        ws.append(cells)
+    with atomic_target(path) as tmp:
+        wb.save(tmp)
+    return path

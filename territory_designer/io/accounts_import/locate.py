@@ -1,0 +1,243 @@
+"""Locate accounts offline and join them to the unit that contains them.
+
+Methods, tried in this order for each row where its columns allow:
+
+``coordinates``
+    Latitude/longitude, validated (range, (0, 0) refused); columns entered the wrong way
+    round are detected for the whole column and swapped back.
+``unit_code``
+    The postal code is the id (or a code field) of a unit, when the units are postal areas.
+``postal_code``
+    A postal centroid from the gazetteer (:mod:`.gazetteer`).
+``city``
+    City + state: the mean of the city's postal centroids.
+
+Points are projected to the project CRS and joined to the unit containing them; a point
+just outside every unit (a coastal centroid) is snapped to the nearest unit within
+``snap_m`` metres. Rows that remain unlocated get a reason code (see :data:`REASONS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+
+from territory_designer.core.accounts import locate_points
+from territory_designer.core.units import UnitLayer
+from territory_designer.io.accounts_import.gazetteer import Gazetteer
+from territory_designer.io.accounts_import.headers import SYNONYMS, normalize_header
+
+METHODS = ("coordinates", "unit_code", "postal_code", "city")
+REASONS = {
+    "no_location": "no coordinates, postal code or city",
+    "invalid_coordinates": "latitude/longitude missing, not numbers or out of range",
+    "unknown_postal_code": "postal code not found",
+    "unknown_city": "city and state not found",
+    "outside_units": "the point lies outside every unit of the project",
+    "no_crs": "the project has no coordinate system to place coordinates in",
+}
+#: Share of the file's postal codes that must be unit ids for units to count as postal areas.
+UNIT_CODE_MIN_SHARE = 0.2
+
+
+@dataclass
+class LocateInput:
+    """Parsed location columns, one row per account (blank text = missing)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    postal: pd.Series
+    city: pd.Series
+    state: pd.Series
+    country: pd.Series
+    coords_given: np.ndarray  # a coordinate cell held something (even if unusable)
+    postal_raw: pd.Series | None = None  # as typed (unit ids need not be 5-digit ZIPs)
+
+
+@dataclass
+class LocateResult:
+    """Where each row landed."""
+
+    x: np.ndarray
+    y: np.ndarray
+    unit: np.ndarray
+    located_by: np.ndarray  # method name ("" when no point; kept for outside_units)
+    reason: np.ndarray  # reason code, "" when located
+    swapped: bool = False
+    used_unit_codes: bool = False
+
+
+def _valid_latlon(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    ok &= (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    return ok & ~((lat == 0) & (lon == 0))
+
+
+def _inside_share(lat: np.ndarray, lon: np.ndarray, units: UnitLayer, tf: Transformer) -> float:
+    ok = _valid_latlon(lat, lon)
+    if not ok.any():
+        return 0.0
+    x, y = tf.transform(lon[ok][:2000], lat[ok][:2000])
+    xmin, ymin, xmax, ymax = units.bounds
+    pad = 0.05 * units.extent
+    inside = (x >= xmin - pad) & (x <= xmax + pad) & (y >= ymin - pad) & (y <= ymax + pad)
+    return float(np.mean(inside)) * ok.mean()
+
+
+def detect_swapped(
+    lat: np.ndarray, lon: np.ndarray, units: UnitLayer, tf: Transformer | None
+) -> bool:
+    """True when the latitude and longitude columns hold each other's values."""
+    present = np.isfinite(lat) & np.isfinite(lon)
+    if not present.any():
+        return False
+    straight = _valid_latlon(lat, lon)[present].mean()
+    swapped = _valid_latlon(lon, lat)[present].mean()
+    if tf is None:
+        return swapped > straight + 0.2
+    # Decide by where the points land: swapped values fall far outside the units.
+    inside_straight = _inside_share(lat, lon, units, tf)
+    inside_swapped = _inside_share(lon, lat, units, tf)
+    if swapped > straight + 0.2 and inside_swapped >= inside_straight:
+        return True
+    return inside_swapped > inside_straight + 0.2
+
+
+def unit_code_lookup(units: UnitLayer) -> list[dict[str, int]]:
+    """Code -> unit index tables: the unit ids, then any postal-code attribute field."""
+    tables = [{str(u): k for k, u in enumerate(units.ids)}]
+    postal_names = set(SYNONYMS["postal_code"])
+    for col in units.attributes.columns:
+        if normalize_header(col) in postal_names:
+            codes = units.attributes[col].astype(str).str.strip()
+            tables.append({c: k for k, c in enumerate(codes) if c and c != "nan"})
+    return tables
+
+
+def _match_unit_codes(postal: pd.Series, units: UnitLayer) -> np.ndarray:
+    unit = np.full(len(postal), -1, dtype=np.int64)
+    for table in unit_code_lookup(units):
+        todo = unit < 0
+        if not todo.any():
+            break
+        found = postal[todo].map(table)
+        unit[np.flatnonzero(todo)] = found.fillna(-1).to_numpy(dtype=np.int64)
+    return unit
+
+
+def locate(
+    inp: LocateInput,
+    units: UnitLayer,
+    gazetteer: Gazetteer,
+    units_are_postal: bool | None = None,
+    snap_m: float = 1000.0,
+) -> LocateResult:
+    """Locate every row and join it to its unit (see the module docstring).
+
+    Parameters
+    ----------
+    inp : LocateInput
+        Parsed location columns.
+    units : UnitLayer
+        The project's units (projected CRS).
+    gazetteer : Gazetteer
+        Postal and city centroids.
+    units_are_postal : bool, optional
+        Use unit ids/code fields as postal codes; None decides from the data (at least
+        :data:`UNIT_CODE_MIN_SHARE` of the file's postal codes are unit codes).
+    snap_m : float
+        Points at most this far outside every unit join the nearest unit.
+    """
+    n = len(inp.lat)
+    lat, lon = inp.lat.astype(float), inp.lon.astype(float)
+    crs = CRS.from_user_input(units.crs) if units.crs is not None else None
+    tf = Transformer.from_crs("EPSG:4326", crs, always_xy=True) if crs is not None else None
+    swapped = detect_swapped(lat, lon, units, tf)
+    if swapped:
+        lat, lon = lon, lat
+    by = np.full(n, "", dtype=object)
+    reason = np.full(n, "", dtype=object)
+    glat, glon = np.full(n, np.nan), np.full(n, np.nan)
+    unit = np.full(n, -1, dtype=np.int64)
+    # 1. coordinates
+    ok = _valid_latlon(lat, lon)
+    glat[ok], glon[ok] = lat[ok], lon[ok]
+    by[ok] = "coordinates"
+    reason[~ok & inp.coords_given] = "invalid_coordinates"
+    # 2. the unit's own code
+    has_postal = (inp.postal != "").to_numpy()
+    todo = (by == "") & has_postal
+    used_codes = False
+    if todo.any() and units_are_postal is not False:
+        raw = inp.postal if inp.postal_raw is None else inp.postal_raw
+        codes = _match_unit_codes(inp.postal[todo], units)
+        retry = codes < 0
+        if retry.any():
+            codes[retry] = _match_unit_codes(raw[todo][retry], units)
+        share = (
+            np.mean(codes >= 0)
+            if todo.all()
+            else np.mean(
+                np.maximum(
+                    _match_unit_codes(inp.postal[has_postal], units),
+                    _match_unit_codes(raw[has_postal], units),
+                )
+                >= 0
+            )
+        )
+        if units_are_postal or share >= UNIT_CODE_MIN_SHARE:
+            idx = np.flatnonzero(todo)[codes >= 0]
+            unit[idx] = codes[codes >= 0]
+            by[idx] = "unit_code"
+            used_codes = True
+    # 3. postal gazetteer
+    todo = (by == "") & has_postal
+    if todo.any():
+        la, lo = gazetteer.lookup_postal(inp.country[todo], inp.postal[todo])
+        found = np.isfinite(la)
+        idx = np.flatnonzero(todo)
+        glat[idx[found]], glon[idx[found]] = la[found], lo[found]
+        by[idx[found]] = "postal_code"
+        miss = idx[~found]
+        reason[miss[reason[miss] == ""]] = "unknown_postal_code"
+    # 4. city + state
+    has_city = ((inp.city != "") & (inp.state != "")).to_numpy()
+    todo = (by == "") & has_city
+    if todo.any():
+        la, lo = gazetteer.lookup_city(inp.country[todo], inp.state[todo], inp.city[todo])
+        found = np.isfinite(la)
+        idx = np.flatnonzero(todo)
+        glat[idx[found]], glon[idx[found]] = la[found], lo[found]
+        by[idx[found]] = "city"
+        miss = idx[~found]
+        reason[miss[reason[miss] == ""]] = "unknown_city"
+    reason[(by == "") & (reason == "")] = "no_location"
+    reason[by != ""] = ""
+    # project and join
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    coded = by == "unit_code"
+    x[coded], y[coded] = units.centroid[unit[coded], 0], units.centroid[unit[coded], 1]
+    pts = (by != "") & ~coded
+    if pts.any() and tf is None:
+        by[pts], reason[pts] = "", "no_crs"
+    elif pts.any():
+        px, py = tf.transform(glon[pts], glat[pts])
+        x[pts], y[pts] = px, py
+        idx = np.flatnonzero(pts)
+        xy = np.column_stack([px, py])
+        joined = locate_points(xy, units.geometry)
+        out = joined < 0
+        if out.any() and snap_m > 0:
+            tree = shapely.STRtree(units.geometry)
+            pi, gi = tree.query_nearest(shapely.points(xy[out]), max_distance=snap_m)
+            snapped = joined[out]
+            snapped[pi] = gi  # ties: the last wins, deterministic for a given layer
+            joined[out] = snapped
+        unit[idx] = joined
+        lost = idx[joined < 0]
+        reason[lost] = "outside_units"  # located_by kept: the point is known
+    return LocateResult(x, y, unit, by, reason, swapped, used_codes)

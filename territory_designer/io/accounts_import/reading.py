@@ -1,0 +1,426 @@
+"""Read a customer table from .xlsx/.xlsm, .xls, .csv or .txt into a :class:`RawTable`.
+
+Workbooks are opened with openpyxl in read-only mode with ``data_only=True``: formula
+cells give the value Excel saved with the file (never evaluated), macros are never run and
+external links never followed. Cells are kept as read (numbers, text, dates); parsing to
+account fields happens later (:mod:`.values`), so every problem can still name its row.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from territory_designer.core.errors import InputError
+from territory_designer.core.feedback import Feedback
+from territory_designer.io.accounts_import import peek
+from territory_designer.io.accounts_import.headers import (
+    column_letter,
+    detect_header_row,
+    guess_mapping,
+    make_column_names,
+)
+from territory_designer.io.accounts_import.safety import sniff_kind, workbook_extras
+from territory_designer.io.accounts_import.text_tables import (
+    read_text_frame,
+    read_text_rows,
+    sniff_text,
+)
+
+#: Rows searched for the header (title rows above it are common).
+HEADER_SEARCH_ROWS = 30
+#: Refuse sheets longer than this (Excel itself stops at 1,048,576 rows).
+MAX_ROWS = 2_000_000
+
+
+@dataclass
+class RawTable:
+    """Cells of one sheet under its header, as read.
+
+    Attributes
+    ----------
+    path : Path
+        The file read.
+    sheet : str or None
+        Sheet name (None for text files).
+    columns : list of str
+        Unique header names (blank headers become ``"Column C"``).
+    data : pandas.DataFrame
+        One object column per header; cells hold numbers, text, dates or None.
+    row_numbers : numpy.ndarray
+        Row number in the file (1-based, as Excel shows it) of each data row.
+    header_row : int
+        Row number of the header (0 when the table has none).
+    sheets : list of str
+        Every sheet of the workbook.
+    decimal : str
+        Decimal separator suggested by the file (``","`` for ``;``-separated text).
+    notes : list of str
+        What was noticed and handled (encoding, delimiter, merged cells, macros, ...).
+    """
+
+    path: Path
+    sheet: str | None
+    columns: list[str]
+    data: pd.DataFrame
+    row_numbers: np.ndarray
+    header_row: int
+    sheets: list[str] = field(default_factory=list)
+    decimal: str = "."
+    notes: list[str] = field(default_factory=list)
+    kind: str = "xlsx"
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def where(self, row: int | None = None, column: str | None = None) -> str:
+        """``"file.xlsx, sheet 'S', row 12, column C ('Revenue')"`` for messages."""
+        parts = [self.path.name]
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet!r}")
+        if row is not None:
+            parts.append(f"row {row}")
+        if column is not None:
+            k = self.columns.index(column) if column in self.columns else -1
+            ref = column_letter(k) if self.kind != "csv" else str(k + 1)
+            parts.append(f"column {ref} ({column!r})" if k >= 0 else f"column {column!r}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Preview:
+    """What the import wizard shows before anything is read in full."""
+
+    sheets: list[str]
+    sheet: str | None
+    header_row: int
+    columns: list[str]
+    rows: list[list[object]]
+    mapping: dict[str, str | None]
+    notes: list[str] = field(default_factory=list)
+
+
+# -- public API ---------------------------------------------------------------------------
+def preview(path: Path | str, sheet: str | None = None, rows: int = 20) -> Preview:
+    """The first rows under the detected header, fast even for huge workbooks.
+
+    Only the rows needed are read (for .xlsx the sheet XML is streamed and the shared
+    strings are read only as far as those rows need).
+    """
+    path = Path(path)
+    kind = sniff_kind(path)
+    n = HEADER_SEARCH_ROWS + rows
+    notes: list[str] = []
+    if kind == "xlsx":
+        sheets, sheet, top, numbers = _peek_xlsx(path, sheet, n)
+        notes = workbook_extras(path)
+    elif kind == "xls":
+        sheets, sheet, top, numbers = _read_xls(path, sheet, n)
+    else:
+        sheets, sheet = [], None
+        info = sniff_text(path)
+        top = read_text_rows(path, info, max_rows=n)
+        numbers = list(range(1, len(top) + 1))
+        notes = info.notes()
+    k = detect_header_row(top[:HEADER_SEARCH_ROWS])
+    width = max((len(r) for r in top), default=0)
+    if k is None:
+        columns = make_column_names([], width)
+        body, header_row = top, 0
+    else:
+        columns = make_column_names(top[k], width)
+        body, header_row = top[k + 1 :], numbers[k]
+    body = [[peek.as_datetime(v) for v in r] + [None] * (width - len(r)) for r in body[:rows]]
+    return Preview(sheets, sheet, header_row, columns, body, guess_mapping(columns), notes)
+
+
+def list_sheets(path: Path | str) -> list[str]:
+    """Names of the sheets of a workbook ([] for text files)."""
+    path = Path(path)
+    kind = sniff_kind(path)
+    if kind == "xlsx":
+        with zipfile.ZipFile(path) as zf:
+            return list(peek.sheet_parts(zf))
+    if kind == "xls":
+        return _read_xls(path, None, 0)[0]
+    return []
+
+
+def read_table(
+    path: Path | str,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    feedback: Feedback | None = None,
+) -> RawTable:
+    """Read one sheet (or a text file) under its header row.
+
+    Parameters
+    ----------
+    path : path-like
+        .xlsx, .xlsm, .xls, .csv, .txt (the content decides, not the extension).
+    sheet : str, optional
+        Sheet name; the first sheet with data when None.
+    header_row : int, optional
+        1-based row of the header; detected when None; 0 means "no header" (columns
+        are then named ``Column A``, ``Column B``, ...).
+    feedback : Feedback, optional
+        Progress and cancel.
+
+    Raises
+    ------
+    InputError
+        Not a spreadsheet, damaged, encrypted, a decompression bomb, unknown sheet,
+        empty sheet, no header row found, or too many rows.
+    """
+    path = Path(path)
+    feedback = feedback or Feedback()
+    kind = sniff_kind(path)
+    notes: list[str] = []
+    decimal = "."
+    if kind == "xlsx":
+        sheets, sheet, rows, numbers, merged = _read_xlsx(path, sheet, feedback)
+        notes += workbook_extras(path)
+    elif kind == "xls":
+        sheets, sheet, rows, numbers = _read_xls(path, sheet, MAX_ROWS + 1)
+        merged = []
+    else:
+        sheets, sheet, merged = [], None, []
+        info = sniff_text(path)
+        notes += info.notes()
+        decimal = info.decimal
+        fast = _read_text_fast(path, info, header_row, feedback)
+        if fast is not None:
+            return RawTable(path, None, *fast, [], decimal, notes, "csv")
+        rows = read_text_rows(path, info, max_rows=MAX_ROWS + 1, feedback=feedback)
+        numbers = list(range(1, len(rows) + 1))
+    where = f"{path.name}" + (f", sheet {sheet!r}" if sheet is not None else "")
+    if len(rows) > MAX_ROWS:
+        raise InputError(f"{where}: more than {MAX_ROWS:,} rows; split the file.")
+    if not any(any(v not in (None, "") for v in r) for r in rows[: HEADER_SEARCH_ROWS + 1]):
+        raise InputError(f"{where}: the sheet is empty.")
+    k = _header_index(rows, numbers, header_row, where)
+    width = max((len(r) for r in rows), default=0)
+    header = rows[k] if k is not None else []
+    columns = make_column_names(header, width)
+    start = 0 if k is None else k + 1
+    body = rows[start:]
+    nums = np.asarray(numbers[start:], dtype=np.int64)
+    data = pd.DataFrame.from_records(body, columns=range(width), nrows=len(body))
+    data = data.reindex(columns=range(width)).astype(object)
+    data.columns = columns
+    data = data.where(data.notna(), None)
+    if merged:
+        notes += _fill_merged(data, nums, merged)
+    keep = ~data.isna().all(axis=1).to_numpy()  # fully blank lines are not data rows
+    data, nums = data[keep].reset_index(drop=True), nums[keep]
+    if not len(data):
+        raise InputError(f"{where}: there are no data rows under the header.")
+    return RawTable(
+        path,
+        sheet,
+        columns,
+        data,
+        nums,
+        0 if k is None else numbers[k],
+        sheets,
+        decimal,
+        notes,
+        "csv" if kind == "csv" else "xlsx",
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _read_text_fast(path: Path, info, header_row: int | None, feedback: Feedback) -> tuple | None:  # noqa: ANN001
+    """Large regular text tables through pandas' C parser; None to use the csv module."""
+    top = read_text_rows(path, info, max_rows=2000)
+    if len(top) < 2000:
+        return None  # small: the general path is fast enough and handles ragged rows
+    width = max(len(r) for r in top)
+    df = read_text_frame(path, info, width)
+    if df is None or len(df) > MAX_ROWS:
+        return None
+    feedback.check_canceled()
+    where = path.name
+    if not any(any(v not in (None, "") for v in r) for r in top[: HEADER_SEARCH_ROWS + 1]):
+        raise InputError(f"{where}: the sheet is empty.")
+    numbers = list(range(1, len(df) + 1))
+    k = _header_index(top, numbers[: len(top)], header_row, where)
+    columns = make_column_names([] if k is None else top[k], width)
+    start = 0 if k is None else k + 1
+    data = df.iloc[start:]
+    data.columns = columns
+    nonblank = np.zeros(len(data), dtype=bool)
+    for c in columns:
+        nonblank |= data[c].to_numpy() != ""
+    data = data[nonblank].reset_index(drop=True)
+    nums = np.arange(start + 1, len(df) + 1, dtype=np.int64)[nonblank]
+    return columns, data, nums, 0 if k is None else k + 1
+
+
+def _header_index(
+    rows: list[list], numbers: list[int], header_row: int | None, where: str
+) -> int | None:
+    if header_row == 0:
+        return None
+    if header_row is not None:
+        if header_row not in numbers:
+            raise InputError(f"{where}: there is no row {header_row}.")
+        return numbers.index(header_row)
+    k = detect_header_row(rows[:HEADER_SEARCH_ROWS])
+    if k is None:
+        first = next((r for r in rows if any(v not in (None, "") for v in r)), [])
+        shown = ", ".join(repr(v) for v in first[:4] if v not in (None, ""))
+        raise InputError(
+            f"{where}: no header row found in the first {HEADER_SEARCH_ROWS} rows (the first "
+            f"row holds data: {shown}). Add a row naming the columns, or choose 'no header'."
+        )
+    return k
+
+
+def _choose_sheet(sheets: list[str], sheet: str | None, path: Path) -> str:
+    if sheet is None:
+        return sheets[0]
+    if sheet not in sheets:
+        raise InputError(f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(sheets)}.")
+    return sheet
+
+
+def _peek_xlsx(path: Path, sheet: str | None, n: int) -> tuple:
+    with zipfile.ZipFile(path) as zf:
+        parts = peek.sheet_parts(zf)
+        if not parts:
+            raise InputError(f"{path.name}: the workbook has no worksheets.")
+        sheets = list(parts)
+        if sheet is None:  # the first sheet with data
+            for name in sheets:
+                rows, numbers = peek.peek_rows(zf, parts[name], n)
+                if any(any(v not in (None, "") for v in r) for r in rows):
+                    return sheets, name, rows, numbers
+            return sheets, sheets[0], [], []
+        sheet = _choose_sheet(sheets, sheet, path)
+        rows, numbers = peek.peek_rows(zf, parts[sheet], n)
+        return sheets, sheet, rows, numbers
+
+
+def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    if sheet is None:
+        sheet = _peek_xlsx(path, None, HEADER_SEARCH_ROWS)[1]
+    wb = _open_workbook(path)
+    try:
+        sheets = list(wb.sheetnames)
+        sheet = _choose_sheet(sheets, sheet, path)
+        ws = wb[sheet]
+        if not hasattr(ws, "_get_source"):
+            raise InputError(f"{path.name}: sheet {sheet!r} is a chart, not a table.")
+        total = max(int(ws.max_row or 0), 1)
+        rows: list[list] = []
+        numbers: list[int] = []
+        with ws._get_source() as src:
+            parser = WorkSheetParser(
+                src,
+                wb.shared_strings,
+                data_only=True,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
+            for idx, cells in parser.parse():
+                if cells:
+                    width = cells[-1]["column"]
+                    row = [None] * width
+                    for c in cells:
+                        row[c["column"] - 1] = c["value"]
+                    rows.append(row)
+                    numbers.append(idx)
+                if len(rows) % 20000 == 0 and rows:
+                    feedback.check_canceled()
+                    feedback.set_progress(min(60.0, 60.0 * idx / total), "Reading rows")
+                if len(rows) > MAX_ROWS:
+                    break
+            merged = [m.ref for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
+        raise InputError(f"{path.name}: the workbook is damaged ({exc}).") from exc
+    finally:
+        wb.close()
+    return sheets, sheet, rows, numbers, merged
+
+
+def _open_workbook(path: Path):  # noqa: ANN202 - openpyxl Workbook
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
+        raise InputError(
+            f"{path.name}: the workbook is damaged and cannot be read ({type(exc).__name__}: "
+            f"{exc}). Open it in Excel and save it again."
+        ) from exc
+
+
+def _read_xls(path: Path, sheet: str | None, n: int) -> tuple:
+    try:
+        import xlrd
+    except ImportError as exc:
+        raise InputError(
+            f"{path.name}: reading old .xls workbooks needs the 'xlrd' package; "
+            "save the file as .xlsx in Excel, or install xlrd."
+        ) from exc
+    try:
+        book = xlrd.open_workbook(path, on_demand=True)
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise InputError(f"{path.name}: the workbook is password-protected.") from exc
+        raise InputError(f"{path.name}: cannot read this .xls workbook ({exc}).") from exc
+    except Exception as exc:  # noqa: BLE001 - xlrd raises assorted errors on damage
+        raise InputError(f"{path.name}: the .xls workbook is damaged ({exc}).") from exc
+    try:
+        sheets = book.sheet_names()
+        if n == 0:
+            return sheets, None, [], []
+        sheet = _choose_sheet(sheets, sheet, path)
+        sh = book.sheet_by_name(sheet)
+        rows, numbers = [], []
+        for r in range(min(sh.nrows, n)):
+            row = []
+            for c, cell in enumerate(sh.row(r)):
+                v = cell.value
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    v = None
+                elif isinstance(v, float) and v == int(v) and abs(v) < 1e15:
+                    v = int(v)
+                del c
+                row.append(v)
+            rows.append(row)
+            numbers.append(r + 1)
+    finally:
+        book.release_resources()
+    return sheets, sheet, rows, numbers
+
+
+def _fill_merged(data: pd.DataFrame, nums: np.ndarray, refs: list[str]) -> list[str]:
+    """Fill vertically merged data cells with their value (as the eye reads them)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    pos = {int(r): k for k, r in enumerate(nums)}
+    filled = []
+    for ref in refs:
+        c0, r0, c1, r1 = range_boundaries(ref)
+        if r1 == r0 or r0 not in pos or c0 - 1 >= data.shape[1]:
+            continue
+        value = data.iat[pos[r0], c0 - 1]
+        for r in range(r0 + 1, r1 + 1):
+            if r in pos:
+                data.iat[pos[r], c0 - 1] = value
+        filled.append(ref)
+    if not filled:
+        return []
+    shown = ", ".join(filled[:5]) + (" ..." if len(filled) > 5 else "")
+    return [f"Merged cells {shown}: the value was applied to every row of the range."]

@@ -1,0 +1,291 @@
+"""Excel report (openpyxl): summary with chart and map, territories, units, accounts, changes.
+
+Every cell written from user data goes through :func:`safe_cell` (no formulas), numbers
+keep number formats, and the workbook is written beside the target and renamed into
+place only when complete.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from territory_designer.core.feedback import Feedback
+from territory_designer.io.atomic import atomic_target
+from territory_designer.reports.registry import ExportOptions, exporter
+from territory_designer.reports.safety import safe_cell
+from territory_designer.reports.tables import ReportData, build_report_data, field_label
+from territory_designer.reports.xlsx_tables import (
+    FORMATS,
+    Column,
+    frame_columns,
+    print_setup,
+    write_table,
+)
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from territory_designer.core.project import Project
+
+SHEETS = ("summary", "territories", "units", "accounts", "changes")
+TABLE_ROW = 4  # header row of the summary's territory table
+#: Deviation bands for the conditional formatting (fractions): fine, watch, act.
+BANDS = (0.05, 0.10)
+
+
+def territory_columns(data: ReportData, detailed: bool = False) -> list[Column]:
+    """The territory table as sheet columns (summary or full detail)."""
+    t = data.territories
+    cols = [
+        Column("Territory", t["id"]),
+        Column("Name", t["name"]),
+        Column("Owner", t["owner"]),
+        Column("Units", t["units"], "int"),
+        Column("Accounts", t["accounts"], "int"),
+    ]
+    for f in data.metric_fields:
+        kind = frame_columns(t[[f]])[0].kind
+        cols.append(Column(field_label(f), t[f], kind))
+    cols.append(
+        Column(f"Deviation ({field_label(data.balance_field)})", t["deviation_pct"] / 100, "pct")
+    )
+    if detailed:
+        cols += [
+            Column("Target", t["target"], "float"),
+            Column("Locked", t["locked"], "bool"),
+            Column("Area (km²)", t["area_km2"], "float"),
+            Column("Compactness (Polsby-Popper)", t["polsby_popper"], "ratio"),
+            Column("Pieces", t["pieces"], "int"),
+            Column("Colour", t["color"]),
+        ]
+    return cols
+
+
+def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
+    from openpyxl.drawing.image import Image
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.active
+    ws.title = "Summary"
+    title = options.title or f"Territory plan: {data.plan_name}"
+    ws["A1"] = safe_cell(title)
+    ws["A1"].font = Font(bold=True, size=14)
+    parts = [f"Plan: {data.plan_name}", f"Date: {data.date.isoformat()}"]
+    parts.append(f"Balance criterion: {field_label(data.balance_field)}")
+    if data.template:
+        parts.append(f"Template: {data.template}")
+    ws["A2"] = safe_cell("   ·   ".join(parts))
+    ws["A2"].font = Font(italic=True, color="555555")
+    cols = territory_columns(data)
+    last_row, last_col = write_table(ws, cols, row=TABLE_ROW, col=1)
+    n = len(data.territories)
+    # Totals under the table (outside the autofilter range).
+    total_row = last_row + 1
+    ws.cell(row=total_row, column=1, value="Total").font = Font(bold=True)
+    for j, c in enumerate(cols[3:-1], start=4):
+        cell = ws.cell(row=total_row, column=j, value=float(sum(_num(v) for v in c.values)))
+        cell.number_format = FORMATS[c.kind if c.kind != "float" else "float"]
+        cell.font = Font(bold=True)
+    dev_col = get_column_letter(last_col)
+    if n:
+        _deviation_rules(ws, f"{dev_col}{TABLE_ROW + 1}:{dev_col}{last_row}", dev_col)
+    # Plan-level figures to the right of the table.
+    fc = last_col + 2
+    ws.cell(row=TABLE_ROW, column=fc, value="Plan figures").font = Font(bold=True, color="FFFFFF")
+    ws.cell(row=TABLE_ROW, column=fc).fill = PatternFill("solid", fgColor="1F4E78")
+    ws.cell(row=TABLE_ROW, column=fc + 1).fill = PatternFill("solid", fgColor="1F4E78")
+    for i, (label, value, kind) in enumerate(data.figures(), start=TABLE_ROW + 1):
+        ws.cell(row=i, column=fc, value=safe_cell(label))
+        cell = ws.cell(row=i, column=fc + 1, value=safe_cell(value))
+        cell.alignment = Alignment(horizontal="right")
+        if kind != "text":
+            cell.number_format = FORMATS["money" if kind == "float" else kind]
+    ws.column_dimensions[get_column_letter(fc)].width = 34
+    ws.column_dimensions[get_column_letter(fc + 1)].width = 22
+    anchor_row = TABLE_ROW + len(data.figures()) + 2
+    if n:
+        ws.add_chart(_balance_chart(data, ws, last_row), f"{get_column_letter(fc)}{anchor_row}")
+    if options.include_map and n:
+        from territory_designer.reports.mapping import map_png
+
+        img = Image(io.BytesIO(map_png(data, 7.0, 4.8, dpi=96)))
+        ws.add_image(img, f"{get_column_letter(fc + 3)}{TABLE_ROW}")
+
+
+def _balance_chart(data: ReportData, ws: Worksheet, last_row: int) -> object:
+    """A native bar chart of the balance field, bars in the territory colours."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.marker import DataPoint
+
+    bf = data.balance_field
+    if bf in data.metric_fields:
+        bf_col = 6 + data.metric_fields.index(bf)
+    else:
+        bf_col = 4 if bf == "units" else 5
+    n = len(data.territories)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = f"Balance: {field_label(bf)} per territory"
+    chart.y_axis.title = field_label(bf)
+    chart.y_axis.majorGridlines = None
+    chart.legend = None
+    chart.gapWidth = 40
+    values = Reference(ws, min_col=bf_col, min_row=TABLE_ROW, max_row=last_row)
+    cats = Reference(ws, min_col=2, min_row=TABLE_ROW + 1, max_row=last_row)
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(cats)
+    series = chart.series[0]
+    for i, color in enumerate(data.territories["color"]):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = str(color).lstrip("#").upper()
+        point.graphicalProperties.line.solidFill = "666666"
+        series.dPt.append(point)
+    chart.x_axis.scaling.orientation = "maxMin"  # first territory on top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height = max(7.5, min(0.45 * n + 2.5, 40))
+    chart.width = 15
+    return chart
+
+
+def _num(v: object) -> float:
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if f != f else f
+
+
+def _deviation_rules(ws: Worksheet, ref: str, col: str) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+
+    first = f"{col}{TABLE_ROW + 1}"
+    fine, watch = BANDS
+    red = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
+    amber = PatternFill("solid", fgColor="FFE699", bgColor="FFE699")
+    green = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")
+    ws.conditional_formatting.add(
+        ref, FormulaRule(formula=[f"ABS({first})>{watch}"], fill=red, font=Font(color="9C0006"))
+    )
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[f"ABS({first})>{fine}"], fill=amber))
+    ws.conditional_formatting.add(ref, FormulaRule(formula=[f"ABS({first})<={fine}"], fill=green))
+
+
+def _changes(wb: Workbook, data: ReportData) -> None:
+    from openpyxl.styles import Font
+
+    c = data.changes
+    assert c is not None
+    ws = wb.create_sheet("Changes")
+    ws["A1"] = safe_cell(f"Changes from {c.baseline} to {data.plan_name}")
+    ws["A1"].font = Font(bold=True, size=12)
+    ws["A2"] = safe_cell(
+        f"{c.units_moved} units and {c.accounts_moved} accounts moved; "
+        f"{field_label(c.value_field)} moved: {c.value_moved:,.0f}"
+    )
+    heads = {
+        "territory": "Territory",
+        "territory_name": "Name",
+        "units_gained": "Units gained",
+        "units_lost": "Units lost",
+        f"{c.value_field}_gained": f"{field_label(c.value_field)} gained",
+        f"{c.value_field}_lost": f"{field_label(c.value_field)} lost",
+        f"{c.value_field}_net": f"{field_label(c.value_field)} net",
+    }
+    last, _ = write_table(ws, frame_columns(c.by_territory, heads), row=4, filter_and_freeze=False)
+    moved = {
+        "unit_id": "Unit",
+        "unit_name": "Unit name",
+        "account_id": "Account",
+        "account_name": "Account name",
+        "from_territory": "From",
+        "from_name": "From name",
+        "to_territory": "To",
+        "to_name": "To name",
+        c.value_field: field_label(c.value_field),
+    }
+    row = last + 3
+    ws.cell(row=row - 1, column=1, value="Units moved").font = Font(bold=True)
+    last, _ = write_table(ws, frame_columns(c.units, moved), row=row, filter_and_freeze=False)
+    row = last + 3
+    ws.cell(row=row - 1, column=1, value="Accounts moved").font = Font(bold=True)
+    write_table(ws, frame_columns(c.accounts, moved), row=row, filter_and_freeze=False)
+
+
+UNIT_HEADERS = {
+    "unit_id": "Unit",
+    "unit_name": "Unit name",
+    "postal_code": "Postal code",
+    "territory": "Territory",
+    "territory_name": "Territory name",
+    "owner": "Owner",
+    "locked": "Locked",
+}
+ACCOUNT_HEADERS = {
+    "account_id": "Account",
+    "account_name": "Account name",
+    "unit_id": "Unit",
+    "unit_name": "Unit name",
+    "territory": "Territory",
+    "territory_name": "Territory name",
+    "owner": "Owner",
+    "located_by": "How located",
+    "pinned": "Pinned to territory",
+    "postal_code": "Postal code",
+    "city": "City",
+    "segment": "Segment",
+}
+
+
+def build_workbook(data: ReportData, options: ExportOptions, feedback: Feedback) -> Workbook:
+    """The report workbook for ``data`` (not yet saved)."""
+    from openpyxl import Workbook
+
+    sheets = set(options.sheets or SHEETS)
+    wb = Workbook()
+    feedback.set_progress(10, "Summary sheet")
+    _summary(wb, data, options)
+    if "summary" not in sheets:  # the workbook needs a first sheet; keep it unless told
+        wb.remove(wb["Summary"])
+    feedback.check_canceled()
+    if "territories" in sheets:
+        ws = wb.create_sheet("Territories")
+        write_table(ws, territory_columns(data, detailed=True))
+    feedback.set_progress(40, "Unit assignments")
+    feedback.check_canceled()
+    if "units" in sheets:
+        write_table(wb.create_sheet("Units"), frame_columns(data.units, UNIT_HEADERS))
+    feedback.set_progress(60, "Account assignments")
+    feedback.check_canceled()
+    if "accounts" in sheets and len(data.accounts):
+        write_table(wb.create_sheet("Accounts"), frame_columns(data.accounts, ACCOUNT_HEADERS))
+    feedback.check_canceled()
+    if "changes" in sheets and data.changes is not None:
+        _changes(wb, data)
+    if not wb.sheetnames:
+        wb.create_sheet("Summary")
+    for ws in wb.worksheets:
+        header = {"Summary": TABLE_ROW, "Changes": None}.get(ws.title, 1)
+        print_setup(ws, header)
+    wb.properties.title = safe_cell(f"Territory plan {data.plan_name}")
+    wb.properties.creator = "Territory Designer"
+    return wb
+
+
+@exporter("excel", label="Excel workbook", suffixes=(".xlsx",))
+def export_excel(project: Project, path: Path, options: ExportOptions, feedback: Feedback) -> Path:
+    """Write the Excel report of the plan to ``path`` (.xlsx)."""
+    data = build_report_data(project, options.plan)
+    wb = build_workbook(data, options, feedback)
+    feedback.set_progress(85, "Saving workbook")
+    feedback.check_canceled()
+    with atomic_target(path) as tmp:
+        wb.save(tmp)
+        feedback.check_canceled()
+    return path

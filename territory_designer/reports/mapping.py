@@ -1,0 +1,300 @@
+"""Plan maps and balance charts drawn with matplotlib (``Figure``, never pyplot).
+
+Shared by the PDF report (vector pages) and the Excel report (a PNG on the summary
+sheet). Territories are drawn as dissolved polygons — far fewer vertices than their
+units — from the units' coverage-simplified display geometry.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+import shapely
+from matplotlib.collections import PathCollection
+from matplotlib.path import Path as MplPath
+
+from territory_designer.core.colors import UNASSIGNED_COLOR
+from territory_designer.core.plan import UNASSIGNED
+from territory_designer.reports.tables import ReportData, field_label
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+UNASSIGNED_FILL = "#e6e6e6"
+_NICE = (1, 2, 5)
+
+
+def geometry_path(geom: object) -> MplPath | None:
+    """A matplotlib compound path of a (multi)polygon, holes included."""
+    verts, codes = [], []
+    for poly in shapely.get_parts(np.asarray([geom], dtype=object)):
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)
+            if len(xy) < 3:
+                continue
+            c = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
+            c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+            verts.append(xy)
+            codes.append(c)
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _collection(geoms: list[object], faces: list[str], **kw: object) -> PathCollection:
+    paths, colors = [], []
+    for g, f in zip(geoms, faces, strict=True):
+        p = geometry_path(g)
+        if p is not None:
+            paths.append(p)
+            colors.append(f)
+    return PathCollection(paths, facecolors=colors, **kw)
+
+
+def nice_length(span: float) -> float:
+    """A round length (1, 2 or 5 times a power of ten) close to a fifth of ``span``."""
+    target = max(span / 5.0, 1e-9)
+    power = 10 ** np.floor(np.log10(target))
+    best = power
+    for n in _NICE:
+        if n * power <= target:
+            best = n * power
+    return float(best)
+
+
+def add_scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
+    """Black-and-white scale bar in the lower left corner (map units are metres)."""
+    xmin, ymin, xmax, ymax = bounds
+    length = nice_length(xmax - xmin)
+    x0, y0 = xmin + 0.04 * (xmax - xmin), ymin + 0.04 * (ymax - ymin)
+    h = 0.012 * (ymax - ymin)
+    half = length / 2
+    ax.fill([x0, x0 + half, x0 + half, x0], [y0, y0, y0 + h, y0 + h], color="black", zorder=6)
+    ax.fill(
+        [x0 + half, x0 + length, x0 + length, x0 + half],
+        [y0, y0, y0 + h, y0 + h],
+        facecolor="white",
+        edgecolor="black",
+        linewidth=0.6,
+        zorder=6,
+    )
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.text(x0 + length / 2, y0 + 1.6 * h, label, ha="center", va="bottom", fontsize=7, zorder=6)
+
+
+def _pad(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:
+    xmin, ymin, xmax, ymax = bounds
+    dx, dy = (xmax - xmin) * frac or 1.0, (ymax - ymin) * frac or 1.0
+    return xmin - dx, ymin - dy, xmax + dx, ymax + dy
+
+
+def draw_plan(
+    ax: Axes,
+    data: ReportData,
+    focus: int | None = None,
+    labels: bool = True,
+    detail: str = "coarse",
+) -> tuple[float, float, float, float]:
+    """Draw the plan's territories on ``ax`` and return the bounds shown.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Target axes (turned into an equal-aspect map without frame).
+    data : ReportData
+        The plan.
+    focus : int, optional
+        Territory code to zoom to: its units are outlined, the others fade.
+    labels : bool
+        Territory labels (names, or ids when there are many territories).
+    detail : str
+        ``coarse`` or ``fine`` display geometry.
+    """
+    shapes = data.shapes("fine" if focus is not None else detail)
+    codes = list(shapes)
+    faces = [data.colors[c] for c in codes]
+    alpha = 1.0
+    if focus is not None:
+        from matplotlib.colors import to_rgba
+
+        # Neighbours fade to a pale tint of their colour; only what is in view is drawn.
+        view = shapely.box(*_pad(shapely.bounds(shapes[focus]), 1.0))
+        codes = [c for c in codes if shapes[c].intersects(view)]
+        faces = [data.colors[c] if c == focus else _pale(to_rgba(data.colors[c])) for c in codes]
+        shapes = {c: shapely.clip_by_rect(shapes[c], *view.bounds) for c in codes}
+    coll = _collection(
+        [shapes[c] for c in codes], faces, edgecolors="white", linewidths=0.8, alpha=alpha
+    )
+    ax.add_collection(coll)
+    unassigned = np.flatnonzero(data.assignment == UNASSIGNED)
+    geoms = data.lod[1] if focus is not None else data.lod[0]
+    if unassigned.size:
+        ax.add_collection(
+            _collection(
+                list(geoms[unassigned]),
+                [UNASSIGNED_FILL] * unassigned.size,
+                edgecolors=UNASSIGNED_COLOR,
+                linewidths=0.3,
+            )
+        )
+    if focus is not None and focus in shapes:
+        members = np.flatnonzero(data.assignment == focus)
+        ax.add_collection(
+            _collection(
+                list(geoms[members]),
+                ["none"] * members.size,
+                edgecolors="#ffffff",
+                linewidths=0.35,
+            )
+        )
+        ax.add_collection(
+            _collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
+        )
+        bounds = _pad(shapely.bounds(shapes[focus]), 0.08)
+    else:
+        bounds = _pad(shapely.total_bounds(data.geometry))
+    bounds = _frame(ax, bounds)
+    if labels:
+        _labels(ax, data, shapes, focus)
+    return bounds
+
+
+def _pale(rgba: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    r, g, b, _ = rgba
+    return (0.75 + 0.25 * r, 0.75 + 0.25 * g, 0.75 + 0.25 * b, 1.0)
+
+
+def _short(v: float, _pos: object = None) -> str:
+    """Axis tick label with k/M suffixes."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:g}M"
+    if a >= 1e4:
+        return f"{v / 1e3:g}k"
+    return f"{v:g}"
+
+
+def _frame(
+    ax: Axes, bounds: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """Widen ``bounds`` to the axes' shape (equal scale on x and y) and apply them."""
+    xmin, ymin, xmax, ymax = bounds
+    fw, fh = ax.figure.get_size_inches()
+    box = ax.get_position()
+    box_ratio = (box.height * fh) / max(box.width * fw, 1e-9)
+    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
+    if h / w < box_ratio:
+        grow = (w * box_ratio - h) / 2
+        ymin, ymax = ymin - grow, ymax + grow
+    else:
+        grow = (h / box_ratio - w) / 2
+        xmin, xmax = xmin - grow, xmax + grow
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_axis_off()
+    return xmin, ymin, xmax, ymax
+
+
+def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | None) -> None:
+    from matplotlib import patheffects
+
+    many = len(shapes) > 25
+    terr = data.territories.set_index("code")
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    for code, shape in shapes.items():
+        if focus is not None and code != focus:
+            continue
+        # Label the largest part, so a territory with islands gets one clear label.
+        parts = shapely.get_parts(np.asarray([shape], dtype=object))
+        big = parts[int(np.argmax(shapely.area(parts)))]
+        p = shapely.point_on_surface(big)
+        text = terr.at[code, "id"] if many else terr.at[code, "name"]
+        ax.text(
+            p.x,
+            p.y,
+            str(text),
+            ha="center",
+            va="center",
+            fontsize=5 if many else 7,
+            path_effects=halo,
+            zorder=5,
+            clip_on=True,
+        )
+
+
+def draw_legend(ax: Axes, data: ReportData, max_items: int = 30) -> None:
+    """A legend of territory colours (the first ``max_items`` territories)."""
+    from matplotlib.patches import Patch
+
+    rows = data.territories.head(max_items)
+    handles = [
+        Patch(facecolor=c, edgecolor="#666666", linewidth=0.4, label=f"{i} {n}"[:28])
+        for i, n, c in zip(rows["id"], rows["name"], rows["color"], strict=True)
+    ]
+    if len(data.territories) > max_items:
+        handles.append(Patch(facecolor="none", edgecolor="none", label="…"))
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            fontsize=6,
+            frameon=False,
+            borderaxespad=0.3,
+            title="Territories",
+            title_fontsize=7,
+        )
+
+
+def draw_balance_chart(ax: Axes, data: ReportData) -> None:
+    """Bars of the balance field per territory with the mean (or targets) marked."""
+    t = data.territories
+    field = data.balance_field
+    if not len(t):
+        ax.text(0.5, 0.5, "No territories", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return
+    values = t[field].to_numpy(dtype=float)
+    colors = t["color"].tolist()
+    mean = data.mean_value
+    if len(t) <= 40:
+        y = np.arange(len(t))[::-1]
+        ax.barh(y, values, color=colors, edgecolor="#555555", linewidth=0.3)
+        ax.set_yticks(y)
+        ax.set_yticklabels([str(n)[:22] for n in t["name"]], fontsize=6)
+        ax.axvline(mean, color="#333333", linestyle="--", linewidth=0.8, label="mean")
+        ax.set_xlabel(field_label(field), fontsize=7)
+    else:
+        order = np.argsort(values)[::-1]
+        ax.bar(np.arange(len(t)), values[order], color=[colors[i] for i in order], width=1.0)
+        ax.axhline(mean, color="#333333", linestyle="--", linewidth=0.8, label="mean")
+        ax.set_xticks([])
+        ax.set_xlabel(f"{len(t)} territories, largest first", fontsize=7)
+        ax.set_ylabel(field_label(field), fontsize=7)
+    from matplotlib.ticker import FuncFormatter
+
+    (ax.xaxis if len(t) <= 40 else ax.yaxis).set_major_formatter(FuncFormatter(_short))
+    ax.tick_params(labelsize=6)
+    ax.legend(fontsize=6, loc="lower right", frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def map_png(
+    data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
+) -> bytes:
+    """The plan map with legend and scale bar as PNG bytes (for spreadsheets)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
+    bounds = draw_plan(ax, data)
+    add_scale_bar(ax, bounds)
+    legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
+    legend_ax.set_axis_off()
+    draw_legend(legend_ax, data, max_items=30)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()

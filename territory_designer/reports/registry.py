@@ -1,0 +1,183 @@
+"""The exporter registry: one registered function per output format.
+
+After glue's ``@data_factory``: a new format is one decorated function, not edits across
+dialogs and the command line. Every exporter has the signature
+``export_xxx(project, path, options, feedback) -> Path`` and writes atomically, so an
+export that fails or is cancelled leaves nothing under the target name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.feedback import Feedback
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
+
+#: Modules whose import registers the built-in exporters.
+BUILTIN_MODULES = (
+    "territory_designer.reports.excel",
+    "territory_designer.reports.pdf",
+    "territory_designer.reports.webmap",
+    "territory_designer.reports.gis",
+    "territory_designer.reports.assignments",
+)
+
+PAPER_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
+
+
+class ExportError(TerritoryDesignerError):
+    """An export that cannot be written (bad path, unknown format, missing library)."""
+
+
+@dataclass
+class ExportOptions:
+    """Choices shared by the exporters (each reads the ones it understands).
+
+    Attributes
+    ----------
+    plan : str, optional
+        Plan to export (default: the active plan). The project is not modified.
+    paper : str
+        ``"a4"`` or ``"letter"`` (PDF report).
+    title : str, optional
+        Report title (default: the plan name).
+    sheets : set of str, optional
+        Excel sheets to write, among ``summary``, ``territories``, ``units``, ``accounts``,
+        ``changes`` (default: all that apply).
+    include_map : bool
+        Map image on the Excel summary sheet.
+    include_units : bool, optional
+        Unit outlines layer in the HTML map (default: when the layer has at most
+        5,000 units).
+    include_accounts : bool
+        Account points in the HTML map and PDF pages.
+    layers : tuple of str
+        GIS layers to write: ``territories`` and/or ``units``.
+    """
+
+    plan: str | None = None
+    paper: str = "a4"
+    title: str | None = None
+    sheets: set[str] | None = None
+    include_map: bool = True
+    include_units: bool | None = None
+    include_accounts: bool = True
+    layers: tuple[str, ...] = ("territories", "units")
+
+    def __post_init__(self) -> None:
+        self.paper = str(self.paper).lower()
+        if self.paper not in PAPER_SIZES:
+            raise ExportError(f"Unknown paper size {self.paper!r}; use 'a4' or 'letter'.")
+        bad = set(self.layers) - {"territories", "units"}
+        if bad or not self.layers:
+            raise ExportError("GIS layers must be 'territories' and/or 'units'.")
+
+
+ExportFunction = Callable[["Project", Path, ExportOptions, Feedback], Path]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """A registered output format."""
+
+    name: str
+    label: str
+    suffixes: tuple[str, ...]
+    function: ExportFunction
+    is_folder: bool = False
+
+
+_REGISTRY: dict[str, Exporter] = {}
+
+
+def exporter(
+    name: str, *, label: str, suffixes: tuple[str, ...] = (), is_folder: bool = False
+) -> Callable[[ExportFunction], ExportFunction]:
+    """Register ``function`` as the exporter of format ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Key used by :func:`export` and the command line (``"excel"``, ``"pdf"``...).
+    label : str
+        What a file dialog shows (``"Excel workbook"``).
+    suffixes : tuple of str
+        File name endings this format writes (``(".xlsx",)``); empty for folders.
+    is_folder : bool
+        True when the target is a folder (shapefiles).
+    """
+
+    def register(function: ExportFunction) -> ExportFunction:
+        _REGISTRY[name] = Exporter(name, label, tuple(suffixes), function, is_folder)
+        return function
+
+    return register
+
+
+def _load_builtins() -> None:
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+
+
+def exporters() -> dict[str, Exporter]:
+    """Every registered exporter by name."""
+    _load_builtins()
+    return dict(_REGISTRY)
+
+
+def get_exporter(name: str) -> Exporter:
+    """The exporter called ``name`` (:class:`ExportError` if unknown)."""
+    table = exporters()
+    if name not in table:
+        raise ExportError(f"Unknown export format {name!r}; choose one of {sorted(table)}.")
+    return table[name]
+
+
+def _check_target(ex: Exporter, path: Path) -> None:
+    if ex.is_folder:
+        if path.exists() and not path.is_dir():
+            raise ExportError(f"Cannot write {ex.label} to {path}: it is a file, not a folder.")
+        if not path.parent.exists():
+            raise ExportError(f"Cannot write {path}: folder {path.parent} does not exist.")
+        return
+    if path.is_dir():
+        raise ExportError(f"Cannot write {ex.label} to {path}: it is a folder.")
+    if not path.parent.exists():
+        raise ExportError(f"Cannot write {path}: folder {path.parent} does not exist.")
+    if ex.suffixes and path.suffix.lower() not in ex.suffixes:
+        raise ExportError(
+            f"Cannot write {ex.label} to {path}: the file name must end in "
+            f"{' or '.join(ex.suffixes)}."
+        )
+
+
+def export(
+    name: str,
+    project: Project,
+    path: Path | str,
+    options: ExportOptions | None = None,
+    feedback: Feedback | None = None,
+) -> Path:
+    """Write ``project`` in format ``name`` to ``path`` and return the path written.
+
+    Raises :class:`ExportError` for a bad target, :class:`CanceledError` when
+    ``feedback`` was cancelled; in both cases nothing is left under ``path``.
+    """
+    ex = get_exporter(name)
+    path = Path(path)
+    _check_target(ex, path)
+    options = options or ExportOptions()
+    feedback = feedback or Feedback()
+    if options.plan is not None and options.plan not in project.plans:
+        raise ExportError(f"No plan named {options.plan!r}; plans: {', '.join(project.plans)}.")
+    feedback.set_progress(0, f"Exporting {ex.label}")
+    out = ex.function(project, path, options, feedback)
+    feedback.set_progress(100, f"Wrote {out.name}")
+    return out

@@ -1,0 +1,307 @@
+"""The tables every report renders, built once from the core model.
+
+:func:`build_report_data` takes a snapshot of one plan — its territory figures
+(``Project.territory_table``), plan-level figures (``Project.summary``), unit and account
+assignments and the comparison with the baseline plan — so that exporters render plain
+tables and never touch the live project (which the user may keep editing).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from territory_designer.core.metrics import PlanSummary
+from territory_designer.core.plan import UNASSIGNED, Plan
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
+
+#: Unit attribute names taken for a postal code (CRM territory rules key on it).
+POSTAL_NAMES = ("postal_code", "postcode", "zip", "zipcode", "zip_code", "zcta", "plz", "cp")
+#: territory_table columns that are not figures.
+_ID_COLUMNS = ("code", "id", "name", "owner", "locked", "color")
+
+
+def plan_view(project: Project, plan_name: str | None) -> Project:
+    """The project seen through plan ``plan_name``, without switching the active plan.
+
+    A shallow copy whose metrics belong to that plan: no event is emitted and the
+    user's project is left as it is.
+    """
+    if plan_name is None or plan_name == project.active_plan_name:
+        return project
+    view = copy.copy(project)
+    view.active_plan_name = plan_name
+    view.metrics = project._make_metrics(project.plans[plan_name])  # noqa: SLF001
+    return view
+
+
+def field_label(name: str) -> str:
+    """A column heading for a metric name (``visits_per_year`` -> ``Visits per year``)."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else str(name)
+
+
+def postal_column(attributes: pd.DataFrame) -> str | None:
+    """Name of the unit attribute holding a postal code, if any."""
+    lower = {str(c).lower(): c for c in attributes.columns}
+    for name in POSTAL_NAMES:
+        if name in lower:
+            return lower[name]
+    return None
+
+
+def account_codes(project: Project, plan: Plan) -> np.ndarray:
+    """Territory code of each account in ``plan`` (pinned accounts follow their pin)."""
+    table = project.accounts.table
+    unit = table["unit"].to_numpy(dtype=np.int64)
+    codes = np.full(len(table), UNASSIGNED, dtype=np.int32)
+    ok = unit >= 0
+    codes[ok] = plan.assignment[unit[ok]]
+    for account_id, code in plan.account_overrides.items():
+        a = project.account_index.get(account_id)
+        if a is not None and code in plan.territories:
+            codes[a] = code
+    return codes
+
+
+def _lookup(plan: Plan, codes: np.ndarray, attr: str) -> np.ndarray:
+    table = {c: getattr(t, attr) for c, t in plan.territories.items()}
+    return np.array([table.get(int(c), "") for c in codes], dtype=object)
+
+
+@dataclass
+class Changes:
+    """What moved between the baseline plan and the reported plan."""
+
+    baseline: str
+    units: pd.DataFrame
+    accounts: pd.DataFrame
+    by_territory: pd.DataFrame
+    value_field: str
+    units_moved: int = 0
+    accounts_moved: int = 0
+    value_moved: float = 0.0
+
+
+@dataclass
+class ReportData:
+    """A snapshot of one plan, as tables (see module docstring)."""
+
+    project_title: str
+    plan_name: str
+    date: dt.date
+    template: str | None
+    balance_field: str
+    summary: PlanSummary
+    territories: pd.DataFrame
+    metric_fields: list[str]
+    units: pd.DataFrame
+    accounts: pd.DataFrame
+    changes: Changes | None
+    assignment: np.ndarray
+    account_code: np.ndarray
+    account_xy: np.ndarray
+    geometry: np.ndarray
+    lod: tuple[np.ndarray, np.ndarray]
+    crs: object
+    extent: float
+    colors: dict[int, str] = field(default_factory=dict)
+    _shapes: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
+
+    @property
+    def mean_value(self) -> float:
+        """Mean of the balance field over the territories."""
+        vals = self.territories[self.balance_field]
+        return float(vals.mean()) if len(vals) else 0.0
+
+    def figures(self) -> list[tuple[str, object, str]]:
+        """Plan-level figures as (label, value, kind); kind is int, pct, ratio or text."""
+        s = self.summary
+        rows: list[tuple[str, object, str]] = [
+            ("Territories", s.territories, "int"),
+            ("Balance criterion", field_label(self.balance_field), "text"),
+            ("Mean per territory", self.mean_value, "float"),
+            ("Max |deviation|", s.max_abs_deviation_pct / 100, "pct"),
+            (
+                "Deviation range",
+                f"from {s.min_deviation_pct:+.1f}% to {s.max_deviation_pct:+.1f}%",
+                "text",
+            ),
+            ("Coefficient of variation", s.cv, "ratio"),
+            ("Contiguous", "yes" if s.contiguous else f"no ({s.noncontiguous} split)", "text"),
+            ("Compactness (mean Polsby-Popper)", s.pp_mean, "ratio"),
+            ("Compactness (min Polsby-Popper)", s.pp_min, "ratio"),
+            ("Unassigned units", s.unassigned_units, "int"),
+        ]
+        if self.changes is not None:
+            c = self.changes
+            rows += [
+                (f"Units moved vs {c.baseline}", c.units_moved, "int"),
+                (f"Accounts moved vs {c.baseline}", c.accounts_moved, "int"),
+                (f"{field_label(c.value_field)} moved", c.value_moved, "float"),
+            ]
+        return rows
+
+    def shapes(self, detail: str = "coarse") -> dict[int, object]:
+        """Dissolved territory polygons by code (``coarse`` or ``fine`` display detail)."""
+        if detail not in self._shapes:
+            geoms = self.lod[0] if detail == "coarse" else self.lod[1]
+            self._shapes[detail] = dissolve(geoms, self.assignment, list(self.colors))
+        return self._shapes[detail]
+
+
+def dissolve(geoms: np.ndarray, assignment: np.ndarray, codes: list[int]) -> dict[int, object]:
+    """Union of the units of each territory code (empty territories are left out)."""
+    import shapely
+
+    order = np.argsort(assignment, kind="stable")
+    sorted_codes = assignment[order]
+    out: dict[int, object] = {}
+    for code in codes:
+        lo, hi = np.searchsorted(sorted_codes, [code, code + 1])
+        if hi <= lo:
+            continue
+        part = geoms[order[lo:hi]]
+        try:
+            shape = shapely.coverage_union_all(part)
+            if not shape.is_valid:
+                raise ValueError("not a coverage")
+        except Exception:  # noqa: BLE001 - simplified shapes that overlap: plain union
+            shape = shapely.union_all(shapely.make_valid(part))
+        out[code] = shape
+    return out
+
+
+def _changes(project: Project, plan: Plan, field_name: str) -> Changes | None:
+    base = project.plans.get(project.baseline_plan_name or "")
+    if base is None or base is plan:
+        return None
+    units = project.units
+    k = project.weight_fields.index(field_name)
+    old_ids, new_ids = base.territory_ids(), plan.territory_ids()
+    moved = np.flatnonzero(old_ids != new_ids)
+    u = pd.DataFrame(
+        {
+            "unit_id": units.ids[moved],
+            "unit_name": units.names[moved],
+            "from_territory": old_ids[moved],
+            "from_name": _lookup(base, base.assignment[moved], "name"),
+            "to_territory": new_ids[moved],
+            "to_name": _lookup(plan, plan.assignment[moved], "name"),
+            field_name: project.weights[moved, k],
+        }
+    )
+    table = project.accounts.table
+    old_c, new_c = account_codes(project, base), account_codes(project, plan)
+    old_a, new_a = _lookup(base, old_c, "id"), _lookup(plan, new_c, "id")
+    am = np.flatnonzero(old_a != new_a)
+    a = pd.DataFrame(
+        {
+            "account_id": table["account_id"].to_numpy()[am],
+            "account_name": table["name"].astype(str).to_numpy()[am],
+            "from_territory": old_a[am],
+            "from_name": _lookup(base, old_c[am], "name"),
+            "to_territory": new_a[am],
+            "to_name": _lookup(plan, new_c[am], "name"),
+            field_name: project.account_weights[am, k] if len(table) else np.zeros(0),
+        }
+    )
+    flows = []
+    for t in plan.territories.values():
+        gained = u[u["to_territory"] == t.id]
+        lost = u[u["from_territory"] == t.id]
+        flows.append(
+            {
+                "territory": t.id,
+                "territory_name": t.name,
+                "units_gained": len(gained),
+                "units_lost": len(lost),
+                f"{field_name}_gained": float(gained[field_name].sum()),
+                f"{field_name}_lost": float(lost[field_name].sum()),
+                f"{field_name}_net": float(gained[field_name].sum() - lost[field_name].sum()),
+            }
+        )
+    return Changes(
+        baseline=base.name,
+        units=u,
+        accounts=a,
+        by_territory=pd.DataFrame(flows),
+        value_field=field_name,
+        units_moved=len(u),
+        accounts_moved=len(a),
+        value_moved=float(u[field_name].sum()),
+    )
+
+
+def build_report_data(project: Project, plan_name: str | None = None) -> ReportData:
+    """Snapshot plan ``plan_name`` (default: the active plan) of ``project`` as tables."""
+    view = plan_view(project, plan_name)
+    plan = view.plan
+    bf = view.balance_field
+    terr = view.territory_table()
+    if len(terr):
+        terr["target"] = [plan.territories[c].target for c in terr["code"]]
+    metric = [f for f in view.weight_fields if f not in ("units", "accounts")]
+    units = project.units
+    codes = plan.assignment.copy()
+    udf = pd.DataFrame({"unit_id": units.ids, "unit_name": units.names})
+    pc = postal_column(units.attributes)
+    if pc is not None:
+        udf["postal_code"] = units.attributes[pc].astype(str).to_numpy()
+    udf["territory"] = plan.territory_ids()
+    udf["territory_name"] = _lookup(plan, codes, "name")
+    udf["owner"] = _lookup(plan, codes, "owner")
+    udf["locked"] = plan.locked_units.copy()
+    for f in units.numeric_fields():
+        udf[f] = units.attributes[f].to_numpy()
+    table = project.accounts.table
+    acode = account_codes(project, plan)
+    unit_idx = table["unit"].to_numpy(dtype=np.int64)
+    ok = unit_idx >= 0
+    adf = pd.DataFrame(
+        {
+            "account_id": table["account_id"].to_numpy(),
+            "account_name": table["name"].astype(str).to_numpy(),
+            "unit_id": np.where(ok, units.ids[np.where(ok, unit_idx, 0)], ""),
+            "unit_name": np.where(ok, units.names[np.where(ok, unit_idx, 0)], ""),
+            "territory": _lookup(plan, acode, "id"),
+            "territory_name": _lookup(plan, acode, "name"),
+            "owner": _lookup(plan, acode, "owner"),
+            "located_by": table["located_by"].astype(str).to_numpy(),
+            "pinned": table["account_id"].isin(list(plan.account_overrides)).to_numpy(),
+        }
+    )
+    for extra in ("postal_code", "city", "segment"):
+        if extra in table.columns:
+            adf[extra] = table[extra].astype(str).to_numpy()
+    for f in project.accounts.numeric_fields():
+        adf[f] = table[f].to_numpy()
+    title = project.settings.get("title") or (project.path.stem if project.path else "")
+    return ReportData(
+        project_title=str(title or "Territory plan"),
+        plan_name=plan.name,
+        date=dt.date.today(),
+        template=project.settings.get("template"),
+        balance_field=bf,
+        summary=view.summary(),
+        territories=terr,
+        metric_fields=metric,
+        units=udf,
+        accounts=adf,
+        changes=_changes(project, plan, bf),
+        assignment=codes,
+        account_code=acode,
+        account_xy=project.accounts.xy if len(table) else np.zeros((0, 2)),
+        geometry=units.geometry,
+        lod=units.lod,
+        crs=units.crs,
+        extent=units.extent,
+        colors={c: t.color for c, t in plan.territories.items()},
+    )

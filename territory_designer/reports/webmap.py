@@ -1,0 +1,257 @@
+"""Interactive HTML map (folium): one self-contained file that works with no network.
+
+Territories are dissolved from the units' coverage-simplified display geometry,
+reprojected to EPSG:4326 and rounded to 5 decimals (about a metre), so a 3,000-unit plan
+stays well under 10 MB. Accounts are clustered points; a legend and a layer control
+complete the page. Leaflet is inlined (see :mod:`webassets`), there are no tiles, every
+user string is HTML-escaped, and the file is refused if any http(s) address slipped in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from territory_designer.core.feedback import Feedback
+from territory_designer.core.plan import UNASSIGNED
+from territory_designer.io.atomic import atomic_target
+from territory_designer.reports.registry import ExportError, ExportOptions, exporter
+from territory_designer.reports.safety import escape_html as _escape_html
+from territory_designer.reports.tables import ReportData, build_report_data, field_label
+from territory_designer.reports.webassets import find_urls, leaflet_head
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
+
+UNITS_LAYER_LIMIT = 5000
+CLUSTER_FROM = 300
+DECIMALS = 5
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+def escape_html(value: Any) -> str:
+    """HTML-escape a user string; ``://`` becomes ``&#58;//`` so the page text holds no
+    web address (a name such as ``http://x`` still reads the same on screen)."""
+    return _escape_html(value).replace("://", "&#58;//")
+
+
+def to_lonlat(geoms: np.ndarray, crs: object) -> np.ndarray:
+    """Geometries reprojected to EPSG:4326 and rounded to ``DECIMALS`` decimals."""
+    import geopandas as gpd
+    import shapely
+
+    if crs is None:
+        raise ExportError(
+            "The units layer has no coordinate system, so it cannot be placed on a web "
+            "map; recreate the project from a file with a CRS (or give one with --crs)."
+        )
+    out = gpd.GeoSeries(list(geoms), crs=crs).to_crs(4326).to_numpy()
+    return shapely.transform(out, lambda xy: np.round(xy, DECIMALS))
+
+
+def _features(geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
+    import shapely
+
+    texts = shapely.to_geojson(geoms)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": json.loads(g), "properties": p}
+            for g, p in zip(texts, props, strict=True)
+            if g is not None
+        ],
+    }
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,.2f}"
+
+
+def _territory_layer(data: ReportData, shapes: dict[int, Any]) -> Any:
+    import folium
+
+    t = data.territories.set_index("code")
+    codes = [c for c in shapes if c in t.index]
+    geoms = to_lonlat(np.array([shapes[c] for c in codes], dtype=object), data.crs)
+    fields = ["units", "accounts", *data.metric_fields]
+    props = []
+    for c in codes:
+        r = t.loc[c]
+        p = {
+            "id": escape_html(r["id"]),
+            "name": escape_html(r["name"]),
+            "owner": escape_html(r["owner"]),
+            "color": escape_html(r["color"]),
+        }
+        for k, f in enumerate(fields):
+            p[f"f{k}"] = _fmt(float(r[f]))
+        p["dev"] = f"{r['deviation_pct']:+.1f}%"
+        props.append(p)
+    aliases = ["Territory", "Name", "Owner", *[field_label(f) for f in fields]]
+    aliases.append(f"Deviation ({field_label(data.balance_field)})")
+    tooltip = folium.GeoJsonTooltip(
+        fields=["id", "name", "owner", *[f"f{k}" for k in range(len(fields))], "dev"],
+        aliases=[escape_html(a) for a in aliases],
+        sticky=True,
+    )
+    return folium.GeoJson(
+        _features(geoms, props),
+        name="Territories",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["color"],
+            "color": "#ffffff",
+            "weight": 1.5,
+            "fillOpacity": 0.75,
+        },
+        highlight_function=lambda f: {"weight": 3, "color": "#222222", "fillOpacity": 0.9},
+        tooltip=tooltip,
+        smooth_factor=0.5,
+    )
+
+
+def _units_layer(data: ReportData) -> Any:
+    import folium
+
+    geoms = to_lonlat(data.lod[0], data.crs)
+    u = data.units
+    props = [
+        {"u": escape_html(a), "n": escape_html(b), "t": escape_html(f"{c} {d}".strip())}
+        for a, b, c, d in zip(
+            u["unit_id"], u["unit_name"], u["territory"], u["territory_name"], strict=True
+        )
+    ]
+    return folium.GeoJson(
+        _features(geoms, props),
+        name="Units",
+        show=False,
+        style_function=lambda f: {"fillOpacity": 0.0, "color": "#333333", "weight": 0.4},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["u", "n", "t"], aliases=["Unit", "Name", "Territory"]
+        ),
+    )
+
+
+def _accounts_layer(data: ReportData) -> Any:
+    import geopandas as gpd
+    from folium.plugins import FastMarkerCluster
+
+    xy = data.account_xy
+    pts = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=data.crs).to_crs(4326)
+    lat = np.round(pts.y.to_numpy(), DECIMALS)
+    lon = np.round(pts.x.to_numpy(), DECIMALS)
+    a = data.accounts
+    colors = {c: escape_html(v) for c, v in data.colors.items()}
+    rows = [
+        [
+            float(la),
+            float(lo),
+            f"<b>{escape_html(n)}</b><br>{escape_html(i)} · {escape_html(t)}",
+            colors.get(int(code), "#888888") if code != UNASSIGNED else "#888888",
+        ]
+        for la, lo, n, i, t, code in zip(
+            lat,
+            lon,
+            a["account_name"],
+            a["account_id"],
+            a["territory"],
+            data.account_code,
+            strict=True,
+        )
+    ]
+    callback = """function callback(row) {
+        var m = L.circleMarker([row[0], row[1]], {radius: 5, weight: 1, color: '#222222',
+            fillColor: row[3], fillOpacity: 0.9});
+        m.bindTooltip(row[2]);
+        return m;
+    }"""
+    options = {"chunkedLoading": True, "maxClusterRadius": 50}
+    if len(rows) < CLUSTER_FROM:
+        options["disableClusteringAtZoom"] = 0
+    layer = FastMarkerCluster(rows, callback=callback, name="Accounts", options=options)
+    layer.default_js, layer.default_css = [], []
+    return layer
+
+
+def _legend(data: ReportData) -> str:
+    items = "".join(
+        f'<div><i style="background:{escape_html(c)}"></i>{escape_html(i)} {escape_html(n)}</div>'
+        for i, n, c in zip(
+            data.territories["id"], data.territories["name"], data.territories["color"], strict=True
+        )
+    )
+    title = escape_html(f"{data.plan_name} · {field_label(data.balance_field)}")
+    return (
+        "<style>.td-legend{position:fixed;bottom:14px;right:10px;z-index:1000;background:#fff;"
+        "padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.4);"
+        "font:12px/1.4 sans-serif;max-height:40vh;max-width:60vw;overflow:auto}"
+        ".td-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;"
+        "vertical-align:-2px;border:1px solid #777}"
+        ".td-legend summary{font-weight:bold;cursor:pointer}</style>"
+        f'<details class="td-legend" open><summary>{title}</summary>{items}</details>'
+    )
+
+
+def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> str:
+    """The self-contained HTML page of the plan."""
+    import folium
+    from branca.element import Element
+
+    shapes = data.shapes("coarse")
+    m = folium.Map(
+        tiles=None,
+        control_scale=True,
+        attributionControl=False,
+        zoom_start=7,
+        maxZoom=18,
+        zoomSnap=0.25,
+    )
+    m.default_js, m.default_css = [], []
+    root = m.get_root()
+    root.header.add_child(Element(leaflet_head(cluster=True)), name="td_leaflet", index=0)
+    root.header.add_child(Element(_VIEWPORT), name="td_viewport")
+    root.title = escape_html(f"Territory plan {data.plan_name}")
+    feedback.set_progress(30, "Territories")
+    if shapes:
+        _territory_layer(data, shapes).add_to(m)
+    feedback.check_canceled()
+    include_units = options.include_units
+    if include_units is None:
+        include_units = len(data.units) <= UNITS_LAYER_LIMIT
+    if include_units:
+        feedback.set_progress(50, "Units")
+        _units_layer(data).add_to(m)
+    feedback.check_canceled()
+    if options.include_accounts and len(data.accounts):
+        feedback.set_progress(70, "Accounts")
+        _accounts_layer(data).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    bounds = to_lonlat(np.array([_bbox(data)], dtype=object), data.crs)[0].bounds
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    root.html.add_child(Element(_legend(data)))
+    feedback.set_progress(85, "Writing page")
+    html = root.render()
+    urls = find_urls(html)
+    if urls:  # a new folium version added a CDN link we do not know about
+        raise ExportError(f"The HTML map would load {urls[0]}; refusing to write an online page.")
+    return html
+
+
+def _bbox(data: ReportData) -> Any:
+    import shapely
+
+    return shapely.box(*shapely.total_bounds(data.geometry))
+
+
+@exporter("html", label="Interactive HTML map", suffixes=(".html", ".htm"))
+def export_html(project: Project, path: Path, options: ExportOptions, feedback: Feedback) -> Path:
+    """Write the offline interactive map of the plan to ``path``."""
+    data = build_report_data(project, options.plan)
+    html = build_map(data, options, feedback)
+    feedback.check_canceled()
+    with atomic_target(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+        feedback.check_canceled()
+    return path

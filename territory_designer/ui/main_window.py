@@ -1,0 +1,315 @@
+"""The main window: map canvas, territory dock, toolbars, menus and status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QWidget
+
+from territory_designer import __version__
+from territory_designer.core.operations import DeleteTerritory, MergeTerritories, UpdateTerritory
+from territory_designer.core.plan import UNASSIGNED
+from territory_designer.core.project import Project
+from territory_designer.ui.app_settings import AppSettings
+from territory_designer.ui.canvas.map_canvas import MapCanvas
+from territory_designer.ui.dialogs.merge_dialog import MergeDialog
+from territory_designer.ui.dialogs.prompts import Prompts
+from territory_designer.ui.docks.territory_dock import TerritoryDock
+from territory_designer.ui.file_controller import FileController
+from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar
+from territory_designer.ui.session import Session
+
+APP_TITLE = "Territory Designer"
+#: View menu layer toggles: canvas layer name -> label
+LAYERS = {
+    "accounts": "Accounts",
+    "labels": "Territory labels",
+    "unit_borders": "Unit borders",
+    "home_bases": "Home bases",
+}
+ABOUT_TEXT = (
+    "<h3>Territory Designer {version}</h3>"
+    "<p>Offline desktop GIS for designing balanced sales and service territories.</p>"
+    "<p>Paint units into territories, watch the balance figures update live, "
+    "and save plans as GeoPackage-based <i>.tdproj</i> files that open in QGIS.</p>"
+)
+
+
+class MainWindow(QMainWindow):
+    """Territory Designer's main window over one project.
+
+    Parameters
+    ----------
+    project : Project
+        The project to show.
+    untitled_name : str
+        Title used while the project has no file (``"Demo"`` for the bundled demo).
+    settings : AppSettings, optional
+        Recent files, window state and autosave interval.
+    prompts : Prompts, optional
+        Dialogs; tests pass :class:`~territory_designer.ui.dialogs.prompts.ScriptedPrompts`.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        untitled_name: str = "Untitled",
+        settings: AppSettings | None = None,
+        prompts: Prompts | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.settings = settings or AppSettings()
+        self.prompts = prompts or Prompts()
+        self.session = Session(project, self)
+        self.canvas = MapCanvas(self.session, self)
+        self.setCentralWidget(self.canvas)
+        self.territory_dock = TerritoryDock(self.session, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.territory_dock)
+        self.files = FileController(self, self.session, self.settings, self.prompts, untitled_name)
+        self.tools_toolbar = ToolsToolBar(self.canvas, self)
+        self.plan_toolbar = PlanToolBar(self.session, self)
+        self.addToolBar(self.tools_toolbar)
+        self.addToolBar(self.plan_toolbar)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self.resize(1400, 900)
+        if not self.settings.restore_window(self):
+            # Docks size only once the window is laid out: give the table room for its bars.
+            QTimer.singleShot(0, self._default_dock_width)
+        self._refresh_title()
+        self._refresh_plan_status()
+        self._on_active_territory_changed(self.session.active_code)
+
+    # -- construction ---------------------------------------------------------------------
+    def _action(
+        self,
+        menu: QMenu,
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | list | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, list):
+            action.setShortcuts([QKeySequence(s) for s in shortcut])
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False: slot())
+        menu.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        f = bar.addMenu("&File")
+        self._action(
+            f,
+            "new",
+            "&New from Units File…",
+            self.files.new_from_units_file,
+            QKeySequence.StandardKey.New,
+            "Create a project from a polygon file",
+        )
+        self._action(f, "open", "&Open…", self.files.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self.rebuild_recent_menu)
+        self.rebuild_recent_menu()
+        f.addSeparator()
+        self._action(f, "save", "&Save", self.files.save, QKeySequence.StandardKey.Save)
+        self._action(f, "save_as", "Save &As…", self.files.save_as, QKeySequence.StandardKey.SaveAs)
+        f.addSeparator()
+        self._action(f, "close", "&Close Window", self.close, QKeySequence.StandardKey.Close)
+        quit_action = self._action(f, "quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        e = bar.addMenu("&Edit")
+        stack = self.session.undo_stack
+        undo = stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
+        )
+        e.addActions([undo, redo])
+        self.actions_by_name.update(undo=undo, redo=redo)
+
+        v = bar.addMenu("&View")
+        c = self.canvas
+        self._action(v, "zoom_in", "Zoom &In", c.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        self._action(v, "zoom_out", "Zoom &Out", c.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        self._action(v, "zoom_all", "Zoom to &All", c.zoom_to_all, ["Ctrl+0", "Ctrl+Shift+F"])
+        self._action(v, "zoom_selection", "Zoom to &Selection", c.zoom_to_selection, "Ctrl+J")
+        self._action(
+            v, "zoom_territory", "Zoom to Active &Territory", self._zoom_to_active, "Ctrl+Shift+J"
+        )
+        v.addSeparator()
+        for name, label in LAYERS.items():
+            action = QAction(label, self, checkable=True, checked=True)
+            action.toggled.connect(lambda on, n=name: self.canvas.set_layer_visible(n, on))
+            v.addAction(action)
+            self.actions_by_name[f"layer_{name}"] = action
+        v.addSeparator()
+        v.addAction(self.territory_dock.toggleViewAction())
+        v.addAction(self.tools_toolbar.toggleViewAction())
+        v.addAction(self.plan_toolbar.toggleViewAction())
+
+        t = bar.addMenu("&Territory")
+        self._action(t, "territory_new", "&New Territory", self._new_territory, "Ctrl+T")
+        self._action(t, "territory_delete", "&Delete Territory", self._delete_territory, "Ctrl+Del")
+        self._action(t, "territory_merge", "&Merge Territories…", self._merge_territories)
+        self._action(t, "territory_lock", "&Lock Territory", self._toggle_lock, "Ctrl+L")
+        self._action(t, "territory_rename", "&Rename…", self._rename_territory, "F2")
+        self._action(t, "territory_color", "Change &Colour…", self._change_color)
+        self._action(t, "territory_zoom", "&Zoom to Territory", self._zoom_to_active)
+
+        h = bar.addMenu("&Help")
+        about = self._action(h, "about", f"&About {APP_TITLE}", self._show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.hover_label = QLabel()
+        self.plan_status = QLabel()
+        self.plan_status.setObjectName("plan_status")
+        bar.addWidget(self.hover_label, 1)
+        bar.addPermanentWidget(self.plan_status)
+        self._plan_status_timer = QTimer(self)
+        self._plan_status_timer.setSingleShot(True)
+        self._plan_status_timer.setInterval(150)
+        self._plan_status_timer.timeout.connect(self._refresh_plan_status)
+
+    def _connect(self) -> None:
+        s = self.session
+        s.sig_status.connect(self._on_status)
+        self.files.sig_status.connect(self._on_status)
+        self.canvas.sig_hover.connect(self.hover_label.setText)
+        s.sig_revision_changed.connect(self._on_revision_changed)
+        s.sig_project_replaced.connect(self._on_project_replaced)
+        s.sig_settings_changed.connect(lambda _k: self._plan_status_timer.start())
+        s.sig_active_territory_changed.connect(self._on_active_territory_changed)
+        s.sig_territories_changed.connect(
+            lambda _c: self._on_active_territory_changed(s.active_code)
+        )
+        self.files.sig_document_changed.connect(self._refresh_title)
+        self.territory_dock.sig_zoom_to_requested.connect(self.canvas.zoom_to_territory)
+
+    def _default_dock_width(self) -> None:
+        width = min(660, max(480, self.width() * 45 // 100))
+        self.resizeDocks([self.territory_dock], [width], Qt.Orientation.Horizontal)
+
+    # -- refresh --------------------------------------------------------------------------
+    def _on_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _refresh_title(self) -> None:
+        self.setWindowTitle(f"{self.files.display_name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.session.project.is_dirty)
+
+    def _on_revision_changed(self, _revision: int) -> None:
+        self.setWindowModified(self.session.project.is_dirty)
+        if not self._plan_status_timer.isActive():
+            self._plan_status_timer.start()
+
+    def _on_project_replaced(self) -> None:
+        self._refresh_title()
+        self._refresh_plan_status()
+        self.canvas.zoom_to_all()
+
+    def _refresh_plan_status(self) -> None:
+        s = self.session.project.summary()
+        contiguity = "contiguous" if s.contiguous else f"{s.noncontiguous} non-contiguous"
+        self.plan_status.setText(
+            f"Max deviation {s.max_abs_deviation_pct:.1f}% · {contiguity}"
+            + (f" · {s.unassigned_units:,} unassigned" if s.unassigned_units else "")
+        )
+
+    def _on_active_territory_changed(self, code: int) -> None:
+        t = self.session.project.plan.territories.get(code)
+        for name in (
+            "territory_delete",
+            "territory_lock",
+            "territory_rename",
+            "territory_color",
+            "territory_zoom",
+            "zoom_territory",
+        ):
+            self.actions_by_name[name].setEnabled(t is not None)
+        lock = self.actions_by_name["territory_lock"]
+        lock.setText("Un&lock Territory" if t is not None and t.locked else "&Lock Territory")
+
+    def rebuild_recent_menu(self) -> None:
+        """Fill File > Open Recent from the settings."""
+        menu = self.recent_menu
+        menu.clear()
+        files = self.settings.recent_files()
+        for k, path in enumerate(files, start=1):
+            action = menu.addAction(f"&{k} {Path(path).name}")
+            action.setToolTip(path)
+            action.setData(path)
+            action.triggered.connect(lambda _=False, p=path: self.files.open_path(p))
+        if files:
+            menu.addSeparator()
+        clear = menu.addAction("Clear Recent Files")
+        clear.setEnabled(bool(files))
+        clear.triggered.connect(self.settings.clear_recent_files)
+
+    # -- territory commands ---------------------------------------------------------------
+    def _active(self) -> int:
+        return self.session.active_code
+
+    def _new_territory(self) -> None:
+        code = self.territory_dock.add_territory()
+        if code is not None:
+            self.territory_dock.show()
+            self.territory_dock.edit_name(code)
+
+    def _delete_territory(self) -> None:
+        if self._active() != UNASSIGNED:
+            self.session.execute(DeleteTerritory(self._active()))
+
+    def _merge_territories(self) -> None:
+        plan = self.session.project.plan
+        pre = self.territory_dock.selected_codes() or [self._active()]
+        dialog = MergeDialog(plan.territories, pre, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            keep, absorb = dialog.choice()
+            self.session.execute(MergeTerritories(keep, absorb))
+
+    def _toggle_lock(self) -> None:
+        t = self.session.project.plan.territories.get(self._active())
+        if t is not None:
+            self.session.execute(UpdateTerritory(self._active(), locked=not t.locked))
+
+    def _rename_territory(self) -> None:
+        self.territory_dock.show()
+        self.territory_dock.edit_name(self._active())
+
+    def _change_color(self) -> None:
+        self.territory_dock.change_color(self._active())
+
+    def _zoom_to_active(self) -> None:
+        if self._active() != UNASSIGNED:
+            self.canvas.zoom_to_territory(self._active())
+
+    def _show_about(self) -> None:
+        self.prompts.show_about(self, f"About {APP_TITLE}", ABOUT_TEXT.format(version=__version__))
+
+    # -- closing --------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.files.busy or not self.files.maybe_save():
+            event.ignore()
+            return
+        self.files.discard_recoveries()
+        self.files.autosave_timer.stop()
+        self.settings.save_window(self)
+        event.accept()

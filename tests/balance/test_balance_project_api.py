@@ -1,0 +1,49 @@
+"""Engine runs on a real project: a new plan, the project untouched, undoable add."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from territory_designer.balance.project_api import build_plan, rebalance_plan
+from territory_designer.core.errors import CanceledError
+from territory_designer.core.feedback import Feedback
+from territory_designer.core.operations import AddGeneratedPlan
+from territory_designer.io.demo import build_demo_project
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return build_demo_project()
+
+
+def test_build_plan_returns_new_plan_and_leaves_project(demo):
+    before = {n: p.assignment.copy() for n, p in demo.plans.items()}
+    plan, report = build_plan(demo, k=6, balance_on="accounts", tolerance=0.05, seed=1)
+    assert plan.name not in demo.plans
+    assert len(plan.territories) == 6 and (plan.assignment >= 0).all()
+    assert report.contiguous and report.within_tolerance
+    assert report.runtime_s > 0
+    for n, a in before.items():
+        assert np.array_equal(demo.plans[n].assignment, a)
+    active = demo.active_plan_name
+    op = AddGeneratedPlan(plan)
+    demo.apply(op)
+    assert demo.active_plan_name == plan.name
+    op.undo(demo)
+    assert plan.name not in demo.plans and demo.active_plan_name == active
+
+
+def test_weighted_combination_and_cancel(demo):
+    plan, report = build_plan(demo, k=5, balance_on={"accounts": 0.6, "revenue": 0.4})
+    assert report.contiguous
+    fb = Feedback()
+    fb.cancel()
+    with pytest.raises(CanceledError):
+        build_plan(demo, k=5, feedback=fb)
+
+
+def test_rebalance_plan_reports_moves(demo):
+    plan, report, result = rebalance_plan(demo, max_moves=5, tolerance=0.05)
+    assert report.units_moved == len(result.moves) <= 5
+    assert plan.name not in demo.plans

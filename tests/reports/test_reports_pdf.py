@@ -1,0 +1,37 @@
+"""The PDF report: one cover plus one page per territory, on A4 or Letter."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from territory_designer.core.project import Project
+from territory_designer.reports import ExportOptions, export
+
+
+def page_count(path: Path) -> int:
+    """Pages of a PDF written by matplotlib (``/Type /Page`` objects, not ``/Pages``)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
+
+
+def media_box(path: Path) -> tuple[float, float]:
+    m = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", path.read_bytes())
+    assert m
+    return float(m.group(1)), float(m.group(2))
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595.44, 841.68)), ("letter", (612, 792))])
+def test_demo_pdf_pages_and_paper(
+    demo_project: Project, tmp_path: Path, paper: str, size: tuple[float, float]
+) -> None:
+    out = export("pdf", demo_project, tmp_path / "plan.pdf", ExportOptions(paper=paper))
+    assert out.read_bytes().startswith(b"%PDF")
+    assert page_count(out) == 1 + len(demo_project.plan.territories)
+    assert media_box(out) == pytest.approx(size, abs=1)
+
+
+def test_grid_pdf_with_hostile_names(hostile_plan: Project, tmp_path: Path) -> None:
+    out = export("pdf", hostile_plan, tmp_path / "grid.pdf")
+    assert page_count(out) == 4
