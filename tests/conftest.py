@@ -12,96 +12,20 @@
 from __future__ import annotations
 
 import copy
-import ipaddress
 import os
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any test module imports PySide6
 
 import pytest  # noqa: E402
 from td_factories import build_grid_project  # noqa: E402
+from td_network import NetworkGuard  # noqa: E402
 
 from territory_designer.core.project import Project  # noqa: E402
 
-
 # -- network guard ------------------------------------------------------------------------
-class NetworkAccessError(RuntimeError):
-    """Raised on any attempt to reach a non-loopback address (not an OSError on purpose:
-    code that tolerates network failures must not hide the attempt)."""
-
-
-def _is_loopback_host(host: Any) -> bool:
-    if host is None:  # getaddrinfo(None, port): the local host
-        return True
-    if isinstance(host, bytes):
-        host = host.decode(errors="replace")
-    host = str(host).strip("[]").split("%")[0]
-    if host.lower() in {"localhost", "localhost.localdomain", "ip6-localhost"}:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a name we would have to resolve over the network
-
-
-def _is_allowed_address(address: Any) -> bool:
-    if isinstance(address, str | bytes):  # AF_UNIX path or abstract socket
-        return True
-    if isinstance(address, tuple) and address:
-        return _is_loopback_host(address[0])
-    return False
-
-
-class NetworkGuard:
-    """Patches ``socket`` so that non-loopback use raises and is recorded."""
-
-    def __init__(self) -> None:
-        self.attempts: list[str] = []
-
-    def _refuse(self, what: str, target: Any) -> None:
-        message = f"network access in a test: {what}({target!r})"
-        self.attempts.append(message)
-        raise NetworkAccessError(message)
-
-    def install(self, mp: pytest.MonkeyPatch) -> None:
-        """Patch connect, connect_ex, create_connection and getaddrinfo."""
-        guard = self
-        real_connect = socket.socket.connect
-        real_connect_ex = socket.socket.connect_ex
-        real_create = socket.create_connection
-        real_getaddrinfo = socket.getaddrinfo
-
-        def connect(sock: socket.socket, address: Any) -> Any:
-            if sock.family in _INET and not _is_allowed_address(address):
-                guard._refuse("socket.connect", address)
-            return real_connect(sock, address)
-
-        def connect_ex(sock: socket.socket, address: Any) -> Any:
-            if sock.family in _INET and not _is_allowed_address(address):
-                guard._refuse("socket.connect_ex", address)
-            return real_connect_ex(sock, address)
-
-        def create_connection(address: Any, *args: Any, **kwargs: Any) -> Any:
-            if not _is_allowed_address(address):
-                guard._refuse("socket.create_connection", address)
-            return real_create(address, *args, **kwargs)
-
-        def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-            if not _is_loopback_host(host):
-                guard._refuse("socket.getaddrinfo", host)
-            return real_getaddrinfo(host, *args, **kwargs)
-
-        mp.setattr(socket.socket, "connect", connect)
-        mp.setattr(socket.socket, "connect_ex", connect_ex)
-        mp.setattr(socket, "create_connection", create_connection)
-        mp.setattr(socket, "getaddrinfo", getaddrinfo)
-
-
 _GUARD = NetworkGuard()
-_INET = (socket.AF_INET, socket.AF_INET6)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,7 +7,7 @@ import socket
 import urllib.request
 
 import pytest
-from conftest import NetworkAccessError, NetworkGuard
+from td_network import NetworkAccessError, NetworkGuard
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,7 @@ class TerritoryLayer:
             return
         if lod == self.lod and code in self._borders:
             self._refresh_border(code, geom)
-        if code in self._labels and lod == 0:
+        if code in self._labels and lod == self.lod:
             self._refresh_label(code, t)
             self._schedule_placement()
 
@@ -232,7 +232,7 @@ class TerritoryLayer:
                 item.setVisible(False)  # until its territory's outline is known
                 self.scene.addItem(item)
             pair = self._labels[code] = (halo, text)
-        geom = self.territory_geometry(code, 0)
+        geom = self.territory_geometry(code)
         for item in pair:
             item.setText(t.name)
         if geom is _MISSING:  # keep the old place until the new outline is known
