@@ -5,6 +5,8 @@
 ``python main.py demo --out P.tdproj``     write the demo project
 ``python main.py new --units FILE --id-field F [--name-field F] --out P.tdproj``
 ``python main.py info P.tdproj [--json]``  units, accounts, territories and their metrics
+``python main.py import-accounts P.tdproj FILE [--sheet S] [--map FIELD=COLUMN ...] [--json]``
+``python main.py import-units P.tdproj FILE --id-field F``
 ``python main.py build P.tdproj --territories K --balance-on FIELD [--json]``
 ``python main.py rebalance P.tdproj --max-moves N [--json]``
 ``python main.py export P.tdproj [--excel X.xlsx] [--pdf X.pdf] [--html X.html] ...``
@@ -21,10 +23,15 @@ import sys
 from collections.abc import Sequence
 
 from territory_designer import __version__
-from territory_designer.commands import balance_commands, export_commands, project_commands
+from territory_designer.commands import (
+    balance_commands,
+    export_commands,
+    import_commands,
+    project_commands,
+)
 from territory_designer.core.errors import TerritoryDesignerError
 
-COMMAND_MODULES = (project_commands, balance_commands, export_commands)
+COMMAND_MODULES = (project_commands, import_commands, balance_commands, export_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from territory_designer.core.errors import TerritoryDesignerError
@@ -36,4 +37,8 @@ def crs_label(crs: object) -> str | None:
     if crs is None:
         return None
     epsg = crs.to_epsg()  # type: ignore[attr-defined]
-    return f"EPSG:{epsg}" if epsg else crs.to_proj4()  # type: ignore[attr-defined]
+    if epsg:
+        return f"EPSG:{epsg}"
+    with warnings.catch_warnings():  # a PROJ string is lossy, but short and readable here
+        warnings.simplefilter("ignore", UserWarning)
+        return crs.to_proj4()  # type: ignore[attr-defined]

@@ -115,13 +115,16 @@ def normalize_header(text: object) -> str:
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     s = s.lower().replace("#", " no ").replace("&", " and ")
     s = re.sub(r"[^a-z0-9/]+", " ", s)
+    s = re.sub(r"\b(yr|yrly|p a|pa)\b", "year", s)  # "Visits/yr", "Calls p.a."
     return re.sub(r"\s+", " ", s).strip()
 
 
 def _score(header: str, synonym: str) -> int:
     if header == synonym:
         return 3
-    tokens = header.split()
+    # "Visits/yr" is two words; a combined "Lat/Long" column is neither coordinate.
+    combined = re.search(r"lat\w*/lo?ng?", header)
+    tokens = header.split() if combined else header.replace("/", " ").split()
     syn = synonym.split()
     if len(synonym) >= 4 and all(t in tokens for t in syn):
         return 2

@@ -105,8 +105,10 @@ class Preview:
 
 
 # -- public API ---------------------------------------------------------------------------
-def preview(path: Path | str, sheet: str | None = None, rows: int = 20) -> Preview:
-    """The first rows under the detected header, fast even for huge workbooks.
+def preview(
+    path: Path | str, sheet: str | None = None, rows: int = 20, header_row: int | None = None
+) -> Preview:
+    """The first rows under the detected header (or ``header_row``; 0 = none), fast.
 
     Only the rows needed are read (for .xlsx the sheet XML is streamed and the shared
     strings are read only as far as those rows need).
@@ -126,7 +128,10 @@ def preview(path: Path | str, sheet: str | None = None, rows: int = 20) -> Previ
         top = read_text_rows(path, info, max_rows=n)
         numbers = list(range(1, len(top) + 1))
         notes = info.notes()
-    k = detect_header_row(top[:HEADER_SEARCH_ROWS])
+    if header_row is None:
+        k = detect_header_row(top[:HEADER_SEARCH_ROWS])
+    else:
+        k = _header_index(top, numbers, header_row, path.name)
     width = max((len(r) for r in top), default=0)
     if k is None:
         columns = make_column_names([], width)

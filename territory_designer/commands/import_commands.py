@@ -1,0 +1,129 @@
+"""``import-accounts`` and ``import-units``: bring customer lists and more geography in."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from territory_designer.commands.common import load, out_path
+from territory_designer.core.errors import InputError
+
+
+def add_arguments(sub: argparse._SubParsersAction) -> None:
+    """Register the import commands."""
+    p = sub.add_parser("import-accounts", help="import a customer list (xlsx, xls, csv, txt)")
+    p.add_argument("project")
+    p.add_argument("file", help="workbook or text file")
+    p.add_argument("--sheet", help="sheet name (default: the first with data)")
+    p.add_argument("--header-row", type=int, help="row number of the header (0: no header)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="map a field (id, name, latitude, longitude, postal_code, city, state, country, "
+        "revenue, potential, visits_per_year, segment, product_line, owner, order_date) to a "
+        "column; FIELD= unmaps it; repeatable",
+    )
+    p.add_argument("--aggregate-by", metavar="COLUMN", help="one row per order: group by COLUMN")
+    p.add_argument("--gazetteer", metavar="CSV", help="extra postal centroids: postal_code,lat,lon")
+    p.add_argument("--keep-removed", action="store_true", help="keep accounts absent from FILE")
+    p.add_argument("--strict", action="store_true", help="refuse the file on any bad row")
+    p.add_argument("--unlocated", metavar="X.xlsx", help="write the unlocated rows to Excel")
+    p.add_argument("--out", help="write the result to this project file instead of in place")
+    p.add_argument("--dry-run", action="store_true", help="report only, save nothing")
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
+    p.set_defaults(handler=run_import_accounts)
+    p = sub.add_parser("import-units", help="add units from a second polygon layer")
+    p.add_argument("project")
+    p.add_argument("file", help="GeoPackage, shapefile (also .zip), GeoJSON…")
+    p.add_argument("--id-field", required=True)
+    p.add_argument("--name-field")
+    p.add_argument("--layer")
+    p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:4326")
+    p.add_argument("--skip-empty", action="store_true", help="leave out features with no shape")
+    p.add_argument("--out", help="write the result to this project file instead of in place")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_import_units)
+
+
+def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
+    from territory_designer.io.accounts_import import FIELDS
+
+    if not pairs:
+        return None
+    mapping: dict[str, str | None] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        field = field.strip()
+        if not sep or not field:
+            raise InputError(f"--map {pair!r}: write FIELD=COLUMN (or FIELD= to unmap).")
+        if field not in FIELDS:
+            raise InputError(
+                f"--map {pair!r}: unknown field {field!r}; fields: {', '.join(FIELDS)}"
+            )
+        mapping[field] = column.strip() or None
+    return mapping
+
+
+def run_import_accounts(args: argparse.Namespace) -> int:
+    """Import accounts into a project and save it."""
+    from territory_designer.io.accounts_import import export_unlocated, import_accounts
+    from territory_designer.io.project_file import save_project
+
+    target = out_path(args.out, "project file") if args.out else args.project
+    project = load(args.project)
+    report = import_accounts(
+        project,
+        args.file,
+        sheet=args.sheet,
+        mapping=_mapping(args.map),
+        aggregate_by=args.aggregate_by,
+        header_row=args.header_row,
+        strict=args.strict,
+        keep_removed=args.keep_removed,
+        gazetteer_csv=args.gazetteer,
+    )
+    if args.unlocated:
+        export_unlocated(report, out_path(args.unlocated, ".xlsx file"))
+    saved = None
+    if not args.dry_run:
+        save_project(project, target)
+        saved = str(target)
+    if args.json:
+        print(json.dumps({**report.to_dict(), "saved_to": saved}, indent=2, default=str))
+    else:
+        for line in report.summary_lines():
+            print(line)
+        print(f"saved to {saved}" if saved else "(not saved: --dry-run)")
+    return 0
+
+
+def run_import_units(args: argparse.Namespace) -> int:
+    """Add units from a second layer and save the project."""
+    from territory_designer.io.project_file import save_project
+    from territory_designer.io.units_import import add_units
+
+    target = out_path(args.out, "project file") if args.out else args.project
+    project = load(args.project)
+    new_project, report = add_units(
+        project, args.file, args.id_field, args.name_field, args.layer, args.crs, args.skip_empty
+    )
+    save_project(new_project, target)
+    data = {
+        "added": report.added,
+        "repaired": report.repaired,
+        "skipped_empty": report.skipped_empty,
+        "accounts_joined": report.accounts_joined,
+        "units": len(new_project.units),
+        "saved_to": str(target),
+    }
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(
+            f"Added {report.added} units ({report.repaired} repaired, "
+            f"{len(report.skipped_empty)} empty skipped); project now has "
+            f"{len(new_project.units)} units; saved to {target}"
+        )
+    return 0

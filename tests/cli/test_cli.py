@@ -1,0 +1,187 @@
+"""The headless command line: every command on real files, and clear errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pytest
+import shapely
+
+from territory_designer.cli import main
+from territory_designer.io.project_file import load_project
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def demo_file(demo_project_file: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "demo.tdproj"
+    target.write_bytes(Path(demo_project_file).read_bytes())
+    return target
+
+
+def test_demo_writes_a_project_that_info_reports(capsys, tmp_path):
+    out_file = tmp_path / "demo.tdproj"
+    code, out, _ = run(capsys, "demo", "--out", str(out_file))
+    assert code == 0 and "100 units" in out
+    code, out, _ = run(capsys, "info", str(out_file), "--json")
+    info = json.loads(out)
+    assert info["units"] == 100
+    assert info["accounts"] > 1000
+    assert len(info["territories"]) == 8
+    assert info["summary"]["contiguous"] is True
+    assert sum(t["units"] for t in info["territories"]) == 100
+
+
+def test_info_text_lists_every_territory(capsys, demo_file):
+    code, out, _ = run(capsys, "info", str(demo_file))
+    assert code == 0
+    for name in ("Charlotte Metro", "Triangle", "Coastal", "Mountains"):
+        assert name in out
+
+
+def test_new_from_a_geopackage_keeps_text_ids(capsys, tmp_path):
+    cells = [
+        shapely.box(x, y, x + 1000, y + 1000)
+        for y in range(0, 3000, 1000)
+        for x in range(0, 3000, 1000)
+    ]
+    gdf = gpd.GeoDataFrame(
+        {"code": [f"{k:05d}" for k in range(9)], "label": [f"Cell {k}" for k in range(9)]},
+        geometry=cells,
+        crs="EPSG:3857",
+    )
+    src = tmp_path / "cells.gpkg"
+    gdf.to_file(src, driver="GPKG")
+    out_file = tmp_path / "cells.tdproj"
+    code, out, err = run(
+        capsys,
+        "new",
+        "--units",
+        str(src),
+        "--id-field",
+        "code",
+        "--name-field",
+        "label",
+        "--out",
+        str(out_file),
+    )
+    assert code == 0, err
+    project = load_project(out_file)
+    assert list(project.units.ids[:3]) == ["00000", "00001", "00002"]
+    assert project.adjacency.rook_mask().sum() == 12
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["info", "missing.tdproj"], "no such file"),
+        (
+            ["new", "--units", "nothing.gpkg", "--id-field", "x", "--out", "o.tdproj"],
+            "no such file",
+        ),
+        (["export", "{demo}"], "Nothing to export"),
+        (["build", "{demo}"], "--territories"),
+        (["info", "{demo}", "--plan", "Nope"], "no plan named"),
+    ],
+)
+def test_bad_input_gives_one_clear_line_and_status_2(capsys, demo_file, tmp_path, argv, needle):
+    argv = [a.replace("{demo}", str(demo_file)) for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert needle in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_not_a_project_through_main_py_has_no_traceback(tmp_path):
+    bogus = tmp_path / "notes.tdproj"
+    bogus.write_text("hello")
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "info", str(bogus)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 2
+    assert "not a Territory Designer project" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_build_adds_a_balanced_plan_and_reports_runtime(capsys, demo_file):
+    code, out, err = run(
+        capsys,
+        "build",
+        str(demo_file),
+        "--territories",
+        "6",
+        "--balance-on",
+        "revenue",
+        "--tolerance",
+        "0.05",
+        "--plan",
+        "Six",
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["runtime_s"] > 0
+    assert report["contiguous"] and report["unassigned"] == 0
+    assert report["max_abs_deviation_pct"] <= 5.0
+    project = load_project(demo_file)
+    assert project.active_plan_name == "Six"
+    assert len(project.plan.territories) == 6
+
+
+def test_rebalance_caps_moves_and_lists_them(capsys, demo_file):
+    code, out, err = run(
+        capsys, "rebalance", str(demo_file), "--max-moves", "5", "--json", "--curve"
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert 0 < len(report["moves"]) <= 5
+    assert report["units_moved"] == len(report["moves"])
+    assert {"unit_id", "from", "to", "accounts", "revenue", "reason"} <= set(report["moves"][0])
+    assert report["moves"][0]["from"].startswith("T")
+
+
+def test_export_assignments_has_one_row_per_unit(capsys, demo_file, tmp_path):
+    out_csv = tmp_path / "assign.csv"
+    code, _, err = run(capsys, "export", str(demo_file), "--assignments", str(out_csv))
+    assert code == 0, err
+    with open(out_csv, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 100
+    assert {"unit_id", "territory"} <= set(rows[0])
+    assert all(r["territory"] for r in rows)
+
+
+def test_import_accounts_json_counts_add_up(capsys, demo_file, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Customer list"])
+    ws.append(["Customer ID", "Customer Name", "ZIP", "Revenue"])
+    ws.append(["C1", "Alpha", 27601, "$1,234.50"])
+    ws.append(["C2", "Beta", "28202-1234", "2,000"])
+    ws.append(["C3", "Gamma", 99999, "300"])
+    src = tmp_path / "customers.xlsx"
+    wb.save(src)
+    code, out, err = run(capsys, "import-accounts", str(demo_file), str(src), "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["rows"] == 3
+    assert summary["located"]["total"] + summary["unlocated"]["total"] == summary["rows"]
+    assert summary["located"]["postal_code"] == 2
+    project = load_project(demo_file)
+    assert len(project.accounts) == 3
