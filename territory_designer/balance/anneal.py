@@ -174,7 +174,7 @@ def anneal(
 
     t_ratio = (schedule.t_end / schedule.t_start) ** (1.0 / max(steps - 1, 1))
     m_ratio = (schedule.mu_end / schedule.mu_start) ** (1.0 / max(steps - 1, 1))
-    temp = schedule.t_start / k
+    temp = schedule.t_start
     mu = schedule.mu_start
 
     def shared(u: int, a: int, b: int) -> tuple[float, float]:

@@ -237,6 +237,10 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
         zip(fids.tolist(), shapely.to_wkb(coarse), shapely.to_wkb(fine), strict=True),
     )
     _register(con, "td_display", "Territory Designer: simplified display geometry")
+    transactions = getattr(project, "transactions", None)
+    if transactions is not None and len(transactions):
+        transactions.to_sql("td_transactions", con, index=False)
+        _register(con, "td_transactions", "Territory Designer: imported order lines")
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -339,6 +343,7 @@ def _read(path: Path, feedback: Feedback) -> Project:
         accounts = _read_accounts(path, units)
         plans = _read_plans(con, path, n)
         settings = json.loads(meta.get("settings", "{}"))
+        transactions = _read_transactions(con)
     finally:
         con.close()
     feedback.set_progress(90, "Computing metrics")
@@ -351,8 +356,16 @@ def _read(path: Path, feedback: Feedback) -> Project:
         baseline_plan=meta.get("baseline_plan") or None,
         settings=settings,
     )
+    project.transactions = transactions
     feedback.set_progress(100, "Opened")
     return project
+
+
+def _read_transactions(con: sqlite3.Connection) -> pd.DataFrame | None:
+    exists = con.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'td_transactions'"
+    ).fetchone()
+    return pd.read_sql("SELECT * FROM td_transactions", con) if exists else None
 
 
 def _read_accounts(path: Path, units: UnitLayer) -> AccountTable:

@@ -160,3 +160,19 @@ def test_recovery_copy_does_not_mark_saved(grid_project: Project, tmp_path: Path
     assert grid_project.is_dirty
     assert grid_project.path is None
     assert snapshot(load_project(tmp_path / "r.tdproj")) == snapshot(copy.deepcopy(grid_project))
+
+
+def test_imported_transactions_survive_save_and_load(tmp_path, grid_project):
+    """Order lines kept by an aggregated import are stored in td_transactions."""
+    import pandas as pd
+
+    from territory_designer.io.project_file import load_project, save_project
+
+    grid_project.transactions = pd.DataFrame(
+        {"account_id": ["A1", "A1", "B2"], "amount": [10.5, 20.0, 7.25], "order": ["x", "y", "z"]}
+    )
+    path = save_project(grid_project, tmp_path / "t.tdproj")
+    back = load_project(path)
+    assert back.transactions is not None
+    assert back.transactions["amount"].tolist() == [10.5, 20.0, 7.25]
+    assert back.transactions["account_id"].tolist() == ["A1", "A1", "B2"]
