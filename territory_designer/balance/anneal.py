@@ -42,27 +42,72 @@ FOUR_PI = 4.0 * math.pi
 
 @dataclass
 class AnnealSchedule:
-    """Length and temperatures of one annealing run.
+    """Length, temperatures and penalty price of one annealing run.
 
     Parameters
     ----------
     steps : int
         Number of proposals.
     t_start, t_end : float
-        Temperatures (in units of Polsby-Popper), geometric in between; scaled by
-        ``1 / k`` inside the run since one move changes two of the ``k`` scores.
+        Temperatures (in units of summed Polsby-Popper), geometric in between.
     mu_start, mu_end : float
-        Price of one unit of relative deviation outside the band (geometric).
+        Price of one unit of relative deviation outside the band (geometric in between).
     swap_share : float
         Share of proposals that are swaps.
     """
 
     steps: int
-    t_start: float = 0.02
+    t_start: float = 0.1
     t_end: float = 0.0005
-    mu_start: float = 0.5
-    mu_end: float = 50.0
+    mu_start: float = 2.0
+    mu_end: float = 2000.0
     swap_share: float = 0.25
+
+
+def auto_schedule(
+    problem: BalanceProblem,
+    graph: Graph,
+    labels: np.ndarray,
+    steps: int,
+    hot: float = 1.0,
+    cold: float = 0.005,
+    price: tuple[float, float] = (1.0, 100.0),
+    swap_share: float = 0.25,
+) -> AnnealSchedule:
+    """A schedule scaled to the instance.
+
+    The start temperature is ``hot`` times the median Polsby-Popper loss of the worsening
+    boundary moves of ``labels`` (so about half of them are accepted at first), the end
+    temperature ``cold`` times that. The price of deviation is set so that leaving the band
+    by the median unit's weight costs ``price[0]`` (then ``price[1]``) start temperatures.
+    """
+    from territory_designer.balance.local_search import (
+        SearchState,
+        Weights,
+        candidates,
+        score_moves,
+    )
+
+    state = SearchState(problem, graph, labels)
+    u, b, s_own, s_to = candidates(state)
+    t0 = 0.05
+    if u.size:
+        loss = score_moves(state, u, b, s_own, s_to, Weights(alpha=0.0, big=0.0, lam=1.0))
+        loss = loss[np.isfinite(loss) & (loss > 0)]
+        if loss.size:
+            t0 = float(np.median(loss))
+    t0 *= hot
+    free = problem.locked < 0
+    share = problem.weight[free] / problem.targets.mean() if free.any() else np.ones(1)
+    ms = max(float(np.median(share)), 1e-6)
+    return AnnealSchedule(
+        steps,
+        t_start=t0,
+        t_end=t0 * cold,
+        mu_start=price[0] * t0 / ms,
+        mu_end=price[1] * t0 / ms,
+        swap_share=swap_share,
+    )
 
 
 class _Territories:

@@ -406,3 +406,35 @@ class SetAccountOverride(Operation):
         else:
             overrides[self.account_id] = self.before
         project.notify_territories(list(project.plan.territories))
+
+
+class ReplaceAccounts(Operation):
+    """Swap in a complete account table (an import); undo restores the previous one.
+
+    Parameters
+    ----------
+    table : AccountTable
+        The finished table (see ``io.accounts_import.prepare_import``).
+    transactions : pandas.DataFrame, optional
+        Order-level rows kept by an aggregating import (replaces the project's).
+    text : str
+        Undo-stack label.
+    """
+
+    def __init__(self, table: Any, transactions: Any = None, text: str = "Import accounts") -> None:
+        self.table = table
+        self.transactions = transactions
+        self.text = text
+        self.old_table: Any = None
+        self.old_transactions: Any = None
+
+    def apply(self, project: Project) -> None:
+        """Replace the accounts (weights and metrics are rebuilt by the project)."""
+        self.old_transactions = project.transactions
+        self.old_table = project.replace_accounts(self.table)
+        project.transactions = self.transactions
+
+    def undo(self, project: Project) -> None:
+        """Restore the account table and transactions from before :meth:`apply`."""
+        project.replace_accounts(self.old_table)
+        project.transactions = self.old_transactions

@@ -26,6 +26,8 @@ class Session(QObject):
     -------
     sig_project_replaced()
         A different project was opened; everything must rebuild.
+    sig_accounts_changed()
+        The account table was replaced (an import or its undo).
     sig_assignment_changed(units: numpy.ndarray, codes: set)
         Units changed territory in the active plan.
     sig_territories_changed(codes: list)
@@ -55,6 +57,7 @@ class Session(QObject):
     sig_active_territory_changed = Signal(int)
     sig_selection_changed = Signal(object)
     sig_status = Signal(str)
+    sig_accounts_changed = Signal()
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +79,7 @@ class Session(QObject):
         ev.connect("plan_changed", self._on_plan_changed)
         ev.connect("settings_changed", self._on_settings_changed)
         ev.connect("revision_changed", self._on_revision_changed)
+        ev.connect("accounts_changed", self._on_accounts_changed)
 
     def _disconnect(self, project: Project) -> None:
         ev = project.events
@@ -86,6 +90,7 @@ class Session(QObject):
         ev.disconnect("plan_changed", self._on_plan_changed)
         ev.disconnect("settings_changed", self._on_settings_changed)
         ev.disconnect("revision_changed", self._on_revision_changed)
+        ev.disconnect("accounts_changed", self._on_accounts_changed)
 
     def replace_project(self, project: Project) -> None:
         """Switch to another project (after open/new); clears undo history."""
@@ -126,6 +131,9 @@ class Session(QObject):
 
     def _on_revision_changed(self, revision: int) -> None:
         self.sig_revision_changed.emit(revision)
+
+    def _on_accounts_changed(self) -> None:
+        self.sig_accounts_changed.emit()
 
     # -- state ----------------------------------------------------------------------------
     def set_active_territory(self, code: int) -> None:

@@ -41,3 +41,28 @@ class AccountsItem(QGraphicsItem):
     ) -> None:  # noqa: D102 - Qt override
         painter.setPen(self._pen)
         painter.drawPoints(self._points)
+
+
+def refresh_accounts_item(units: object, visible: bool = True) -> None:
+    """Rebuild the account points of a ``UnitItems`` layer after the accounts changed.
+
+    Parameters
+    ----------
+    units : UnitItems
+        The canvas unit layer holding ``accounts_item`` (its scene and project are used).
+    visible : bool
+        Whether the accounts layer is switched on.
+    """
+    from territory_designer.ui.canvas.unit_layer import Z_ACCOUNTS
+
+    old = units.accounts_item
+    if old is not None:
+        units.scene.removeItem(old)
+        units.accounts_item = None
+    accounts = units.project.accounts
+    if len(accounts):
+        item = AccountsItem(accounts.xy)
+        item.setZValue(Z_ACCOUNTS)
+        item.setVisible(visible)
+        units.scene.addItem(item)
+        units.accounts_item = item

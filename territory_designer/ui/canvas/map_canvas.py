@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
+from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
 from territory_designer.ui.canvas.navigation import NavigationMixin
 from territory_designer.ui.canvas.paths import project_xy, scene_point
 from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit
@@ -73,6 +74,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
             (session.sig_project_replaced, self._on_project_replaced),
             (session.sig_selection_changed, self._on_selection_changed),
             (session.sig_settings_changed, self._on_settings_changed),
+            (session.sig_accounts_changed, self._on_accounts_changed),
         ):
             sig.connect(slot)
 
@@ -271,6 +273,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
 
     def _on_settings_changed(self, key: str) -> None:
         self._hover_unit = -2
+
+    def _on_accounts_changed(self) -> None:
+        refresh_accounts_item(self.units, self._layers_visible["accounts"])
 
     def _on_project_replaced(self) -> None:
         self.tools.cancel()

@@ -15,6 +15,11 @@ from territory_designer.io.recovery import RecoveryEntry
 
 PROJECT_FILTER = "Territory Designer projects (*.tdproj);;All files (*)"
 UNITS_FILTER = "Polygon layers (*.gpkg *.shp *.geojson *.json *.fgb *.gml *.kml);;All files (*)"
+ACCOUNTS_FILTER = (
+    "Customer lists (*.xlsx *.xlsm *.xls *.csv *.txt *.tsv);;Excel workbooks (*.xlsx *.xlsm *.xls)"
+    ";;Text files (*.csv *.txt *.tsv);;All files (*)"
+)
+XLSX_FILTER = "Excel workbooks (*.xlsx)"
 
 
 class SaveChoice(Enum):
@@ -97,6 +102,25 @@ class Prompts:
         )
         return path or None
 
+    def ask_accounts_file(self, parent: QWidget | None, folder: str = "") -> str | None:
+        """A customer list (workbook or text file) to import."""
+        path, _ = QFileDialog.getOpenFileName(parent, "Import accounts", folder, ACCOUNTS_FILTER)
+        return path or None
+
+    def ask_units_layer(self, parent: QWidget | None, folder: str = "") -> str | None:
+        """A polygon file whose units are added to the project."""
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Add units from a layer", folder, UNITS_FILTER
+        )
+        return path or None
+
+    def ask_xlsx_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
+        """Where to write an Excel file (``.xlsx`` added when missing)."""
+        path, _ = QFileDialog.getSaveFileName(parent, "Export to Excel", suggested, XLSX_FILTER)
+        if path and not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        return path or None
+
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         """Show one clear error message."""
         QMessageBox.critical(parent, title, message)
@@ -149,6 +173,20 @@ class ScriptedPrompts(Prompts):
 
     def ask_units_file(self, parent: QWidget | None, folder: str = "") -> str | None:
         return self.units_file
+
+    #: Answers of the import dialogs (set them on the instance; None = cancelled).
+    accounts_file: str | None = None
+    units_layer: str | None = None
+    xlsx_path: str | None = None
+
+    def ask_accounts_file(self, parent: QWidget | None, folder: str = "") -> str | None:
+        return self.accounts_file
+
+    def ask_units_layer(self, parent: QWidget | None, folder: str = "") -> str | None:
+        return self.units_layer
+
+    def ask_xlsx_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
+        return self.xlsx_path
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         self.errors.append((title, message))

@@ -80,6 +80,7 @@ class TerritoryTableModel(QAbstractTableModel):
         session.sig_project_replaced.connect(self._on_structure_changed)
         session.sig_structure_changed.connect(self._on_structure_changed)
         session.sig_plan_changed.connect(self._on_structure_changed)
+        session.sig_accounts_changed.connect(self._on_structure_changed)
         session.sig_assignment_changed.connect(self._on_assignment_changed)
         session.sig_territories_changed.connect(self._on_territories_changed)
         session.sig_settings_changed.connect(self._on_settings_changed)
