@@ -204,13 +204,13 @@ def anneal(
     lab = lab0.tolist()
     lab_np = lab0.copy()  # mirror for can_leave (numpy indexing of labels)
     st = _Territories(problem, graph, lab0)
-    W, A, P, cnt = st.W, st.A, st.P, st.cnt
-    pp = [FOUR_PI * A[t] / max(P[t], 1e-9) ** 2 for t in range(k)]
+    tw, ta, tp, cnt = st.W, st.A, st.P, st.cnt
+    pp = [FOUR_PI * ta[t] / max(tp[t], 1e-9) ** 2 for t in range(k)]
 
     def excess(t: int, w: float) -> float:
         return max(abs(w / tgt[t] - 1.0) - tol, 0.0)
 
-    exc = [excess(t, W[t]) for t in range(k)]
+    exc = [excess(t, tw[t]) for t in range(k)]
     total_exc = sum(exc)
     total_pp = sum(pp)
     journal: list[tuple[int, int]] = []  # (unit, territory it left), to roll back
@@ -233,12 +233,12 @@ def anneal(
         return sa, sb
 
     def apply(u: int, a: int, b: int, sa: float, sb: float) -> None:
-        W[a] -= wt[u]
-        W[b] += wt[u]
-        A[a] -= ar[u]
-        A[b] += ar[u]
-        P[a] += 2 * sa - pe[u]
-        P[b] += pe[u] - 2 * sb
+        tw[a] -= wt[u]
+        tw[b] += wt[u]
+        ta[a] -= ar[u]
+        ta[b] += ar[u]
+        tp[a] += 2 * sa - pe[u]
+        tp[b] += pe[u] - 2 * sb
         cnt[a] -= 1
         cnt[b] += 1
         lab[u] = b
@@ -260,9 +260,9 @@ def anneal(
         swap = kind[s] and movable[v] and ok_join(v, a) and cnt[b] >= 2
         sa, sb = shared(u, a, b)
         if not swap:
-            na, nb_ = A[a] - ar[u], A[b] + ar[u]
-            pa, pb = P[a] + 2 * sa - pe[u], P[b] + pe[u] - 2 * sb
-            wa, wb = W[a] - wt[u], W[b] + wt[u]
+            na, nb_ = ta[a] - ar[u], ta[b] + ar[u]
+            pa, pb = tp[a] + 2 * sa - pe[u], tp[b] + pe[u] - 2 * sb
+            wa, wb = tw[a] - wt[u], tw[b] + wt[u]
         else:
             # v's shared boundary with a and b once u has moved to b.
             va = vb = 0.0
@@ -273,11 +273,11 @@ def anneal(
                 elif lx == b:
                     vb += ln
             # u leaves a (shares sa with a), joins b (sb); then v leaves b (vb), joins a (va).
-            na = A[a] - ar[u] + ar[v]
-            nb_ = A[b] + ar[u] - ar[v]
-            pa = P[a] + 2 * sa - pe[u] + pe[v] - 2 * va
-            pb = P[b] + pe[u] - 2 * sb - pe[v] + 2 * vb
-            wa, wb = W[a] - wt[u] + wt[v], W[b] + wt[u] - wt[v]
+            na = ta[a] - ar[u] + ar[v]
+            nb_ = ta[b] + ar[u] - ar[v]
+            pa = tp[a] + 2 * sa - pe[u] + pe[v] - 2 * va
+            pb = tp[b] + pe[u] - 2 * sb - pe[v] + 2 * vb
+            wa, wb = tw[a] - wt[u] + wt[v], tw[b] + wt[u] - wt[v]
         ppa = FOUR_PI * na / max(pa, 1e-9) ** 2
         ppb = FOUR_PI * nb_ / max(pb, 1e-9) ** 2
         ea, eb = excess(a, wa), excess(b, wb)

@@ -28,9 +28,11 @@ from scipy.sparse.csgraph import dijkstra
 
 from territory_designer.balance.graph import Graph
 from territory_designer.balance.problem import BalanceProblem
+from territory_designer.balance.treecut import tree_partition
 from territory_designer.core.feedback import Feedback
 
 N_DIRECTIONS = 12
+TREE_MAX_UNITS = 5000  # larger groups are cut by straight lines (faster)
 
 
 def _best_cut(
@@ -162,6 +164,12 @@ def initial_partition(
             # Locked units already carry part of some territories' targets.
             fixed = np.array([problem.weight[problem.locked == t].sum() for t in terr])
             targets = np.maximum(problem.targets[terr] - fixed, 1e-9 * problem.targets[terr])
+            part = None
+            if units.size <= TREE_MAX_UNITS and start % 4 != 3:
+                part = tree_partition(problem, graph, units, terr, targets, rng)
+            if part is not None:
+                labels[units] = terr[part]
+                continue
             local[units] = np.arange(units.size)
             inside = (local[graph.ei] >= 0) & (local[graph.ej] >= 0)
             part = bisect(

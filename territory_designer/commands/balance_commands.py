@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import replace
 
 from territory_designer.commands.common import load, out_path
 from territory_designer.core.errors import InputError
@@ -56,16 +55,11 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _balance_on(args: argparse.Namespace) -> str | dict[str, float] | None:
+    from territory_designer.balance.scenario import parse_weights
+
     if not args.__dict__.get("weights"):
         return args.balance_on
-    weights = {}
-    for part in args.weights.split(","):
-        name, _, value = part.partition("=")
-        try:
-            weights[name.strip()] = float(value)
-        except ValueError:
-            raise InputError(f"--weights: {part!r} is not FIELD=NUMBER.") from None
-    return weights
+    return parse_weights(args.weights)
 
 
 def _save(project: object, args: argparse.Namespace) -> str | None:
@@ -104,22 +98,17 @@ def _print_report(report: dict, plan_name: str, saved: str | None) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build a plan and add it to the project."""
-    from territory_designer.balance.project_api import build_plan
+    from territory_designer.balance.scenario import BuildRequest, build_scenario
     from territory_designer.core.operations import AddGeneratedPlan
 
     project = load(args.project)
-    home_bases, reps = None, []
-    if args.from_home_bases:
-        reps = [t for _, t in sorted(project.plan.territories.items()) if t.home_base]
-        if not reps:
-            raise InputError(f"{args.project}: no territory of the active plan has a home base.")
-        home_bases = [t.home_base for t in reps]
-    elif not args.territories:
+    if not args.from_home_bases and not args.territories:
         raise InputError("Give --territories K or --from-home-bases.")
-    plan, report = build_plan(
-        project,
+    if args.from_home_bases and not any(t.home_base for t in project.plan.territories.values()):
+        raise InputError(f"{args.project}: no territory of the active plan has a home base.")
+    request = BuildRequest(
         k=args.territories,
-        home_bases=home_bases,
+        from_home_bases=args.from_home_bases,
         balance_on=_balance_on(args),
         tolerance=args.tolerance,
         within=args.within,
@@ -128,13 +117,7 @@ def run_build(args: argparse.Namespace) -> int:
         compactness=args.compactness,
         max_distance=args.max_distance_km * 1000 if args.max_distance_km else None,
     )
-    if reps:
-        new_codes = sorted(plan.territories)[-len(reps) :]
-        for code, rep in zip(new_codes, reps, strict=True):
-            plan.territories[code] = replace(
-                rep, locked=False, target=plan.territories[code].target
-            )
-            plan.territories[code].home_base = rep.home_base
+    plan, report = build_scenario(project, request)
     project.apply(AddGeneratedPlan(plan))
     saved = _save(project, args)
     data = report.to_dict()
@@ -147,52 +130,43 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_rebalance(args: argparse.Namespace) -> int:
     """Rebalance the active plan and add the result as a new plan."""
-    from territory_designer.balance.project_api import rebalance_plan
-    from territory_designer.balance.rebalance import tradeoff_curve
+    from territory_designer.balance.scenario import (
+        RebalanceRequest,
+        balance_curve,
+        rebalance_scenario,
+    )
     from territory_designer.core.operations import AddGeneratedPlan
 
     project = load(args.project, args.from_plan)
     if args.max_moves is None and args.max_accounts is None and args.max_revenue is None:
         raise InputError("Give a disruption cap: --max-moves, --max-accounts or --max-revenue.")
-    start = project.plan
-    codes = sorted(start.territories)
-    plan, report, result = rebalance_plan(
+    outcome = rebalance_scenario(
         project,
-        max_moves=args.max_moves,
-        max_accounts_moved=args.max_accounts,
-        max_revenue_moved=args.max_revenue,
-        tolerance=args.tolerance,
-        balance_on=args.balance_on,
-        name=args.plan_name,
+        RebalanceRequest(
+            max_moves=args.max_moves,
+            max_accounts_moved=args.max_accounts,
+            max_revenue_moved=args.max_revenue,
+            tolerance=args.tolerance,
+            balance_on=args.balance_on,
+            name=args.plan_name,
+        ),
     )
+    plan, report, result = outcome.plan, outcome.report, outcome.result
     project.apply(AddGeneratedPlan(plan))
     saved = _save(project, args)
-    ids = project.units.ids
     moves = [
         {
-            "unit_id": str(ids[m.unit]),
-            "unit_name": str(project.units.names[m.unit]),
-            "from": start.territories[codes[m.from_territory]].id,
-            "to": start.territories[codes[m.to_territory]].id,
+            "unit_id": m.unit_id,
+            "unit_name": m.unit_name,
+            "from": m.from_id,
+            "to": m.to_id,
             "accounts": m.accounts,
             "revenue": m.revenue,
             "reason": m.reason,
         }
-        for m in result.moves
+        for m in outcome.moves
     ]
-    curve = []
-    if args.curve and result.trajectory:
-        total = max(p.moves for p in result.trajectory)
-        caps = sorted({max(1, round(total * f)) for f in (0.1, 0.25, 0.5, 0.75, 1.0)})
-        curve = [
-            {
-                "max_moves": cap,
-                "moves": p.moves,
-                "accounts_moved": p.accounts_moved,
-                "max_abs_deviation_pct": p.max_abs_deviation_pct,
-            }
-            for cap, p in tradeoff_curve(result, caps, by="units")
-        ]
+    curve = balance_curve(result) if args.curve else []
     data = report.to_dict()
     if args.json:
         out = {

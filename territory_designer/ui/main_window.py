@@ -15,10 +15,13 @@ from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.canvas.map_canvas import MapCanvas
+from territory_designer.ui.dialogs.balance_runner import BalanceController
+from territory_designer.ui.dialogs.export_dialog import ExportController
 from territory_designer.ui.dialogs.merge_dialog import MergeDialog
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.docks.territory_dock import TerritoryDock
 from territory_designer.ui.file_controller import FileController
+from territory_designer.ui.import_controller import ImportController
 from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar
 from territory_designer.ui.session import Session
 
@@ -71,8 +74,11 @@ class MainWindow(QMainWindow):
         self.territory_dock = TerritoryDock(self.session, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.territory_dock)
         self.files = FileController(self, self.session, self.settings, self.prompts, untitled_name)
+        self.imports = ImportController(self, self.session, self.files, self.prompts)
         self.tools_toolbar = ToolsToolBar(self.canvas, self)
         self.plan_toolbar = PlanToolBar(self.session, self)
+        self.balancer = BalanceController(self, self.session, self.prompts)
+        self.exports = ExportController(self, self.session, self.prompts)
         self.addToolBar(self.tools_toolbar)
         self.addToolBar(self.plan_toolbar)
         self.actions_by_name: dict[str, QAction] = {}
@@ -128,6 +134,16 @@ class MainWindow(QMainWindow):
         self._action(f, "save", "&Save", self.files.save, QKeySequence.StandardKey.Save)
         self._action(f, "save_as", "Save &As…", self.files.save_as, QKeySequence.StandardKey.SaveAs)
         f.addSeparator()
+        x = f.addMenu("&Export")
+        for name, label in self.exports.formats():
+            self._action(
+                x, f"export_{name}", f"{label}…", lambda n=name: self.exports.open_dialog(n)
+            )
+        f.addSeparator()
+        imp = f.addMenu("&Import")
+        self._action(imp, "import_accounts", "&Accounts…", self.imports.import_accounts)
+        self._action(imp, "import_units", "&Units Layer…", self.imports.import_units_layer)
+        f.addSeparator()
         self._action(f, "close", "&Close Window", self.close, QKeySequence.StandardKey.Close)
         quit_action = self._action(f, "quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -160,6 +176,7 @@ class MainWindow(QMainWindow):
             self.actions_by_name[f"layer_{name}"] = action
         v.addSeparator()
         v.addAction(self.territory_dock.toggleViewAction())
+        v.addAction(self.imports.unlocated_dock.toggleViewAction())
         v.addAction(self.tools_toolbar.toggleViewAction())
         v.addAction(self.plan_toolbar.toggleViewAction())
 
@@ -171,6 +188,22 @@ class MainWindow(QMainWindow):
         self._action(t, "territory_rename", "&Rename…", self._rename_territory, "F2")
         self._action(t, "territory_color", "Change &Colour…", self._change_color)
         self._action(t, "territory_zoom", "&Zoom to Territory", self._zoom_to_active)
+
+        b = bar.addMenu("&Balance")
+        self._action(
+            b,
+            "balance_build",
+            "&Build Territories…",
+            lambda: self.balancer.open_dialog("build"),
+            tip="Build balanced, contiguous territories from scratch as a new plan",
+        )
+        self._action(
+            b,
+            "balance_rebalance",
+            "&Rebalance Plan…",
+            lambda: self.balancer.open_dialog("rebalance"),
+            tip="Fix the active plan's imbalance with few moves, as a new plan",
+        )
 
         h = bar.addMenu("&Help")
         about = self._action(h, "about", f"&About {APP_TITLE}", self._show_about)
@@ -191,6 +224,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         s = self.session
         s.sig_status.connect(self._on_status)
+        self.balancer.sig_status.connect(self._on_status)
+        self.exports.sig_status.connect(self._on_status)
         self.files.sig_status.connect(self._on_status)
         self.canvas.sig_hover.connect(self.hover_label.setText)
         s.sig_revision_changed.connect(self._on_revision_changed)

@@ -21,7 +21,8 @@ class AccountsItem(QGraphicsItem):
 
     def __init__(self, xy: np.ndarray) -> None:
         super().__init__()
-        self._points = polygon_from_xy(xy)
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        self._points = polygon_from_xy(xy[np.isfinite(xy).all(axis=1)])  # unlocated: NaN
         rect = self._points.boundingRect()
         pad = max(rect.width(), rect.height(), 1.0) * 0.01
         self._rect = rect.adjusted(-pad, -pad, pad, pad)

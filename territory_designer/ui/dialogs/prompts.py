@@ -121,6 +121,26 @@ class Prompts:
             path += ".xlsx"
         return path or None
 
+    def ask_export_path(
+        self,
+        parent: QWidget | None,
+        label: str,
+        suffixes: tuple[str, ...] = (),
+        suggested: str = "",
+        is_folder: bool = False,
+    ) -> str | None:
+        """Where to export: a file ending in one of ``suffixes`` (added if missing) or a folder."""
+        if is_folder:
+            path = QFileDialog.getExistingDirectory(parent, f"Export {label} to folder", suggested)
+            return path or None
+        patterns = " ".join(f"*{s}" for s in suffixes) or "*"
+        path, _ = QFileDialog.getSaveFileName(
+            parent, f"Export {label}", suggested, f"{label} ({patterns});;All files (*)"
+        )
+        if path and suffixes and not path.lower().endswith(tuple(suffixes)):
+            path += suffixes[0]
+        return path or None
+
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         """Show one clear error message."""
         QMessageBox.critical(parent, title, message)
@@ -137,7 +157,7 @@ class ScriptedPrompts(Prompts):
     ----------
     save_choice, recovery_choice
         Answers to the two questions.
-    open_path, save_path, units_file
+    open_path, save_path, units_file, export_path
         Answers to the file dialogs (None = the user cancelled).
     """
 
@@ -148,12 +168,14 @@ class ScriptedPrompts(Prompts):
         open_path: str | None = None,
         save_path: str | None = None,
         units_file: str | None = None,
+        export_path: str | None = None,
     ) -> None:
         self.save_choice = save_choice
         self.recovery_choice = recovery_choice
         self.open_path = open_path
         self.save_path = save_path
         self.units_file = units_file
+        self.export_path = export_path
         self.errors: list[tuple[str, str]] = []
         self.asked: list[str] = []
 
@@ -187,6 +209,17 @@ class ScriptedPrompts(Prompts):
 
     def ask_xlsx_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
         return self.xlsx_path
+
+    def ask_export_path(
+        self,
+        parent: QWidget | None,
+        label: str,
+        suffixes: tuple[str, ...] = (),
+        suggested: str = "",
+        is_folder: bool = False,
+    ) -> str | None:
+        self.asked.append(f"export:{label}")
+        return self.export_path
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         self.errors.append((title, message))

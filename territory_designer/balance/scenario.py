@@ -1,0 +1,252 @@
+"""What a front end needs around the engine: requests, reps' identities, readable moves.
+
+Shared by the command line (``build``/``rebalance``) and the Balance dialog so both give the
+same plan for the same choices. Nothing here changes the project: each function returns a
+new plan, and the caller adds it (``AddGeneratedPlan``, one undo step).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from territory_designer.balance.project_api import build_plan, rebalance_plan
+from territory_designer.balance.quality import QualityReport
+from territory_designer.balance.rebalance import RebalanceResult, tradeoff_curve
+from territory_designer.core.errors import InputError
+from territory_designer.core.feedback import Feedback
+from territory_designer.core.plan import Plan, Territory
+
+BalanceOn = str | dict[str, float] | None
+
+
+@dataclass
+class BuildRequest:
+    """Choices of a build run (see :func:`territory_designer.balance.project_api.build_plan`).
+
+    ``from_home_bases`` builds one territory per territory of the active plan that has a
+    home base, keeping its id, name, owner and colour; otherwise ``k`` territories.
+    """
+
+    k: int | None = None
+    from_home_bases: bool = False
+    balance_on: BalanceOn = None
+    tolerance: float = 0.05
+    within: str | None = None
+    seed: int = 0
+    name: str | None = None
+    compactness: float = 0.5
+    max_distance: float | None = None
+
+
+@dataclass
+class RebalanceRequest:
+    """Choices of a rebalance run (caps None = no cap on that quantity)."""
+
+    max_moves: int | None = None
+    max_accounts_moved: float | None = None
+    max_revenue_moved: float | None = None
+    tolerance: float = 0.05
+    balance_on: BalanceOn = None
+    name: str | None = None
+
+
+@dataclass
+class MoveRow:
+    """One rebalance move in the words of the plan (ids and names, not indices)."""
+
+    unit_index: int
+    unit_id: str
+    unit_name: str
+    from_id: str
+    from_name: str
+    to_id: str
+    to_name: str
+    accounts: float
+    revenue: float
+    reason: str
+
+
+@dataclass
+class RebalanceOutcome:
+    """Everything a rebalance run returns, with the moves made readable."""
+
+    plan: Plan
+    report: QualityReport
+    result: RebalanceResult
+    moves: list[MoveRow]
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """``"workload=0.6,revenue=0.4"`` -> ``{"workload": 0.6, "revenue": 0.4}``."""
+    weights: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"Weights: {part!r} is not FIELD=NUMBER.") from None
+    return weights
+
+
+def home_base_reps(plan: Plan) -> list[Territory]:
+    """Territories of ``plan`` with a home base, in code order (one rep each)."""
+    return [t for _, t in sorted(plan.territories.items()) if t.home_base]
+
+
+def adopt_reps(plan: Plan, reps: list[Territory]) -> None:
+    """Give the last ``len(reps)`` territories of a built ``plan`` the reps' identities.
+
+    The engine numbers new territories ``T01``...; when they were seeded from reps' home
+    bases they should keep each rep's id, name, owner and colour (unlocked).
+    """
+    if not reps:
+        return
+    for code, rep in zip(sorted(plan.territories)[-len(reps) :], reps, strict=True):
+        plan.territories[code] = replace(rep, locked=False, target=plan.territories[code].target)
+
+
+def build_scenario(
+    project: object, request: BuildRequest, feedback: Feedback | None = None
+) -> tuple[Plan, QualityReport]:
+    """Run a build for ``request``; the project is not changed.
+
+    Raises
+    ------
+    InputError
+        No territory count, or ``from_home_bases`` with no home base in the active plan.
+    """
+    reps: list[Territory] = []
+    home_bases = None
+    if request.from_home_bases:
+        reps = home_base_reps(project.plan)
+        if not reps:
+            raise InputError("No territory of the active plan has a home base.")
+        home_bases = [t.home_base for t in reps]
+    elif not request.k:
+        raise InputError("Give the number of territories or build from the reps' home bases.")
+    plan, report = build_plan(
+        project,
+        k=None if request.from_home_bases else request.k,
+        home_bases=home_bases,
+        balance_on=request.balance_on,
+        tolerance=request.tolerance,
+        within=request.within,
+        seed=request.seed,
+        name=request.name,
+        compactness=request.compactness,
+        max_distance=request.max_distance,
+        feedback=feedback,
+    )
+    adopt_reps(plan, reps)
+    return plan, report
+
+
+def rebalance_scenario(
+    project: object, request: RebalanceRequest, feedback: Feedback | None = None
+) -> RebalanceOutcome:
+    """Rebalance the active plan for ``request``; the project is not changed."""
+    if (
+        request.max_moves is None
+        and request.max_accounts_moved is None
+        and request.max_revenue_moved is None
+    ):
+        raise InputError("Give a cap on the units, accounts or revenue moved.")
+    start = project.plan
+    plan, report, result = rebalance_plan(
+        project,
+        max_moves=request.max_moves,
+        max_accounts_moved=request.max_accounts_moved,
+        max_revenue_moved=request.max_revenue_moved,
+        tolerance=request.tolerance,
+        balance_on=request.balance_on,
+        name=request.name,
+        feedback=feedback,
+    )
+    return RebalanceOutcome(plan, report, result, describe_moves(project, start, result))
+
+
+_TERRITORY_REF = re.compile(r"\bterritory (\d+)\b")
+
+
+def describe_moves(project: object, start: Plan, result: RebalanceResult) -> list[MoveRow]:
+    """The moves of ``result`` with unit ids/names and territory ids/names of ``start``.
+
+    Moves index territories in ``sorted(start.territories)``; the engine's reasons say
+    "territory 3", which is rewritten to the territory's name.
+    """
+    codes = sorted(start.territories)
+    terr = [start.territories[c] for c in codes]
+    ids, names = project.units.ids, project.units.names
+
+    def name_of(match: re.Match) -> str:
+        i = int(match.group(1))
+        return terr[i].name if 0 <= i < len(terr) else match.group(0)
+
+    return [
+        MoveRow(
+            unit_index=int(m.unit),
+            unit_id=str(ids[m.unit]),
+            unit_name=str(names[m.unit]),
+            from_id=terr[m.from_territory].id,
+            from_name=terr[m.from_territory].name,
+            to_id=terr[m.to_territory].id,
+            to_name=terr[m.to_territory].name,
+            accounts=float(m.accounts),
+            revenue=float(m.revenue),
+            reason=_TERRITORY_REF.sub(name_of, m.reason),
+        )
+        for m in result.moves
+    ]
+
+
+def balance_curve(
+    result: RebalanceResult, fractions: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 1.0)
+) -> list[dict[str, float]]:
+    """Balance reached for several caps on the units moved (fractions of the run's moves).
+
+    Returns
+    -------
+    list of dict
+        ``max_moves``, ``moves``, ``accounts_moved``, ``revenue_moved`` and
+        ``max_abs_deviation_pct`` per cap, fewest moves first.
+    """
+    if not result.trajectory:
+        return []
+    total = max(p.moves for p in result.trajectory)
+    caps = sorted({max(1, round(total * f)) for f in fractions})
+    return [
+        {
+            "max_moves": cap,
+            "moves": p.moves,
+            "accounts_moved": float(p.accounts_moved),
+            "revenue_moved": float(p.revenue_moved),
+            "max_abs_deviation_pct": float(p.max_abs_deviation_pct),
+        }
+        for cap, p in tradeoff_curve(result, caps, by="units")
+    ]
+
+
+def within_candidates(project: object, max_groups: int = 200) -> list[str]:
+    """Text unit attributes fit for "stay within" (2 to ``max_groups`` distinct values)."""
+    attrs: pd.DataFrame = project.units.attributes
+    out = []
+    for col in attrs.columns:
+        s = attrs[col]
+        text = isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s)
+        if text and 2 <= s.nunique(dropna=True) <= min(max_groups, max(2, len(s) // 2)):
+            out.append(str(col))
+    return out
+
+
+def trajectory_arrays(result: RebalanceResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(moves, accounts moved, max deviation %) along the run, for a chart."""
+    t = result.trajectory
+    return (
+        np.array([p.moves for p in t], dtype=float),
+        np.array([float(p.accounts_moved) for p in t], dtype=float),
+        np.array([float(p.max_abs_deviation_pct) for p in t], dtype=float),
+    )

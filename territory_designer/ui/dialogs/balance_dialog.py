@@ -1,0 +1,335 @@
+"""The Balance dialog: build territories from scratch, or rebalance the active plan.
+
+The dialog only gathers choices (:meth:`BalanceDialog.request` returns a Qt-free
+:class:`~territory_designer.balance.scenario.BuildRequest` or ``RebalanceRequest``);
+:class:`~territory_designer.ui.dialogs.balance_runner.BalanceController` runs the engine.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSlider,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from territory_designer.balance.scenario import (
+    BalanceOn,
+    BuildRequest,
+    RebalanceRequest,
+    home_base_reps,
+    within_candidates,
+)
+from territory_designer.core.errors import InputError
+
+BUILD, REBALANCE = "build", "rebalance"
+WEIGHTED = "Weighted combination…"
+NO_WITHIN = "(no constraint)"
+
+
+class CriterionEditor(QWidget):
+    """What to balance on: one weight field, or a weighted combination of fields."""
+
+    def __init__(self, fields: list[str], default: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fields = list(fields)
+        self.combo = QComboBox()
+        self.combo.addItems([*self.fields, WEIGHTED])
+        if default in self.fields:
+            self.combo.setCurrentIndex(self.fields.index(default))
+        self.table = QTableWidget(len(self.fields), 2)
+        self.table.setHorizontalHeaderLabels(["Field", "Weight"])
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        for row, name in enumerate(self.fields):
+            item = QTableWidgetItem(name)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 0, item)
+            spin = QDoubleSpinBox()
+            spin.setRange(0.0, 1.0)
+            spin.setSingleStep(0.1)
+            spin.setDecimals(2)
+            spin.setValue(1.0 if name == default else 0.0)
+            spin.setFrame(False)
+            self.table.setCellWidget(row, 1, spin)
+            self.spins[name] = spin
+        rows = self.table.verticalHeader().defaultSectionSize() * min(len(self.fields), 8)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + rows + 4)
+        self.hint = QLabel("Each field counts as its share of the total, times its weight.")
+        self.hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.table)
+        layout.addWidget(self.hint)
+        self.combo.currentIndexChanged.connect(self._on_mode_changed)
+        self._on_mode_changed()
+
+    def set_weights(self, weights: dict[str, float]) -> None:
+        """Choose the weighted combination with these weights (others 0)."""
+        self.combo.setCurrentText(WEIGHTED)
+        for name, spin in self.spins.items():
+            spin.setValue(weights.get(name, 0.0))
+
+    def _on_mode_changed(self) -> None:
+        weighted = self.combo.currentText() == WEIGHTED
+        self.table.setVisible(weighted)
+        self.hint.setVisible(weighted)
+
+    def value(self) -> BalanceOn:
+        """A field name, or ``{field: weight}`` (fields with weight 0 left out).
+
+        Raises
+        ------
+        InputError
+            A weighted combination with every weight 0.
+        """
+        text = self.combo.currentText()
+        if text != WEIGHTED:
+            return text
+        weights = {n: s.value() for n, s in self.spins.items() if s.value() > 0}
+        if not weights:
+            raise InputError("Give at least one field a weight above 0.")
+        return next(iter(weights)) if len(weights) == 1 else weights
+
+
+def _spin(lo: int, hi: int, value: int, suffix: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(lo, hi)
+    spin.setValue(value)
+    spin.setSuffix(suffix)
+    spin.setGroupSeparatorShown(True)
+    return spin
+
+
+def _tolerance_spin() -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(0.1, 50.0)
+    spin.setDecimals(1)
+    spin.setSingleStep(0.5)
+    spin.setValue(5.0)
+    spin.setPrefix("± ")
+    spin.setSuffix(" %")
+    spin.setToolTip("Every territory within this deviation from its target.")
+    return spin
+
+
+class BalanceDialog(QDialog):
+    """Choices of an engine run over ``project`` (read only).
+
+    Parameters
+    ----------
+    project : Project
+        The project; the rebalance tab starts from its active plan.
+    mode : {"build", "rebalance"}
+        Tab shown first.
+    """
+
+    def __init__(self, project: object, mode: str = BUILD, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Auto-balance territories")
+        self.project = project
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_tab(), "Build new territories")
+        self.tabs.addTab(self._rebalance_tab(), "Rebalance active plan")
+        fields = list(project.weight_fields)
+        self.criterion = CriterionEditor(fields, project.balance_field)
+        self.tolerance = _tolerance_spin()
+        common = QFormLayout()
+        common.addRow("Balance on:", self.criterion)
+        common.addRow("Tolerance:", self.tolerance)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.run_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.run_button.setText("Run")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("balance_error")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addLayout(common)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.set_mode(mode)
+        self.setMinimumWidth(480)
+
+    # -- tabs -----------------------------------------------------------------------------
+    def _build_tab(self) -> QWidget:
+        p = self.project
+        n = len(p.units)
+        reps = home_base_reps(p.plan)
+        self.by_count = QRadioButton("Number of territories:")
+        self.by_reps = QRadioButton(f"One per rep home base ({len(reps)} in “{p.plan.name}”)")
+        self.by_reps.setEnabled(bool(reps))
+        if not reps:
+            self.by_reps.setToolTip("No territory of the active plan has a home base.")
+        group = QButtonGroup(self)
+        group.addButton(self.by_count)
+        group.addButton(self.by_reps)
+        self.by_count.setChecked(True)
+        default_k = max(2, min(len(p.plan.territories) or 8, n))
+        self.k_spin = _spin(2, max(2, n), default_k)
+        self.by_count.toggled.connect(self.k_spin.setEnabled)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.by_count)
+        count_row.addWidget(self.k_spin)
+        count_row.addStretch(1)
+        self.within = QComboBox()
+        candidates = within_candidates(p)
+        self.within.addItems([NO_WITHIN, *candidates])
+        self.within.setEnabled(bool(candidates))
+        self.within.setToolTip(
+            "No territory crosses this unit attribute (e.g. state or region)."
+            if candidates
+            else "The units have no text attribute to group by (such as state or region)."
+        )
+        self.compactness = QSlider(Qt.Orientation.Horizontal)
+        self.compactness.setRange(0, 100)
+        self.compactness.setValue(50)
+        self.compactness.setTickInterval(25)
+        self.compactness.setTickPosition(QSlider.TickPosition.TicksBelow)
+        slider_row = QHBoxLayout()
+        slider_row.addWidget(QLabel("Balance"))
+        slider_row.addWidget(self.compactness, 1)
+        slider_row.addWidget(QLabel("Compactness"))
+        self.seed = _spin(0, 2_000_000_000, 0)
+        self.seed.setToolTip("The same choices and seed always give the same plan.")
+        self.build_name = QLineEdit()
+        self.build_name.setPlaceholderText("Balanced k=… (automatic)")
+        tab = QWidget()
+        form = QFormLayout(tab)
+        form.addRow(count_row)
+        form.addRow(self.by_reps)
+        form.addRow("Stay within:", self.within)
+        form.addRow("Priority:", slider_row)
+        form.addRow("Seed:", self.seed)
+        form.addRow("New plan name:", self.build_name)
+        return tab
+
+    def _rebalance_tab(self) -> QWidget:
+        p = self.project
+        n = len(p.units)
+        fields = p.weight_fields
+        self.cap_units = QCheckBox("Units moved at most:")
+        self.cap_units_spin = _spin(1, max(1, n), max(1, round(n * 0.1)))
+        self.cap_accounts = QCheckBox("Accounts moved at most:")
+        total_accounts = self._total("accounts")
+        self.cap_accounts_spin = _spin(0, max(1, int(total_accounts)), int(total_accounts * 0.1))
+        self.cap_revenue = QCheckBox("Revenue moved at most:")
+        self.cap_revenue_spin = QDoubleSpinBox()
+        self.cap_revenue_spin.setRange(0.0, 1e15)
+        self.cap_revenue_spin.setDecimals(0)
+        self.cap_revenue_spin.setGroupSeparatorShown(True)
+        self.cap_revenue_spin.setValue(round(self._total("revenue") * 0.1))
+        self.cap_units.setChecked(True)
+        self.cap_accounts.setEnabled("accounts" in fields)
+        self.cap_revenue.setEnabled("revenue" in fields)
+        rows = (
+            (self.cap_units, self.cap_units_spin),
+            (self.cap_accounts, self.cap_accounts_spin),
+            (self.cap_revenue, self.cap_revenue_spin),
+        )
+        self.rebalance_name = QLineEdit()
+        self.rebalance_name.setPlaceholderText(f"{p.plan.name} rebalanced (automatic)")
+        tab = QWidget()
+        form = QFormLayout(tab)
+        start = QLabel(f"Starts from the active plan, <b>{p.plan.name}</b>; it is not changed.")
+        start.setWordWrap(True)
+        form.addRow(start)
+        for box, spin in rows:
+            spin.setEnabled(box.isChecked())
+            box.toggled.connect(spin.setEnabled)
+            form.addRow(box, spin)
+        form.addRow("New plan name:", self.rebalance_name)
+        return tab
+
+    def _total(self, field: str) -> float:
+        fields = self.project.weight_fields
+        if field not in fields:
+            return 0.0
+        import numpy as np
+
+        return float(np.nansum(self.project.weights[:, fields.index(field)]))
+
+    # -- state ----------------------------------------------------------------------------
+    def mode(self) -> str:
+        """``"build"`` or ``"rebalance"``."""
+        return BUILD if self.tabs.currentIndex() == 0 else REBALANCE
+
+    def set_mode(self, mode: str) -> None:
+        """Show the build or the rebalance tab."""
+        self.tabs.setCurrentIndex(0 if mode == BUILD else 1)
+
+    def request(self) -> BuildRequest | RebalanceRequest:
+        """The run the user asked for.
+
+        Raises
+        ------
+        InputError
+            Choices that cannot run (no weight, no cap).
+        """
+        balance_on = self.criterion.value()
+        tolerance = self.tolerance.value() / 100.0
+        if self.mode() == BUILD:
+            within = self.within.currentText()
+            return BuildRequest(
+                k=None if self.by_reps.isChecked() else self.k_spin.value(),
+                from_home_bases=self.by_reps.isChecked(),
+                balance_on=balance_on,
+                tolerance=tolerance,
+                within=None if within == NO_WITHIN else within,
+                seed=self.seed.value(),
+                name=self.build_name.text().strip() or None,
+                compactness=self.compactness.value() / 100.0,
+            )
+        caps = [
+            self.cap_units_spin.value() if self.cap_units.isChecked() else None,
+            self.cap_accounts_spin.value() if self.cap_accounts.isChecked() else None,
+            self.cap_revenue_spin.value() if self.cap_revenue.isChecked() else None,
+        ]
+        if all(c is None for c in caps):
+            raise InputError("Tick at least one cap on what may move.")
+        return RebalanceRequest(
+            max_moves=caps[0],
+            max_accounts_moved=None if caps[1] is None else float(caps[1]),
+            max_revenue_moved=caps[2],
+            tolerance=tolerance,
+            balance_on=balance_on,
+            name=self.rebalance_name.text().strip() or None,
+        )
+
+    def accept(self) -> None:
+        """Close only when the choices can run; otherwise say why in the dialog."""
+        try:
+            self.request()
+        except InputError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        super().accept()

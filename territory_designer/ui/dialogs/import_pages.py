@@ -1,0 +1,317 @@
+"""Pages of the account-import wizard after the file page: mapping, import, summary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from territory_designer.core.feedback import Feedback
+from territory_designer.io.accounts_import import (
+    PreparedImport,
+    prepare_import,
+)
+from territory_designer.ui.qt_models.table_model import RowsModel
+from territory_designer.ui.workers import Task
+
+if TYPE_CHECKING:
+    from territory_designer.ui.dialogs.import_wizard import ImportWizard
+
+NOT_MAPPED = "(not mapped)"
+ERROR_STYLE = "color: #b00020;"
+FIELD_LABELS = {
+    "account_id": "Account id",
+    "name": "Name",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "postal_code": "Postal code",
+    "city": "City",
+    "state": "State / region",
+    "country": "Country",
+    "revenue": "Revenue",
+    "potential": "Potential",
+    "visits_per_year": "Visits per year",
+    "segment": "Segment",
+    "product_line": "Product line",
+    "owner": "Owner",
+    "order_date": "Order date",
+}
+GROUPS = (
+    ("Account", ("account_id", "name", "segment", "product_line", "owner")),
+    ("Location", ("latitude", "longitude", "postal_code", "city", "state", "country")),
+    ("Measures", ("revenue", "potential", "visits_per_year", "order_date")),
+)
+
+
+def error_label() -> QLabel:
+    """A red, wrapping, selectable label for one clear error message."""
+    label = QLabel()
+    label.setObjectName("error_label")
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def read_only_table(model: RowsModel) -> QTableView:
+    """A table view fit for lists the user reads and selects from."""
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+class MappingPage(QWizardPage):
+    """One combo per account field (guessed, every one changeable) and aggregation."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Map the columns")
+        self.setSubTitle(
+            "Columns were matched to account fields by their headers; change any of them. "
+            "Columns not mapped are kept as account attributes."
+        )
+        self.combos: dict[str, QComboBox] = {}
+        self._columns: list[str] | None = None
+        grid = QGridLayout()
+        for k, (title, fields) in enumerate(GROUPS):
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            for f in fields:
+                combo = QComboBox()
+                combo.setObjectName(f"map_{f}")
+                combo.setMinimumContentsLength(14)
+                combo.currentTextChanged.connect(self._on_mapping_changed)
+                self.combos[f] = combo
+                form.addRow(f"{FIELD_LABELS[f]}:", combo)
+            grid.addWidget(box, 0 if k < 2 else 1, k % 2 if k < 2 else 0)
+        self.aggregate_check = QCheckBox("One row per order — aggregate by:")
+        self.aggregate_combo = QComboBox()
+        self.aggregate_combo.setEnabled(False)
+        self.aggregate_check.toggled.connect(self.aggregate_combo.setEnabled)
+        self.aggregate_check.toggled.connect(self._on_mapping_changed)
+        self.keep_check = QCheckBox("Keep accounts that are not in this file")
+        options = QGroupBox("Options")
+        lay = QVBoxLayout(options)
+        row = QHBoxLayout()
+        row.addWidget(self.aggregate_check)
+        row.addWidget(self.aggregate_combo, 1)
+        lay.addLayout(row)
+        lay.addWidget(self.keep_check)
+        lay.addStretch(1)
+        grid.addWidget(options, 1, 1)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(ERROR_STYLE)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.warning)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        pv = self.wiz.preview
+        if pv is None or pv.columns == self._columns:
+            return  # keep the user's choices when coming back to the page
+        self._columns = list(pv.columns)
+        for f, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems([NOT_MAPPED, *pv.columns])
+            combo.setCurrentText(pv.mapping.get(f) or NOT_MAPPED)
+            combo.blockSignals(False)
+        self.aggregate_combo.clear()
+        self.aggregate_combo.addItems(pv.columns)
+        guess = pv.mapping.get("account_id") or pv.mapping.get("name")
+        if guess:
+            self.aggregate_combo.setCurrentText(guess)
+        self.aggregate_check.setChecked(False)
+        has_accounts = len(self.wiz.session.project.accounts) > 0
+        self.keep_check.setVisible(has_accounts)
+        self.keep_check.setChecked(False)
+        self._on_mapping_changed()
+
+    def mapping(self) -> dict[str, str | None]:
+        """Field -> column (None: not mapped)."""
+        return {
+            f: (None if c.currentText() == NOT_MAPPED else c.currentText())
+            for f, c in self.combos.items()
+        }
+
+    def choices(self) -> dict:
+        """``mapping``, ``aggregate_by`` and ``keep_removed`` for ``prepare_import``."""
+        return {
+            "mapping": self.mapping(),
+            "aggregate_by": (
+                self.aggregate_combo.currentText() if self.aggregate_check.isChecked() else None
+            ),
+            "keep_removed": self.keep_check.isChecked(),
+        }
+
+    def set_field(self, field: str, column: str | None) -> None:
+        """Map ``field`` to ``column`` (None unmaps it), as the user would."""
+        self.combos[field].setCurrentText(column or NOT_MAPPED)
+
+    def _problems(self) -> tuple[list[str], list[str]]:
+        errors, warnings = [], []
+        used: dict[str, str] = {}
+        for f, col in self.mapping().items():
+            if col is None:
+                continue
+            if col in used:
+                errors.append(
+                    f"Column “{col}” is mapped to both {FIELD_LABELS[used[col]]} "
+                    f"and {FIELD_LABELS[f]}."
+                )
+            used[col] = f
+        m = self.mapping()
+        if (m["latitude"] is None) != (m["longitude"] is None):
+            errors.append("Map both latitude and longitude, or neither.")
+        if not any(m[f] for f in ("latitude", "postal_code", "city")):
+            warnings.append(
+                "No location column is mapped: every account will be listed as unlocated."
+            )
+        return errors, warnings
+
+    def _on_mapping_changed(self, *_args: object) -> None:
+        errors, warnings = self._problems()
+        self.warning.setText("\n".join(errors + warnings))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return not self._problems()[0]
+
+
+class RunPage(QWizardPage):
+    """Runs the import in a worker with progress; Stop or Cancel abandon it."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Importing")
+        self.setSubTitle("Reading, locating and joining the accounts to units.")
+        self.task: Task | None = None
+        self.label = QLabel("Starting…")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self._on_stop_clicked)
+        self.error = error_label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        row = QHBoxLayout()
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.stop_button)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.wiz.prepared = None
+        self.error.hide()
+        self.bar.setValue(0)
+        self.bar.show()
+        self.stop_button.show()
+        self.label.setText("Starting…")
+        self.stop_button.setEnabled(True)
+        opts = self.wiz.import_options()
+        project = self.wiz.session.project
+        path = opts.pop("path")
+
+        def work(fb: Feedback) -> PreparedImport:
+            return prepare_import(project, path, feedback=fb, **opts)
+
+        task = Task(work, self)
+        task.sig_progress.connect(self._on_progress)
+        task.sig_finished.connect(self._on_finished)
+        task.sig_failed.connect(self._on_failed)
+        task.sig_canceled.connect(self._on_canceled)
+        task.sig_done.connect(self._on_done)
+        self.task = task
+        task.start()
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt override
+        self.stop(wait=True)  # Back while running
+
+    def stop(self, wait: bool = False) -> None:
+        """Cancel a running import (and with ``wait``, block until its thread ends)."""
+        task = self.task
+        if task is not None:
+            task.cancel()
+            if wait:
+                task.wait()
+                self.task = None
+
+    @property
+    def running(self) -> bool:
+        """True while the worker runs."""
+        return self.task is not None
+
+    def _stale(self) -> bool:
+        # A task stopped by Back may report after a new one started: ignore it.
+        return self.sender() is not self.task
+
+    def _on_progress(self, percent: float, message: str) -> None:
+        if self._stale():
+            return
+        self.bar.setValue(int(percent))
+        if message:
+            self.label.setText(message)
+
+    def _on_finished(self, prepared: PreparedImport) -> None:
+        if self._stale() or self.wiz.currentPage() is not self:
+            return
+        self.wiz.prepared = prepared
+        self.completeChanged.emit()
+        self.wiz.next()
+
+    def _on_failed(self, message: str) -> None:
+        if self._stale():
+            return
+        self.label.setText("The import stopped; the project is unchanged.")
+        self.bar.hide()
+        self.error.setText(message + "\n\nGo Back to change the file, sheet or mapping.")
+        self.error.show()
+
+    def _on_canceled(self) -> None:
+        if self._stale():
+            return
+        self.label.setText("Stopped; the project is unchanged. Go Back to start again.")
+        self.bar.hide()
+
+    def _on_done(self) -> None:
+        if self._stale():
+            return
+        self.task = None
+        self.stop_button.setEnabled(False)
+        self.stop_button.setVisible(self.bar.isVisibleTo(self))
+
+    def _on_stop_clicked(self) -> None:
+        self.label.setText("Stopping…")
+        self.stop_button.setEnabled(False)
+        self.stop()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.wiz.prepared is not None

@@ -1,0 +1,167 @@
+"""Balance ▸ Build/Rebalance: choices, a worker with cancel, a new undoable plan, the report."""
+
+from __future__ import annotations
+
+import pytest
+
+import territory_designer.ui.dialogs.balance_runner as balance_runner
+from territory_designer.core.errors import InputError
+from territory_designer.ui.app_settings import AppSettings
+from territory_designer.ui.dialogs.balance_dialog import BalanceDialog
+from territory_designer.ui.dialogs.prompts import ScriptedPrompts
+from territory_designer.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def make_window(qtbot):
+    def make(project):
+        prompts = ScriptedPrompts()
+        window = MainWindow(project, "Demo", AppSettings(), prompts)
+        qtbot.addWidget(window)
+        window.show()
+        window.balancer.show_after_ms = 0
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window, demo_project):
+    return make_window(demo_project)
+
+
+def _run(qtbot, window, dialog):
+    dialog.run_button.click()
+    assert window.balancer.task is not None
+    qtbot.waitUntil(lambda: window.balancer.task is None, timeout=30000)
+
+
+def test_build_adds_an_active_plan_with_k_territories_and_undo_removes_it(qtbot, window):
+    project = window.session.project
+    before = list(project.plans)
+    window.actions_by_name["balance_build"].trigger()
+    dialog = window.balancer.dialog
+    assert isinstance(dialog, BalanceDialog) and dialog.isVisible()
+    dialog.k_spin.setValue(5)
+    dialog.criterion.combo.setCurrentText("revenue")
+    dialog.build_name.setText("Five reps")
+    _run(qtbot, window, dialog)
+
+    assert project.active_plan_name == "Five reps"
+    assert len(project.plan.territories) == 5
+    assert (project.plan.assignment >= 0).all()
+    result = window.balancer.result_dialog
+    assert result is not None and result.isVisible()
+    assert "within" in result.figures["Max deviation"]
+    assert result.figures["Contiguity"] == "every territory in one piece"
+    assert "Runtime" in result.figures
+    assert "Five reps" in window.statusBar().currentMessage()
+
+    window.actions_by_name["undo"].trigger()
+    assert list(project.plans) == before
+    assert project.active_plan_name == "Working draft"
+
+
+def test_cancel_leaves_the_project_unchanged(qtbot, window):
+    project = window.session.project
+    plans, active = list(project.plans), project.active_plan_name
+    draft = project.plan.assignment.copy()
+    steps = window.session.undo_stack.count()
+    window.balancer.open_dialog("build")
+    window.balancer.dialog.run_button.click()
+    task = window.balancer.task
+    task.dialog.cancel_button.click()  # the user clicks Cancel while the engine runs
+    qtbot.waitUntil(lambda: window.balancer.task is None, timeout=30000)
+
+    assert list(project.plans) == plans
+    assert project.active_plan_name == active
+    assert (project.plan.assignment == draft).all()
+    assert window.session.undo_stack.count() == steps
+    assert window.balancer.result_dialog is None
+    assert "nothing was changed" in window.statusBar().currentMessage()
+
+
+def test_rebalance_lists_moves_by_territory_name_and_the_curve(qtbot, window):
+    project = window.session.project
+    names = {t.name for t in project.plan.territories.values()}
+    dialog = window.balancer.open_dialog("rebalance")
+    assert dialog.mode() == "rebalance"
+    dialog.cap_units_spin.setValue(12)
+    _run(qtbot, window, dialog)
+
+    assert project.active_plan_name == "Working draft rebalanced"
+    result = window.balancer.result_dialog
+    table = result.moves_table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    col = {h: c for c, h in enumerate(headers)}
+    assert 0 < table.rowCount() <= 12
+    for row in range(table.rowCount()):
+        assert table.item(row, col["From"]).text() in names
+        assert table.item(row, col["To"]).text() in names
+        why = table.item(row, col["Why"]).text()
+        assert "territory " not in why  # engine indices were turned into names
+    assert result.figures["Units moved"] == str(table.rowCount())
+    assert result.curve_table is not None and result.curve_table.rowCount() >= 1
+    assert [result.tabs.tabText(i) for i in range(result.tabs.count())] == [
+        "Quality",
+        f"Moves ({table.rowCount()})",
+        "Balance vs moves",
+    ]
+
+
+def test_build_from_home_bases_keeps_reps_names_and_owners(qtbot, window):
+    project = window.session.project
+    reps = {(t.name, t.owner) for t in project.plan.territories.values()}
+    dialog = window.balancer.open_dialog("build")
+    assert dialog.by_reps.isEnabled()
+    dialog.by_reps.setChecked(True)
+    assert not dialog.k_spin.isEnabled()
+    _run(qtbot, window, dialog)
+    assert {(t.name, t.owner) for t in project.plan.territories.values()} == reps
+
+
+def test_incomplete_choices_keep_the_dialog_open_with_a_reason(qtbot, window):
+    dialog = window.balancer.open_dialog("build")
+    dialog.criterion.set_weights({"revenue": 0.0})
+    dialog.run_button.click()
+    assert dialog.isVisible() and window.balancer.task is None
+    assert "weight above 0" in dialog.error_label.text()
+    dialog.criterion.set_weights({"visits_per_year": 0.6, "revenue": 0.4})
+    assert dialog.request().balance_on == {"revenue": 0.4, "visits_per_year": 0.6}
+
+    dialog.set_mode("rebalance")
+    dialog.cap_units.setChecked(False)
+    dialog.run_button.click()
+    assert dialog.isVisible()
+    assert "at least one cap" in dialog.error_label.text()
+
+
+def test_engine_error_is_one_clear_message(qtbot, window, monkeypatch):
+    def refuse(project, request, feedback=None):
+        raise InputError("3 locked territories leave nothing to build for k=2.")
+
+    monkeypatch.setattr(balance_runner, "build_scenario", refuse)
+    plans = list(window.session.project.plans)
+    _run(qtbot, window, window.balancer.open_dialog("build"))
+    assert window.prompts.errors == [
+        ("Auto-balance", "3 locked territories leave nothing to build for k=2.")
+    ]
+    assert list(window.session.project.plans) == plans
+
+
+def test_build_on_a_small_grid(qtbot, make_window, make_grid_project):
+    window = make_window(make_grid_project(6, 6, ["AAABBB"] * 3 + ["CCCBBB"] * 3))
+    dialog = window.balancer.open_dialog("build")
+    assert not dialog.by_reps.isEnabled()  # no home bases in the grid plan
+    choices = [dialog.within.itemText(i) for i in range(dialog.within.count())]
+    assert choices == ["(no constraint)", "region"]  # text attributes only
+    dialog.k_spin.setValue(4)
+    dialog.within.setCurrentText("region")
+    _run(qtbot, window, dialog)
+    project = window.session.project
+    plan = project.plan
+    assert plan.name == "Balanced k=4"
+    assert sorted(set(plan.assignment.tolist())) == sorted(plan.territories)
+    region = project.units.attributes["region"].to_numpy()
+    for code in plan.territories:  # no territory crosses a region
+        assert len(set(region[plan.assignment == code])) == 1
