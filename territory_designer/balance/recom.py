@@ -185,7 +185,7 @@ def rebuild_around(
     seed_territory: int,
     rng: np.random.Generator,
     radius: int = 1,
-    trees: int = 16,
+    trees: int = 8,
 ) -> np.ndarray | None:
     """Re-partition a territory and its neighbours (``radius`` rings) from scratch.
 
@@ -209,7 +209,7 @@ def rebuild_around(
     if (problem.locked[units] >= 0).any():
         return None
     part = tree_partition(
-        problem, graph, units, terrs, problem.targets[terrs], rng, trees=trees, max_splits=40
+        problem, graph, units, terrs, problem.targets[terrs], rng, trees=trees, max_splits=12
     )
     if part is None:
         return None

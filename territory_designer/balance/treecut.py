@@ -219,8 +219,8 @@ def tree_partition(
     terr: np.ndarray,
     targets: np.ndarray,
     rng: np.random.Generator,
-    trees: int = 24,
-    max_splits: int = 120,
+    trees: int = 12,
+    max_splits: int = 40,
 ) -> np.ndarray | None:
     """Recursive spanning-tree bisection of ``units`` into the territories ``terr``.
 

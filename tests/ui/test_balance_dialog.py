@@ -100,7 +100,7 @@ def test_rebalance_lists_moves_by_territory_name_and_the_curve(qtbot, window):
         assert table.item(row, col["To"]).text() in names
         why = table.item(row, col["Why"]).text()
         assert "territory " not in why  # engine indices were turned into names
-    assert result.figures["Units moved"] == str(table.rowCount())
+    assert 0 < int(result.figures["Units moved"]) <= table.rowCount()
     assert result.curve_table is not None and result.curve_table.rowCount() >= 1
     assert [result.tabs.tabText(i) for i in range(result.tabs.count())] == [
         "Quality",

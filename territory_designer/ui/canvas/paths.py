@@ -21,7 +21,7 @@ from PySide6.QtGui import QPainterPath, QPolygonF
 
 _ELEMENT = np.dtype([("t", ">i4"), ("x", ">f8"), ("y", ">f8")])
 _TAIL = struct.pack(">ii", 0, 0)  # current subpath start, fill rule (0 = OddEvenFill)
-_MOVE_TO, _LINE_TO = 0, 1
+MOVE_TO, LINE_TO = 0, 1
 
 
 def scene_y(y: np.ndarray | float) -> np.ndarray | float:
@@ -45,10 +45,10 @@ def _ring_elements(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
     arr = np.empty(len(coords), dtype=_ELEMENT)
-    arr["t"] = _LINE_TO
+    arr["t"] = LINE_TO
     if len(coords):
         starts = np.flatnonzero(np.r_[True, coord_ring[1:] != coord_ring[:-1]])
-        arr["t"][starts] = _MOVE_TO
+        arr["t"][starts] = MOVE_TO
     arr["x"] = coords[:, 0]
     arr["y"] = scene_y(coords[:, 1])
     return arr, part_geom[ring_part[coord_ring]]
@@ -59,6 +59,19 @@ def _path_from_bytes(n: int, body: bytes) -> QPainterPath:
     stream = QDataStream(QByteArray(struct.pack(">i", n) + body + _TAIL))
     stream >> path
     return path
+
+
+def path_from_elements(elements: np.ndarray) -> QPainterPath:
+    """A painter path of ``(t, x, y)`` records (big-endian, as ``_ELEMENT``).
+
+    Parameters
+    ----------
+    elements : numpy.ndarray
+        Structured array with fields ``t`` (:data:`MOVE_TO` or :data:`LINE_TO`), ``x``
+        and ``y`` (scene coordinates).
+    """
+    arr = np.asarray(elements).astype(_ELEMENT, copy=False)
+    return _path_from_bytes(len(arr), arr.tobytes())
 
 
 class UnitElements:
@@ -130,9 +143,9 @@ def combined_path(geoms: np.ndarray) -> QPainterPath:
     if (~is_poly).any():
         coords, idx = shapely.get_coordinates(lines[~is_poly], return_index=True)
         arr = np.empty(len(coords), dtype=_ELEMENT)
-        arr["t"] = _LINE_TO
+        arr["t"] = LINE_TO
         if len(coords):
-            arr["t"][np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])] = _MOVE_TO
+            arr["t"][np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])] = MOVE_TO
         arr["x"], arr["y"] = coords[:, 0], scene_y(coords[:, 1])
         chunks.append(arr)
     # np.concatenate would return native byte order: join the big-endian bytes instead.
@@ -149,8 +162,8 @@ def polygon_from_xy(xy: np.ndarray) -> QPolygonF:
     if len(xy) == 0:
         return QPolygonF()
     arr = np.empty(len(xy), dtype=_ELEMENT)
-    arr["t"] = _LINE_TO
-    arr["t"][0] = _MOVE_TO
+    arr["t"] = LINE_TO
+    arr["t"][0] = MOVE_TO
     arr["x"], arr["y"] = xy[:, 0], scene_y(xy[:, 1])
     polys = _path_from_bytes(len(arr), arr.tobytes()).toSubpathPolygons()
     return polys[0] if polys else QPolygonF()

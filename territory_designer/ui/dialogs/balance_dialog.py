@@ -7,6 +7,7 @@ The dialog only gathers choices (:meth:`BalanceDialog.request` returns a Qt-free
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -273,8 +274,6 @@ class BalanceDialog(QDialog):
         fields = self.project.weight_fields
         if field not in fields:
             return 0.0
-        import numpy as np
-
         return float(np.nansum(self.project.weights[:, fields.index(field)]))
 
     # -- state ----------------------------------------------------------------------------
