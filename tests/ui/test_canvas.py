@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from td_factories import CELL, ORIGIN, build_grid_project
 
@@ -104,8 +104,9 @@ def test_lasso_assigns_units_whose_centre_is_inside(qtbot, make_canvas):
     triangle = [(1.6, 1.6), (5.9, 1.6), (1.6, 5.9), (1.6, 1.6)]
     drag(qtbot, canvas, triangle)
     # Centres (c + .5, r + .5) inside the triangle: c, r >= 2 and c + r + 1 <= 7.5.
-    expected = sorted(unit(r, c) for r in range(N) for c in range(N)
-                      if c >= 2 and r >= 2 and c + r <= 6)
+    expected = sorted(
+        unit(r, c) for r in range(N) for c in range(N) if c >= 2 and r >= 2 and c + r <= 6
+    )
     assigned = np.flatnonzero(session.project.plan.assignment == 0)
     assert sorted(set(assigned.tolist()) - {unit(N - 1, 0)}) == expected
     assert session.undo_stack.count() == 1
@@ -126,7 +127,8 @@ def test_click_assigns_the_unit_under_the_cursor(qtbot, make_canvas):
     canvas.set_tool("click")
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=vp(canvas, 4.5, 2.5))
     assert np.flatnonzero(session.project.plan.assignment == 0).tolist() == [
-        unit(2, 4), unit(N - 1, 0)
+        unit(2, 4),
+        unit(N - 1, 0),
     ]
 
 
@@ -162,11 +164,11 @@ def test_locked_units_are_skipped_and_the_status_says_so(qtbot, make_canvas):
     session.set_active_territory(0)
     canvas.set_tool("brush")
     drag(qtbot, canvas, [(3.5, 2.5), (8.5, 2.5)])  # row 2 from A into locked B
-    row = session.project.plan.assignment[unit(2, 0): unit(2, N)]
+    row = session.project.plan.assignment[unit(2, 0) : unit(2, N)]
     assert row.tolist() == [0] * 5 + [1] * 5
     canvas.set_tool("eraser")
     drag(qtbot, canvas, [(0.5, 2.5), (2.5, 2.5)])  # unit (2, 1) is locked itself
-    row = session.project.plan.assignment[unit(2, 0): unit(2, N)]
+    row = session.project.plan.assignment[unit(2, 0) : unit(2, N)]
     assert row.tolist() == [-1, 0, -1] + [0] * 2 + [1] * 5
     assert any("locked" in m for m in messages)
     assert not canvas.units.locked_item.path().isEmpty()
@@ -239,9 +241,14 @@ def test_wheel_keys_and_middle_drag_navigate(qtbot, make_canvas):
     scale = canvas.scale_px_per_unit()
     target = vp(canvas, 7.5, 7.5)
     wheel = QWheelEvent(
-        QPointF(target), QPointF(canvas.viewport().mapToGlobal(target)), QPoint(0, 0),
-        QPoint(0, 240), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-        Qt.ScrollPhase.NoScrollPhase, False,
+        QPointF(target),
+        QPointF(canvas.viewport().mapToGlobal(target)),
+        QPoint(0, 0),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
     )
     QApplication.sendEvent(canvas.viewport(), wheel)
     assert canvas.scale_px_per_unit() > scale * 1.4
@@ -267,7 +274,19 @@ def test_hover_reports_unit_territory_and_balance_figure(qtbot, make_canvas):
     canvas, session = make_canvas(build_grid_project(N, N, layout))
     texts = []
     canvas.sig_hover.connect(texts.append)
-    qtbot.mouseMove(canvas.viewport(), vp(canvas, 7.5, 0.5))
+    # A hover is a move with no button pressed. QTest's mouseMove depends on the cursor
+    # state earlier tests left behind, so deliver the event to the viewport directly.
+    pos = QPointF(vp(canvas, 7.5, 0.5))
+    global_pos = QPointF(canvas.viewport().mapToGlobal(pos.toPoint()))
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        pos,
+        global_pos,
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(canvas.viewport(), move)
     units = session.project.units
     k = unit(0, 7)
     assert texts[-1].startswith(f"{units.names[k]} ({units.ids[k]}) — Territory: Territory B")
@@ -283,8 +302,9 @@ def test_replacing_the_project_rebuilds_the_map(qtbot, make_canvas):
     assert canvas.units_at(canvas.scene_from_project_xy(*cell_xy(3.5, 2.5))).tolist() == [11]
 
 
-def test_demo_map_draws_every_territory_and_layer_toggles(qtbot, make_canvas, demo_project,
-                                                            tmp_path):
+def test_demo_map_draws_every_territory_and_layer_toggles(
+    qtbot, make_canvas, demo_project, tmp_path
+):
     canvas, session = make_canvas(demo_project, size=(1000, 560))
     plan = session.project.plan
     borders = canvas.territories._borders
@@ -305,3 +325,50 @@ def test_demo_map_draws_every_territory_and_layer_toggles(qtbot, make_canvas, de
     expected = plan.territories[int(plan.assignment[k])].color
     assert colour == QColor(expected) or colour.name() != "#000000"
     assert canvas.grab().save(str(tmp_path / "canvas_demo.png"))
+
+
+def _dark_pixels_near(image, point: QPoint, reach: int = 2) -> int:
+    """How many territory-border-coloured pixels lie within ``reach`` px of ``point``."""
+    from territory_designer.ui.canvas.territory_layer import BORDER_COLOR
+
+    return sum(
+        image.pixelColor(point + QPoint(dx, dy)) == BORDER_COLOR
+        for dx in range(-reach, reach + 1)
+        for dy in range(-reach, reach + 1)
+    )
+
+
+def test_territory_border_moves_with_a_stroke_at_once(qtbot, make_canvas):
+    layout = ["AAAAABBBBB"] * N
+    canvas, session = make_canvas(build_grid_project(N, N, layout))
+    canvas.set_layer_visible("labels", False)
+    canvas.set_layer_visible("unit_borders", False)
+    rows = [1.5, 4.5, 7.5]
+    image = canvas.viewport().grab().toImage()
+    assert all(_dark_pixels_near(image, vp(canvas, 5, r)) for r in rows)
+    assert not any(_dark_pixels_near(image, vp(canvas, 6, r)) for r in rows)
+    session.set_active_territory(0)
+    canvas.set_tool("brush")
+    drag(qtbot, canvas, [(5.5, 0.5), (5.5, 9.5)])  # column 5 goes from B to A
+    assert (session.project.plan.assignment[[unit(r, 5) for r in range(N)]] == 0).all()
+    QApplication.processEvents()  # one pass of the event loop: no worker thread to wait for
+    image = canvas.viewport().grab().toImage()
+    colour_a = QColor(session.project.plan.territories[0].color)
+    for r in rows:
+        assert _dark_pixels_near(image, vp(canvas, 6, r)), f"no border on the new edge, row {r}"
+        assert not _dark_pixels_near(image, vp(canvas, 5, r)), f"border left behind, row {r}"
+        assert image.pixelColor(vp(canvas, 5, r)) == colour_a
+
+
+def test_label_of_a_concave_territory_sits_inside_it_and_follows_edits(qtbot, make_canvas):
+    # A "U" of territory A around free units: its centroid lies outside it.
+    layout = ["A........A"] * 8 + ["AAAAAAAAAA"] * 2
+    canvas, session = make_canvas(build_grid_project(N, N, layout))
+    plan = session.project.plan
+    text = canvas.territories._labels[0][1]
+    assert text.isVisible()
+    assert plan.assignment[canvas.units_at(text.pos())].tolist() == [0]
+    # Cutting the base splits A into two columns: the label stays on one of them.
+    session.execute(AssignUnits([unit(r, c) for r in range(2) for c in range(N)], UNASSIGNED))
+    QApplication.processEvents()
+    assert plan.assignment[canvas.units_at(text.pos())].tolist() == [0]

@@ -51,14 +51,59 @@ def test_polygon_from_xy_keeps_every_point(qapp):
     assert (poly.at(77).x(), poly.at(77).y()) == (xy[77, 0], -xy[77, 1])
 
 
-def test_dissolve_keeps_enclaves_and_drops_slivers():
-    from territory_designer.ui.canvas.dissolver import dissolve
+def _border_xy(table, segs):
+    """Border segments as sorted tuples of rounded project end points."""
+    p0, p1 = table.xy0[segs], table.xy1[segs]
+    return sorted(tuple(sorted([(round(a, 3), -round(b, 3)), (round(c, 3), -round(d, 3))]))
+                  for (a, b), (c, d) in zip(p0.tolist(), p1.tolist(), strict=True))
 
-    ring = np.array([shapely.box(c, r, c + 1, r + 1) for r in range(3) for c in range(3)
-                     if (r, c) != (1, 1)], dtype=object)
-    enclave = dissolve(ring, min_hole_area=0.01)
-    assert len(enclave.interiors) == 1 and enclave.area == 8
-    gap = np.array([shapely.box(0, 0, 1, 1), shapely.box(1.000001, 0, 2, 1),
-                    shapely.box(0, 1, 2, 2), shapely.box(0, -1, 2, 0)], dtype=object)
-    assert len(shapely.union_all(gap).interiors) == 1  # the raw union has the sliver
-    assert len(dissolve(gap, min_hole_area=0.01).interiors) == 0
+
+def test_borders_follow_territories_and_keep_enclaves():
+    from territory_designer.ui.canvas.borders import BorderSegments
+
+    # 3 x 3 boxes, territory 0 around a centre unit of territory 1.
+    boxes = np.array([shapely.box(c, r, c + 1, r + 1) for r in range(3) for c in range(3)],
+                     dtype=object)
+    table = BorderSegments(boxes)
+    assert len(table) == 24 and (table.b == -1).sum() == 12
+    assignment = np.zeros(9, dtype=np.int32)
+    assignment[4] = 1
+    borders = table.borders(assignment)
+    assert len(borders[1]) == 4  # the enclave's ring
+    assert len(borders[0]) == 16  # the outer ring and the enclave's ring
+    assert set(_border_xy(table, borders[1])) <= set(_border_xy(table, borders[0]))
+    only = table.borders(assignment, [1])
+    assert list(only) == [1] and only[1].tolist() == borders[1].tolist()
+    # The outer ring chains into one polyline per side run: far fewer moves than segments.
+    elements = table.elements(borders[0])
+    assert (elements["t"] == 0).sum() < 16 and len(elements) < 32
+    assert not table.path(borders[0]).isEmpty()
+
+
+def test_borders_ignore_neighbours_that_do_not_share_vertices():
+    from territory_designer.ui.canvas.borders import BorderSegments
+
+    # A sliver of a gap and an offset vertex between boxes of one territory.
+    boxes = np.array([shapely.box(0, 0, 1, 1), shapely.box(1.000001, 0, 2, 1),
+                      shapely.Polygon([(0, 1), (1.3, 1), (2, 1), (2, 2), (0, 2)])],
+                     dtype=object)
+    table = BorderSegments(boxes)
+    same = table.borders(np.zeros(3, dtype=np.int32))[0]
+    mid = (table.xy0[same] + table.xy1[same]) / 2
+    on_edge = np.isclose(mid[:, 0], 0) | np.isclose(mid[:, 0], 2) | np.isclose(mid[:, 1], 0)
+    assert (on_edge | np.isclose(mid[:, 1], -2)).all()  # only the outer edge (scene y flips)
+    assert len(same) >= 6
+    split = table.borders(np.array([0, 1, 1], dtype=np.int32))
+    xs = {x for seg in _border_xy(table, split[0]) for (x, _y) in seg}
+    assert {1.0} <= xs  # the left box's right edge is drawn between the territories
+
+
+def test_union_path_fills_overlaps_and_keeps_holes_of_its_geometries(qapp):
+    hole = shapely.Polygon([(0, 0), (3, 0), (3, 3), (0, 3)], [[(1, 1), (2, 1), (2, 2), (1, 2)]])
+    overlap = shapely.box(2.9, 0, 4, 1)  # overlaps the frame: a coverage that is not clean
+    enclave = shapely.box(1, 1, 2, 2)
+    elements = UnitElements(np.array([hole, overlap, enclave], dtype=object))
+    frame = elements.union_path(np.array([0, 1]))
+    assert frame.contains(QPointF(2.95, -0.5))  # the overlap is filled, not cancelled
+    assert not frame.contains(QPointF(1.5, -1.5))  # the hole shows through
+    assert elements.union_path(np.array([0, 1, 2])).contains(QPointF(1.5, -1.5))

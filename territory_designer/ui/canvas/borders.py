@@ -52,8 +52,10 @@ class BorderSegments:
 
     Attributes
     ----------
-    a, b : numpy.ndarray of int64
+    a, b : numpy.ndarray of int32
         Units on either side of each segment; ``b`` is -1 on the layer's outer edge.
+    xy0, xy1 : numpy.ndarray
+        End points of each segment in scene coordinates (n x 2).
     """
 
     def __init__(self, geoms: np.ndarray) -> None:
@@ -78,17 +80,19 @@ class BorderSegments:
         # consecutive segments chain into polylines.
         by_pos = np.argsort(seg[first], kind="stable")
         first, twin = first[by_pos], twin[by_pos]
-        self.pos = seg[first]
-        self.a = own[first].astype(np.int64)
-        self.b = np.where(twin >= 0, own[np.maximum(twin, 0)], -1).astype(np.int64)
-        p0, p1 = coords[self.pos], coords[self.pos + 1]
+        pos = seg[first]
+        self.a = own[first].astype(np.int32)
+        self.b = np.where(twin >= 0, own[np.maximum(twin, 0)], -1).astype(np.int32)
+        p0, p1 = coords[pos], coords[pos + 1]
+        del q, qa, qb, lo, hi, keys, order, owner, ring_of, coords
         self._resolve_unmatched(geoms, p0, p1)
         self.xy0 = np.column_stack([p0[:, 0], scene_y(p0[:, 1])])
         self.xy1 = np.column_stack([p1[:, 0], scene_y(p1[:, 1])])
-        self.continues = np.r_[False, self.pos[1:] == self.pos[:-1] + 1]
+        #: Whether segment k continues segment k - 1 along the same ring.
+        self.continues = np.r_[False, pos[1:] == pos[:-1] + 1]
         # Unit -> segments on its boundary (CSR).
         side = np.r_[self.a, self.b]
-        seg_ids = np.r_[np.arange(self.a.size), np.arange(self.b.size)]
+        seg_ids = np.r_[np.arange(self.a.size), np.arange(self.b.size)].astype(np.int32)
         valid = side >= 0
         side, seg_ids = side[valid], seg_ids[valid]
         by_unit = np.argsort(side, kind="stable")
@@ -124,14 +128,16 @@ class BorderSegments:
         )
         other = hit_unit != own[hit_probe]
         hit_probe, hit_unit = hit_probe[other], hit_unit[other]
-        found = np.full(idx.size, -1, dtype=np.int64)
+        found = np.full(idx.size, -1, dtype=np.int32)
         found[hit_probe[::-1]] = hit_unit[::-1]  # the first unit found for each probe
         self.b[idx] = found
 
     def segments_of_units(self, units: np.ndarray) -> np.ndarray:
         """Sorted ids of the segments on the boundary of any of ``units``."""
         units = np.asarray(units, dtype=np.int64)
-        return np.unique(_gather(self._indptr, self._unit_segs, units))
+        mask = np.zeros(len(self), dtype=bool)
+        mask[_gather(self._indptr, self._unit_segs, units)] = True
+        return np.flatnonzero(mask)
 
     def borders(
         self, assignment: np.ndarray, codes: list[int] | np.ndarray | None = None

@@ -103,7 +103,6 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.index = UnitIndex(project)
         self.units = UnitItems(self.scene(), project)
         self.territories = TerritoryLayer(self.scene(), project)
-        self.territories.refresh()
         self.tools.add_to_scene()
         units = project.units
         xmin, ymin, xmax, ymax = units.bounds
@@ -114,10 +113,13 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.scene().setSceneRect(self._map_rect.adjusted(-pad, -pad, pad, pad))
         self._typical_unit = float(np.sqrt(np.median(units.area)))
         self._lod_scale = 0.75 / (units.extent * LOD_FRACTIONS[0])
+        # Choose the level of detail first, so only the one shown is built.
+        self.zoom_to_all()
         for name, visible in self._layers_visible.items():
             self.set_layer_visible(name, visible)
+        self.territories.refresh()
+        self.territories.prefetch(1 - self.territories.lod)
         self.units.set_selection(self.session.selection)
-        self.zoom_to_all()
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -176,10 +178,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         return self.index.units_at(*project_xy(scene_pos))
 
     def wait_idle(self) -> None:
-        """Apply pending refreshes and wait for territory outlines (tests, benchmarks)."""
+        """Apply pending refreshes now (tests, benchmarks)."""
         self._refresh_timer.stop()
         self._flush_refresh()
-        self.territories.wait_idle()
 
     def scene_from_project_xy(self, x: float, y: float) -> QPointF:
         """Scene point of project coordinates."""
@@ -243,7 +244,6 @@ class MapCanvas(NavigationMixin, QGraphicsView):
 
     def _on_assignment_changed(self, units: np.ndarray, codes: set[int]) -> None:
         self.units.recolor(np.asarray(units, dtype=np.int64))
-        self.territories.invalidate(codes)
         self.units.invalidate_fills(codes)
         self._schedule(codes)
         self._hover_unit = -2  # refresh the hover text at the next move
@@ -259,7 +259,6 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.forget_brushes()
         self.units.recolor()
         self.units.invalidate_fills(None)
-        self.territories.invalidate()
         self._schedule(None)
 
     def _on_locks_changed(self, units: np.ndarray) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QPainterPath, QPolygonF
 
 _ELEMENT = np.dtype([("t", ">i4"), ("x", ">f8"), ("y", ">f8")])
 _TAIL = struct.pack(">ii", 0, 0)  # current subpath start, fill rule (0 = OddEvenFill)
+_TAIL_WINDING = struct.pack(">ii", 0, 1)  # 1 = WindingFill
 MOVE_TO, LINE_TO = 0, 1
 
 
@@ -54,9 +55,10 @@ def _ring_elements(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return arr, part_geom[ring_part[coord_ring]]
 
 
-def _path_from_bytes(n: int, body: bytes) -> QPainterPath:
+def _path_from_bytes(n: int, body: bytes, winding: bool = False) -> QPainterPath:
     path = QPainterPath()
-    stream = QDataStream(QByteArray(struct.pack(">i", n) + body + _TAIL))
+    tail = _TAIL_WINDING if winding else _TAIL
+    stream = QDataStream(QByteArray(struct.pack(">i", n) + body + tail))
     stream >> path
     return path
 
@@ -84,7 +86,8 @@ class UnitElements:
     """
 
     def __init__(self, geoms: np.ndarray) -> None:
-        geoms = np.asarray(geoms, dtype=object)
+        # Exteriors counter-clockwise, holes clockwise: see :meth:`union_path`.
+        geoms = shapely.orient_polygons(np.asarray(geoms, dtype=object))
         arr, owner = _ring_elements(geoms)
         self.offsets = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(geoms)))].astype(
             np.int64
@@ -106,12 +109,18 @@ class UnitElements:
         ]
 
     def union_path(self, indices: np.ndarray) -> QPainterPath:
-        """One painter path holding the rings of the geometries ``indices``."""
+        """One painter path filling the geometries ``indices``.
+
+        Rings are filled by winding number, not odd-even: neighbours of a coverage that is
+        not clean overlap slightly, and odd-even filling would leave those overlaps empty
+        (specks of background inside a territory). Holes wind the other way, so an
+        enclave still shows through unless one of ``indices`` fills it.
+        """
         buf, size, offsets = self.buffer, _ELEMENT.itemsize, self.offsets
         idx = np.asarray(indices, dtype=np.int64)
         starts, ends = (offsets[idx] * size).tolist(), (offsets[idx + 1] * size).tolist()
         body = b"".join([buf[a:b] for a, b in zip(starts, ends, strict=True)])
-        return _path_from_bytes(len(body) // size, body)
+        return _path_from_bytes(len(body) // size, body, winding=True)
 
 
 def paths_for(geoms: np.ndarray) -> list[QPainterPath]:

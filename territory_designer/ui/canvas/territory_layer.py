@@ -1,17 +1,19 @@
 """Territory outlines, labels and home-base markers.
 
-Each territory's display geometry is dissolved with :func:`shapely.coverage_union_all`
-(falling back to :func:`shapely.union_all` for coverages GEOS cannot node) on a worker
-thread (:mod:`~territory_designer.ui.canvas.dissolver`) and cached per level of detail; an
-edit invalidates only the territories it touched, whose outline and label follow as soon as
-their new union is ready.
+Outlines come from the segment table of :mod:`~territory_designer.ui.canvas.borders`
+(one per level of detail, built on first use) and labels from
+:mod:`~territory_designer.ui.canvas.labels`: no territory is ever dissolved, so after an
+edit the touched territories' outlines and labels are rebuilt synchronously, in a few
+milliseconds.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import numpy as np
 import shapely
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -22,29 +24,12 @@ from PySide6.QtWidgets import (
 
 from territory_designer.core.plan import Territory
 from territory_designer.core.project import Project
-from territory_designer.ui.canvas.dissolver import Dissolver
-from territory_designer.ui.canvas.paths import combined_path, scene_point
+from territory_designer.ui.canvas.borders import BorderSegments
+from territory_designer.ui.canvas.labels import label_anchors
+from territory_designer.ui.canvas.paths import scene_point
 
 Z_BORDERS, Z_HOMES, Z_LABELS = 3.0, 6.0, 7.0
-_MISSING = object()
 BORDER_COLOR = QColor(30, 30, 30)
-
-
-def label_point(geom: shapely.Geometry) -> tuple[float, float]:
-    """A well-inside point of the largest part of ``geom`` (for its label)."""
-    parts = shapely.get_parts(geom)
-    polys = parts[shapely.get_type_id(parts) == 3]
-    if polys.size == 0:
-        p = shapely.point_on_surface(geom)
-        return p.x, p.y
-    big = polys[int(np.argmax(shapely.area(polys)))]
-    tol = max(np.sqrt(big.area) / 40, 1e-9)
-    try:
-        centre = shapely.get_coordinates(shapely.maximum_inscribed_circle(big, tol))[0]
-        return float(centre[0]), float(centre[1])
-    except shapely.errors.GEOSException:
-        p = shapely.point_on_surface(big)
-        return p.x, p.y
 
 
 def _home_marker() -> QPainterPath:
@@ -66,16 +51,9 @@ class TerritoryLayer:
         self.scene = scene
         self.project = project
         self.lod = 0
-        self._dissolved: dict[tuple[int, int], shapely.Geometry | None] = {}
-        self._generation: dict[int, int] = {}
-        self._requested: set[tuple[int, int, int]] = set()
-        # Slivers of unclean coverages are far smaller than any real enclave.
-        min_hole = 1e-3 * float(np.median(project.units.area))
-        self.dissolver = Dissolver(self._on_dissolved, scene, min_hole)
-        self._place_timer = QTimer(self.dissolver)
-        self._place_timer.setSingleShot(True)
-        self._place_timer.setInterval(0)
-        self._place_timer.timeout.connect(lambda: self.set_scale(self.scale))
+        self._segments: list[BorderSegments | None] = [None, None]
+        self._unit_bounds: np.ndarray | None = None
+        self._prefetched: dict[int, Future] = {}
         self._borders: dict[int, QGraphicsPathItem] = {}
         self._labels: dict[int, tuple[QGraphicsSimpleTextItem, QGraphicsSimpleTextItem]] = {}
         self._homes: dict[int, QGraphicsPathItem] = {}
@@ -85,55 +63,41 @@ class TerritoryLayer:
         self._pen = QPen(BORDER_COLOR, 2.0)
         self._pen.setCosmetic(True)
         self._pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)  # polylines meet without notches
         self._font = QFont()
         self._font.setBold(True)
         self._font.setPointSize(9)
         self._marker = _home_marker()
 
     # -- geometry -------------------------------------------------------------------------
-    def territory_geometry(self, code: int, lod: int | None = None) -> object:
-        """Dissolved display geometry of a territory, or ``_MISSING`` while it is computed."""
+    def segments(self, lod: int | None = None) -> BorderSegments:
+        """Segment table of a level of detail (built on first use)."""
         lod = self.lod if lod is None else lod
-        key = (lod, code)
-        if key in self._dissolved:
-            return self._dissolved[key]
-        gen = self._generation.get(code, 0)
-        if (lod, code, gen) not in self._requested:
-            self._requested.add((lod, code, gen))
-            units = self.project.plan.units_of(code)
-            self.dissolver.submit(
-                lod, code, gen, self.project.units.lod[lod][units],
-                lambda: self._generation.get(code, 0) == gen,
-            )
-        return self._dissolved.get(key, _MISSING)
+        table = self._segments[lod]
+        if table is None:
+            future = self._prefetched.pop(lod, None)
+            table = future.result() if future is not None else None
+            if table is None:
+                table = BorderSegments(self.project.units.lod[lod])
+            self._segments[lod] = table
+        return table
 
-    def _on_dissolved(self, lod: int, code: int, gen: int, geom: object) -> None:
-        self._requested.discard((lod, code, gen))
-        if self._generation.get(code, 0) != gen:
+    def prefetch(self, lod: int) -> None:
+        """Build the segment table of ``lod`` on a worker thread (before it is needed).
+
+        Shapely and numpy release the GIL, so the first zoom to the other level of
+        detail does not have to wait for its table; nothing else runs off the GUI thread.
+        """
+        if self._segments[lod] is not None or lod in self._prefetched:
             return
-        self._dissolved[(lod, code)] = geom
-        t = self.project.plan.territories.get(code)
-        if t is None:
-            return
-        if lod == self.lod and code in self._borders:
-            self._refresh_border(code, geom)
-        if code in self._labels and lod == self.lod:
-            self._refresh_label(code, t)
-            self._schedule_placement()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="td-borders")
+        self._prefetched[lod] = pool.submit(BorderSegments, self.project.units.lod[lod])
+        pool.shutdown(wait=False)  # the thread ends with its one task
 
-    def invalidate(self, codes: set[int] | list[int] | None = None) -> None:
-        """Forget cached geometry of ``codes`` (all when None)."""
-        codes = list(self._generation) + [k[1] for k in self._dissolved] if codes is None else codes
-        for c in {int(c) for c in codes}:
-            self._generation[c] = self._generation.get(c, 0) + 1
-            for lod in (0, 1):
-                self._dissolved.pop((lod, c), None)
-
-    def wait_idle(self) -> None:
-        """Block until every requested outline has been computed and drawn."""
-        self.dissolver.wait()
-        if self._place_timer.isActive():
-            self.set_scale(self.scale)
+    def wait_prefetched(self) -> None:
+        """Block until tables being built by :meth:`prefetch` are ready (benchmarks)."""
+        for future in list(self._prefetched.values()):
+            future.exception()
 
     # -- items ----------------------------------------------------------------------------
     def refresh(self, codes: set[int] | list[int] | None = None) -> None:
@@ -144,27 +108,46 @@ class TerritoryLayer:
                 if code not in plan.territories:
                     self._remove(code)
             codes = list(plan.territories)
-        for code in codes:
-            code = int(code)
-            t = plan.territories.get(code)
-            if t is None:
+        live = []
+        for code in {int(c) for c in codes}:
+            if code in plan.territories:
+                live.append(code)
+            else:
                 self._remove(code)
-                continue
-            geom = self.territory_geometry(code)
-            if geom is not _MISSING or code not in self._borders:
-                self._refresh_border(code, geom)
-            self._refresh_label(code, t)
+        if not live:
+            return
+        table = self.segments()
+        borders = table.borders(plan.assignment, live)
+        on_edge = np.zeros(table.n_units + 1, dtype=bool)  # the last one: "outside"
+        for segs in borders.values():
+            on_edge[table.a[segs]] = True
+            on_edge[table.b[segs]] = True
+        units = self.project.units
+        if self._unit_bounds is None:
+            self._unit_bounds = shapely.bounds(units.lod[0])
+        anchors = label_anchors(
+            plan.assignment, live, units.centroid, units.area, self._unit_bounds,
+            self.project.adjacency.csr, on_edge[:-1],
+        )
+        for code in live:
+            t = plan.territories[code]
+            self._border_item(code).setPath(table.path(borders[code]))
+            self._refresh_label(code, t, anchors.get(code))
             self._refresh_home(code, t)
-        self._schedule_placement()
+        self.set_scale(self.scale)
 
     def set_lod(self, lod: int) -> None:
         """Draw outlines from the coarse (0) or fine (1) display geometry."""
-        if lod != self.lod:
-            self.lod = lod
-            for code in list(self._borders):
-                geom = self.territory_geometry(code)
-                if geom is not _MISSING:
-                    self._refresh_border(code, geom)
+        if lod == self.lod:
+            return
+        self.lod = lod
+        codes = list(self._borders)
+        if not codes:
+            return
+        table = self.segments()
+        borders = table.borders(self.project.plan.assignment, codes)
+        for code in codes:
+            self._borders[code].setPath(table.path(borders[code]))
 
     def set_border_width(self, width: float) -> None:
         """Outline width in pixels (0: hairline, much cheaper to draw for a whole map)."""
@@ -187,11 +170,6 @@ class TerritoryLayer:
         """Remove every item (before a project is replaced)."""
         for code in set(self._borders) | set(self._labels) | set(self._homes):
             self._remove(code)
-        self.invalidate()
-        self._dissolved.clear()
-        self._place_timer.stop()
-        self.dissolver.shutdown()
-        self.dissolver.deleteLater()
 
     def _remove(self, code: int) -> None:
         for item in (self._borders.pop(code, None), self._homes.pop(code, None)):
@@ -199,8 +177,9 @@ class TerritoryLayer:
                 self.scene.removeItem(item)
         for item in self._labels.pop(code, ()):
             self.scene.removeItem(item)
+        self._label_span.pop(code, None)
 
-    def _refresh_border(self, code: int, geom: object) -> None:
+    def _border_item(self, code: int) -> QGraphicsPathItem:
         item = self._borders.get(code)
         if item is None:
             item = QGraphicsPathItem()
@@ -209,12 +188,11 @@ class TerritoryLayer:
             item.setZValue(Z_BORDERS)
             self.scene.addItem(item)
             self._borders[code] = item
-        if geom is None or geom is _MISSING or geom.is_empty:
-            item.setPath(QPainterPath())
-        else:
-            item.setPath(combined_path(np.array([shapely.boundary(geom)], dtype=object)))
+        return item
 
-    def _refresh_label(self, code: int, t: Territory) -> None:
+    def _refresh_label(
+        self, code: int, t: Territory, anchor: tuple[float, float, float] | None
+    ) -> None:
         pair = self._labels.get(code)
         if pair is None:
             halo, text = QGraphicsSimpleTextItem(), QGraphicsSimpleTextItem()
@@ -229,26 +207,21 @@ class TerritoryLayer:
                 # Glyph outlines are costly to draw; a label's pixels do not change with zoom.
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 item.setZValue(z)
-                item.setVisible(False)  # until its territory's outline is known
+                item.setVisible(False)
                 self.scene.addItem(item)
             pair = self._labels[code] = (halo, text)
-        geom = self.territory_geometry(code)
         for item in pair:
-            item.setText(t.name)
-        if geom is _MISSING:  # keep the old place until the new outline is known
-            return
-        if geom is None or geom.is_empty:
-            self._label_span.pop(code, None)
-        else:
-            xmin, ymin, xmax, ymax = shapely.bounds(geom)
-            self._label_span[code] = (xmax - xmin + ymax - ymin) / 2
-            pos = scene_point(*label_point(geom))
-            for item in pair:
+            if item.text() != t.name:
+                item.setText(t.name)
                 rect = item.boundingRect()
                 item.setTransform(QTransform.fromTranslate(-rect.width() / 2, -rect.height() / 2))
-                item.setPos(pos)
+        if anchor is None:
+            self._label_span.pop(code, None)
+            return
+        x, y, self._label_span[code] = anchor
+        pos = scene_point(x, y)
         for item in pair:
-            item.setVisible(self._label_fits(code, item))
+            item.setPos(pos)
 
     def _label_fits(self, code: int, item: QGraphicsSimpleTextItem) -> bool:
         """Show a label only when its territory is wider on screen than the text."""
@@ -264,7 +237,6 @@ class TerritoryLayer:
         placed is hidden, so a zoomed-out map of many territories stays readable.
         """
         self.scale = scale
-        self._place_timer.stop()
         placed = np.empty((len(self._labels), 4))
         n = 0
         order = sorted(self._labels, key=lambda c: -self._label_span.get(c, 0.0))
@@ -284,9 +256,6 @@ class TerritoryLayer:
                     n += 1
             halo.setVisible(fits)
             text.setVisible(fits)
-
-    def _schedule_placement(self) -> None:
-        self._place_timer.start()
 
     def _refresh_home(self, code: int, t: Territory) -> None:
         item = self._homes.get(code)
