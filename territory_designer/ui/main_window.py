@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         self.territory_dock.sig_zoom_to_requested.connect(self.canvas.zoom_to_territory)
 
     def _default_dock_width(self) -> None:
-        width = min(660, max(480, self.width() * 45 // 100))
+        width = min(640, max(470, self.width() * 42 // 100))
         self.resizeDocks([self.territory_dock], [width], Qt.Orientation.Horizontal)
 
     # -- refresh --------------------------------------------------------------------------

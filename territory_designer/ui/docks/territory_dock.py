@@ -125,14 +125,14 @@ class TerritoryDock(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in (
-            (Column.COLOR, 26),
-            (Column.NAME, 118),
-            (Column.OWNER, 100),
-            (Column.LOCKED, 50),
-            (Column.UNITS, 44),
-            (Column.ACCOUNTS, 64),
-            (Column.METRIC, 86),
-            (Column.DEVIATION, 120),
+            (Column.COLOR, 24),
+            (Column.NAME, 112),
+            (Column.OWNER, 94),
+            (Column.LOCKED, 40),
+            (Column.UNITS, 42),
+            (Column.ACCOUNTS, 62),
+            (Column.METRIC, 84),
+            (Column.DEVIATION, 110),
         ):
             view.setColumnWidth(col, width)
         return view

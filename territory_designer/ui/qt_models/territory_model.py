@@ -41,7 +41,7 @@ _HEADERS = {
     Column.COLOR: "",
     Column.NAME: "Territory",
     Column.OWNER: "Owner",
-    Column.LOCKED: "Locked",
+    Column.LOCKED: "Lock",
     Column.UNITS: "Units",
     Column.ACCOUNTS: "Accounts",
     Column.DEVIATION: "Deviation",
