@@ -1,0 +1,90 @@
+"""Open a large project in the app and show the first full map (issue 2).
+
+Usage: python bench/bench_open_app.py [--instances zip_us48 zip_us48_dense] [--repeat 3]
+
+Each run is a fresh process that imports the app, reads the ``.tdproj`` file, builds the
+main window (canvas, territory dock, toolbars) at 1400x900 offscreen, and renders the
+window once with every layer: the figure is the time from ``load_project`` to that first
+full frame (Python start-up and imports are printed separately). The peak memory is the
+process high-water mark (VmHWM) after a few full redraws and a 1,000-unit stroke.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from instances import ROOT, project_path  # noqa: E402
+
+CHILD = r"""
+import json, os, sys, time, tempfile
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, {root!r})
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from territory_designer.io.project_file import load_project
+from territory_designer.ui.app_settings import AppSettings, make_qsettings
+from territory_designer.ui.dialogs.prompts import ScriptedPrompts
+from territory_designer.ui.main_window import MainWindow
+app = QApplication([])
+t1 = time.perf_counter()
+project = load_project({path!r})
+t2 = time.perf_counter()
+window = MainWindow(project, "bench", AppSettings(make_qsettings(tempfile.mkdtemp())),
+                    ScriptedPrompts())
+window.files.autosave_timer.stop()
+window.resize(1400, 900)
+window.show()
+app.processEvents()
+window.canvas.wait_idle()
+image = window.grab()
+t3 = time.perf_counter()
+for _ in range(3):
+    window.canvas.viewport().repaint()
+import numpy as np
+from scipy.sparse.csgraph import breadth_first_order
+units = np.sort(breadth_first_order(project.adjacency.csr, 0, directed=False,
+                                    return_predecessors=False)[:1000])
+window.session.assign(units, sorted(project.plan.territories)[1])
+app.processEvents()
+window.canvas.wait_idle()
+window.canvas.viewport().repaint()
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+print(json.dumps({{"imports_s": t1 - t0, "load_s": t2 - t1, "first_map_s": t3 - t1,
+                  "window_s": t3 - t2, "peak_mb": int(hwm) / 1024,
+                  "frame_ok": not image.isNull()}}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--instances", nargs="+", default=["zip_us48", "zip_us48_dense"])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    print(
+        f"{'instance':<18}{'read s':>8}{'window s':>10}{'open+first map s':>18}"
+        f"{'peak MB':>9}   (targets: 3 s, 1,500 MB)"
+    )
+    for name in args.instances:
+        path = project_path(name)
+        runs = []
+        for _ in range(args.repeat):
+            code = CHILD.format(root=str(ROOT), path=str(path))
+            res = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            )
+            runs.append(json.loads(res.stdout.strip().splitlines()[-1]))
+        med = {k: statistics.median(float(r[k]) for r in runs) for k in runs[0]}
+        print(
+            f"{name:<18}{med['load_s']:>8.2f}{med['window_s']:>10.2f}"
+            f"{med['first_map_s']:>18.2f}{max(r['peak_mb'] for r in runs):>9.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
