@@ -17,11 +17,12 @@ Moves (proposed along a random cut edge ``u - v``, ``u`` in ``a``, ``v`` in ``b`
 
 * single move: ``u`` joins ``b``; allowed when ``a`` minus ``u`` stays connected
   (:func:`territory_designer.balance.graph.can_leave`);
-* swap: ``u`` joins ``b`` and ``v`` joins ``a`` at once, which changes the two weights by
-  the difference of the units' weights only, so it reshapes territories that a single move
-  would push out of the band (the exchange move of Bozkaya et al. 2003). Both territories
-  stay connected: ``a - u`` and ``(b + u) - v`` are checked with ``can_leave``, and ``u``
-  (``v``) must keep a neighbour in ``b`` (``a``) other than ``v`` (``u``).
+* swap: ``u`` joins ``b`` and a unit ``x`` of ``b`` (``v`` itself or a neighbour of ``v``
+  in ``b``) joins ``a`` at once, which changes the two weights by the difference of the
+  units' weights only, so it reshapes territories that a single move would push out of the
+  band (the exchange move of Bozkaya et al. 2003). Both territories stay connected:
+  ``a - u`` and ``(b + u) - x`` are checked with ``can_leave``, ``u`` must keep a
+  neighbour in ``b`` other than ``x`` and ``x`` one in ``a`` other than ``u``.
 
 Proposals are drawn from a seeded generator, so a run is deterministic for a seed; its
 length is a number of proposals (never a clock), chosen by the caller.
@@ -139,6 +140,7 @@ def anneal(
     schedule: AnnealSchedule,
     seed: tuple[int, ...] | int = 0,
     check: object = None,
+    band: float | None = None,
 ) -> np.ndarray:
     """Anneal ``labels`` towards compact shapes inside the tolerance band.
 
@@ -156,6 +158,8 @@ def anneal(
         Seed of the proposal generator.
     check : callable, optional
         Called every few thousand proposals (cancel).
+    band : float, optional
+        Half-width of the balance band (default: the problem's tolerance).
 
     Returns
     -------
@@ -167,7 +171,7 @@ def anneal(
     lab0 = np.asarray(labels, dtype=np.int64)
     if schedule.steps <= 0 or k < 2:
         return lab0.copy()
-    tol = float(problem.tolerance)
+    tol = float(problem.tolerance if band is None else band)
     movable = problem.locked < 0
     closed = problem.closed
     # Candidate directed edges: the mover is free and may share a territory with v.
@@ -181,6 +185,7 @@ def anneal(
     pick = rng.integers(0, du.size, size=steps).tolist()
     coin = rng.random(steps).tolist()
     kind = (rng.random(steps) < schedule.swap_share).tolist()
+    alt = rng.random(steps).tolist() if schedule.swap_share > 0 else coin
     du_l, dv_l = du.tolist(), dv.tolist()
     # Neighbour lists with shared lengths.
     order = np.argsort(graph.du, kind="stable")
@@ -194,6 +199,7 @@ def anneal(
     wt, ar, pe = problem.weight.tolist(), problem.area.tolist(), problem.perimeter.tolist()
     tgt = problem.targets.tolist()
     closed_l = closed.tolist()
+    movable_l = movable.tolist()
     far = None
     if problem.home is not None and problem.max_distance is not None:
         d = np.hypot(
@@ -257,7 +263,17 @@ def anneal(
         a, b = lab[u], lab[v]
         if a == b or closed_l[a] or cnt[a] < 2 or not ok_join(u, b):
             continue
-        swap = kind[s] and movable[v] and ok_join(v, a) and cnt[b] >= 2
+        swap = kind[s] and cnt[b] >= 2
+        if swap:
+            # The unit sent back: v or a unit of b next to v, touching a (not only via u).
+            opts = [
+                y
+                for y in [v] + [y for y, _ in nbl[v] if lab[y] == b]
+                if movable_l[y] and ok_join(y, a) and any(lab[z] == a and z != u for z, _ in nbl[y])
+            ]
+            if not opts:
+                continue
+            v = opts[int(alt[s] * len(opts))]
         sa, sb = shared(u, a, b)
         if not swap:
             na, nb_ = ta[a] - ar[u], ta[b] + ar[u]
@@ -287,10 +303,8 @@ def anneal(
         if not can_leave(graph, lab_np, u):
             continue
         if swap:
-            # u must stay attached to b without v; v must be attached to a without u.
+            # u must stay attached to b without v (v touches a without u: see opts).
             if not any(lab[x] == b and x != v for x, _ in nbl[u]):
-                continue
-            if not any(lab[x] == a and x != u for x, _ in nbl[v]):
                 continue
             apply(u, a, b, sa, sb)
             if not can_leave(graph, lab_np, v):

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import spsolve
 
 from territory_designer.balance.graph import Graph, can_leave
 from territory_designer.balance.problem import BalanceProblem
@@ -125,13 +127,15 @@ def flows(state: SearchState, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     the solve regular.
     """
     k = state.p.k
-    lap = np.zeros((k, k))
     pa, pb = np.minimum(a, b), np.maximum(a, b)
-    lap[pa, pb] = -1.0
-    lap[pb, pa] = -1.0
-    lap[np.arange(k), np.arange(k)] = -lap.sum(axis=1) + 1e-9
+    adj = sparse.coo_matrix((np.ones(pa.size), (pa, pb)), shape=(k, k)).tocsr()
+    adj.data[:] = 1.0  # duplicates summed: one link per pair
+    adj = adj + adj.T
+    lap = sparse.diags(np.asarray(adj.sum(axis=1)).ravel() + 1e-9) - adj
     excess = (state.W - state.p.targets) / state.p.targets.mean()
-    x = np.linalg.solve(lap, excess) * state.p.targets.mean()
+    # Sparse LU (SuperLU): no multi-threaded BLAS, which is slow for small systems on
+    # busy machines.
+    x = spsolve(lap.tocsc(), excess) * state.p.targets.mean()
     return x[a] - x[b]
 
 

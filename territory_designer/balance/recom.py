@@ -1,20 +1,24 @@
-"""Merge-split descent: re-split pairs of neighbouring territories along spanning-tree cuts.
+"""Large-neighbourhood moves: merge-split of pairs, neighbourhood rebuilds, iterated search.
 
-Two adjacent territories are merged and split again in two: a random spanning tree of the
-merged region is drawn (minimum spanning tree of random edge weights) and every tree edge
-is a candidate cut, whose two sides are connected by construction. This is the
-recombination ("ReCom") proposal of DeFord, Duchin & Solomon (2021, "Recombination: a family
-of Markov chains for redistricting", Harvard Data Science Review 3.1), used here as an
-optimising move, as in the "short bursts" of Cannon et al. (2022): of all cuts of several
-trees the one with the least excess over the tolerance, then the largest summed
-Polsby-Popper score, replaces the pair when it beats the current pair. Because it moves many
-units at once while keeping both weights in the band, it reshapes territories made of coarse
-units (counties) where single boundary moves would leave the band.
+* Merge-split: two adjacent territories are merged and split again along the best cut of
+  several random spanning trees (:func:`territory_designer.balance.treecut.best_split`).
+  This is the recombination ("ReCom") proposal of DeFord, Duchin & Solomon (2021,
+  "Recombination: a family of Markov chains for redistricting", Harvard Data Science Review
+  3.1) used as an optimising move, as in the "short bursts" of Cannon et al. (2022): the
+  new pair replaces the old one when it has less excess over the tolerance, or as little and
+  a larger summed Polsby-Popper score. While some territory is out of the band, pairs are
+  instead evened out by squared deviation, like diffusion load balancing (Cybenko 1989).
+  Moving many units at once while keeping both weights in the band, it reshapes territories
+  of coarse units (counties) where single boundary moves would leave the band.
+* Neighbourhood rebuild: a territory and some neighbours are re-partitioned from scratch
+  by recursive tree bisection (:func:`~territory_designer.balance.treecut.tree_partition`),
+  which shares one territory's excess over its whole neighbourhood (:func:`repair_balance`)
+  and serves as the perturbation ("kick") of an iterated local search (Lourenco, Martin &
+  Stuetzle 2003) whose local search is the merge-split descent (:func:`iterated_search`).
 
-The cut scan is vectorised: in a depth-first preorder every subtree is a contiguous range,
-so subtree sums are prefix-sum differences and an edge lies inside a side when both its ends'
-positions do. Locked units, closed territories, "within" groups and the distance limit are
-respected (a cut that puts a unit where it may not go is skipped).
+Locked units, closed territories, "within" groups and the distance limit are respected: a
+cut that puts a unit where it may not go is skipped, and rebuilds avoid regions holding
+locked units or under a distance limit.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.treecut import _excess, best_split
 
 FOUR_PI = 4.0 * np.pi
+PAIR_TREES = 8  # spanning trees per pair in the descent after a kick
+KICK_TREES = 8  # spanning trees per split when a neighbourhood is rebuilt
 
 
 def _sums(problem: BalanceProblem, graph: Graph, lab: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -38,6 +44,15 @@ def _sums(problem: BalanceProblem, graph: Graph, lab: np.ndarray) -> tuple[np.nd
     return w, a, per
 
 
+def _key(
+    w: np.ndarray, a: np.ndarray, p: np.ndarray, targets: np.ndarray, tol: float
+) -> tuple[float, float]:
+    return (
+        round(float(_excess(w, targets, tol).sum()), 12),
+        -float((FOUR_PI * a / np.maximum(p, 1e-9) ** 2).sum()),
+    )
+
+
 def merge_split(
     problem: BalanceProblem,
     graph: Graph,
@@ -47,7 +62,7 @@ def merge_split(
     seed: tuple[int, ...] | int = 0,
     check: object = None,
     patience: int = 6,
-    temperature: tuple[float, float] = (0.0, 0.0),
+    focus: np.ndarray | None = None,
 ) -> np.ndarray:
     """Descend by merge-split moves until ``patience`` sweeps over all pairs improve nothing.
 
@@ -68,10 +83,8 @@ def merge_split(
         Called between pairs (cancel).
     patience : int
         Sweeps without improvement before stopping (new trees are drawn each sweep).
-    temperature : tuple of float
-        Start and end temperature (in summed Polsby-Popper of the pair): a worse split of
-        equal excess is taken with probability ``exp(-loss / T)``, as in simulated
-        annealing (Kirkpatrick et al. 1983); (0, 0) is plain descent.
+    focus : numpy.ndarray, optional
+        Only pairs with a territory in ``focus`` are tried.
 
     Returns
     -------
@@ -95,13 +108,9 @@ def merge_split(
         )
     wsum, asum, psum = _sums(problem, graph, lab)
     used, idle = 0, 0
-    best_lab = lab.copy()
-    best_key = (
-        round(float(_excess(wsum, problem.targets, tol).sum()), 12),
-        -float((FOUR_PI * asum / psum**2).sum()),
-    )
-    if temperature[0] > 0:
-        patience = budget  # annealing runs to the end of the budget
+    # While out of the band, moves follow the squared deviation, so the plan with the best
+    # (excess, -PP) met is kept aside.
+    best_lab, best_key = lab.copy(), _key(wsum, asum, psum, problem.targets, tol)
     while used < budget and idle < patience:
         cut = lab[graph.ei] != lab[graph.ej]
         pairs = np.unique(
@@ -113,6 +122,8 @@ def merge_split(
         )
         ok = ~problem.closed[pairs[:, 0]] & ~problem.closed[pairs[:, 1]]
         ok &= problem.territory_group[pairs[:, 0]] == problem.territory_group[pairs[:, 1]]
+        if focus is not None:
+            ok &= np.isin(pairs[:, 0], focus) | np.isin(pairs[:, 1], focus)
         pairs = pairs[ok]
         if pairs.size == 0:
             break
@@ -152,19 +163,12 @@ def merge_split(
                 _excess(wsum[[ta, tb]], problem.targets[[ta, tb]], tol, squared=sq).sum()
             )
             cur_pp = float(FOUR_PI * (asum[ta] / psum[ta] ** 2 + asum[tb] / psum[tb] ** 2))
-            better = (round(ex, 12), neg_pp) < (round(cur_ex, 12), -cur_pp - 1e-9)
-            if not better and temperature[0] > 0 and round(ex, 12) == round(cur_ex, 12):
-                temp = temperature[0] * (temperature[1] / temperature[0]) ** (used / budget)
-                better = rng.random() < np.exp((-neg_pp - cur_pp) / temp)
-            if better:
+            if (round(ex, 12), neg_pp) < (round(cur_ex, 12), -cur_pp - 1e-9):
                 lab[units[in_a]] = ta
                 lab[units[~in_a]] = tb
                 wsum[[ta, tb]], asum[[ta, tb]], psum[[ta, tb]] = side.T
                 improved = True
-                key = (
-                    round(float(_excess(wsum, problem.targets, tol).sum()), 12),
-                    -float((FOUR_PI * asum / psum**2).sum()),
-                )
+                key = _key(wsum, asum, psum, problem.targets, tol)
                 if key < best_key:
                     best_key, best_lab = key, lab.copy()
         idle = 0 if improved else idle + 1
@@ -186,8 +190,12 @@ def rebuild_around(
     rng: np.random.Generator,
     radius: int = 1,
     trees: int = 8,
+    size: int | None = None,
 ) -> np.ndarray | None:
     """Re-partition a territory and its neighbours (``radius`` rings) from scratch.
+
+    With ``size``, the region instead grows from the territory by random neighbours until
+    it holds ``size`` territories.
 
     The region is split again by :func:`~territory_designer.balance.treecut.tree_partition`
     into as many territories; the excess of one territory is thereby shared by all of its
@@ -199,10 +207,18 @@ def rebuild_around(
     from territory_designer.balance.treecut import tree_partition
 
     terrs = np.array([seed_territory])
-    for _ in range(radius):
-        terrs = _neighbours(labels, graph, terrs, problem.k)
-    terrs = terrs[~problem.closed[terrs]]
-    terrs = terrs[problem.territory_group[terrs] == problem.territory_group[seed_territory]]
+    same = (problem.territory_group == problem.territory_group[seed_territory]) & ~problem.closed
+    if size is None:
+        for _ in range(radius):
+            terrs = _neighbours(labels, graph, terrs, problem.k)
+        terrs = terrs[same[terrs]]
+    else:
+        while terrs.size < size:
+            ring = np.setdiff1d(_neighbours(labels, graph, terrs, problem.k), terrs)
+            ring = ring[same[ring]]
+            if ring.size == 0:
+                break
+            terrs = np.append(terrs, ring[rng.integers(ring.size)])
     if terrs.size < 2:
         return None
     units = np.flatnonzero(np.isin(labels, terrs))
@@ -221,8 +237,7 @@ def rebuild_around(
 def plan_key(problem: BalanceProblem, graph: Graph, labels: np.ndarray) -> tuple[float, float]:
     """``(summed excess over the band, -summed Polsby-Popper)``: lower is better."""
     w, a, per = _sums(problem, graph, labels)
-    exc = float(_excess(w, problem.targets, float(problem.tolerance)).sum())
-    return round(exc, 12), -float((FOUR_PI * a / np.maximum(per, 1e-9) ** 2).sum())
+    return _key(w, a, per, problem.targets, float(problem.tolerance))
 
 
 def repair_balance(
@@ -263,3 +278,57 @@ def repair_balance(
                 continue
         fails += 1
     return lab
+
+
+def iterated_search(
+    problem: BalanceProblem,
+    graph: Graph,
+    labels: np.ndarray,
+    iterations: int,
+    seed: tuple[int, ...] | int = 0,
+    check: object = None,
+    threshold: float = 0.0,
+    size: int | None = 3,
+) -> np.ndarray:
+    """Iterated local search: rebuild a random neighbourhood, descend, keep if better.
+
+    Each iteration re-partitions a random territory and its neighbours
+    (:func:`rebuild_around`, the "kick") and runs merge-split descent on the pairs that
+    touch them; the result replaces the current plan when its ``plan_key`` is lower, or
+    no more than ``threshold`` (summed PP) worse at equal excess (threshold accepting,
+    Dueck & Scheuer 1990, shrinking to zero over the run). The best plan met is
+    returned. Iterated local search: Lourenco, Martin & Stuetzle (2003), "Iterated local
+    search", Handbook of Metaheuristics.
+    """
+    lab = np.asarray(labels, dtype=np.int64).copy()
+    rng = np.random.default_rng(seed)
+    key = plan_key(problem, graph, lab)
+    best, best_key = lab, key
+    free = np.flatnonzero(~problem.closed)
+    if free.size < 2:
+        return lab
+    for it in range(iterations):
+        if check is not None:
+            check()
+        t = int(free[rng.integers(free.size)])
+        new = rebuild_around(problem, graph, lab, t, rng, trees=KICK_TREES, size=size)
+        if new is None:
+            continue
+        region = np.unique(lab[new != lab])
+        new = merge_split(
+            problem,
+            graph,
+            new,
+            10**9,
+            trees=PAIR_TREES,
+            seed=(*np.atleast_1d(seed).tolist(), it),
+            patience=1,
+            focus=region,
+        )
+        nk = plan_key(problem, graph, new)
+        allow = threshold * (1.0 - it / max(iterations, 1))
+        if nk < key or (nk[0] == key[0] and nk[1] < key[1] + allow):
+            lab, key = new, nk
+            if key < best_key:
+                best, best_key = lab, key
+    return best

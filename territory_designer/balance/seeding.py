@@ -1,23 +1,35 @@
-"""Initial partition: recursive weighted bisection along the shortest cut.
+"""Initial partition: recursive weighted bisection, along tree cuts or straight cuts.
 
 The units of a group are split in two parts whose weights match the targets of the two
-halves of its territory list, by a straight cut: for several directions the centroids are
-sorted along the direction and cut where the cumulative weight reaches the wanted share,
-and the direction whose cut crosses the least shared boundary wins. Each half is split again
-until one territory remains. This is recursive coordinate/inertial bisection (Berger &
-Bokhari 1987, "A partitioning strategy for nonuniform problems on multiprocessors", IEEE
-Trans. Computers 36; Simon 1991) used for districting as in the "shortest splitline"
-algorithm (Smith, rangevoting.org): parts are balanced to within one unit per cut and, cut
-along short lines, compact.
+halves of its territory list, and each half again until one territory remains: recursive
+bisection (Berger & Bokhari 1987, "A partitioning strategy for nonuniform problems on
+multiprocessors", IEEE Trans. Computers 36; Simon 1991).
+
+* On groups of up to ``TREE_MAX_UNITS`` connected units each split is the best cut of
+  several random spanning trees (:func:`territory_designer.balance.treecut.
+  tree_partition`, as GerryChain's recursive tree partition, DeFord, Duchin & Solomon
+  2021): both parts are connected and within a fraction of the tolerance even when units
+  are coarse (counties), with a retry when a part cannot itself be split in the band.
+  Every fourth start uses straight cuts instead, for variety.
+* Otherwise the cut is straight: for several directions the centroids are sorted along the
+  direction and cut where the cumulative weight reaches the wanted share, and the direction
+  whose cut crosses the least shared boundary wins (the "shortest splitline" idea, Smith,
+  rangevoting.org). A straight cut may split a non-convex region;
+  :func:`territory_designer.balance.graph.repair_contiguity` merges the stray pieces into a
+  neighbour and the local search restores the balance.
+
+Odd-numbered starts on such groups use capacitated k-means instead: weighted k-means++
+centres (Arthur & Vassilvitskii 2007), then cells of a power diagram whose additive
+weights are raised or lowered until each cell's weight approaches its target (the
+capacitated assignment of Hess et al. 1965, solved by its Lagrangian prices as in
+capacity-constrained Voronoi tessellations, Balzer et al. 2009), alternating with moving
+each centre to its cell's weighted mean. Cells are compact but may be off balance and
+split; contiguity repair and the balance steps that follow fix both.
 
 With reps' home bases the start is instead a graph Voronoi partition: each unit joins the
 home base nearest along the graph (multi-source Dijkstra over centroid distances), the
 classic location-allocation start (Hess et al. 1965, "Nonpartisan political redistricting
 by computer", Operations Research 13).
-
-A straight cut may split a non-convex region; :func:`territory_designer.balance.graph.
-repair_contiguity` merges the stray pieces into a neighbour and the local search restores
-the balance.
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ from territory_designer.balance.treecut import tree_partition
 from territory_designer.core.feedback import Feedback
 
 N_DIRECTIONS = 12
+START_KIND = "power"  # odd starts: capacitated k-means cells (Hess et al. 1965)
 TREE_MAX_UNITS = 5000  # larger groups are cut by straight lines (faster)
 
 
@@ -127,6 +140,34 @@ def graph_voronoi(
     return np.argmin(dist, axis=0)
 
 
+def power_partition(
+    xy: np.ndarray, w: np.ndarray, targets: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Capacitated k-means: power-diagram cells whose weights approach the targets."""
+    k = targets.size
+    n = xy.shape[0]
+    p = w / max(w.sum(), 1e-12)
+    centres = [int(rng.choice(n, p=p))]
+    for _ in range(1, k):
+        d2 = ((xy[:, None, :] - xy[centres][None, :, :]) ** 2).sum(axis=2).min(axis=1)
+        q = d2 * w
+        centres.append(int(rng.choice(n, p=q / q.sum())) if q.sum() > 0 else int(rng.integers(n)))
+    c = xy[centres].astype(float)
+    lam = np.zeros(k)
+    for _ in range(8):
+        d2 = ((xy[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
+        scale = float(np.median(d2.min(axis=1))) + 1e-9
+        for _ in range(40):
+            lab = np.argmin(d2 - lam[None, :], axis=1)
+            got = np.bincount(lab, weights=w, minlength=k)
+            lam += 0.5 * scale * (targets - got) / targets
+        for t in range(k):
+            m = lab == t
+            if m.any():
+                c[t] = np.average(xy[m], axis=0, weights=w[m] + 1e-12)
+    return lab
+
+
 def initial_partition(
     problem: BalanceProblem, graph: Graph, feedback: Feedback, start: int = 0
 ) -> np.ndarray:
@@ -165,6 +206,10 @@ def initial_partition(
             fixed = np.array([problem.weight[problem.locked == t].sum() for t in terr])
             targets = np.maximum(problem.targets[terr] - fixed, 1e-9 * problem.targets[terr])
             part = None
+            if START_KIND == "power" and start % 2 == 1 and units.size <= TREE_MAX_UNITS:
+                part = power_partition(problem.xy[units], problem.weight[units], targets, rng)
+                labels[units] = terr[part]
+                continue
             if units.size <= TREE_MAX_UNITS and start % 4 != 3:
                 part = tree_partition(problem, graph, units, terr, targets, rng)
             if part is not None:

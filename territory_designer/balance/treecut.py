@@ -28,35 +28,47 @@ from territory_designer.balance.graph import Graph
 from territory_designer.balance.problem import BalanceProblem
 
 FOUR_PI = 4.0 * np.pi
+TREE_BIAS = 1.0  # spanning trees favour long shared boundaries: cuts cross short ones
 SMALL_REGION = 150  # regions up to this size build their trees in plain Python (less overhead)
 
 
-def _random_tree(
+def _random_trees(
     m: int,
     ei: np.ndarray,
     ej: np.ndarray,
     rng: np.random.Generator,
-    lists: tuple[list[int], list[int]] | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Random spanning tree (MST of random weights, Kruskal 1956) as a DFS preorder.
+    count: int,
+    bias: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Random spanning trees (MSTs of random weights, Kruskal 1956) as DFS preorders.
 
-    Returns ``(order, pos, size)``: the preorder, each node's position in it and its
-    subtree size, or None when the region is not connected.
+    Returns ``(order, size)``, both ``(count, m)``: each tree's preorder and the subtree
+    size of every node (indexed by node), or None when the region is not connected. Small
+    regions are done in plain Python (less overhead than sparse matrices), larger ones with
+    SciPy's minimum spanning tree.
     """
-    if lists is None:
-        g = sparse.csr_matrix((rng.random(ei.size) + 1e-3, (ei, ej)), shape=(m, m))
-        tree = minimum_spanning_tree(g)
-        order, pred = depth_first_order(tree, 0, directed=False, return_predecessors=True)
-        if order.size < m:
-            return None
-        pl = pred.tolist()
-    else:
-        li, lj = lists
+    weights = rng.random((count, ei.size)) + 1e-3
+    if bias is not None:
+        weights *= bias
+    orders, sizes = [], []
+    if m > SMALL_REGION:
+        for rw in weights:
+            g = sparse.csr_matrix((rw, (ei, ej)), shape=(m, m))
+            tree = minimum_spanning_tree(g)
+            order, pred = depth_first_order(tree, 0, directed=False, return_predecessors=True)
+            if order.size < m:
+                return None
+            orders.append(order.tolist())
+            sizes.append(_sizes(orders[-1], pred.tolist(), m))
+        return np.array(orders), np.array(sizes)
+    li, lj = ei.tolist(), ej.tolist()
+    for perm in np.argsort(weights, axis=1).tolist():
         parent = list(range(m))
         adj: list[list[int]] = [[] for _ in range(m)]
         joined = 0
-        for e in rng.permutation(len(li)).tolist():
-            x, y = li[e], lj[e]
+        for e in perm:
+            x = u = li[e]
+            y = v = lj[e]
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]
@@ -66,8 +78,8 @@ def _random_tree(
             if x == y:
                 continue
             parent[x] = y
-            adj[li[e]].append(lj[e])
-            adj[lj[e]].append(li[e])
+            adj[u].append(v)
+            adj[v].append(u)
             joined += 1
             if joined == m - 1:
                 break
@@ -83,13 +95,17 @@ def _random_tree(
                 if y != pl[x]:
                     pl[y] = x
                     stack.append(y)
-        order = np.asarray(out)
-    pos = np.empty(m, dtype=np.int64)
-    pos[order] = np.arange(m)
+        orders.append(out)
+        sizes.append(_sizes(out, pl, m))
+    return np.array(orders), np.array(sizes)
+
+
+def _sizes(order: list[int], parent: list[int], m: int) -> list[int]:
+    """Subtree sizes from a preorder and the parents."""
     sl = [1] * m
-    for x in order[:0:-1].tolist():
-        sl[pl[x]] += sl[x]
-    return order, pos, np.asarray(sl)
+    for x in order[:0:-1]:
+        sl[parent[x]] += sl[x]
+    return sl
 
 
 def _excess(
@@ -114,7 +130,7 @@ def best_split(
     rng: np.random.Generator,
     squared: bool = False,
     tol: float | None = None,
-    max_candidates: int = 64,
+    max_candidates: int = 256,
 ) -> tuple[tuple[float, float], np.ndarray, np.ndarray] | None:
     """Best two-way split of ``units`` into sides ``a`` and ``b`` along a spanning-tree cut.
 
@@ -137,7 +153,7 @@ def best_split(
     tol : float, optional
         Half-width of the band (default: the problem's tolerance).
     max_candidates : int
-        Cuts of one tree whose shapes are scored (the best balanced ones).
+        Most cuts (of least excess) whose shapes are scored.
 
     Returns
     -------
@@ -158,58 +174,58 @@ def best_split(
     tot = np.array([w.sum(), ar.sum(), pe.sum(), not_a.sum(), not_b.sum()])
     vals = np.c_[w, ar, pe, not_a, not_b].astype(float)
     tol = float(problem.tolerance if tol is None else tol)
-    best_key = best_mask = best_side = None
-    lists = (ei.tolist(), ej.tolist()) if m <= SMALL_REGION else None
-    for _ in range(trees):
-        tree = _random_tree(m, ei, ej, rng, lists)
-        if tree is None:
-            return None
-        order, pos, size = tree
-        cum = np.vstack([np.zeros(5), np.cumsum(vals[order], axis=0)])
-        nodes = order[1:]  # every non-root node: its subtree is one side
-        lo, hi = pos[nodes], pos[nodes] + size[nodes]
-        sub = cum[hi] - cum[lo]  # (c, 5)
-        rest = tot - sub
-        # Orientation 1: subtree -> a; orientation 2: subtree -> b.
-        ok1 = (sub[:, 3] == 0) & (rest[:, 4] == 0)
-        ok2 = (sub[:, 4] == 0) & (rest[:, 3] == 0)
-        ex1 = _excess(sub[:, 0], tgt_a, tol, squared) + _excess(rest[:, 0], tgt_b, tol, squared)
-        ex2 = _excess(sub[:, 0], tgt_b, tol, squared) + _excess(rest[:, 0], tgt_a, tol, squared)
-        ex = np.r_[np.where(ok1, ex1, np.inf), np.where(ok2, ex2, np.inf)]
-        emin = ex.min()
-        if not np.isfinite(emin) or (best_key is not None and emin > best_key[0] + 1e-12):
-            continue
-        cand = np.flatnonzero(ex <= emin + 1e-12)
-        if cand.size > max_candidates:
-            cand = cand[np.argsort(ex[cand], kind="stable")[:max_candidates]]
-        c_node = nodes[cand % nodes.size]
-        flip = cand >= nodes.size
-        clo, chi = pos[c_node], pos[c_node] + size[c_node]
-        pi, pj = pos[ei], pos[ej]
-        in_i = (pi[None, :] >= clo[:, None]) & (pi[None, :] < chi[:, None])
-        in_j = (pj[None, :] >= clo[:, None]) & (pj[None, :] < chi[:, None])
-        inner_sub = (in_i & in_j) @ el
-        inner_rest = (~in_i & ~in_j) @ el
-        sub_c = sub[cand % nodes.size]
-        a_sub, p_sub = sub_c[:, 1], sub_c[:, 2] - 2 * inner_sub
-        a_rest, p_rest = tot[1] - a_sub, tot[2] - sub_c[:, 2] - 2 * inner_rest
-        pp = FOUR_PI * (
-            a_sub / np.maximum(p_sub, 1e-9) ** 2 + a_rest / np.maximum(p_rest, 1e-9) ** 2
-        )
-        i = int(np.argmax(pp))
-        key = (float(emin), -float(pp[i]))
-        if best_key is None or key < best_key:
-            mask = np.zeros(m, dtype=bool)
-            mask[order[pos[c_node[i]] : pos[c_node[i]] + size[c_node[i]]]] = True
-            side = np.array(
-                [[sub_c[i, 0], a_sub[i], p_sub[i]], [tot[0] - sub_c[i, 0], a_rest[i], p_rest[i]]]
-            )
-            if flip[i]:
-                mask, side = ~mask, side[::-1]
-            best_key, best_mask, best_side = key, mask, side
-    if best_key is None:
+    bias = None
+    if TREE_BIAS > 0:
+        bias = (el / max(float(el.mean()), 1e-9)) ** -TREE_BIAS
+    drawn = _random_trees(m, ei, ej, rng, trees, bias)
+    if drawn is None:
         return None
-    return best_key, best_mask, best_side
+    # Row t holds tree t. Node order[t, j] (j >= 1) roots the subtree at preorder positions
+    # [j, j + size) whose complement is the other side.
+    order, size = drawn
+    pos = np.argsort(order, axis=1)
+    size_o = np.take_along_axis(size, order, axis=1)[:, 1:]
+    cum = np.zeros((trees, m + 1, 5))
+    np.cumsum(vals[order], axis=1, out=cum[:, 1:])
+    lo = np.arange(1, m)
+    hi = lo[None, :] + size_o  # (T, m-1)
+    sub = cum[np.arange(trees)[:, None], hi] - cum[:, 1:m]  # (T, m-1, 5)
+    rest = tot - sub  # (T, m-1, 5)
+    sw, rw = sub[..., 0], rest[..., 0]
+    ok1 = (sub[..., 3] == 0) & (rest[..., 4] == 0)  # subtree -> a
+    ok2 = (sub[..., 4] == 0) & (rest[..., 3] == 0)  # subtree -> b
+    ex1 = _excess(sw, tgt_a, tol, squared) + _excess(rw, tgt_b, tol, squared)
+    ex2 = _excess(sw, tgt_b, tol, squared) + _excess(rw, tgt_a, tol, squared)
+    ex = np.stack([np.where(ok1, ex1, np.inf), np.where(ok2, ex2, np.inf)])  # (2, T, m-1)
+    emin = float(ex.min())
+    if not np.isfinite(emin):
+        return None
+    cand = np.flatnonzero(ex.ravel() <= emin + 1e-12)
+    # Bound the (candidates x edges) work arrays to about two million cells.
+    cap = int(min(max_candidates, max(16, 2_000_000 // max(ei.size, 1))))
+    if cand.size > cap:
+        cand = cand[np.linspace(0, cand.size - 1, cap).astype(np.int64)]
+    flip, ct, cj = np.unravel_index(cand, ex.shape)
+    clo, chi = lo[cj], hi[ct, cj]
+    pi, pj = pos[ct][:, ei], pos[ct][:, ej]  # (C, E)
+    in_i = (pi >= clo[:, None]) & (pi < chi[:, None])
+    in_j = (pj >= clo[:, None]) & (pj < chi[:, None])
+    # Row sums without BLAS (threaded BLAS is slow for small products on busy machines).
+    inner_sub = np.where(in_i & in_j, el, 0.0).sum(axis=1)
+    inner_rest = np.where(~in_i & ~in_j, el, 0.0).sum(axis=1)
+    sub_c = sub[ct, cj]
+    a_sub, p_sub = sub_c[:, 1], sub_c[:, 2] - 2 * inner_sub
+    a_rest, p_rest = tot[1] - a_sub, tot[2] - sub_c[:, 2] - 2 * inner_rest
+    pp = FOUR_PI * (a_sub / np.maximum(p_sub, 1e-9) ** 2 + a_rest / np.maximum(p_rest, 1e-9) ** 2)
+    i = int(np.argmax(pp))
+    mask = np.zeros(m, dtype=bool)
+    mask[order[ct[i], clo[i] : chi[i]]] = True
+    side = np.array(
+        [[sub_c[i, 0], a_sub[i], p_sub[i]], [tot[0] - sub_c[i, 0], a_rest[i], p_rest[i]]]
+    )
+    if flip[i]:
+        mask, side = ~mask, side[::-1]
+    return (emin, -float(pp[i])), mask, side
 
 
 def tree_partition(
