@@ -11,20 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
-import shapely
-from pyproj import CRS
 
 from territory_designer.core.accounts import AccountTable, locate_points
 from territory_designer.core.adjacency import compute_adjacency
-from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import UNASSIGNED, Plan
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
+from territory_designer.io.geography import clean_units, read_layer
 
 
 @dataclass
@@ -35,49 +31,6 @@ class AddUnitsReport:
     repaired: int
     skipped_empty: list[str] = field(default_factory=list)
     accounts_joined: int = 0
-
-
-def gdal_path(path: Path | str) -> str:
-    """A path GDAL opens: zipped shapefiles go through ``/vsizip/``."""
-    s = str(path)
-    if s.startswith("/vsi"):
-        return s
-    p = Path(s)
-    if not p.exists():
-        raise InputError(f"{p}: no such file.")
-    if p.suffix.lower() == ".zip":
-        return f"/vsizip/{p.resolve()}"
-    return s
-
-
-def read_layer(path: Path | str, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read a polygon layer (any format pyogrio reads; GeoPackage layer by name)."""
-    src = gdal_path(path)
-    try:
-        layers = [row[0] for row in pyogrio.list_layers(src)]
-    except Exception as exc:  # noqa: BLE001 - GDAL's messages vary by driver
-        raise InputError(f"{path}: cannot read it as a GIS layer ({exc}).") from exc
-    if layer is not None and layer not in layers:
-        raise InputError(f"{path}: no layer {layer!r}; layers: {', '.join(layers)}.")
-    if layer is None and len(layers) > 1:
-        polygon_layers = [
-            name for name, kind in pyogrio.list_layers(src) if kind and "POLYGON" in kind.upper()
-        ]
-        if len(polygon_layers) != 1:
-            raise InputError(
-                f"{path} holds several layers ({', '.join(layers)}); choose one with --layer."
-            )
-        layer = polygon_layers[0]
-    try:
-        gdf = pyogrio.read_dataframe(src, layer=layer)
-    except Exception as exc:  # noqa: BLE001
-        raise InputError(f"{path}: cannot read it as a GIS layer ({exc}).") from exc
-    if len(gdf) == 0 or gdf.geometry is None:
-        raise InputError(f"{path}: the layer has no features.")
-    kinds = set(gdf.geometry.geom_type.dropna().unique())
-    if not kinds <= {"Polygon", "MultiPolygon"}:
-        raise InputError(f"{path}: expected polygons, found {', '.join(sorted(kinds))}.")
-    return gdf
 
 
 def add_units(
@@ -122,57 +75,18 @@ def add_units(
     feedback = feedback or Feedback()
     feedback.set_progress(2, "Reading units")
     gdf = read_layer(path, layer)
-    for f in (id_field, name_field):
-        if f is not None and f not in gdf.columns:
-            cols = ", ".join(c for c in gdf.columns if c != "geometry")
-            raise InputError(f"{path}: no field {f!r}. Fields: {cols}")
-    if gdf.crs is None:
-        if crs is None:
-            raise InputError(
-                f"{path}: the layer has no coordinate reference system; set it with --crs "
-                "(for example --crs EPSG:4326)."
-            )
-        gdf = gdf.set_crs(crs)
-    ids = gdf[id_field].astype(str).str.strip()
-    dup = ids[ids.duplicated()].unique()
-    if len(dup):
-        raise InputError(f"{path}: duplicate unit ids: {', '.join(dup[:20])}")
-    taken = ids[ids.isin(set(project.units.ids))].tolist()
-    if taken:
-        raise InputError(
-            f"{path}: {len(taken)} unit ids already exist in the project: {', '.join(taken[:20])}"
-        )
-    geoms = np.asarray(gdf.geometry.values, dtype=object)
-    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    report = AddUnitsReport(0, 0)
-    if empty.any():
-        listed = ", ".join(ids[empty].tolist()[:20])
-        if not skip_empty:
-            raise InputError(f"{path}: units with no geometry: {listed}")
-        report.skipped_empty = ids[empty].tolist()
-        gdf, ids, geoms = gdf[~empty], ids[~empty], geoms[~empty]
-    invalid = ~shapely.is_valid(geoms)
-    if invalid.any():
-        geoms = geoms.copy()
-        fixed = shapely.make_valid(geoms[invalid])
-        # make_valid may return collections with lines: keep the polygonal part.
-        geoms[invalid] = [_polygonal(g) for g in fixed]
-        report.repaired = int(invalid.sum())
-    target = project.units.crs
-    if target is not None:
-        src = CRS.from_user_input(gdf.crs)
-        if not src.equals(target):
-            geoms = np.asarray(gpd.GeoSeries(geoms, crs=src).to_crs(target).values, dtype=object)
-    feedback.check_canceled()
-    names = gdf[name_field].astype(str).to_numpy() if name_field else ids.to_numpy()
-    attrs = pd.DataFrame(gdf.drop(columns=["geometry"])).drop(
-        columns=[c for c in {id_field, name_field} if c], errors="ignore"
+    clean = clean_units(
+        gdf, id_field, name_field, str(path), crs, skip_empty, set(project.units.ids)
     )
+    report = AddUnitsReport(0, clean.repaired, clean.skipped_empty)
+    geoms = clean.reprojected(project.units.crs)
+    ids, names, attrs = clean.ids, clean.names, clean.attributes
+    feedback.check_canceled()
     old = project.units
     all_attrs = pd.concat([old.attributes, attrs.reset_index(drop=True)], ignore_index=True)
     feedback.set_progress(20, "Simplifying for display")
     units = UnitLayer(
-        np.r_[old.ids, ids.to_numpy()],
+        np.r_[old.ids, ids],
         np.r_[old.names, names],
         np.r_[old.geometry, geoms],
         old.crs,
@@ -202,13 +116,6 @@ def add_units(
     report.accounts_joined = joined
     feedback.set_progress(100, f"Added {n_new} units")
     return new, report
-
-
-def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
-    if g.geom_type in ("Polygon", "MultiPolygon"):
-        return g
-    parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else g
 
 
 def _extended(plan: Plan, n_new: int) -> Plan:
