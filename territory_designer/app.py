@@ -20,6 +20,7 @@ from territory_designer.io.recovery import (
 from territory_designer.ui.app_settings import APPLICATION, ORGANIZATION, AppSettings
 from territory_designer.ui.dialogs.prompts import Prompts, RecoveryChoice
 from territory_designer.ui.main_window import MainWindow
+from territory_designer.ui.workers import wait_for_all_tasks
 
 
 def configure_application(app: QApplication) -> None:
@@ -102,4 +103,6 @@ def run_gui(path: str | None, argv: Sequence[str] | None = None) -> int:
     window = create_main_window(path)
     window.show()
     window.canvas.zoom_to_all()
+    # Let background work (an autosave, an export) stop cleanly before Qt tears down.
+    app.aboutToQuit.connect(lambda: wait_for_all_tasks(30000, cancel=True))
     return app.exec()

@@ -9,11 +9,38 @@ from territory_designer.commands.common import load, out_path
 from territory_designer.core.errors import InputError
 
 
+def _ranged(kind: type, low: float, high: float | None = None, hint: str = "") -> object:
+    """An argparse type that also checks ``low <= value (<= high)``."""
+
+    def convert(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise argparse.ArgumentTypeError(f"must be {bound}{hint}, not {text}")
+        return value
+
+    return convert
+
+
+_TOLERANCE = _ranged(float, 0.0, 1.0, " (0.05 = 5%)")
+_SHARE = _ranged(float, 0.0, 1.0)
+_COUNT = _ranged(int, 0)
+_AMOUNT = _ranged(float, 0.0)
+
+
 def add_arguments(sub: argparse._SubParsersAction) -> None:
     """Register the engine commands."""
     p = sub.add_parser("build", help="build balanced territories from scratch as a new plan")
     p.add_argument("project")
-    p.add_argument("--territories", "-k", type=int, help="number of territories")
+    p.add_argument(
+        "--territories",
+        "-k",
+        type=_ranged(int, 2),
+        help="number of territories",
+    )
     p.add_argument(
         "--from-home-bases",
         action="store_true",
@@ -24,20 +51,26 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--weights", help="weighted combination, e.g. workload=0.6,revenue=0.4 (each a share)"
     )
-    p.add_argument("--tolerance", type=float, default=0.05, help="allowed deviation (0.05 = 5%%)")
+    p.add_argument(
+        "--tolerance", type=_TOLERANCE, default=0.05, help="allowed deviation (0.05 = 5%%)"
+    )
     p.add_argument("--within", help="unit attribute no territory may cross (e.g. state)")
-    p.add_argument("--compactness", type=float, default=0.5, help="0..1 balance vs compactness")
-    p.add_argument("--max-distance-km", type=float, help="max distance from the home base")
+    p.add_argument("--compactness", type=_SHARE, default=0.5, help="0..1 balance vs compactness")
+    p.add_argument(
+        "--max-distance-km",
+        type=_ranged(float, 0.001),
+        help="max distance from the home base",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--plan", dest="plan_name", help="name of the new plan")
     _common(p)
     p.set_defaults(handler=run_build)
     p = sub.add_parser("rebalance", help="rebalance the active plan with few moves (new plan)")
     p.add_argument("project")
-    p.add_argument("--max-moves", type=int, help="cap on units moved")
-    p.add_argument("--max-accounts", type=float, help="cap on accounts moved")
-    p.add_argument("--max-revenue", type=float, help="cap on revenue moved")
-    p.add_argument("--tolerance", type=float, default=0.05)
+    p.add_argument("--max-moves", type=_COUNT, help="cap on units moved")
+    p.add_argument("--max-accounts", type=_AMOUNT, help="cap on accounts moved")
+    p.add_argument("--max-revenue", type=_AMOUNT, help="cap on revenue moved")
+    p.add_argument("--tolerance", type=_TOLERANCE, default=0.05)
     p.add_argument("--balance-on", help="metric to balance (default: the project's)")
     p.add_argument("--from-plan", help="plan to start from (default: the active plan)")
     p.add_argument("--plan", dest="plan_name", help="name of the new plan")

@@ -101,7 +101,12 @@ class AssignUnits(Operation):
         old_codes = set(np.unique(plan.assignment[units]).tolist())
         project.metrics.reassign(units, self.code)
         n = self.units.size
-        self.text = f"Assign {n} unit{'s' if n != 1 else ''} to {_label(plan, self.code)}"
+        units_text = f"{n} unit{'s' if n != 1 else ''}"
+        self.text = (
+            f"Unassign {units_text}"
+            if self.code == UNASSIGNED
+            else f"Assign {units_text} to {_label(plan, self.code)}"
+        )
         project.notify_assignment(units, old_codes | {self.code})
         return units
 
@@ -141,6 +146,13 @@ class UpdateTerritory(Operation):
             name = str(self.changes["name"]).strip()
             if not name:
                 raise EditError("A territory name cannot be empty.")
+            taken = {
+                other.name.casefold()
+                for code, other in project.plan.territories.items()
+                if code != self.code
+            }
+            if name.casefold() in taken:
+                raise EditError(f"Another territory is already called {name!r}.")
             self.changes["name"] = name
         if "color" in self.changes and not _COLOR.match(str(self.changes["color"])):
             raise EditError(f"Not a colour: {self.changes['color']!r} (use #rrggbb).")

@@ -111,7 +111,7 @@ class PlanToolBar(QToolBar):
             combo.clear()
             combo.addItem("(unassign)", UNASSIGNED)
             for code, t in sorted(plan.territories.items()):
-                label = f"{t.name} 🔒" if t.locked else t.name
+                label = f"{t.name} (locked)" if t.locked else t.name
                 combo.addItem(swatch(t.color, 14), label, code)
             combo.setCurrentIndex(max(0, combo.findData(self.session.active_code)))
         finally:

@@ -67,6 +67,38 @@ class _Thread(QThread):
             self.error = exc
 
 
+#: Threads still running. A QThread deleted while it runs aborts the whole process, so
+#: threads have no Qt parent (closing a window must not delete them) and are kept alive
+#: here until they finish.
+_RUNNING: set[_Thread] = set()
+
+
+def _on_any_thread_finished() -> None:
+    for thread in [t for t in _RUNNING if t.isFinished()]:
+        _RUNNING.discard(thread)
+
+
+def running_threads() -> int:
+    """Number of task threads still running."""
+    _on_any_thread_finished()
+    return len(_RUNNING)
+
+
+def wait_for_all_tasks(msecs: int = 30000, cancel: bool = True) -> bool:
+    """Cancel (optionally) and wait for every running task thread; True if all ended.
+
+    Called when the application quits and after each UI test, so no thread outlives
+    the objects it reports to.
+    """
+    ok = True
+    for thread in list(_RUNNING):
+        if cancel:
+            thread.feedback.cancel()
+        ok = thread.wait(msecs) and ok
+    _on_any_thread_finished()
+    return ok
+
+
 def error_message(exc: BaseException) -> str:
     """The text shown to the user for ``exc``: ours as-is, others in one line."""
     if isinstance(exc, TerritoryDesignerError):
@@ -100,13 +132,15 @@ class Task(QObject):
         super().__init__(parent)
         self.feedback = SignalFeedback()
         self.feedback.relay.sig_progress.connect(self.sig_progress)
-        self._thread = _Thread(fn, self.feedback, self)
+        self._thread = _Thread(fn, self.feedback, None)
         self._thread.finished.connect(self._on_thread_finished)
+        self._thread.finished.connect(_on_any_thread_finished)
         self.running = False
 
     def start(self) -> Task:
         """Start the work; returns self."""
         self.running = True
+        _RUNNING.add(self._thread)
         self._thread.start()
         return self
 

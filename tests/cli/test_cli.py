@@ -185,3 +185,23 @@ def test_import_accounts_json_counts_add_up(capsys, demo_file, tmp_path):
     assert summary["located"]["postal_code"] == 2
     project = load_project(demo_file)
     assert len(project.accounts) == 3
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "message"),
+    [
+        ("build", ["-k", "5", "--tolerance", "-1"], "--tolerance: must be between 0 and 1"),
+        ("build", ["-k", "1"], "--territories/-k: must be at least 2"),
+        ("build", ["-k", "5", "--compactness", "3"], "--compactness: must be between 0 and 1"),
+        ("rebalance", ["--max-moves", "-5"], "--max-moves: must be at least 0"),
+    ],
+)
+def test_out_of_range_engine_options_are_refused_and_nothing_is_saved(
+    capsys, demo_file, command, args, message
+):
+    before = demo_file.read_bytes()
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, str(demo_file), *args])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert demo_file.read_bytes() == before

@@ -116,6 +116,20 @@ def test_stroke_extends_one_undo_step(grid_project: Project) -> None:
     assert state(grid_project) == before
 
 
+def test_eraser_step_is_named_unassign(grid_project: Project) -> None:
+    op = AssignUnits(grid_project.plan.units_of(0)[:2], UNASSIGNED)
+    grid_project.apply(op)
+    assert op.text == "Unassign 2 units"
+
+
+def test_a_territory_cannot_take_another_ones_name(grid_project: Project) -> None:
+    other = grid_project.plan.territories[1].name
+    with pytest.raises(EditError, match="already called"):
+        grid_project.apply(UpdateTerritory(0, name=f" {other.upper()} "))
+    assert grid_project.plan.territories[0].name != other
+    grid_project.apply(UpdateTerritory(0, name=grid_project.plan.territories[0].name))
+
+
 def test_locked_territory_refuses_units(grid_project: Project) -> None:
     grid_project.apply(UpdateTerritory(1, locked=True))
     before = state(grid_project)

@@ -91,3 +91,10 @@ def test_header_found_under_title_rows_and_absent_from_data() -> None:
     assert detect_header_row(rows) == 2
     assert detect_header_row([["A1", "Acme", "Raleigh"], ["A2", "Beta", "Durham"]]) is None
     assert detect_header_row([[1, 2, 3], [4, 5, 6]]) is None
+
+
+def test_a_value_with_both_separators_keeps_its_own_decimal_in_a_mixed_column():
+    values = pd.Series(["$12,345.00", "1.234,50", 5000, "2,000.5"], dtype=object)
+    numbers, bad = parse_numbers(values)
+    assert numbers.tolist() == [12345.0, 1234.5, 5000.0, 2000.5]
+    assert not bad.any()

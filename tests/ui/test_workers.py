@@ -91,3 +91,23 @@ def test_cancel_button_stops_a_save_and_leaves_everything_unchanged(qtbot, tmp_p
     assert not target.exists()
     assert demo_project.is_dirty
     assert demo_project.path is None
+
+
+def test_closing_the_owner_of_a_running_task_does_not_kill_the_process(qtbot):
+    """A QThread deleted while running aborts Python; tasks must survive their owner."""
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    from territory_designer.ui.workers import Task, running_threads, wait_for_all_tasks
+
+    gate = threading.Event()
+    owner = QWidget()
+    task = Task(lambda feedback: gate.wait(5), owner).start()
+    assert running_threads() == 1
+    owner.deleteLater()
+    qtbot.wait(50)  # the owner (and, before the fix, the thread) is deleted here
+    gate.set()
+    assert wait_for_all_tasks(5000)
+    assert running_threads() == 0
+    del task

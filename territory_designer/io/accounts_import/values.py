@@ -130,10 +130,13 @@ def parse_numbers(values: pd.Series, decimal: str | None = None, hint: str = "."
     t = t.str.replace(_CURRENCY, "", regex=True).str.replace(_SPACES, "", regex=True)
     t = t.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.rstrip("%").str.rstrip("-")
     dec = decimal or detect_decimal(t, hint)
-    if dec == ",":
-        t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        t = t.str.replace(",", "", regex=False)
+    # A value with both separators says which one is its decimal (the last one), whatever
+    # the column's majority: "1.234,50" next to "$12,345.00" is 1234.5, not 1.2345.
+    both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
+    comma_last = both & (t.str.rfind(",") > t.str.rfind("."))
+    eu = comma_last | (~both & (dec == ","))
+    t = t.where(~eu, t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    t = t.where(eu, t.str.replace(",", "", regex=False))
     parsed = pd.to_numeric(t, errors="coerce")
     parsed = parsed.where(~pct, parsed / 100.0).where(~neg, -parsed.abs())
     pos = np.flatnonzero(is_text.to_numpy())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from territory_designer.ui.qt_models.territory_model import DEVIATION_ROLE
@@ -48,8 +48,27 @@ class SwatchDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+#: Widest deviation text the layout reserves room for.
+WIDEST_TEXT = "+888.8%"
+
+
+def deviation_layout(rect: QRectF, metrics: QFontMetricsF) -> tuple[QRectF, QRectF]:
+    """Split a deviation cell into the text area (left) and the bar area (right).
+
+    The text area is as wide as the widest figure in the cell's font (bold included), so
+    the percentage is never clipped and the figures line up down the column.
+    """
+    text_w = min(metrics.horizontalAdvance(WIDEST_TEXT) + 6, rect.width() * 0.6)
+    text_rect = QRectF(rect.left(), rect.top(), text_w, rect.height())
+    bar_rect = QRectF(
+        rect.left() + text_w + 4, rect.top(), rect.width() - text_w - 4, rect.height()
+    )
+    return text_rect, bar_rect
+
+
 class DeviationBarDelegate(QStyledItemDelegate):
-    """A bar from the cell's centre, right for above the mean, left for below, with the %."""
+    """The % right-aligned on the left, then a bar from the bar area's centre line:
+    right for above the mean, left for below."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         _paint_background(painter, option)
@@ -57,31 +76,33 @@ class DeviationBarDelegate(QStyledItemDelegate):
         if pct is None:
             return
         pct = float(pct)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        font = font if isinstance(font, QFont) else QFont(option.font)
+        bold = QFont(font)
+        bold.setBold(True)
         rect = QRectF(option.rect).adjusted(3, 3, -3, -3)
-        cx = rect.center().x()
-        half = rect.width() / 2
+        text_rect, zone = deviation_layout(rect, QFontMetricsF(bold))
+        cx = zone.center().x()
+        half = zone.width() / 2
         length = min(abs(pct) / FULL_SCALE_PCT, 1.0) * half
-        bar = QRectF(cx if pct >= 0 else cx - length, rect.top(), length, rect.height())
+        bar = QRectF(cx if pct >= 0 else cx - length, zone.top(), length, zone.height())
         painter.save()
-        color = deviation_color(pct)
-        fill = QColor(color)
+        fill = QColor(deviation_color(pct))
         fill.setAlpha(215)
         painter.fillRect(bar, fill)
         painter.setPen(QPen(QColor("#888888"), 1))
-        painter.drawLine(int(cx), int(rect.top()), int(cx), int(rect.bottom()))
+        painter.drawLine(int(cx), int(zone.top()), int(cx), int(zone.bottom()))
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setPen(option.palette.highlightedText().color() if selected else QColor("#202020"))
-        font = option.font
-        if index.data(Qt.ItemDataRole.FontRole) is not None:
-            font = index.data(Qt.ItemDataRole.FontRole)
         painter.setFont(font)
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        align = Qt.AlignmentFlag.AlignVCenter | (
-            Qt.AlignmentFlag.AlignRight if pct >= 0 else Qt.AlignmentFlag.AlignLeft
-        )
-        # Text sits on the side opposite to the bar so it never hides it.
-        text_rect = (
-            rect.adjusted(4, 0, -(half + 4), 0) if pct >= 0 else rect.adjusted(half + 4, 0, -4, 0)
-        )
-        painter.drawText(text_rect, int(align), str(text))
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        painter.drawText(text_rect.adjusted(0, 0, -2, 0), int(align), text)
         painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        width = int(QFontMetricsF(bold).horizontalAdvance(WIDEST_TEXT)) + 6 + 4 + 60 + 6
+        return QSize(max(hint.width(), width), hint.height())

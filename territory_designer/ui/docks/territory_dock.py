@@ -126,13 +126,12 @@ class TerritoryDock(QDockWidget):
         header.setStretchLastSection(True)
         for col, width in (
             (Column.COLOR, 24),
-            (Column.NAME, 112),
-            (Column.OWNER, 94),
-            (Column.LOCKED, 40),
+            (Column.NAME, 108),
+            (Column.OWNER, 90),
+            (Column.LOCKED, 36),
             (Column.UNITS, 42),
             (Column.ACCOUNTS, 62),
             (Column.METRIC, 84),
-            (Column.DEVIATION, 110),
         ):
             view.setColumnWidth(col, width)
         return view
