@@ -79,6 +79,11 @@ class RebalanceOutcome:
     result: RebalanceResult
     moves: list[MoveRow]
 
+    def unchanged(self, project: object) -> bool:
+        """True when the run changed nothing: no move and no unassigned unit filled."""
+        start = project.plan.assignment  # type: ignore[attr-defined]
+        return not self.moves and bool(np.array_equal(self.plan.assignment, start))
+
 
 def parse_weights(text: str) -> dict[str, float]:
     """``"workload=0.6,revenue=0.4"`` -> ``{"workload": 0.6, "revenue": 0.4}``."""

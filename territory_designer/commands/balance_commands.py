@@ -185,6 +185,29 @@ def run_rebalance(args: argparse.Namespace) -> int:
         ),
     )
     plan, report, result = outcome.plan, outcome.report, outcome.result
+    if outcome.unchanged(project):
+        message = (
+            f"Nothing to rebalance: plan {project.plan.name!r} is already within "
+            f"±{report.tolerance_pct:.1f}% (max deviation {report.max_abs_deviation_pct:.2f}%);"
+            " no plan was added."
+        )
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "plan": None,
+                        "saved_to": None,
+                        "message": message,
+                        **report.to_dict(),
+                        "moves": [],
+                        "curve": [],
+                    },
+                    indent=2,
+                )
+            )
+        else:
+            print(message)
+        return 0
     project.apply(AddGeneratedPlan(plan))
     saved = _save(project, args)
     moves = [

@@ -23,6 +23,7 @@ as it was.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import warnings
@@ -52,6 +53,10 @@ _PLAN_COLUMNS = ("territory_id", "territory", "owner")
 
 # GDAL warns that a GeoPackage should end in .gpkg; .tdproj is ours on purpose.
 warnings.filterwarnings("ignore", message=r".*(conformant file extension|should be 'gpkg')")
+# On worker threads (saves, exports) pyogrio's handler that turns GDAL messages into Python
+# warnings is not installed, and GDAL prints them on stderr; send those to the null
+# device. Errors still raise: pyogrio checks every GDAL return code.
+pyogrio.set_gdal_config_options({"CPL_LOG": os.devnull})
 
 
 # -- writing ------------------------------------------------------------------------------

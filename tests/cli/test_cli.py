@@ -205,3 +205,26 @@ def test_out_of_range_engine_options_are_refused_and_nothing_is_saved(
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
     assert demo_file.read_bytes() == before
+
+
+def test_rebalance_of_a_balanced_plan_adds_nothing(capsys, demo_file):
+    run(
+        capsys,
+        "build",
+        str(demo_file),
+        "-k",
+        "4",
+        "--balance-on",
+        "revenue",
+        "--tolerance",
+        "0.03",
+        "--plan",
+        "Four",
+    )
+    before = list(load_project(demo_file).plans)
+    code, out, err = run(
+        capsys, "rebalance", str(demo_file), "--max-moves", "5", "--tolerance", "0.05"
+    )
+    assert code == 0, err
+    assert "Nothing to rebalance" in out
+    assert list(load_project(demo_file).plans) == before

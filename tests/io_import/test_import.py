@@ -209,3 +209,25 @@ def test_cp1252_tab_separated_text_file(grid_project, tmp_path):
     import_accounts(grid_project, path)
     assert grid_project.accounts.table["name"].tolist() == ["Café Muñoz"]
     assert np.array_equal(grid_project.accounts.table["unit"], [3])
+
+
+def test_a_single_row_with_latitude_and_longitude_swapped_is_corrected(demo_project, tmp_path):
+    """One mistyped row (lon in the lat column) lands in Wake County, with a note."""
+    path = write_xlsx(
+        tmp_path / "one_swapped.xlsx",
+        [
+            ["id", "name", "lat", "lon"],
+            ["a", "Raleigh", 35.7796, -78.6382],
+            ["b", "Charlotte", 35.2271, -80.8431],
+            ["c", "Raleigh typo", -78.6382, 35.7796],
+            ["d", "Asheville", 35.5951, -82.5515],
+            ["e", "Greensboro", 36.0726, -79.7920],
+        ],
+    )
+    report = import_accounts(demo_project, path)
+    table = demo_project.accounts.table
+    units = demo_project.units
+    names = dict(zip(table["name"], units.names[table["unit"].to_numpy()], strict=True))
+    assert names["Raleigh typo"] == names["Raleigh"] == "Wake"
+    assert report.to_dict()["unlocated"]["total"] == 0
+    assert any("swapped on 1 row" in n and "(4)" in n for n in report.notes)

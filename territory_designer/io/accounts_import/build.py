@@ -246,6 +246,14 @@ def build_accounts(
     notes = []
     if loc.swapped:
         notes.append("Latitude and longitude columns were swapped in the file; corrected.")
+    if loc.rows_swapped is not None and loc.rows_swapped.size:
+        rows = parsed["source_row"].to_numpy()[loc.rows_swapped]
+        listed = ", ".join(str(int(r)) for r in rows[:10])
+        more = f" and {rows.size - 10} more" if rows.size > 10 else ""
+        notes.append(
+            f"Latitude and longitude were swapped on {rows.size} row(s) ({listed}{more}); "
+            "corrected."
+        )
     if loc.used_unit_codes:
         notes.append("Postal codes matched the units' own codes (units are postal areas).")
     return Built(accounts, loc, transactions, mapping, issues, notes)
@@ -258,6 +266,10 @@ def _coordinate_issues(
     lon = parsed["longitude"].to_numpy(float)
     if loc.swapped:
         lat, lon = lon, lat
+    if loc.rows_swapped is not None and loc.rows_swapped.size:
+        # Rows typed the wrong way round were corrected: not a problem to report.
+        lat, lon = lat.copy(), lon.copy()
+        lat[loc.rows_swapped], lon[loc.rows_swapped] = np.nan, np.nan
     rows = parsed["source_row"].to_numpy()
     for k in np.flatnonzero(np.isfinite(lat) & (np.abs(lat) > 90))[:1000]:
         issues.append(

@@ -69,6 +69,7 @@ class LocateResult:
     reason: np.ndarray  # reason code, "" when located
     swapped: bool = False
     used_unit_codes: bool = False
+    rows_swapped: np.ndarray | None = None  # rows whose own lat/lon were swapped
 
 
 def _valid_latlon(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -238,6 +239,38 @@ def locate(
             snapped[pi] = gi  # ties: the last wins, deterministic for a given layer
             joined[out] = snapped
         unit[idx] = joined
-        lost = idx[joined < 0]
-        reason[lost] = "outside_units"  # located_by kept: the point is known
-    return LocateResult(x, y, unit, by, reason, swapped, used_codes)
+    rows_swapped = _retry_swapped_rows(lat, lon, by, unit, x, y, reason, units, tf)
+    lost = (by != "") & (unit < 0)
+    reason[lost] = "outside_units"  # located_by kept: the point is known
+    return LocateResult(x, y, unit, by, reason, swapped, used_codes, rows_swapped)
+
+
+def _retry_swapped_rows(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    by: np.ndarray,
+    unit: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    reason: np.ndarray,
+    units: UnitLayer,
+    tf: Transformer | None,
+) -> np.ndarray:
+    """Rows typed with latitude and longitude the wrong way round, one by one.
+
+    A row whose coordinates are invalid or fall outside every unit is tried with the
+    two values exchanged; it is kept swapped only when that lands inside a unit.
+    """
+    if tf is None:
+        return np.empty(0, dtype=np.int64)
+    failed = ((by == "coordinates") & (unit < 0)) | (reason == "invalid_coordinates")
+    candidates = np.flatnonzero(failed & _valid_latlon(lon, lat))
+    if candidates.size == 0:
+        return candidates
+    sx, sy = tf.transform(lat[candidates], lon[candidates])
+    joined = locate_points(np.column_stack([sx, sy]), units.geometry)
+    hit = joined >= 0
+    rows = candidates[hit]
+    unit[rows], x[rows], y[rows] = joined[hit], np.asarray(sx)[hit], np.asarray(sy)[hit]
+    by[rows], reason[rows] = "coordinates", ""
+    return rows
