@@ -450,3 +450,40 @@ class ReplaceAccounts(Operation):
         """Restore the account table and transactions from before :meth:`apply`."""
         project.replace_accounts(self.old_table)
         project.transactions = self.old_transactions
+
+
+class LocateAccounts(ReplaceAccounts):
+    """Place accounts by hand in a unit (fixing unlocated ones); undo restores them.
+
+    The accounts move to the unit's representative point and are marked
+    ``located_by = "manual"``.
+    """
+
+    def __init__(self, account_ids: list[str], unit: int) -> None:
+        super().__init__(None, None, "")
+        self.account_ids = [str(a) for a in account_ids]
+        self.unit = int(unit)
+        n = len(self.account_ids)
+        self.text = f"Place {n} account{'s' if n != 1 else ''} by hand"
+
+    def apply(self, project: Project) -> None:
+        """Refuse unknown accounts or units; otherwise swap in the edited table."""
+        from territory_designer.core.accounts import AccountTable
+
+        if not 0 <= self.unit < len(project.units):
+            raise EditError(f"No unit with index {self.unit}.")
+        unknown = [a for a in self.account_ids if a not in project.account_index]
+        if unknown or not self.account_ids:
+            raise EditError(f"Unknown account id(s): {', '.join(unknown[:10]) or '(none)'}.")
+        table = project.accounts.table.copy()
+        rows = [project.account_index[a] for a in self.account_ids]
+        x, y = project.units.centroid[self.unit]
+        table.loc[rows, ["x", "y"]] = [x, y]
+        table.loc[rows, "unit"] = self.unit
+        table.loc[rows, "located_by"] = "manual"
+        if "unlocated_reason" in table.columns:
+            table.loc[rows, "unlocated_reason"] = ""
+        self.table = AccountTable(table)
+        self.transactions = project.transactions
+        self.text += f" in {project.units.names[self.unit]}"
+        super().apply(project)

@@ -383,3 +383,31 @@ def test_preview_of_a_large_workbook_is_quick(qtbot, session: Session, tmp_path:
     assert wizard.file_page.load(tmp_path / "big.xlsx")
     assert time.perf_counter() - t0 < 1.0
     assert wizard.file_page.model.rowCount() == 20 and wizard.preview.header_row == 2
+
+
+def test_unlocated_account_placed_in_a_unit_counts_there_and_undoes(qtbot, demo_project, tmp_path):  # noqa: ANN001
+    from territory_designer.ui.main_window import MainWindow
+
+    prompts = ScriptedPrompts()
+    window = MainWindow(demo_project, "Demo", prompts=prompts)
+    qtbot.addWidget(window)
+    window.show()
+    wizard = window.imports.import_accounts(str(write_customers(tmp_path / "customers.xlsx")))
+    run_to_summary(qtbot, wizard)
+    wizard.accept()
+    dock = window.imports.unlocated_dock
+    project = window.session.project
+    wake = project.units.index_of("37183")  # Wake County
+    territory = int(project.plan.assignment[wake])
+    before = project.territory_table().set_index("code").loc[territory, "accounts"]
+    dock.view.selectRow(1)  # C3, which had no location at all
+    prompts.unit_choice = f"Wake ({project.units.ids[wake]})"
+    dock.place_button.click()
+    assert dock.count == 1
+    table = project.accounts.table.set_index("account_id")
+    assert table.loc["C3", "unit"] == wake and table.loc["C3", "located_by"] == "manual"
+    after = project.territory_table().set_index("code").loc[territory, "accounts"]
+    assert after == before + 1
+    window.session.undo_stack.undo()
+    assert dock.count == 2
+    assert project.accounts.table.set_index("account_id").loc["C3", "unit"] == -1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from territory_designer.io.recovery import RecoveryEntry
 
@@ -121,6 +121,13 @@ class Prompts:
             path += ".xlsx"
         return path or None
 
+    def ask_unit(self, parent: QWidget | None, choices: list[str]) -> int | None:
+        """Index of the unit chosen from ``choices`` (an editable, searchable list)."""
+        text, ok = QInputDialog.getItem(
+            parent, "Place accounts", "Unit (type to search):", choices, 0, True
+        )
+        return choices.index(text) if ok and text in choices else None
+
     def ask_export_path(
         self,
         parent: QWidget | None,
@@ -197,12 +204,17 @@ class ScriptedPrompts(Prompts):
         return self.units_file
 
     #: Answers of the import dialogs (set them on the instance; None = cancelled).
+    unit_choice: str | None = None
     accounts_file: str | None = None
     units_layer: str | None = None
     xlsx_path: str | None = None
 
     def ask_accounts_file(self, parent: QWidget | None, folder: str = "") -> str | None:
         return self.accounts_file
+
+    def ask_unit(self, parent: QWidget | None, choices: list[str]) -> int | None:
+        self.asked.append("unit")
+        return choices.index(self.unit_choice) if self.unit_choice in choices else None
 
     def ask_units_layer(self, parent: QWidget | None, folder: str = "") -> str | None:
         return self.units_layer

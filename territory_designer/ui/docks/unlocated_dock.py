@@ -58,11 +58,18 @@ class UnlocatedDock(QDockWidget):
         self.count_label = QLabel()
         self.export_button = QPushButton("Export to Excel…")
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.place_button = QPushButton("Place in unit…")
+        self.place_button.setToolTip(
+            "Put the selected accounts in a unit you choose (undoable); they count in that "
+            "unit's territory from then on"
+        )
+        self.place_button.clicked.connect(self._on_place_clicked)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         row = QHBoxLayout()
         row.addWidget(self.count_label, 1)
+        row.addWidget(self.place_button)
         row.addWidget(self.export_button)
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
@@ -86,7 +93,30 @@ class UnlocatedDock(QDockWidget):
             f"{n:,} of {total:,} accounts have no unit" if n else "Every account is located."
         )
         self.export_button.setEnabled(n > 0)
+        self.place_button.setEnabled(n > 0)
+        self._ids = frame["account_id"].tolist() if "account_id" in frame else []
         self.view.resizeColumnsToContents()
+
+    def selected_account_ids(self) -> list[str]:
+        """Ids of the selected rows (every listed account when nothing is selected)."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self._ids[r] for r in rows] if rows else list(self._ids)
+
+    def _on_place_clicked(self) -> None:
+        from territory_designer.core.operations import LocateAccounts
+
+        ids = self.selected_account_ids()
+        if not ids:
+            return
+        units = self.session.project.units
+        choices = [f"{name} ({uid})" for name, uid in zip(units.names, units.ids, strict=True)]
+        unit = self.prompts.ask_unit(self, choices)
+        if unit is None:
+            return
+        if self.session.execute(LocateAccounts(ids, unit)):
+            self.session.sig_status.emit(
+                f"Placed {len(ids):,} account{'s' if len(ids) != 1 else ''} in {choices[unit]}"
+            )
 
     def _on_export_clicked(self) -> None:
         project = self.session.project
