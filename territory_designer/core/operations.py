@@ -16,41 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from territory_designer.core.account_operations import (
+    LocateAccounts,
+    ReplaceAccounts,
+    SetAccountOverride,
+)
 from territory_designer.core.errors import EditError, LockedError
-from territory_designer.core.plan import EDITABLE_FIELDS, UNASSIGNED, Plan, Territory
+from territory_designer.core.operation_base import Operation, label_of, territory_of
+from territory_designer.core.plan import EDITABLE_FIELDS, UNASSIGNED, Territory
+from territory_designer.core.plan_operations import AddGeneratedPlan, AddPlan, SetActivePlan
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-class Operation:
-    """Base class: an edit that can be applied once and undone."""
-
-    text = "Edit"
-
-    def apply(self, project: Project) -> None:
-        """Perform the edit (raises a :class:`TerritoryDesignerError` if refused)."""
-        raise NotImplementedError
-
-    def undo(self, project: Project) -> None:
-        """Revert exactly what :meth:`apply` did."""
-        raise NotImplementedError
-
-
-def _label(plan: Plan, code: int) -> str:
-    if code == UNASSIGNED:
-        return "Unassigned"
-    t = plan.territories[code]
-    return t.name
-
-
-def _territory(plan: Plan, code: int) -> Territory:
-    try:
-        return plan.territories[code]
-    except KeyError:
-        raise EditError(f"No territory with code {code} in plan {plan.name!r}.") from None
 
 
 class AssignUnits(Operation):
@@ -74,7 +53,7 @@ class AssignUnits(Operation):
         """Assign the units given at construction."""
         plan = project.plan
         if self.code != UNASSIGNED:
-            t = _territory(plan, self.code)
+            t = territory_of(plan, self.code)
             if t.locked:
                 raise LockedError(f"Territory {t.name!r} is locked: it cannot receive units.")
         self._assign(project, self._pending)
@@ -105,7 +84,7 @@ class AssignUnits(Operation):
         self.text = (
             f"Unassign {units_text}"
             if self.code == UNASSIGNED
-            else f"Assign {units_text} to {_label(plan, self.code)}"
+            else f"Assign {units_text} to {label_of(plan, self.code)}"
         )
         project.notify_assignment(units, old_codes | {self.code})
         return units
@@ -141,7 +120,7 @@ class UpdateTerritory(Operation):
 
     def apply(self, project: Project) -> None:
         """Apply the changes after validating them."""
-        t = _territory(project.plan, self.code)
+        t = territory_of(project.plan, self.code)
         if "name" in self.changes:
             name = str(self.changes["name"]).strip()
             if not name:
@@ -224,7 +203,7 @@ class DeleteTerritory(Operation):
 
     def apply(self, project: Project) -> None:
         """Refuse for a locked territory; otherwise unassign its units and remove it."""
-        t = _territory(project.plan, self.code)
+        t = territory_of(project.plan, self.code)
         if t.locked:
             raise LockedError(f"Territory {t.name!r} is locked: unlock it before deleting it.")
         self.territory = t
@@ -257,7 +236,7 @@ class MergeTerritories(Operation):
         plan = project.plan
         if not self.absorb:
             raise EditError("Choose at least two territories to merge.")
-        involved = [_territory(plan, c) for c in [self.keep, *self.absorb]]
+        involved = [territory_of(plan, c) for c in [self.keep, *self.absorb]]
         locked = [t.name for t in involved if t.locked]
         if locked:
             raise LockedError(f"Cannot merge locked territory {', '.join(locked)}.")
@@ -308,182 +287,20 @@ class SetUnitsLocked(Operation):
         project.notify_locks(self.units)
 
 
-class AddPlan(Operation):
-    """Add a plan (a copy of another, or empty) and make it active."""
-
-    def __init__(self, name: str, copy_of: str | None = None) -> None:
-        self.name = name.strip()
-        self.copy_of = copy_of
-        self.previous_active = ""
-        self.text = f"New plan {self.name}"
-
-    def apply(self, project: Project) -> None:
-        """Create the plan; refuse an empty or existing name."""
-        if not self.name:
-            raise EditError("A plan needs a name.")
-        if self.name in project.plans:
-            raise EditError(f"A plan named {self.name!r} already exists.")
-        if self.copy_of is not None:
-            plan = project.plans[self.copy_of].copy(self.name)
-        else:
-            plan = Plan.empty(self.name, len(project.units))
-        self.previous_active = project.active_plan_name
-        project.plans[self.name] = plan
-        project.set_active_plan(self.name)
-
-    def undo(self, project: Project) -> None:
-        """Remove the plan and re-activate the previous one."""
-        project.set_active_plan(self.previous_active)
-        del project.plans[self.name]
-        project.notify_plans()
-
-
-class AddGeneratedPlan(Operation):
-    """Add a ready-made plan (an engine result) and make it active; undo removes it."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        self.previous_active = ""
-        self.text = f"Add plan {plan.name}"
-
-    def apply(self, project: Project) -> None:
-        """Add the plan; refuse a name in use or a plan of another units layer."""
-        if self.plan.name in project.plans:
-            raise EditError(f"A plan named {self.plan.name!r} already exists.")
-        if self.plan.assignment.size != len(project.units):
-            raise EditError(f"Plan {self.plan.name!r} does not match the units layer.")
-        self.previous_active = project.active_plan_name
-        project.plans[self.plan.name] = self.plan
-        project.set_active_plan(self.plan.name)
-
-    def undo(self, project: Project) -> None:
-        """Remove the plan and re-activate the previous one."""
-        project.set_active_plan(self.previous_active)
-        del project.plans[self.plan.name]
-        project.notify_plans()
-
-
-class SetActivePlan(Operation):
-    """Switch the active plan (undoable, so earlier edits are undone in their own plan)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.previous = ""
-        self.text = f"Switch to plan {name}"
-
-    def apply(self, project: Project) -> None:
-        """Activate the plan; refuse an unknown name."""
-        if self.name not in project.plans:
-            raise EditError(f"No plan named {self.name!r}.")
-        self.previous = project.active_plan_name
-        project.set_active_plan(self.name)
-
-    def undo(self, project: Project) -> None:
-        """Re-activate the previous plan."""
-        project.set_active_plan(self.previous)
-
-
-class SetAccountOverride(Operation):
-    """Pin a named account to a territory regardless of geography (None unpins it)."""
-
-    def __init__(self, account_id: str, code: int | None) -> None:
-        self.account_id = str(account_id)
-        self.code = None if code is None else int(code)
-        self.before: int | None = None
-        self.text = f"{'Pin' if code is not None else 'Unpin'} account {account_id}"
-
-    def apply(self, project: Project) -> None:
-        """Refuse unknown accounts and locked territories (either side)."""
-        plan = project.plan
-        if self.account_id not in project.account_index:
-            raise EditError(f"No account with id {self.account_id!r}.")
-        overrides = plan.account_overrides
-        self.before = overrides.get(self.account_id)
-        for code in (self.before, self.code):
-            if code is not None and code in plan.territories and plan.territories[code].locked:
-                name = plan.territories[code].name
-                raise LockedError(f"Territory {name!r} is locked: its accounts cannot change.")
-        if self.code is not None:
-            _territory(plan, self.code)
-            overrides[self.account_id] = self.code
-        else:
-            overrides.pop(self.account_id, None)
-        project.notify_territories(list(plan.territories))
-
-    def undo(self, project: Project) -> None:
-        """Restore the previous pin."""
-        overrides = project.plan.account_overrides
-        if self.before is None:
-            overrides.pop(self.account_id, None)
-        else:
-            overrides[self.account_id] = self.before
-        project.notify_territories(list(project.plan.territories))
-
-
-class ReplaceAccounts(Operation):
-    """Swap in a complete account table (an import); undo restores the previous one.
-
-    Parameters
-    ----------
-    table : AccountTable
-        The finished table (see ``io.accounts_import.prepare_import``).
-    transactions : pandas.DataFrame, optional
-        Order-level rows kept by an aggregating import (replaces the project's).
-    text : str
-        Undo-stack label.
-    """
-
-    def __init__(self, table: Any, transactions: Any = None, text: str = "Import accounts") -> None:
-        self.table = table
-        self.transactions = transactions
-        self.text = text
-        self.old_table: Any = None
-        self.old_transactions: Any = None
-
-    def apply(self, project: Project) -> None:
-        """Replace the accounts (weights and metrics are rebuilt by the project)."""
-        self.old_transactions = project.transactions
-        self.old_table = project.replace_accounts(self.table)
-        project.transactions = self.transactions
-
-    def undo(self, project: Project) -> None:
-        """Restore the account table and transactions from before :meth:`apply`."""
-        project.replace_accounts(self.old_table)
-        project.transactions = self.old_transactions
-
-
-class LocateAccounts(ReplaceAccounts):
-    """Place accounts by hand in a unit (fixing unlocated ones); undo restores them.
-
-    The accounts move to the unit's representative point and are marked
-    ``located_by = "manual"``.
-    """
-
-    def __init__(self, account_ids: list[str], unit: int) -> None:
-        super().__init__(None, None, "")
-        self.account_ids = [str(a) for a in account_ids]
-        self.unit = int(unit)
-        n = len(self.account_ids)
-        self.text = f"Place {n} account{'s' if n != 1 else ''} by hand"
-
-    def apply(self, project: Project) -> None:
-        """Refuse unknown accounts or units; otherwise swap in the edited table."""
-        from territory_designer.core.accounts import AccountTable
-
-        if not 0 <= self.unit < len(project.units):
-            raise EditError(f"No unit with index {self.unit}.")
-        unknown = [a for a in self.account_ids if a not in project.account_index]
-        if unknown or not self.account_ids:
-            raise EditError(f"Unknown account id(s): {', '.join(unknown[:10]) or '(none)'}.")
-        table = project.accounts.table.copy()
-        rows = [project.account_index[a] for a in self.account_ids]
-        x, y = project.units.centroid[self.unit]
-        table.loc[rows, ["x", "y"]] = [x, y]
-        table.loc[rows, "unit"] = self.unit
-        table.loc[rows, "located_by"] = "manual"
-        if "unlocated_reason" in table.columns:
-            table.loc[rows, "unlocated_reason"] = ""
-        self.table = AccountTable(table)
-        self.transactions = project.transactions
-        self.text += f" in {project.units.names[self.unit]}"
-        super().apply(project)
+# Plan and account edits live in their own modules; every operation is importable
+# from here.
+__all__ = [
+    "AddGeneratedPlan",
+    "AddPlan",
+    "AddTerritory",
+    "AssignUnits",
+    "DeleteTerritory",
+    "LocateAccounts",
+    "MergeTerritories",
+    "Operation",
+    "ReplaceAccounts",
+    "SetAccountOverride",
+    "SetActivePlan",
+    "SetUnitsLocked",
+    "UpdateTerritory",
+]
