@@ -1,6 +1,6 @@
 """Export speed and size (issue 5): every report format on two plans.
 
-Usage: python bench/bench_reports.py [--only small|big] [--out DIR] [--screenshot]
+Usage: python bench/bench_reports.py [--only small|big] [--out DIR] [--screenshot] [--libreoffice]
 
 * small: the shared ``zip_se4`` instance (2,645 ZIP areas of four south-eastern states —
   the "3,000-unit" case), 50 contiguous territories, 10,000 synthetic accounts located
@@ -118,7 +118,29 @@ def screenshot(html: Path) -> Path | None:
     return png if png.exists() else None
 
 
-def run(case: str, out: Path, shot: bool) -> bool:
+def office_pages(xlsx: Path) -> list[Path]:
+    """Convert the workbook with LibreOffice (as a user opening it would) and render PNGs."""
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None or shutil.which("pdftoppm") is None:
+        print("  (no libreoffice/pdftoppm: workbook check skipped)")
+        return []
+    folder = xlsx.parent / "libreoffice"
+    folder.mkdir(exist_ok=True)
+    subprocess.run(
+        [office, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(folder),
+         str(xlsx)],
+        check=False, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pdf = folder / f"{xlsx.stem}.pdf"
+    if not pdf.exists():
+        print("  LIBREOFFICE COULD NOT OPEN THE WORKBOOK")
+        return []
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-l", "3", str(pdf), str(folder / "page")],
+                   check=False, timeout=120)
+    return sorted(folder.glob("page*.png"))
+
+
+def run(case: str, out: Path, shot: bool, office: bool = False) -> bool:
     instance, k, n_accounts = CASES[case]
     t0 = time.perf_counter()
     project = with_accounts(load_project(project_path(instance, k)), n_accounts)
@@ -145,6 +167,11 @@ def run(case: str, out: Path, shot: bool) -> bool:
     if shot:
         png = screenshot(folder / "plan.html")
         print(f"  screenshot: {png}")
+    if office:
+        xlsx = next(folder.glob("*.xlsx"))
+        pages = office_pages(xlsx)
+        print(f"  LibreOffice pages of {xlsx.name}: {', '.join(str(p) for p in pages)}")
+        ok &= bool(pages)
     return ok
 
 
@@ -152,11 +179,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", choices=sorted(CASES))
     ap.add_argument("--out", type=Path, help="folder for the exports (default: a temp dir)")
-    ap.add_argument("--screenshot", action="store_true")
+    ap.add_argument("--screenshot", action="store_true", help="HTML map in headless Chromium")
+    ap.add_argument(
+        "--libreoffice", action="store_true", help="open the Excel report in LibreOffice (PNGs)"
+    )
     args = ap.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="td-bench-reports-"))
     print(f"exports in {out}")
-    ok = all(run(c, out, args.screenshot) for c in ([args.only] if args.only else CASES))
+    cases = [args.only] if args.only else list(CASES)
+    ok = all(run(c, out, args.screenshot, args.libreoffice) for c in cases)
     return 0 if ok else 1
 
 

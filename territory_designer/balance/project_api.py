@@ -18,7 +18,7 @@ from territory_designer.balance.build import build_partition, graph_of
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.quality import QualityReport, quality_report
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
-from territory_designer.core.colors import palette_color
+from territory_designer.core.colors import neighbour_distinct_colors
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan, Territory
@@ -179,14 +179,20 @@ def build_plan(
     result = build_partition(problem, feedback)
     feedback.check_canceled()
     territories: dict[int, Territory] = {}
+    adj = project.adjacency
+    colors = neighbour_distinct_colors(
+        result.labels,
+        adj.ei,
+        adj.ej,
+        k,
+        {i: active.territories[c].color for i, c in enumerate(carried)},
+    )
     for i in range(k):
         if i < len(carried):
             territories[i] = copy.deepcopy(active.territories[carried[i]])
         else:
             tid = f"T{i + 1:02d}"
-            territories[i] = Territory(
-                id=tid, name=f"Territory {i + 1:02d}", color=palette_color(i)
-            )
+            territories[i] = Territory(id=tid, name=f"Territory {i + 1:02d}", color=colors[i])
             if home is not None:
                 territories[i].home_base = (float(home[i, 0]), float(home[i, 1]))
     _dedupe_ids(territories)

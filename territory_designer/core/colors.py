@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import colorsys
 
+import numpy as np
+
 # Tableau 20 reordered so that consecutive colours contrast, then lighter variants.
 PALETTE = (
     "#4e79a7",
@@ -56,3 +58,50 @@ def next_free_color(used: set[str], count: int | None = None) -> str:
     while palette_color(k) in used:
         k += 1
     return palette_color(k)
+
+
+def neighbour_distinct_colors(
+    labels: np.ndarray, ei: np.ndarray, ej: np.ndarray, k: int, fixed: dict[int, str] | None = None
+) -> list[str]:
+    """Colours for territories ``0..k-1`` such that neighbours get different colours.
+
+    Greedy colouring of the territory adjacency graph, most-connected territory first
+    (Welsh & Powell 1967), drawing from the palette sequence; ``fixed`` colours (locked,
+    carried-over territories) are kept.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Territory index per unit (-1 unassigned).
+    ei, ej : numpy.ndarray
+        Unit adjacency edges.
+    k : int
+        Number of territories.
+    fixed : dict, optional
+        Territory index -> colour that must not change.
+    """
+    a, b = labels[ei], labels[ej]
+    cut = (a != b) & (a >= 0) & (b >= 0)
+    neighbours: list[set[int]] = [set() for _ in range(k)]
+    for x, y in zip(a[cut].tolist(), b[cut].tolist(), strict=True):
+        neighbours[x].add(y)
+        neighbours[y].add(x)
+    colors: dict[int, str] = dict(fixed or {})
+    for t in sorted(range(k), key=lambda t: (-len(neighbours[t]), t)):
+        if t in colors:
+            continue
+        taken = {colors[n] for n in neighbours[t] if n in colors}
+        used = set(colors.values())
+        colors[t] = _pick(taken, used)
+    return [colors[t] for t in range(k)]
+
+
+def _pick(taken: set[str], used: set[str]) -> str:
+    """A palette colour nobody uses yet, else one no neighbour uses, else a new hue."""
+    for c in PALETTE:
+        if c not in used and c not in taken:
+            return c
+    for c in PALETTE:
+        if c not in taken:
+            return c
+    return next_free_color(taken | used)
