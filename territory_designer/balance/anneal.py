@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from territory_designer.balance.graph import Graph, can_leave
+from territory_designer.balance.graph import Graph, can_leave, territory_sums
 from territory_designer.balance.problem import BalanceProblem
 
 FOUR_PI = 4.0 * math.pi
@@ -116,11 +116,7 @@ class _Territories:
 
     def __init__(self, problem: BalanceProblem, graph: Graph, lab: np.ndarray) -> None:
         k = problem.k
-        w = np.bincount(lab, weights=problem.weight, minlength=k)
-        a = np.bincount(lab, weights=problem.area, minlength=k)
-        per = np.bincount(lab, weights=problem.perimeter, minlength=k)
-        same = lab[graph.ei] == lab[graph.ej]
-        per -= 2 * np.bincount(lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
+        w, a, per = territory_sums(problem.weight, problem.area, problem.perimeter, graph, lab, k)
         self.W, self.A, self.P = w.tolist(), a.tolist(), per.tolist()
         self.cnt = np.bincount(lab, minlength=k).tolist()
 

@@ -169,3 +169,24 @@ def repair_contiguity(
         move = su & has[piece]
         labels[move] = target[piece[move]]
     return labels
+
+
+def territory_sums(
+    weight: np.ndarray,
+    area: np.ndarray,
+    perimeter: np.ndarray,
+    graph: Graph,
+    lab: np.ndarray,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weight, area and dissolved perimeter of each territory ``0..k-1``.
+
+    The dissolved perimeter is the units' perimeters less twice their shared boundary,
+    so Polsby-Popper is ``4 pi A / P**2`` without any geometry.
+    """
+    w = np.bincount(lab, weights=weight, minlength=k)
+    a = np.bincount(lab, weights=area, minlength=k)
+    per = np.bincount(lab, weights=perimeter, minlength=k)
+    same = lab[graph.ei] == lab[graph.ej]
+    per -= 2 * np.bincount(lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
+    return w, a, per

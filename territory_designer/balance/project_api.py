@@ -61,6 +61,30 @@ def _edges(project: object) -> tuple[np.ndarray, ...]:
     return adj.ei[m], adj.ej[m], adj.length[m]
 
 
+def _problem(
+    project: object,
+    balance_on: str | dict[str, float] | None,
+    k: int,
+    shares: np.ndarray,
+    **constraints: object,
+) -> BalanceProblem:
+    """The engine's input for a project: weights, geometry figures and the unit graph."""
+    ei, ej, el = _edges(project)
+    units = project.units
+    return BalanceProblem(
+        combined_weight(project, balance_on),
+        units.centroid,
+        units.area,
+        units.perimeter,
+        ei,
+        ej,
+        el,
+        k,
+        shares,
+        **constraints,
+    )
+
+
 def _groups(project: object, within: str | None) -> np.ndarray | None:
     if within is None:
         return None
@@ -156,15 +180,9 @@ def build_plan(
             raise InputError(f"Give one home base per new territory ({k - len(carried)}).")
         carried_xy = [project.units.centroid[locked == i].mean(axis=0) for i in range(len(carried))]
         home = np.array(carried_xy + [tuple(h) for h in home_bases], dtype=float).reshape(k, 2)
-    ei, ej, el = _edges(project)
-    problem = BalanceProblem(
-        combined_weight(project, balance_on),
-        project.units.centroid,
-        project.units.area,
-        project.units.perimeter,
-        ei,
-        ej,
-        el,
+    problem = _problem(
+        project,
+        balance_on,
         k,
         np.ones(k) if shares is None else np.asarray(shares, dtype=float),
         tolerance=tolerance,
@@ -294,15 +312,9 @@ def rebalance_plan(
     targets = [active.territories[c].target for c in codes]
     shares = np.array([t if t else 0.0 for t in targets], dtype=float)
     shares = np.ones(k) if not np.all(shares > 0) else shares
-    ei, ej, el = _edges(project)
-    problem = BalanceProblem(
-        combined_weight(project, balance_on),
-        project.units.centroid,
-        project.units.area,
-        project.units.perimeter,
-        ei,
-        ej,
-        el,
+    problem = _problem(
+        project,
+        balance_on,
         k,
         shares,
         tolerance=tolerance,

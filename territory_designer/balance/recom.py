@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from territory_designer.balance.graph import Graph
+from territory_designer.balance.graph import Graph, territory_sums
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.treecut import _excess, best_split
 
@@ -35,13 +35,7 @@ KICK_TREES = 8  # spanning trees per split when a neighbourhood is rebuilt
 
 
 def _sums(problem: BalanceProblem, graph: Graph, lab: np.ndarray) -> tuple[np.ndarray, ...]:
-    k = problem.k
-    w = np.bincount(lab, weights=problem.weight, minlength=k)
-    a = np.bincount(lab, weights=problem.area, minlength=k)
-    per = np.bincount(lab, weights=problem.perimeter, minlength=k)
-    same = lab[graph.ei] == lab[graph.ej]
-    per -= 2 * np.bincount(lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
-    return w, a, per
+    return territory_sums(problem.weight, problem.area, problem.perimeter, graph, lab, problem.k)
 
 
 def _key(
