@@ -42,8 +42,12 @@ def blob(project: object, start: int, size: int) -> np.ndarray:
     """``size`` units reached breadth-first from ``start`` (what a brush stroke touches)."""
     from scipy.sparse.csgraph import breadth_first_order
 
-    order = breadth_first_order(project.adjacency.csr, start, directed=False,  # type: ignore[attr-defined]
-                                return_predecessors=False)
+    order = breadth_first_order(
+        project.adjacency.csr,
+        start,
+        directed=False,  # type: ignore[attr-defined]
+        return_predecessors=False,
+    )
     return np.sort(order[:size]).astype(np.int64)
 
 
@@ -84,8 +88,10 @@ def main() -> None:
     import shapely
 
     verts = int(shapely.get_num_coordinates(project.units.geometry).sum())  # type: ignore[attr-defined]
-    print(f"{gpkg.name}: {n} units, {verts / n:.0f} vertices per unit, "
-          f"{args.territories} territories (project built in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"{gpkg.name}: {n} units, {verts / n:.0f} vertices per unit, "
+        f"{args.territories} territories (project built in {time.perf_counter() - t0:.1f} s)"
+    )
 
     from PySide6.QtWidgets import QApplication
 
@@ -144,9 +150,11 @@ def main() -> None:
         stroke.append((time.perf_counter() - t) * 1000)
         app.processEvents()
     layer.refresh = refresh  # type: ignore[method-assign]
-    print(f"stroke of 1,000 units until fills, outlines and labels are redrawn: "
-          f"{statistics.median(stroke):6.1f} ms  (median of {len(stroke)}, target <= 50 ms; "
-          f"max {max(stroke):.1f})")
+    print(
+        f"stroke of 1,000 units until fills, outlines and labels are redrawn: "
+        f"{statistics.median(stroke):6.1f} ms  (median of {len(stroke)}, target <= 50 ms; "
+        f"max {max(stroke):.1f})"
+    )
     print(f"  ... of which outlines+labels:  {statistics.median(outlines):6.1f} ms  (median)")
 
     t = time.perf_counter()
@@ -163,8 +171,9 @@ def main() -> None:
     print(f"full redraw after zooming back: {redraw_ms():7.1f} ms  (median)")
 
     rss_now = _rss_mb()
-    print(f"RSS with the canvas open:       {rss_now:7.0f} MB  "
-          f"(project alone: {rss_project:.0f} MB)")
+    print(
+        f"RSS with the canvas open:       {rss_now:7.0f} MB  (project alone: {rss_project:.0f} MB)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process:       {peak:7.0f} MB  (includes building the project)")
     canvas.close()

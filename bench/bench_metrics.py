@@ -64,8 +64,10 @@ def main() -> None:
         table.append(t2 - t1)
         full.append(t3 - t2)
     n = len(project.units)
-    print(f"{args.instance}: {n} units, {len(project.plan.territories)} territories, "
-          f"reassign {args.units} units (median of {args.repeat})")
+    print(
+        f"{args.instance}: {n} units, {len(project.plan.territories)} territories, "
+        f"reassign {args.units} units (median of {args.repeat})"
+    )
     print(f"  core edit (incremental sums)      {statistics.median(edit) * 1000:7.1f} ms")
     print(f"  territory table after the edit    {statistics.median(table) * 1000:7.1f} ms")
     print(f"  full recompute, for comparison    {statistics.median(full) * 1000:7.1f} ms")

@@ -135,8 +135,11 @@ def office_pages(xlsx: Path) -> list[Path]:
     if not pdf.exists():
         print("  LIBREOFFICE COULD NOT OPEN THE WORKBOOK")
         return []
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-l", "3", str(pdf), str(folder / "page")],
-                   check=False, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-l", "3", str(pdf), str(folder / "page")],
+        check=False,
+        timeout=120,
+    )
     return sorted(folder.glob("page*.png"))
 
 

@@ -54,16 +54,19 @@ def test_polygon_from_xy_keeps_every_point(qapp):
 def _border_xy(table, segs):
     """Border segments as sorted tuples of rounded project end points."""
     p0, p1 = table.xy0[segs], table.xy1[segs]
-    return sorted(tuple(sorted([(round(a, 3), -round(b, 3)), (round(c, 3), -round(d, 3))]))
-                  for (a, b), (c, d) in zip(p0.tolist(), p1.tolist(), strict=True))
+    return sorted(
+        tuple(sorted([(round(a, 3), -round(b, 3)), (round(c, 3), -round(d, 3))]))
+        for (a, b), (c, d) in zip(p0.tolist(), p1.tolist(), strict=True)
+    )
 
 
 def test_borders_follow_territories_and_keep_enclaves():
     from territory_designer.ui.canvas.borders import BorderSegments
 
     # 3 x 3 boxes, territory 0 around a centre unit of territory 1.
-    boxes = np.array([shapely.box(c, r, c + 1, r + 1) for r in range(3) for c in range(3)],
-                     dtype=object)
+    boxes = np.array(
+        [shapely.box(c, r, c + 1, r + 1) for r in range(3) for c in range(3)], dtype=object
+    )
     table = BorderSegments(boxes)
     assert len(table) == 24 and (table.b == -1).sum() == 12
     assignment = np.zeros(9, dtype=np.int32)
@@ -84,9 +87,14 @@ def test_borders_ignore_neighbours_that_do_not_share_vertices():
     from territory_designer.ui.canvas.borders import BorderSegments
 
     # A sliver of a gap and an offset vertex between boxes of one territory.
-    boxes = np.array([shapely.box(0, 0, 1, 1), shapely.box(1.000001, 0, 2, 1),
-                      shapely.Polygon([(0, 1), (1.3, 1), (2, 1), (2, 2), (0, 2)])],
-                     dtype=object)
+    boxes = np.array(
+        [
+            shapely.box(0, 0, 1, 1),
+            shapely.box(1.000001, 0, 2, 1),
+            shapely.Polygon([(0, 1), (1.3, 1), (2, 1), (2, 2), (0, 2)]),
+        ],
+        dtype=object,
+    )
     table = BorderSegments(boxes)
     same = table.borders(np.zeros(3, dtype=np.int32))[0]
     mid = (table.xy0[same] + table.xy1[same]) / 2

@@ -171,9 +171,7 @@ class BorderSegments:
         code, seg = code[order], seg[order]
         cuts = np.searchsorted(code, wanted)
         ends = np.searchsorted(code, wanted, side="right")
-        return {
-            int(c): seg[s:e] for c, s, e in zip(wanted.tolist(), cuts, ends, strict=True)
-        }
+        return {int(c): seg[s:e] for c, s, e in zip(wanted.tolist(), cuts, ends, strict=True)}
 
     def elements(self, segs: np.ndarray) -> np.ndarray:
         """Path elements drawing segments ``segs`` (sorted ids), joined where they chain."""

@@ -78,8 +78,10 @@ def label_anchors(
     best = np.lexsort((dist, on_edge[units], group))[first]
     b = bounds[units]
     span = (
-        np.maximum.reduceat(b[:, 2], first) - np.minimum.reduceat(b[:, 0], first)
-        + np.maximum.reduceat(b[:, 3], first) - np.minimum.reduceat(b[:, 1], first)
+        np.maximum.reduceat(b[:, 2], first)
+        - np.minimum.reduceat(b[:, 0], first)
+        + np.maximum.reduceat(b[:, 3], first)
+        - np.minimum.reduceat(b[:, 1], first)
     ) / 2
     return {
         int(c): (float(p[k, 0]), float(p[k, 1]), float(s))

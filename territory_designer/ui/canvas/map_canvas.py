@@ -107,9 +107,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         units = project.units
         xmin, ymin, xmax, ymax = units.bounds
         pad = units.extent
-        self._map_rect = QRectF(
-            scene_point(xmin, ymax), scene_point(xmax, ymin)
-        ).normalized()
+        self._map_rect = QRectF(scene_point(xmin, ymax), scene_point(xmax, ymin)).normalized()
         self.scene().setSceneRect(self._map_rect.adjusted(-pad, -pad, pad, pad))
         self._typical_unit = float(np.sqrt(np.median(units.area)))
         self._lod_scale = 0.75 / (units.extent * LOD_FRACTIONS[0])

@@ -52,8 +52,9 @@ class NavigationMixin:
         if rect.isEmpty():
             rect = rect.adjusted(-1, -1, 1, 1)
         margin = max(rect.width(), rect.height()) * 0.03
-        self.fitInView(rect.adjusted(-margin, -margin, margin, margin),
-                       Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(
+            rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio
+        )
         self._update_detail()
 
     def _fit_units(self, units: np.ndarray) -> None:
@@ -117,4 +118,3 @@ class NavigationMixin:
             QGraphicsView.keyPressEvent(self, event)
             return
         event.accept()
-

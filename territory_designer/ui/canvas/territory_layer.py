@@ -126,8 +126,13 @@ class TerritoryLayer:
         if self._unit_bounds is None:
             self._unit_bounds = shapely.bounds(units.lod[0])
         anchors = label_anchors(
-            plan.assignment, live, units.centroid, units.area, self._unit_bounds,
-            self.project.adjacency.csr, on_edge[:-1],
+            plan.assignment,
+            live,
+            units.centroid,
+            units.area,
+            self._unit_bounds,
+            self.project.adjacency.csr,
+            on_edge[:-1],
         )
         for code in live:
             t = plan.territories[code]
