@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,71 @@ def _exec(cmd: list[str], dry_run: bool, env: dict[str, str] | None = None) -> i
     return 0  # pragma: no cover - execve does not return
 
 
+#: Libraries Qt's X11 platform plugin needs that a fresh Debian/Ubuntu often lacks, with
+#: their packages. libxcb-cursor is loaded at run time, so ldd cannot see it missing.
+XCB_PACKAGES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-xinerama.so.0": "libxcb-xinerama0",
+}
+
+
+def missing_display_libraries(python: Path) -> list[str]:
+    """Shared libraries the Qt X11 plugin needs and this Linux machine lacks."""
+    if not sys.platform.startswith("linux") or not os.environ.get("DISPLAY"):
+        return []
+    if os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+        return []
+    try:
+        known = subprocess.run(
+            ["ldconfig", "-p"], capture_output=True, text=True, check=False
+        ).stdout
+        qt_dir = subprocess.run(
+            [str(python), "-c", "import os, PySide6; print(os.path.dirname(PySide6.__file__))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    missing = {lib for lib in XCB_PACKAGES if lib not in known}
+    for plugin in Path(qt_dir, "Qt").glob("plugins/platforms/libqxcb.so"):
+        ldd = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=False)
+        missing |= {line.split()[0] for line in ldd.stdout.splitlines() if "not found" in line}
+    return sorted(missing)
+
+
+def ensure_display_libraries(python: Path, dry_run: bool) -> None:
+    """Install (as root, with apt) or name the X11 libraries Qt needs to open a window."""
+    missing = missing_display_libraries(python)
+    if not missing:
+        return
+    packages = sorted({XCB_PACKAGES.get(lib, lib) for lib in missing})
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
+    can_install = os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get")
+    if not can_install:
+        _say(
+            "Qt needs these system libraries to open a window: "
+            + ", ".join(missing)
+            + "\n[dev] install them with: sudo "
+            + shlex.join(command)
+        )
+        return
+    _say("installing the system libraries Qt needs to open a window: " + ", ".join(packages))
+    if dry_run:
+        return
+    if subprocess.run(command, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], check=False)
+        subprocess.run(command, check=False)
+
+
 def headless_env() -> dict[str, str]:
     """Variables that make Qt run without a display."""
     return {"QT_QPA_PLATFORM": "offscreen"}
@@ -193,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     if ns.command == "setup":
         return 0
     if ns.command == "run":
+        ensure_display_libraries(python, ns.dry_run)
         return _exec([py, str(ROOT / "main.py"), *rest], ns.dry_run)
     if ns.command == "test":
         return _exec([py, "-m", "pytest", *rest], ns.dry_run, headless_env())

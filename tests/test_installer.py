@@ -81,3 +81,37 @@ def test_unknown_command_is_an_error(tmp_path: Path) -> None:
     result = _dry("deploy", venv=tmp_path / "v")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_missing_x11_libraries_are_named_with_their_packages(dev, monkeypatch, capsys, tmp_path):
+    """On a desktop without libxcb-cursor0 etc. `run` says what to install (or installs it)."""
+    plugin = tmp_path / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    plugin.parent.mkdir(parents=True)
+    plugin.write_bytes(b"")
+
+    def fake_run(cmd, **kwargs):
+        out = ""
+        if cmd[:2] == ["ldconfig", "-p"]:
+            out = "\tlibxcb-image.so.0 (libc6,x86-64) => /usr/lib/libxcb-image.so.0\n"
+        elif cmd[0].endswith("python"):
+            out = str(tmp_path / "PySide6") + "\n"
+        elif cmd[0] == "ldd":
+            out = "\tlibxcb-icccm.so.4 => not found\n\tlibc.so.6 => /lib/libc.so.6\n"
+        return subprocess.CompletedProcess(cmd, 0, out, "")
+
+    monkeypatch.setattr(dev.subprocess, "run", fake_run)
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    missing = dev.missing_display_libraries(Path("/venv/bin/python"))
+    assert "libxcb-cursor.so.0" in missing and "libxcb-icccm.so.4" in missing
+    assert "libxcb-image.so.0" not in missing
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)  # not root: only tell
+    dev.ensure_display_libraries(Path("/venv/bin/python"), dry_run=False)
+    out = capsys.readouterr().out
+    assert "sudo apt-get install" in out and "libxcb-cursor0" in out and "libxcb-icccm4" in out
+
+
+def test_headless_runs_need_no_x11_libraries(dev, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert dev.missing_display_libraries(Path("/venv/bin/python")) == []
