@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QWidget
 
 from territory_designer import __version__
@@ -241,6 +241,14 @@ class MainWindow(QMainWindow):
     def _default_dock_width(self) -> None:
         width = min(640, max(470, self.width() * 42 // 100))
         self.resizeDocks([self.territory_dock], [width], Qt.Orientation.Horizontal)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A window made small keeps its dock's width and would squeeze the map to a strip:
+        # never let the territory dock take more than half the window.
+        dock = self.territory_dock
+        if dock.isVisible() and not dock.isFloating() and dock.width() > self.width() // 2:
+            self.resizeDocks([dock], [self.width() // 2], Qt.Orientation.Horizontal)
 
     # -- refresh --------------------------------------------------------------------------
     def _on_status(self, message: str) -> None:

@@ -299,3 +299,11 @@ def test_merge_dialog_choice(qtbot, window):
     dialog = MergeDialog(plan.territories, [codes[2], codes[4]], window)
     qtbot.addWidget(dialog)
     assert dialog.choice() == (codes[2], [codes[4]])
+
+
+def test_shrinking_the_window_keeps_room_for_the_map(qtbot, window):
+    window.resize(1400, 900)
+    qtbot.waitUntil(lambda: window.territory_dock.width() > 400, timeout=2000)
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.territory_dock.width() <= 450, timeout=2000)
+    assert window.canvas.width() >= 400
