@@ -136,7 +136,17 @@ def _shared_segments(geoms: np.ndarray, quantum: float) -> tuple[np.ndarray, ...
     return i, j, seg_len[k]
 
 
-def compute_adjacency(geoms: np.ndarray, feedback: Feedback | None = None) -> Adjacency:
+def seam_tolerance(geoms: np.ndarray) -> float:
+    """Gap or overlap along a seam still read as a shared boundary: 1 m, or a millionth
+    of the layer's extent when that is larger (geographic degrees: scaled alike)."""
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    extent = max(xmax - xmin, ymax - ymin, 1e-9)
+    return max(extent * 1e-6, min(1.0, extent * 1e-3))
+
+
+def compute_adjacency(
+    geoms: np.ndarray, feedback: Feedback | None = None, tolerance: float = 0.0
+) -> Adjacency:
     """Compute the adjacency graph of a polygon coverage.
 
     Parameters
@@ -145,6 +155,10 @@ def compute_adjacency(geoms: np.ndarray, feedback: Feedback | None = None) -> Ad
         Unit polygons in a projected CRS (metres).
     feedback : Feedback, optional
         Progress and cancel.
+    tolerance : float
+        Seam tolerance in layer units. 0 (the default) counts only boundaries that touch;
+        a positive value (see :func:`seam_tolerance`) also joins neighbours whose
+        boundaries run within it of each other — layers from two sources mixed.
 
     Returns
     -------
@@ -164,10 +178,14 @@ def compute_adjacency(geoms: np.ndarray, feedback: Feedback | None = None) -> Ad
     lengths = np.bincount(inv, weights=seg_len, minlength=uniq.size)
     feedback.check_canceled()
     feedback.set_progress(50, "Checking touching units")
-    # Second pass: units that touch but share no identical segment (corners, or layers
-    # whose neighbours were digitised independently).
+    # Second pass: units that touch, or nearly touch, but share no identical segment:
+    # corners, and layers whose neighbours were digitised independently (two sources
+    # mixed, a ZIP layer beside a county layer) with slivers or overlaps along the seam.
     tree = shapely.STRtree(geoms)
-    ci, cj = tree.query(geoms, predicate="intersects")
+    if tolerance > 0:
+        ci, cj = tree.query(geoms, predicate="dwithin", distance=tolerance)
+    else:
+        ci, cj = tree.query(geoms, predicate="intersects")
     keep = ci < cj
     ci, cj = ci[keep], cj[keep]
     cand_key = ci.astype(np.int64) * n + cj
@@ -177,10 +195,16 @@ def compute_adjacency(geoms: np.ndarray, feedback: Feedback | None = None) -> Ad
     extra_len = np.zeros(ci.size)
     if ci.size:
         boundaries = shapely.boundary(geoms)
-        shared = shapely.intersection(boundaries[ci], boundaries[cj])
-        extra_len = shapely.length(shared)
-    quantum = _snap_quantum(geoms)
-    extra_len = np.where(extra_len > quantum * 10, extra_len, 0.0)
+        exact = shapely.length(shapely.intersection(boundaries[ci], boundaries[cj]))
+        extra_len = np.where(exact > _snap_quantum(geoms) * 10, exact, 0.0)
+        seam = np.flatnonzero(extra_len == 0) if tolerance > 0 else np.empty(0, np.int64)
+        if seam.size:
+            # Boundary of one unit lying within the seam tolerance of the other's; the
+            # buffer's round ends add about one tolerance at each end of the seam.
+            near = shapely.buffer(boundaries[cj[seam]], tolerance, quad_segs=2)
+            inside = shapely.length(shapely.intersection(boundaries[ci[seam]], near))
+            # A corner touch gives about 2 x tolerance: not a shared boundary.
+            extra_len[seam] = np.where(inside > 4 * tolerance, inside - 2 * tolerance, 0.0)
     all_key = np.concatenate([uniq, ci.astype(np.int64) * n + cj])
     all_len = np.concatenate([lengths, extra_len])
     order = np.argsort(all_key, kind="stable")

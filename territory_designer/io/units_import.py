@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from territory_designer.core.accounts import AccountTable, locate_points
-from territory_designer.core.adjacency import compute_adjacency
+from territory_designer.core.adjacency import compute_adjacency, seam_tolerance
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import UNASSIGNED, Plan
 from territory_designer.core.project import Project
@@ -94,7 +94,9 @@ def add_units(
     )
     feedback.check_canceled()
     feedback.set_progress(50, "Computing adjacency")
-    adjacency = compute_adjacency(units.geometry, feedback)
+    # Two layers from different sources rarely share vertices along their seam: join
+    # neighbours across small gaps and overlaps there.
+    adjacency = compute_adjacency(units.geometry, feedback, seam_tolerance(units.geometry))
     feedback.check_canceled()
     n_new = len(ids)
     plans = [_extended(p, n_new) for p in project.plans.values()]

@@ -7,7 +7,7 @@ import pytest
 import shapely
 from td_factories import CELL, grid_units
 
-from territory_designer.core.adjacency import compute_adjacency
+from territory_designer.core.adjacency import compute_adjacency, seam_tolerance
 
 
 @pytest.mark.parametrize(("n", "m"), [(1, 1), (1, 5), (3, 3), (4, 6), (7, 2)])
@@ -76,3 +76,20 @@ def test_empty_layer_has_no_edges() -> None:
     adj = compute_adjacency(np.array([], dtype=object))
     assert adj.n == 0
     assert adj.n_edges == 0
+
+
+def test_neighbours_from_two_sources_with_a_sliver_along_the_seam_are_adjacent() -> None:
+    # A county layer and a ZIP layer meet along x = 1000 m, digitised separately: a
+    # 0.4 m gap and different vertices. Still neighbours, with about 1 km shared.
+    county = shapely.box(0, 0, 1000, 1000)
+    zip_area = shapely.Polygon([(1000.4, 0), (1000.4, 333), (1000.3, 700), (1000.4, 1000),
+                                (2000, 1000), (2000, 0)])  # fmt: skip
+    corner = shapely.box(2000, 1000, 3000, 2000)  # touches zip_area at one point only
+    geoms = np.array([county, zip_area, corner], dtype=object)
+    assert compute_adjacency(geoms).rook_mask().sum() == 0  # exact: the gap separates them
+    adj = compute_adjacency(geoms, tolerance=seam_tolerance(geoms))
+    pairs = zip(adj.ei.tolist(), adj.ej.tolist(), strict=True)
+    lengths = dict(zip(pairs, adj.length.tolist(), strict=True))
+    assert lengths[(0, 1)] == pytest.approx(1000.0, rel=0.01)
+    assert lengths.get((1, 2), 0.0) == 0.0  # corner only: not a rook neighbour
+    assert adj.rook_mask().sum() == 1

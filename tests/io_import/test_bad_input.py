@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import openpyxl
 import pytest
-from conftest import grid_latlon, write_raw_xlsx, write_xlsx
+from import_files import grid_latlon, write_raw_xlsx, write_xlsx
 from td_factories import snapshot
 
 from territory_designer.core.errors import InputError

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from conftest import grid_latlon, write_xlsx
+from import_files import grid_latlon, write_xlsx
 
 from territory_designer.core.errors import CanceledError
 from territory_designer.core.feedback import Feedback

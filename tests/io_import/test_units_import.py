@@ -86,3 +86,19 @@ def test_layer_choice_and_missing_crs(grid_project, tmp_path):
         nocrs.to_file(tmp_path / "nocrs.shp")
     with pytest.raises(InputError, match="--crs"):
         add_units(grid_project, tmp_path / "nocrs.shp", "code")
+
+
+def test_a_layer_from_another_source_joins_across_a_small_seam_gap(make_grid_project, tmp_path):
+    """Real layers from two sources leave slivers along the seam; neighbours stay neighbours."""
+    project = make_grid_project(4, 6, ["AAABBB", "AAABBB", "CCCBB.", "CCCCC."])
+    gap = 0.5  # metres between the grid's right edge and the new unit
+    gdf = _layer(106_000 + gap, ["N1"])
+    gdf.to_file(tmp_path / "seam.gpkg", driver="GPKG")
+    plain = _layer(106_000 + 50, ["N1"])  # 50 m away: not a neighbour
+    plain.to_file(tmp_path / "far.gpkg", driver="GPKG")
+    new, _ = add_units(project, tmp_path / "seam.gpkg", "code")
+    rook = new.adjacency.rook_mask()
+    touching = set(new.adjacency.ei[rook & (new.adjacency.ej == 24)].tolist())
+    assert touching, "the new unit should border the grid across the 0.5 m seam"
+    far, _ = add_units(project, tmp_path / "far.gpkg", "code")
+    assert not (far.adjacency.rook_mask() & (far.adjacency.ej == 24)).any()

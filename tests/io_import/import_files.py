@@ -1,4 +1,7 @@
-"""Fixtures for the account and unit import tests: real files written in each test."""
+"""Helpers for the account and unit import tests: real files written in each test.
+
+A plain module (not conftest.py) so the tests import it by a unique name.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import pytest
 from pyproj import Transformer
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: a test that takes several seconds")
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1") -> Path:
