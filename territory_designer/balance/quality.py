@@ -2,7 +2,7 @@
 
 The figures follow ``shared/bench/score_plan.py``: deviation ``|W_t - target| / target``
 (target = the territory's share of its group, i.e. the mean when all capacities are equal),
-coefficient of variation ``std / mean``, island-aware contiguity (extra pieces beyond one per
+coefficient of variation ``std / mean`` of load over target, island-aware contiguity (extra pieces beyond one per
 graph component a territory touches), Polsby-Popper ``4 pi A / P^2`` of each dissolved
 territory with ``P = sum of unit perimeters - 2 * shared internal boundary`` (as
 :mod:`territory_designer.core.metrics`), and cut edges. When the tolerance cannot be met the
@@ -108,7 +108,10 @@ def quality_report(
     totals = np.bincount(lab, weights=w, minlength=k)
     base = compute_plain_targets(problem)
     dev = (totals - base) / base
-    mean = totals.mean()
+    # CV of each territory's load relative to its own target, so unequal capacities
+    # (a part-time rep) or separate groups do not read as imbalance.
+    ratio = totals / base
+    mean = ratio.mean()
     ei, ej, el = pp_edges if pp_edges is not None else (graph.ei, graph.ej, graph.elen)
     area = np.bincount(lab, weights=np.where(ok, problem.area, 0), minlength=k)
     perim = np.bincount(lab, weights=np.where(ok, problem.perimeter, 0), minlength=k)
@@ -126,7 +129,7 @@ def quality_report(
         max_abs_deviation_pct=max_abs,
         min_deviation_pct=float(dev.min() * 100),
         max_deviation_pct=float(dev.max() * 100),
-        cv=float(totals.std() / mean) if mean > 0 else 0.0,
+        cv=float(ratio.std() / mean) if mean > 0 else 0.0,
         contiguous=bool((extra <= 0).all()),
         noncontiguous=int((extra > 0).sum()),
         extra_pieces=int(np.clip(extra, 0, None).sum()),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from territory_designer.balance.project_api import build_plan, rebalance_plan
+from territory_designer.balance.project_api import _carried, build_plan, rebalance_plan
 from territory_designer.balance.quality import QualityReport
 from territory_designer.balance.rebalance import RebalanceResult, tradeoff_curve
 from territory_designer.core.errors import InputError
@@ -21,6 +21,8 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan, Territory
 
 BalanceOn = str | dict[str, float] | None
+#: Relative capacities: one per territory in build order, or ``{territory id: share}``.
+Capacities = list[float] | dict[str, float] | None
 
 
 @dataclass
@@ -29,6 +31,9 @@ class BuildRequest:
 
     ``from_home_bases`` builds one territory per territory of the active plan that has a
     home base, keeping its id, name, owner and colour; otherwise ``k`` territories.
+    ``shares`` are relative capacities (0.5 for a part-time rep), as a list in the order of
+    :func:`build_slots` or ``{territory id: share}`` (others 1); ``max_distance`` is in
+    project units (metres) from the home base, with ``from_home_bases`` only.
     """
 
     k: int | None = None
@@ -40,6 +45,7 @@ class BuildRequest:
     name: str | None = None
     compactness: float = 0.5
     max_distance: float | None = None
+    shares: Capacities = None
 
 
 @dataclass
@@ -97,6 +103,82 @@ def parse_weights(text: str) -> dict[str, float]:
     return weights
 
 
+def parse_capacities(text: str) -> list[float] | dict[str, float]:
+    """``"1,1,0.5"`` -> ``[1.0, 1.0, 0.5]``; ``"T01=0.5,T04=0.75"`` -> ``{"T01": 0.5, ...}``.
+
+    Raises
+    ------
+    InputError
+        A value that is not a number, or ``ID=SHARE`` mixed with bare numbers.
+    """
+    parts = [part.strip() for part in text.split(",")]
+    named = ["=" in part for part in parts]
+    if any(named) and not all(named):
+        raise InputError("Capacities: give either one number per territory or ID=SHARE pairs.")
+    values: dict[str, float] = {}
+    for i, part in enumerate(parts):
+        key, _, value = part.rpartition("=")
+        try:
+            values[key.strip() if named[i] else str(i)] = float(value)
+        except ValueError:
+            raise InputError(f"Capacities: {part!r} is not a number.") from None
+    return values if all(named) else list(values.values())
+
+
+def build_slots(project: object, request: BuildRequest) -> list[tuple[str, str]]:
+    """``(id, name)`` of the territories ``request`` builds, in the engine's order.
+
+    Locked territories of the active plan (carried over unchanged) come first, then the
+    reps' territories (``from_home_bases``) or ``T..`` up to ``k``.
+    """
+    plan = project.plan
+    carried, _ = _carried(plan)
+    slots = [(plan.territories[c].id, plan.territories[c].name) for c in carried]
+    if request.from_home_bases:
+        return slots + [(t.id, t.name) for t in home_base_reps(plan)]
+    k = max(request.k or 0, len(carried))
+    used = {tid for tid, _ in slots}
+    for i in range(len(slots), k):
+        base = tid = f"T{i + 1:02d}"
+        n = 2
+        while tid in used:  # as the engine does: a carried T03 makes the new one T03-2
+            tid, n = f"{base}-{n}", n + 1
+        used.add(tid)
+        slots.append((tid, f"Territory {i + 1:02d}"))
+    return slots
+
+
+def resolve_shares(project: object, request: BuildRequest) -> list[float] | None:
+    """The request's capacities as one positive share per territory (None: all equal).
+
+    Raises
+    ------
+    InputError
+        Wrong count, unknown territory id, or a value that is not a positive number.
+    """
+    shares = request.shares
+    if shares is None:
+        return None
+    slots = build_slots(project, request)
+    ids = [tid for tid, _ in slots]
+    if isinstance(shares, dict):
+        unknown = [key for key in shares if key not in ids]
+        if unknown:
+            raise InputError(
+                f"Capacities: no territory {unknown[0]!r} in this build"
+                f" (territories: {', '.join(ids)})."
+            )
+        values = [float(shares.get(tid, 1.0)) for tid in ids]
+    else:
+        values = [float(v) for v in shares]
+        if len(values) != len(ids):
+            raise InputError(f"Capacities: give one per territory ({len(ids)}), not {len(values)}.")
+    for tid, value in zip(ids, values, strict=True):
+        if not (np.isfinite(value) and value > 0):
+            raise InputError(f"Capacities: {tid} has {value:g}; each must be above 0.")
+    return values
+
+
 def home_base_reps(plan: Plan) -> list[Territory]:
     """Territories of ``plan`` with a home base, in code order (one rep each)."""
     return [t for _, t in sorted(plan.territories.items()) if t.home_base]
@@ -122,7 +204,8 @@ def build_scenario(
     Raises
     ------
     InputError
-        No territory count, or ``from_home_bases`` with no home base in the active plan.
+        No territory count, ``from_home_bases`` with no home base in the active plan, or
+        capacities that do not fit (see :func:`resolve_shares`).
     """
     reps: list[Territory] = []
     home_bases = None
@@ -133,16 +216,19 @@ def build_scenario(
         home_bases = [t.home_base for t in reps]
     elif not request.k:
         raise InputError("Give the number of territories or build from the reps' home bases.")
+    shares = resolve_shares(project, request)
+    balance_on = project.balance_field if request.balance_on is None else request.balance_on
     plan, report = build_plan(
         project,
         k=None if request.from_home_bases else request.k,
         home_bases=home_bases,
-        balance_on=request.balance_on,
+        balance_on=balance_on,  # a field name, so capacities also set Territory.target
         tolerance=request.tolerance,
         within=request.within,
         seed=request.seed,
         name=request.name,
         compactness=request.compactness,
+        shares=shares,
         max_distance=request.max_distance,
         feedback=feedback,
     )

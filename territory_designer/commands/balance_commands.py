@@ -59,7 +59,12 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--max-distance-km",
         type=_ranged(float, 0.001),
-        help="max distance from the home base",
+        help="max distance from the home base (with --from-home-bases)",
+    )
+    p.add_argument(
+        "--capacities",
+        help="relative capacity per territory, in order (1,1,0.5,...), or ID=SHARE,... "
+        "with --from-home-bases (others 1); e.g. 0.5 for a part-time rep",
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--plan", dest="plan_name", help="name of the new plan")
@@ -131,7 +136,11 @@ def _print_report(report: dict, plan_name: str, saved: str | None) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build a plan and add it to the project."""
-    from territory_designer.balance.scenario import BuildRequest, build_scenario
+    from territory_designer.balance.scenario import (
+        BuildRequest,
+        build_scenario,
+        parse_capacities,
+    )
     from territory_designer.core.operations import AddGeneratedPlan
 
     project = load(args.project)
@@ -139,6 +148,8 @@ def run_build(args: argparse.Namespace) -> int:
         raise InputError("Give --territories K or --from-home-bases.")
     if args.from_home_bases and not any(t.home_base for t in project.plan.territories.values()):
         raise InputError(f"{args.project}: no territory of the active plan has a home base.")
+    if args.max_distance_km and not args.from_home_bases:
+        raise InputError("--max-distance-km needs --from-home-bases (distance from each rep).")
     request = BuildRequest(
         k=args.territories,
         from_home_bases=args.from_home_bases,
@@ -149,6 +160,7 @@ def run_build(args: argparse.Namespace) -> int:
         name=args.plan_name,
         compactness=args.compactness,
         max_distance=args.max_distance_km * 1000 if args.max_distance_km else None,
+        shares=parse_capacities(args.capacities) if args.capacities else None,
     )
     plan, report = build_scenario(project, request)
     project.apply(AddGeneratedPlan(plan))

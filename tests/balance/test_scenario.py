@@ -9,8 +9,11 @@ from territory_designer.balance.scenario import (
     RebalanceRequest,
     balance_curve,
     build_scenario,
+    build_slots,
+    parse_capacities,
     parse_weights,
     rebalance_scenario,
+    resolve_shares,
     within_candidates,
 )
 from territory_designer.core.errors import InputError
@@ -47,3 +50,31 @@ def test_requests_that_cannot_run_are_refused(grid_project):
     with pytest.raises(InputError):
         parse_weights("workload")
     assert within_candidates(grid_project) == ["region"]
+
+
+def test_capacities_parse_as_a_list_or_by_territory_id():
+    assert parse_capacities("1, 1,0.5") == [1.0, 1.0, 0.5]
+    assert parse_capacities("T01=0.5,T04=2") == {"T01": 0.5, "T04": 2.0}
+    with pytest.raises(InputError, match="not a number"):
+        parse_capacities("1,,1")
+
+
+def test_capacities_follow_the_build_order_with_locked_territories_first(demo_project):
+    demo_project.plan.territories[2].locked = True  # T03 Triad is carried over unchanged
+    request = BuildRequest(k=4, shares={"T04": 0.5})
+    slots = build_slots(demo_project, request)
+    assert slots == [
+        ("T03", "Triad"),
+        ("T02", "Territory 02"),
+        ("T03-2", "Territory 03"),  # the id the engine gives it
+        ("T04", "Territory 04"),
+    ]
+    assert resolve_shares(demo_project, request) == [1.0, 1.0, 1.0, 0.5]
+    plan, _ = build_scenario(demo_project, request)
+    assert [t.id for _, t in sorted(plan.territories.items())] == [s[0] for s in slots]
+    reps = build_slots(demo_project, BuildRequest(from_home_bases=True))
+    assert reps[0] == ("T03", "Triad") and len(reps) == 9
+    with pytest.raises(InputError, match="one per territory \\(4\\), not 2"):
+        resolve_shares(demo_project, BuildRequest(k=4, shares=[1.0, 2.0]))
+    with pytest.raises(InputError, match="T04 has -1"):
+        resolve_shares(demo_project, BuildRequest(k=4, shares={"T04": -1.0}))

@@ -228,3 +228,72 @@ def test_rebalance_of_a_balanced_plan_adds_nothing(capsys, demo_file):
     assert code == 0, err
     assert "Nothing to rebalance" in out
     assert list(load_project(demo_file).plans) == before
+
+
+def _revenue_by_territory(path: Path) -> dict[str, tuple[float, float | None]]:
+    project = load_project(path)
+    plan, fields = project.plan, project.weight_fields
+    revenue = project.weights[:, fields.index("revenue")]
+    return {
+        t.id: (float(revenue[plan.assignment == code].sum()), t.target)
+        for code, t in plan.territories.items()
+    }
+
+
+def test_build_with_capacities_gives_a_part_time_rep_half(capsys, demo_file):
+    code, out, err = run(
+        capsys,
+        "build",
+        str(demo_file),
+        "-k",
+        "4",
+        "--balance-on",
+        "revenue",
+        "--capacities",
+        "1,1,0.5,1",
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["max_abs_deviation_pct"] <= 5.0  # measured against each own target
+    totals = _revenue_by_territory(demo_file)
+    full = [totals[t][0] for t in ("T01", "T02", "T04")]
+    assert totals["T03"][0] == pytest.approx(sum(full) / 3 / 2, rel=0.1)
+    assert totals["T03"][1] == pytest.approx(totals["T01"][1] / 2)
+
+
+def test_build_from_home_bases_with_named_capacities(capsys, demo_file):
+    code, _, err = run(
+        capsys,
+        "build",
+        str(demo_file),
+        "--from-home-bases",
+        "--balance-on",
+        "revenue",
+        "--capacities",
+        "T03=0.5",
+    )
+    assert code == 0, err
+    totals = _revenue_by_territory(demo_file)
+    others = [v for tid, (v, _) in totals.items() if tid != "T03"]
+    assert totals["T03"][0] == pytest.approx(sum(others) / len(others) / 2, rel=0.1)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-k", "4", "--capacities", "1,1,0.5"], "one per territory (4), not 3"),
+        (["-k", "4", "--capacities", "1,0,1,1"], "T02 has 0; each must be above 0"),
+        (["-k", "4", "--capacities", "1,abc,1,1"], "'abc' is not a number"),
+        (["--from-home-bases", "--capacities", "T99=0.5"], "no territory 'T99'"),
+        (["-k", "4", "--capacities", "T01=0.5,1"], "either one number per territory"),
+        (["-k", "4", "--max-distance-km", "100"], "needs --from-home-bases"),
+    ],
+)
+def test_bad_capacities_give_one_line_and_status_2(capsys, demo_file, args, needle):
+    before = demo_file.read_bytes()
+    code, _, err = run(capsys, "build", str(demo_file), *args)
+    assert code == 2
+    assert needle in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert demo_file.read_bytes() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QDialogButtonBox
 
 import territory_designer.ui.dialogs.balance_runner as balance_runner
 from territory_designer.core.errors import InputError
@@ -165,3 +166,81 @@ def test_build_on_a_small_grid(qtbot, make_window, make_grid_project):
     region = project.units.attributes["region"].to_numpy()
     for code in plan.territories:  # no territory crosses a region
         assert len(set(region[plan.assignment == code])) == 1
+
+
+def _set_capacities(qtbot, dialog, shares):
+    """Click Capacities…, type the shares into the table, click OK."""
+    dialog.capacities_button.click()
+    table = dialog.capacities_dialog
+    qtbot.waitUntil(table.isVisible)
+    for tid, share in shares.items():
+        table.spins[tid].setValue(share)
+    table.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not table.isVisible()
+
+
+def test_max_distance_is_only_for_home_bases_and_capacities_list_the_territories(qtbot, window):
+    dialog = window.balancer.open_dialog("build")
+    assert not dialog.max_distance.isEnabled()
+    dialog.k_spin.setValue(5)
+    dialog.capacities_button.click()
+    rows = dialog.capacities_dialog
+    names = [rows.table.item(r, 0).text() for r in range(rows.table.rowCount())]
+    assert [n.split()[0] for n in names] == ["T01", "T02", "T03", "T04", "T05"]
+    assert all(spin.value() == 1.0 for spin in rows.spins.values())
+    rows.reject()
+    assert dialog.request().shares is None and dialog.request().max_distance is None
+
+    dialog.by_reps.setChecked(True)
+    assert dialog.max_distance.isEnabled()
+    assert dialog.max_distance.text() == "No limit"
+    _set_capacities(qtbot, dialog, {"T03": 0.5})
+    assert "T03 0.5" in dialog.capacities_label.text()
+    rows = dialog.capacities_dialog
+    assert "Triad" in rows.table.item(2, 0).text()  # the rep's territory name
+    dialog.by_count.setChecked(True)
+    assert not dialog.max_distance.isEnabled()
+
+
+def test_capacities_and_distance_reach_the_engine(qtbot, window, monkeypatch):
+    import territory_designer.balance.scenario as scenario
+
+    calls = []
+    real_build_plan = scenario.build_plan
+
+    def spy(project, **kwargs):
+        calls.append(kwargs)
+        return real_build_plan(project, **kwargs)
+
+    monkeypatch.setattr(scenario, "build_plan", spy)
+    project = window.session.project
+    dialog = window.balancer.open_dialog("build")
+    dialog.by_reps.setChecked(True)
+    dialog.max_distance.setValue(400)
+    _set_capacities(qtbot, dialog, {"T03": 0.5})
+    _run(qtbot, window, dialog)
+
+    assert calls[-1]["max_distance"] == 400_000.0
+    assert calls[-1]["shares"] == [1.0, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0]
+    plan = project.plan
+    revenue = project.weights[:, project.weight_fields.index("revenue")]
+    by_id = {t.id: (code, t) for code, t in plan.territories.items()}
+    triad_code, triad = by_id["T03"]
+    assert triad.name == "Triad"
+    assert triad.target == pytest.approx(by_id["T01"][1].target / 2)
+    totals = {tid: revenue[plan.assignment == code].sum() for tid, (code, _) in by_id.items()}
+    others = [v for tid, v in totals.items() if tid != "T03"]
+    assert totals["T03"] == pytest.approx(sum(others) / len(others) / 2, rel=0.15)
+
+
+def test_a_half_capacity_territory_built_by_count_is_smaller(qtbot, window):
+    project = window.session.project
+    dialog = window.balancer.open_dialog("build")
+    dialog.k_spin.setValue(4)
+    _set_capacities(qtbot, dialog, {"T02": 0.5})
+    _run(qtbot, window, dialog)
+    plan = project.plan
+    revenue = project.weights[:, project.weight_fields.index("revenue")]
+    totals = {t.id: revenue[plan.assignment == c].sum() for c, t in plan.territories.items()}
+    assert totals["T02"] == pytest.approx(totals["T01"] / 2, rel=0.15)
+    assert all(t.target for t in plan.territories.values())

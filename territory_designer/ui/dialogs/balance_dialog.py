@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QSlider,
     QSpinBox,
@@ -36,10 +37,12 @@ from territory_designer.balance.scenario import (
     BalanceOn,
     BuildRequest,
     RebalanceRequest,
+    build_slots,
     home_base_reps,
     within_candidates,
 )
 from territory_designer.core.errors import InputError
+from territory_designer.ui.dialogs.capacities_dialog import CapacitiesDialog, capacities_summary
 
 BUILD, REBALANCE = "build", "rebalance"
 WEIGHTED = "Weighted combination…"
@@ -201,6 +204,27 @@ class BalanceDialog(QDialog):
         count_row.addWidget(self.by_count)
         count_row.addWidget(self.k_spin)
         count_row.addStretch(1)
+        self.max_distance = QDoubleSpinBox()
+        self.max_distance.setRange(0.0, 10_000.0)
+        self.max_distance.setDecimals(0)
+        self.max_distance.setSingleStep(10.0)
+        self.max_distance.setSuffix(" km")
+        self.max_distance.setSpecialValueText("No limit")
+        self.max_distance.setToolTip("No unit farther than this from its rep's home base.")
+        self.max_distance.setEnabled(False)
+        self.by_reps.toggled.connect(self.max_distance.setEnabled)
+        self.capacities: dict[str, float] = {}
+        self.capacities_dialog: CapacitiesDialog | None = None
+        self.capacities_button = QPushButton("Capacities…")
+        self.capacities_button.setToolTip("Unequal capacities, e.g. 0.5 for a part-time rep.")
+        self.capacities_button.clicked.connect(self._on_capacities_clicked)
+        self.capacities_label = QLabel()
+        capacity_row = QHBoxLayout()
+        capacity_row.addWidget(self.capacities_button)
+        capacity_row.addWidget(self.capacities_label, 1)
+        self.k_spin.valueChanged.connect(self._on_slots_changed)
+        self.by_reps.toggled.connect(self._on_slots_changed)
+        self._on_slots_changed()
         self.within = QComboBox()
         candidates = within_candidates(p)
         self.within.addItems([NO_WITHIN, *candidates])
@@ -227,11 +251,40 @@ class BalanceDialog(QDialog):
         form = QFormLayout(tab)
         form.addRow(count_row)
         form.addRow(self.by_reps)
+        form.addRow("Max distance from home base:", self.max_distance)
+        form.addRow("Capacities:", capacity_row)
         form.addRow("Stay within:", self.within)
         form.addRow("Priority:", slider_row)
         form.addRow("Seed:", self.seed)
         form.addRow("New plan name:", self.build_name)
         return tab
+
+    def _slots(self) -> list[tuple[str, str]]:
+        """``(id, name)`` of the territories the build tab's choices make, in order."""
+        by_reps = self.by_reps.isChecked()
+        request = BuildRequest(k=self.k_spin.value(), from_home_bases=by_reps)
+        return build_slots(self.project, request)
+
+    def _on_slots_changed(self) -> None:
+        self.capacities_label.setText(capacities_summary(self._slots(), self.capacities))
+
+    def _on_capacities_clicked(self) -> None:
+        """Open the capacities table for the territories of the current choices."""
+        if self.capacities_dialog is not None:
+            self.capacities_dialog.deleteLater()
+        dialog = CapacitiesDialog(self._slots(), self.capacities, self)
+        dialog.accepted.connect(lambda: self._on_capacities_accepted(dialog))
+        self.capacities_dialog = dialog
+        dialog.open()
+
+    def _on_capacities_accepted(self, dialog: CapacitiesDialog) -> None:
+        self.capacities.update(dialog.values())
+        self._on_slots_changed()
+
+    def _shares(self) -> list[float] | None:
+        """One capacity per territory of the build, or None when all are equal."""
+        shares = [self.capacities.get(tid, 1.0) for tid, _ in self._slots()]
+        return None if all(v == 1.0 for v in shares) else shares
 
     def _rebalance_tab(self) -> QWidget:
         p = self.project
@@ -306,6 +359,10 @@ class BalanceDialog(QDialog):
                 seed=self.seed.value(),
                 name=self.build_name.text().strip() or None,
                 compactness=self.compactness.value() / 100.0,
+                max_distance=self.max_distance.value() * 1000.0
+                if self.by_reps.isChecked() and self.max_distance.value() > 0
+                else None,
+                shares=self._shares(),
             )
         caps = [
             self.cap_units_spin.value() if self.cap_units.isChecked() else None,
