@@ -2,11 +2,12 @@
 
 The figures follow ``shared/bench/score_plan.py``: deviation ``|W_t - target| / target``
 (target = the territory's share of its group, i.e. the mean when all capacities are equal),
-coefficient of variation ``std / mean`` of load over target, island-aware contiguity (extra pieces beyond one per
-graph component a territory touches), Polsby-Popper ``4 pi A / P^2`` of each dissolved
-territory with ``P = sum of unit perimeters - 2 * shared internal boundary`` (as
-:mod:`territory_designer.core.metrics`), and cut edges. When the tolerance cannot be met the
-report says why: the heaviest unit over its target gives a lower bound on the deviation.
+coefficient of variation ``std / mean`` of load over target, island-aware contiguity
+(extra pieces beyond one per graph component a territory touches), Polsby-Popper
+``4 pi A / P^2`` of each dissolved territory with ``P = sum of unit perimeters - 2 *
+shared internal boundary`` (as :mod:`territory_designer.core.metrics`), and cut edges.
+When the tolerance cannot be met the report says why: the heaviest unit over its target
+gives a lower bound on the deviation.
 """
 
 from __future__ import annotations
