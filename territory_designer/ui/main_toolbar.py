@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolBar, QWidget
 
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.operations import SetActivePlan
-from territory_designer.core.plan import UNASSIGNED
+from territory_designer.core.plan import UNASSIGNED, Territory
 from territory_designer.ui.dialogs.merge_dialog import swatch
 from territory_designer.ui.qt_models.territory_model import field_label
 from territory_designer.ui.session import Session
@@ -23,6 +23,41 @@ TOOL_ACTIONS = {
     "pick": ("Pick", "I", "Pick the active territory from the map"),
     "select": ("Select", "S", "Select units"),
 }
+
+
+def tool_status_text(
+    tool: str, brush_px: int, territory: Territory | None, selected: int = 0
+) -> str:
+    """What a click on the map does now, for the status bar.
+
+    Parameters
+    ----------
+    tool : str
+        The active map tool.
+    brush_px : int
+        Brush radius in screen pixels (shown for the brush and the eraser).
+    territory : Territory or None
+        The active territory (what the painting tools assign to).
+    selected : int
+        Number of selected units (shown when any are).
+
+    Returns
+    -------
+    str
+        For example ``"Brush 12 px → Charlotte Metro"``.
+    """
+    label = TOOL_ACTIONS.get(tool, (tool.title(),))[0]
+    text = f"{label} {brush_px} px" if tool in ("brush", "eraser") else label
+    if tool == "eraser":
+        text += " → unassigned"
+    elif tool in ("click", "brush", "lasso", "rectangle"):
+        if territory is None:
+            text += " → no active territory"
+        else:
+            text += f" → {territory.name}" + (" (locked)" if territory.locked else "")
+    if selected:
+        text += f" · {selected:,} unit{'s' if selected != 1 else ''} selected"
+    return text
 
 
 class ToolsToolBar(QToolBar):

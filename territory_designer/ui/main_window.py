@@ -22,7 +22,7 @@ from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.docks.territory_dock import TerritoryDock
 from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.import_controller import ImportController
-from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar
+from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar, tool_status_text
 from territory_designer.ui.session import Session
 
 APP_TITLE = "Territory Designer"
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
             # Docks size only once the window is laid out: give the table room for its bars.
             QTimer.singleShot(0, self._default_dock_width)
         self._refresh_title()
-        self._refresh_plan_status()
+        self._refresh_tool_status()
         self._on_active_territory_changed(self.session.active_code)
 
     # -- construction ---------------------------------------------------------------------
@@ -212,14 +212,12 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.hover_label = QLabel()
-        self.plan_status = QLabel()
-        self.plan_status.setObjectName("plan_status")
+        # The plan's figures are in the territory dock; the status bar says what a click
+        # on the map will do: tool, brush size, active territory (and the selection).
+        self.tool_status = QLabel()
+        self.tool_status.setObjectName("tool_status")
         bar.addWidget(self.hover_label, 1)
-        bar.addPermanentWidget(self.plan_status)
-        self._plan_status_timer = QTimer(self)
-        self._plan_status_timer.setSingleShot(True)
-        self._plan_status_timer.setInterval(150)
-        self._plan_status_timer.timeout.connect(self._refresh_plan_status)
+        bar.addPermanentWidget(self.tool_status)
 
     def _connect(self) -> None:
         s = self.session
@@ -230,16 +228,18 @@ class MainWindow(QMainWindow):
         self.canvas.sig_hover.connect(self.hover_label.setText)
         s.sig_revision_changed.connect(self._on_revision_changed)
         s.sig_project_replaced.connect(self._on_project_replaced)
-        s.sig_settings_changed.connect(lambda _k: self._plan_status_timer.start())
         s.sig_active_territory_changed.connect(self._on_active_territory_changed)
         s.sig_territories_changed.connect(
             lambda _c: self._on_active_territory_changed(s.active_code)
         )
+        s.sig_selection_changed.connect(lambda _u: self._refresh_tool_status())
+        self.canvas.sig_tool_changed.connect(lambda _t: self._refresh_tool_status())
+        self.tools_toolbar.brush_spin.valueChanged.connect(lambda _v: self._refresh_tool_status())
         self.files.sig_document_changed.connect(self._refresh_title)
         self.territory_dock.sig_zoom_to_requested.connect(self.canvas.zoom_to_territory)
 
     def _default_dock_width(self) -> None:
-        width = min(640, max(470, self.width() * 42 // 100))
+        width = min(680, max(500, self.width() * 46 // 100))
         self.resizeDocks([self.territory_dock], [width], Qt.Orientation.Horizontal)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -260,20 +260,21 @@ class MainWindow(QMainWindow):
 
     def _on_revision_changed(self, _revision: int) -> None:
         self.setWindowModified(self.session.project.is_dirty)
-        if not self._plan_status_timer.isActive():
-            self._plan_status_timer.start()
 
     def _on_project_replaced(self) -> None:
         self._refresh_title()
-        self._refresh_plan_status()
+        self._refresh_tool_status()
         self.canvas.zoom_to_all()
 
-    def _refresh_plan_status(self) -> None:
-        s = self.session.project.summary()
-        contiguity = "contiguous" if s.contiguous else f"{s.noncontiguous} non-contiguous"
-        self.plan_status.setText(
-            f"Max deviation {s.max_abs_deviation_pct:.1f}% · {contiguity}"
-            + (f" · {s.unassigned_units:,} unassigned" if s.unassigned_units else "")
+    def _refresh_tool_status(self) -> None:
+        s = self.session
+        self.tool_status.setText(
+            tool_status_text(
+                self.canvas.tool,
+                self.canvas.brush_radius_px,
+                s.project.plan.territories.get(s.active_code),
+                len(s.selection),
+            )
         )
 
     def _on_active_territory_changed(self, code: int) -> None:
@@ -289,6 +290,7 @@ class MainWindow(QMainWindow):
             self.actions_by_name[name].setEnabled(t is not None)
         lock = self.actions_by_name["territory_lock"]
         lock.setText("Un&lock Territory" if t is not None and t.locked else "&Lock Territory")
+        self._refresh_tool_status()
 
     def rebuild_recent_menu(self) -> None:
         """Fill File > Open Recent from the settings."""

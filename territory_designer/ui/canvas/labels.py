@@ -87,3 +87,67 @@ def label_anchors(
         int(c): (float(p[k, 0]), float(p[k, 1]), float(s))
         for c, k, s in zip(found.tolist(), best.tolist(), span.tolist(), strict=True)
     }
+
+
+def visible_anchors(
+    assignment: np.ndarray,
+    xy: np.ndarray,
+    area: np.ndarray,
+    bounds: np.ndarray,
+    on_edge: np.ndarray,
+    rect: tuple[float, float, float, float],
+    codes: list[int] | None = None,
+) -> dict[int, tuple[float, float, float]]:
+    """Label point and size of territories' parts inside a view rectangle.
+
+    A territory with units whose point lies in ``rect`` gets the unit of that visible
+    part nearest its area-weighted centroid, preferring units away from its border, so
+    a map zoomed in past a territory's own label point still names it, inside its
+    visible part.
+
+    Parameters
+    ----------
+    assignment : numpy.ndarray
+        Territory code of every unit (negative: unassigned, never labelled).
+    xy, area, bounds : numpy.ndarray
+        A point inside each unit, its area and its ``(xmin, ymin, xmax, ymax)``.
+    on_edge : numpy.ndarray of bool
+        Units on the border of their territory.
+    rect : tuple of float
+        The view ``(xmin, ymin, xmax, ymax)`` in project coordinates.
+    codes : list of int, optional
+        Territories to place (every territory in view when None).
+
+    Returns
+    -------
+    dict of int to (x, y, span)
+        Label point and half the bounding-box perimeter of the visible part (clipped to
+        ``rect``) of each territory with a unit in view.
+    """
+    xmin, ymin, xmax, ymax = rect
+    px, py = xy[:, 0], xy[:, 1]
+    inside = (px >= xmin) & (px <= xmax) & (py >= ymin) & (py <= ymax)
+    inside &= assignment >= 0 if codes is None else np.isin(assignment, codes)
+    units = np.flatnonzero(inside)
+    if units.size == 0:
+        return {}
+    found, group = np.unique(assignment[units], return_inverse=True)
+    weight = np.maximum(area[units], 1e-12)
+    p = xy[units]
+    total = np.bincount(group, weight)
+    cx = np.bincount(group, weight * p[:, 0]) / total
+    cy = np.bincount(group, weight * p[:, 1]) / total
+    dist = np.hypot(p[:, 0] - cx[group], p[:, 1] - cy[group])
+    order = np.lexsort((dist, on_edge[units], group))
+    first = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    best = order[first]
+    b = bounds[units[order]]
+    lo = np.array([xmin, ymin])
+    hi = np.array([xmax, ymax])
+    b_min = np.clip(b[:, :2], lo, hi)
+    b_max = np.clip(b[:, 2:], lo, hi)
+    span = (np.maximum.reduceat(b_max, first) - np.minimum.reduceat(b_min, first)).sum(axis=1) / 2
+    return {
+        int(c): (float(p[k, 0]), float(p[k, 1]), float(s))
+        for c, k, s in zip(found.tolist(), best.tolist(), span.tolist(), strict=True)
+    }

@@ -29,6 +29,8 @@ BACKGROUND = QColor(236, 239, 242)
 #: Unit outlines are drawn once a typical unit is at least this many pixels across.
 UNIT_BORDER_MIN_PX = 6.0
 LAYERS = ("accounts", "labels", "unit_borders", "home_bases")
+#: Labels move into the visible part of their territory once zoom or pan has settled.
+LABEL_SETTLE_MS = 120
 
 
 class MapCanvas(NavigationMixin, QGraphicsView):
@@ -62,6 +64,10 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._flush_refresh)
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.setInterval(LABEL_SETTLE_MS)
+        self._view_timer.timeout.connect(self._place_labels_in_view)
         self._setup_view()
         self.tools = ToolController(self)
         self._build()
@@ -118,6 +124,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.territories.refresh()
         self.territories.prefetch(1 - self.territories.lod)
         self.units.set_selection(self.session.selection)
+        self._view_timer.start()
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -179,6 +186,16 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         """Apply pending refreshes now (tests, benchmarks)."""
         self._refresh_timer.stop()
         self._flush_refresh()
+        if self._view_timer.isActive():
+            self._view_timer.stop()
+            self._place_labels_in_view()
+
+    def visible_project_rect(self) -> tuple[float, float, float, float]:
+        """The map shown in the viewport, ``(xmin, ymin, xmax, ymax)`` in project units."""
+        rect = self.mapToScene(self.viewport().rect()).boundingRect()
+        x0, y0 = project_xy(rect.topLeft())
+        x1, y1 = project_xy(rect.bottomRight())
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
     def scene_from_project_xy(self, x: float, y: float) -> QPointF:
         """Scene point of project coordinates."""
@@ -218,6 +235,19 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.territories.set_border_width(0.0 if overview else 2.0)
         self.territories.set_scale(scale)
         self.tools.update_circle(self.tools.circle.pos() if self.tools.circle.isVisible() else None)
+        self._view_timer.start()
+
+    def _place_labels_in_view(self) -> None:
+        """Zoom or pan settled: label every territory visible, inside its visible part."""
+        self.territories.set_view(self.visible_project_rect())
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self._view_timer.start()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._view_timer.start()
 
     # -- refresh on session signals -------------------------------------------------------
     def _schedule(self, codes: set[int] | None) -> None:

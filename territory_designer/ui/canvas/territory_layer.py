@@ -4,7 +4,8 @@ Outlines come from the segment table of :mod:`~territory_designer.ui.canvas.bord
 (one per level of detail, built on first use) and labels from
 :mod:`~territory_designer.ui.canvas.labels`: no territory is ever dissolved, so after an
 edit the touched territories' outlines and labels are rebuilt synchronously, in a few
-milliseconds.
+milliseconds. When the view (:meth:`TerritoryLayer.set_view`) does not contain a
+territory's own label point, its label moves into the territory's visible part.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from PySide6.QtWidgets import (
 from territory_designer.core.plan import Territory
 from territory_designer.core.project import Project
 from territory_designer.ui.canvas.borders import BorderSegments
-from territory_designer.ui.canvas.labels import label_anchors
+from territory_designer.ui.canvas.labels import label_anchors, visible_anchors
 from territory_designer.ui.canvas.paths import scene_point
 
 Z_BORDERS, Z_HOMES, Z_LABELS = 3.0, 6.0, 7.0
 BORDER_COLOR = QColor(30, 30, 30)
+#: Pixels kept between a label moved into the view and the edge of the view.
+LABEL_MARGIN_PX = 6
 
 
 def _home_marker() -> QPainterPath:
@@ -59,6 +62,9 @@ class TerritoryLayer:
         self._homes: dict[int, QGraphicsPathItem] = {}
         self._visible = {"labels": True, "home_bases": True}
         self._label_span: dict[int, float] = {}  # territory extent in map units
+        self._anchors: dict[int, tuple[float, float, float]] = {}  # whole territory
+        self._on_edge: np.ndarray | None = None  # units on their territory's border
+        self._view: tuple[float, float, float, float] | None = None
         self.scale = 1.0  # pixels per map unit, set by the canvas
         self._pen = QPen(BORDER_COLOR, 2.0)
         self._pen.setCosmetic(True)
@@ -118,7 +124,10 @@ class TerritoryLayer:
             return
         table = self.segments()
         borders = table.borders(plan.assignment, live)
-        on_edge = np.zeros(table.n_units + 1, dtype=bool)  # the last one: "outside"
+        if self._on_edge is None or self._on_edge.size != table.n_units + 1:
+            self._on_edge = np.zeros(table.n_units + 1, dtype=bool)  # the last: "outside"
+        on_edge = self._on_edge
+        on_edge[:-1][np.isin(plan.assignment, live)] = False
         for segs in borders.values():
             on_edge[table.a[segs]] = True
             on_edge[table.b[segs]] = True
@@ -137,9 +146,73 @@ class TerritoryLayer:
         for code in live:
             t = plan.territories[code]
             self._border_item(code).setPath(table.path(borders[code]))
-            self._refresh_label(code, t, anchors.get(code))
+            self._refresh_label(code, t)
+            anchor = anchors.get(code)
+            if anchor is None:
+                self._anchors.pop(code, None)
+            else:
+                self._anchors[code] = anchor
             self._refresh_home(code, t)
+        self._place_labels(live)
         self.set_scale(self.scale)
+
+    def set_view(self, rect: tuple[float, float, float, float] | None) -> None:
+        """The visible map ``(xmin, ymin, xmax, ymax)`` in project coordinates changed.
+
+        A territory whose label, at its own label point, would not lie wholly inside
+        ``rect`` but which has units in view gets its label on the visible unit nearest
+        the centroid of its visible part; ``None`` puts every label back on its
+        territory's own label point.
+        """
+        self._view = None if rect is None else tuple(float(v) for v in rect)
+        self._place_labels(list(self._labels))
+        self.set_scale(self.scale)
+
+    def _place_labels(self, codes: list[int]) -> None:
+        """Move the labels of ``codes`` to their anchor for the current view.
+
+        A label whose box would cross the edge of the view moves to the visible part of
+        its territory at least half its width (and height) from the edge.
+        """
+        view, anchors = self._view, self._anchors
+        if view is not None and self._on_edge is not None:
+            xmin, ymin, xmax, ymax = view
+            off, mx, my = [], 0.0, 0.0
+            for c in codes:
+                if c not in anchors or c not in self._labels:
+                    continue
+                rect = self._labels[c][1].boundingRect()
+                dx = (rect.width() / 2 + LABEL_MARGIN_PX) / max(self.scale, 1e-12)
+                dy = (rect.height() / 2 + LABEL_MARGIN_PX) / max(self.scale, 1e-12)
+                x, y = anchors[c][:2]
+                if not (xmin + dx <= x <= xmax - dx and ymin + dy <= y <= ymax - dy):
+                    off.append(c)
+                    mx, my = max(mx, dx), max(my, dy)
+            if off:
+                inner = (xmin + mx, ymin + my, xmax - mx, ymax - my)
+                if inner[0] >= inner[2] or inner[1] >= inner[3]:
+                    inner = view
+                units = self.project.units
+                shown = visible_anchors(
+                    self.project.plan.assignment,
+                    units.centroid,
+                    units.area,
+                    self._unit_bounds,
+                    self._on_edge[:-1],
+                    inner,
+                    off,
+                )
+                anchors = {**anchors, **{c: shown[c] for c in off if c in shown}}
+        for code in codes:
+            pair = self._labels.get(code)
+            anchor = anchors.get(code)
+            if pair is None or anchor is None:
+                self._label_span.pop(code, None)
+                continue
+            x, y, self._label_span[code] = anchor
+            pos = scene_point(x, y)
+            for item in pair:
+                item.setPos(pos)
 
     def set_lod(self, lod: int) -> None:
         """Draw outlines from the coarse (0) or fine (1) display geometry."""
@@ -183,6 +256,7 @@ class TerritoryLayer:
         for item in self._labels.pop(code, ()):
             self.scene.removeItem(item)
         self._label_span.pop(code, None)
+        self._anchors.pop(code, None)
 
     def _border_item(self, code: int) -> QGraphicsPathItem:
         item = self._borders.get(code)
@@ -195,9 +269,7 @@ class TerritoryLayer:
             self._borders[code] = item
         return item
 
-    def _refresh_label(
-        self, code: int, t: Territory, anchor: tuple[float, float, float] | None
-    ) -> None:
+    def _refresh_label(self, code: int, t: Territory) -> None:
         pair = self._labels.get(code)
         if pair is None:
             halo, text = QGraphicsSimpleTextItem(), QGraphicsSimpleTextItem()
@@ -220,13 +292,6 @@ class TerritoryLayer:
                 item.setText(t.name)
                 rect = item.boundingRect()
                 item.setTransform(QTransform.fromTranslate(-rect.width() / 2, -rect.height() / 2))
-        if anchor is None:
-            self._label_span.pop(code, None)
-            return
-        x, y, self._label_span[code] = anchor
-        pos = scene_point(x, y)
-        for item in pair:
-            item.setPos(pos)
 
     def _label_fits(self, code: int, item: QGraphicsSimpleTextItem) -> bool:
         """Show a label only when its territory is wider on screen than the text."""

@@ -11,8 +11,10 @@ from territory_designer.ui.qt_models.territory_model import DEVIATION_ROLE
 GREEN = QColor("#3a9d5d")
 AMBER = QColor("#e0a526")
 RED = QColor("#d1495b")
-#: Deviation (percent) that fills half the cell; larger ones are clipped at the edge.
-FULL_SCALE_PCT = 30.0
+#: Deviation (percent) that fills one side of the bar; larger ones are clipped at the edge.
+FULL_SCALE_PCT = 25.0
+#: Narrowest bar area the column asks for (pixels), so small deviations stay visible.
+MIN_BAR_WIDTH = 110
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -66,6 +68,19 @@ def deviation_layout(rect: QRectF, metrics: QFontMetricsF) -> tuple[QRectF, QRec
     return text_rect, bar_rect
 
 
+def deviation_bar(zone: QRectF, pct: float) -> QRectF:
+    """The bar of a deviation in its area: from the centre line, right when above the mean.
+
+    ``FULL_SCALE_PCT`` fills one side; any deviation of at least 0.05 % is at least two
+    pixels long, so it never vanishes into the centre tick.
+    """
+    cx, half = zone.center().x(), zone.width() / 2
+    length = min(abs(pct) / FULL_SCALE_PCT, 1.0) * half
+    if abs(pct) >= 0.05:
+        length = max(length, min(2.0, half))
+    return QRectF(cx if pct >= 0 else cx - length, zone.top(), length, zone.height())
+
+
 class DeviationBarDelegate(QStyledItemDelegate):
     """The % right-aligned on the left, then a bar from the bar area's centre line:
     right for above the mean, left for below."""
@@ -82,16 +97,14 @@ class DeviationBarDelegate(QStyledItemDelegate):
         bold.setBold(True)
         rect = QRectF(option.rect).adjusted(3, 3, -3, -3)
         text_rect, zone = deviation_layout(rect, QFontMetricsF(bold))
-        cx = zone.center().x()
-        half = zone.width() / 2
-        length = min(abs(pct) / FULL_SCALE_PCT, 1.0) * half
-        bar = QRectF(cx if pct >= 0 else cx - length, zone.top(), length, zone.height())
+        cx = round(zone.center().x())
         painter.save()
         fill = QColor(deviation_color(pct))
         fill.setAlpha(215)
-        painter.fillRect(bar, fill)
-        painter.setPen(QPen(QColor("#888888"), 1))
-        painter.drawLine(int(cx), int(zone.top()), int(cx), int(zone.bottom()))
+        painter.fillRect(deviation_bar(zone, pct), fill)
+        # Centre tick (the mean), a little taller than the bar so it reads on any fill.
+        painter.setPen(QPen(QColor("#505050"), 1))
+        painter.drawLine(cx, int(zone.top()) - 2, cx, int(zone.bottom()) + 2)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setPen(option.palette.highlightedText().color() if selected else QColor("#202020"))
         painter.setFont(font)
@@ -104,5 +117,5 @@ class DeviationBarDelegate(QStyledItemDelegate):
         hint = super().sizeHint(option, index)
         bold = QFont(option.font)
         bold.setBold(True)
-        width = int(QFontMetricsF(bold).horizontalAdvance(WIDEST_TEXT)) + 6 + 4 + 60 + 6
+        width = int(QFontMetricsF(bold).horizontalAdvance(WIDEST_TEXT)) + 6 + 4 + MIN_BAR_WIDTH + 6
         return QSize(max(hint.width(), width), hint.height())
