@@ -48,9 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def command_names() -> set[str]:
-    """Names of the headless commands."""
-    parser = build_parser()
+def command_names(parser: argparse.ArgumentParser) -> set[str]:
+    """Names of the headless commands of ``parser``."""
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return set(sub.choices)
 
@@ -72,8 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``main.py`` and the ``territory-designer`` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and (argv[0] in command_names() or argv[0] in ("-h", "--help", "--version")):
-            args = build_parser().parse_args(argv)
+        parser = build_parser()
+        if argv and (argv[0] in command_names(parser) or argv[0] in ("-h", "--help", "--version")):
+            args = parser.parse_args(argv)
             return int(args.handler(args))
         return _run_gui(argv)
     except TerritoryDesignerError as exc:

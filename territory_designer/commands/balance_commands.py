@@ -146,8 +146,6 @@ def run_build(args: argparse.Namespace) -> int:
     project = load(args.project)
     if not args.from_home_bases and not args.territories:
         raise InputError("Give --territories K or --from-home-bases.")
-    if args.from_home_bases and not any(t.home_base for t in project.plan.territories.values()):
-        raise InputError(f"{args.project}: no territory of the active plan has a home base.")
     if args.max_distance_km and not args.from_home_bases:
         raise InputError("--max-distance-km needs --from-home-bases (distance from each rep).")
     request = BuildRequest(
@@ -183,8 +181,6 @@ def run_rebalance(args: argparse.Namespace) -> int:
     from territory_designer.core.operations import AddGeneratedPlan
 
     project = load(args.project, args.from_plan)
-    if args.max_moves is None and args.max_accounts is None and args.max_revenue is None:
-        raise InputError("Give a disruption cap: --max-moves, --max-accounts or --max-revenue.")
     outcome = rebalance_scenario(
         project,
         RebalanceRequest(

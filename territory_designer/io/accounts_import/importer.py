@@ -17,6 +17,7 @@ import pandas as pd
 
 from territory_designer.core.accounts import AccountTable
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.operations import ReplaceAccounts
 from territory_designer.core.project import Project
 from territory_designer.io.accounts_import.build import RowIssue, build_accounts
 from territory_designer.io.accounts_import.gazetteer import gazetteer_for
@@ -110,8 +111,7 @@ class PreparedImport:
 
     def apply(self, project: Project) -> ImportReport:
         """Swap the accounts in (one event; the only step that changes the project)."""
-        project.replace_accounts(self.table)
-        project.transactions = self.report.transactions
+        project.apply(ReplaceAccounts(self.table, self.report.transactions))
         return self.report
 
 
