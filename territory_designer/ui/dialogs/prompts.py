@@ -38,6 +38,25 @@ class RecoveryChoice(Enum):
     LATER = "later"
 
 
+def _open_file(parent: QWidget | None, title: str, folder: str, file_filter: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
+    return path or None
+
+
+def _save_file(
+    parent: QWidget | None,
+    title: str,
+    suggested: str,
+    file_filter: str,
+    suffixes: tuple[str, ...] = (),
+) -> str | None:
+    """A file name to write; the first of ``suffixes`` is added when none is typed."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+    if path and suffixes and not path.lower().endswith(tuple(suffixes)):
+        path += suffixes[0]
+    return path or None
+
+
 class Prompts:
     """Standard dialogs (override any method to answer without a dialog)."""
 
@@ -85,41 +104,27 @@ class Prompts:
 
     def ask_open_path(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A project file to open."""
-        path, _ = QFileDialog.getOpenFileName(parent, "Open project", folder, PROJECT_FILTER)
-        return path or None
+        return _open_file(parent, "Open project", folder, PROJECT_FILTER)
 
     def ask_save_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
         """Where to save the project (``.tdproj`` added when missing)."""
-        path, _ = QFileDialog.getSaveFileName(parent, "Save project as", suggested, PROJECT_FILTER)
-        if path and not path.lower().endswith(".tdproj"):
-            path += ".tdproj"
-        return path or None
+        return _save_file(parent, "Save project as", suggested, PROJECT_FILTER, (".tdproj",))
 
     def ask_units_file(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A polygon file to build a new project from."""
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "New project from units file", folder, UNITS_FILTER
-        )
-        return path or None
+        return _open_file(parent, "New project from units file", folder, UNITS_FILTER)
 
     def ask_accounts_file(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A customer list (workbook or text file) to import."""
-        path, _ = QFileDialog.getOpenFileName(parent, "Import accounts", folder, ACCOUNTS_FILTER)
-        return path or None
+        return _open_file(parent, "Import accounts", folder, ACCOUNTS_FILTER)
 
     def ask_units_layer(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A polygon file whose units are added to the project."""
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "Add units from a layer", folder, UNITS_FILTER
-        )
-        return path or None
+        return _open_file(parent, "Add units from a layer", folder, UNITS_FILTER)
 
     def ask_xlsx_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
         """Where to write an Excel file (``.xlsx`` added when missing)."""
-        path, _ = QFileDialog.getSaveFileName(parent, "Export to Excel", suggested, XLSX_FILTER)
-        if path and not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        return path or None
+        return _save_file(parent, "Export to Excel", suggested, XLSX_FILTER, (".xlsx",))
 
     def ask_unit(self, parent: QWidget | None, choices: list[str]) -> int | None:
         """Index of the unit chosen from ``choices`` (an editable, searchable list)."""
@@ -141,12 +146,8 @@ class Prompts:
             path = QFileDialog.getExistingDirectory(parent, f"Export {label} to folder", suggested)
             return path or None
         patterns = " ".join(f"*{s}" for s in suffixes) or "*"
-        path, _ = QFileDialog.getSaveFileName(
-            parent, f"Export {label}", suggested, f"{label} ({patterns});;All files (*)"
-        )
-        if path and suffixes and not path.lower().endswith(tuple(suffixes)):
-            path += suffixes[0]
-        return path or None
+        file_filter = f"{label} ({patterns});;All files (*)"
+        return _save_file(parent, f"Export {label}", suggested, file_filter, suffixes)
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         """Show one clear error message."""
