@@ -101,7 +101,8 @@ class Project:
         acct_fields = self.accounts.numeric_fields()
         n = len(self.units)
         attrs = self.units.attributes
-        account_count = self.accounts.per_unit(n, [])[:, 0]
+        per_unit = self.accounts.per_unit(n, acct_fields)  # count, then each field's sum
+        account_count = per_unit[:, 0]
         if not len(self.accounts) and ACCOUNTS_FIELD in unit_fields:
             # A layer without an account list may carry its account count per unit.
             account_count = pd.to_numeric(attrs[ACCOUNTS_FIELD], errors="coerce").fillna(0.0)
@@ -111,11 +112,9 @@ class Project:
         for f in unit_fields:
             cols.append(pd.to_numeric(attrs[f], errors="coerce").fillna(0.0))
             names.append(f if f not in names else f"{f} (units layer)")
-        if acct_fields:
-            per_unit = self.accounts.per_unit(n, acct_fields)
-            for k, f in enumerate(acct_fields):
-                cols.append(per_unit[:, 1 + k])
-                names.append(f if f not in names else f"{f} (accounts)")
+        for k, f in enumerate(acct_fields):
+            cols.append(per_unit[:, 1 + k])
+            names.append(f if f not in names else f"{f} (accounts)")
         self.weight_fields: list[str] = names
         # One weight row per account (count 1 plus its numeric fields), for overrides.
         table = self.accounts.table
