@@ -209,9 +209,12 @@ class PlanMetrics:
                 self._pieces[code] = (int(n_pieces), int(n_pieces - islands))
         return self._pieces[code]
 
-    def deviations(self, field: str) -> dict[int, float]:
-        """Deviation of each territory from its target (or the mean), as a fraction."""
-        vals = self.values(field)
+    def deviations(self, field: str, values: dict[int, float] | None = None) -> dict[int, float]:
+        """Deviation of each territory from its target (or the mean), as a fraction.
+
+        ``values`` are the field's per-territory sums when the caller has them already.
+        """
+        vals = self.values(field) if values is None else values
         if not vals:
             return {}
         mean = float(np.mean(list(vals.values())))
@@ -231,8 +234,9 @@ class PlanMetrics:
     def summary(self, field: str) -> PlanSummary:
         """Plan-level figures for balance field ``field``."""
         codes = list(self.plan.territories)
-        vals = np.array(list(self.values(field).values())) if codes else np.zeros(0)
-        devs = np.array(list(self.deviations(field).values())) if codes else np.zeros(0)
+        by_code = self.values(field)
+        vals = np.array(list(by_code.values())) if codes else np.zeros(0)
+        devs = np.array(list(self.deviations(field, by_code).values())) if codes else np.zeros(0)
         pieces = [self.pieces(c) for c in codes]
         pps = np.array([self.polsby_popper(c) for c in codes if self.count[c + 1] > 0])
         mean = vals.mean() if vals.size else 0.0
