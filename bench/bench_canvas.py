@@ -33,22 +33,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from instances import INSTANCES, instance_path, seed_plan  # noqa: E402
+from instances import INSTANCES, blob, instance_path, seed_plan  # noqa: E402
 
 from territory_designer.io.geography import new_project_from_file  # noqa: E402
-
-
-def blob(project: object, start: int, size: int) -> np.ndarray:
-    """``size`` units reached breadth-first from ``start`` (what a brush stroke touches)."""
-    from scipy.sparse.csgraph import breadth_first_order
-
-    order = breadth_first_order(
-        project.adjacency.csr,
-        start,
-        directed=False,  # type: ignore[attr-defined]
-        return_predecessors=False,
-    )
-    return np.sort(order[:size]).astype(np.int64)
 
 
 def _rss_mb() -> float:

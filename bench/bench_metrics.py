@@ -18,25 +18,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from instances import project_path  # noqa: E402
+from instances import blob, project_path  # noqa: E402
 
 from territory_designer.core.operations import AssignUnits  # noqa: E402
 from territory_designer.io.project_file import load_project  # noqa: E402
-
-
-def blob(project: object, start: int, size: int) -> np.ndarray:
-    """``size`` units grown breadth-first from ``start`` (what a brush stroke touches)."""
-    adj = project.adjacency  # type: ignore[attr-defined]
-    seen, frontier = {start}, [start]
-    while frontier and len(seen) < size:
-        nxt = []
-        for u in frontier:
-            for v in adj.neighbors(u):
-                if v not in seen and len(seen) < size:
-                    seen.add(int(v))
-                    nxt.append(int(v))
-        frontier = nxt
-    return np.fromiter(seen, dtype=np.int64)
 
 
 def main() -> None:

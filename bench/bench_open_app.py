@@ -25,6 +25,7 @@ CHILD = r"""
 import json, os, sys, time, tempfile
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 sys.path.insert(0, {root!r})
+sys.path.insert(0, {bench!r})
 t0 = time.perf_counter()
 from PySide6.QtWidgets import QApplication
 from territory_designer.io.project_file import load_project
@@ -46,10 +47,8 @@ image = window.grab()
 t3 = time.perf_counter()
 for _ in range(3):
     window.canvas.viewport().repaint()
-import numpy as np
-from scipy.sparse.csgraph import breadth_first_order
-units = np.sort(breadth_first_order(project.adjacency.csr, 0, directed=False,
-                                    return_predecessors=False)[:1000])
+from instances import blob
+units = blob(project, 0, 1000)
 window.session.assign(units, sorted(project.plan.territories)[1])
 app.processEvents()
 window.canvas.wait_idle()
@@ -74,7 +73,7 @@ def main() -> None:
         path = project_path(name)
         runs = []
         for _ in range(args.repeat):
-            code = CHILD.format(root=str(ROOT), path=str(path))
+            code = CHILD.format(root=str(ROOT), bench=str(ROOT / "bench"), path=str(path))
             res = subprocess.run(
                 [sys.executable, "-c", code], capture_output=True, text=True, check=True
             )

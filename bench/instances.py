@@ -102,3 +102,17 @@ def seed_plan(project: object, k: int) -> None:
         project.apply(AddTerritory())  # type: ignore[attr-defined]
     for code in range(k):
         project.apply(AssignUnits(np.flatnonzero(owner == code), code))  # type: ignore[attr-defined]
+
+
+def blob(project: object, start: int, size: int):
+    """``size`` units reached breadth-first from ``start`` (what a brush stroke touches)."""
+    import numpy as np
+    from scipy.sparse.csgraph import breadth_first_order
+
+    order = breadth_first_order(
+        project.adjacency.csr,  # type: ignore[attr-defined]
+        start,
+        directed=False,
+        return_predecessors=False,
+    )
+    return np.sort(order[:size]).astype(np.int64)
