@@ -76,8 +76,6 @@ def project_path(name: str, territories: int = 200) -> Path:
 def seed_plan(project: object, k: int) -> None:
     """Give the active plan ``k`` contiguous territories grown from spread-out seeds."""
     import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
 
     from territory_designer.core.operations import AddTerritory, AssignUnits
 
@@ -90,14 +88,7 @@ def seed_plan(project: object, k: int) -> None:
         nxt = int(np.argmax(d2))
         seeds.append(nxt)
         d2 = np.minimum(d2, np.hypot(*(c - c[nxt]).T))
-    m = adj.rook_mask()
-    w = np.hypot(*(c[adj.ei[m]] - c[adj.ej[m]]).T)
-    n = len(units)
-    g = csr_matrix(
-        (np.r_[w, w], (np.r_[adj.ei[m], adj.ej[m]], np.r_[adj.ej[m], adj.ei[m]])), shape=(n, n)
-    )
-    dist = dijkstra(g, directed=False, indices=seeds, limit=np.inf)
-    owner = np.argmin(dist, axis=0)
+    owner = adj.nearest_seed(c, seeds)
     for _ in range(k):
         project.apply(AddTerritory())  # type: ignore[attr-defined]
     for code in range(k):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, dijkstra
 
 from territory_designer.core.feedback import Feedback
 
@@ -93,6 +93,19 @@ class Adjacency:
         """Rook neighbours of one unit."""
         c = self.csr
         return c.indices[c.indptr[unit] : c.indptr[unit + 1]]
+
+    def nearest_seed(self, xy: np.ndarray, seeds: list[int]) -> np.ndarray:
+        """Index into ``seeds`` of the seed nearest each unit, travelling over the graph.
+
+        Rook edges are weighted by the distance between the units' points ``xy``, so
+        each seed grows a contiguous region (Voronoi regions on the unit graph).
+        """
+        rook = self.rook_mask()
+        i, j = self.ei[rook], self.ej[rook]
+        d = np.hypot(*(xy[i] - xy[j]).T)
+        graph = sparse.csr_matrix((np.r_[d, d], (np.r_[i, j], np.r_[j, i])), shape=(self.n, self.n))
+        dist = dijkstra(graph, directed=False, indices=seeds)
+        return np.argmin(dist, axis=0).astype(np.int32)
 
     @property
     def components(self) -> np.ndarray:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from territory_designer.core.accounts import AccountTable, locate_points
 from territory_designer.core.adjacency import compute_adjacency
@@ -101,20 +99,6 @@ def _accounts(zips: pd.DataFrame, units_crs: object, geoms: np.ndarray) -> Accou
     return AccountTable(table)
 
 
-def _grow_from_seeds(project: Project, seeds: list[int]) -> np.ndarray:
-    """Assign each unit to the seed nearest over the graph (centroid distances)."""
-    adj = project.adjacency
-    m = adj.rook_mask()
-    c = project.units.centroid
-    d = np.hypot(*(c[adj.ei[m]] - c[adj.ej[m]]).T)
-    n = len(project.units)
-    g = csr_matrix(
-        (np.r_[d, d], (np.r_[adj.ei[m], adj.ej[m]], np.r_[adj.ej[m], adj.ei[m]])), shape=(n, n)
-    )
-    dist = dijkstra(g, directed=False, indices=seeds)
-    return np.argmin(dist, axis=0).astype(np.int32)
-
-
 def build_demo_project() -> Project:
     """Build the demo project (deterministic, offline, about a second)."""
     counties = _nc_counties()
@@ -122,7 +106,6 @@ def build_demo_project() -> Project:
     adjacency = compute_adjacency(units.geometry)
     zips = _nc_zips()
     accounts = _accounts(zips, units.crs, units.geometry)
-    project = Project(units, adjacency, accounts, settings={"balance_field": "revenue"})
     by_zip = zips.set_index("zip")
     territories, seeds = {}, []
     for code, (name, rep, zip_code) in enumerate(REPS):
@@ -134,9 +117,9 @@ def build_demo_project() -> Project:
             id=f"T{code + 1:02d}", name=name, color=palette_color(code), owner=rep, home_base=xy
         )
         seeds.append(int(locate_points(np.array([xy]), units.geometry)[0]))
-    baseline = Plan("Baseline 2026", territories, _grow_from_seeds(project, seeds))
+    baseline = Plan("Baseline 2026", territories, adjacency.nearest_seed(units.centroid, seeds))
     working = baseline.copy("Working draft")
-    project = Project(
+    return Project(
         units,
         adjacency,
         accounts,
@@ -145,4 +128,3 @@ def build_demo_project() -> Project:
         baseline_plan="Baseline 2026",
         settings={"balance_field": "revenue", "source": "demo"},
     )
-    return project

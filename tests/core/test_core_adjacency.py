@@ -93,3 +93,11 @@ def test_neighbours_from_two_sources_with_a_sliver_along_the_seam_are_adjacent()
     assert lengths[(0, 1)] == pytest.approx(1000.0, rel=0.01)
     assert lengths.get((1, 2), 0.0) == 0.0  # corner only: not a rook neighbour
     assert adj.rook_mask().sum() == 1
+
+
+def test_nearest_seed_grows_contiguous_regions_over_the_graph() -> None:
+    # A 1 x 6 strip: seeds at both ends split it in the middle.
+    strip = np.array([shapely.box(k, 0, k + 1, 1) for k in range(6)], dtype=object)
+    adj = compute_adjacency(strip)
+    xy = shapely.get_coordinates(shapely.centroid(strip))
+    assert adj.nearest_seed(xy, [0, 5]).tolist() == [0, 0, 0, 1, 1, 1]
