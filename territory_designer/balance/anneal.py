@@ -196,13 +196,7 @@ def anneal(
     tgt = problem.targets.tolist()
     closed_l = closed.tolist()
     movable_l = movable.tolist()
-    far = None
-    if problem.home is not None and problem.max_distance is not None:
-        d = np.hypot(
-            problem.xy[:, None, 0] - problem.home[None, :, 0],
-            problem.xy[:, None, 1] - problem.home[None, :, 1],
-        )
-        far = d > problem.max_distance
+    far = problem.far_from_home()
     lab = lab0.tolist()
     lab_np = lab0.copy()  # mirror for can_leave (numpy indexing of labels)
     st = _Territories(problem, graph, lab0)

@@ -124,7 +124,8 @@ def repair_contiguity(
     weight : numpy.ndarray
         Unit weights (the heaviest piece is kept).
     allowed : callable
-        ``allowed(units, territories) -> bool array``.
+        ``allowed(units, territories, distance=True) -> bool array``
+        (:meth:`~territory_designer.balance.problem.BalanceProblem.allowed`).
     max_rounds : int
         Safety bound on the number of passes.
 
@@ -157,6 +158,11 @@ def repair_contiguity(
         e_stray = su[graph.du] & ~su[graph.dv] & (labels[graph.du] != labels[graph.dv])
         cu, cv = graph.du[e_stray], labels[graph.dv[e_stray]]
         ok = allowed(cu, cv)
+        # A piece that no territory it may join touches would stay cut off: as a last
+        # resort it joins a neighbour beyond the distance limit (the report names it).
+        reached = np.zeros(n_p, dtype=bool)
+        reached[piece[cu[ok]]] = True
+        ok |= ~reached[piece[cu]] & allowed(cu, cv, distance=False)
         cu, cv = cu[ok], cv[ok]
         if cu.size == 0:
             break

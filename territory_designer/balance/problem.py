@@ -55,7 +55,9 @@ class BalanceProblem:
     home : numpy.ndarray or None
         (k, 2) home bases; they seed the territories.
     max_distance : float or None
-        Units farther than this from a territory's home base may not join it.
+        Units farther than this from a territory's home base may not join it. A unit
+        farther than this from *every* home base is out of range: the limit is waived for
+        it (see :attr:`out_of_range`) and the quality report names it.
     compactness : float
         0 = balance only, 1 = strongest preference for compact shapes.
     seed : int
@@ -81,6 +83,7 @@ class BalanceProblem:
     compactness: float = 0.5
     seed: int = 0
     targets: np.ndarray = field(init=False)
+    out_of_range: np.ndarray = field(init=False)
     heavy_units: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -114,6 +117,16 @@ class BalanceProblem:
         self.territory_group = np.asarray(self.territory_group, dtype=np.int64)
         self._check_locks_in_groups()
         self.targets = compute_targets(self.weight, self.groups, self.territory_group, self.shares)
+        self.out_of_range = np.zeros(n, dtype=bool)
+        if self.home is not None and self.max_distance is not None:
+            self.out_of_range = self.home_distance().min(axis=1) > self.max_distance
+
+    def home_distance(self, units: np.ndarray | None = None) -> np.ndarray:
+        """(units, k) straight-line distance of each unit to each home base."""
+        xy = self.xy if units is None else self.xy[units]
+        return np.hypot(
+            xy[:, None, 0] - self.home[None, :, 0], xy[:, None, 1] - self.home[None, :, 1]
+        )
 
     @property
     def n(self) -> int:
@@ -135,13 +148,23 @@ class BalanceProblem:
                 "or give each group a home base."
             )
 
-    def allowed(self, units: np.ndarray, terr: np.ndarray) -> np.ndarray:
-        """Whether each unit may belong to the paired territory (group and distance)."""
+    def far_from_home(self) -> np.ndarray | None:
+        """(n, k) True where the distance limit keeps a unit out of a territory, or None."""
+        if self.home is None or self.max_distance is None:
+            return None
+        return (self.home_distance() > self.max_distance) & ~self.out_of_range[:, None]
+
+    def allowed(self, units: np.ndarray, terr: np.ndarray, distance: bool = True) -> np.ndarray:
+        """Whether each unit may belong to the paired territory (group and distance).
+
+        Units out of range of every home base are exempt from the distance limit, and
+        ``distance=False`` drops it altogether (the last resort of contiguity repair).
+        """
         ok = self.groups[units] == self.territory_group[terr]
         ok &= ~self.closed[terr]
-        if self.home is not None and self.max_distance is not None:
+        if distance and self.home is not None and self.max_distance is not None:
             d = np.hypot(*(self.xy[units] - self.home[terr]).T)
-            ok &= d <= self.max_distance
+            ok &= (d <= self.max_distance) | self.out_of_range[units]
         return ok
 
 

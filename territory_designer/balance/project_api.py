@@ -258,6 +258,7 @@ def _report(
         runtime,
         (adj.ei[rook], adj.ej[rook], adj.length[rook]),
         lb,
+        project.units.names,
     )
 
 

@@ -44,6 +44,7 @@ class QualityReport:
     accounts_moved: float = 0.0
     revenue_moved: float = 0.0
     runtime_s: float = 0.0
+    beyond_max_distance: int = 0
     infeasible_reason: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -80,6 +81,7 @@ def quality_report(
     runtime_s: float = 0.0,
     pp_edges: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     lb: float | None = None,
+    unit_names: np.ndarray | None = None,
 ) -> QualityReport:
     """Compute the :class:`QualityReport` of ``labels``.
 
@@ -101,6 +103,8 @@ def quality_report(
         ``(ei, ej, length)`` of all shared boundaries for the perimeters (default: graph).
     lb : float, optional
         Lower bound on the deviation computed before heavy units were isolated.
+    unit_names : numpy.ndarray, optional
+        Names of the units, for the notes (default: their indices).
     """
     k = problem.k
     ok = labels >= 0
@@ -164,6 +168,8 @@ def quality_report(
             "Tolerance not reached: units are coarse compared with the target, or the "
             "constraints (locks, groups, distance) leave too few moves."
         )
+    if problem.home is not None and problem.max_distance is not None:
+        _distance_notes(problem, labels, report, unit_names)
     if start is not None:
         moved = ok & (start != labels)
         report.units_moved = int(moved.sum())
@@ -172,6 +178,38 @@ def quality_report(
         if revenue is not None:
             report.revenue_moved = float(revenue[moved].sum())
     return report
+
+
+def _distance_notes(
+    problem: BalanceProblem,
+    labels: np.ndarray,
+    report: QualityReport,
+    unit_names: np.ndarray | None,
+) -> None:
+    """Count and name the units beyond the distance limit from their territory's home base."""
+    ok = labels >= 0
+    own = np.hypot(*(problem.xy[ok] - problem.home[labels[ok]]).T)
+    beyond = np.zeros(problem.n, dtype=bool)
+    beyond[ok] = own > problem.max_distance * (1 + 1e-9)
+    report.beyond_max_distance = int(beyond.sum())
+    limit = f"{problem.max_distance / 1000:,.0f} km"
+
+    def named(units: np.ndarray) -> str:
+        names = [str(unit_names[u]) if unit_names is not None else str(u) for u in units[:5]]
+        return ", ".join(names) + (f" and {units.size - 5} more" if units.size > 5 else "")
+
+    far = np.flatnonzero(problem.out_of_range)
+    if far.size:
+        report.notes.append(
+            f"{far.size} unit(s) lie farther than {limit} from every home base ({named(far)}); "
+            "the distance limit was waived for them and each joined a neighbouring territory."
+        )
+    cut_off = np.flatnonzero(beyond & ~problem.out_of_range)
+    if cut_off.size:
+        report.notes.append(
+            f"{cut_off.size} unit(s) are beyond {limit} from their territory's home base "
+            f"({named(cut_off)}): no territory within reach touches them, so contiguity won."
+        )
 
 
 def compute_plain_targets(problem: BalanceProblem) -> np.ndarray:

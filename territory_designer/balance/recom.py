@@ -91,15 +91,7 @@ def merge_split(
         return lab
     rng = np.random.default_rng(seed)
     movable = problem.locked < 0
-    far = None
-    if problem.home is not None and problem.max_distance is not None:
-        far = (
-            np.hypot(
-                problem.xy[:, None, 0] - problem.home[None, :, 0],
-                problem.xy[:, None, 1] - problem.home[None, :, 1],
-            )
-            > problem.max_distance
-        )
+    far = problem.far_from_home()
     wsum, asum, psum = _sums(problem, graph, lab)
     used, idle = 0, 0
     # While out of the band, moves follow the squared deviation, so the plan with the best

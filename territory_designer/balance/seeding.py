@@ -136,7 +136,8 @@ def graph_voronoi(
     )
     dist = np.where(np.isfinite(dist), dist, 1e18 + straight)
     if problem.max_distance is not None:
-        dist = np.where(straight <= problem.max_distance, dist, 1e30 + straight)
+        far = (straight > problem.max_distance) & ~problem.out_of_range[units][None, :]
+        dist = np.where(far, 1e30 + straight, dist)
     return np.argmin(dist, axis=0)
 
 

@@ -6,7 +6,8 @@ import numpy as np
 
 from territory_designer.balance.anneal import AnnealSchedule, anneal, shape_energy
 from territory_designer.balance.build import build_partition, effort_for, graph_of
-from territory_designer.balance.graph import extra_pieces, pieces
+from territory_designer.balance.graph import Graph, extra_pieces, pieces, repair_contiguity
+from territory_designer.balance.quality import quality_report
 from territory_designer.balance.recom import (
     iterated_search,
     merge_split,
@@ -158,3 +159,31 @@ def test_build_keeps_home_base_distance_limit():
     assert np.hypot(*(prob.xy - home[labels]).T).max() <= 9000.0
     assert contiguous(prob, labels)
     assert np.abs(np.bincount(labels, minlength=4) / 36 - 1).max() <= 0.05
+
+
+def test_units_out_of_reach_of_every_home_base_join_a_neighbour_and_are_named():
+    home = np.array([[2000, 2000], [2000, 10000]], float)
+    prob = grid_problem(12, 12, 2, tolerance=0.05, home=home, max_distance=8000.0)
+    far = np.flatnonzero(prob.out_of_range)
+    assert far.size > 0  # the east edge is beyond 8 km of both reps
+    labels = build_partition(prob).labels
+    assert contiguous(prob, labels) and (labels >= 0).all()
+    names = np.array([f"cell{i}" for i in range(prob.n)])
+    report = quality_report(prob, graph_of(prob), labels, unit_names=names)
+    assert report.contiguous
+    note = next(n for n in report.notes if "every home base" in n)
+    assert f"{far.size} unit(s) lie farther than 8 km" in note and f"cell{far[0]}" in note
+    in_reach = ~prob.out_of_range
+    assert np.hypot(*(prob.xy[in_reach] - home[labels[in_reach]]).T).max() <= 8000.0
+
+
+def test_contiguity_repair_lets_a_cut_off_piece_cross_the_distance_limit_last():
+    # Path 0-1-2-3-4: unit 4 is a stray piece of territory 0 whose only neighbour,
+    # territory 1, is beyond the distance limit for it.
+    graph = Graph(5, np.arange(4), np.arange(1, 5), np.ones(4))
+
+    def allowed(units, terr, distance=True):
+        return ~((units == 4) & (terr == 1)) if distance else np.ones(units.size, bool)
+
+    out = repair_contiguity(graph, np.array([0, 0, 1, 1, 0]), np.ones(5, bool), np.ones(5), allowed)
+    assert out.tolist() == [0, 0, 1, 1, 1]

@@ -47,3 +47,11 @@ def test_rebalance_plan_reports_moves(demo):
     plan, report, result = rebalance_plan(demo, max_moves=5, tolerance=0.05)
     assert report.units_moved == len(result.moves) <= 5
     assert plan.name not in demo.plans
+
+
+def test_distance_limit_names_the_county_no_rep_reaches_and_keeps_the_plan_whole(demo):
+    homes = [t.home_base for t in demo.plan.territories.values() if t.home_base]
+    plan, report = build_plan(demo, home_bases=homes, max_distance=150_000.0)
+    assert report.contiguous and report.unassigned == 0
+    assert report.beyond_max_distance == 1
+    assert any("farther than 150 km from every home base (Currituck)" in n for n in report.notes)
