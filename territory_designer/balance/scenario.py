@@ -50,7 +50,11 @@ class BuildRequest:
 
 @dataclass
 class RebalanceRequest:
-    """Choices of a rebalance run (caps None = no cap on that quantity)."""
+    """Choices of a rebalance run (caps None = no cap on that quantity).
+
+    ``rank_by`` is the disruption the moves are ranked by: ``"accounts"``, ``"revenue"`` or
+    ``"units"`` (balance gained per account, per unit of revenue or per unit moved).
+    """
 
     max_moves: int | None = None
     max_accounts_moved: float | None = None
@@ -58,6 +62,7 @@ class RebalanceRequest:
     tolerance: float = 0.05
     balance_on: BalanceOn = None
     name: str | None = None
+    rank_by: str = "accounts"
 
 
 @dataclass
@@ -254,6 +259,7 @@ def rebalance_scenario(
         max_revenue_moved=request.max_revenue_moved,
         tolerance=request.tolerance,
         balance_on=request.balance_on,
+        cost=request.rank_by,
         name=request.name,
         feedback=feedback,
     )

@@ -78,6 +78,13 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tolerance", type=_TOLERANCE, default=0.05)
     p.add_argument("--balance-on", help="metric to balance (default: the project's)")
     p.add_argument("--from-plan", help="plan to start from (default: the active plan)")
+    p.add_argument(
+        "--rank-by",
+        choices=("accounts", "revenue", "units"),
+        default="accounts",
+        help="disruption the moves are ranked by: balance gained per account (default), "
+        "per unit of revenue, or per unit moved",
+    )
     p.add_argument("--plan", dest="plan_name", help="name of the new plan")
     p.add_argument(
         "--curve", action="store_true", help="print balance reached for several disruption caps"
@@ -190,6 +197,7 @@ def run_rebalance(args: argparse.Namespace) -> int:
             tolerance=args.tolerance,
             balance_on=args.balance_on,
             name=args.plan_name,
+            rank_by=args.rank_by,
         ),
     )
     plan, report, result = outcome.plan, outcome.report, outcome.result

@@ -156,6 +156,25 @@ def test_rebalance_caps_moves_and_lists_them(capsys, demo_file):
     assert report["moves"][0]["from"].startswith("T")
 
 
+def test_rebalance_ranked_by_revenue_moves_less_revenue_than_ranked_by_units(capsys, demo_file):
+    moved = {}
+    for rank in ("revenue", "units"):
+        code, out, err = run(
+            capsys,
+            "rebalance",
+            str(demo_file),
+            "--max-moves",
+            "12",
+            "--rank-by",
+            rank,
+            "--dry-run",
+            "--json",
+        )
+        assert code == 0, err
+        moved[rank] = json.loads(out)["revenue_moved"]
+    assert 0 < moved["revenue"] < moved["units"]
+
+
 def test_export_assignments_has_one_row_per_unit(capsys, demo_file, tmp_path):
     out_csv = tmp_path / "assign.csv"
     code, _, err = run(capsys, "export", str(demo_file), "--assignments", str(out_csv))

@@ -202,6 +202,27 @@ def test_max_distance_is_only_for_home_bases_and_capacities_list_the_territories
     assert not dialog.max_distance.isEnabled()
 
 
+def test_rebalance_ranks_moves_by_the_chosen_disruption(qtbot, window, monkeypatch):
+    import territory_designer.balance.scenario as scenario
+
+    calls = []
+    real = scenario.rebalance_plan
+
+    def spy(project, **kwargs):
+        calls.append(kwargs)
+        return real(project, **kwargs)
+
+    monkeypatch.setattr(scenario, "rebalance_plan", spy)
+    dialog = window.balancer.open_dialog("rebalance")
+    assert dialog.rank_by.currentData() == "accounts"  # the demo has accounts
+    dialog.rank_by.setCurrentIndex(dialog.rank_by.findData("revenue"))
+    dialog.cap_units_spin.setValue(12)
+    _run(qtbot, window, dialog)
+
+    assert calls[-1]["cost"] == "revenue"
+    assert window.session.project.active_plan_name == "Working draft rebalanced"
+
+
 def test_capacities_and_distance_reach_the_engine(qtbot, window, monkeypatch):
     import territory_designer.balance.scenario as scenario
 

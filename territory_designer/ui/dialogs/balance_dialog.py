@@ -45,6 +45,18 @@ from territory_designer.core.errors import InputError
 from territory_designer.ui.dialogs.capacities_dialog import CapacitiesDialog, capacities_summary
 
 BUILD, REBALANCE = "build", "rebalance"
+RANK_CHOICES = (
+    ("Accounts moved (fewest first)", "accounts"),
+    ("Revenue moved (least first)", "revenue"),
+    ("Units moved (fewest first)", "units"),
+)
+
+
+def _default_rank(fields: list[str]) -> str:
+    """Rank by accounts when the project has them, else revenue, else units."""
+    return next((key for key in ("accounts", "revenue") if key in fields), "units")
+
+
 WEIGHTED = "Weighted combination…"
 NO_WITHIN = "(no constraint)"
 
@@ -309,6 +321,16 @@ class BalanceDialog(QDialog):
             (self.cap_accounts, self.cap_accounts_spin),
             (self.cap_revenue, self.cap_revenue_spin),
         )
+        self.rank_by = QComboBox()
+        self.rank_by.setToolTip(
+            "Which disruption to avoid first: moves are taken in order of balance gained "
+            "per account, per unit of revenue, or per unit moved."
+        )
+        for label, key in RANK_CHOICES:
+            self.rank_by.addItem(label, key)
+            if key != "units" and key not in fields:
+                self.rank_by.model().item(self.rank_by.count() - 1).setEnabled(False)
+        self.rank_by.setCurrentIndex(self.rank_by.findData(_default_rank(fields)))
         self.rebalance_name = QLineEdit()
         self.rebalance_name.setPlaceholderText(f"{p.plan.name} rebalanced (automatic)")
         tab = QWidget()
@@ -320,6 +342,7 @@ class BalanceDialog(QDialog):
             spin.setEnabled(box.isChecked())
             box.toggled.connect(spin.setEnabled)
             form.addRow(box, spin)
+        form.addRow("Rank moves by:", self.rank_by)
         form.addRow("New plan name:", self.rebalance_name)
         return tab
 
@@ -378,6 +401,7 @@ class BalanceDialog(QDialog):
             tolerance=tolerance,
             balance_on=balance_on,
             name=self.rebalance_name.text().strip() or None,
+            rank_by=self.rank_by.currentData(),
         )
 
     def accept(self) -> None:
