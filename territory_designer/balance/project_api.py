@@ -16,7 +16,7 @@ import pandas as pd
 
 from territory_designer.balance.build import build_partition, graph_of
 from territory_designer.balance.problem import BalanceProblem
-from territory_designer.balance.quality import QualityReport, quality_report
+from territory_designer.balance.quality import QualityReport, paired_start, quality_report
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
 from territory_designer.core.colors import neighbour_distinct_colors
 from territory_designer.core.errors import InputError
@@ -123,6 +123,7 @@ def build_plan(
     compactness: float = 0.5,
     shares: list[float] | None = None,
     max_distance: float | None = None,
+    continues: list[int] | None = None,
     feedback: Feedback | None = None,
 ) -> tuple[Plan, QualityReport]:
     """Build a new plan of ``k`` balanced, contiguous, compact territories.
@@ -151,6 +152,12 @@ def build_plan(
         Relative capacity per territory (0.5 for a part-time rep).
     max_distance : float, optional
         Maximum distance (project units) of a unit from its territory's home base.
+    continues : list of int, optional
+        Codes of the active plan's territories that the new territories continue, in
+        order (the reps whose ``home_bases`` seed them). The report counts units and
+        accounts moved against the active plan; without ``continues`` each new territory
+        is paired with the active one it shares most accounts with
+        (:func:`~territory_designer.balance.quality.paired_start`).
     feedback : Feedback, optional
         Progress and cancel (``CanceledError``; the project is untouched either way).
 
@@ -223,10 +230,33 @@ def build_plan(
         result.labels.astype(np.int32),
         active.locked_units.copy(),
     )
+    start = _paired_start(project, carried, continues or [], result.labels)
     report = _report(
-        project, problem, result.labels, None, time.perf_counter() - t0, result.lower_bound
+        project, problem, result.labels, start, time.perf_counter() - t0, result.lower_bound
     )
+    if (active.assignment >= 0).any():
+        paired = (
+            "each rep's new territory compared with their territory there"
+            if continues
+            else "each new territory paired with the territory it shares most accounts with"
+        )
+        report.notes.append(
+            f"Units and accounts moved are counted against the plan '{active.name}', {paired}."
+        )
     return plan, report
+
+
+def _paired_start(
+    project: object, carried: list[int], continues: list[int], labels: np.ndarray
+) -> np.ndarray:
+    """The active plan's assignment in the new plan's territory indices (for moves)."""
+    fixed = {c: i for i, c in enumerate(carried)}
+    fixed.update({c: len(carried) + j for j, c in enumerate(continues)})
+    accounts = _unit_field(project, "accounts")
+    kept = np.ones(len(labels)) * 1e-3  # units break ties, and pair account-less layers
+    if accounts is not None:
+        kept = kept + accounts
+    return paired_start(project.plan.assignment, labels, kept, fixed)
 
 
 def _dedupe_ids(territories: dict[int, Territory]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 from territory_designer.balance.graph import Graph, extra_pieces
 from territory_designer.balance.problem import BalanceProblem
@@ -51,6 +52,56 @@ class QualityReport:
     def to_dict(self) -> dict:
         """Plain dict (JSON-ready)."""
         return asdict(self)
+
+
+def paired_start(
+    old: np.ndarray, new: np.ndarray, weight: np.ndarray, fixed: dict[int, int]
+) -> np.ndarray:
+    """The old plan's labels renumbered to the new territories that continue them.
+
+    A build makes new territories, so "moved" needs to know which new territory
+    continues which old one: those in ``fixed`` are given (carried territories, reps
+    seeded from their home bases); the others are paired one to one so that the paired
+    territories share as much ``weight`` as possible (an assignment problem, Kuhn 1955,
+    solved by :func:`scipy.optimize.linear_sum_assignment`). Old territories left without
+    a partner, and units the old plan left unassigned, map to -1: they count as moved.
+
+    Parameters
+    ----------
+    old : numpy.ndarray
+        Territory code per unit in the old plan (-1 unassigned).
+    new : numpy.ndarray
+        Territory index per unit in the new plan (-1 unassigned).
+    weight : numpy.ndarray
+        What a pairing should keep together (accounts, say), per unit.
+    fixed : dict of int to int
+        Old code -> new index pairs decided beforehand.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``start`` for :func:`quality_report`: the new index continuing each unit's old
+        territory, or -1.
+    """
+    old = np.asarray(old, dtype=np.int64)
+    new = np.asarray(new, dtype=np.int64)
+    pairs = dict(fixed)
+    free_old = sorted(set(np.unique(old[old >= 0]).tolist()) - set(pairs))
+    free_new = sorted(set(np.unique(new[new >= 0]).tolist()) - set(pairs.values()))
+    if free_old and free_new:
+        row = {c: i for i, c in enumerate(free_old)}
+        col = {c: j for j, c in enumerate(free_new)}
+        shared = np.zeros((len(free_old), len(free_new)))
+        for o, n_, w in zip(old.tolist(), new.tolist(), weight.tolist(), strict=True):
+            if o in row and n_ in col:
+                shared[row[o], col[n_]] += w
+        for i, j in zip(*linear_sum_assignment(shared, maximize=True), strict=True):
+            if shared[i, j] > 0:
+                pairs[free_old[i]] = free_new[j]
+    lookup = np.full(max(old.max(initial=-1), max(pairs, default=-1)) + 2, -1, dtype=np.int64)
+    for o, n_ in pairs.items():
+        lookup[o] = n_
+    return np.where(old >= 0, lookup[old], -1)
 
 
 def lower_bound(problem: BalanceProblem) -> float:

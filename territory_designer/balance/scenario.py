@@ -189,6 +189,10 @@ def home_base_reps(plan: Plan) -> list[Territory]:
     return [t for _, t in sorted(plan.territories.items()) if t.home_base]
 
 
+def _code_of(plan: Plan, territory: Territory) -> int:
+    return next(c for c, t in plan.territories.items() if t is territory)
+
+
 def adopt_reps(plan: Plan, reps: list[Territory]) -> None:
     """Give the last ``len(reps)`` territories of a built ``plan`` the reps' identities.
 
@@ -235,6 +239,7 @@ def build_scenario(
         compactness=request.compactness,
         shares=shares,
         max_distance=request.max_distance,
+        continues=[_code_of(project.plan, t) for t in reps],
         feedback=feedback,
     )
     adopt_reps(plan, reps)

@@ -55,3 +55,36 @@ def test_distance_limit_names_the_county_no_rep_reaches_and_keeps_the_plan_whole
     assert report.contiguous and report.unassigned == 0
     assert report.beyond_max_distance == 1
     assert any("farther than 150 km from every home base (Currituck)" in n for n in report.notes)
+
+
+def test_build_counts_moves_against_the_active_plan_and_rebuilding_moves_nothing():
+    project = build_demo_project()
+    active = project.plan
+    plan, report = build_plan(project, k=8, balance_on="accounts", tolerance=0.05, seed=2)
+    accounts = project.weights[:, project.weight_fields.index("accounts")]
+    # Recount by hand: pair each new territory with the old one it shares most accounts with.
+    shared = np.zeros((len(active.territories), 8))
+    codes = sorted(active.territories)
+    for u, (old, new) in enumerate(zip(active.assignment, plan.assignment, strict=True)):
+        shared[codes.index(old), new] += accounts[u]
+    from scipy.optimize import linear_sum_assignment
+
+    rows, cols = linear_sum_assignment(shared, maximize=True)
+    kept = shared[rows, cols].sum()
+    assert 0 < report.units_moved < len(project.units)
+    assert report.accounts_moved == pytest.approx(accounts.sum() - kept)
+    assert any(f"against the plan '{active.name}'" in n for n in report.notes)
+
+    project.apply(AddGeneratedPlan(plan))
+    again, report2 = build_plan(project, k=8, balance_on="accounts", tolerance=0.05, seed=2)
+    assert np.array_equal(again.assignment, plan.assignment)
+    assert report2.units_moved == 0 and report2.accounts_moved == 0
+
+
+def test_build_from_home_bases_counts_each_reps_own_moves(demo):
+    from territory_designer.balance.scenario import BuildRequest, build_scenario
+
+    plan, report = build_scenario(demo, BuildRequest(from_home_bases=True))
+    before = demo.plan.territory_ids()
+    after = plan.territory_ids()
+    assert report.units_moved == int(np.count_nonzero(before != after)) > 0
