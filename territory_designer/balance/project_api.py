@@ -235,6 +235,7 @@ def build_plan(
         project, problem, result.labels, start, time.perf_counter() - t0, result.lower_bound
     )
     if (active.assignment >= 0).any():
+        report.moved_against = active.name
         paired = (
             "each rep's new territory compared with their territory there"
             if continues
@@ -371,4 +372,5 @@ def rebalance_plan(
     plan = active.copy(_unique_name(project, name, f"{active.name} rebalanced"))
     plan.assignment = np.asarray(codes, dtype=np.int32)[result.labels]
     report = _report(project, problem, result.labels, start, time.perf_counter() - t0, None)
+    report.moved_against = active.name
     return plan, report, result

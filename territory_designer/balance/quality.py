@@ -41,6 +41,7 @@ class QualityReport:
     within_tolerance: bool
     lower_bound_pct: float
     rest_max_abs_deviation_pct: float | None = None
+    moved_against: str = ""  # the plan units/accounts/revenue moved are counted against
     units_moved: int = 0
     accounts_moved: float = 0.0
     revenue_moved: float = 0.0

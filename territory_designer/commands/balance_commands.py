@@ -129,10 +129,10 @@ def _print_report(report: dict, plan_name: str, saved: str | None) -> None:
         f"  {'contiguous' if r['contiguous'] else 'NOT contiguous'}, unassigned {r['unassigned']},"
         f" Polsby-Popper mean {r['pp_mean']:.3f} min {r['pp_min']:.3f}, cut edges {r['cut_edges']}"
     )
-    if r.get("units_moved"):
+    if r.get("moved_against"):
         print(
             f"  moved {r['units_moved']} units, {r['accounts_moved']:.0f} accounts,"
-            f" revenue {r['revenue_moved']:,.0f}"
+            f" revenue {r['revenue_moved']:,.0f} (vs plan {r['moved_against']!r})"
         )
     if r.get("infeasible_reason"):
         print(f"  note: {r['infeasible_reason']}")

@@ -73,6 +73,7 @@ def test_build_counts_moves_against_the_active_plan_and_rebuilding_moves_nothing
     kept = shared[rows, cols].sum()
     assert 0 < report.units_moved < len(project.units)
     assert report.accounts_moved == pytest.approx(accounts.sum() - kept)
+    assert report.moved_against == active.name
     assert any(f"against the plan '{active.name}'" in n for n in report.notes)
 
     project.apply(AddGeneratedPlan(plan))

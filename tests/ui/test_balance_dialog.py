@@ -40,6 +40,7 @@ def _run(qtbot, window, dialog):
 def test_build_adds_an_active_plan_with_k_territories_and_undo_removes_it(qtbot, window):
     project = window.session.project
     before = list(project.plans)
+    before_active = project.active_plan_name
     window.actions_by_name["balance_build"].trigger()
     dialog = window.balancer.dialog
     assert isinstance(dialog, BalanceDialog) and dialog.isVisible()
@@ -56,6 +57,9 @@ def test_build_adds_an_active_plan_with_k_territories_and_undo_removes_it(qtbot,
     assert "within" in result.figures["Max deviation"]
     assert result.figures["Contiguity"] == "every territory in one piece"
     assert "Runtime" in result.figures
+    # Eight territories became five: the build says how much moved from the plan in force.
+    assert result.figures["Compared with"] == f"plan '{before_active}'"
+    assert int(result.figures["Units moved"].replace(",", "")) > 0
     assert "Five reps" in window.statusBar().currentMessage()
 
     window.actions_by_name["undo"].trigger()

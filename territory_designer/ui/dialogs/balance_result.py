@@ -26,8 +26,8 @@ CURVE_COLUMNS = ("Cap on units moved", "Units moved", "Accounts moved", "Max dev
 WARN = "color: #b00020;"
 
 
-def report_rows(report: QualityReport, moved: bool) -> list[tuple[str, str]]:
-    """(label, text) pairs shown for ``report``; ``moved`` adds what moved vs the start."""
+def report_rows(report: QualityReport) -> list[tuple[str, str]]:
+    """(label, text) pairs shown for ``report``, with what moved when it was counted."""
     r = report
     tol = f"within ± {r.tolerance_pct:g} %" if r.within_tolerance else "outside tolerance"
     if r.contiguous:
@@ -49,8 +49,9 @@ def report_rows(report: QualityReport, moved: bool) -> list[tuple[str, str]]:
         rows.append(("Best possible (unit sizes)", f"{r.lower_bound_pct:.2f} %"))
     if r.rest_max_abs_deviation_pct is not None:
         rows.append(("Max deviation of the rest", f"{r.rest_max_abs_deviation_pct:.2f} %"))
-    if moved:
+    if r.moved_against:
         rows += [
+            ("Compared with", f"plan '{r.moved_against}'"),
             ("Units moved", f"{r.units_moved:,}"),
             ("Accounts moved", f"{r.accounts_moved:,.0f}"),
             ("Revenue moved", f"{r.revenue_moved:,.0f}"),
@@ -177,7 +178,7 @@ class BalanceResultDialog(QDialog):
         head = QLabel(f"New plan <b>{plan_name}</b> added and made active. Edit ▸ Undo removes it.")
         head.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._quality_tab(report, moves is not None), "Quality")
+        self.tabs.addTab(self._quality_tab(report), "Quality")
         self.moves_table: QTableWidget | None = None
         self.curve_table: QTableWidget | None = None
         if moves is not None:
@@ -196,11 +197,11 @@ class BalanceResultDialog(QDialog):
         else:
             self.resize(480, self.sizeHint().height())
 
-    def _quality_tab(self, report: QualityReport, moved: bool) -> QWidget:
+    def _quality_tab(self, report: QualityReport) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
         self.figures: dict[str, str] = {}
-        for label, text in report_rows(report, moved):
+        for label, text in report_rows(report):
             value = QLabel(text)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if label == "Max deviation" and not report.within_tolerance:
