@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import copy
 import time
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from territory_designer.balance.build import build_partition, graph_of
 from territory_designer.balance.problem import BalanceProblem
-from territory_designer.balance.quality import QualityReport, paired_start, quality_report
+from territory_designer.balance.quality import (
+    QualityReport,
+    pair_territories,
+    paired_start,
+    quality_report,
+)
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
 from territory_designer.core.colors import neighbour_distinct_colors
 from territory_designer.core.errors import InputError
@@ -124,6 +130,7 @@ def build_plan(
     shares: list[float] | None = None,
     max_distance: float | None = None,
     continues: list[int] | None = None,
+    keep_identities: bool = False,
     feedback: Feedback | None = None,
 ) -> tuple[Plan, QualityReport]:
     """Build a new plan of ``k`` balanced, contiguous, compact territories.
@@ -157,7 +164,12 @@ def build_plan(
         order (the reps whose ``home_bases`` seed them). The report counts units and
         accounts moved against the active plan; without ``continues`` each new territory
         is paired with the active one it shares most accounts with
-        (:func:`~territory_designer.balance.quality.paired_start`).
+        (:func:`~territory_designer.balance.quality.pair_territories`).
+    keep_identities : bool
+        Each new territory takes the id, name, owner, colour, home base and parent of the
+        active territory it is paired with, so scenarios stay comparable territory by
+        territory (not with ``home_bases``, whose caller knows the reps, nor with
+        ``shares``, which are given per new territory).
     feedback : Feedback, optional
         Progress and cancel (``CanceledError``; the project is untouched either way).
 
@@ -203,61 +215,118 @@ def build_plan(
     )
     result = build_partition(problem, feedback)
     feedback.check_canceled()
-    territories: dict[int, Territory] = {}
-    adj = project.adjacency
-    colors = neighbour_distinct_colors(
-        result.labels,
-        adj.ei,
-        adj.ej,
-        k,
-        {i: active.territories[c].color for i, c in enumerate(carried)},
-    )
-    for i in range(k):
-        if i < len(carried):
-            territories[i] = copy.deepcopy(active.territories[carried[i]])
-        else:
-            tid = f"T{i + 1:02d}"
-            territories[i] = Territory(id=tid, name=f"Territory {i + 1:02d}", color=colors[i])
-            if home is not None:
-                territories[i].home_base = (float(home[i, 0]), float(home[i, 1]))
-    _dedupe_ids(territories)
+    pairs = _pairs(project, carried, continues or [], result.labels)
+    inherit = {}
+    if keep_identities and shares is None and not home_bases:
+        inherit = {i: active.territories[c] for c, i in pairs.items() if i >= len(carried)}
+    territories = _new_territories(project, k, carried, result.labels, inherit, home)
     if shares is not None and isinstance(balance_on, str):
         for i in range(k):
             territories[i].target = float(problem.targets[i])
+    codes = np.arange(k)
+    if inherit:  # list the territories by id, as the plan they continue
+        order = sorted(range(k), key=lambda i: territories[i].id)
+        codes[order] = np.arange(k)
+        territories = {int(codes[i]): t for i, t in territories.items()}
     plan = Plan(
         _unique_name(project, name, f"Balanced k={k}"),
-        territories,
-        result.labels.astype(np.int32),
+        dict(sorted(territories.items())),
+        np.where(result.labels >= 0, codes[np.maximum(result.labels, 0)], -1).astype(np.int32),
         active.locked_units.copy(),
     )
-    start = _paired_start(project, carried, continues or [], result.labels)
+    start = paired_start(active.assignment, pairs)
     report = _report(
         project, problem, result.labels, start, time.perf_counter() - t0, result.lower_bound
     )
     if (active.assignment >= 0).any():
         report.moved_against = active.name
-        paired = (
-            "each rep's new territory compared with their territory there"
-            if continues
-            else "each new territory paired with the territory it shares most accounts with"
-        )
+        report.notes.append(_pairing_note(active.name, bool(continues), bool(inherit)))
+    if keep_identities and shares is not None and not home_bases:
         report.notes.append(
-            f"Units and accounts moved are counted against the plan '{active.name}', {paired}."
+            "The new territories have new names: capacities are set per new territory."
         )
     return plan, report
 
 
-def _paired_start(
+def _pairing_note(plan_name: str, reps: bool, inherited: bool) -> str:
+    if reps:
+        how = "each rep's new territory compared with their territory there"
+    elif inherited:
+        how = (
+            "each new territory taking the name, rep and colour of the territory it shares "
+            "most accounts with"
+        )
+    else:
+        how = "each new territory paired with the territory it shares most accounts with"
+    return f"Units and accounts moved are counted against the plan '{plan_name}', {how}."
+
+
+def _pairs(
     project: object, carried: list[int], continues: list[int], labels: np.ndarray
-) -> np.ndarray:
-    """The active plan's assignment in the new plan's territory indices (for moves)."""
+) -> dict[int, int]:
+    """Active plan's territory code -> the new territory index continuing it."""
     fixed = {c: i for i, c in enumerate(carried)}
     fixed.update({c: len(carried) + j for j, c in enumerate(continues)})
     accounts = _unit_field(project, "accounts")
     kept = np.ones(len(labels)) * 1e-3  # units break ties, and pair account-less layers
     if accounts is not None:
         kept = kept + accounts
-    return paired_start(project.plan.assignment, labels, kept, fixed)
+    return pair_territories(project.plan.assignment, labels, kept, fixed)
+
+
+def _new_territories(
+    project: object,
+    k: int,
+    carried: list[int],
+    labels: np.ndarray,
+    inherit: dict[int, Territory],
+    home: np.ndarray | None,
+) -> dict[int, Territory]:
+    """Territories of a build: carried ones as they were, inherited identities, new ones.
+
+    Colours stay where they can (carried, then inherited, unless two neighbours would
+    share one); the rest are picked to differ from their neighbours. New territories are
+    numbered ``T01``... by position, or, next to inherited ones, with the lowest free
+    numbers.
+    """
+    active = project.plan
+    adj = project.adjacency
+    keep = {i: active.territories[c].color for i, c in enumerate(carried)}
+    keep.update({i: t.color for i, t in inherit.items()})
+    colors = neighbour_distinct_colors(labels, adj.ei, adj.ej, k, _no_clash(labels, adj, keep))
+    territories: dict[int, Territory] = {}
+    used = {t.id for t in inherit.values()}
+    free_numbers = (n for n in range(1, 10_000) if f"T{n:02d}" not in used)
+    for i in range(k):
+        if i < len(carried):
+            territories[i] = copy.deepcopy(active.territories[carried[i]])
+        elif i in inherit:
+            t = copy.deepcopy(inherit[i])
+            territories[i] = replace(t, locked=False, target=None, color=colors[i])
+        else:
+            number = next(free_numbers) if inherit else i + 1
+            territories[i] = Territory(
+                id=f"T{number:02d}", name=f"Territory {number:02d}", color=colors[i]
+            )
+            if home is not None:
+                territories[i].home_base = (float(home[i, 0]), float(home[i, 1]))
+    _dedupe_ids(territories)
+    return territories
+
+
+def _no_clash(labels: np.ndarray, adj: object, colors: dict[int, str]) -> dict[int, str]:
+    """``colors`` (in order of preference) without any a neighbour already holds."""
+    a, b = labels[adj.ei], labels[adj.ej]
+    cut = (a != b) & (a >= 0) & (b >= 0)
+    neighbours: dict[int, set[int]] = {}
+    for x, y in zip(a[cut].tolist(), b[cut].tolist(), strict=True):
+        neighbours.setdefault(x, set()).add(y)
+        neighbours.setdefault(y, set()).add(x)
+    kept: dict[int, str] = {}
+    for t, c in colors.items():
+        if all(kept.get(u) != c for u in neighbours.get(t, ())):
+            kept[t] = c
+    return kept
 
 
 def _dedupe_ids(territories: dict[int, Territory]) -> None:

@@ -55,17 +55,17 @@ class QualityReport:
         return asdict(self)
 
 
-def paired_start(
+def pair_territories(
     old: np.ndarray, new: np.ndarray, weight: np.ndarray, fixed: dict[int, int]
-) -> np.ndarray:
-    """The old plan's labels renumbered to the new territories that continue them.
+) -> dict[int, int]:
+    """Which new territory continues which old one.
 
     A build makes new territories, so "moved" needs to know which new territory
     continues which old one: those in ``fixed`` are given (carried territories, reps
     seeded from their home bases); the others are paired one to one so that the paired
     territories share as much ``weight`` as possible (an assignment problem, Kuhn 1955,
-    solved by :func:`scipy.optimize.linear_sum_assignment`). Old territories left without
-    a partner, and units the old plan left unassigned, map to -1: they count as moved.
+    solved by :func:`scipy.optimize.linear_sum_assignment`). Territories sharing nothing
+    stay unpaired.
 
     Parameters
     ----------
@@ -80,9 +80,8 @@ def paired_start(
 
     Returns
     -------
-    numpy.ndarray
-        ``start`` for :func:`quality_report`: the new index continuing each unit's old
-        territory, or -1.
+    dict of int to int
+        Old code -> new index.
     """
     old = np.asarray(old, dtype=np.int64)
     new = np.asarray(new, dtype=np.int64)
@@ -99,6 +98,16 @@ def paired_start(
         for i, j in zip(*linear_sum_assignment(shared, maximize=True), strict=True):
             if shared[i, j] > 0:
                 pairs[free_old[i]] = free_new[j]
+    return pairs
+
+
+def paired_start(old: np.ndarray, pairs: dict[int, int]) -> np.ndarray:
+    """The old labels renumbered by ``pairs`` (old code -> new index), for "moved".
+
+    Units of unpaired old territories, and units the old plan left unassigned, map to -1:
+    they count as moved.
+    """
+    old = np.asarray(old, dtype=np.int64)
     lookup = np.full(max(old.max(initial=-1), max(pairs, default=-1)) + 2, -1, dtype=np.int64)
     for o, n_ in pairs.items():
         lookup[o] = n_

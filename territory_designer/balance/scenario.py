@@ -34,6 +34,8 @@ class BuildRequest:
     ``shares`` are relative capacities (0.5 for a part-time rep), as a list in the order of
     :func:`build_slots` or ``{territory id: share}`` (others 1); ``max_distance`` is in
     project units (metres) from the home base, with ``from_home_bases`` only.
+    ``keep_identities``: with ``k`` and no capacities, each new territory takes the id,
+    name, rep and colour of the active territory it shares most accounts with.
     """
 
     k: int | None = None
@@ -46,6 +48,7 @@ class BuildRequest:
     compactness: float = 0.5
     max_distance: float | None = None
     shares: Capacities = None
+    keep_identities: bool = True
 
 
 @dataclass
@@ -240,6 +243,7 @@ def build_scenario(
         shares=shares,
         max_distance=request.max_distance,
         continues=[_code_of(project.plan, t) for t in reps],
+        keep_identities=request.keep_identities,
         feedback=feedback,
     )
     adopt_reps(plan, reps)

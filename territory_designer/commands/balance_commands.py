@@ -66,6 +66,12 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="relative capacity per territory, in order (1,1,0.5,...), or ID=SHARE,... "
         "with --from-home-bases (others 1); e.g. 0.5 for a part-time rep",
     )
+    p.add_argument(
+        "--fresh-territories",
+        action="store_true",
+        help="name the territories T01, T02, ... instead of giving each the id, name, rep and "
+        "colour of the active plan's territory it shares most accounts with",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--plan", dest="plan_name", help="name of the new plan")
     _common(p)
@@ -166,6 +172,7 @@ def run_build(args: argparse.Namespace) -> int:
         compactness=args.compactness,
         max_distance=args.max_distance_km * 1000 if args.max_distance_km else None,
         shares=parse_capacities(args.capacities) if args.capacities else None,
+        keep_identities=not args.fresh_territories,
     )
     plan, report = build_scenario(project, request)
     project.apply(AddGeneratedPlan(plan))

@@ -190,13 +190,14 @@ def test_contiguity_repair_lets_a_cut_off_piece_cross_the_distance_limit_last():
 
 
 def test_paired_start_follows_the_territories_whatever_their_numbers():
-    from territory_designer.balance.quality import paired_start
+    from territory_designer.balance.quality import pair_territories, paired_start
 
     old = np.array([5, 5, 5, 7, 7, 9, -1])
     new = np.array([1, 1, 0, 0, 0, 0, 1])  # 9 has no partner left; unit 2 left 5 for 7
-    start = paired_start(old, new, np.ones(7), {})
+    assert pair_territories(old, new, np.ones(7), {}) == {5: 1, 7: 0}
+    start = paired_start(old, pair_territories(old, new, np.ones(7), {}))
     assert start.tolist() == [1, 1, 1, 0, 0, -1, -1]
     assert int((start != new).sum()) == 3  # unit 2, the old 9 unit, the unassigned unit
     # Given 9 -> 1, territory 0 is left for 7 (two units shared) rather than 5 (one).
-    fixed = paired_start(old, new, np.ones(7), {9: 1})
+    fixed = paired_start(old, pair_territories(old, new, np.ones(7), {9: 1}))
     assert fixed.tolist() == [-1, -1, -1, 0, 0, 1, -1]

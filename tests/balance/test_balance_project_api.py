@@ -89,3 +89,47 @@ def test_build_from_home_bases_counts_each_reps_own_moves(demo):
     before = demo.plan.territory_ids()
     after = plan.territory_ids()
     assert report.units_moved == int(np.count_nonzero(before != after)) > 0
+
+
+def _territory_neighbours(project, plan):
+    a = plan.assignment[project.adjacency.ei]
+    b = plan.assignment[project.adjacency.ej]
+    return {(int(x), int(y)) for x, y in zip(a, b, strict=True) if x != y}
+
+
+def test_build_keeps_the_names_reps_and_colours_of_the_territories_it_continues():
+    from scipy.optimize import linear_sum_assignment
+
+    project = build_demo_project()
+    active = project.plan
+    old = {t.id: (c, t) for c, t in active.territories.items()}
+    plan, report = build_plan(project, k=8, balance_on="accounts", seed=2, keep_identities=True)
+
+    ids = [t.id for _, t in sorted(plan.territories.items())]
+    assert ids == sorted(old)  # every rep keeps a territory, listed as before
+    for t in plan.territories.values():
+        was = old[t.id][1]
+        assert (t.name, t.owner, t.home_base) == (was.name, was.owner, was.home_base)
+        assert not t.locked
+    # The pairing keeps as many accounts as any one-to-one pairing could.
+    accounts = project.weights[:, project.weight_fields.index("accounts")]
+    shared = np.zeros((8, 8))
+    np.add.at(shared, (active.assignment, plan.assignment), accounts)
+    best = shared[linear_sum_assignment(shared, maximize=True)].sum()
+    kept = sum(
+        accounts[(active.assignment == old[t.id][0]) & (plan.assignment == c)].sum()
+        for c, t in plan.territories.items()
+    )
+    assert kept == pytest.approx(best)
+    assert report.accounts_moved == pytest.approx(accounts.sum() - kept)
+    colors = {c: t.color for c, t in plan.territories.items()}
+    assert all(colors[x] != colors[y] for x, y in _territory_neighbours(project, plan))
+
+    nine, _ = build_plan(project, k=9, balance_on="accounts", seed=2, keep_identities=True)
+    fresh = [t for t in nine.territories.values() if t.id not in old]
+    assert [(t.id, t.name, t.owner) for t in fresh] == [("T09", "Territory 09", "")]
+
+    shares = [1.0] * 7 + [0.5]
+    capped, report = build_plan(project, k=8, shares=shares, seed=2, keep_identities=True)
+    assert [t.name for t in capped.territories.values()][-1] == "Territory 08"
+    assert any("capacities are set per new territory" in n for n in report.notes)

@@ -142,6 +142,15 @@ def test_build_adds_a_balanced_plan_and_reports_runtime(capsys, demo_file):
     project = load_project(demo_file)
     assert project.active_plan_name == "Six"
     assert len(project.plan.territories) == 6
+    # Six of the reps keep their territory's name; moves are counted against their plan.
+    reps = {t.owner for t in project.plans["Working draft"].territories.values()}
+    assert {t.owner for t in project.plan.territories.values()} < reps
+    assert report["moved_against"] == "Working draft" and report["units_moved"] > 0
+
+    code, out, err = run(capsys, "build", str(demo_file), "-k", "6", "--fresh-territories")
+    assert code == 0, err
+    names = [t.name for t in load_project(demo_file).plan.territories.values()]
+    assert names == [f"Territory {i:02d}" for i in range(1, 7)]
 
 
 def test_rebalance_caps_moves_and_lists_them(capsys, demo_file):

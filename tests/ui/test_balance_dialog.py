@@ -51,6 +51,9 @@ def test_build_adds_an_active_plan_with_k_territories_and_undo_removes_it(qtbot,
 
     assert project.active_plan_name == "Five reps"
     assert len(project.plan.territories) == 5
+    # Five of the eight reps keep a territory, under their names.
+    old_names = {t.name for t in project.plans[before_active].territories.values()}
+    assert {t.name for t in project.plan.territories.values()} < old_names
     assert (project.plan.assignment >= 0).all()
     result = window.balancer.result_dialog
     assert result is not None and result.isVisible()
@@ -262,7 +265,10 @@ def test_a_half_capacity_territory_built_by_count_is_smaller(qtbot, window):
     project = window.session.project
     dialog = window.balancer.open_dialog("build")
     dialog.k_spin.setValue(4)
+    assert dialog.keep_identities.isEnabled() and dialog.keep_identities.isChecked()
     _set_capacities(qtbot, dialog, {"T02": 0.5})
+    assert not dialog.keep_identities.isEnabled()  # capacities name the new territories
+    assert "per new territory" in dialog.keep_identities.toolTip()
     _run(qtbot, window, dialog)
     plan = project.plan
     revenue = project.weights[:, project.weight_fields.index("revenue")]

@@ -216,6 +216,10 @@ class BalanceDialog(QDialog):
         count_row.addWidget(self.by_count)
         count_row.addWidget(self.k_spin)
         count_row.addStretch(1)
+        self.keep_identities = QCheckBox("Keep the names, reps and colours of the territories")
+        self.keep_identities.setChecked(bool(p.plan.territories))
+        self.keep_identities.setEnabled(bool(p.plan.territories))
+        self.by_count.toggled.connect(self._on_keep_identities_possible)
         self.max_distance = QDoubleSpinBox()
         self.max_distance.setRange(0.0, 10_000.0)
         self.max_distance.setDecimals(0)
@@ -262,6 +266,10 @@ class BalanceDialog(QDialog):
         tab = QWidget()
         form = QFormLayout(tab)
         form.addRow(count_row)
+        keep_row = QHBoxLayout()
+        keep_row.addSpacing(24)  # under the radio button it belongs to
+        keep_row.addWidget(self.keep_identities)
+        form.addRow(keep_row)
         form.addRow(self.by_reps)
         form.addRow("Max distance from home base:", self.max_distance)
         form.addRow("Capacities:", capacity_row)
@@ -279,6 +287,24 @@ class BalanceDialog(QDialog):
 
     def _on_slots_changed(self) -> None:
         self.capacities_label.setText(capacities_summary(self._slots(), self.capacities))
+        self._on_keep_identities_possible()
+
+    def _on_keep_identities_possible(self) -> None:
+        """Names can be kept for a count build with equal capacities (slots are T01...)."""
+        if not self.project.plan.territories:
+            tip = "The active plan has no territories to take names from."
+            possible = False
+        elif self._shares() is not None:
+            tip = "Capacities are set per new territory (T01, T02, ...), so these keep new names."
+            possible = False
+        else:
+            tip = (
+                "Each new territory takes the id, name, rep and colour of the territory it "
+                "shares most accounts with, so plans compare territory by territory."
+            )
+            possible = True
+        self.keep_identities.setEnabled(possible and self.by_count.isChecked())
+        self.keep_identities.setToolTip(tip)
 
     def _on_capacities_clicked(self) -> None:
         """Open the capacities table for the territories of the current choices."""
@@ -386,6 +412,7 @@ class BalanceDialog(QDialog):
                 if self.by_reps.isChecked() and self.max_distance.value() > 0
                 else None,
                 shares=self._shares(),
+                keep_identities=self.keep_identities.isChecked(),
             )
         caps = [
             self.cap_units_spin.value() if self.cap_units.isChecked() else None,
