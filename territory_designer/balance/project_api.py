@@ -224,8 +224,9 @@ def build_plan(
         for i in range(k):
             territories[i].target = float(problem.targets[i])
     codes = np.arange(k)
-    if inherit:  # list the territories by id, as the plan they continue
-        order = sorted(range(k), key=lambda i: territories[i].id)
+    if inherit:  # list the territories in the order of the plan they continue, new ones last
+        was = {i: c for c, i in pairs.items()}
+        order = sorted(range(k), key=lambda i: (i not in was, was.get(i, 0), i))
         codes[order] = np.arange(k)
         territories = {int(codes[i]): t for i, t in territories.items()}
     plan = Plan(
@@ -234,11 +235,12 @@ def build_plan(
         np.where(result.labels >= 0, codes[np.maximum(result.labels, 0)], -1).astype(np.int32),
         active.locked_units.copy(),
     )
-    start = paired_start(active.assignment, pairs)
+    compared = bool((active.assignment >= 0).any())
+    start = paired_start(active.assignment, pairs) if compared else None
     report = _report(
         project, problem, result.labels, start, time.perf_counter() - t0, result.lower_bound
     )
-    if (active.assignment >= 0).any():
+    if compared:
         report.moved_against = active.name
         report.notes.append(_pairing_note(active.name, bool(continues), bool(inherit)))
     if keep_identities and shares is not None and not home_bases:
@@ -292,10 +294,10 @@ def _new_territories(
     active = project.plan
     adj = project.adjacency
     keep = {i: active.territories[c].color for i, c in enumerate(carried)}
-    keep.update({i: t.color for i, t in inherit.items()})
-    colors = neighbour_distinct_colors(labels, adj.ei, adj.ej, k, _no_clash(labels, adj, keep))
+    keep.update(_no_clash(labels, adj, keep, {i: t.color for i, t in inherit.items()}))
+    colors = neighbour_distinct_colors(labels, adj.ei, adj.ej, k, keep)
     territories: dict[int, Territory] = {}
-    used = {t.id for t in inherit.values()}
+    used = {t.id for t in active.territories.values()}  # a new T04 must not pose as the old
     free_numbers = (n for n in range(1, 10_000) if f"T{n:02d}" not in used)
     for i in range(k):
         if i < len(carried):
@@ -314,19 +316,21 @@ def _new_territories(
     return territories
 
 
-def _no_clash(labels: np.ndarray, adj: object, colors: dict[int, str]) -> dict[int, str]:
-    """``colors`` (in order of preference) without any a neighbour already holds."""
+def _no_clash(
+    labels: np.ndarray, adj: object, fixed: dict[int, str], wished: dict[int, str]
+) -> dict[int, str]:
+    """The ``wished`` colours (in order) that no neighbour holds in ``fixed`` or before."""
     a, b = labels[adj.ei], labels[adj.ej]
     cut = (a != b) & (a >= 0) & (b >= 0)
     neighbours: dict[int, set[int]] = {}
     for x, y in zip(a[cut].tolist(), b[cut].tolist(), strict=True):
         neighbours.setdefault(x, set()).add(y)
         neighbours.setdefault(y, set()).add(x)
-    kept: dict[int, str] = {}
-    for t, c in colors.items():
+    kept = dict(fixed)
+    for t, c in wished.items():
         if all(kept.get(u) != c for u in neighbours.get(t, ())):
             kept[t] = c
-    return kept
+    return {t: c for t, c in kept.items() if t not in fixed}
 
 
 def _dedupe_ids(territories: dict[int, Territory]) -> None:
@@ -403,6 +407,8 @@ def rebalance_plan(
     codes = sorted(active.territories)
     if not codes:
         raise InputError("The active plan has no territory to rebalance.")
+    if cost != "units" and _unit_field(project, cost) is None:
+        raise InputError(f"No {cost} in this project to rank moves by; rank them by units.")
     index = np.full(max(codes) + 2, -1, dtype=np.int64)
     index[np.asarray(codes)] = np.arange(len(codes))
     start = np.where(active.assignment >= 0, index[active.assignment], -1)

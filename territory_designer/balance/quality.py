@@ -252,14 +252,15 @@ def _distance_notes(
     own = np.hypot(*(problem.xy[ok] - problem.home[labels[ok]]).T)
     beyond = np.zeros(problem.n, dtype=bool)
     beyond[ok] = own > problem.max_distance * (1 + 1e-9)
+    beyond &= problem.locked < 0  # locked units stay where the planner put them
     report.beyond_max_distance = int(beyond.sum())
-    limit = f"{problem.max_distance / 1000:,.0f} km"
+    limit = f"{problem.max_distance / 1000:,.4g} km"
 
     def named(units: np.ndarray) -> str:
         names = [str(unit_names[u]) if unit_names is not None else str(u) for u in units[:5]]
         return ", ".join(names) + (f" and {units.size - 5} more" if units.size > 5 else "")
 
-    far = np.flatnonzero(problem.out_of_range)
+    far = np.flatnonzero(problem.out_of_range & (problem.locked < 0))
     if far.size:
         report.notes.append(
             f"{far.size} unit(s) lie farther than {limit} from every home base ({named(far)}); "

@@ -188,8 +188,13 @@ def resolve_shares(project: object, request: BuildRequest) -> list[float] | None
 
 
 def home_base_reps(plan: Plan) -> list[Territory]:
-    """Territories of ``plan`` with a home base, in code order (one rep each)."""
-    return [t for _, t in sorted(plan.territories.items()) if t.home_base]
+    """Territories of ``plan`` with a home base, in code order (one rep each).
+
+    Territories a build carries over unchanged (locked, or holding locked units) are left
+    out: they keep their units and are not rebuilt from their home base.
+    """
+    carried, _ = _carried(plan)
+    return [t for c, t in sorted(plan.territories.items()) if t.home_base and c not in carried]
 
 
 def _code_of(plan: Plan, territory: Territory) -> int:

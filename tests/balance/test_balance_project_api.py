@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from territory_designer.balance.project_api import build_plan, rebalance_plan
-from territory_designer.core.errors import CanceledError
+from territory_designer.core.errors import CanceledError, InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.operations import AddGeneratedPlan
 from territory_designer.io.demo import build_demo_project
@@ -133,3 +133,55 @@ def test_build_keeps_the_names_reps_and_colours_of_the_territories_it_continues(
     capped, report = build_plan(project, k=8, shares=shares, seed=2, keep_identities=True)
     assert [t.name for t in capped.territories.values()][-1] == "Territory 08"
     assert any("capacities are set per new territory" in n for n in report.notes)
+
+
+def test_locked_territories_keep_their_units_colour_and_id_through_a_build():
+    from territory_designer.balance.scenario import BuildRequest, build_scenario
+
+    project = build_demo_project()
+    for t in project.plan.territories.values():
+        t.color = "#4e79a7"  # one colour everywhere: the build must still tell neighbours apart
+    project.plan.territories[0].locked = True
+    project.plan.territories[3].locked = True  # T04 Coastal, a rep with a home base
+    old_ids = {t.id for t in project.plan.territories.values()}
+
+    plan, report = build_scenario(project, BuildRequest(from_home_bases=True))
+    ids = [t.id for t in plan.territories.values()]
+    assert sorted(ids) == sorted(old_ids)  # Coastal once, carried, not rebuilt as well
+    moved = plan.territory_ids() != project.plan.territory_ids()
+    assert report.units_moved == int(moved.sum())
+
+    ten, _ = build_plan(project, k=10, seed=1, keep_identities=True)
+    ids = [t.id for t in ten.territories.values()]
+    assert len(set(ids)) == 10 and not any("-" in i for i in ids)
+    fresh = [t for t in ten.territories.values() if t.id not in old_ids]
+    assert [t.name for t in fresh] == ["Territory 09", "Territory 10"]
+    colors = {c: t.color for c, t in ten.territories.items()}
+    assert all(colors[x] != colors[y] for x, y in _territory_neighbours(project, ten))
+
+
+def test_distance_notes_leave_locked_units_out(demo):
+    project = build_demo_project()
+    code = next(c for c, t in project.plan.territories.items() if t.name == "Triangle")
+    triangle = project.plan.territories[code]
+    triangle.locked, triangle.home_base = True, None  # carried; its centre stands in as home
+    homes = [t.home_base for t in project.plan.territories.values() if t.home_base]
+    _, report = build_plan(project, home_bases=homes, max_distance=70_000.0)
+    locked = set(project.units.names[project.plan.assignment == code])
+    assert not any(name in note for note in report.notes for name in locked)
+    assert any("70 km" in note for note in report.notes)
+
+
+def test_rebalance_refuses_to_rank_moves_by_a_field_the_project_lacks(make_grid_project):
+    from territory_designer.core.adjacency import compute_adjacency
+    from territory_designer.core.project import Project
+
+    grid = make_grid_project(4, 6, ["AAABBB", "AAABBB", "CCCBBB", "CCCCCC"])
+    units = grid.units
+    units.attributes = units.attributes.drop(columns=["revenue"])
+    project = Project(units, compute_adjacency(units.geometry), plans=[grid.plan])
+    assert "revenue" not in project.weight_fields
+    with pytest.raises(InputError, match="No revenue in this project to rank moves by"):
+        rebalance_plan(project, max_moves=3, cost="revenue")
+    plan, report, _ = rebalance_plan(project, max_moves=3, cost="units", balance_on="units")
+    assert report.units_moved <= 3

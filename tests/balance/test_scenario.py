@@ -73,7 +73,9 @@ def test_capacities_follow_the_build_order_with_locked_territories_first(demo_pr
     plan, _ = build_scenario(demo_project, request)
     assert [t.id for _, t in sorted(plan.territories.items())] == [s[0] for s in slots]
     reps = build_slots(demo_project, BuildRequest(from_home_bases=True))
-    assert reps[0] == ("T03", "Triad") and len(reps) == 9
+    # The locked Triad is carried once, not rebuilt from its home base as well.
+    assert reps[0] == ("T03", "Triad") and len(reps) == 8
+    assert [tid for tid, _ in reps].count("T03") == 1
     with pytest.raises(InputError, match="one per territory \\(4\\), not 2"):
         resolve_shares(demo_project, BuildRequest(k=4, shares=[1.0, 2.0]))
     with pytest.raises(InputError, match="T04 has -1"):
