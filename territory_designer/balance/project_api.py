@@ -3,7 +3,7 @@
 The project is never changed: the caller adds the returned plan (for example with
 :class:`territory_designer.core.operations.AddGeneratedPlan`, one undo step). Locked
 territories of the active plan are carried over unchanged, and locked units keep their
-territory.
+territory; a rebalance also leaves each rep's home-base unit in the rep's territory.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ import pandas as pd
 from territory_designer.balance.build import build_partition, graph_of
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.quality import (
+    NOT_REACHED,
     QualityReport,
     pair_territories,
     paired_start,
     quality_report,
 )
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
+from territory_designer.core.accounts import locate_points
 from territory_designer.core.colors import neighbour_distinct_colors
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
@@ -96,7 +98,8 @@ def _groups(project: object, within: str | None) -> np.ndarray | None:
         return None
     attrs = project.units.attributes
     if within not in attrs.columns:
-        raise InputError(f"No unit attribute {within!r} to stay within.")
+        names = ", ".join(map(str, attrs.columns)) or "none"
+        raise InputError(f"No unit attribute {within!r} to stay within (the units have: {names}).")
     codes, _ = pd.factorize(attrs[within].astype(str), sort=True)
     return codes.astype(np.int64)
 
@@ -243,6 +246,8 @@ def build_plan(
     if compared:
         report.moved_against = active.name
         report.notes.append(_pairing_note(active.name, bool(continues), bool(inherit)))
+    if inherit:
+        report.notes += _rep_notes(project, plan, inherit)
     if keep_identities and shares is not None and not home_bases:
         report.notes.append(
             "The new territories have new names: capacities are set per new territory."
@@ -255,8 +260,8 @@ def _pairing_note(plan_name: str, reps: bool, inherited: bool) -> str:
         how = "each rep's new territory compared with their territory there"
     elif inherited:
         how = (
-            "each new territory taking the name, rep and colour of the territory it shares "
-            "most accounts with"
+            "each new territory taking the name, rep and colour of the territory whose rep's "
+            "home it holds, or else that it shares most accounts with"
         )
     else:
         how = "each new territory paired with the territory it shares most accounts with"
@@ -266,14 +271,60 @@ def _pairing_note(plan_name: str, reps: bool, inherited: bool) -> str:
 def _pairs(
     project: object, carried: list[int], continues: list[int], labels: np.ndarray
 ) -> dict[int, int]:
-    """Active plan's territory code -> the new territory index continuing it."""
+    """Active plan's territory code -> the new territory index continuing it.
+
+    Pairs share as many accounts as possible, and a rep's home base counts for more than
+    all of them: the new territory around a rep's home goes to that rep when it can.
+    """
     fixed = {c: i for i, c in enumerate(carried)}
     fixed.update({c: len(carried) + j for j, c in enumerate(continues)})
     accounts = _unit_field(project, "accounts")
     kept = np.ones(len(labels)) * 1e-3  # units break ties, and pair account-less layers
     if accounts is not None:
         kept = kept + accounts
-    return pair_territories(project.plan.assignment, labels, kept, fixed)
+    old = project.plan.assignment
+    homes = home_units(project, project.plan)
+    if homes:  # one extra "unit" per rep: their old territory, their home's new territory
+        codes, units = np.array(list(homes)), np.array(list(homes.values()))
+        old = np.r_[old, codes]
+        labels = np.r_[labels, labels[units]]
+        kept = np.r_[kept, np.full(len(units), kept.sum() + 1.0)]
+    return pair_territories(old, labels, kept, fixed)
+
+
+def home_units(project: object, plan: Plan) -> dict[int, int]:
+    """Territory code -> the unit holding its home base (the nearest unit when none does)."""
+    codes = [c for c, t in sorted(plan.territories.items()) if t.home_base]
+    if not codes:
+        return {}
+    xy = np.array([plan.territories[c].home_base for c in codes], dtype=float)
+    units = locate_points(xy, project.units.geometry)
+    for i in np.flatnonzero(units < 0):
+        units[i] = int(np.argmin(np.hypot(*(project.units.centroid - xy[i]).T)))
+    return dict(zip(codes, units.tolist(), strict=True))
+
+
+def _rep_notes(project: object, plan: Plan, inherit: dict[int, Territory]) -> list[str]:
+    """Reps of the active plan left without a territory, or whose home is outside theirs."""
+    active = project.plan
+    kept = {id(t) for t in inherit.values()}
+    dropped = [t for t in active.territories.values() if t.owner and id(t) not in kept]
+    notes = []
+    if dropped:
+        notes.append(
+            "Without a territory in the new plan: "
+            + ", ".join(f"{t.name} ({t.owner})" for t in dropped)
+            + "."
+        )
+    homes = home_units(project, plan)
+    away = [
+        f"{t.name} ({t.owner or t.id})"
+        for c, t in sorted(plan.territories.items())
+        if c in homes and plan.assignment[homes[c]] != c
+    ]
+    if away:
+        notes.append(f"Home base outside its territory: {', '.join(away)}.")
+    return notes
 
 
 def _new_territories(
@@ -415,6 +466,9 @@ def rebalance_plan(
     k = len(codes)
     editable = active.editable_mask()
     locked = np.where(editable, -1, start)
+    for code, unit in home_units(project, active).items():
+        if active.assignment[unit] == code:  # a rep's home stays in their territory
+            locked[unit] = index[code]
     closed = np.array([active.territories[c].locked for c in codes])
     targets = [active.territories[c].target for c in codes]
     shares = np.array([t if t else 0.0 for t in targets], dtype=float)
@@ -448,4 +502,9 @@ def rebalance_plan(
     plan.assignment = np.asarray(codes, dtype=np.int32)[result.labels]
     report = _report(project, problem, result.labels, start, time.perf_counter() - t0, None)
     report.moved_against = active.name
+    if NOT_REACHED in report.notes and result.stopped_by == "cap reached":
+        report.notes[report.notes.index(NOT_REACHED)] = (
+            "Tolerance not reached within the cap on what may move: a higher cap balances "
+            "further (see the balance-versus-moves curve)."
+        )
     return plan, report, result

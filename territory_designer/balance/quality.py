@@ -101,6 +101,12 @@ def pair_territories(
     return pairs
 
 
+NOT_REACHED = (
+    "Tolerance not reached: units are coarse compared with the target, or the constraints "
+    "(locks, groups, distance) leave too few moves."
+)
+
+
 def paired_start(old: np.ndarray, pairs: dict[int, int]) -> np.ndarray:
     """The old labels renumbered by ``pairs`` (old code -> new index), for "moved".
 
@@ -225,10 +231,7 @@ def quality_report(
             f"{tol:.0%} (lower bound {lbv:.1%})."
         )
     elif not report.within_tolerance:
-        report.notes.append(
-            "Tolerance not reached: units are coarse compared with the target, or the "
-            "constraints (locks, groups, distance) leave too few moves."
-        )
+        report.notes.append(NOT_REACHED)
     if problem.home is not None and problem.max_distance is not None:
         _distance_notes(problem, labels, report, unit_names)
     if start is not None:

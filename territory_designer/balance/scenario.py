@@ -35,7 +35,8 @@ class BuildRequest:
     :func:`build_slots` or ``{territory id: share}`` (others 1); ``max_distance`` is in
     project units (metres) from the home base, with ``from_home_bases`` only.
     ``keep_identities``: with ``k`` and no capacities, each new territory takes the id,
-    name, rep and colour of the active territory it shares most accounts with.
+    name, rep and colour of the active territory whose rep's home it holds, or else that it
+    shares most accounts with.
     """
 
     k: int | None = None
@@ -97,6 +98,26 @@ class RebalanceOutcome:
         """True when the run changed nothing: no move and no unassigned unit filled."""
         start = project.plan.assignment  # type: ignore[attr-defined]
         return not self.moves and bool(np.array_equal(self.plan.assignment, start))
+
+    def nothing_done(self, plan_name: str) -> str:
+        """Why an :meth:`unchanged` run added no plan, in the planner's words."""
+        r = self.report
+        if r.within_tolerance:
+            return (
+                f"Nothing to rebalance: plan '{plan_name}' is already within "
+                f"±{r.tolerance_pct:.1f}% (max deviation {r.max_abs_deviation_pct:.2f}%); "
+                "no plan was added."
+            )
+        why = (
+            "the caps on what may move allow no move"
+            if self.result.stopped_by == "cap reached"
+            else "no boundary move improves it without splitting a territory or moving a "
+            "locked unit or a rep's home"
+        )
+        return (
+            f"Nothing moved: plan '{plan_name}' is {r.max_abs_deviation_pct:.2f}% from target "
+            f"(tolerance ±{r.tolerance_pct:.1f}%), but {why}; no plan was added."
+        )
 
 
 def parse_weights(text: str) -> dict[str, float]:

@@ -49,7 +49,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--balance-on", help="metric to balance (default: the project's)")
     p.add_argument(
-        "--weights", help="weighted combination, e.g. workload=0.6,revenue=0.4 (each a share)"
+        "--weights", help="weighted combination, e.g. accounts=0.6,revenue=0.4 (each a share)"
     )
     p.add_argument(
         "--tolerance", type=_TOLERANCE, default=0.05, help="allowed deviation (0.05 = 5%%)"
@@ -70,7 +70,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "--fresh-territories",
         action="store_true",
         help="name the territories T01, T02, ... instead of giving each the id, name, rep and "
-        "colour of the active plan's territory it shares most accounts with",
+        "colour of the active plan's territory whose rep's home it holds, or else that it "
+        "shares most accounts with (capacities always give new names)",
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--plan", dest="plan_name", help="name of the new plan")
@@ -209,11 +210,7 @@ def run_rebalance(args: argparse.Namespace) -> int:
     )
     plan, report, result = outcome.plan, outcome.report, outcome.result
     if outcome.unchanged(project):
-        message = (
-            f"Nothing to rebalance: plan {project.plan.name!r} is already within "
-            f"±{report.tolerance_pct:.1f}% (max deviation {report.max_abs_deviation_pct:.2f}%);"
-            " no plan was added."
-        )
+        message = outcome.nothing_done(project.plan.name)
         if args.json:
             print(
                 json.dumps(

@@ -239,14 +239,16 @@ class PlanMetrics:
         devs = np.array(list(self.deviations(field, by_code).values())) if codes else np.zeros(0)
         pieces = [self.pieces(c) for c in codes]
         pps = np.array([self.polsby_popper(c) for c in codes if self.count[c + 1] > 0])
-        mean = vals.mean() if vals.size else 0.0
+        # Load over target (or over the mean): a part-time rep at half is not imbalance.
+        ratio = 1.0 + devs
+        mean = ratio.mean() if vals.size and vals.sum() else 0.0
         return PlanSummary(
             territories=len(codes),
             balance_field=field,
             max_abs_deviation_pct=float(np.abs(devs).max() * 100) if devs.size else 0.0,
             min_deviation_pct=float(devs.min() * 100) if devs.size else 0.0,
             max_deviation_pct=float(devs.max() * 100) if devs.size else 0.0,
-            cv=float(vals.std() / mean) if mean else 0.0,
+            cv=float(ratio.std() / mean) if mean else 0.0,
             noncontiguous=sum(1 for p in pieces if p[1] > 0),
             extra_pieces=sum(p[1] for p in pieces),
             contiguous=all(p[1] == 0 for p in pieces),

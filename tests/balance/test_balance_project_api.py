@@ -185,3 +185,31 @@ def test_rebalance_refuses_to_rank_moves_by_a_field_the_project_lacks(make_grid_
         rebalance_plan(project, max_moves=3, cost="revenue")
     plan, report, _ = rebalance_plan(project, max_moves=3, cost="units", balance_on="units")
     assert report.units_moved <= 3
+
+
+def test_rebalance_keeps_every_reps_home_and_its_curve_ends_at_the_plan():
+    from territory_designer.balance.project_api import home_units
+    from territory_designer.balance.rebalance import tradeoff_curve
+
+    project = build_demo_project()
+    homes = home_units(project, project.plan)
+    assert len(homes) == 8
+    plan, report, result = rebalance_plan(project, max_moves=30, tolerance=0.02)
+    assert report.units_moved > 10
+    for code, unit in homes.items():
+        assert plan.assignment[unit] == project.plan.assignment[unit] == code
+    # The curve's point for the cap the run had is the plan the run made.
+    ((_, point),) = tradeoff_curve(result, [30], by="units")
+    assert point.moves == report.units_moved
+    assert point.max_abs_deviation_pct == pytest.approx(report.max_abs_deviation_pct)
+
+
+def test_summary_cv_is_relative_to_each_territorys_capacity():
+    project = build_demo_project()
+    shares = [1.0, 1.0, 0.5, 1.0, 1.0, 1.0]
+    plan, report = build_plan(project, k=6, balance_on="revenue", shares=shares, seed=1)
+    project.apply(AddGeneratedPlan(plan))
+    summary = project.summary()
+    assert summary.balance_field == "revenue"
+    assert summary.cv == pytest.approx(report.cv, rel=1e-6)
+    assert summary.cv < 0.05  # the half-capacity territory is not read as imbalance

@@ -258,6 +258,15 @@ def test_rebalance_of_a_balanced_plan_adds_nothing(capsys, demo_file):
     assert list(load_project(demo_file).plans) == before
 
 
+def test_rebalance_with_no_move_allowed_says_the_cap_is_why(capsys, demo_file):
+    before = list(load_project(demo_file).plans)
+    code, out, err = run(capsys, "rebalance", str(demo_file), "--max-moves", "0")
+    assert code == 0, err
+    assert "Nothing moved: plan 'Working draft' is 43.80% from target" in out
+    assert "the caps on what may move allow no move" in out
+    assert list(load_project(demo_file).plans) == before
+
+
 def _revenue_by_territory(path: Path) -> dict[str, tuple[float, float | None]]:
     project = load_project(path)
     plan, fields = project.plan, project.weight_fields

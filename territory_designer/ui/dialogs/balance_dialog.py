@@ -299,8 +299,9 @@ class BalanceDialog(QDialog):
             possible = False
         else:
             tip = (
-                "Each new territory takes the id, name, rep and colour of the territory it "
-                "shares most accounts with, so plans compare territory by territory."
+                "Each new territory takes the id, name, rep and colour of the territory whose "
+                "rep's home it holds, or else that it shares most accounts with, so plans "
+                "compare territory by territory."
             )
             possible = True
         self.keep_identities.setEnabled(possible and self.by_count.isChecked())

@@ -115,11 +115,7 @@ class BalanceController(QObject):
         if isinstance(result, RebalanceOutcome):
             plan, report, moves, trajectory = result.plan, result.report, result.moves, result
             if result.unchanged(self.session.project):
-                self.sig_status.emit(
-                    f"Nothing to rebalance: the plan is already within ±"
-                    f"{report.tolerance_pct:.1f}% (max deviation "
-                    f"{report.max_abs_deviation_pct:.1f}%); no plan was added."
-                )
+                self.sig_status.emit(result.nothing_done(self.session.project.plan.name))
                 return
         else:
             (plan, report), moves, trajectory = result, None, None
