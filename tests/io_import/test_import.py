@@ -231,3 +231,17 @@ def test_a_single_row_with_latitude_and_longitude_swapped_is_corrected(demo_proj
     assert names["Raleigh typo"] == names["Raleigh"] == "Wake"
     assert report.to_dict()["unlocated"]["total"] == 0
     assert any("swapped on 1 row" in n and "(4)" in n for n in report.notes)
+
+
+def test_a_workbook_saved_by_libreoffice_imports(demo_project):
+    # Saved by LibreOffice Calc 7 from an openpyxl list: its strings table is one that
+    # openpyxl's read-only workbook leaves empty, so the sheet's own table must be used.
+    path = Path(__file__).parent / "data" / "libreoffice_saved.xlsx"
+    report = import_accounts(demo_project, path)
+    d = report.to_dict()
+    assert d["accounts"] == 2 and d["located"]["total"] == 2
+    t = demo_project.accounts.table.set_index("account_id")
+    assert t.loc["C1", "name"] == "Raleigh Supply"
+    assert t.loc["C2", "revenue"] == pytest.approx(990)
+    assert demo_project.units.names[t.loc["C1", "unit"]] == "Wake"
+    assert demo_project.units.names[t.loc["C2", "unit"]] == "Mecklenburg"

@@ -329,7 +329,8 @@ def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
         with ws._get_source() as src:
             parser = WorkSheetParser(
                 src,
-                wb.shared_strings,
+                # The sheet's own table: LibreOffice files leave wb.shared_strings empty.
+                getattr(ws, "_shared_strings", None) or wb.shared_strings,
                 data_only=True,
                 epoch=wb.epoch,
                 date_formats=wb._date_formats,
