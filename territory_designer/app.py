@@ -16,6 +16,7 @@ from territory_designer.io.recovery import (
     discard_recovery,
     list_recoveries,
     load_recovery,
+    set_aside,
 )
 from territory_designer.ui.app_settings import APPLICATION, ORGANIZATION, AppSettings
 from territory_designer.ui.dialogs.prompts import Prompts, RecoveryChoice
@@ -37,6 +38,8 @@ def _offer_recovery(prompts: Prompts) -> tuple[Project, RecoveryEntry] | None:
         choice = prompts.ask_recover(None, entry)
         if choice == RecoveryChoice.DISCARD:
             discard_recovery(entry)
+        elif choice == RecoveryChoice.LATER:
+            set_aside(entry)  # so this session's autosave cannot overwrite it
         elif choice == RecoveryChoice.RECOVER:
             try:
                 return load_recovery(entry), entry

@@ -49,10 +49,11 @@ def recovery_dir() -> Path:
 
 def recovery_path_for(project: Project) -> Path:
     """Recovery file of a project: keyed by its path, or by process for unsaved ones."""
-    key = str(project.path.resolve()) if project.path else f"unsaved-{os.getpid()}-{id(project)}"
+    if project.path:
+        return recovery_path_for_original(project.path)
+    key = f"unsaved-{os.getpid()}-{id(project)}"
     digest = hashlib.sha1(key.encode()).hexdigest()[:12]
-    stem = project.path.stem if project.path else "untitled"
-    return recovery_dir() / f"{stem}-{digest}.tdproj"
+    return recovery_dir() / f"untitled-{digest}.tdproj"
 
 
 def write_recovery(project: Project) -> Path:
@@ -94,6 +95,34 @@ def discard_recovery(entry_or_project: RecoveryEntry | Project) -> None:
         path = recovery_path_for(entry_or_project)
     path.unlink(missing_ok=True)
     path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def set_aside(entry: RecoveryEntry) -> RecoveryEntry:
+    """Move a copy the user will decide on later out of the way of this session's autosave.
+
+    The copy is keyed by its original file, so a session that reopens that file would
+    overwrite it with its own autosave (and delete it on the next save). Renamed with its
+    time, it stays on offer at the next start.
+    """
+    if entry.project_file != recovery_path_for_original(entry.original):
+        return entry
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(entry.saved_at))
+    target = entry.project_file.with_name(f"{entry.project_file.stem}-kept-{stamp}.tdproj")
+    n = 2
+    while target.exists():
+        target = target.with_name(f"{entry.project_file.stem}-kept-{stamp}-{n}.tdproj")
+        n += 1
+    os.replace(entry.sidecar, target.with_suffix(".json"))
+    os.replace(entry.project_file, target)
+    return RecoveryEntry(target, entry.original, entry.saved_at, entry.title)
+
+
+def recovery_path_for_original(original: Path | None) -> Path | None:
+    """Where this session's autosave of ``original`` would go (None for unsaved work)."""
+    if original is None:
+        return None
+    digest = hashlib.sha1(str(original.resolve()).encode()).hexdigest()[:12]
+    return recovery_dir() / f"{original.stem}-{digest}.tdproj"
 
 
 def load_recovery(entry: RecoveryEntry) -> Project:

@@ -274,6 +274,27 @@ def test_startup_discards_recovery_and_opens_the_file(qtbot, project_file):
     assert not window.isWindowModified()
 
 
+def test_recovery_kept_for_later_survives_the_new_sessions_autosave_and_save(qtbot, project_file):
+    from territory_designer.core.operations import UpdateTerritory
+
+    crashed = load_project(project_file)
+    code = sorted(crashed.plan.territories)[0]
+    crashed.apply(UpdateTerritory(code, name="Crashed work"))
+    write_recovery(crashed)
+    prompts = ScriptedPrompts(recovery_choice=RecoveryChoice.LATER)
+    window = create_main_window(str(project_file), prompts=prompts)
+    qtbot.addWidget(window)
+    window.settings.autosave_minutes = 0.0005
+    window.files.autosave_timer.setInterval(20)
+    code2, units = donor_units(window)
+    window.session.assign(units, code2)
+    qtbot.waitUntil(lambda: len(list_recoveries()) == 2, timeout=5000)  # its own and the kept
+    assert window.files.save(wait=True)
+    (kept,) = list_recoveries()
+    assert load_project(kept.project_file).plan.territories[code].name == "Crashed work"
+    assert kept.original == project_file
+
+
 def test_screenshot_renders_the_window(project_file, tmp_path):
     from territory_designer.ui.screenshot import render_main_window
 
