@@ -344,9 +344,14 @@ def _new_territories(
     """
     active = project.plan
     adj = project.adjacency
-    keep = {i: active.territories[c].color for i, c in enumerate(carried)}
-    keep.update(_no_clash(labels, adj, keep, {i: t.color for i, t in inherit.items()}))
-    colors = neighbour_distinct_colors(labels, adj.ei, adj.ej, k, keep)
+    colors = neighbour_distinct_colors(
+        labels,
+        adj.ei,
+        adj.ej,
+        k,
+        fixed={i: active.territories[c].color for i, c in enumerate(carried)},
+        preferred={i: t.color for i, t in inherit.items()},
+    )
     territories: dict[int, Territory] = {}
     used = {t.id for t in active.territories.values()}  # a new T04 must not pose as the old
     free_numbers = (n for n in range(1, 10_000) if f"T{n:02d}" not in used)
@@ -365,23 +370,6 @@ def _new_territories(
                 territories[i].home_base = (float(home[i, 0]), float(home[i, 1]))
     _dedupe_ids(territories)
     return territories
-
-
-def _no_clash(
-    labels: np.ndarray, adj: object, fixed: dict[int, str], wished: dict[int, str]
-) -> dict[int, str]:
-    """The ``wished`` colours (in order) that no neighbour holds in ``fixed`` or before."""
-    a, b = labels[adj.ei], labels[adj.ej]
-    cut = (a != b) & (a >= 0) & (b >= 0)
-    neighbours: dict[int, set[int]] = {}
-    for x, y in zip(a[cut].tolist(), b[cut].tolist(), strict=True):
-        neighbours.setdefault(x, set()).add(y)
-        neighbours.setdefault(y, set()).add(x)
-    kept = dict(fixed)
-    for t, c in wished.items():
-        if all(kept.get(u) != c for u in neighbours.get(t, ())):
-            kept[t] = c
-    return {t: c for t, c in kept.items() if t not in fixed}
 
 
 def _dedupe_ids(territories: dict[int, Territory]) -> None:

@@ -61,7 +61,12 @@ def next_free_color(used: set[str], count: int | None = None) -> str:
 
 
 def neighbour_distinct_colors(
-    labels: np.ndarray, ei: np.ndarray, ej: np.ndarray, k: int, fixed: dict[int, str] | None = None
+    labels: np.ndarray,
+    ei: np.ndarray,
+    ej: np.ndarray,
+    k: int,
+    fixed: dict[int, str] | None = None,
+    preferred: dict[int, str] | None = None,
 ) -> list[str]:
     """Colours for territories ``0..k-1`` such that neighbours get different colours.
 
@@ -79,6 +84,9 @@ def neighbour_distinct_colors(
         Number of territories.
     fixed : dict, optional
         Territory index -> colour that must not change.
+    preferred : dict, optional
+        Territory index -> colour to keep (in order) unless a neighbour already has it,
+        e.g. the colours of the territories a new plan continues.
     """
     a, b = labels[ei], labels[ej]
     cut = (a != b) & (a >= 0) & (b >= 0)
@@ -87,6 +95,9 @@ def neighbour_distinct_colors(
         neighbours[x].add(y)
         neighbours[y].add(x)
     colors: dict[int, str] = dict(fixed or {})
+    for t, c in (preferred or {}).items():
+        if t not in colors and all(colors.get(u) != c for u in neighbours[t]):
+            colors[t] = c
     for t in sorted(range(k), key=lambda t: (-len(neighbours[t]), t)):
         if t in colors:
             continue

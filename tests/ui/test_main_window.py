@@ -247,16 +247,24 @@ def test_new_project_from_units_file(qtbot, make_window, grid_project, demo_proj
     assert window.territory_dock.model.rowCount() == 0
 
 
-def test_startup_offers_recovery(qtbot, demo_project, project_file):
-    project = load_project(project_file)
-    code = sorted(project.plan.territories)[0]
+def _start_after_crash(qtbot, project_file, name, choice):
+    """Leave a recovery copy with territory ``code`` renamed, then start the app on the file."""
     from territory_designer.core.operations import UpdateTerritory
 
-    project.apply(UpdateTerritory(code, name="Recovered name"))
-    write_recovery(project)
-    prompts = ScriptedPrompts(recovery_choice=RecoveryChoice.RECOVER)
+    crashed = load_project(project_file)
+    code = sorted(crashed.plan.territories)[0]
+    crashed.apply(UpdateTerritory(code, name=name))
+    write_recovery(crashed)
+    prompts = ScriptedPrompts(recovery_choice=choice)
     window = create_main_window(str(project_file), prompts=prompts)
     qtbot.addWidget(window)
+    return window, prompts, code
+
+
+def test_startup_offers_recovery(qtbot, demo_project, project_file):
+    window, prompts, code = _start_after_crash(
+        qtbot, project_file, "Recovered name", RecoveryChoice.RECOVER
+    )
     assert prompts.asked == ["recover:north-carolina.tdproj"]
     assert window.session.project.plan.territories[code].name == "Recovered name"
     assert window.session.project.is_dirty
@@ -275,15 +283,7 @@ def test_startup_discards_recovery_and_opens_the_file(qtbot, project_file):
 
 
 def test_recovery_kept_for_later_survives_the_new_sessions_autosave_and_save(qtbot, project_file):
-    from territory_designer.core.operations import UpdateTerritory
-
-    crashed = load_project(project_file)
-    code = sorted(crashed.plan.territories)[0]
-    crashed.apply(UpdateTerritory(code, name="Crashed work"))
-    write_recovery(crashed)
-    prompts = ScriptedPrompts(recovery_choice=RecoveryChoice.LATER)
-    window = create_main_window(str(project_file), prompts=prompts)
-    qtbot.addWidget(window)
+    window, _, code = _start_after_crash(qtbot, project_file, "Crashed work", RecoveryChoice.LATER)
     window.settings.autosave_minutes = 0.0005
     window.files.autosave_timer.setInterval(20)
     code2, units = donor_units(window)
