@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from territory_designer.ui.canvas.paths import polygon_from_xy
+from territory_designer.ui.canvas.z_order import Z_ACCOUNTS
 
 
 class AccountsItem(QGraphicsItem):
@@ -54,8 +55,6 @@ def refresh_accounts_item(units: object, visible: bool = True) -> None:
     visible : bool
         Whether the accounts layer is switched on.
     """
-    from territory_designer.ui.canvas.unit_layer import Z_ACCOUNTS
-
     old = units.accounts_item
     if old is not None:
         units.scene.removeItem(old)

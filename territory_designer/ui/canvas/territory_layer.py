@@ -28,8 +28,8 @@ from territory_designer.core.project import Project
 from territory_designer.ui.canvas.borders import BorderSegments
 from territory_designer.ui.canvas.labels import label_anchors, visible_anchors
 from territory_designer.ui.canvas.paths import scene_point
+from territory_designer.ui.canvas.z_order import Z_BORDERS, Z_HOMES, Z_LABELS
 
-Z_BORDERS, Z_HOMES, Z_LABELS = 3.0, 6.0, 7.0
 BORDER_COLOR = QColor(30, 30, 30)
 #: Pixels kept between a label moved into the view and the edge of the view.
 LABEL_MARGIN_PX = 6

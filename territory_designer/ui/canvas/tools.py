@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPath
 
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.ui.canvas.paths import project_xy
+from territory_designer.ui.canvas.z_order import Z_TOOL
 
 if TYPE_CHECKING:
     from territory_designer.ui.canvas.map_canvas import MapCanvas
 
 TOOLS = ("pan", "click", "brush", "lasso", "rectangle", "eraser", "pick", "select")
 PAINT_TOOLS = ("click", "brush", "lasso", "rectangle", "eraser")
-Z_TOOL = 20.0
 
 
 class ToolController:

@@ -22,8 +22,8 @@ from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
 from territory_designer.ui.canvas.accounts_item import AccountsItem
 from territory_designer.ui.canvas.paths import UnitElements, combined_path
+from territory_designer.ui.canvas.z_order import Z_ACCOUNTS, Z_LOCKED, Z_SELECTION, Z_UNITS
 
-Z_UNITS, Z_LOCKED, Z_SELECTION, Z_ACCOUNTS = 0.0, 1.0, 4.0, 5.0
 UNIT_BORDER_COLOR = QColor(60, 60, 60, 120)
 UNASSIGNED_HATCH = QColor(120, 120, 120)
 
