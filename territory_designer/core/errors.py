@@ -33,3 +33,11 @@ class InputError(TerritoryDesignerError):
 
 class CanceledError(TerritoryDesignerError):
     """Long work was cancelled by the user; nothing was changed."""
+
+
+class OverlapError(InputError):
+    """Units that would overlap others; the caller may offer to allow or replace them."""
+
+
+class IdClashError(InputError):
+    """A new layer's unit ids clash with the project's; a prefix would resolve it."""
