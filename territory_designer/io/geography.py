@@ -144,10 +144,13 @@ def clean_units(
     if taken_ids:
         taken = ids[ids.isin(taken_ids)].tolist()
         if taken:
-            raise IdClashError(
+            detail = (
                 f"{source}: {len(taken)} unit ids already exist in the project: "
-                f"{', '.join(taken[:20])}. Give the new layer's ids a prefix "
-                "(--id-prefix) to keep both."
+                f"{', '.join(taken[:20])}."
+            )
+            raise IdClashError(
+                f"{detail} Give the new layer's ids a prefix (--id-prefix) to keep both.",
+                detail,
             )
     source_crs = CRS.from_user_input(gdf.crs)
     geoms = np.asarray(gdf.geometry.values, dtype=object)
@@ -193,11 +196,14 @@ def check_overlaps(geometry: np.ndarray, ids: np.ndarray, source: str, allow: bo
     """
     overlaps = find_overlaps(geometry)
     if len(overlaps) and not allow:
+        detail = (
+            f"{source}: {overlaps.describe(ids)}. Each place should lie in one unit "
+            "(e.g. a city drawn over its own districts is an overlap)."
+        )
         raise OverlapError(
-            f"{source}: {overlaps.describe(ids)}. Each place must lie in one unit; "
-            "remove the overlap (e.g. a city drawn over its own districts) or accept it "
-            "with --allow-overlaps (an account inside two units then counts in the "
-            "smaller one)."
+            f"{detail} Remove the overlap, or accept it with --allow-overlaps (an account "
+            "inside two units then counts in the smaller one).",
+            detail,
         )
     return overlaps
 

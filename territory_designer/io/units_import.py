@@ -18,7 +18,7 @@ import pandas as pd
 
 from territory_designer.core.accounts import AccountTable, locate_points
 from territory_designer.core.adjacency import compute_adjacency, seam_tolerance
-from territory_designer.core.errors import LockedError, OverlapError
+from territory_designer.core.errors import CoveredUnitsError, LockedError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.overlaps import Overlaps, covered_parts, find_overlaps
 from territory_designer.core.plan import UNASSIGNED, Plan
@@ -144,7 +144,12 @@ def add_units(
     old = project.units
     overlaps = find_overlaps(old.geometry, geoms)
     if len(overlaps) and not replace_covered:
-        raise OverlapError(_overlap_line(source, overlaps, old.ids, ids))
+        detail = _overlap_line(source, overlaps, old.ids, ids)
+        raise CoveredUnitsError(
+            f"{detail} Nothing was added: replace the covered units with the new ones "
+            "(--replace-covered) or remove the overlap from the file.",
+            detail,
+        )
     feedback.check_canceled()
     keep = np.ones(len(old), dtype=bool)
     changed = np.zeros(len(old), dtype=bool)
@@ -211,9 +216,7 @@ def _overlap_line(source: str, overlaps: Overlaps, old_ids: np.ndarray, ids: np.
     )
     return (
         f"{source}: {n_new:,} new units overlap {n_old:,} units already in the project "
-        f"({overlaps.total_km2:,.2f} km² in all; e.g. {examples}). Nothing was added: "
-        "replace the covered units with the new ones (--replace-covered) or remove the "
-        "overlap from the file."
+        f"({overlaps.total_km2:,.2f} km² in all; e.g. {examples})."
     )
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QWidget,
 )
 
@@ -49,7 +50,13 @@ def _best(fields: list[str], hints: tuple[str, ...]) -> int:
 class NewProjectDialog(QDialog):
     """Pick the id field (required) and name field (optional) of a units file."""
 
-    def __init__(self, path: str | Path, fields: list[str], parent: QWidget | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        fields: list[str],
+        parent: QWidget | None = None,
+        with_prefix: bool = False,
+    ):
         super().__init__(parent)
         self.setWindowTitle("New project from units file")
         self.id_combo = QComboBox()
@@ -64,12 +71,21 @@ class NewProjectDialog(QDialog):
         form.addRow(QLabel(f"Units file: <b>{Path(path).name}</b>"))
         form.addRow("Unit id field:", self.id_combo)
         form.addRow("Unit name field:", self.name_combo)
+        self.prefix_edit = QLineEdit()
+        self.prefix_edit.setPlaceholderText("optional, e.g. ZIP-")
+        self.prefix_edit.setToolTip("Put in front of every new unit id, to keep them apart")
+        if with_prefix:  # adding a layer: its ids may clash with the project's
+            form.addRow("Prefix for unit ids:", self.prefix_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def id_prefix(self) -> str:
+        """The prefix for new unit ids ("" for none)."""
+        return self.prefix_edit.text().strip()
 
     def choice(self) -> tuple[str, str | None]:
         """(id field, name field or None)."""
