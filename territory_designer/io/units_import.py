@@ -215,7 +215,8 @@ def _overlap_line(source: str, overlaps: Overlaps, old_ids: np.ndarray, ids: np.
         f"{ids[overlaps.second[k]]} over {old_ids[overlaps.first[k]]}" for k in order
     )
     return (
-        f"{source}: {n_new:,} new units overlap {n_old:,} units already in the project "
+        f"{source}: {n_new:,} new {'unit overlaps' if n_new == 1 else 'units overlap'} "
+        f"{n_old:,} {'unit' if n_old == 1 else 'units'} already in the project "
         f"({overlaps.total_km2:,.2f} km² in all; e.g. {examples})."
     )
 
