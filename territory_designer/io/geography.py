@@ -136,7 +136,7 @@ def clean_units(
     elif gdf.crs is None:
         raise InputError(
             f"{source}: the layer has no coordinate reference system; "
-            "set it with --crs (for example --crs EPSG:4326)."
+            "give one (for example EPSG:4326) with --crs or in the import dialog's CRS field."
         )
     gdf = gdf.reset_index(drop=True)
     ids = id_prefix + checks.id_texts(gdf[id_field], source, id_field)

@@ -37,7 +37,7 @@ def parse_crs(value: str, source: str) -> CRS:
     except CRSError as exc:
         reason = str(exc).split(":", 1)[-1].strip().splitlines()[0][:120]
         raise InputError(
-            f"{source}: --crs {value!r} is not a coordinate reference system ({reason}); "
+            f"{source}: the CRS {value!r} (--crs) is not a coordinate reference system ({reason}); "
             "give one such as EPSG:4326 (longitude/latitude) or EPSG:5070."
         ) from exc
 
@@ -116,7 +116,7 @@ def check_coordinates(geoms: np.ndarray, ids: pd.Series, crs: CRS, source: str) 
                 f"{source}: {_units_have(len(rows))} coordinates beyond longitude ±180 / "
                 f"latitude ±90 although the layer's CRS ({crs.name}) is in degrees: "
                 f"{_features(rows, ids)}. The layer's CRS is probably wrong: give the right "
-                "one with --crs."
+                "one (--crs, or the import dialog's CRS field)."
             )
 
 
@@ -135,8 +135,8 @@ def check_degrees_under_projected_crs(geoms: np.ndarray, crs: CRS, source: str) 
         raise InputError(
             f"{source}: the coordinates look like longitude/latitude (all within ±180/±90; "
             f"the largest unit would measure {largest:.3g} m²) but the layer's CRS is "
-            f"the projected {crs.name}: its .prj looks wrong. Re-run with --crs EPSG:4326 "
-            "if the coordinates are degrees."
+            f"the projected {crs.name}: its .prj looks wrong. If the coordinates are degrees, "
+            "give the CRS EPSG:4326 (--crs EPSG:4326, or the import dialog's CRS field)."
         )
 
 

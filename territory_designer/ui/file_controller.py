@@ -31,11 +31,13 @@ FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None] | Non
 AUTOSAVE_CHECK_MS = 10_000
 
 
-def _choose_fields(path: str, fields: list[str], parent: QWidget) -> tuple[str, str | None] | None:
+def _choose_fields(
+    path: str, fields: list[str], parent: QWidget
+) -> tuple[str, str | None, str | None] | None:
     dialog = NewProjectDialog(path, fields, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.choice()
+    return (*dialog.choice(), dialog.crs())
 
 
 def _entry(path: Path) -> RecoveryEntry:
@@ -198,15 +200,21 @@ class FileController(QObject):
         if choice is None:
             return None
         id_field, name_field = choice[0], choice[1]
-        return self._new_project(path, id_field, name_field)
+        crs = choice[2] if len(choice) > 2 else None
+        return self._new_project(path, id_field, name_field, crs)
 
     def _new_project(
-        self, path: str, id_field: str, name_field: str | None, allow_overlaps: bool = False
+        self,
+        path: str,
+        id_field: str,
+        name_field: str | None,
+        crs: str | None,
+        allow_overlaps: bool = False,
     ) -> Task | None:
         def build(fb: Feedback) -> Project | OverlapError:
             try:
                 return new_project_from_file(
-                    path, id_field, name_field, feedback=fb, allow_overlaps=allow_overlaps
+                    path, id_field, name_field, crs=crs, feedback=fb, allow_overlaps=allow_overlaps
                 )
             except OverlapError as exc:
                 return exc  # the user decides on the GUI thread
@@ -220,7 +228,7 @@ class FileController(QObject):
             self.sig_status.emit(f"New project with {len(result.units):,} units")
 
         def retry() -> None:
-            self._new_project(path, id_field, name_field, allow_overlaps=True)
+            self._new_project(path, id_field, name_field, crs, allow_overlaps=True)
 
         return self._run(f"Reading {Path(path).name}…", build, finished, "Cannot create project")
 

@@ -35,18 +35,18 @@ from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task
 
-#: ``(path, fields, parent) -> (id_field, name_field[, id_prefix]) | None``.
-FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None, str] | None"]
+#: ``(path, fields, parent) -> (id_field, name_field[, id_prefix[, crs]]) | None``.
+FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None, str, str | None] | None"]
 
 
 def _choose_fields(
     path: str, fields: list[str], parent: QWidget
-) -> tuple[str, str | None, str] | None:
+) -> tuple[str, str | None, str, str | None] | None:
     dialog = NewProjectDialog(path, fields, parent, with_prefix=True)
     dialog.setWindowTitle("Add units from a layer")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return (*dialog.choice(), dialog.id_prefix())
+    return (*dialog.choice(), dialog.id_prefix(), dialog.crs())
 
 
 class ImportController(QObject):
@@ -139,7 +139,9 @@ class ImportController(QObject):
         if choice is None:
             return None
         id_field, name_field, *rest = choice
-        request = UnitsRequest(path, id_field, name_field, rest[0] if rest else "")
+        prefix = rest[0] if rest else ""
+        crs = rest[1] if len(rest) > 1 else None
+        request = UnitsRequest(path, id_field, name_field, crs or None, prefix)
         return self._add_units(request)
 
     def _add_units(self, request: UnitsRequest) -> Task | None:
@@ -153,6 +155,7 @@ class ImportController(QObject):
                     path,
                     request.id_field,
                     request.name_field,
+                    crs=request.crs,
                     feedback=fb,
                     id_prefix=request.id_prefix,
                     replace_covered=request.replace_covered,
@@ -200,6 +203,7 @@ class UnitsRequest:
     path: str
     id_field: str
     name_field: str | None
+    crs: str | None = None
     id_prefix: str = ""
     replace_covered: bool = False
     allow_overlaps: bool = False

@@ -107,7 +107,7 @@ def test_an_invalid_crs_is_one_line(capsys, tmp_path, crs):
     code, _, err = _new(capsys, path, "--crs", crs)
     line = _one_line(err)
     assert code == 2
-    assert f"--crs {crs!r} is not a coordinate reference system" in line
+    assert f"the CRS {crs!r} (--crs) is not a coordinate reference system" in line
 
 
 def test_degrees_under_a_projected_prj_are_refused_and_crs_fixes_it(capsys, tmp_path):

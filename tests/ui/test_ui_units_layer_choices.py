@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 import shapely
 
 from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog
@@ -116,3 +117,26 @@ def test_new_project_with_overlapping_units_asks_to_accept(qtbot, grid_project, 
     qtbot.waitUntil(lambda: window.session.project is not grid_project, timeout=30000)
     assert list(window.session.project.units.ids) == ["EAST", "WEST", "CITY"]
     assert prompts.errors == []
+
+
+def test_a_layer_without_crs_takes_the_crs_given_in_the_dialog(qtbot, grid_project, tmp_path):  # noqa: ANN001
+    gdf = gpd.GeoDataFrame(
+        {"code": ["N1"]}, geometry=[shapely.box(106_000, 200_000, 107_000, 201_000)]
+    )
+    with pytest.warns(UserWarning, match="crs"):
+        gdf.to_file(tmp_path / "nocrs.shp")
+    prompts = ScriptedPrompts()
+    prompts.units_layer = str(tmp_path / "nocrs.shp")
+    window = _window(qtbot, grid_project, prompts)
+    window.imports.choose_fields = lambda _p, fields, _w: ("code", None, "", None)
+    window.imports.import_units_layer()
+    qtbot.waitUntil(lambda: not window.files.busy, timeout=30000)
+    assert len(prompts.errors) == 1 and "CRS field" in prompts.errors[0][1]
+    window.imports.choose_fields = lambda _p, fields, _w: ("code", None, "", "EPSG:3857")
+    window.imports.import_units_layer()
+    qtbot.waitUntil(lambda: len(window.session.project.units) == 25, timeout=30000)
+    dialog = NewProjectDialog(tmp_path / "nocrs.shp", ["code"])
+    qtbot.addWidget(dialog)
+    assert dialog.crs() is None
+    dialog.crs_edit.setText("EPSG:4326 ")
+    assert dialog.crs() == "EPSG:4326"

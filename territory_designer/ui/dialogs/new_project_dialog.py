@@ -76,6 +76,12 @@ class NewProjectDialog(QDialog):
         self.prefix_edit.setToolTip("Put in front of every new unit id, to keep them apart")
         if with_prefix:  # adding a layer: its ids may clash with the project's
             form.addRow("Prefix for unit ids:", self.prefix_edit)
+        self.crs_edit = QLineEdit()
+        self.crs_edit.setPlaceholderText("from the file, e.g. EPSG:4326")
+        self.crs_edit.setToolTip(
+            "The layer's coordinate reference system, when the file has none or a wrong one"
+        )
+        form.addRow("CRS:", self.crs_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -86,6 +92,10 @@ class NewProjectDialog(QDialog):
     def id_prefix(self) -> str:
         """The prefix for new unit ids ("" for none)."""
         return self.prefix_edit.text().strip()
+
+    def crs(self) -> str | None:
+        """The CRS the user gave (None: the file's own)."""
+        return self.crs_edit.text().strip() or None
 
     def choice(self) -> tuple[str, str | None]:
         """(id field, name field or None)."""
