@@ -85,6 +85,7 @@ def run_new(args: argparse.Namespace) -> int:
 def project_info(project: object) -> dict:
     """Everything ``info`` prints, as plain data."""
     from territory_designer.core.project import Project
+    from territory_designer.io.geography import OVERLAPS_SETTING
 
     assert isinstance(project, Project)
     table = project.territory_table()
@@ -100,6 +101,7 @@ def project_info(project: object) -> dict:
         "active_plan": project.active_plan_name,
         "baseline_plan": project.baseline_plan_name,
         "balance_field": project.balance_field,
+        "overlapping_units": project.settings.get(OVERLAPS_SETTING),
         "metric_fields": project.weight_fields,
         "summary": summary,
         "territories": json.loads(table.drop(columns=["code"]).to_json(orient="records"))
@@ -124,6 +126,8 @@ def run_info(args: argparse.Namespace) -> int:
         f"  plans: {', '.join(info['plans'])} (active: {info['active_plan']}, "
         f"baseline: {info['baseline_plan'] or '-'})"
     )
+    if info["overlapping_units"]:
+        print(f"  overlapping units (accepted): {info['overlapping_units']}")
     print(
         f"  balance on {info['balance_field']}: max deviation {s['max_abs_deviation_pct']:.1f}%,"
         f" CV {s['cv']:.3f}, {'contiguous' if s['contiguous'] else 'NOT contiguous'},"

@@ -96,6 +96,8 @@ def test_accepted_overlaps_put_each_account_in_one_unit_the_smaller(
     )
     assert code == 0, err
     assert "Accepted overlapping units: 2 pairs" in stdout
+    code, stdout, _ = _run(capsys, "info", str(out))
+    assert "overlapping units (accepted): 2 pairs of units overlap" in stdout
     book = tmp_path / "accounts.xlsx"
     zips = zip_accounts(book, ("Wake County", "Durham County", "Orange County"))
     code, stdout, err = _run(capsys, "import-accounts", str(out), str(book))

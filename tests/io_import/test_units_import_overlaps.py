@@ -58,7 +58,7 @@ def test_replacing_a_unit_of_a_locked_territory_is_refused(make_grid_project, tm
         project.plan.territories[code], locked=True
     )
     path = _write(tmp_path / "z.gpkg", {"Z1": (100_000, 200_000, 101_000, 201_000)})
-    with pytest.raises(CoveredUnitsError, match="1 new unit overlaps 1 unit already in the project"):
+    with pytest.raises(CoveredUnitsError, match="1 new unit overlaps 1 unit already"):
         add_units(project, path, "code")
     with pytest.raises(LockedError, match="locked territory"):
         add_units(project, path, "code", replace_covered=True)

@@ -59,6 +59,7 @@ class NewProjectDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle("New project from units file")
+        self.setMinimumWidth(380)
         self.id_combo = QComboBox()
         self.id_combo.addItems(fields)
         self.id_combo.setCurrentIndex(_best(fields, ID_HINTS))
