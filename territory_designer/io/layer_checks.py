@@ -20,6 +20,8 @@ from territory_designer.core.errors import InputError
 SHOWN = 5
 #: Whole-layer extent (in CRS units) under which a projected layer is surely in degrees.
 DEGREE_LIKE_EXTENT = 360.0
+#: Rounding tolerated beyond ±180 / ±90 degrees (about 10 cm).
+DEGREE_SLACK = 1e-6
 
 
 def parse_crs(value: str, source: str) -> CRS:
@@ -109,7 +111,10 @@ def check_coordinates(geoms: np.ndarray, ids: pd.Series, crs: CRS, source: str) 
             f"{_features(rows, ids)}."
         )
     if crs.is_geographic and coords.size:
-        out = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+        # A hair past ±180 (rounding in world layers) is the antimeridian, not an error.
+        out = (np.abs(coords[:, 0]) > 180 + DEGREE_SLACK) | (
+            np.abs(coords[:, 1]) > 90 + DEGREE_SLACK
+        )
         if out.any():
             rows = np.unique(index[out])
             raise InputError(

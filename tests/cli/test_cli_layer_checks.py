@@ -148,3 +148,20 @@ def test_duplicate_ids_name_every_feature(capsys, tmp_path):
     line = _one_line(err)
     assert code == 2
     assert f"duplicate unit ids: {gdf.FIPS.iloc[2]} (features 3, 10" in line
+
+
+def test_a_hair_past_180_degrees_is_the_antimeridian_not_an_error(capsys, tmp_path):
+    # Aleutian islands on both sides of the antimeridian, rounded a hair past ±180.
+    gdf = gpd.GeoDataFrame(
+        {"FIPS": ["W", "E"]},
+        geometry=[
+            shapely.box(179.5, 51.5, 180 + 1e-9, 52.0),
+            shapely.box(-180 - 1e-9, 51.5, -179.5, 52.0),
+        ],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "aleutians.gpkg"
+    pyogrio.write_dataframe(gdf, path)
+    code, out, err = _new(capsys, path)
+    assert code == 0, err
+    assert "2 units" in out
