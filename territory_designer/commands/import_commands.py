@@ -87,6 +87,7 @@ def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
 def run_import_accounts(args: argparse.Namespace) -> int:
     """Import accounts into a project and save it."""
     from territory_designer.io.accounts_import import export_unlocated, import_accounts
+    from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
     from territory_designer.io.project_file import save_project
 
     target = out_path(args.out, "project file") if args.out else args.project
@@ -108,7 +109,7 @@ def run_import_accounts(args: argparse.Namespace) -> int:
     if not args.dry_run:
         save_project(project, target)
         saved = str(target)
-    in_overlaps = _accounts_in_overlaps(project)
+    in_overlaps = accounts_in_overlaps(project)
     if args.json:
         data = {**report.to_dict(), "saved_to": saved}
         if in_overlaps is not None:
@@ -118,24 +119,9 @@ def run_import_accounts(args: argparse.Namespace) -> int:
         for line in report.summary_lines():
             print(line)
         if in_overlaps:
-            print(
-                f"{in_overlaps:,} accounts lie where units overlap; each counts once, "
-                "in the smaller unit."
-            )
+            print(overlap_accounts_line(in_overlaps))
         print(f"saved to {saved}" if saved else "(not saved: --dry-run)")
     return 0
-
-
-def _accounts_in_overlaps(project: object) -> int | None:
-    """Accounts inside two units of a project whose overlaps were accepted (else None)."""
-    from territory_designer.core.overlaps import points_in_several
-    from territory_designer.core.project import Project
-    from territory_designer.io.geography import OVERLAPS_SETTING
-
-    assert isinstance(project, Project)
-    if OVERLAPS_SETTING not in project.settings:
-        return None
-    return points_in_several(project.accounts.xy, project.units.geometry)
 
 
 def run_import_units(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from pyproj import CRS
 from territory_designer.core.adjacency import compute_adjacency
 from territory_designer.core.errors import IdClashError, InputError, OverlapError
 from territory_designer.core.feedback import Feedback
-from territory_designer.core.overlaps import Overlaps, find_overlaps
+from territory_designer.core.overlaps import Overlaps, find_overlaps, points_in_several
 from territory_designer.core.plan import Plan
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer, working_crs_for
@@ -259,3 +259,20 @@ def new_project_from_file(
         if len(overlaps):
             settings[OVERLAPS_SETTING] = overlaps.describe(units.ids)
     return Project(units, adjacency, plans=[Plan.empty("Plan 1", len(units))], settings=settings)
+
+
+def overlap_accounts_line(count: int) -> str:
+    """What the user is told about accounts inside two units."""
+    lie = "account lies" if count == 1 else "accounts lie"
+    return f"{count:,} {lie} where units overlap; each counts once, in the smaller unit."
+
+
+def accounts_in_overlaps(project: Project) -> int | None:
+    """Accounts inside two units, in a project whose overlaps were accepted (else None).
+
+    Each counts once, in the smaller unit (see
+    :func:`~territory_designer.core.accounts.locate_points`); the user is told how many.
+    """
+    if OVERLAPS_SETTING not in project.settings:
+        return None
+    return points_in_several(project.accounts.xy, project.units.geometry)

@@ -26,6 +26,7 @@ from territory_designer.core.errors import (
 )
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
+from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
 from territory_designer.io.units_import import AddUnitsReport, add_units
 from territory_designer.ui.dialogs.import_wizard import ImportWizard
 from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
@@ -107,6 +108,9 @@ class ImportController(QObject):
     def _on_wizard_finished(self, wizard: ImportWizard) -> None:
         if wizard.applied and self.unlocated_dock.count:
             self.show_unlocated()
+        in_overlaps = accounts_in_overlaps(self.session.project) if wizard.applied else None
+        if in_overlaps:
+            self.session.sig_status.emit(overlap_accounts_line(in_overlaps))
         if self.wizard is wizard:
             self.wizard = None
         wizard.deleteLater()

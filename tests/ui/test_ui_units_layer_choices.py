@@ -140,3 +140,42 @@ def test_a_layer_without_crs_takes_the_crs_given_in_the_dialog(qtbot, grid_proje
     assert dialog.crs() is None
     dialog.crs_edit.setText("EPSG:4326 ")
     assert dialog.crs() == "EPSG:4326"
+
+
+def test_accounts_in_accepted_overlaps_are_reported_after_an_import(qtbot, tmp_path):  # noqa: ANN001
+    import openpyxl
+    import pandas as pd
+    import pyogrio
+    from libpysal import examples
+
+    from territory_designer.io.geography import new_project_from_file
+
+    nc = gpd.read_file(examples.get_path("sids2.shp")).set_crs("EPSG:4267")[["FIPS", "geometry"]]
+    triangle = shapely.union_all(nc.geometry[nc.FIPS.isin(["37183", "37063"])].values)
+    layer = pd.concat(
+        [nc, gpd.GeoDataFrame({"FIPS": ["TRI"]}, geometry=[triangle], crs=nc.crs)],
+        ignore_index=True,
+    )
+    pyogrio.write_dataframe(layer, tmp_path / "nc.gpkg")
+    project = new_project_from_file(tmp_path / "nc.gpkg", "FIPS", allow_overlaps=True)
+    book = tmp_path / "accounts.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Account", "Name", "Latitude", "Longitude"])
+    wb.active.append(["A1", "Raleigh", 35.7727, -78.6324])  # ZIP 27601: Wake and the Triangle
+    wb.active.append(["A2", "Charlotte", 35.2271, -80.8431])
+    wb.save(book)
+    prompts = ScriptedPrompts()
+    prompts.accounts_file = str(book)
+    window = _window(qtbot, project, prompts)
+    messages: list[str] = []
+    window.session.sig_status.connect(messages.append)
+    window.imports.import_accounts()
+    wizard = window.imports.wizard
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=30000)
+    wizard.accept()
+    qtbot.waitUntil(lambda: any("where units overlap" in m for m in messages), timeout=5000)
+    assert any(m.startswith("1 account lies where units overlap") for m in messages)
+    table = window.session.project.accounts.table
+    assert project.units.ids[int(table.loc[table.account_id == "A1", "unit"].iloc[0])] == "37183"
