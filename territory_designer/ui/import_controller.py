@@ -28,6 +28,7 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
 from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
 from territory_designer.io.units_import import AddUnitsReport, add_units
+from territory_designer.ui.commands import SwapProject
 from territory_designer.ui.dialogs.import_wizard import ImportWizard
 from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
 from territory_designer.ui.dialogs.prompts import Prompts
@@ -176,8 +177,11 @@ class ImportController(QObject):
                 QTimer.singleShot(0, self, lambda: self._ask_and_retry(request, result))
                 return
             new, report = result
-            # add_units keeps the file path and the saved revision: still the same document.
-            self.session.replace_project(new)
+            # add_units keeps the file path and the saved revision: still the same document,
+            # and one undo step.
+            self.session.replace_project(new, keep_history=True)
+            text = f"Add units from {Path(path).name}"
+            self.session.undo_stack.push(SwapProject(self.session, project, new, text))
             self.files.sig_document_changed.emit()
             self.session.sig_status.emit(f"{Path(path).name}: {report.summary(len(new.units))}")
 

@@ -179,3 +179,25 @@ def test_accounts_in_accepted_overlaps_are_reported_after_an_import(qtbot, tmp_p
     assert any(m.startswith("1 account lies where units overlap") for m in messages)
     table = window.session.project.accounts.table
     assert project.units.ids[int(table.loc[table.account_id == "A1", "unit"].iloc[0])] == "37183"
+
+
+def test_adding_a_units_layer_is_one_undo_step(qtbot, grid_project, tmp_path):  # noqa: ANN001
+    grid_project.path = tmp_path / "grid.tdproj"
+    prompts = ScriptedPrompts()
+    prompts.units_layer = _layer(tmp_path / "halves.gpkg", HALVES)
+    prompts.replace_covered = True
+    window = _window(qtbot, grid_project, prompts)
+    window.imports.choose_fields = lambda _p, fields, _w: ("code", None, "")
+    window.imports.import_units_layer()
+    qtbot.waitUntil(lambda: len(window.session.project.units) == 25, timeout=30000)
+    added = window.session.project
+    stack = window.session.undo_stack
+    assert stack.undoText() == "Add units from halves.gpkg"
+    assert window.files.save(wait=True)
+    assert not added.is_dirty
+    stack.undo()
+    assert window.session.project is grid_project and len(grid_project.units) == 24
+    assert grid_project.is_dirty  # the file now holds the layer: the old project is unsaved
+    assert window.isWindowModified()
+    stack.redo()
+    assert window.session.project is added and "Z1" in set(added.units.ids)
