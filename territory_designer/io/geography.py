@@ -168,7 +168,8 @@ def clean_units(
     if invalid.any():
         geoms = geoms.copy()
         geoms[invalid] = [polygonal_part(g) for g in shapely.make_valid(geoms[invalid])]
-    checks.check_degrees_under_projected_crs(geoms, source_crs, source)
+    if crs is None:  # a CRS the user gives is trusted, even for a tiny local layer
+        checks.check_degrees_under_projected_crs(geoms, source_crs, source)
     checks.check_areas(geoms, ids, source)
     names = gdf[name_field].astype(str) if name_field else ids
     attrs = pd.DataFrame(gdf.drop(columns=["geometry"])).drop(

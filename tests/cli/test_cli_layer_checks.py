@@ -165,3 +165,19 @@ def test_a_hair_past_180_degrees_is_the_antimeridian_not_an_error(capsys, tmp_pa
     code, out, err = _new(capsys, path)
     assert code == 0, err
     assert "2 units" in out
+
+
+def test_a_projected_crs_given_explicitly_is_trusted_for_a_tiny_local_layer(capsys, tmp_path):
+    # Two 50 m plots of a site plan drawn near the origin of a local metric grid.
+    gdf = gpd.GeoDataFrame(
+        {"FIPS": ["P1", "P2"]},
+        geometry=[shapely.box(0, 0, 50, 50), shapely.box(50, 0, 100, 50)],
+        crs="EPSG:3857",
+    )
+    path = tmp_path / "site.gpkg"
+    pyogrio.write_dataframe(gdf, path)
+    code, _, err = _new(capsys, path)
+    assert code == 2 and ".prj looks wrong" in err
+    code, out, err = _new(capsys, path, "--crs", "EPSG:3857")
+    assert code == 0, err
+    assert "2 units" in out
