@@ -54,8 +54,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--replace-covered",
         action="store_true",
-        help="where new units overlap existing ones, the new win: covered units are removed, "
-        "partly covered ones cut back, their accounts and territories go to the new units",
+        help="where new units overlap existing ones, the new win: units covered 90%% or more "
+        "are removed, others cut back, their accounts and territories go to the new units",
     )
     p.add_argument(
         "--allow-overlaps", action="store_true", help="accept new units that overlap each other"

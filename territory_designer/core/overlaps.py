@@ -17,6 +17,9 @@ import shapely
 
 #: Overlaps under this share of the smaller unit's area are digitising slivers.
 SLIVER_FRACTION = 0.01
+#: A unit the new layer covers at least this share of is replaced whole: what is left
+#: of it is the fringe two sources disagree on, not a unit of its own.
+COVERED_SHARE = 0.9
 #: How many pairs a description names.
 SHOWN_PAIRS = 5
 
@@ -93,7 +96,10 @@ def find_overlaps(
 
 
 def covered_parts(
-    geoms: np.ndarray, cover: np.ndarray, sliver_fraction: float = SLIVER_FRACTION
+    geoms: np.ndarray,
+    cover: np.ndarray,
+    sliver_fraction: float = SLIVER_FRACTION,
+    covered_share: float = COVERED_SHARE,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which units a new layer covers, and what is left of the ones it covers in part.
 
@@ -104,16 +110,19 @@ def covered_parts(
     cover : array of shapely polygons
         The new layer, same CRS.
     sliver_fraction : float
-        A unit whose uncovered rest is at most this share of its area is covered whole.
+        Overlaps at most this share of the smaller unit's area are ignored.
+    covered_share : float
+        A unit covered at least this much is covered whole (removed).
 
     Returns
     -------
     removed : bool array
-        Units the new layer covers (all but a sliver).
+        Units the new layer covers (at least ``covered_share`` of them).
     trimmed : object array
         For units covered in part, their uncovered rest; None elsewhere.
     """
     overlaps = find_overlaps(geoms, cover, sliver_fraction)
+    keep_share = 1.0 - covered_share
     removed = np.zeros(len(geoms), dtype=bool)
     trimmed = np.full(len(geoms), None, dtype=object)
     if not len(overlaps):
@@ -122,7 +131,7 @@ def covered_parts(
         covering = overlaps.second[overlaps.first == unit]
         rest = shapely.difference(geoms[unit], shapely.union_all(cover[covering]))
         rest = _polygons_of(rest)
-        if rest is None or shapely.area(rest) <= sliver_fraction * shapely.area(geoms[unit]):
+        if rest is None or shapely.area(rest) <= keep_share * shapely.area(geoms[unit]):
             removed[unit] = True
         else:
             trimmed[unit] = rest

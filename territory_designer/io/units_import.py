@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from territory_designer.core.accounts import AccountTable, locate_points
 from territory_designer.core.adjacency import compute_adjacency, seam_tolerance
@@ -107,8 +108,9 @@ def add_units(
     id_prefix : str
         Put in front of every new id (keeps clashing ids of two layers apart).
     replace_covered : bool
-        Where the new units overlap the project's, the new ones win: covered units are
-        removed, partly covered ones are cut back, their accounts move into the new units
+        Where the new units overlap the project's, the new ones win: units covered 90% or
+        more are removed (accounts in their uncovered fringe join the nearest unit),
+        others are cut back, their accounts move into the new units
         and each new unit joins, in every plan, the territory of the unit it covers most.
     allow_overlaps : bool
         Accept new units that overlap each other.
@@ -278,7 +280,15 @@ def _rejoin_accounts(
     if todo.any():
         found = locate_points(xy[todo], units.geometry)
         # A point snapped into a unit that was only cut back stays in it.
-        new_unit[todo] = np.where(found >= 0, found, kept_unit[todo])
+        found = np.where(found >= 0, found, kept_unit[todo])
+        # One in the uncovered fringe of a replaced unit joins the nearest unit: it was
+        # located before and must not be lost to a gap between two sources.
+        lost = np.flatnonzero((found < 0) & had_unit[todo])
+        if lost.size:
+            tree = shapely.STRtree(units.geometry)
+            pi, gi = tree.query_nearest(shapely.points(xy[todo][lost]), all_matches=False)
+            found[lost[pi]] = gi
+        new_unit[todo] = found
     t["unit"] = new_unit
     joined = ~had_unit & (new_unit >= 0)
     if "unlocated_reason" in t:

@@ -101,3 +101,30 @@ def test_overlapping_units_inside_a_new_layer_are_refused_unless_allowed(grid_pr
         add_units(grid_project, path, "code")
     new, _ = add_units(grid_project, path, "code", allow_overlaps=True)
     assert "P/Q" in new.settings["overlapping_units"]
+
+
+def test_a_unit_covered_but_for_a_fringe_is_replaced_and_its_fringe_accounts_kept(
+    make_grid_project, tmp_path
+):
+    """Two sources rarely agree on an outline: 95% covered is covered, not a 5% unit."""
+    project = make_grid_project(4, 6, ["AAABBB", "AAABBB", "CCCBB.", "CCCCC."])
+    table = pd.DataFrame(
+        {
+            "account_id": ["inside", "fringe"],
+            "name": ["In", "Fringe"],
+            "x": [100_400.0, 100_020.0],  # the fringe: the cell's westmost 50 m
+            "y": [200_500.0, 200_500.0],
+            "unit": [0, 0],
+            "located_by": ["coordinates"] * 2,
+        }
+    )
+    project.replace_accounts(AccountTable(table))
+    path = _write(tmp_path / "f.gpkg", {"F": (100_050, 200_000, 101_000, 201_000)})
+    new, report = add_units(project, path, "code", replace_covered=True)
+    assert report.replaced == ["0000"] and report.trimmed == []
+    units = new.accounts.table["unit"].to_numpy()
+    assert list(new.units.ids[units]) == ["F", "F"]  # none lost to the fringe
+    removed, trimmed = covered_parts(
+        project.units.geometry, np.array([shapely.box(100_000, 200_000, 100_800, 201_000)])
+    )
+    assert not removed[0] and shapely.area(trimmed[0]) == pytest.approx(200_000)

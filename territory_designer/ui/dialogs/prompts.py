@@ -156,7 +156,7 @@ class Prompts:
         box.setWindowTitle("New units overlap existing ones")
         box.setText(detail)
         box.setInformativeText(
-            "Replace the units they cover? Covered units are removed, partly covered ones "
+            "Replace the units they cover? Units covered 90% or more are removed, others "
             "are cut back, and their accounts and territories go to the new units."
         )
         replace = box.addButton("Replace covered units", QMessageBox.ButtonRole.AcceptRole)
