@@ -40,8 +40,26 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id-field", required=True)
     p.add_argument("--name-field")
     p.add_argument("--layer")
-    p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:4326")
+    p.add_argument(
+        "--crs",
+        help="CRS of the layer, e.g. EPSG:4326: sets a missing one or overrides a wrong .prj",
+    )
     p.add_argument("--skip-empty", action="store_true", help="leave out features with no shape")
+    p.add_argument(
+        "--id-prefix",
+        default="",
+        metavar="P",
+        help="put P in front of every new unit id (when ids clash with the project's)",
+    )
+    p.add_argument(
+        "--replace-covered",
+        action="store_true",
+        help="where new units overlap existing ones, the new win: units covered 90%% or more "
+        "are removed, others cut back, their accounts and territories go to the new units",
+    )
+    p.add_argument(
+        "--allow-overlaps", action="store_true", help="accept new units that overlap each other"
+    )
     p.add_argument("--out", help="write the result to this project file instead of in place")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_import_units)
@@ -69,6 +87,7 @@ def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
 def run_import_accounts(args: argparse.Namespace) -> int:
     """Import accounts into a project and save it."""
     from territory_designer.io.accounts_import import export_unlocated, import_accounts
+    from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
     from territory_designer.io.project_file import save_project
 
     target = out_path(args.out, "project file") if args.out else args.project
@@ -90,11 +109,17 @@ def run_import_accounts(args: argparse.Namespace) -> int:
     if not args.dry_run:
         save_project(project, target)
         saved = str(target)
+    in_overlaps = accounts_in_overlaps(project)
     if args.json:
-        print(json.dumps({**report.to_dict(), "saved_to": saved}, indent=2, default=str))
+        data = {**report.to_dict(), "saved_to": saved}
+        if in_overlaps is not None:
+            data["accounts_in_overlaps"] = in_overlaps
+        print(json.dumps(data, indent=2, default=str))
     else:
         for line in report.summary_lines():
             print(line)
+        if in_overlaps:
+            print(overlap_accounts_line(in_overlaps))
         print(f"saved to {saved}" if saved else "(not saved: --dry-run)")
     return 0
 
@@ -107,7 +132,16 @@ def run_import_units(args: argparse.Namespace) -> int:
     target = out_path(args.out, "project file") if args.out else args.project
     project = load(args.project)
     new_project, report = add_units(
-        project, args.file, args.id_field, args.name_field, args.layer, args.crs, args.skip_empty
+        project,
+        args.file,
+        args.id_field,
+        args.name_field,
+        args.layer,
+        args.crs,
+        args.skip_empty,
+        id_prefix=args.id_prefix,
+        replace_covered=args.replace_covered,
+        allow_overlaps=args.allow_overlaps,
     )
     save_project(new_project, target)
     data = {
@@ -115,15 +149,14 @@ def run_import_units(args: argparse.Namespace) -> int:
         "repaired": report.repaired,
         "skipped_empty": report.skipped_empty,
         "accounts_joined": report.accounts_joined,
+        "replaced": report.replaced,
+        "trimmed": report.trimmed,
+        "accounts_moved": report.accounts_moved,
         "units": len(new_project.units),
         "saved_to": str(target),
     }
     if args.json:
         print(json.dumps(data, indent=2))
     else:
-        print(
-            f"Added {report.added} units ({report.repaired} repaired, "
-            f"{len(report.skipped_empty)} empty skipped); project now has "
-            f"{len(new_project.units)} units; saved to {target}"
-        )
+        print(f"{report.summary(len(new_project.units))}; saved to {target}")
     return 0

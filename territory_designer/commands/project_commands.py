@@ -22,7 +22,15 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id-field", required=True, help="field holding the unit id")
     p.add_argument("--name-field", help="field holding the unit name (default: the id)")
     p.add_argument("--layer", help="layer name, for files holding several")
-    p.add_argument("--crs", help="CRS to assume when the file has none, e.g. EPSG:4326")
+    p.add_argument(
+        "--crs",
+        help="CRS of the layer, e.g. EPSG:4326: sets a missing one or overrides a wrong .prj",
+    )
+    p.add_argument(
+        "--allow-overlaps",
+        action="store_true",
+        help="accept units that overlap (an account inside two counts in the smaller)",
+    )
     p.add_argument("--out", required=True, help="project file to write (.tdproj)")
     p.set_defaults(handler=run_new)
     p = sub.add_parser("info", help="print units, accounts, territories and metrics")
@@ -52,21 +60,32 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Create a project from a polygon file."""
-    from territory_designer.io.geography import new_project_from_file
+    from territory_designer.io.geography import OVERLAPS_SETTING, new_project_from_file
     from territory_designer.io.project_file import save_project
 
     out = out_path(args.out, "project file")
     project = new_project_from_file(
-        args.units, args.id_field, args.name_field, args.layer, args.crs
+        args.units,
+        args.id_field,
+        args.name_field,
+        args.layer,
+        args.crs,
+        allow_overlaps=args.allow_overlaps,
     )
     save_project(project, out)
     print(f"Wrote {out}: {len(project.units)} units, {project.adjacency.n_edges} adjacencies")
+    if OVERLAPS_SETTING in project.settings:
+        print(
+            f"Accepted overlapping units: {project.settings[OVERLAPS_SETTING]}; an account "
+            "inside two units counts once, in the smaller."
+        )
     return 0
 
 
 def project_info(project: object) -> dict:
     """Everything ``info`` prints, as plain data."""
     from territory_designer.core.project import Project
+    from territory_designer.io.geography import OVERLAPS_SETTING
 
     assert isinstance(project, Project)
     table = project.territory_table()
@@ -82,6 +101,7 @@ def project_info(project: object) -> dict:
         "active_plan": project.active_plan_name,
         "baseline_plan": project.baseline_plan_name,
         "balance_field": project.balance_field,
+        "overlapping_units": project.settings.get(OVERLAPS_SETTING),
         "metric_fields": project.weight_fields,
         "summary": summary,
         "territories": json.loads(table.drop(columns=["code"]).to_json(orient="records"))
@@ -106,6 +126,8 @@ def run_info(args: argparse.Namespace) -> int:
         f"  plans: {', '.join(info['plans'])} (active: {info['active_plan']}, "
         f"baseline: {info['baseline_plan'] or '-'})"
     )
+    if info["overlapping_units"]:
+        print(f"  overlapping units (accepted): {info['overlapping_units']}")
     print(
         f"  balance on {info['balance_field']}: max deviation {s['max_abs_deviation_pct']:.1f}%,"
         f" CV {s['cv']:.3f}, {'contiguous' if s['contiguous'] else 'NOT contiguous'},"

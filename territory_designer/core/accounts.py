@@ -67,13 +67,19 @@ class AccountTable:
 
 
 def locate_points(xy: np.ndarray, geoms: np.ndarray) -> np.ndarray:
-    """Index of the polygon containing each point, -1 where none does."""
+    """Index of the polygon containing each point, -1 where none does.
+
+    A point inside several polygons is given to the smallest one.
+    """
     points = shapely.points(xy)
+    geoms = np.asarray(geoms, dtype=object)
     tree = shapely.STRtree(geoms)
     pi, gi = tree.query(points, predicate="intersects")
     unit = np.full(len(xy), -1, dtype=np.int64)
-    # A point on a shared edge touches two units: keep the lowest index, deterministically.
-    order = np.lexsort((gi, pi))
+    # A point in two units (on a shared edge, or where overlapping units were accepted)
+    # counts once, in the smallest of them (a district rather than the city drawn over
+    # it), ties to the lowest index: deterministic for a given layer.
+    order = np.lexsort((gi, shapely.area(geoms[gi]), pi))
     pi, gi = pi[order], gi[order]
     first = np.r_[True, pi[1:] != pi[:-1]] if pi.size else np.empty(0, bool)
     unit[pi[first]] = gi[first]

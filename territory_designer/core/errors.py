@@ -33,3 +33,27 @@ class InputError(TerritoryDesignerError):
 
 class CanceledError(TerritoryDesignerError):
     """Long work was cancelled by the user; nothing was changed."""
+
+
+class _ChoiceError(InputError):
+    """Bad input the user can resolve by a choice: ``detail`` states the facts only.
+
+    The message adds how to choose on the command line; a dialog shows ``detail`` and
+    offers the choice itself.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail or message
+
+
+class OverlapError(_ChoiceError):
+    """Units that would overlap others; the caller may offer to allow or replace them."""
+
+
+class IdClashError(_ChoiceError):
+    """A new layer's unit ids clash with the project's; a prefix would resolve it."""
+
+
+class CoveredUnitsError(OverlapError):
+    """New units overlap the project's; replacing the covered units would resolve it."""

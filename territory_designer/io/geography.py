@@ -7,6 +7,7 @@ so they all treat ids, empty and invalid geometries and CRSs the same way.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +19,16 @@ import shapely
 from pyproj import CRS
 
 from territory_designer.core.adjacency import compute_adjacency
-from territory_designer.core.errors import InputError
+from territory_designer.core.errors import IdClashError, InputError, OverlapError
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.overlaps import Overlaps, find_overlaps, points_in_several
 from territory_designer.core.plan import Plan
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer, working_crs_for
+from territory_designer.io import layer_checks as checks
+
+#: Project setting describing the overlapping units a user accepted (absent: none).
+OVERLAPS_SETTING = "overlapping_units"
 
 
 def gdal_path(path: Path | str) -> str:
@@ -59,7 +65,10 @@ def read_layer(path: Path | str, layer: str | None = None) -> gpd.GeoDataFrame:
             )
         layer = polygonal[0]
     try:
-        gdf = pyogrio.read_dataframe(src, layer=layer)
+        with warnings.catch_warnings():
+            # NaN coordinates are reported by clean_units, by feature: not as a warning.
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+            gdf = pyogrio.read_dataframe(src, layer=layer)
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"{path}: cannot read it as a GIS layer ({exc}).") from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None or len(gdf) == 0:
@@ -106,36 +115,44 @@ def clean_units(
     crs: str | None = None,
     skip_empty: bool = False,
     taken_ids: set[str] | None = None,
+    id_prefix: str = "",
 ) -> CleanUnits:
     """Check a polygon layer for use as units.
 
-    Ids are kept as text (leading zeros preserved) and must be unique and not in
-    ``taken_ids``; empty geometries are refused (or skipped and listed with
-    ``skip_empty``); invalid geometries are repaired and counted. Errors name ``source``
-    and list the offending ids.
+    Ids are kept as text (leading zeros preserved), prefixed with ``id_prefix``, and must
+    be present, unique and not in ``taken_ids``; empty geometries are refused (or skipped
+    and listed with ``skip_empty``); invalid geometries are repaired and counted;
+    non-finite or out-of-range coordinates, degrees under a projected CRS and zero-area
+    polygons are refused (see :mod:`territory_designer.io.layer_checks`). ``crs``
+    overrides the layer's own CRS (a wrong ``.prj``) or sets a missing one. Errors name
+    ``source`` and list the offending features and ids.
     """
     for f in (id_field, name_field):
         if f is not None and f not in gdf.columns:
             cols = ", ".join(c for c in gdf.columns if c != "geometry")
             raise InputError(f"{source}: no field {f!r}. Fields: {cols}")
-    if gdf.crs is None:
-        if crs is None:
-            raise InputError(
-                f"{source}: the layer has no coordinate reference system; "
-                "set it with --crs (for example --crs EPSG:4326)."
-            )
-        gdf = gdf.set_crs(crs)
-    ids = gdf[id_field].astype(str).str.strip()
-    dup = ids[ids.duplicated()].unique()
-    if len(dup):
-        raise InputError(f"{source}: duplicate unit ids: {', '.join(dup[:20])}")
+    if crs is not None:
+        gdf = gdf.set_crs(checks.parse_crs(crs, source), allow_override=True)
+    elif gdf.crs is None:
+        raise InputError(
+            f"{source}: the layer has no coordinate reference system; "
+            "give one (for example EPSG:4326) with --crs or in the import dialog's CRS field."
+        )
+    gdf = gdf.reset_index(drop=True)
+    ids = id_prefix + checks.id_texts(gdf[id_field], source, id_field)
+    checks.check_duplicate_ids(ids, source)
     if taken_ids:
         taken = ids[ids.isin(taken_ids)].tolist()
         if taken:
-            raise InputError(
+            detail = (
                 f"{source}: {len(taken)} unit ids already exist in the project: "
-                f"{', '.join(taken[:20])}"
+                f"{', '.join(taken[:20])}."
             )
+            raise IdClashError(
+                f"{detail} Give the new layer's ids a prefix (--id-prefix) to keep both.",
+                detail,
+            )
+    source_crs = CRS.from_user_input(gdf.crs)
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     skipped: list[str] = []
@@ -146,23 +163,50 @@ def clean_units(
             )
         skipped = ids[empty].tolist()
         gdf, ids, geoms = gdf[~empty], ids[~empty], geoms[~empty]
+    checks.check_coordinates(geoms, ids, source_crs, source)
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         geoms = geoms.copy()
         geoms[invalid] = [polygonal_part(g) for g in shapely.make_valid(geoms[invalid])]
+    if crs is None:  # a CRS the user gives is trusted, even for a tiny local layer
+        checks.check_degrees_under_projected_crs(geoms, source_crs, source)
+    checks.check_areas(geoms, ids, source)
     names = gdf[name_field].astype(str) if name_field else ids
     attrs = pd.DataFrame(gdf.drop(columns=["geometry"])).drop(
         columns=[c for c in {id_field, name_field} if c], errors="ignore"
     )
+    attrs = attrs.rename(columns=checks.attribute_names(list(attrs.columns)))
     return CleanUnits(
         ids.to_numpy(),
         names.to_numpy(),
         geoms,
         attrs.reset_index(drop=True),
-        CRS.from_user_input(gdf.crs),
+        source_crs,
         int(invalid.sum()),
         skipped,
     )
+
+
+def check_overlaps(geometry: np.ndarray, ids: np.ndarray, source: str, allow: bool) -> Overlaps:
+    """Overlapping units of one layer (projected CRS); refused unless ``allow``.
+
+    Raises
+    ------
+    OverlapError
+        Units overlap beyond digitising slivers and ``allow`` is False.
+    """
+    overlaps = find_overlaps(geometry)
+    if len(overlaps) and not allow:
+        detail = (
+            f"{source}: {overlaps.describe(ids)}. Each place should lie in one unit "
+            "(e.g. a city drawn over its own districts is an overlap)."
+        )
+        raise OverlapError(
+            f"{detail} Remove the overlap, or accept it with --allow-overlaps (an account "
+            "inside two units then counts in the smaller one).",
+            detail,
+        )
+    return overlaps
 
 
 def units_from_frame(
@@ -172,14 +216,20 @@ def units_from_frame(
     source: str = "layer",
     crs: str | None = None,
     feedback: Feedback | None = None,
+    allow_overlaps: bool = False,
 ) -> UnitLayer:
-    """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS."""
+    """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS.
+
+    Overlapping units are refused unless ``allow_overlaps`` (see :func:`check_overlaps`).
+    """
     feedback = feedback or Feedback()
     clean = clean_units(gdf, id_field, name_field, source, crs)
     if clean.repaired:
         feedback.message = f"Repaired {clean.repaired} invalid geometries"
     target = working_crs_for(clean.crs, clean.geometry)
-    return UnitLayer(clean.ids, clean.names, clean.reprojected(target), target, clean.attributes)
+    geometry = clean.reprojected(target)
+    check_overlaps(geometry, clean.ids, source, allow_overlaps)
+    return UnitLayer(clean.ids, clean.names, geometry, target, clean.attributes)
 
 
 def new_project_from_file(
@@ -189,13 +239,41 @@ def new_project_from_file(
     layer: str | None = None,
     crs: str | None = None,
     feedback: Feedback | None = None,
+    allow_overlaps: bool = False,
 ) -> Project:
-    """Create a project (one empty plan) from a polygon file."""
+    """Create a project (one empty plan) from a polygon file.
+
+    With ``allow_overlaps``, overlapping units are accepted and described in the
+    project setting ``overlapping_units`` (accounts in an overlap count in the smaller
+    unit); otherwise they are refused with :class:`OverlapError`.
+    """
     feedback = feedback or Feedback()
     feedback.set_progress(2, "Reading units")
     gdf = read_layer(path, layer)
-    units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback)
+    units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback, allow_overlaps)
     feedback.check_canceled()
     feedback.set_progress(40, "Computing adjacency")
     adjacency = compute_adjacency(units.geometry, feedback)
-    return Project(units, adjacency, plans=[Plan.empty("Plan 1", len(units))])
+    settings = {}
+    if allow_overlaps:
+        overlaps = find_overlaps(units.geometry)
+        if len(overlaps):
+            settings[OVERLAPS_SETTING] = overlaps.describe(units.ids)
+    return Project(units, adjacency, plans=[Plan.empty("Plan 1", len(units))], settings=settings)
+
+
+def overlap_accounts_line(count: int) -> str:
+    """What the user is told about accounts inside two units."""
+    lie = "account lies" if count == 1 else "accounts lie"
+    return f"{count:,} {lie} where units overlap; each counts once, in the smaller unit."
+
+
+def accounts_in_overlaps(project: Project) -> int | None:
+    """Accounts inside two units, in a project whose overlaps were accepted (else None).
+
+    Each counts once, in the smaller unit (see
+    :func:`~territory_designer.core.accounts.locate_points`); the user is told how many.
+    """
+    if OVERLAPS_SETTING not in project.settings:
+        return None
+    return points_in_several(project.accounts.xy, project.units.geometry)

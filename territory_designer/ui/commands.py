@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QUndoCommand
 
 from territory_designer.core.operations import AssignUnits, Operation
 from territory_designer.core.project import Project
+
+if TYPE_CHECKING:
+    from territory_designer.ui.session import Session
 
 
 class OperationCommand(QUndoCommand):
@@ -32,3 +37,36 @@ class OperationCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.op.undo(self.project)
+
+
+class SwapProject(QUndoCommand):
+    """Undo-stack entry for a change that builds a new project from the current one.
+
+    Adding a units layer renumbers units in every plan, so it yields a new
+    :class:`Project`; undo swaps the previous one back (and earlier entries, which act
+    on it, stay valid). The new project is current before the command is pushed. A
+    project that comes back after the other one was saved is marked unsaved: the file
+    no longer holds it.
+    """
+
+    def __init__(self, session: Session, old: Project, new: Project, text: str) -> None:
+        super().__init__(text)
+        self.session, self.old, self.new = session, old, new
+        self._applied = True
+        self._saved_mark = new.saved_revision
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self._swap(self.old, self.new)
+
+    def undo(self) -> None:
+        self._swap(self.new, self.old)
+
+    def _swap(self, current: Project, target: Project) -> None:
+        if current.saved_revision != self._saved_mark:
+            target.saved_revision = -1
+        target.path = current.path
+        self.session.replace_project(target, keep_history=True)
+        self._saved_mark = target.saved_revision

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.errors import OverlapError, TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
 from territory_designer.io.geography import new_project_from_file
@@ -31,11 +31,13 @@ FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None] | Non
 AUTOSAVE_CHECK_MS = 10_000
 
 
-def _choose_fields(path: str, fields: list[str], parent: QWidget) -> tuple[str, str | None] | None:
+def _choose_fields(
+    path: str, fields: list[str], parent: QWidget
+) -> tuple[str, str | None, str | None] | None:
     dialog = NewProjectDialog(path, fields, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.choice()
+    return (*dialog.choice(), dialog.crs())
 
 
 def _entry(path: Path) -> RecoveryEntry:
@@ -197,16 +199,42 @@ class FileController(QObject):
         choice = self.choose_fields(path, fields, self.window)
         if choice is None:
             return None
-        id_field, name_field = choice
+        id_field, name_field = choice[0], choice[1]
+        crs = choice[2] if len(choice) > 2 else None
+        return self._new_project(path, id_field, name_field, crs)
 
-        def build(fb: Feedback) -> Project:
-            return new_project_from_file(path, id_field, name_field, feedback=fb)
+    def _new_project(
+        self,
+        path: str,
+        id_field: str,
+        name_field: str | None,
+        crs: str | None,
+        allow_overlaps: bool = False,
+    ) -> Task | None:
+        def build(fb: Feedback) -> Project | OverlapError:
+            try:
+                return new_project_from_file(
+                    path, id_field, name_field, crs=crs, feedback=fb, allow_overlaps=allow_overlaps
+                )
+            except OverlapError as exc:
+                return exc  # the user decides on the GUI thread
 
-        def finished(project: Project) -> None:
-            self._replace(project, Path(path).stem)
-            self.sig_status.emit(f"New project with {len(project.units):,} units")
+        def finished(result: Project | OverlapError) -> None:
+            if isinstance(result, OverlapError):
+                # Asked once this task is over, so that the second run is not refused.
+                QTimer.singleShot(0, self, lambda: self._ask_allow_overlaps(result, retry))
+                return
+            self._replace(result, Path(path).stem)
+            self.sig_status.emit(f"New project with {len(result.units):,} units")
+
+        def retry() -> None:
+            self._new_project(path, id_field, name_field, crs, allow_overlaps=True)
 
         return self._run(f"Reading {Path(path).name}…", build, finished, "Cannot create project")
+
+    def _ask_allow_overlaps(self, error: OverlapError, retry: Callable[[], object]) -> None:
+        if self.prompts.ask_allow_overlaps(self.window, error.detail):
+            retry()
 
     def _replace(self, project: Project, untitled_name: str | None) -> None:
         # The old project's changes were saved or knowingly discarded by now.

@@ -3,21 +3,32 @@
 Kept out of the main window so the window only adds menu entries: account imports go
 through :class:`~territory_designer.ui.dialogs.import_wizard.ImportWizard` (one undo
 step); a units layer runs :func:`~territory_designer.io.units_import.add_units` in a worker
-and swaps the session's project for the extended one (same file, still unsaved).
+and swaps the session's project for the extended one (same file, still unsaved). A layer
+refused for clashing ids or overlapping units is offered the choices the command line
+has as flags: a prefix for its ids, replacing the covered units, accepting overlaps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
 
-from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.errors import (
+    CoveredUnitsError,
+    IdClashError,
+    InputError,
+    OverlapError,
+    TerritoryDesignerError,
+)
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
+from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
 from territory_designer.io.units_import import AddUnitsReport, add_units
+from territory_designer.ui.commands import SwapProject
 from territory_designer.ui.dialogs.import_wizard import ImportWizard
 from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
 from territory_designer.ui.dialogs.prompts import Prompts
@@ -26,15 +37,18 @@ from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task
 
-FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None] | None"]
+#: ``(path, fields, parent) -> (id_field, name_field[, id_prefix[, crs]]) | None``.
+FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None, str, str | None] | None"]
 
 
-def _choose_fields(path: str, fields: list[str], parent: QWidget) -> tuple[str, str | None] | None:
-    dialog = NewProjectDialog(path, fields, parent)
+def _choose_fields(
+    path: str, fields: list[str], parent: QWidget
+) -> tuple[str, str | None, str, str | None] | None:
+    dialog = NewProjectDialog(path, fields, parent, with_prefix=True)
     dialog.setWindowTitle("Add units from a layer")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.choice()
+    return (*dialog.choice(), dialog.id_prefix(), dialog.crs())
 
 
 class ImportController(QObject):
@@ -95,6 +109,9 @@ class ImportController(QObject):
     def _on_wizard_finished(self, wizard: ImportWizard) -> None:
         if wizard.applied and self.unlocated_dock.count:
             self.show_unlocated()
+        in_overlaps = accounts_in_overlaps(self.session.project) if wizard.applied else None
+        if in_overlaps:
+            self.session.sig_status.emit(overlap_accounts_line(in_overlaps))
         if self.wizard is wizard:
             self.wizard = None
         wizard.deleteLater()
@@ -107,7 +124,11 @@ class ImportController(QObject):
 
     # -- units ----------------------------------------------------------------------------
     def import_units_layer(self, path: str | None = None) -> Task | None:
-        """File ▸ Import ▸ Units Layer…: add the polygons of a second layer as units."""
+        """File ▸ Import ▸ Units Layer…: add the polygons of a second layer as units.
+
+        When the new ids clash with the project's the user is asked for a prefix; when
+        the new units overlap the project's, whether to replace the covered units.
+        """
         if self.files.busy or self.session.stroke_open:
             self.session.sig_status.emit("Please wait: another operation is running.")
             return None
@@ -122,24 +143,75 @@ class ImportController(QObject):
         choice = self.choose_fields(path, fields, self.window)
         if choice is None:
             return None
-        id_field, name_field = choice
+        id_field, name_field, *rest = choice
+        prefix = rest[0] if rest else ""
+        crs = rest[1] if len(rest) > 1 else None
+        request = UnitsRequest(path, id_field, name_field, crs or None, prefix)
+        return self._add_units(request)
+
+    def _add_units(self, request: UnitsRequest) -> Task | None:
         project = self.session.project
+        path = request.path
 
-        def work(fb: Feedback) -> tuple[Project, AddUnitsReport]:
-            return add_units(project, path, id_field, name_field, feedback=fb)
+        def work(fb: Feedback) -> tuple[Project, AddUnitsReport] | InputError:
+            try:
+                return add_units(
+                    project,
+                    path,
+                    request.id_field,
+                    request.name_field,
+                    crs=request.crs,
+                    feedback=fb,
+                    id_prefix=request.id_prefix,
+                    replace_covered=request.replace_covered,
+                    allow_overlaps=request.allow_overlaps,
+                )
+            except (OverlapError, IdClashError) as exc:
+                return exc  # the user chooses on the GUI thread, then it runs again
 
-        def finished(result: tuple[Project, AddUnitsReport]) -> None:
-            new, report = result
+        def finished(result: tuple[Project, AddUnitsReport] | InputError) -> None:
             if self.session.project is not project:
                 return  # another project was opened meanwhile
-            # add_units keeps the file path and the saved revision: still the same document.
-            self.session.replace_project(new)
+            if isinstance(result, InputError):
+                # Ask once this task is over, so that the next run is not refused as busy.
+                QTimer.singleShot(0, self, lambda: self._ask_and_retry(request, result))
+                return
+            new, report = result
+            # add_units keeps the file path and the saved revision: still the same document,
+            # and one undo step.
+            self.session.replace_project(new, keep_history=True)
+            text = f"Add units from {Path(path).name}"
+            self.session.undo_stack.push(SwapProject(self.session, project, new, text))
             self.files.sig_document_changed.emit()
-            msg = f"Added {report.added:,} units from {Path(path).name}"
-            if report.repaired:
-                msg += f" ({report.repaired:,} geometries repaired)"
-            self.session.sig_status.emit(msg)
+            self.session.sig_status.emit(f"{Path(path).name}: {report.summary(len(new.units))}")
 
         return self.files._run(  # noqa: SLF001 - shares the file controller's busy state
             f"Adding units from {Path(path).name}…", work, finished, "Cannot add units"
         )
+
+    def _ask_and_retry(self, request: UnitsRequest, error: InputError) -> None:
+        detail = getattr(error, "detail", str(error))
+        if isinstance(error, IdClashError):
+            prefix = self.prompts.ask_id_prefix(self.window, detail, f"{Path(request.path).stem}-")
+            if prefix:
+                self._add_units(replace(request, id_prefix=prefix))
+        elif isinstance(error, CoveredUnitsError):
+            if self.prompts.ask_replace_covered(self.window, detail):
+                self._add_units(replace(request, replace_covered=True))
+        elif isinstance(error, OverlapError) and self.prompts.ask_allow_overlaps(
+            self.window, detail
+        ):
+            self._add_units(replace(request, allow_overlaps=True))
+
+
+@dataclass(frozen=True)
+class UnitsRequest:
+    """What the user asked to import, and the choices made after a refusal."""
+
+    path: str
+    id_field: str
+    name_field: str | None
+    crs: str | None = None
+    id_prefix: str = ""
+    replace_covered: bool = False
+    allow_overlaps: bool = False

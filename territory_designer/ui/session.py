@@ -92,13 +92,18 @@ class Session(QObject):
         ev.disconnect("revision_changed", self._on_revision_changed)
         ev.disconnect("accounts_changed", self._on_accounts_changed)
 
-    def replace_project(self, project: Project) -> None:
-        """Switch to another project (after open/new); clears undo history."""
+    def replace_project(self, project: Project, keep_history: bool = False) -> None:
+        """Switch to another project (after open/new); clears undo history.
+
+        ``keep_history`` keeps it, for an undoable swap to a project derived from the
+        current one (a units layer added: :class:`~territory_designer.ui.commands.SwapProject`).
+        """
         self.cancel_stroke()
         self._disconnect(self.project)
         self.project = project
         self._connect(project)
-        self.undo_stack.clear()
+        if not keep_history:
+            self.undo_stack.clear()
         self.selection = np.empty(0, dtype=np.int64)
         self._pick_default_territory()
         self.sig_project_replaced.emit()

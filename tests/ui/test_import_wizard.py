@@ -313,14 +313,14 @@ def test_units_layer_error_is_one_message_and_changes_nothing(qtbot, grid_projec
     from territory_designer.ui.main_window import MainWindow
 
     prompts = ScriptedPrompts()
-    prompts.units_layer = str(_units_layer(tmp_path / "bad.gpkg", ["0003", "N2"]))
+    prompts.units_layer = str(_units_layer(tmp_path / "bad.gpkg", ["N2", "N2"]))
     window = MainWindow(grid_project, prompts=prompts)
     qtbot.addWidget(window)
     window.imports.choose_fields = lambda _p, fields, _w: ("code", None)
     window.imports.import_units_layer()
     qtbot.waitUntil(lambda: not window.files.busy, timeout=30000)
     assert window.session.project is grid_project and len(grid_project.units) == 24
-    assert len(prompts.errors) == 1 and "already exist in the project: 0003" in prompts.errors[0][1]
+    assert len(prompts.errors) == 1 and "duplicate unit ids: N2" in prompts.errors[0][1]
 
 
 def test_header_row_and_sheet_can_be_changed(qtbot, session: Session, tmp_path: Path):  # noqa: ANN001

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QWidget,
 )
 
@@ -49,9 +50,16 @@ def _best(fields: list[str], hints: tuple[str, ...]) -> int:
 class NewProjectDialog(QDialog):
     """Pick the id field (required) and name field (optional) of a units file."""
 
-    def __init__(self, path: str | Path, fields: list[str], parent: QWidget | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        fields: list[str],
+        parent: QWidget | None = None,
+        with_prefix: bool = False,
+    ):
         super().__init__(parent)
         self.setWindowTitle("New project from units file")
+        self.setMinimumWidth(380)
         self.id_combo = QComboBox()
         self.id_combo.addItems(fields)
         self.id_combo.setCurrentIndex(_best(fields, ID_HINTS))
@@ -64,12 +72,31 @@ class NewProjectDialog(QDialog):
         form.addRow(QLabel(f"Units file: <b>{Path(path).name}</b>"))
         form.addRow("Unit id field:", self.id_combo)
         form.addRow("Unit name field:", self.name_combo)
+        self.prefix_edit = QLineEdit()
+        self.prefix_edit.setPlaceholderText("optional, e.g. ZIP-")
+        self.prefix_edit.setToolTip("Put in front of every new unit id, to keep them apart")
+        if with_prefix:  # adding a layer: its ids may clash with the project's
+            form.addRow("Prefix for unit ids:", self.prefix_edit)
+        self.crs_edit = QLineEdit()
+        self.crs_edit.setPlaceholderText("from the file, e.g. EPSG:4326")
+        self.crs_edit.setToolTip(
+            "The layer's coordinate reference system, when the file has none or a wrong one"
+        )
+        form.addRow("CRS:", self.crs_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def id_prefix(self) -> str:
+        """The prefix for new unit ids ("" for none)."""
+        return self.prefix_edit.text().strip()
+
+    def crs(self) -> str | None:
+        """The CRS the user gave (None: the file's own)."""
+        return self.crs_edit.text().strip() or None
 
     def choice(self) -> tuple[str, str | None]:
         """(id field, name field or None)."""

@@ -149,6 +149,46 @@ class Prompts:
         file_filter = f"{label} ({patterns});;All files (*)"
         return _save_file(parent, f"Export {label}", suggested, file_filter, suffixes)
 
+    def ask_replace_covered(self, parent: QWidget | None, detail: str) -> bool:
+        """New units overlap the project's: replace the covered units, or cancel?"""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("New units overlap existing ones")
+        box.setText(detail)
+        box.setInformativeText(
+            "Replace the units they cover? Units covered 90% or more are removed, others "
+            "are cut back, and their accounts and territories go to the new units."
+        )
+        replace = box.addButton("Replace covered units", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is replace
+
+    def ask_allow_overlaps(self, parent: QWidget | None, detail: str) -> bool:
+        """Units of one layer overlap: accept them, or cancel?"""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Units overlap")
+        box.setText(detail)
+        box.setInformativeText(
+            "Accept the overlaps? An account inside two units then counts once, in the "
+            "smaller unit."
+        )
+        accept = box.addButton("Accept overlaps", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is accept
+
+    def ask_id_prefix(self, parent: QWidget | None, detail: str, suggested: str) -> str | None:
+        """Ids clash: a prefix for the new layer's ids (None = cancel)."""
+        text, ok = QInputDialog.getText(
+            parent,
+            "Unit ids already in use",
+            f"{detail}\n\nPrefix for the new layer's unit ids:",
+            text=suggested,
+        )
+        return text.strip() if ok and text.strip() else None
+
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         """Show one clear error message."""
         QMessageBox.critical(parent, title, message)
@@ -233,6 +273,23 @@ class ScriptedPrompts(Prompts):
     ) -> str | None:
         self.asked.append(f"export:{label}")
         return self.export_path
+
+    #: Answers to the overlap and id-clash questions.
+    replace_covered: bool = False
+    allow_overlaps: bool = False
+    id_prefix: str | None = None
+
+    def ask_replace_covered(self, parent: QWidget | None, detail: str) -> bool:
+        self.asked.append(f"replace_covered:{detail}")
+        return self.replace_covered
+
+    def ask_allow_overlaps(self, parent: QWidget | None, detail: str) -> bool:
+        self.asked.append(f"allow_overlaps:{detail}")
+        return self.allow_overlaps
+
+    def ask_id_prefix(self, parent: QWidget | None, detail: str, suggested: str) -> str | None:
+        self.asked.append(f"id_prefix:{detail}")
+        return self.id_prefix
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         self.errors.append((title, message))
