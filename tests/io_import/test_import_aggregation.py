@@ -61,6 +61,9 @@ def test_superstore_figures_equal_a_pivot_table(demo_project, superstore):
     assert "Row ID" not in t.columns and "Order ID" not in t.columns
     assert report.aggregation["Row ID"] == "ignore"
     assert report.aggregation["Discount"] == "mean"
+    text = "\n".join(report.summary_lines())
+    assert "summed: Sales, Quantity, Profit" in text
+    assert "averaged (weighted by revenue): Discount" in text and "Row ID" in text
 
 
 def test_customer_is_placed_at_its_largest_revenue_location(demo_project, superstore):

@@ -120,3 +120,55 @@ def parse_aggregation_overrides(pairs: list[str]) -> dict[str, str]:
             raise ValueError(f"--agg {pair!r}: {how!r} is not one of {', '.join(AGGREGATIONS)}.")
         out[column] = how
     return out
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def guess_rules(
+    columns: list[str], rows: list[list[object]], key: str, skip: set[str]
+) -> dict[str, str]:
+    """The rule each column would get, judged from a few preview rows (for the wizard).
+
+    Parameters
+    ----------
+    columns : list of str
+        Header names.
+    rows : list of lists
+        Preview rows, cells in the order of ``columns``.
+    key : str
+        The customer column rows are grouped by.
+    skip : set of str
+        Columns that are not combined by a rule (location, order date).
+
+    Returns
+    -------
+    dict
+        Column -> rule, for every column but ``key`` and ``skip``. The import decides
+        on the whole file, so a column constant in these rows may still be summed there.
+    """
+    k = columns.index(key)
+    out: dict[str, str] = {}
+    for j, col in enumerate(columns):
+        if col == key or col in skip:
+            continue
+        cells = [r[j] for r in rows if j < len(r) and r[j] not in (None, "")]
+        numeric = bool(cells) and all(_is_number(v) for v in cells)
+        seen: dict[object, set] = {}
+        for r in rows:
+            if j < len(r) and k < len(r):
+                seen.setdefault(r[k], set()).add(r[j])
+        constant = all(len(v) <= 1 for v in seen.values())
+        out[col] = default_aggregation(column_kind(col), numeric, constant)
+    return out
+
+
+def repeated_values(rows: list[list[object]], index: int) -> list[object]:
+    """Values of column ``index`` that appear on more than one of ``rows`` (first-seen order)."""
+    counts: dict[object, int] = {}
+    for r in rows:
+        v = r[index] if index < len(r) else None
+        if v not in (None, ""):
+            counts[v] = counts.get(v, 0) + 1
+    return [v for v, n in counts.items() if n > 1]

@@ -110,6 +110,20 @@ class ImportReport:
             ),
         }
 
+    def aggregation_note(self) -> str | None:
+        """Which columns were summed, averaged or left out when rows were aggregated."""
+        verbs = (
+            ("sum", "summed"),
+            ("mean", "averaged (weighted by revenue)"),
+            ("ignore", "left out"),
+        )
+        parts = [
+            f"{verb}: {', '.join(c for c, how in self.aggregation.items() if how == rule)}"
+            for rule, verb in verbs
+            if rule in self.aggregation.values()
+        ]
+        return "Columns " + "; ".join(parts) + "." if parts else None
+
     def location_note(self) -> str | None:
         """How many customers ship to several locations, and where their accounts are."""
         if self.transactions is None or not self.multi_location:
@@ -136,10 +150,10 @@ class ImportReport:
             f"new {len(self.new):,}, changed {len(self.changed):,}, removed {len(self.removed):,}"
             + (f", kept (not in the file) {len(self.kept_absent):,}" if self.kept_absent else ""),
         ]
-        note = self.location_note()
+        extra = [n for n in (self.aggregation_note(), self.location_note()) if n]
         return (
             lines
-            + [note] * bool(note)
+            + extra
             + self.notes
             + [f"{len(self.issues):,} cells with problems"] * bool(self.issues)
         )

@@ -228,7 +228,7 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.run_page, self.summary_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Import")
-        self.resize(900, 640)
+        self.resize(900, 720)
         if path:
             self.file_page.load(path)
 
