@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 import zipcodes
+from import_files import write_xlsx
 from pyproj import Transformer
 from td_superstore import read_back, write_superstore
 
@@ -101,6 +102,23 @@ def test_sites_give_one_account_per_customer_and_postal_code(demo_project, super
     have = t.groupby("unit")["revenue"].sum()
     np.testing.assert_allclose(have.loc[want.index], want, rtol=1e-9)
     assert report.sites and "one account per customer and location" in report.location_note()
+    # Each order line points at its site's account.
+    assert set(report.transactions["account_id"]) == set(t["account_id"])
+    line = report.transactions.iloc[0]
+    assert line["account_id"] == f"{line['customer_id']} @ {line['postal_code']}"
+
+
+def test_a_location_beats_rows_without_one_whatever_their_revenue(demo_project, tmp_path):
+    path = write_xlsx(
+        tmp_path / "orders.xlsx",
+        [["Customer", "ZIP", "Sales"],
+         ["K1", None, 900], ["K1", 27601, 10], ["K1", 28202, 40], ["K2", None, 5]],
+    )  # fmt: skip
+    report = import_accounts(demo_project, path, aggregate_by="Customer")
+    t = demo_project.accounts.table.set_index("account_id")
+    assert t.loc["K1", "postal_code"] == "28202" and t.loc["K1", "revenue"] == 950
+    assert t.loc["K1", "unit"] == unit_of_zip(demo_project, "28202")
+    assert t.loc["K2", "unit"] == -1 and report.multi_location == 1
 
 
 def test_agg_overrides_change_how_columns_combine(capsys, demo_project_file, superstore, tmp_path):
@@ -167,6 +185,7 @@ def test_repeated_ids_error_itself_names_no_flag(demo_project, superstore):
     [("Row ID", "identifier"), ("Order ID", "identifier"), ("Postal Code", "identifier"),
      ("Order Year", "year"), ("Sales", "amount"), ("Profit", "amount"), ("Quantity", "amount"),
      ("Discount", "rate"), ("Margin %", "rate"), ("Sales Order No", "identifier"),
+     ("Sales Year", "year"), ("Visits per year", "amount"),
      ("Segment", "other")],
 )  # fmt: skip
 def test_column_kinds_from_headers(header, kind):

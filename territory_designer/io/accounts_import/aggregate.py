@@ -50,6 +50,8 @@ class Aggregated:
     accounts: pd.DataFrame
     customers: int
     multi_location: int
+    #: The account id of each input row (the site's id with ``sites``).
+    row_accounts: np.ndarray
 
 
 def location_keys(rows: pd.DataFrame) -> pd.Series:
@@ -98,7 +100,10 @@ def _first_nonblank(values: pd.Series, groups: pd.Series) -> pd.Series:
 
 
 def _main_location_rows(rows: pd.DataFrame, key: pd.Series, loc: pd.Series) -> np.ndarray:
-    """For each customer, the first row at the location with its largest revenue."""
+    """For each customer, the first row at the location with its largest revenue.
+
+    Rows with no location lose to any located row, whatever their revenue.
+    """
     w = _weights(rows)
     weight = np.ones(len(rows)) if w is None else np.nan_to_num(w)
     frame = pd.DataFrame(
@@ -106,6 +111,7 @@ def _main_location_rows(rows: pd.DataFrame, key: pd.Series, loc: pd.Series) -> n
     )
     per = frame.groupby(["k", "l"], sort=False).agg(w=("w", "sum"), i=("i", "first"))
     per = per.reset_index()
+    per["w"] = per["w"].where(per["l"] != "", -np.inf)
     # idxmax keeps the first of equal maxima: the location seen first wins a tie.
     best = per.loc[per.groupby("k", sort=False)["w"].idxmax(), ["k", "i"]]
     order = pd.unique(key.to_numpy())
@@ -241,4 +247,4 @@ def aggregate(
     if "order_date" in rows:
         out["first_order"] = g["order_date"].min()
         out["last_order"] = g["order_date"].max()
-    return Aggregated(out.reset_index(), n_customers, multi)
+    return Aggregated(out.reset_index(), n_customers, multi, groups.to_numpy())

@@ -15,7 +15,11 @@ from territory_designer.core.accounts import REQUIRED_COLUMNS
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.units import UnitLayer
-from territory_designer.io.accounts_import.aggregate import aggregate, aggregation_rules
+from territory_designer.io.accounts_import.aggregate import (
+    CUSTOMER_COLUMN,
+    aggregate,
+    aggregation_rules,
+)
 from territory_designer.io.accounts_import.column_kinds import is_measure_header
 from territory_designer.io.accounts_import.gazetteer import Gazetteer
 from territory_designer.io.accounts_import.headers import FIELDS, NUMERIC_FIELDS, guess_mapping
@@ -244,6 +248,9 @@ def build_accounts(
         transactions = parsed.copy()
         rules, rules_by_column = aggregation_rules(raw, parsed, sources, aggregation or {})
         rolled = aggregate(parsed, "account_id", rules, sites)
+        if sites:  # order lines point at their site and keep their customer
+            transactions[CUSTOMER_COLUMN] = transactions["account_id"]
+            transactions["account_id"] = rolled.row_accounts
         parsed, customers, multi_location = rolled.accounts, rolled.customers, rolled.multi_location
     elif aggregation or sites:
         raise InputError(

@@ -46,8 +46,8 @@ def column_kind(header: str) -> str:
     --------
     >>> [column_kind(h) for h in ("Discount", "Row ID", "Order Year", "Profit", "Segment")]
     ['rate', 'identifier', 'year', 'amount', 'other']
-    >>> column_kind("Margin %"), column_kind("Account Revenue")
-    ('rate', 'amount')
+    >>> column_kind("Margin %"), column_kind("Account Revenue"), column_kind("Sales Year")
+    ('rate', 'amount', 'year')
     """
     raw = str(header)
     h = normalize_header(raw)
@@ -56,7 +56,11 @@ def column_kind(header: str) -> str:
     if _AMOUNT.search(h):
         # "Sales Order No" names an order, "Account Revenue" an amount: the last word decides.
         last = h.split()[-1] if h.split() else ""
-        if _IDENTIFIER.fullmatch(last) and not _AMOUNT.fullmatch(last):
+        if _AMOUNT.fullmatch(last) or " per " in f" {h} ":  # "Visits per year" is a count
+            return "amount"
+        if _YEAR.fullmatch(last):
+            return "year"
+        if _IDENTIFIER.fullmatch(last):
             return "identifier"
         return "amount"
     if _YEAR.search(h):
