@@ -55,6 +55,8 @@ def test_superstore_figures_equal_a_pivot_table(demo_project, superstore):
     np.testing.assert_allclose(t["Quantity"], expected["Quantity"], rtol=1e-9)
     np.testing.assert_allclose(t["Discount"], expected["Discount"], rtol=1e-9)
     assert t["Discount"].between(0, 0.8).all()
+    orders = df.groupby("Customer ID")["Order ID"].nunique()  # an order has several lines
+    assert t["orders"].tolist() == orders.loc[expected.index].tolist()
     # Ids and codes are neither summed nor offered as balance metrics.
     fields = demo_project.weight_fields
     assert {"revenue", "Profit", "Quantity"} <= set(fields)
@@ -127,7 +129,7 @@ def test_agg_overrides_change_how_columns_combine(capsys, demo_project_file, sup
     code = main(
         ["import-accounts", str(target), str(superstore), "--aggregate-by", "Customer ID",
          "--agg", "Discount=sum", "--agg", "Row ID=first", "--agg", "Profit=ignore",
-         "--agg", "Order ID=ignore", "--json"]
+         "--agg", "Order ID=ignore", "--agg", "Sales=mean", "--json"]
     )  # fmt: skip
     out, _ = capsys.readouterr()
     assert code == 0
@@ -136,6 +138,7 @@ def test_agg_overrides_change_how_columns_combine(capsys, demo_project_file, sup
     t = load_project(target).accounts.table.set_index("account_id")
     g = df.groupby("Customer ID")
     np.testing.assert_allclose(t.loc[g.size().index, "Discount"], g["Discount"].sum())
+    np.testing.assert_allclose(t.loc[g.size().index, "revenue"], g["Sales"].mean())
     assert "Profit" not in t.columns
     assert t.loc["AB-10000", "Row ID"] == "1"  # the customer's first line, as text
 

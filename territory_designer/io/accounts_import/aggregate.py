@@ -2,7 +2,7 @@
 
 Each column is combined by its rule (see :mod:`.column_kinds`): amounts summed, rates
 averaged weighted by revenue, identifiers kept when the customer has a single value and
-otherwise left out; orders are counted and first and last order dates kept. The figures
+otherwise left out; distinct orders are counted and first and last order dates kept. The figures
 equal a pivot table of the same rows.
 
 Order-line exports ship one customer to several places. An account is either one per
@@ -13,6 +13,7 @@ transactions table for later performance analysis.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from territory_designer.io.accounts_import.column_kinds import (
     column_kind,
     default_aggregation,
 )
+from territory_designer.io.accounts_import.headers import normalize_header
 from territory_designer.io.accounts_import.reading import RawTable
 from territory_designer.io.accounts_import.values import parse_numbers
 
@@ -180,11 +182,23 @@ def aggregation_rules(
     return rules, by_file
 
 
+_ORDER_HEADER = re.compile(r"^(order|invoice|transaction)( (id|no|nr|number|num|code|ref))?$")
+
+
+def order_id_column(sources: dict[str, str]) -> str | None:
+    """The parsed column naming each row's order ("Order ID", "Invoice No"), if any."""
+    for col, src in sources.items():
+        if _ORDER_HEADER.match(normalize_header(src)):
+            return col
+    return None
+
+
 def aggregate(
     rows: pd.DataFrame,
     key: str,
     rules: dict[str, str],
     sites: bool = False,
+    order_column: str | None = None,
 ) -> Aggregated:
     """One row per customer (or per customer and location), in order of first appearance.
 
@@ -202,6 +216,9 @@ def aggregate(
     sites : bool
         One account per customer and location, with the customer in ``customer_id``
         and the location appended to the account id (``"C1 @ 27601"``).
+    order_column : str, optional
+        Column naming each row's order: ``orders`` counts its distinct values (an order
+        has several lines); without it every row counts as an order.
 
     Returns
     -------
@@ -231,7 +248,8 @@ def aggregate(
         if how == "sum":
             out[col] = g[col].sum(min_count=1)
         elif how == "mean":
-            out[col] = _weighted_mean(rows[col], weights, groups)
+            # Revenue itself is averaged plainly: weighting it by itself means nothing.
+            out[col] = _weighted_mean(rows[col], None if col == WEIGHT else weights, groups)
         else:
             out[col] = _first_nonblank(rows[col], groups)
     if sites:
@@ -243,7 +261,11 @@ def aggregate(
     for col in LOCATION_COLUMNS:
         if col in rows:
             out[col] = rows[col].to_numpy()[take]
-    out["orders"] = g.size().astype(np.int64)
+    if order_column in rows:
+        order = rows[order_column].where(rows[order_column].astype(str) != "")
+        out["orders"] = order.groupby(groups.to_numpy(), sort=False).nunique().astype(np.int64)
+    else:
+        out["orders"] = g.size().astype(np.int64)
     if "order_date" in rows:
         out["first_order"] = g["order_date"].min()
         out["last_order"] = g["order_date"].max()

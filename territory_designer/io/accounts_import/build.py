@@ -19,6 +19,7 @@ from territory_designer.io.accounts_import.aggregate import (
     CUSTOMER_COLUMN,
     aggregate,
     aggregation_rules,
+    order_id_column,
 )
 from territory_designer.io.accounts_import.column_kinds import is_measure_header
 from territory_designer.io.accounts_import.gazetteer import Gazetteer
@@ -247,7 +248,8 @@ def build_accounts(
         _blank_ids_to_rows(parsed, issues, aggregate_by)
         transactions = parsed.copy()
         rules, rules_by_column = aggregation_rules(raw, parsed, sources, aggregation or {})
-        rolled = aggregate(parsed, "account_id", rules, sites)
+        order_col = order_id_column(sources)
+        rolled = aggregate(parsed, "account_id", rules, sites, order_col)
         if sites:  # order lines point at their site and keep their customer
             transactions[CUSTOMER_COLUMN] = transactions["account_id"]
             transactions["account_id"] = rolled.row_accounts
