@@ -20,7 +20,7 @@ from td_superstore import read_back, write_superstore
 
 from territory_designer.cli import main
 from territory_designer.io.accounts_import import column_kind, import_accounts, prepare_import
-from territory_designer.io.project_file import load_project
+from territory_designer.io.project_file import load_project, save_project
 
 
 @pytest.fixture
@@ -62,11 +62,26 @@ def test_superstore_figures_equal_a_pivot_table(demo_project, superstore):
     assert {"revenue", "Profit", "Quantity"} <= set(fields)
     assert not {"Row ID", "Order ID", "Postal Code", "postal_code"} & set(fields)
     assert "Row ID" not in t.columns and "Order ID" not in t.columns
+    # A discount rate is kept per account but not summed into a territory metric.
+    assert "Discount" not in fields and "Discount" in t.columns
     assert report.aggregation["Row ID"] == "ignore"
     assert report.aggregation["Discount"] == "mean"
     text = "\n".join(report.summary_lines())
     assert "summed: Sales, Quantity, Profit" in text
     assert "averaged (weighted by revenue): Discount" in text and "Row ID" in text
+
+
+def test_rates_stay_out_of_the_metrics_through_save_and_undo(demo_project, superstore, tmp_path):
+    before = list(demo_project.weight_fields)
+    op = prepare_import(demo_project, superstore, aggregate_by="Customer ID").operation()
+    demo_project.apply(op)
+    assert "Discount" not in demo_project.weight_fields
+    save_project(demo_project, tmp_path / "p.tdproj")
+    reopened = load_project(tmp_path / "p.tdproj")
+    assert "Profit" in reopened.weight_fields and "Discount" not in reopened.weight_fields
+    op.undo(demo_project)
+    assert demo_project.weight_fields == before
+    assert "averaged_account_fields" not in demo_project.settings
 
 
 def test_customer_is_placed_at_its_largest_revenue_location(demo_project, superstore):

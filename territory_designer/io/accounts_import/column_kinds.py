@@ -10,8 +10,12 @@ a discount of 0.2 and a quantity of 2 look alike as numbers.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from territory_designer.io.accounts_import.headers import normalize_header
+
+if TYPE_CHECKING:
+    from territory_designer.core.accounts import AccountTable
 
 #: How a column is combined over a customer's rows.
 AGGREGATIONS = ("sum", "mean", "first", "ignore")
@@ -176,3 +180,20 @@ def repeated_values(rows: list[list[object]], index: int) -> list[object]:
         if v not in (None, ""):
             counts[v] = counts.get(v, 0) + 1
     return [v for v, n in counts.items() if n > 1]
+
+
+def averaged_columns(
+    table: AccountTable, mapping: dict[str, str | None], rules: dict[str, str]
+) -> list[str]:
+    """Numeric account columns that hold averages or rates rather than amounts.
+
+    A column averaged over a customer's rows, or (unless summed by request) one whose
+    header names a rate, discount or percentage.
+    """
+    out = []
+    for col in table.numeric_fields():
+        source = mapping.get(col) or col.removesuffix(" (file)")
+        rule = rules.get(source)
+        if rule == "mean" or (rule is None and column_kind(source) == "rate"):
+            out.append(col)
+    return out

@@ -21,6 +21,7 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.operations import ReplaceAccounts
 from territory_designer.core.project import Project
 from territory_designer.io.accounts_import.build import RowIssue, build_accounts
+from territory_designer.io.accounts_import.column_kinds import averaged_columns
 from territory_designer.io.accounts_import.gazetteer import gazetteer_for
 from territory_designer.io.accounts_import.locate import METHODS, REASONS
 from territory_designer.io.accounts_import.merge import MergeResult, merge_accounts
@@ -165,10 +166,16 @@ class PreparedImport:
 
     table: AccountTable
     report: ImportReport
+    #: Columns that are averages or rates (a discount): not summed into territory metrics.
+    averaged: list[str] = field(default_factory=list)
+
+    def operation(self, text: str = "Import accounts") -> ReplaceAccounts:
+        """The undoable edit that swaps these accounts in."""
+        return ReplaceAccounts(self.table, self.report.transactions, text, self.averaged)
 
     def apply(self, project: Project) -> ImportReport:
         """Swap the accounts in (one event; the only step that changes the project)."""
-        project.apply(ReplaceAccounts(self.table, self.report.transactions))
+        project.apply(self.operation())
         return self.report
 
 
@@ -255,7 +262,7 @@ def prepare_import(
         sites=sites,
     )
     feedback.set_progress(100, "Ready")
-    return PreparedImport(table, report)
+    return PreparedImport(table, report, averaged_columns(table, built.mapping, built.aggregation))
 
 
 def _refuse_losing_every_account(
