@@ -208,3 +208,13 @@ def test_repeated_ids_error_itself_names_no_flag(demo_project, superstore):
 )  # fmt: skip
 def test_column_kinds_from_headers(header, kind):
     assert column_kind(header) == kind
+
+
+def test_agg_and_sites_without_aggregate_by_are_refused(capsys, demo_project_file, tmp_path):
+    target = tmp_path / "p.tdproj"
+    target.write_bytes(Path(demo_project_file).read_bytes())
+    book = write_superstore(tmp_path / "s.xlsx")
+    for extra in (["--sites"], ["--agg", "Discount=sum"]):
+        code = main(["import-accounts", str(target), str(book), *extra])
+        _, err = capsys.readouterr()
+        assert code == 2 and "needs --aggregate-by COLUMN" in err
