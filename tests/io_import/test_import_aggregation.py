@@ -64,7 +64,7 @@ def test_superstore_figures_equal_a_pivot_table(demo_project, superstore):
     assert "Row ID" not in t.columns and "Order ID" not in t.columns
     # A discount rate is kept per account but not summed into a territory metric.
     assert "Discount" not in fields and "Discount" in t.columns
-    assert report.aggregation["Row ID"] == "ignore"
+    assert report.aggregation["Row ID"] == report.aggregation["Ship Date"] == "ignore"
     assert report.aggregation["Discount"] == "mean"
     text = "\n".join(report.summary_lines())
     assert "summed: Sales, Quantity, Profit" in text
@@ -203,7 +203,7 @@ def test_repeated_ids_error_itself_names_no_flag(demo_project, superstore):
     [("Row ID", "identifier"), ("Order ID", "identifier"), ("Postal Code", "identifier"),
      ("Order Year", "year"), ("Sales", "amount"), ("Profit", "amount"), ("Quantity", "amount"),
      ("Discount", "rate"), ("Margin %", "rate"), ("Sales Order No", "identifier"),
-     ("Sales Year", "year"), ("Visits per year", "amount"),
+     ("Sales Year", "year"), ("Visits per year", "amount"), ("Ship Date", "date"),
      ("Segment", "other")],
 )  # fmt: skip
 def test_column_kinds_from_headers(header, kind):

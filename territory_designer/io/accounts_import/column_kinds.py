@@ -26,6 +26,7 @@ _IDENTIFIER = re.compile(
     r"iban|account|invoice|order|po|ticket|line)\b"
 )
 _YEAR = re.compile(r"\b(year|years|fy|fiscal|jahr|annee|ano|anno|yyyy)\b")
+_DATE = re.compile(r"\b(date|dates|datum|fecha|timestamp)\b")
 _RATE = re.compile(
     r"\b(rate|rates|discount|disc|pct|percent|percentage|ratio|share|margin pct|"
     r"avg|average|mean|median|score|rating|price|unit price|probability|prob|"
@@ -39,7 +40,7 @@ _AMOUNT = re.compile(
 
 
 def column_kind(header: str) -> str:
-    """``"rate"``, ``"identifier"``, ``"year"``, ``"amount"`` or ``"other"`` for a header.
+    """``"rate"``, ``"identifier"``, ``"year"``, ``"date"``, ``"amount"`` or ``"other"``.
 
     Parameters
     ----------
@@ -69,6 +70,8 @@ def column_kind(header: str) -> str:
         return "amount"
     if _YEAR.search(h):
         return "year"
+    if _DATE.search(h):
+        return "date"
     if _IDENTIFIER.search(h):
         return "identifier"
     return "other"
@@ -94,16 +97,16 @@ def default_aggregation(kind: str, numeric: bool, constant_in_groups: bool) -> s
     Returns
     -------
     str
-        One of :data:`AGGREGATIONS`: amounts are summed, rates averaged; identifiers and
-        years keep the customer's value when it has one, else are left out (an order id
-        or a row number says nothing about the customer); other columns are summed when
-        numeric and varying, else keep the first value.
+        One of :data:`AGGREGATIONS`: amounts are summed, rates averaged; identifiers,
+        years and dates keep the customer's value when it has one, else are left out (an
+        order id, a row number or a ship date says nothing about the customer); other
+        columns are summed when numeric and varying, else keep the first value.
     """
     if kind == "amount" and numeric:
         return "sum"
     if kind == "rate" and numeric:
         return "mean"
-    if kind in ("identifier", "year"):
+    if kind in ("identifier", "year", "date"):
         return "first" if constant_in_groups else "ignore"
     if numeric and not constant_in_groups:
         return "sum"
