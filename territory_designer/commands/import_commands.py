@@ -26,6 +26,25 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "column; FIELD= unmaps it; repeatable",
     )
     p.add_argument("--aggregate-by", metavar="COLUMN", help="one row per order: group by COLUMN")
+    p.add_argument(
+        "--agg",
+        action="append",
+        default=[],
+        metavar="COLUMN=RULE",
+        help="with --aggregate-by: combine COLUMN by sum, mean (revenue-weighted), first or "
+        "ignore instead of the rule its header suggests; repeatable",
+    )
+    p.add_argument(
+        "--sites",
+        action="store_true",
+        help="with --aggregate-by: one account per customer and location (postal code, else "
+        "coordinates, else city) instead of one per customer at its largest-revenue location",
+    )
+    p.add_argument(
+        "--replace-all",
+        action="store_true",
+        help="accept a file that locates nothing although it removes every existing account",
+    )
     p.add_argument("--gazetteer", metavar="CSV", help="extra postal centroids: postal_code,lat,lon")
     p.add_argument("--keep-removed", action="store_true", help="keep accounts absent from FILE")
     p.add_argument("--strict", action="store_true", help="refuse the file on any bad row")
@@ -84,25 +103,51 @@ def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
     return mapping
 
 
+def _aggregation(pairs: list[str], aggregate_by: str | None, sites: bool) -> dict[str, str]:
+    from territory_designer.io.accounts_import.column_kinds import parse_aggregation_overrides
+
+    if (pairs or sites) and not aggregate_by:
+        flag = "--agg" if pairs else "--sites"
+        raise InputError(f"{flag} needs --aggregate-by COLUMN (the customer column).")
+    try:
+        return parse_aggregation_overrides(pairs)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
 def run_import_accounts(args: argparse.Namespace) -> int:
     """Import accounts into a project and save it."""
-    from territory_designer.io.accounts_import import export_unlocated, import_accounts
+    from territory_designer.io.accounts_import import (
+        RepeatedIdsError,
+        WouldRemoveAllError,
+        export_unlocated,
+        import_accounts,
+    )
     from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
     from territory_designer.io.project_file import save_project
 
     target = out_path(args.out, "project file") if args.out else args.project
+    aggregation = _aggregation(args.agg, args.aggregate_by, args.sites)
     project = load(args.project)
-    report = import_accounts(
-        project,
-        args.file,
-        sheet=args.sheet,
-        mapping=_mapping(args.map),
-        aggregate_by=args.aggregate_by,
-        header_row=args.header_row,
-        strict=args.strict,
-        keep_removed=args.keep_removed,
-        gazetteer_csv=args.gazetteer,
-    )
+    try:
+        report = import_accounts(
+            project,
+            args.file,
+            sheet=args.sheet,
+            mapping=_mapping(args.map),
+            aggregate_by=args.aggregate_by,
+            header_row=args.header_row,
+            strict=args.strict,
+            keep_removed=args.keep_removed,
+            gazetteer_csv=args.gazetteer,
+            aggregation=aggregation,
+            sites=args.sites,
+            replace_all=args.replace_all,
+        )
+    except RepeatedIdsError as exc:
+        raise InputError(f"{exc} Use --aggregate-by {_quoted(exc.column)}.") from None
+    except WouldRemoveAllError as exc:
+        raise InputError(f"{exc} To import it anyway, add --replace-all.") from None
     if args.unlocated:
         export_unlocated(report, out_path(args.unlocated, ".xlsx file"))
     saved = None
@@ -120,8 +165,14 @@ def run_import_accounts(args: argparse.Namespace) -> int:
             print(line)
         if in_overlaps:
             print(overlap_accounts_line(in_overlaps))
+        if report.multi_location and not report.sites:
+            print("(--sites imports one account per customer and location)")
         print(f"saved to {saved}" if saved else "(not saved: --dry-run)")
     return 0
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"' if " " in column else column
 
 
 def run_import_units(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from territory_designer.core.accounts import AVERAGED_FIELDS_KEY
 from territory_designer.core.errors import EditError, LockedError
 from territory_designer.core.operation_base import Operation, territory_of
 
@@ -59,23 +60,42 @@ class ReplaceAccounts(Operation):
         Order-level rows kept by an aggregating import (replaces the project's).
     text : str
         Undo-stack label.
+    averaged : list of str, optional
+        Columns of ``table`` that are averages or rates (not summed into territory
+        metrics); None keeps the project's list.
     """
 
-    def __init__(self, table: Any, transactions: Any = None, text: str = "Import accounts") -> None:
+    def __init__(
+        self,
+        table: Any,
+        transactions: Any = None,
+        text: str = "Import accounts",
+        averaged: list[str] | None = None,
+    ) -> None:
         self.table = table
         self.transactions = transactions
         self.text = text
+        self.averaged = averaged
         self.old_table: Any = None
         self.old_transactions: Any = None
+        self.old_averaged: Any = None
 
     def apply(self, project: Project) -> None:
         """Replace the accounts (weights and metrics are rebuilt by the project)."""
         self.old_transactions = project.transactions
+        self.old_averaged = project.settings.get(AVERAGED_FIELDS_KEY)
+        if self.averaged is not None:  # set before the weights are rebuilt
+            project.settings[AVERAGED_FIELDS_KEY] = list(self.averaged)
         self.old_table = project.replace_accounts(self.table)
         project.transactions = self.transactions
 
     def undo(self, project: Project) -> None:
         """Restore the account table and transactions from before :meth:`apply`."""
+        if self.averaged is not None:
+            if self.old_averaged is None:
+                project.settings.pop(AVERAGED_FIELDS_KEY, None)
+            else:
+                project.settings[AVERAGED_FIELDS_KEY] = self.old_averaged
         project.replace_accounts(self.old_table)
         project.transactions = self.old_transactions
 

@@ -9,6 +9,9 @@ import pandas as pd
 import shapely
 
 REQUIRED_COLUMNS = ("account_id", "name", "x", "y", "unit", "located_by")
+#: Project setting listing account columns that are averages or rates (a discount): kept
+#: per account but never summed into territory metrics.
+AVERAGED_FIELDS_KEY = "averaged_account_fields"
 
 
 @dataclass

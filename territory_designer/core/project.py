@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from territory_designer.core.accounts import AccountTable
+from territory_designer.core.accounts import AVERAGED_FIELDS_KEY, AccountTable
 from territory_designer.core.adjacency import Adjacency
 from territory_designer.core.colors import next_free_color
 from territory_designer.core.errors import EditError
@@ -96,9 +96,15 @@ class Project:
         self.metrics = self._make_metrics(self.plan)
 
     # -- weights and metrics ------------------------------------------------------------
+    @property
+    def averaged_account_fields(self) -> list[str]:
+        """Account columns holding averages or rates (a discount): never summed as metrics."""
+        return list(self.settings.get(AVERAGED_FIELDS_KEY, []))
+
     def _build_weights(self) -> None:
         unit_fields = self.units.numeric_fields()
-        acct_fields = self.accounts.numeric_fields()
+        averaged = set(self.averaged_account_fields)
+        acct_fields = [f for f in self.accounts.numeric_fields() if f not in averaged]
         n = len(self.units)
         attrs = self.units.attributes
         per_unit = self.accounts.per_unit(n, acct_fields)  # count, then each field's sum

@@ -149,7 +149,7 @@ def test_csv_import_with_changed_mapping(qtbot, session: Session, tmp_path: Path
     assert issues.rowCount() == 1
     assert [issues.cell(0, c) for c in range(4)] == ["stores.csv", "", "4", "Umsatz"]
     assert "n/a" in issues.cell(0, 4)
-    assert "(kept)" in wizard.summary_page.summary.text()
+    assert "removed 0 · not in the file but kept 1,480" in wizard.summary_page.summary.text()
     wizard.accept()
     acc = session.project.accounts.table.set_index("account_id")
     assert acc.loc["S1", "revenue"] == pytest.approx(1234.5)
@@ -173,15 +173,15 @@ def test_bad_file_shows_clear_error_and_changes_nothing(qtbot, session: Session,
 
 
 def test_failing_import_shows_message_on_run_page(qtbot, session: Session, tmp_path: Path):  # noqa: ANN001
-    path = tmp_path / "dups.csv"
-    path.write_text("id,name,zip\nA,x,27601\nA,y,27513\n", encoding="utf-8")
+    path = tmp_path / "words.csv"
+    path.write_text("id,name,zip,revenue\nA,x,27601,lots\nB,y,27513,some\n", encoding="utf-8")
     before = account_ids(session)
     wizard = open_wizard(qtbot, session, path)
     wizard.next()
     wizard.next()
     run = wizard.run_page
     qtbot.waitUntil(lambda: run.error.isVisibleTo(wizard), timeout=30000)
-    assert "appears on rows 2, 3" in run.error.text()
+    assert "'lots' is not a number" in run.error.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     grab(wizard, "5_failed")
     wizard.back()

@@ -9,16 +9,20 @@ Public API::
     prepare_import(project, path, ...) -> PreparedImport   # no project change
     import_accounts(project, path, sheet=None, mapping=None, aggregate_by=None,
                     feedback=None, **options) -> ImportReport
+    column_kind(header) -> "amount" | "rate" | "identifier" | "year" | "other"
     export_unlocated(report_or_project, path)              # .xlsx
 """
 
 from __future__ import annotations
 
+from territory_designer.io.accounts_import.build import RepeatedIdsError
+from territory_designer.io.accounts_import.column_kinds import AGGREGATIONS, column_kind
 from territory_designer.io.accounts_import.gazetteer import Gazetteer, gazetteer_for, us_gazetteer
 from territory_designer.io.accounts_import.headers import FIELDS, guess_mapping
 from territory_designer.io.accounts_import.importer import (
     ImportReport,
     PreparedImport,
+    WouldRemoveAllError,
     export_unlocated,
     import_accounts,
     prepare_import,
@@ -33,6 +37,7 @@ from territory_designer.io.accounts_import.reading import (
 )
 
 __all__ = [
+    "AGGREGATIONS",
     "FIELDS",
     "METHODS",
     "REASONS",
@@ -41,6 +46,9 @@ __all__ = [
     "PreparedImport",
     "Preview",
     "RawTable",
+    "RepeatedIdsError",
+    "WouldRemoveAllError",
+    "column_kind",
     "export_unlocated",
     "gazetteer_for",
     "guess_mapping",

@@ -6,7 +6,6 @@ Nothing here touches the project: the caller swaps the finished table in (see
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +15,13 @@ from territory_designer.core.accounts import REQUIRED_COLUMNS
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.units import UnitLayer
-from territory_designer.io.accounts_import.aggregate import aggregate
+from territory_designer.io.accounts_import.aggregate import (
+    CUSTOMER_COLUMN,
+    aggregate,
+    aggregation_rules,
+    order_id_column,
+)
+from territory_designer.io.accounts_import.column_kinds import is_measure_header
 from territory_designer.io.accounts_import.gazetteer import Gazetteer
 from territory_designer.io.accounts_import.headers import FIELDS, NUMERIC_FIELDS, guess_mapping
 from territory_designer.io.accounts_import.locate import LocateInput, LocateResult, locate
@@ -33,7 +38,6 @@ from territory_designer.io.accounts_import.values import (
 
 #: A mapped numeric column with more unparsable text than this is a wrong mapping.
 MAX_BAD_SHARE = 0.5
-_NOT_A_MEASURE = re.compile(r"\b(id|code|zip|plz|phone|tel|fax|year|no|nr|number|npi)\b", re.I)
 LOCATION_TEXT = ("postal_code", "city", "state", "country")
 
 
@@ -56,6 +60,21 @@ class Built:
     mapping: dict[str, str | None]
     issues: list[RowIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: File column -> how it was combined over a customer's rows (aggregated imports).
+    aggregation: dict[str, str] = field(default_factory=dict)
+    customers: int = 0
+    multi_location: int = 0
+
+
+class RepeatedIdsError(InputError):
+    """Account ids repeat: the sheet holds one row per order line, not per account.
+
+    ``column`` is the id column; front ends add how to aggregate (a flag, a checkbox).
+    """
+
+    def __init__(self, message: str, column: str) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 def resolve_mapping(raw: RawTable, mapping: dict[str, str | None] | None) -> dict:
@@ -91,8 +110,18 @@ def _fail_or_note(raw, strict, issues, rows, bad, col, field_name, values) -> No
         )
 
 
-def parse_rows(raw: RawTable, mapping: dict, strict: bool, issues: list[RowIssue]) -> pd.DataFrame:
-    """One parsed column per mapped field, plus unmapped columns as attributes."""
+def parse_rows(
+    raw: RawTable,
+    mapping: dict,
+    strict: bool,
+    issues: list[RowIssue],
+    sources: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """One parsed column per mapped field, plus unmapped columns as attributes.
+
+    ``sources``, when given, receives parsed column -> file column.
+    """
+    sources = {} if sources is None else sources
     d, rows = raw.data, raw.row_numbers
     out = pd.DataFrame(index=d.index)
     out["source_row"] = rows
@@ -122,10 +151,13 @@ def parse_rows(raw: RawTable, mapping: dict, strict: bool, issues: list[RowIssue
             out[f] = normalize_state(v).to_numpy()
         else:
             out[f] = as_text(v).to_numpy()
+        sources[f] = col
     used = {c for c in mapping.values() if c}
     for col in raw.columns:
         if col not in used:
-            out[_attr_name(col, out.columns)] = _attribute(d[col], col, raw.decimal)
+            name = _attr_name(col, out.columns)
+            out[name] = _attribute(d[col], col, raw.decimal)
+            sources[name] = col
     return out
 
 
@@ -140,7 +172,7 @@ def _attribute(v: pd.Series, col: str, decimal: str) -> np.ndarray:
     """Unmapped column: numbers when it clearly holds measures, else text."""
     text = as_text(v)
     nonblank = text != ""
-    if nonblank.any() and not _NOT_A_MEASURE.search(col):
+    if nonblank.any() and is_measure_header(col):
         num, bad = parse_numbers(v, hint=decimal)
         if not bad.any() and np.isfinite(num[nonblank.to_numpy()]).all():
             leading_zero = text.str.match(r"^0\d").any()
@@ -166,12 +198,13 @@ def _check_ids(raw: RawTable, parsed: pd.DataFrame, mapping: dict, issues: list)
         first_id = parsed["account_id"][dup].iloc[0]
         rows = parsed["source_row"][parsed["account_id"] == first_id].tolist()
         n_ids = parsed["account_id"][dup].nunique()
-        raise InputError(
+        raise RepeatedIdsError(
             f"{raw.where(column=col)}: account id {first_id!r} appears on rows "
             f"{', '.join(map(str, rows[:5]))}"
             + (f" ({n_ids - 1} more ids are repeated)" if n_ids > 1 else "")
-            + ". Each row must be one account; for order-level sheets aggregate by the "
-            "customer column (--aggregate-by)."
+            + ". Each row must be one account; a sheet with one row per order line needs "
+            "its rows aggregated by the customer column.",
+            col,
         )
 
 
@@ -184,8 +217,15 @@ def build_accounts(
     strict: bool = False,
     units_are_postal: bool | None = None,
     feedback: Feedback | None = None,
+    aggregation: dict[str, str] | None = None,
+    sites: bool = False,
 ) -> Built:
-    """Parse, optionally aggregate, locate and join: a complete account table."""
+    """Parse, optionally aggregate, locate and join: a complete account table.
+
+    ``aggregation`` (file column -> sum, mean, first or ignore) overrides the rules
+    guessed from the headers; ``sites`` makes one account per customer and location.
+    Both apply only with ``aggregate_by``.
+    """
     feedback = feedback or Feedback()
     issues: list[RowIssue] = []
     mapping = resolve_mapping(raw, mapping)
@@ -195,16 +235,30 @@ def build_accounts(
         mapping = {f: (None if c == aggregate_by else c) for f, c in mapping.items()}
         mapping["account_id"] = aggregate_by
     feedback.set_progress(62, "Parsing values")
-    parsed = parse_rows(raw, mapping, strict, issues)
+    sources: dict[str, str] = {}
+    parsed = parse_rows(raw, mapping, strict, issues, sources)
     feedback.check_canceled()
     for f in ("account_id", "name", *LOCATION_TEXT):
         if f not in parsed:
             parsed[f] = ""
     transactions = None
+    rules_by_column: dict[str, str] = {}
+    customers = multi_location = 0
     if aggregate_by is not None:
         _blank_ids_to_rows(parsed, issues, aggregate_by)
         transactions = parsed.copy()
-        parsed = aggregate(parsed, "account_id")
+        rules, rules_by_column = aggregation_rules(raw, parsed, sources, aggregation or {})
+        order_col = order_id_column(sources)
+        rolled = aggregate(parsed, "account_id", rules, sites, order_col)
+        if sites:  # order lines point at their site and keep their customer
+            transactions[CUSTOMER_COLUMN] = transactions["account_id"]
+            transactions["account_id"] = rolled.row_accounts
+        parsed, customers, multi_location = rolled.accounts, rolled.customers, rolled.multi_location
+    elif aggregation or sites:
+        raise InputError(
+            f"{raw.where()}: aggregation rules and sites apply only when rows are "
+            "aggregated by a customer column."
+        )
     else:
         _check_ids(raw, parsed, mapping, issues)
     feedback.set_progress(70, "Locating accounts")
@@ -256,7 +310,17 @@ def build_accounts(
         )
     if loc.used_unit_codes:
         notes.append("Postal codes matched the units' own codes (units are postal areas).")
-    return Built(accounts, loc, transactions, mapping, issues, notes)
+    return Built(
+        accounts,
+        loc,
+        transactions,
+        mapping,
+        issues,
+        notes,
+        rules_by_column,
+        customers,
+        multi_location,
+    )
 
 
 def _coordinate_issues(

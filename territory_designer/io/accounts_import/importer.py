@@ -16,14 +16,28 @@ import numpy as np
 import pandas as pd
 
 from territory_designer.core.accounts import AccountTable
+from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.operations import ReplaceAccounts
 from territory_designer.core.project import Project
 from territory_designer.io.accounts_import.build import RowIssue, build_accounts
+from territory_designer.io.accounts_import.column_kinds import averaged_columns
 from territory_designer.io.accounts_import.gazetteer import gazetteer_for
 from territory_designer.io.accounts_import.locate import METHODS, REASONS
-from territory_designer.io.accounts_import.merge import merge_accounts
+from territory_designer.io.accounts_import.merge import MergeResult, merge_accounts
 from territory_designer.io.accounts_import.reading import read_table
+
+
+class WouldRemoveAllError(InputError):
+    """The file locates nothing and would replace every account of the project.
+
+    Typically the wrong sheet or a mapping without a location column. Front ends ask
+    the user to confirm (a dialog, ``--replace-all``) and then pass ``replace_all``.
+    """
+
+    def __init__(self, message: str, removed: int) -> None:
+        super().__init__(message)
+        self.removed = removed
 
 
 @dataclass
@@ -43,12 +57,17 @@ class ImportReport:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept_absent: list[str] = field(default_factory=list)
     kept_location: list[str] = field(default_factory=list)
     mapping: dict[str, str | None] = field(default_factory=dict)
     issues: list[RowIssue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unlocated_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     transactions: pd.DataFrame | None = None
+    aggregation: dict[str, str] = field(default_factory=dict)
+    customers: int = 0
+    multi_location: int = 0
+    sites: bool = False
 
     @property
     def located_total(self) -> int:
@@ -72,6 +91,7 @@ class ImportReport:
             "new": len(self.new),
             "changed": len(self.changed),
             "removed": len(self.removed),
+            "kept_absent": len(self.kept_absent),
             "transactions": 0 if self.transactions is None else len(self.transactions),
             "mapping": {k: v for k, v in self.mapping.items() if v is not None},
             "issues": [
@@ -79,7 +99,40 @@ class ImportReport:
             ],
             "issue_count": len(self.issues),
             "notes": list(self.notes),
+            **(
+                {
+                    "customers": self.customers,
+                    "multi_location_customers": self.multi_location,
+                    "sites": self.sites,
+                    "aggregation": dict(self.aggregation),
+                }
+                if self.transactions is not None
+                else {}
+            ),
         }
+
+    def aggregation_note(self) -> str | None:
+        """Which columns were summed, averaged or left out when rows were aggregated."""
+        verbs = (
+            ("sum", "summed"),
+            ("mean", "averaged (weighted by revenue)"),
+            ("ignore", "left out"),
+        )
+        parts = [
+            f"{verb}: {', '.join(c for c, how in self.aggregation.items() if how == rule)}"
+            for rule, verb in verbs
+            if rule in self.aggregation.values()
+        ]
+        return "Columns " + "; ".join(parts) + "." if parts else None
+
+    def location_note(self) -> str | None:
+        """How many customers ship to several locations, and where their accounts are."""
+        if self.transactions is None or not self.multi_location:
+            return None
+        span = f"{self.multi_location:,} of {self.customers:,} customers span several locations"
+        if self.sites:
+            return f"{span}: one account per customer and location ({self.accounts:,} sites)."
+        return f"{span}; each is placed at the location with most of its revenue."
 
     def summary_lines(self) -> list[str]:
         """A few lines for a terminal or a dialog."""
@@ -95,10 +148,15 @@ class ImportReport:
                 if self.unlocated_total
                 else ""
             ),
-            f"new {len(self.new):,}, changed {len(self.changed):,}, removed {len(self.removed):,}",
+            f"new {len(self.new):,}, changed {len(self.changed):,}, removed {len(self.removed):,}"
+            + (f", kept (not in the file) {len(self.kept_absent):,}" if self.kept_absent else ""),
         ]
+        extra = [n for n in (self.aggregation_note(), self.location_note()) if n]
         return (
-            lines + self.notes + [f"{len(self.issues):,} cells with problems"] * bool(self.issues)
+            lines
+            + extra
+            + self.notes
+            + [f"{len(self.issues):,} cells with problems"] * bool(self.issues)
         )
 
 
@@ -108,10 +166,16 @@ class PreparedImport:
 
     table: AccountTable
     report: ImportReport
+    #: Columns that are averages or rates (a discount): not summed into territory metrics.
+    averaged: list[str] = field(default_factory=list)
+
+    def operation(self, text: str = "Import accounts") -> ReplaceAccounts:
+        """The undoable edit that swaps these accounts in."""
+        return ReplaceAccounts(self.table, self.report.transactions, text, self.averaged)
 
     def apply(self, project: Project) -> ImportReport:
         """Swap the accounts in (one event; the only step that changes the project)."""
-        project.apply(ReplaceAccounts(self.table, self.report.transactions))
+        project.apply(self.operation())
         return self.report
 
 
@@ -127,10 +191,19 @@ def prepare_import(
     keep_removed: bool = False,
     units_are_postal: bool | None = None,
     gazetteer_csv: Path | str | None = None,
+    aggregation: dict[str, str] | None = None,
+    sites: bool = False,
+    replace_all: bool = False,
 ) -> PreparedImport:
     """Read, parse, locate, join and merge, without changing ``project``.
 
     Parameters are those of :func:`import_accounts`.
+
+    Raises
+    ------
+    WouldRemoveAllError
+        When nothing in the file locates (or no location column is mapped) and the
+        import would remove every account of the project, unless ``replace_all``.
     """
     feedback = feedback or Feedback()
     feedback.set_progress(0, "Reading file")
@@ -138,7 +211,16 @@ def prepare_import(
     feedback.check_canceled()
     gazetteer = gazetteer_for(gazetteer_csv)
     built = build_accounts(
-        raw, project.units, gazetteer, mapping, aggregate_by, strict, units_are_postal, feedback
+        raw,
+        project.units,
+        gazetteer,
+        mapping,
+        aggregate_by,
+        strict,
+        units_are_postal,
+        feedback,
+        aggregation,
+        sites,
     )
     feedback.set_progress(92, "Merging with the project's accounts")
     merged = merge_accounts(project.accounts, built.accounts, keep_removed)
@@ -153,6 +235,8 @@ def prepare_import(
     located["previous"] = len(merged.kept_location)
     for aid in merged.kept_location:  # counted under "previous", not their old method
         located[str(t.loc[t["account_id"] == aid, "located_by"].iloc[0])] -= 1
+    if not replace_all:
+        _refuse_losing_every_account(project, raw.where(), built.mapping, merged, in_unit)
     unlocated_mask = (imported["unit"] < 0).to_numpy()
     unlocated = {r: int((reasons[unlocated_mask] == r).sum()) for r in REASONS}
     report = ImportReport(
@@ -165,15 +249,40 @@ def prepare_import(
         new=merged.new,
         changed=merged.changed,
         removed=merged.removed,
+        kept_absent=merged.kept_absent,
         kept_location=merged.kept_location,
         mapping=built.mapping,
         issues=built.issues,
         notes=raw.notes + built.notes,
         unlocated_rows=unlocated_table(imported[unlocated_mask], raw.path.name, raw.sheet),
         transactions=built.transactions,
+        aggregation=built.aggregation,
+        customers=built.customers,
+        multi_location=built.multi_location,
+        sites=sites,
     )
     feedback.set_progress(100, "Ready")
-    return PreparedImport(table, report)
+    return PreparedImport(table, report, averaged_columns(table, built.mapping, built.aggregation))
+
+
+def _refuse_losing_every_account(
+    project: Project, where: str, mapping: dict, merged: MergeResult, in_unit: np.ndarray
+) -> None:
+    """Raise when the import would replace every existing account by unlocated ones."""
+    n_old = len(project.accounts)
+    if n_old == 0 or len(merged.removed) < n_old or in_unit.any():
+        return
+    has_location = any(mapping.get(f) for f in ("latitude", "postal_code", "city"))
+    why = (
+        "none of its rows could be located"
+        if has_location
+        else "no column gives a location (coordinates, postal code or city)"
+    )
+    raise WouldRemoveAllError(
+        f"{where}: {why}, and importing it would remove all {n_old:,} accounts of the "
+        "project and leave only unlocated ones. Check the sheet and the column mapping.",
+        n_old,
+    )
 
 
 def import_accounts(
@@ -204,7 +313,10 @@ def import_accounts(
     **options
         ``header_row`` (1-based, 0 = none), ``strict`` (row-level problems raise),
         ``keep_removed``, ``units_are_postal`` (None = auto), ``gazetteer_csv``
-        (extra postal centroids: postal_code, lat, lon[, country]).
+        (extra postal centroids: postal_code, lat, lon[, country]), ``aggregation``
+        (file column -> sum, mean, first or ignore, with ``aggregate_by``), ``sites``
+        (one account per customer and location, with ``aggregate_by``), ``replace_all``
+        (accept a file that locates nothing and would remove every account).
 
     Returns
     -------
@@ -214,6 +326,8 @@ def import_accounts(
     ------
     InputError
         With file, sheet, row and column where they apply.
+    WouldRemoveAllError
+        See :func:`prepare_import`.
     CanceledError
         When cancelled; nothing changed.
     """

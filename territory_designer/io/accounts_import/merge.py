@@ -25,6 +25,7 @@ class MergeResult:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept_absent: list[str] = field(default_factory=list)
     kept_location: list[str] = field(default_factory=list)
 
 
@@ -47,7 +48,8 @@ def merge_accounts(old: AccountTable, new: pd.DataFrame, keep_removed: bool = Fa
     new : pandas.DataFrame
         The imported accounts (same required columns).
     keep_removed : bool
-        Keep accounts absent from the new file instead of removing them.
+        Keep accounts absent from the new file instead of removing them (listed in
+        ``kept_absent``, not ``removed``).
     """
     prev = old.table
     if len(prev) == 0:
@@ -58,7 +60,12 @@ def merge_accounts(old: AccountTable, new: pd.DataFrame, keep_removed: bool = Fa
     result = MergeResult(new.copy())
     result.new = new_ids[~in_old].tolist()
     removed_mask = ~old_ids.isin(set(new_ids)).to_numpy()
-    result.removed = old_ids[removed_mask].tolist()
+    # Accounts absent from the file are either removed or kept, never both in the report.
+    absent = old_ids[removed_mask].tolist()
+    if keep_removed:
+        result.kept_absent = absent
+    else:
+        result.removed = absent
     if in_old.any():
         o = prev.set_index(old_ids).loc[new_ids[in_old]]
         n = new[in_old]

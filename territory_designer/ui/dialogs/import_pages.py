@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 from territory_designer.core.feedback import Feedback
 from territory_designer.io.accounts_import import (
     PreparedImport,
+    RepeatedIdsError,
+    WouldRemoveAllError,
     prepare_import,
 )
+from territory_designer.ui.dialogs.import_aggregation import AggregationBox
 from territory_designer.ui.qt_models.table_model import RowsModel
 from territory_designer.ui.workers import Task
 
@@ -108,28 +111,25 @@ class MappingPage(QWizardPage):
                 self.combos[f] = combo
                 form.addRow(f"{FIELD_LABELS[f]}:", combo)
             grid.addWidget(box, 0 if k < 2 else 1, k % 2 if k < 2 else 0)
-        self.aggregate_check = QCheckBox("One row per order — aggregate by:")
-        self.aggregate_combo = QComboBox()
-        self.aggregate_combo.setEnabled(False)
-        self.aggregate_check.toggled.connect(self.aggregate_combo.setEnabled)
-        self.aggregate_check.toggled.connect(self._on_mapping_changed)
+        self.aggregation = AggregationBox()
+        self.aggregation.sig_changed.connect(self._on_mapping_changed)
+        self.aggregate_check = self.aggregation.aggregate_check
+        self.aggregate_combo = self.aggregation.aggregate_combo
+        self.sites_check = self.aggregation.sites_check
         self.keep_check = QCheckBox("Keep accounts that are not in this file")
         options = QGroupBox("Options")
         lay = QVBoxLayout(options)
-        row = QHBoxLayout()
-        row.addWidget(self.aggregate_check)
-        row.addWidget(self.aggregate_combo, 1)
-        lay.addLayout(row)
         lay.addWidget(self.keep_check)
         lay.addStretch(1)
         grid.addWidget(options, 1, 1)
+        grid.addWidget(self.aggregation, 2, 0, 1, 2)
+        grid.setRowStretch(2, 1)  # the per-column rules take the room left
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(ERROR_STYLE)
         layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        layout.addLayout(grid, 1)
         layout.addWidget(self.warning)
-        layout.addStretch(1)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         pv = self.wiz.preview
@@ -142,12 +142,8 @@ class MappingPage(QWizardPage):
             combo.addItems([NOT_MAPPED, *pv.columns])
             combo.setCurrentText(pv.mapping.get(f) or NOT_MAPPED)
             combo.blockSignals(False)
-        self.aggregate_combo.clear()
-        self.aggregate_combo.addItems(pv.columns)
         guess = pv.mapping.get("account_id") or pv.mapping.get("name")
-        if guess:
-            self.aggregate_combo.setCurrentText(guess)
-        self.aggregate_check.setChecked(False)
+        self.aggregation.reset(pv.columns, pv.rows, guess)
         has_accounts = len(self.wiz.session.project.accounts) > 0
         self.keep_check.setVisible(has_accounts)
         self.keep_check.setChecked(False)
@@ -161,14 +157,18 @@ class MappingPage(QWizardPage):
         }
 
     def choices(self) -> dict:
-        """``mapping``, ``aggregate_by`` and ``keep_removed`` for ``prepare_import``."""
+        """``mapping``, ``keep_removed`` and the aggregation choices for ``prepare_import``."""
         return {
             "mapping": self.mapping(),
-            "aggregate_by": (
-                self.aggregate_combo.currentText() if self.aggregate_check.isChecked() else None
-            ),
+            **self.aggregation.choices(),
             "keep_removed": self.keep_check.isChecked(),
         }
+
+    def propose_aggregation(self, column: str, message: str) -> None:
+        """The import found repeated ids in ``column``: offer to aggregate by it here."""
+        self.aggregation.set_proposal(
+            f"{message}\nAggregate the rows into one account per customer?", column, sticky=True
+        )
 
     def set_field(self, field: str, column: str | None) -> None:
         """Map ``field`` to ``column`` (None unmaps it), as the user would."""
@@ -196,6 +196,8 @@ class MappingPage(QWizardPage):
         return errors, warnings
 
     def _on_mapping_changed(self, *_args: object) -> None:
+        if self.sender() is not self.aggregation:
+            self.aggregation.set_mapping(self.mapping())
         errors, warnings = self._problems()
         self.warning.setText("\n".join(errors + warnings))
         self.completeChanged.emit()
@@ -229,6 +231,9 @@ class RunPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self._start(replace_all=False)
+
+    def _start(self, replace_all: bool) -> None:
         self.wiz.prepared = None
         self.error.hide()
         self.bar.setValue(0)
@@ -240,8 +245,11 @@ class RunPage(QWizardPage):
         project = self.wiz.session.project
         path = opts.pop("path")
 
-        def work(fb: Feedback) -> PreparedImport:
-            return prepare_import(project, path, feedback=fb, **opts)
+        def work(fb: Feedback) -> PreparedImport | RepeatedIdsError | WouldRemoveAllError:
+            try:
+                return prepare_import(project, path, feedback=fb, replace_all=replace_all, **opts)
+            except (RepeatedIdsError, WouldRemoveAllError) as exc:
+                return exc  # answered on the GUI thread: a proposal or a confirmation
 
         task = Task(work, self)
         task.sig_progress.connect(self._on_progress)
@@ -280,18 +288,33 @@ class RunPage(QWizardPage):
         if message:
             self.label.setText(message)
 
-    def _on_finished(self, prepared: PreparedImport) -> None:
+    def _on_finished(self, result: PreparedImport | RepeatedIdsError | WouldRemoveAllError) -> None:
         if self._stale() or self.wiz.currentPage() is not self:
             return
-        self.wiz.prepared = prepared
+        if isinstance(result, RepeatedIdsError):
+            self.task = None
+            self.wiz.mapping_page.propose_aggregation(result.column, str(result))
+            self.wiz.back()
+            return
+        if isinstance(result, WouldRemoveAllError):
+            self.task = None
+            if self.wiz.prompts.confirm_replace_all_accounts(self.wiz, str(result)):
+                self._start(replace_all=True)
+            else:
+                self._show_failure(f"{result}\n\nNothing was imported.")
+            return
+        self.wiz.prepared = result
         self.completeChanged.emit()
         self.wiz.next()
 
     def _on_failed(self, message: str) -> None:
-        if self._stale():
-            return
+        if not self._stale():
+            self._show_failure(message)
+
+    def _show_failure(self, message: str) -> None:
         self.label.setText("The import stopped; the project is unchanged.")
         self.bar.hide()
+        self.stop_button.hide()
         self.error.setText(message + "\n\nGo Back to change the file, sheet or mapping.")
         self.error.show()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -57,11 +58,22 @@ class SummaryPage(QWizardPage):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.unlocated_view, "Unlocated rows")
         self.tabs.addTab(self.issues_view, "Cell problems")
+        self.sites_button = QPushButton("Import one account per customer and location")
+        self.sites_button.setObjectName("sites_button")
+        self.sites_button.setToolTip(
+            "Customers ship to several locations: make one account per customer and postal "
+            "code so revenue is mapped where it ships"
+        )
+        self.sites_button.clicked.connect(self._on_sites_clicked)
         self.export_button = QPushButton("Export to Excel…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.export_status = QLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.sites_button)
+        layout.addLayout(row)
         layout.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         row.addWidget(self.export_status, 1)
@@ -76,7 +88,8 @@ class SummaryPage(QWizardPage):
         if prepared is None:
             return
         r = prepared.report
-        self.summary.setText(summary_html(r, self.wiz.mapping_page.keep_check.isChecked()))
+        self.summary.setText(summary_html(r))
+        self.sites_button.setVisible(bool(r.multi_location) and not r.sites)
         unloc = r.unlocated_rows.drop(columns=["reason"], errors="ignore")
         self.unlocated_model.set_frame(unloc, UNLOCATED_TITLES)
         issues = [
@@ -91,6 +104,13 @@ class SummaryPage(QWizardPage):
             view.resizeColumnsToContents()
         self.export_button.setEnabled(len(unloc) > 0)
         self.export_status.clear()
+
+    def _on_sites_clicked(self) -> None:
+        # Back to the mapping page with sites ticked, then run the import again.
+        self.wiz.mapping_page.sites_check.setChecked(True)
+        self.wiz.back()
+        self.wiz.back()
+        self.wiz.next()
 
     def _on_export_clicked(self) -> None:
         prepared = self.wiz.prepared
@@ -113,8 +133,8 @@ def prepared_name(file: str) -> str:
     return file.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def summary_html(r: ImportReport, kept: bool = False) -> str:
-    """The report's counts as a short HTML block (``kept``: removed accounts are kept)."""
+def summary_html(r: ImportReport) -> str:
+    """The report's counts as a short HTML block."""
     located = ", ".join(f"{v:,} {METHOD_LABELS.get(k, k)}" for k, v in r.located.items() if v)
     unlocated = ", ".join(f"{v:,} {REASONS.get(k, k)}" for k, v in r.unlocated.items() if v)
     sheet = f" — sheet “{r.sheet}”" if r.sheet else ""
@@ -123,10 +143,10 @@ def summary_html(r: ImportReport, kept: bool = False) -> str:
         f"<b>{r.accounts:,}</b> accounts",
         f"<b>Located {r.located_total:,}</b>" + (f": {located}" if located else ""),
         f"<b>Unlocated {r.unlocated_total:,}</b>" + (f": {unlocated}" if unlocated else ""),
-        f"New {len(r.new):,} · changed {len(r.changed):,} · "
-        + (f"not in the file {len(r.removed):,} (kept)" if kept else f"removed {len(r.removed):,}"),
+        f"New {len(r.new):,} · changed {len(r.changed):,} · removed {len(r.removed):,}"
+        + (f" · not in the file but kept {len(r.kept_absent):,}" if r.kept_absent else ""),
     ]
-    if r.removed and not kept:
+    if r.removed:
         lines.append(
             f"<span style='color:#b00020'>{len(r.removed):,} accounts of the project are not in "
             "this file and will be removed; go Back and tick “Keep accounts that are not in "
@@ -134,5 +154,9 @@ def summary_html(r: ImportReport, kept: bool = False) -> str:
         )
     if r.transactions is not None:
         lines.append(f"{len(r.transactions):,} order rows kept as transactions")
+    if r.aggregation_note():
+        lines.append(html.escape(r.aggregation_note()))
+    if r.location_note():
+        lines.append(f"<b>{html.escape(r.location_note())}</b>")
     lines += [f"<i>{n}</i>" for n in r.notes]
     return "<br>".join(lines)

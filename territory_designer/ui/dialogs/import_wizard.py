@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from territory_designer.core.operations import ReplaceAccounts
 from territory_designer.io.accounts_import import PreparedImport, Preview, preview
 from territory_designer.io.accounts_import.reading import HEADER_SEARCH_ROWS
 from territory_designer.ui.dialogs.import_pages import (
@@ -228,7 +227,7 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.run_page, self.summary_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Import")
-        self.resize(900, 640)
+        self.resize(900, 720)
         if path:
             self.file_page.load(path)
 
@@ -249,9 +248,7 @@ class ImportWizard(QWizard):
         prepared = self.prepared
         if prepared is not None and not self.applied:
             name = Path(prepared.report.file).name
-            op = ReplaceAccounts(
-                prepared.table, prepared.report.transactions, f"Import accounts from {name}"
-            )
+            op = prepared.operation(f"Import accounts from {name}")
             if not self.session.execute(op):
                 return
             self.applied = True

@@ -189,6 +189,20 @@ class Prompts:
         )
         return text.strip() if ok and text.strip() else None
 
+    def confirm_replace_all_accounts(self, parent: QWidget | None, message: str) -> bool:
+        """Ask before an import that locates nothing replaces every account (default: no)."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Replace every account?")
+        box.setText(message)
+        box.setInformativeText("Replace all the project's accounts with this file anyway?")
+        replace = box.addButton("Replace all accounts", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is replace
+
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         """Show one clear error message."""
         QMessageBox.critical(parent, title, message)
@@ -207,6 +221,8 @@ class ScriptedPrompts(Prompts):
         Answers to the two questions.
     open_path, save_path, units_file, export_path
         Answers to the file dialogs (None = the user cancelled).
+    replace_all_accounts : bool
+        Answer to :meth:`confirm_replace_all_accounts` (False, as the dialog's default).
     """
 
     def __init__(
@@ -217,8 +233,10 @@ class ScriptedPrompts(Prompts):
         save_path: str | None = None,
         units_file: str | None = None,
         export_path: str | None = None,
+        replace_all_accounts: bool = False,
     ) -> None:
         self.save_choice = save_choice
+        self.replace_all_accounts = replace_all_accounts
         self.recovery_choice = recovery_choice
         self.open_path = open_path
         self.save_path = save_path
@@ -290,6 +308,10 @@ class ScriptedPrompts(Prompts):
     def ask_id_prefix(self, parent: QWidget | None, detail: str, suggested: str) -> str | None:
         self.asked.append(f"id_prefix:{detail}")
         return self.id_prefix
+
+    def confirm_replace_all_accounts(self, parent: QWidget | None, message: str) -> bool:
+        self.asked.append(f"replace_all:{message}")
+        return self.replace_all_accounts
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         self.errors.append((title, message))
