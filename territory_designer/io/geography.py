@@ -22,7 +22,8 @@ from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan
 from territory_designer.core.project import Project
-from territory_designer.core.units import UnitLayer, working_crs_for
+from territory_designer.core.units import UnitLayer
+from territory_designer.core.working_crs import parse_working_crs, working_crs_for
 
 
 def gdal_path(path: Path | str) -> str:
@@ -172,13 +173,18 @@ def units_from_frame(
     source: str = "layer",
     crs: str | None = None,
     feedback: Feedback | None = None,
+    working_crs: str | None = None,
 ) -> UnitLayer:
-    """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS."""
+    """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS.
+
+    ``working_crs`` names the projected CRS to use; by default it is chosen from the data
+    (see :func:`~territory_designer.core.working_crs.working_crs_for`).
+    """
     feedback = feedback or Feedback()
     clean = clean_units(gdf, id_field, name_field, source, crs)
     if clean.repaired:
         feedback.message = f"Repaired {clean.repaired} invalid geometries"
-    target = working_crs_for(clean.crs, clean.geometry)
+    target = working_crs_for(clean.crs, clean.geometry, working_crs)
     return UnitLayer(clean.ids, clean.names, clean.reprojected(target), target, clean.attributes)
 
 
@@ -189,12 +195,18 @@ def new_project_from_file(
     layer: str | None = None,
     crs: str | None = None,
     feedback: Feedback | None = None,
+    working_crs: str | None = None,
 ) -> Project:
-    """Create a project (one empty plan) from a polygon file."""
+    """Create a project (one empty plan) from a polygon file.
+
+    ``working_crs`` (e.g. ``"EPSG:5070"``) overrides the projected CRS chosen from the data.
+    """
     feedback = feedback or Feedback()
+    if working_crs is not None:
+        parse_working_crs(working_crs)  # a typo fails before the file is read
     feedback.set_progress(2, "Reading units")
     gdf = read_layer(path, layer)
-    units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback)
+    units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback, working_crs)
     feedback.check_canceled()
     feedback.set_progress(40, "Computing adjacency")
     adjacency = compute_adjacency(units.geometry, feedback)
