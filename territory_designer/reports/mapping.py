@@ -16,13 +16,18 @@ from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 
 from territory_designer.core.colors import UNASSIGNED_COLOR
+from territory_designer.core.map_layout import MapLayout, map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.reports.tables import ReportData, field_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 UNASSIGNED_FILL = "#e6e6e6"
+#: Insets' height and left edge, as fractions of the map axes (the scale bar is left of them).
+INSET_HEIGHT = 0.2
+INSET_LEFT = 0.3
 _NICE = (1, 2, 5)
 
 
@@ -154,11 +159,85 @@ def draw_plan(
         )
         bounds = _pad(shapely.bounds(shapes[focus]), 0.08)
     else:
-        bounds = _pad(shapely.total_bounds(data.geometry))
+        layout: MapLayout | None = map_layout(data.lod[0])
+        bounds = _pad(layout.main_bounds)
+        if layout.insets:  # a strip along the bottom for the insets, clear of the main body
+            bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
     bounds = _frame(ax, bounds)
     if labels:
         _labels(ax, data, shapes, focus)
+    if focus is None and layout is not None and layout.insets:
+        draw_insets(ax, data, shapes, layout)
     return bounds
+
+
+def draw_insets(
+    ax: Axes, data: ReportData, shapes: dict[int, object], layout: MapLayout
+) -> list[Axes]:
+    """Far-away groups of units (Alaska, Hawaii, Puerto Rico…) in insets along the bottom.
+
+    Each inset keeps its group's proportions at its own scale and sits right of the scale
+    bar; the insets shrink together when they would not fit the width.
+    """
+    boxes = [_pad(b, 0.06) for b in layout.inset_bounds(data.lod[0])]
+    fw, fh = ax.figure.get_size_inches()
+    pos = ax.get_position()
+    ax_w, ax_h = pos.width * fw, pos.height * fh
+    height = INSET_HEIGHT * 0.92
+    widths = [
+        min(height * ax_h * (b[2] - b[0]) / max(b[3] - b[1], 1e-9), 0.3 * ax_w) / ax_w
+        for b in boxes
+    ]
+    room = 1.0 - INSET_LEFT - 0.01 - 0.01 * len(boxes)
+    shrink = min(1.0, room / max(sum(widths), 1e-9))
+    out, x = [], INSET_LEFT
+    for members, box, w in zip(layout.insets, boxes, widths, strict=True):
+        w_ax, h_ax = w * shrink, height * shrink
+        inset = ax.inset_axes((x, 0.01, w_ax, h_ax))
+        x += w_ax + 0.01
+        clipped = {c: shapely.clip_by_rect(g, *box) for c, g in shapes.items()}
+        codes = [c for c, g in clipped.items() if not g.is_empty]
+        inset.add_collection(
+            _collection(
+                [clipped[c] for c in codes],
+                [data.colors[c] for c in codes],
+                edgecolors="white",
+                linewidths=0.4,
+            )
+        )
+        free = members[data.assignment[members] == UNASSIGNED]
+        if free.size:
+            inset.add_collection(
+                _collection(
+                    list(data.lod[0][free]),
+                    [UNASSIGNED_FILL] * free.size,
+                    edgecolors=UNASSIGNED_COLOR,
+                    linewidths=0.2,
+                )
+            )
+        _fit_box(inset, box, w_ax * ax_w / (h_ax * ax_h))
+        out.append(inset)
+    return out
+
+
+def _fit_box(ax: Axes, box: tuple[float, float, float, float], ratio: float) -> None:
+    """Show ``box`` at equal scale in axes ``ratio`` (width / height) wide, framed in grey."""
+    xmin, ymin, xmax, ymax = box
+    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
+    if w / h < ratio:
+        grow = (h * ratio - w) / 2
+        xmin, xmax = xmin - grow, xmax + grow
+    else:
+        grow = (w / ratio - h) / 2
+        ymin, ymax = ymin - grow, ymax + grow
+    ax.set_xlim(xmin, xmax)
+    ax.set_ylim(ymin, ymax)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("white")
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#9a9a9a")
+        spine.set_linewidth(0.6)
 
 
 def _pale(rgba: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -282,19 +361,25 @@ def draw_balance_chart(ax: Axes, data: ReportData) -> None:
         ax.spines[side].set_visible(False)
 
 
-def map_png(
-    data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
-) -> bytes:
-    """The plan map with legend and scale bar as PNG bytes (for spreadsheets)."""
+def map_figure(data: ReportData, width_in: float = 7.0, height_in: float = 5.0) -> Figure:
+    """The plan map with legend and scale bar (and insets for far-away units)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    fig = Figure(figsize=(width_in, height_in))
     ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
     bounds = draw_plan(ax, data)
     add_scale_bar(ax, bounds)
     legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
     legend_ax.set_axis_off()
     draw_legend(legend_ax, data, max_items=30)
+    return fig
+
+
+def map_png(
+    data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
+) -> bytes:
+    """The plan map of :func:`map_figure` as PNG bytes (for spreadsheets)."""
+    fig = map_figure(data, width_in, height_in)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
