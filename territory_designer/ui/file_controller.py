@@ -27,15 +27,16 @@ from territory_designer.ui.dialogs.prompts import Prompts, SaveChoice
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
 
-FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None] | None"]
+#: Returns (id field, name field) or (id field, name field, working CRS), None if cancelled.
+FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | None"]
 AUTOSAVE_CHECK_MS = 10_000
 
 
-def _choose_fields(path: str, fields: list[str], parent: QWidget) -> tuple[str, str | None] | None:
-    dialog = NewProjectDialog(path, fields, parent)
+def _choose_fields(path: str, fields: list[str], parent: QWidget) -> tuple[str | None, ...] | None:
+    dialog = NewProjectDialog(path, fields, parent, ask_working_crs=True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.choice()
+    return (*dialog.choice(), dialog.working_crs())
 
 
 def _entry(path: Path) -> RecoveryEntry:
@@ -197,10 +198,13 @@ class FileController(QObject):
         choice = self.choose_fields(path, fields, self.window)
         if choice is None:
             return None
-        id_field, name_field = choice
+        id_field, name_field, *rest = choice
+        working_crs = rest[0] if rest else None
 
         def build(fb: Feedback) -> Project:
-            return new_project_from_file(path, id_field, name_field, feedback=fb)
+            return new_project_from_file(
+                path, id_field, name_field, feedback=fb, working_crs=working_crs
+            )
 
         def finished(project: Project) -> None:
             self._replace(project, Path(path).stem)
