@@ -43,3 +43,55 @@ def distance_matrix(a: np.ndarray, b: np.ndarray, crs: CRS | None) -> np.ndarray
     lat2 = np.tile(gb[:, 1], len(ga))
     _, _, dist = _GEOD.inv(lon1, lat1, lon2, lat2)
     return np.asarray(dist, dtype=float).reshape(len(ga), len(gb))
+
+
+#: Units where the projection stretches lengths by less than this keep planar perimeters.
+SCALE_TOLERANCE = 0.015
+
+
+def length_scale(geoms: np.ndarray, crs: CRS | None, points: np.ndarray) -> np.ndarray:
+    """Ratio of each unit's perimeter on the ellipsoid to its perimeter in ``crs``.
+
+    An equal-area projection keeps areas but stretches lengths away from its centre: in the
+    contiguous-US Albers (EPSG:5070) an Alaskan borough's outline is up to 13 % too long,
+    so its Polsby-Popper score would be a quarter too low. Where the projection's scale at a
+    unit's ``points`` is within :data:`SCALE_TOLERANCE` of 1 the ratio is 1 (planar lengths
+    are right to a fraction of that); elsewhere the outline is measured geodesically.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray
+        Unit polygons in ``crs``.
+    crs : pyproj.CRS or None
+        Their projected CRS; None (unknown planar coordinates) gives all ones.
+    points : numpy.ndarray
+        (n, 2) a point inside each unit, in ``crs``.
+    """
+    import shapely
+    from pyproj import Proj
+
+    geoms = np.asarray(geoms, dtype=object)
+    scale = np.ones(len(geoms))
+    if crs is None or not crs.is_projected or len(geoms) == 0:
+        return scale
+    lonlat = to_lonlat(points, crs)
+    factors = Proj(crs).get_factors(lonlat[:, 0], lonlat[:, 1], errcheck=False)
+    stretch = np.maximum(
+        np.abs(np.asarray(factors.meridional_scale) - 1),
+        np.abs(np.asarray(factors.parallel_scale) - 1),
+    )
+    far = np.flatnonzero(~(stretch <= SCALE_TOLERANCE))  # NaN (outside the domain) too
+    if far.size == 0:
+        return scale
+    parts, part_unit = shapely.get_parts(geoms[far], return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, vertex_ring = shapely.get_coordinates(rings, return_index=True)
+    ll = to_lonlat(xy, crs)
+    same = vertex_ring[1:] == vertex_ring[:-1]
+    _, _, seg = _GEOD.inv(ll[:-1, 0][same], ll[:-1, 1][same], ll[1:, 0][same], ll[1:, 1][same])
+    owner = part_unit[ring_part[vertex_ring[1:][same]]]
+    true = np.bincount(owner, weights=np.asarray(seg, dtype=float), minlength=far.size)
+    planar = shapely.length(geoms[far])
+    ok = (planar > 0) & np.isfinite(true)
+    scale[far[ok]] = true[ok] / planar[ok]
+    return scale

@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS
 
 from territory_designer.core.errors import InputError
+from territory_designer.core.geodesy import length_scale
 
 #: Display tolerances as fractions of the layer's extent (coarse map, zoomed-in map).
 LOD_FRACTIONS = (1 / 2500, 1 / 25000)
@@ -78,8 +79,10 @@ class UnitLayer:
             dup = pd.Series(self.ids).loc[pd.Series(self.ids).duplicated()].unique()[:10]
             raise InputError(f"Duplicate unit ids: {', '.join(map(str, dup))}")
         self.area = shapely.area(self.geometry)
-        self.perimeter = shapely.length(self.geometry)
         self.centroid = shapely.get_coordinates(shapely.point_on_surface(self.geometry))
+        # Perimeters as measured on the ground, where the projection stretches lengths.
+        self.length_scale = length_scale(self.geometry, self.crs, self.centroid)
+        self.perimeter = shapely.length(self.geometry) * self.length_scale
         self.bounds = tuple(float(v) for v in shapely.total_bounds(self.geometry))
         if self.lod is None:
             self.lod = self.compute_lod()

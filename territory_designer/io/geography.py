@@ -209,5 +209,5 @@ def new_project_from_file(
     units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback, working_crs)
     feedback.check_canceled()
     feedback.set_progress(40, "Computing adjacency")
-    adjacency = compute_adjacency(units.geometry, feedback)
+    adjacency = compute_adjacency(units.geometry, feedback, length_scale=units.length_scale)
     return Project(units, adjacency, plans=[Plan.empty("Plan 1", len(units))])

@@ -11,11 +11,15 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
+import shapely.affinity
 from pyproj import CRS, Geod
 from td_factories import us_counties_path
 
 from territory_designer.balance.project_api import _problem
 from territory_designer.cli import main
+from territory_designer.core.plan import Plan, Territory
+from territory_designer.core.project import Project
 from territory_designer.io.project_file import load_project
 
 
@@ -48,16 +52,37 @@ def _local_polsby_popper(geom: object) -> float:
     return 4 * np.pi * g.area / g.length**2
 
 
-def test_californian_counties_keep_their_compactness(
-    national_file: Path, counties: gpd.GeoDataFrame
+@pytest.mark.parametrize(("state", "count"), [("CA", 58), ("AK", 29), ("HI", 5), ("PR", 78)])
+def test_counties_keep_their_compactness(
+    national_file: Path, counties: gpd.GeoDataFrame, state: str, count: int
 ) -> None:
+    """California, and far from the Albers projection's centre Alaska, Hawaii, Puerto Rico."""
     units = load_project(national_file).units
-    california = counties[counties.STATE == "CA"]
-    assert len(california) == 58
-    for fips, geom in zip(california.FIPS, california.geometry, strict=True):
+    chosen = counties[state == counties.STATE]
+    assert len(chosen) == count
+    for fips, geom in zip(chosen.FIPS, chosen.geometry, strict=True):
+        if fips == "02016":  # Aleutians West straddles 180°: centre it there
+            geom = gpd.GeoSeries([geom], crs="EPSG:4269").to_crs(
+                "+proj=longlat +lon_0=180 +datum=NAD83"
+            )
+            geom = shapely.affinity.translate(geom.iloc[0], xoff=180.0)
         i = units.index_of(fips)
         got = 4 * np.pi * units.area[i] / units.perimeter[i] ** 2
         assert got == pytest.approx(_local_polsby_popper(geom), rel=0.02), fips
+
+
+def test_alaska_as_one_territory_keeps_its_compactness(national_file: Path) -> None:
+    project = load_project(national_file)
+    units = project.units
+    alaska = units.attributes["STATE"].to_numpy() == "AK"
+    territories = {0: Territory(id="AK", name="Alaska", color="#1f77b4", owner="")}
+    plan = Plan("Alaska", territories, np.where(alaska, 0, -1).astype(np.int64))
+    project = Project(units, project.adjacency, plans=[plan])
+    got = float(project.territory_table().set_index("id").at["AK", "polsby_popper"])
+    local = CRS.from_proj4("+proj=laea +lat_0=61 +lon_0=-155 +datum=WGS84 +units=m")
+    shape = gpd.GeoSeries(units.geometry[alaska], crs=units.crs).to_crs(local).union_all()
+    expected = 4 * np.pi * shape.area / shape.length**2
+    assert got == pytest.approx(expected, rel=0.03)
 
 
 @pytest.mark.parametrize(
