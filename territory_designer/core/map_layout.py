@@ -3,9 +3,9 @@
 A national US layer holds the lower 48 and, thousands of kilometres away, Alaska, Hawaii and
 Puerto Rico. Framed together, the lower 48 shrink to a third of the map. Here the units are
 grouped into clusters separated by open sea (gaps wider than a small fraction of the layer's
-extent); the cluster with the largest area is the main body, and clusters far outside it
-become insets when framing them too would waste much of the map. Nearby islands (inside or
-close to the main body's box) stay in the main frame.
+extent); the cluster with the largest share of area and units is the main body, and
+clusters far outside it become insets when framing them too would waste much of the map.
+Nearby islands (inside or close to the main body's box) stay in the main frame.
 """
 
 from __future__ import annotations
@@ -115,7 +115,10 @@ def map_layout(geoms: np.ndarray, max_insets: int = MAX_INSETS) -> MapLayout:
     if n_clusters == 1:
         return MapLayout(everything, total)
     area = np.bincount(labels, weights=shapely.area(geoms), minlength=n_clusters)
-    main_label = int(np.argmax(area))
+    count = np.bincount(labels, minlength=n_clusters)
+    # The main body holds most of the land and of the units: a territory of the Pacific
+    # Northwest with Alaska is framed on its 250 counties, not on Alaska's 29 boroughs.
+    main_label = int(np.argmax(area / area.sum() + count / count.sum()))
     members = [np.flatnonzero(labels == c) for c in range(n_clusters)]
     boxes = [tuple(float(v) for v in shapely.total_bounds(geoms[m])) for m in members]
     main_box = boxes[main_label]

@@ -25,9 +25,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 UNASSIGNED_FILL = "#e6e6e6"
-#: Insets' height and left edge, as fractions of the map axes (the scale bar is left of them).
+#: Insets' height, as a fraction of the map axes (see :mod:`~.map_insets`).
 INSET_HEIGHT = 0.2
-INSET_LEFT = 0.3
 _NICE = (1, 2, 5)
 
 
@@ -117,20 +116,21 @@ def draw_plan(
     detail : str
         ``coarse`` or ``fine`` display geometry.
     """
-    shapes = data.shapes("fine" if focus is not None else detail)
+    full = data.shapes("fine" if focus is not None else detail)
+    shapes = full
     codes = list(shapes)
-    faces = [data.colors[c] for c in codes]
-    alpha = 1.0
+    faces = {c: data.colors[c] for c in codes}
+    layout, main_box = _layout(data, full, focus)
     if focus is not None:
         from matplotlib.colors import to_rgba
 
         # Neighbours fade to a pale tint of their colour; only what is in view is drawn.
-        view = shapely.box(*_pad(shapely.bounds(shapes[focus]), 1.0))
+        faces = {c: f if c == focus else _pale(to_rgba(f)) for c, f in faces.items()}
+        view = shapely.box(*_pad(main_box, 1.0))
         codes = [c for c in codes if shapes[c].intersects(view)]
-        faces = [data.colors[c] if c == focus else _pale(to_rgba(data.colors[c])) for c in codes]
         shapes = {c: shapely.clip_by_rect(shapes[c], *view.bounds) for c in codes}
     coll = _collection(
-        [shapes[c] for c in codes], faces, edgecolors="white", linewidths=0.8, alpha=alpha
+        [shapes[c] for c in codes], [faces[c] for c in codes], edgecolors="white", linewidths=0.8
     )
     ax.add_collection(coll)
     unassigned = np.flatnonzero(data.assignment == UNASSIGNED)
@@ -157,87 +157,35 @@ def draw_plan(
         ax.add_collection(
             _collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
         )
-        bounds = _pad(shapely.bounds(shapes[focus]), 0.08)
-    else:
-        layout: MapLayout | None = map_layout(data.lod[0])
-        bounds = _pad(layout.main_bounds)
-        if layout.insets:  # a strip along the bottom for the insets, clear of the main body
-            bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
+    bounds = _pad(main_box, 0.08 if focus is not None else 0.03)
+    if layout is not None and layout.insets:
+        # A strip along the bottom for the insets, clear of the main body.
+        bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
     bounds = _frame(ax, bounds)
     if labels:
         _labels(ax, data, shapes, focus)
-    if focus is None and layout is not None and layout.insets:
-        draw_insets(ax, data, shapes, layout)
+    if layout is not None and layout.insets:
+        from territory_designer.reports.map_insets import draw_insets
+
+        draw_insets(ax, data, full, faces, layout)
     return bounds
 
 
-def draw_insets(
-    ax: Axes, data: ReportData, shapes: dict[int, object], layout: MapLayout
-) -> list[Axes]:
-    """Far-away groups of units (Alaska, Hawaii, Puerto Rico…) in insets along the bottom.
-
-    Each inset keeps its group's proportions at its own scale and sits right of the scale
-    bar; the insets shrink together when they would not fit the width.
-    """
-    boxes = [_pad(b, 0.06) for b in layout.inset_bounds(data.lod[0])]
-    fw, fh = ax.figure.get_size_inches()
-    pos = ax.get_position()
-    ax_w, ax_h = pos.width * fw, pos.height * fh
-    height = INSET_HEIGHT * 0.92
-    widths = [
-        min(height * ax_h * (b[2] - b[0]) / max(b[3] - b[1], 1e-9), 0.3 * ax_w) / ax_w
-        for b in boxes
-    ]
-    room = 1.0 - INSET_LEFT - 0.01 - 0.01 * len(boxes)
-    shrink = min(1.0, room / max(sum(widths), 1e-9))
-    out, x = [], INSET_LEFT
-    for members, box, w in zip(layout.insets, boxes, widths, strict=True):
-        w_ax, h_ax = w * shrink, height * shrink
-        inset = ax.inset_axes((x, 0.01, w_ax, h_ax))
-        x += w_ax + 0.01
-        clipped = {c: shapely.clip_by_rect(g, *box) for c, g in shapes.items()}
-        codes = [c for c, g in clipped.items() if not g.is_empty]
-        inset.add_collection(
-            _collection(
-                [clipped[c] for c in codes],
-                [data.colors[c] for c in codes],
-                edgecolors="white",
-                linewidths=0.4,
-            )
-        )
-        free = members[data.assignment[members] == UNASSIGNED]
-        if free.size:
-            inset.add_collection(
-                _collection(
-                    list(data.lod[0][free]),
-                    [UNASSIGNED_FILL] * free.size,
-                    edgecolors=UNASSIGNED_COLOR,
-                    linewidths=0.2,
-                )
-            )
-        _fit_box(inset, box, w_ax * ax_w / (h_ax * ax_h))
-        out.append(inset)
-    return out
-
-
-def _fit_box(ax: Axes, box: tuple[float, float, float, float], ratio: float) -> None:
-    """Show ``box`` at equal scale in axes ``ratio`` (width / height) wide, framed in grey."""
-    xmin, ymin, xmax, ymax = box
-    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
-    if w / h < ratio:
-        grow = (h * ratio - w) / 2
-        xmin, xmax = xmin - grow, xmax + grow
-    else:
-        grow = (w / ratio - h) / 2
-        ymin, ymax = ymin - grow, ymax + grow
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor("white")
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#9a9a9a")
-        spine.set_linewidth(0.6)
+def _layout(
+    data: ReportData, shapes: dict[int, object], focus: int | None
+) -> tuple[MapLayout | None, tuple[float, float, float, float]]:
+    """Insets (or None) and the main frame's box, for the plan or one territory."""
+    if focus is None:
+        layout = map_layout(data.lod[0])
+        return layout, layout.main_bounds
+    if focus not in shapes:
+        return None, tuple(float(v) for v in shapely.total_bounds(data.geometry))
+    members = np.flatnonzero(data.assignment == focus)
+    sub = map_layout(data.lod[0][members]) if members.size > 1 else None
+    if sub is None or not sub.insets:
+        return None, tuple(float(v) for v in shapely.bounds(shapes[focus]))
+    layout = MapLayout(members[sub.main], sub.main_bounds, [members[i] for i in sub.insets])
+    return layout, layout.main_bounds
 
 
 def _pale(rgba: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

@@ -11,7 +11,7 @@ from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.io.geography import new_project_from_file
 from territory_designer.reports.mapping import map_figure
-from territory_designer.reports.pdf import cover_page
+from territory_designer.reports.pdf import cover_page, territory_page
 from territory_designer.reports.tables import build_report_data
 
 #: Territories by first letter of the state code (AK, HI and PR included).
@@ -76,3 +76,15 @@ def test_excel_map_has_insets(national_plan: Project) -> None:
 def test_regional_map_has_no_insets(demo_project: Project) -> None:
     fig = map_figure(build_report_data(demo_project))
     assert not any(ax.child_axes for ax in fig.axes)
+
+
+def test_territory_page_puts_its_far_part_in_an_inset(national_plan: Project) -> None:
+    """Region P holds Pennsylvania and Puerto Rico: the page frames Pennsylvania."""
+    data = build_report_data(national_plan)
+    fig = territory_page(data, REGIONS.index("P"), "a4", include_accounts=False)
+    main_ax = next(ax for ax in fig.axes if ax.child_axes)
+    units = national_plan.units
+    philadelphia = units.centroid[units.index_of("42101")]
+    san_juan = units.centroid[units.index_of("72127")]
+    assert _inside(main_ax, philadelphia) and not _inside(main_ax, san_juan)
+    assert [_inside(ax, san_juan) for ax in main_ax.child_axes] == [True]
