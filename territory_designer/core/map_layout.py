@@ -63,18 +63,28 @@ def bulk_bounds(geoms: np.ndarray, share: float = 0.995, pad: float = 0.15) -> B
 
 
 def _clusters(geoms: np.ndarray, gap: float) -> np.ndarray:
-    """Cluster label of each geometry: connected through gaps narrower than ``gap``."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    """Cluster label of each geometry: groups of units with no gap much wider than ``gap``.
 
-    n = len(geoms)
-    # Bounding boxes: a far cheaper test than the polygons, and as good at this scale.
+    The units' bounding boxes are burnt into a grid of ``gap``-sized cells whose connected
+    (8-neighbour) regions are the clusters: boxes less than ``gap`` apart always share a
+    cluster, boxes more than ``2 * sqrt(2) * gap`` apart never do. A grid of about
+    ``1 / GAP_FRACTION`` cells a side labels 40,000 ZIP areas in milliseconds.
+    """
+    from scipy import ndimage
+
     b = shapely.bounds(geoms)
-    half = gap / 2
-    boxes = shapely.box(b[:, 0] - half, b[:, 1] - half, b[:, 2] + half, b[:, 3] + half)
-    i, j = shapely.STRtree(boxes).query(boxes)
-    graph = coo_matrix((np.ones(i.size, dtype=np.int8), (i, j)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    x0, y0 = np.nanmin(b[:, 0]), np.nanmin(b[:, 1])
+    c0 = ((b[:, 0] - x0) // gap).astype(np.int64)
+    c1 = ((b[:, 2] - x0) // gap).astype(np.int64)
+    r0 = ((b[:, 1] - y0) // gap).astype(np.int64)
+    r1 = ((b[:, 3] - y0) // gap).astype(np.int64)
+    grid = np.zeros((int(r1.max()) + 1, int(c1.max()) + 1), dtype=bool)
+    small = (c0 == c1) & (r0 == r1)
+    grid[r0[small], c0[small]] = True
+    for k in np.flatnonzero(~small):
+        grid[r0[k] : r1[k] + 1, c0[k] : c1[k] + 1] = True
+    labels, _ = ndimage.label(grid, structure=np.ones((3, 3), dtype=bool))
+    return labels[r0, c0] - 1
 
 
 def _area(b: Bounds) -> float:
