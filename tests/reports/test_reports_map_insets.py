@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from td_factories import us_counties_path
@@ -10,6 +12,7 @@ from territory_designer.core.colors import palette_color
 from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.io.geography import new_project_from_file
+from territory_designer.reports import ExportOptions, export
 from territory_designer.reports.mapping import map_figure
 from territory_designer.reports.pdf import cover_page, territory_page
 from territory_designer.reports.tables import build_report_data
@@ -88,3 +91,15 @@ def test_territory_page_puts_its_far_part_in_an_inset(national_plan: Project) ->
     san_juan = units.centroid[units.index_of("72127")]
     assert _inside(main_ax, philadelphia) and not _inside(main_ax, san_juan)
     assert [_inside(ax, san_juan) for ax in main_ax.child_axes] == [True]
+
+
+def test_html_map_opens_on_the_lower_48(national_plan: Project, tmp_path) -> None:
+    out = export("html", national_plan, tmp_path / "us.html", ExportOptions())
+    html = out.read_text(encoding="utf-8")
+    number = r"\s*([-\d.]+)\s*"
+    pair = rf"\[{number},{number}\]"
+    found = re.findall(rf"fitBounds\(\s*\[{pair},\s*{pair}\]", html)
+    assert found, "no fitBounds in the page"
+    south, west, north, east = map(float, found[-1])  # the page's own, after Leaflet's
+    assert -130 < west < -120 and -70 < east < -60  # not -155..+161 (the whole world)
+    assert 20 < south < 30 and 45 < north < 55
