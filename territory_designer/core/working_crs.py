@@ -101,8 +101,10 @@ def centred_equal_area(geoms: np.ndarray) -> CRS:
     )
 
 
-def parse_working_crs(value: str) -> CRS:
+def parse_working_crs(value: str, label: str = "--working-crs") -> CRS:
     """A CRS the user names for measuring and drawing: projected, in metres.
+
+    ``label`` starts the error message (the option, or the dialog's field name).
 
     Raises
     ------
@@ -112,16 +114,16 @@ def parse_working_crs(value: str) -> CRS:
     try:
         crs = CRS.from_user_input(value.strip())
     except CRSError as exc:
-        raise InputError(f"--working-crs {value}: not a coordinate system PROJ knows.") from exc
+        raise InputError(f"{label} {value}: not a coordinate system PROJ knows.") from exc
     if not crs.is_projected:
         raise InputError(
-            f"--working-crs {value}: {crs.name} is not projected; areas and distances need "
+            f"{label} {value}: {crs.name} is not projected; areas and distances need "
             "a projected CRS in metres (for example EPSG:5070 for the lower 48)."
         )
     units = {a.unit_name for a in crs.axis_info}
     if not units <= {"metre", "meter"}:
         raise InputError(
-            f"--working-crs {value}: {crs.name} is in {', '.join(sorted(units))}; "
+            f"{label} {value}: {crs.name} is in {', '.join(sorted(units))}; "
             "choose a projected CRS in metres."
         )
     return crs

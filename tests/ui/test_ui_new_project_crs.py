@@ -25,7 +25,8 @@ def test_dialog_refuses_a_geographic_crs_in_place(qtbot) -> None:
     dialog.crs_combo.setCurrentText("EPSG:4326")
     _ok(dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
-    assert "not projected" in dialog.crs_error.text() and dialog.crs_error.isVisible()
+    assert dialog.crs_error.isVisible()
+    assert dialog.crs_error.text().startswith("Working CRS EPSG:4326: WGS 84 is not projected")
     dialog.crs_combo.setCurrentIndex(1)  # "EPSG:5070 NAD83 / Conus Albers (lower 48)"
     _ok(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted

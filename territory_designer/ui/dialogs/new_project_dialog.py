@@ -122,7 +122,7 @@ class NewProjectDialog(QDialog):
         value = self.working_crs()
         if value is not None:
             try:
-                parse_working_crs(value)
+                parse_working_crs(value, label="Working CRS")
             except InputError as exc:
                 self.crs_error.setText(str(exc))
                 self.crs_error.show()
