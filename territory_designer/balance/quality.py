@@ -252,7 +252,7 @@ def _distance_notes(
 ) -> None:
     """Count and name the units beyond the distance limit from their territory's home base."""
     ok = labels >= 0
-    own = np.hypot(*(problem.xy[ok] - problem.home[labels[ok]]).T)
+    own = problem.home_distance()[np.flatnonzero(ok), labels[ok]]
     beyond = np.zeros(problem.n, dtype=bool)
     beyond[ok] = own > problem.max_distance * (1 + 1e-9)
     beyond &= problem.locked < 0  # locked units stay where the planner put them

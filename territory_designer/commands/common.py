@@ -42,3 +42,13 @@ def crs_label(crs: object) -> str | None:
     with warnings.catch_warnings():  # a PROJ string is lossy, but short and readable here
         warnings.simplefilter("ignore", UserWarning)
         return crs.to_proj4()  # type: ignore[attr-defined]
+
+
+def crs_title(crs: object) -> str:
+    """A CRS as people read it: ``EPSG:5070 (NAD83 / Conus Albers)``, or its name."""
+    if crs is None:
+        return "none (planar coordinates)"
+    label, name = crs_label(crs), crs.name  # type: ignore[attr-defined]
+    if label and label.startswith("EPSG:"):
+        return f"{label} ({name})"
+    return name if name and name != "unknown" else str(label)

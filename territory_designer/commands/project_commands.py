@@ -8,7 +8,7 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from territory_designer.commands.common import crs_label, load, out_path
+from territory_designer.commands.common import crs_label, crs_title, load, out_path
 from territory_designer.core.errors import TerritoryDesignerError
 
 
@@ -30,6 +30,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "--allow-overlaps",
         action="store_true",
         help="accept units that overlap (an account inside two counts in the smaller)",
+    )
+    p.add_argument(
+        "--working-crs",
+        help="projected CRS in metres to measure and draw in, e.g. EPSG:5070 "
+        "(default: chosen from the data)",
     )
     p.add_argument("--out", required=True, help="project file to write (.tdproj)")
     p.set_defaults(handler=run_new)
@@ -71,9 +76,13 @@ def run_new(args: argparse.Namespace) -> int:
         args.layer,
         args.crs,
         allow_overlaps=args.allow_overlaps,
+        working_crs=args.working_crs,
     )
     save_project(project, out)
-    print(f"Wrote {out}: {len(project.units)} units, {project.adjacency.n_edges} adjacencies")
+    print(
+        f"Wrote {out}: {len(project.units)} units, {project.adjacency.n_edges} adjacencies, "
+        f"working CRS {crs_title(project.units.crs)}"
+    )
     if OVERLAPS_SETTING in project.settings:
         print(
             f"Accepted overlapping units: {project.settings[OVERLAPS_SETTING]}; an account "
@@ -97,6 +106,7 @@ def project_info(project: object) -> dict:
         "accounts": len(accounts),
         "unlocated_accounts": int((accounts["unit"] < 0).sum()) if len(accounts) else 0,
         "crs": crs_label(project.units.crs),
+        "crs_name": project.units.crs.name if project.units.crs is not None else None,
         "plans": list(project.plans),
         "active_plan": project.active_plan_name,
         "baseline_plan": project.baseline_plan_name,
@@ -112,7 +122,8 @@ def project_info(project: object) -> dict:
 
 def run_info(args: argparse.Namespace) -> int:
     """Print a project's figures."""
-    info = project_info(load(args.project, args.plan))
+    project = load(args.project, args.plan)
+    info = project_info(project)
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
@@ -120,7 +131,7 @@ def run_info(args: argparse.Namespace) -> int:
     print(f"{args.project}")
     print(
         f"  units {info['units']}, accounts {info['accounts']} "
-        f"({info['unlocated_accounts']} unlocated), CRS {info['crs']}"
+        f"({info['unlocated_accounts']} unlocated), CRS {crs_title(project.units.crs)}"
     )
     print(
         f"  plans: {', '.join(info['plans'])} (active: {info['active_plan']}, "

@@ -158,7 +158,10 @@ def seam_tolerance(geoms: np.ndarray) -> float:
 
 
 def compute_adjacency(
-    geoms: np.ndarray, feedback: Feedback | None = None, tolerance: float = 0.0
+    geoms: np.ndarray,
+    feedback: Feedback | None = None,
+    tolerance: float = 0.0,
+    length_scale: np.ndarray | None = None,
 ) -> Adjacency:
     """Compute the adjacency graph of a polygon coverage.
 
@@ -172,6 +175,10 @@ def compute_adjacency(
         Seam tolerance in layer units. 0 (the default) counts only boundaries that touch;
         a positive value (see :func:`seam_tolerance`) also joins neighbours whose
         boundaries run within it of each other — layers from two sources mixed.
+    length_scale : numpy.ndarray, optional
+        Per unit, true length over projected length (:attr:`UnitLayer.length_scale`); a
+        shared boundary is scaled by the mean of its two units', so that territory
+        perimeters (sums of unit perimeters less shared boundaries) stay consistent.
 
     Returns
     -------
@@ -222,5 +229,8 @@ def compute_adjacency(
     all_len = np.concatenate([lengths, extra_len])
     order = np.argsort(all_key, kind="stable")
     all_key, all_len = all_key[order], all_len[order]
+    ei, ej = all_key // n, all_key % n
+    if length_scale is not None:
+        all_len = all_len * (length_scale[ei] + length_scale[ej]) / 2
     feedback.set_progress(100, "Adjacency ready")
-    return Adjacency(n, all_key // n, all_key % n, all_len)
+    return Adjacency(n, ei, ej, all_len)

@@ -2,10 +2,10 @@
 
 Units are held in one projected CRS (metres) so that areas, perimeters and distances are
 meaningful; geographic input is reprojected when a project is created (see
-:func:`working_crs_for`). Each unit keeps a stable string id (leading zeros preserved), a
-display name and a table of attributes. Two simplified copies of the geometry, made with
-GEOS' coverage simplification so neighbours still share their edges, serve the map at low
-and high zoom (level-of-detail).
+:mod:`territory_designer.core.working_crs`). Each unit keeps a stable string id (leading
+zeros preserved), a display name and a table of attributes. Two simplified copies of the
+geometry, made with GEOS' coverage simplification so neighbours still share their edges,
+serve the map at low and high zoom (level-of-detail).
 """
 
 from __future__ import annotations
@@ -18,25 +18,10 @@ import shapely
 from pyproj import CRS
 
 from territory_designer.core.errors import InputError
+from territory_designer.core.geodesy import length_scale
 
 #: Display tolerances as fractions of the layer's extent (coarse map, zoomed-in map).
 LOD_FRACTIONS = (1 / 2500, 1 / 25000)
-
-
-def working_crs_for(crs: CRS | None, geoms: np.ndarray) -> CRS | None:
-    """Projected CRS in which a layer is measured and displayed.
-
-    A projected CRS is kept. A geographic one is replaced by a Lambert azimuthal
-    equal-area projection centred on the data, which keeps areas exact and shapes
-    recognisable at the scale of a sales region.
-    """
-    if crs is None or crs.is_projected:
-        return crs
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
-    lon0, lat0 = (xmin + xmax) / 2, (ymin + ymax) / 2
-    return CRS.from_proj4(
-        f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +x_0=0 +y_0=0 +datum=WGS84 +units=m"
-    )
 
 
 def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
@@ -94,8 +79,10 @@ class UnitLayer:
             dup = pd.Series(self.ids).loc[pd.Series(self.ids).duplicated()].unique()[:10]
             raise InputError(f"Duplicate unit ids: {', '.join(map(str, dup))}")
         self.area = shapely.area(self.geometry)
-        self.perimeter = shapely.length(self.geometry)
         self.centroid = shapely.get_coordinates(shapely.point_on_surface(self.geometry))
+        # Perimeters as measured on the ground, where the projection stretches lengths.
+        self.length_scale = length_scale(self.geometry, self.crs, self.centroid)
+        self.perimeter = shapely.length(self.geometry) * self.length_scale
         self.bounds = tuple(float(v) for v in shapely.total_bounds(self.geometry))
         if self.lod is None:
             self.lod = self.compute_lod()

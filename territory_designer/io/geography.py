@@ -24,7 +24,8 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.overlaps import Overlaps, find_overlaps, points_in_several
 from territory_designer.core.plan import Plan
 from territory_designer.core.project import Project
-from territory_designer.core.units import UnitLayer, working_crs_for
+from territory_designer.core.units import UnitLayer
+from territory_designer.core.working_crs import parse_working_crs, working_crs_for
 from territory_designer.io import layer_checks as checks
 
 #: Project setting describing the overlapping units a user accepted (absent: none).
@@ -217,16 +218,19 @@ def units_from_frame(
     crs: str | None = None,
     feedback: Feedback | None = None,
     allow_overlaps: bool = False,
+    working_crs: str | None = None,
 ) -> UnitLayer:
     """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS.
 
     Overlapping units are refused unless ``allow_overlaps`` (see :func:`check_overlaps`).
+    ``working_crs`` names the projected CRS to use; by default it is chosen from the data
+    (see :func:`~territory_designer.core.working_crs.working_crs_for`).
     """
     feedback = feedback or Feedback()
     clean = clean_units(gdf, id_field, name_field, source, crs)
     if clean.repaired:
         feedback.message = f"Repaired {clean.repaired} invalid geometries"
-    target = working_crs_for(clean.crs, clean.geometry)
+    target = working_crs_for(clean.crs, clean.geometry, working_crs)
     geometry = clean.reprojected(target)
     check_overlaps(geometry, clean.ids, source, allow_overlaps)
     return UnitLayer(clean.ids, clean.names, geometry, target, clean.attributes)
@@ -240,20 +244,26 @@ def new_project_from_file(
     crs: str | None = None,
     feedback: Feedback | None = None,
     allow_overlaps: bool = False,
+    working_crs: str | None = None,
 ) -> Project:
     """Create a project (one empty plan) from a polygon file.
 
     With ``allow_overlaps``, overlapping units are accepted and described in the
     project setting ``overlapping_units`` (accounts in an overlap count in the smaller
-    unit); otherwise they are refused with :class:`OverlapError`.
+    unit); otherwise they are refused with :class:`OverlapError`. ``working_crs`` (e.g.
+    ``"EPSG:5070"``) overrides the projected CRS chosen from the data.
     """
     feedback = feedback or Feedback()
+    if working_crs is not None:
+        parse_working_crs(working_crs)  # a typo fails before the file is read
     feedback.set_progress(2, "Reading units")
     gdf = read_layer(path, layer)
-    units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback, allow_overlaps)
+    units = units_from_frame(
+        gdf, id_field, name_field, str(path), crs, feedback, allow_overlaps, working_crs
+    )
     feedback.check_canceled()
     feedback.set_progress(40, "Computing adjacency")
-    adjacency = compute_adjacency(units.geometry, feedback)
+    adjacency = compute_adjacency(units.geometry, feedback, length_scale=units.length_scale)
     settings = {}
     if allow_overlaps:
         overlaps = find_overlaps(units.geometry)

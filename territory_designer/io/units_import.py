@@ -182,7 +182,9 @@ def add_units(
     feedback.set_progress(50, "Computing adjacency")
     # Two layers from different sources rarely share vertices along their seam: join
     # neighbours across small gaps and overlaps there.
-    adjacency = compute_adjacency(units.geometry, feedback, seam_tolerance(units.geometry))
+    adjacency = compute_adjacency(
+        units.geometry, feedback, seam_tolerance(units.geometry), units.length_scale
+    )
     feedback.check_canceled()
     n_new = len(ids)
     inherits = _inherited_units(overlaps, n_new)

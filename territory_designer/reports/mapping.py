@@ -16,13 +16,17 @@ from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 
 from territory_designer.core.colors import UNASSIGNED_COLOR
+from territory_designer.core.map_layout import MapLayout, map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.reports.tables import ReportData, field_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 UNASSIGNED_FILL = "#e6e6e6"
+#: Insets' height, as a fraction of the map axes (see :mod:`~.map_insets`).
+INSET_HEIGHT = 0.2
 _NICE = (1, 2, 5)
 
 
@@ -112,20 +116,21 @@ def draw_plan(
     detail : str
         ``coarse`` or ``fine`` display geometry.
     """
-    shapes = data.shapes("fine" if focus is not None else detail)
+    full = data.shapes("fine" if focus is not None else detail)
+    shapes = full
     codes = list(shapes)
-    faces = [data.colors[c] for c in codes]
-    alpha = 1.0
+    faces = {c: data.colors[c] for c in codes}
+    layout, main_box = _layout(data, full, focus)
     if focus is not None:
         from matplotlib.colors import to_rgba
 
         # Neighbours fade to a pale tint of their colour; only what is in view is drawn.
-        view = shapely.box(*_pad(shapely.bounds(shapes[focus]), 1.0))
+        faces = {c: f if c == focus else _pale(to_rgba(f)) for c, f in faces.items()}
+        view = shapely.box(*_pad(main_box, 1.0))
         codes = [c for c in codes if shapes[c].intersects(view)]
-        faces = [data.colors[c] if c == focus else _pale(to_rgba(data.colors[c])) for c in codes]
         shapes = {c: shapely.clip_by_rect(shapes[c], *view.bounds) for c in codes}
     coll = _collection(
-        [shapes[c] for c in codes], faces, edgecolors="white", linewidths=0.8, alpha=alpha
+        [shapes[c] for c in codes], [faces[c] for c in codes], edgecolors="white", linewidths=0.8
     )
     ax.add_collection(coll)
     unassigned = np.flatnonzero(data.assignment == UNASSIGNED)
@@ -152,13 +157,35 @@ def draw_plan(
         ax.add_collection(
             _collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
         )
-        bounds = _pad(shapely.bounds(shapes[focus]), 0.08)
-    else:
-        bounds = _pad(shapely.total_bounds(data.geometry))
+    bounds = _pad(main_box, 0.08 if focus is not None else 0.03)
+    if layout is not None and layout.insets:
+        # A strip along the bottom for the insets, clear of the main body.
+        bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
     bounds = _frame(ax, bounds)
     if labels:
         _labels(ax, data, shapes, focus)
+    if layout is not None and layout.insets:
+        from territory_designer.reports.map_insets import draw_insets
+
+        draw_insets(ax, data, full, faces, layout)
     return bounds
+
+
+def _layout(
+    data: ReportData, shapes: dict[int, object], focus: int | None
+) -> tuple[MapLayout | None, tuple[float, float, float, float]]:
+    """Insets (or None) and the main frame's box, for the plan or one territory."""
+    if focus is None:
+        layout = map_layout(data.lod[0])
+        return layout, layout.main_bounds
+    if focus not in shapes:
+        return None, tuple(float(v) for v in shapely.total_bounds(data.geometry))
+    members = np.flatnonzero(data.assignment == focus)
+    sub = map_layout(data.lod[0][members]) if members.size > 1 else None
+    if sub is None or not sub.insets:
+        return None, tuple(float(v) for v in shapely.bounds(shapes[focus]))
+    layout = MapLayout(members[sub.main], sub.main_bounds, [members[i] for i in sub.insets])
+    return layout, layout.main_bounds
 
 
 def _pale(rgba: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -282,19 +309,25 @@ def draw_balance_chart(ax: Axes, data: ReportData) -> None:
         ax.spines[side].set_visible(False)
 
 
-def map_png(
-    data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
-) -> bytes:
-    """The plan map with legend and scale bar as PNG bytes (for spreadsheets)."""
+def map_figure(data: ReportData, width_in: float = 7.0, height_in: float = 5.0) -> Figure:
+    """The plan map with legend and scale bar (and insets for far-away units)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    fig = Figure(figsize=(width_in, height_in))
     ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
     bounds = draw_plan(ax, data)
     add_scale_bar(ax, bounds)
     legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
     legend_ax.set_axis_off()
     draw_legend(legend_ax, data, max_items=30)
+    return fig
+
+
+def map_png(
+    data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
+) -> bytes:
+    """The plan map of :func:`map_figure` as PNG bytes (for spreadsheets)."""
+    fig = map_figure(data, width_in, height_in)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()

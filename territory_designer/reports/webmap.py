@@ -240,9 +240,16 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
 
 
 def _bbox(data: ReportData) -> Any:
+    """The first view: the map's main body (the lower 48 of a national US layer, whose
+    Aleutians at +179° would otherwise make the page open on the whole world)."""
     import shapely
 
-    return shapely.box(*shapely.total_bounds(data.geometry))
+    from territory_designer.core.map_layout import map_layout
+
+    box = shapely.box(*map_layout(data.lod[0]).main_bounds)
+    # Densified: the box's edges curve in longitude and latitude (a conic's top edge bulges
+    # north of its corners), and its corners alone would crop the view.
+    return shapely.segmentize(box, max(box.length, 1e-9) / 64)
 
 
 @exporter("html", label="Interactive HTML map", suffixes=(".html", ".htm"))

@@ -27,17 +27,18 @@ from territory_designer.ui.dialogs.prompts import Prompts, SaveChoice
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
 
-FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None] | None"]
+#: Returns (id field, name field) or (id field, name field, working CRS), None if cancelled.
+FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | None"]
 AUTOSAVE_CHECK_MS = 10_000
 
 
 def _choose_fields(
     path: str, fields: list[str], parent: QWidget
-) -> tuple[str, str | None, str | None] | None:
-    dialog = NewProjectDialog(path, fields, parent)
+) -> tuple[str, str | None, str | None, str | None] | None:
+    dialog = NewProjectDialog(path, fields, parent, ask_working_crs=True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return (*dialog.choice(), dialog.crs())
+    return (*dialog.choice(), dialog.crs(), dialog.working_crs())
 
 
 def _entry(path: Path) -> RecoveryEntry:
@@ -199,9 +200,11 @@ class FileController(QObject):
         choice = self.choose_fields(path, fields, self.window)
         if choice is None:
             return None
-        id_field, name_field = choice[0], choice[1]
-        crs = choice[2] if len(choice) > 2 else None
-        return self._new_project(path, id_field, name_field, crs)
+        # (id field, name field[, layer CRS[, working CRS]]): tests script shorter answers.
+        id_field, name_field, *rest = choice
+        crs = rest[0] if rest else None
+        working_crs = rest[1] if len(rest) > 1 else None
+        return self._new_project(path, id_field, name_field, crs, working_crs)
 
     def _new_project(
         self,
@@ -209,12 +212,19 @@ class FileController(QObject):
         id_field: str,
         name_field: str | None,
         crs: str | None,
+        working_crs: str | None = None,
         allow_overlaps: bool = False,
     ) -> Task | None:
         def build(fb: Feedback) -> Project | OverlapError:
             try:
                 return new_project_from_file(
-                    path, id_field, name_field, crs=crs, feedback=fb, allow_overlaps=allow_overlaps
+                    path,
+                    id_field,
+                    name_field,
+                    crs=crs,
+                    feedback=fb,
+                    allow_overlaps=allow_overlaps,
+                    working_crs=working_crs,
                 )
             except OverlapError as exc:
                 return exc  # the user decides on the GUI thread
@@ -228,7 +238,7 @@ class FileController(QObject):
             self.sig_status.emit(f"New project with {len(result.units):,} units")
 
         def retry() -> None:
-            self._new_project(path, id_field, name_field, crs, allow_overlaps=True)
+            self._new_project(path, id_field, name_field, crs, working_crs, allow_overlaps=True)
 
         return self._run(f"Reading {Path(path).name}…", build, finished, "Cannot create project")
 

@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
     def _on_project_replaced(self) -> None:
         self._refresh_title()
         self._refresh_tool_status()
-        self.canvas.zoom_to_all()
+        self.canvas.zoom_to_main()
 
     def _refresh_tool_status(self) -> None:
         s = self.session

@@ -64,7 +64,7 @@ def render_main_window(
             window.show()
             for _ in range(3):
                 QApplication.processEvents()
-            window.canvas.zoom_to_all()
+            window.canvas.zoom_to_main()
             window.territory_dock.refresh_summary()
             for _ in range(3):
                 QApplication.processEvents()

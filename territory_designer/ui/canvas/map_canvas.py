@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
+from territory_designer.core.map_layout import map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
 from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
@@ -57,6 +58,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._layers_visible = dict.fromkeys(LAYERS, True)
         self._pan_from: QPoint | None = None
         self._fit_all = True
+        self._fit_main = False
         self._hover_unit = -1
         self._pending_codes: set[int] = set()
         self._pending_full = False
@@ -115,10 +117,12 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         pad = units.extent
         self._map_rect = QRectF(scene_point(xmin, ymax), scene_point(xmax, ymin)).normalized()
         self.scene().setSceneRect(self._map_rect.adjusted(-pad, -pad, pad, pad))
+        xmin, ymin, xmax, ymax = map_layout(units.lod[0]).main_bounds
+        self._main_rect = QRectF(scene_point(xmin, ymax), scene_point(xmax, ymin)).normalized()
         self._typical_unit = float(np.sqrt(np.median(units.area)))
         self._lod_scale = 0.75 / (units.extent * LOD_FRACTIONS[0])
         # Choose the level of detail first, so only the one shown is built.
-        self.zoom_to_all()
+        self.zoom_to_main()
         for name, visible in self._layers_visible.items():
             self.set_layer_visible(name, visible)
         self.territories.refresh()

@@ -2,7 +2,7 @@
 zoom about the cursor; arrow keys and +/- keys.
 
 A plain mixin over :class:`QGraphicsView`; the canvas provides ``session``, ``_map_rect``,
-``_fit_all``, ``scale_px_per_unit()`` and ``_update_detail()``.
+``_main_rect``, ``_fit_all``, ``_fit_main``, ``scale_px_per_unit()`` and ``_update_detail()``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,16 @@ class NavigationMixin:
         self._fit(self._map_rect)
         self._fit_all = True
 
+    def zoom_to_main(self) -> None:
+        """Show the main body of the map: the first view of a project.
+
+        On a national US layer this frames the lower 48, not Alaska, Hawaii and Puerto Rico
+        as well (see :func:`territory_designer.core.map_layout.map_layout`); elsewhere it is
+        the whole map. Kept when the view is resized, until the user zooms or pans.
+        """
+        self._fit(self._main_rect)
+        self._fit_main = True
+
     def zoom_to_selection(self) -> None:
         """Show the selected units (the whole map when nothing is selected)."""
         self._fit_units(self.session.selection)
@@ -46,9 +56,11 @@ class NavigationMixin:
         QGraphicsView.resizeEvent(self, event)
         if self._fit_all:
             self.zoom_to_all()
+        elif self._fit_main:
+            self.zoom_to_main()
 
     def _fit(self, rect: QRectF) -> None:
-        self._fit_all = False
+        self._fit_all = self._fit_main = False
         if rect.isEmpty():
             rect = rect.adjusted(-1, -1, 1, 1)
         margin = max(rect.width(), rect.height()) * 0.03
@@ -70,7 +82,7 @@ class NavigationMixin:
         fit = min(self.viewport().width(), self.viewport().height()) / max(
             self._map_rect.width(), self._map_rect.height(), 1e-9
         )
-        self._fit_all = False
+        self._fit_all = self._fit_main = False
         new = min(max(scale * factor, fit * 0.25), fit * 5000)
         factor = new / scale
         if abs(factor - 1) < 1e-9:
@@ -86,7 +98,7 @@ class NavigationMixin:
         self.centerOn(centre)
 
     def _pan_by_pixels(self, dx: int, dy: int) -> None:
-        self._fit_all = False
+        self._fit_all = self._fit_main = False
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(h.value() - dx)
         v.setValue(v.value() - dy)

@@ -1,4 +1,5 @@
-"""Dialog choosing the id and name fields of a units file for File > New."""
+"""Dialog choosing the id and name fields of a units file for File > New (and, for a new
+project, the working CRS)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,21 @@ from PySide6.QtWidgets import (
 )
 
 from territory_designer.core.errors import InputError
+from territory_designer.core.working_crs import parse_working_crs
 
 #: Field names that usually hold a unit id, most likely first.
 ID_HINTS = ("geoid", "zcta5ce20", "zcta5ce10", "zip", "zipcode", "postcode", "fips", "id", "code")
 NAME_HINTS = ("name", "namelsad", "label", "title")
 NO_NAME = "(use the id)"
+FROM_DATA = "(chosen from the data)"
+#: Offered in the working-CRS box; any other EPSG code or PROJ string can be typed.
+CRS_CHOICES = (
+    FROM_DATA,
+    "EPSG:5070 NAD83 / Conus Albers (lower 48)",
+    "EPSG:3338 NAD83 / Alaska Albers",
+    "EPSG:3035 ETRS89 / LAEA Europe",
+    "EPSG:3577 GDA94 / Australian Albers",
+)
 
 
 def read_fields(path: str | Path) -> list[str]:
@@ -48,7 +59,13 @@ def _best(fields: list[str], hints: tuple[str, ...]) -> int:
 
 
 class NewProjectDialog(QDialog):
-    """Pick the id field (required) and name field (optional) of a units file."""
+    """Pick the id field (required) and name field (optional) of a units file.
+
+    With ``with_prefix`` (adding a layer) it offers a prefix for the new unit ids; it always
+    takes an optional CRS for a file that has none or a wrong ``.prj``. With
+    ``ask_working_crs`` (a new project) it also offers the projected CRS the project is
+    measured and drawn in; a CRS that is not projected in metres is refused in place.
+    """
 
     def __init__(
         self,
@@ -56,6 +73,7 @@ class NewProjectDialog(QDialog):
         fields: list[str],
         parent: QWidget | None = None,
         with_prefix: bool = False,
+        ask_working_crs: bool = False,
     ):
         super().__init__(parent)
         self.setWindowTitle("New project from units file")
@@ -82,7 +100,22 @@ class NewProjectDialog(QDialog):
         self.crs_edit.setToolTip(
             "The layer's coordinate reference system, when the file has none or a wrong one"
         )
-        form.addRow("CRS:", self.crs_edit)
+        form.addRow("Layer CRS:", self.crs_edit)
+        self.crs_combo: QComboBox | None = None
+        self.crs_error = QLabel()
+        self.crs_error.setStyleSheet("color: #b00020")
+        self.crs_error.setWordWrap(True)
+        self.crs_error.hide()
+        if ask_working_crs:
+            self.crs_combo = QComboBox()
+            self.crs_combo.setEditable(True)
+            self.crs_combo.addItems(CRS_CHOICES)
+            self.crs_combo.setToolTip(
+                "Projected CRS in metres for areas, compactness and the map, e.g. EPSG:5070. "
+                "By default an equal-area projection centred on the data."
+            )
+            form.addRow("Working CRS:", self.crs_combo)
+            form.addRow(self.crs_error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -97,6 +130,28 @@ class NewProjectDialog(QDialog):
     def crs(self) -> str | None:
         """The CRS the user gave (None: the file's own)."""
         return self.crs_edit.text().strip() or None
+
+    def working_crs(self) -> str | None:
+        """The chosen working CRS (``EPSG:5070``…), None to choose it from the data."""
+        if self.crs_combo is None:
+            return None
+        text = self.crs_combo.currentText().strip()
+        if not text or text == FROM_DATA:
+            return None
+        # "EPSG:5070 NAD83 / Conus Albers" -> "EPSG:5070"; a PROJ string is kept whole.
+        return text.split()[0] if text.upper().startswith("EPSG:") else text
+
+    def accept(self) -> None:
+        """Close unless the working CRS is one the project cannot use (said in place)."""
+        value = self.working_crs()
+        if value is not None:
+            try:
+                parse_working_crs(value, label="Working CRS")
+            except InputError as exc:
+                self.crs_error.setText(str(exc))
+                self.crs_error.show()
+                return
+        super().accept()
 
     def choice(self) -> tuple[str, str | None]:
         """(id field, name field or None)."""
