@@ -101,6 +101,7 @@ def run_import_accounts(args: argparse.Namespace) -> int:
 
 def run_import_units(args: argparse.Namespace) -> int:
     """Add units from a second layer and save the project."""
+    from territory_designer.io.field_names import renaming_note
     from territory_designer.io.project_file import save_project
     from territory_designer.io.units_import import add_units
 
@@ -115,6 +116,7 @@ def run_import_units(args: argparse.Namespace) -> int:
         "repaired": report.repaired,
         "skipped_empty": report.skipped_empty,
         "accounts_joined": report.accounts_joined,
+        "renamed": report.renamed,
         "units": len(new_project.units),
         "saved_to": str(target),
     }
@@ -126,4 +128,6 @@ def run_import_units(args: argparse.Namespace) -> int:
             f"{len(report.skipped_empty)} empty skipped); project now has "
             f"{len(new_project.units)} units; saved to {target}"
         )
+        for line in renaming_note(report.renamed, "Unit attributes"):
+            print(line)
     return 0

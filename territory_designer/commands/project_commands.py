@@ -56,10 +56,13 @@ def run_new(args: argparse.Namespace) -> int:
     from territory_designer.io.project_file import save_project
 
     out = out_path(args.out, "project file")
+    notes: list[str] = []
     project = new_project_from_file(
-        args.units, args.id_field, args.name_field, args.layer, args.crs
+        args.units, args.id_field, args.name_field, args.layer, args.crs, notes=notes
     )
     save_project(project, out)
+    for line in notes:
+        print(line)
     print(f"Wrote {out}: {len(project.units)} units, {project.adjacency.n_edges} adjacencies")
     return 0
 

@@ -7,6 +7,7 @@ so they all treat ids, empty and invalid geometries and CRSs the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer, working_crs_for
+from territory_designer.io.field_names import UNIT_FIELDS, non_clashing_names, renaming_note
 
 
 def gdal_path(path: Path | str) -> str:
@@ -89,6 +91,7 @@ class CleanUnits:
     crs: CRS
     repaired: int = 0
     skipped_empty: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # clashing attribute names
 
     def reprojected(self, target: CRS | None) -> np.ndarray:
         """Geometry in ``target`` (unchanged when it is None or the same CRS)."""
@@ -106,13 +109,17 @@ def clean_units(
     crs: str | None = None,
     skip_empty: bool = False,
     taken_ids: set[str] | None = None,
+    taken_fields: Sequence[str] = (),
 ) -> CleanUnits:
     """Check a polygon layer for use as units.
 
     Ids are kept as text (leading zeros preserved) and must be unique and not in
     ``taken_ids``; empty geometries are refused (or skipped and listed with
-    ``skip_empty``); invalid geometries are repaired and counted. Errors name ``source``
-    and list the offending ids.
+    ``skip_empty``); invalid geometries are repaired and counted. Attributes whose names
+    clash, ignoring case, with the units layer's own fields, with ``taken_fields`` (an
+    equal name continues that column) or with each other are renamed (listed in
+    ``renamed``). Errors name ``source`` and list
+    the offending ids.
     """
     for f in (id_field, name_field):
         if f is not None and f not in gdf.columns:
@@ -151,17 +158,19 @@ def clean_units(
         geoms = geoms.copy()
         geoms[invalid] = [polygonal_part(g) for g in shapely.make_valid(geoms[invalid])]
     names = gdf[name_field].astype(str) if name_field else ids
-    attrs = pd.DataFrame(gdf.drop(columns=["geometry"])).drop(
+    attrs = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name])).drop(
         columns=[c for c in {id_field, name_field} if c], errors="ignore"
     )
+    renamed = non_clashing_names(list(attrs.columns), UNIT_FIELDS, taken_fields)
     return CleanUnits(
         ids.to_numpy(),
         names.to_numpy(),
         geoms,
-        attrs.reset_index(drop=True),
+        attrs.rename(columns=renamed).reset_index(drop=True),
         CRS.from_user_input(gdf.crs),
         int(invalid.sum()),
         skipped,
+        renamed,
     )
 
 
@@ -172,12 +181,18 @@ def units_from_frame(
     source: str = "layer",
     crs: str | None = None,
     feedback: Feedback | None = None,
+    notes: list[str] | None = None,
 ) -> UnitLayer:
-    """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS."""
+    """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS.
+
+    What was changed on the way (renamed attributes) is appended to ``notes``.
+    """
     feedback = feedback or Feedback()
     clean = clean_units(gdf, id_field, name_field, source, crs)
     if clean.repaired:
         feedback.message = f"Repaired {clean.repaired} invalid geometries"
+    if notes is not None:
+        notes += renaming_note(clean.renamed, f"{source}: unit attributes")
     target = working_crs_for(clean.crs, clean.geometry)
     return UnitLayer(clean.ids, clean.names, clean.reprojected(target), target, clean.attributes)
 
@@ -189,12 +204,16 @@ def new_project_from_file(
     layer: str | None = None,
     crs: str | None = None,
     feedback: Feedback | None = None,
+    notes: list[str] | None = None,
 ) -> Project:
-    """Create a project (one empty plan) from a polygon file."""
+    """Create a project (one empty plan) from a polygon file.
+
+    Lines for the user about what was changed (renamed attributes) go to ``notes``.
+    """
     feedback = feedback or Feedback()
     feedback.set_progress(2, "Reading units")
     gdf = read_layer(path, layer)
-    units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback)
+    units = units_from_frame(gdf, id_field, name_field, str(path), crs, feedback, notes)
     feedback.check_canceled()
     feedback.set_progress(40, "Computing adjacency")
     adjacency = compute_adjacency(units.geometry, feedback)

@@ -31,6 +31,7 @@ class AddUnitsReport:
     repaired: int
     skipped_empty: list[str] = field(default_factory=list)
     accounts_joined: int = 0
+    renamed: dict[str, str] = field(default_factory=dict)  # attributes renamed (clashes)
 
 
 def add_units(
@@ -76,9 +77,16 @@ def add_units(
     feedback.set_progress(2, "Reading units")
     gdf = read_layer(path, layer)
     clean = clean_units(
-        gdf, id_field, name_field, str(path), crs, skip_empty, set(project.units.ids)
+        gdf,
+        id_field,
+        name_field,
+        str(path),
+        crs,
+        skip_empty,
+        set(project.units.ids),
+        list(project.units.attributes.columns),
     )
-    report = AddUnitsReport(0, clean.repaired, clean.skipped_empty)
+    report = AddUnitsReport(0, clean.repaired, clean.skipped_empty, renamed=clean.renamed)
     geoms = clean.reprojected(project.units.crs)
     ids, names, attrs = clean.ids, clean.names, clean.attributes
     feedback.check_canceled()

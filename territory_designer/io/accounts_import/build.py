@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from territory_designer.core.accounts import REQUIRED_COLUMNS
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.units import UnitLayer
@@ -30,11 +29,21 @@ from territory_designer.io.accounts_import.values import (
     parse_dates,
     parse_numbers,
 )
+from territory_designer.io.field_names import ACCOUNT_FIELDS, non_clashing_names, renaming_note
 
 #: A mapped numeric column with more unparsable text than this is a wrong mapping.
 MAX_BAD_SHARE = 0.5
 _NOT_A_MEASURE = re.compile(r"\b(id|code|zip|plz|phone|tel|fax|year|no|nr|number|npi)\b", re.I)
 LOCATION_TEXT = ("postal_code", "city", "state", "country")
+#: Columns the import itself adds to the account table (aggregation included).
+_INTERNAL_COLUMNS = (
+    "source_row",
+    "postal_raw",
+    "unlocated_reason",
+    "orders",
+    "first_order",
+    "last_order",
+)
 
 
 @dataclass
@@ -91,8 +100,18 @@ def _fail_or_note(raw, strict, issues, rows, bad, col, field_name, values) -> No
         )
 
 
-def parse_rows(raw: RawTable, mapping: dict, strict: bool, issues: list[RowIssue]) -> pd.DataFrame:
-    """One parsed column per mapped field, plus unmapped columns as attributes."""
+def parse_rows(
+    raw: RawTable,
+    mapping: dict,
+    strict: bool,
+    issues: list[RowIssue],
+    notes: list[str] | None = None,
+) -> pd.DataFrame:
+    """One parsed column per mapped field, plus unmapped columns as attributes.
+
+    Unmapped columns whose names clash, ignoring case, with the account fields or with
+    each other are kept under new names, listed in ``notes``.
+    """
     d, rows = raw.data, raw.row_numbers
     out = pd.DataFrame(index=d.index)
     out["source_row"] = rows
@@ -123,17 +142,13 @@ def parse_rows(raw: RawTable, mapping: dict, strict: bool, issues: list[RowIssue
         else:
             out[f] = as_text(v).to_numpy()
     used = {c for c in mapping.values() if c}
-    for col in raw.columns:
-        if col not in used:
-            out[_attr_name(col, out.columns)] = _attribute(d[col], col, raw.decimal)
+    unmapped = [c for c in raw.columns if c not in used]
+    renamed = non_clashing_names(unmapped, (*ACCOUNT_FIELDS, *FIELDS, *_INTERNAL_COLUMNS))
+    for col in unmapped:
+        out[renamed.get(col, col)] = _attribute(d[col], col, raw.decimal)
+    if notes is not None:
+        notes += renaming_note(renamed, "Columns")
     return out
-
-
-def _attr_name(col: str, taken: pd.Index) -> str:
-    name = col
-    if name in REQUIRED_COLUMNS or name in FIELDS or name in taken:
-        name = f"{col} (file)"
-    return name
 
 
 def _attribute(v: pd.Series, col: str, decimal: str) -> np.ndarray:
@@ -195,7 +210,8 @@ def build_accounts(
         mapping = {f: (None if c == aggregate_by else c) for f, c in mapping.items()}
         mapping["account_id"] = aggregate_by
     feedback.set_progress(62, "Parsing values")
-    parsed = parse_rows(raw, mapping, strict, issues)
+    notes: list[str] = []
+    parsed = parse_rows(raw, mapping, strict, issues, notes)
     feedback.check_canceled()
     for f in ("account_id", "name", *LOCATION_TEXT):
         if f not in parsed:
@@ -243,7 +259,6 @@ def build_accounts(
             first = issues[n_before]
             raise InputError(f"{raw.where(first.row, first.column)}: {first.message}.")
     accounts = _assemble(parsed, loc)
-    notes = []
     if loc.swapped:
         notes.append("Latitude and longitude columns were swapped in the file; corrected.")
     if loc.rows_swapped is not None and loc.rows_swapped.size:
