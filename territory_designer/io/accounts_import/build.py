@@ -89,14 +89,15 @@ def _fail_or_note(raw, strict, issues, rows, bad, col, field_name, values) -> No
         return
     first = int(np.flatnonzero(bad)[0])
     sample = values.iloc[first]
-    msg = f"{raw.where(int(rows[first]), col)}: {sample!r} is not a {field_name.replace('_', ' ')}"
+    what = field_name.replace("_", " ")
+    msg = f"{raw.where(int(rows[first]), col)}: {sample!r} is not a {what}"
     nonblank = (as_text(values) != "").sum()
     if strict or bad.sum() > MAX_BAD_SHARE * max(nonblank, 1):
         more = f" ({int(bad.sum())} such cells)" if bad.sum() > 1 else ""
         raise InputError(f"{msg}{more}; check the column mapping or fix the cells.")
     for k in np.flatnonzero(bad)[:1000]:
         issues.append(
-            RowIssue(int(rows[k]), col, f"{values.iloc[k]!r} is not a number; left blank")
+            RowIssue(int(rows[k]), col, f"{values.iloc[k]!r} is not a {what}; left blank")
         )
 
 
@@ -145,23 +146,42 @@ def parse_rows(
     unmapped = [c for c in raw.columns if c not in used]
     renamed = non_clashing_names(unmapped, (*ACCOUNT_FIELDS, *FIELDS, *_INTERNAL_COLUMNS))
     for col in unmapped:
-        out[renamed.get(col, col)] = _attribute(d[col], col, raw.decimal)
+        out[renamed.get(col, col)] = _attribute(d[col], col, raw.decimal, rows, issues)
     if notes is not None:
         notes += renaming_note(renamed, "Columns")
     return out
 
 
-def _attribute(v: pd.Series, col: str, decimal: str) -> np.ndarray:
-    """Unmapped column: numbers when it clearly holds measures, else text."""
+def _attribute(
+    v: pd.Series, col: str, decimal: str, rows: np.ndarray, issues: list[RowIssue]
+) -> np.ndarray:
+    """Unmapped column: numbers when it clearly holds measures, else text.
+
+    A measure column's cells holding ``inf``, ``NaN`` or ``1e309`` are left blank and
+    listed in ``issues`` (as numbers they would break every sum).
+    """
     text = as_text(v)
-    nonblank = text != ""
+    nonblank = (text != "").to_numpy()
     if nonblank.any() and not _NOT_A_MEASURE.search(col):
         num, bad = parse_numbers(v, hint=decimal)
-        if not bad.any() and np.isfinite(num[nonblank.to_numpy()]).all():
-            leading_zero = text.str.match(r"^0\d").any()
-            if not leading_zero:
-                return num
+        not_finite = bad & text.map(_is_python_float).to_numpy()
+        numbers = nonblank & ~bad
+        leading_zero = text.str.match(r"^0\d").any()
+        if numbers.any() and not leading_zero and (bad == not_finite).all():
+            for k in np.flatnonzero(not_finite)[:1000]:
+                issues.append(
+                    RowIssue(int(rows[k]), col, f"{text.iloc[k]!r} is not a number; left blank")
+                )
+            return num
     return text.to_numpy()
+
+
+def _is_python_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_ids(raw: RawTable, parsed: pd.DataFrame, mapping: dict, issues: list) -> None:
