@@ -29,6 +29,17 @@ ACCOUNT_FIELDS = (
 )
 #: A GeoPackage table holds at most this many columns (SQLite's default limit).
 MAX_COLUMNS = 2000
+#: Columns an imported table may have: the project's own fields need the rest.
+MAX_IMPORT_COLUMNS = 1950
+
+
+def too_many_columns(where: str, width: int) -> str:
+    """The message refusing a table of ``width`` columns (``where`` names file and row)."""
+    return (
+        f"{where}: {width:,} columns; a project keeps at most {MAX_IMPORT_COLUMNS:,} "
+        f"columns of a file (its file format holds {MAX_COLUMNS:,} per table). Remove the "
+        "columns you do not need, or check that the file is a table."
+    )
 
 
 def non_clashing_names(

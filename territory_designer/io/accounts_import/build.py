@@ -222,7 +222,7 @@ def build_accounts(
 ) -> Built:
     """Parse, optionally aggregate, locate and join: a complete account table."""
     feedback = feedback or Feedback()
-    issues: list[RowIssue] = []
+    issues = [RowIssue(row, col, message) for row, col, message in raw.cell_issues]
     mapping = resolve_mapping(raw, mapping)
     if aggregate_by is not None:
         if aggregate_by not in raw.columns:

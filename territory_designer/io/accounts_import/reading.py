@@ -24,12 +24,18 @@ from territory_designer.io.accounts_import.headers import (
     guess_mapping,
     make_column_names,
 )
-from territory_designer.io.accounts_import.safety import sniff_kind, workbook_extras
+from territory_designer.io.accounts_import.safety import (
+    damaged_workbook,
+    sniff_kind,
+    workbook_extras,
+)
 from territory_designer.io.accounts_import.text_tables import (
     read_text_frame,
     read_text_rows,
     sniff_text,
+    strip_nul,
 )
+from territory_designer.io.field_names import MAX_IMPORT_COLUMNS, too_many_columns
 
 #: Rows searched for the header (title rows above it are common).
 HEADER_SEARCH_ROWS = 30
@@ -73,6 +79,8 @@ class RawTable:
     decimal: str = "."
     notes: list[str] = field(default_factory=list)
     kind: str = "xlsx"
+    #: Cells changed while reading: (row number, column, what was done).
+    cell_issues: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.data)
@@ -118,7 +126,8 @@ def preview(
     n = HEADER_SEARCH_ROWS + rows
     notes: list[str] = []
     if kind == "xlsx":
-        sheets, sheet, top, numbers = _peek_xlsx(path, sheet, n)
+        with damaged_workbook(path):
+            sheets, sheet, top, numbers = _peek_xlsx(path, sheet, n)
         notes = workbook_extras(path)
     elif kind == "xls":
         sheets, sheet, top, numbers = _read_xls(path, sheet, n)
@@ -148,7 +157,7 @@ def list_sheets(path: Path | str) -> list[str]:
     path = Path(path)
     kind = sniff_kind(path)
     if kind == "xlsx":
-        with zipfile.ZipFile(path) as zf:
+        with damaged_workbook(path), zipfile.ZipFile(path) as zf:
             return list(peek.sheet_parts(zf))
     if kind == "xls":
         return _read_xls(path, None, 0)[0]
@@ -187,7 +196,8 @@ def read_table(
     notes: list[str] = []
     decimal = "."
     if kind == "xlsx":
-        sheets, sheet, rows, numbers, merged = _read_xlsx(path, sheet, feedback)
+        with damaged_workbook(path):
+            sheets, sheet, rows, numbers, merged = _read_xlsx(path, sheet, feedback)
         notes += workbook_extras(path)
     elif kind == "xls":
         sheets, sheet, rows, numbers = _read_xls(path, sheet, MAX_ROWS + 1)
@@ -197,7 +207,7 @@ def read_table(
         info = sniff_text(path)
         notes += info.notes()
         decimal = info.decimal
-        fast = _read_text_fast(path, info, header_row, feedback)
+        fast = None if info.has_nul else _read_text_fast(path, info, header_row, feedback)
         if fast is not None:
             return RawTable(path, None, *fast, [], decimal, notes, "csv")
         rows = read_text_rows(path, info, max_rows=MAX_ROWS + 1, feedback=feedback)
@@ -224,6 +234,8 @@ def read_table(
     data, nums = data[keep].reset_index(drop=True), nums[keep]
     if not len(data):
         raise InputError(f"{where}: there are no data rows under the header.")
+    # An XML workbook cannot hold a NUL; text files and .xls can.
+    cell_issues = strip_nul(data, nums) if kind != "xlsx" else []
     return RawTable(
         path,
         sheet,
@@ -235,6 +247,7 @@ def read_table(
         decimal,
         notes,
         "csv" if kind == "csv" else "xlsx",
+        cell_issues,
     )
 
 
@@ -302,12 +315,12 @@ def _peek_xlsx(path: Path, sheet: str | None, n: int) -> tuple:
         sheets = list(parts)
         if sheet is None:  # the first sheet with data
             for name in sheets:
-                rows, numbers = peek.peek_rows(zf, parts[name], n)
+                rows, numbers = peek.peek_rows(zf, parts[name], n, f"{path.name}, sheet {name!r}")
                 if any(any(v not in (None, "") for v in r) for r in rows):
                     return sheets, name, rows, numbers
             return sheets, sheets[0], [], []
         sheet = _choose_sheet(sheets, sheet, path)
-        rows, numbers = peek.peek_rows(zf, parts[sheet], n)
+        rows, numbers = peek.peek_rows(zf, parts[sheet], n, f"{path.name}, sheet {sheet!r}")
         return sheets, sheet, rows, numbers
 
 
@@ -337,8 +350,13 @@ def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
                 timedelta_formats=wb._timedelta_formats,
             )
             for idx, cells in parser.parse():
+                # Styled empty cells (formatting to column XFD) do not widen the table.
+                cells = [c for c in cells if c["value"] is not None]
                 if cells:
                     width = cells[-1]["column"]
+                    if width > MAX_IMPORT_COLUMNS:
+                        where = f"{path.name}, sheet {sheet!r}, row {idx}"
+                        raise InputError(too_many_columns(where, width))
                     row = [None] * width
                     for c in cells:
                         row[c["column"] - 1] = c["value"]
