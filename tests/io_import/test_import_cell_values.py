@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from import_files import write_xlsx
+from import_files import write_raw_xlsx, write_xlsx
 
 from territory_designer.cli import main
-from territory_designer.io.accounts_import import import_accounts
+from territory_designer.io.accounts_import import import_accounts, preview
 from territory_designer.io.project_file import load_project, save_project
 
 NOT_FINITE = ["inf", "Infinity", "1e309", "NaN", "-inf"]
@@ -73,3 +73,86 @@ def test_dates_after_2262_such_as_no_end_date_9999_12_31_import(grid_project, tm
     save_project(grid_project, tmp_path / "p.tdproj")
     reopened = load_project(tmp_path / "p.tdproj").accounts.table
     assert reopened["order_date"].tolist() == ["9999-12-31"]
+
+
+def test_zips_saved_as_floats_are_normalised(demo_project, tmp_path):
+    rows = [["id", "zip"], ["a", "27217.0"], ["b", 27601.0], ["c", "28202.00"], ["d", "28202"]]
+    path = write_xlsx(tmp_path / "zips.xlsx", rows)
+    report = import_accounts(demo_project, path)
+    t = demo_project.accounts.table
+    assert t["postal_code"].tolist() == ["27217", "27601", "28202", "28202"]
+    assert report.located["postal_code"] == 4 and (t["unit"] >= 0).all()
+    csv = tmp_path / "zips.csv"
+    csv.write_text("id,zip\na,27217.0\nb,27601.0\n", encoding="utf-8")
+    import_accounts(demo_project, csv)
+    assert demo_project.accounts.table["postal_code"].tolist() == ["27217", "27601"]
+
+
+def test_a_numeric_st_column_is_not_taken_for_the_state(grid_project, tmp_path):
+    rows = [["id", "zip", "st"], ["a", "0001", 3], ["b", "0002", "14"], ["c", "0003", 7]]
+    path = write_xlsx(tmp_path / "stores.xlsx", rows)
+    assert preview(path).mapping["state"] is None
+    report = import_accounts(grid_project, path)
+    assert report.mapping["state"] is None
+    assert any("'st' holds numbers, not a state" in n for n in report.notes)
+    t = grid_project.accounts.table
+    assert t["st"].tolist() == [3.0, 14.0, 7.0] and t["state"].tolist() == ["", "", ""]
+    # a state column of state codes is still a state; what the user maps is used as given
+    text = write_xlsx(tmp_path / "text.xlsx", [["id", "zip", "st"], ["a", "0001", "NC"]])
+    assert import_accounts(grid_project, text).mapping["state"] == "st"
+    assert import_accounts(grid_project, path, mapping={"state": "st"}).mapping["state"] == "st"
+
+
+def test_totals_rows_at_the_bottom_are_listed_and_left_out(grid_project, tmp_path):
+    rows = [
+        ["id", "name", "zip", "revenue"],
+        ["c1", "Acme", "0001", 10],
+        ["c2", "Total Wine & More", "0002", 20],
+        ["Subtotal", None, None, 30],
+        [None, "Grand Total", None, 30],
+    ]
+    path = write_xlsx(tmp_path / "report.xlsx", rows)
+    report = import_accounts(grid_project, path)
+    t = grid_project.accounts.table
+    assert t["name"].tolist() == ["Acme", "Total Wine & More"] and t["revenue"].sum() == 30
+    listed = [(i.row, i.column) for i in report.issues]
+    assert listed == [(4, "id"), (5, "name")]
+    assert all("totals row" in i.message for i in report.issues)
+    orders = [["customer", "zip", "amount"], ["c1", "0001", 5], ["c1", "0001", 6], ["Sum", "", 11]]
+    report = import_accounts(
+        grid_project, write_xlsx(tmp_path / "o.xlsx", orders), aggregate_by="customer"
+    )
+    assert grid_project.accounts.table["account_id"].tolist() == ["c1"]
+    assert [(i.row, i.column) for i in report.issues] == [(4, "customer")]
+
+
+def test_formulas_without_a_saved_value_are_listed(grid_project, tmp_path):
+    rows = [["id", "zip", "revenue"], ["a", "0001", 4], ["b", "0002", "=C2*2"], ["c", "0003", 5]]
+    path = write_xlsx(tmp_path / "scripted.xlsx", rows)  # openpyxl saves no formula values
+    report = import_accounts(grid_project, path)
+    issue = report.issues[0]
+    assert (issue.row, issue.column) == (
+        3,
+        "revenue",
+    ) and "=C2*2 has no saved value" in issue.message
+    assert np.isnan(grid_project.accounts.table["revenue"][1])
+    # Excel saves a formula that gives "" as text with an empty value: not a missing value
+    sheet = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>zip</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>note</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>0001</t></is></c>'
+        '<c r="C2" t="str"><f>IF(1,"","x")</f><v></v></c></row>'
+    )
+    assert not import_accounts(grid_project, write_raw_xlsx(tmp_path / "e.xlsx", sheet)).issues
+
+
+def test_a_column_empty_on_every_data_row_imports(grid_project, tmp_path):
+    rows = [["id", "zip", "notes"], ["a", "0001"], ["b", "0002"]]
+    for path in (write_xlsx(tmp_path / "blank.xlsx", rows), tmp_path / "blank.csv"):
+        if path.suffix == ".csv":
+            path.write_text("id,zip,notes\na,0001\nb,0002\n", encoding="utf-8")
+        import_accounts(grid_project, path)
+        t = grid_project.accounts.table
+        assert t["unit"].tolist() == [1, 2] and t["notes"].tolist() == ["", ""]

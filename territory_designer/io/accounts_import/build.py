@@ -17,9 +17,16 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.units import UnitLayer
 from territory_designer.io.accounts_import.aggregate import aggregate
 from territory_designer.io.accounts_import.gazetteer import Gazetteer
-from territory_designer.io.accounts_import.headers import FIELDS, NUMERIC_FIELDS, guess_mapping
+from territory_designer.io.accounts_import.headers import (
+    FIELDS,
+    NUMERIC_FIELDS,
+    contradicted_guesses,
+    guess_mapping,
+    unmapping_note,
+)
 from territory_designer.io.accounts_import.locate import LocateInput, LocateResult, locate
 from territory_designer.io.accounts_import.reading import RawTable
+from territory_designer.io.accounts_import.totals import drop_totals_rows
 from territory_designer.io.accounts_import.values import (
     as_text,
     normalize_city,
@@ -28,6 +35,7 @@ from territory_designer.io.accounts_import.values import (
     normalize_state,
     parse_dates,
     parse_numbers,
+    postal_text,
 )
 from territory_designer.io.field_names import ACCOUNT_FIELDS, non_clashing_names, renaming_note
 
@@ -35,6 +43,8 @@ from territory_designer.io.field_names import ACCOUNT_FIELDS, non_clashing_names
 MAX_BAD_SHARE = 0.5
 _NOT_A_MEASURE = re.compile(r"\b(id|code|zip|plz|phone|tel|fax|year|no|nr|number|npi)\b", re.I)
 LOCATION_TEXT = ("postal_code", "city", "state", "country")
+#: Rows whose values check a guessed column mapping.
+GUESS_SAMPLE = 1000
 #: Columns the import itself adds to the account table (aggregation included).
 _INTERNAL_COLUMNS = (
     "source_row",
@@ -67,9 +77,21 @@ class Built:
     notes: list[str] = field(default_factory=list)
 
 
-def resolve_mapping(raw: RawTable, mapping: dict[str, str | None] | None) -> dict:
-    """Guessed mapping overridden by the user's (None unmaps a field); columns checked."""
+def resolve_mapping(
+    raw: RawTable, mapping: dict[str, str | None] | None, notes: list[str] | None = None
+) -> dict:
+    """Guessed mapping overridden by the user's (None unmaps a field); columns checked.
+
+    A guess the column's values contradict is dropped (said in ``notes``); what the user
+    maps is always used.
+    """
     result = guess_mapping(raw.columns)
+    wrong = contradicted_guesses(result, lambda col: raw.data[col].head(GUESS_SAMPLE).tolist())
+    wrong = {f: c for f, c in wrong.items() if f not in (mapping or {})}
+    for f in wrong:
+        result[f] = None
+    if notes is not None:
+        notes += unmapping_note(wrong)
     for f, col in (mapping or {}).items():
         if f not in FIELDS:
             raise InputError(f"Unknown account field {f!r}; fields: {', '.join(FIELDS)}.")
@@ -135,7 +157,7 @@ def parse_rows(
             out[f] = dates.to_numpy()
         elif f == "postal_code":
             out[f] = normalize_postal(v, country).to_numpy()
-            out["postal_raw"] = as_text(v).str.upper().to_numpy()
+            out["postal_raw"] = postal_text(v).to_numpy()
         elif f == "country":
             out[f] = country.to_numpy()
         elif f == "state":
@@ -223,14 +245,16 @@ def build_accounts(
     """Parse, optionally aggregate, locate and join: a complete account table."""
     feedback = feedback or Feedback()
     issues = [RowIssue(row, col, message) for row, col, message in raw.cell_issues]
-    mapping = resolve_mapping(raw, mapping)
+    notes: list[str] = []
+    mapping = resolve_mapping(raw, mapping, notes)
     if aggregate_by is not None:
         if aggregate_by not in raw.columns:
             raise InputError(f"{raw.where()}: no column {aggregate_by!r} to aggregate by.")
         mapping = {f: (None if c == aggregate_by else c) for f, c in mapping.items()}
         mapping["account_id"] = aggregate_by
+    raw, totals = drop_totals_rows(raw, mapping)
+    issues += [RowIssue(row, col, message) for row, col, message in totals]
     feedback.set_progress(62, "Parsing values")
-    notes: list[str] = []
     parsed = parse_rows(raw, mapping, strict, issues, notes)
     feedback.check_canceled()
     for f in ("account_id", "name", *LOCATION_TEXT):

@@ -18,11 +18,18 @@ import pandas as pd
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.io.accounts_import import peek
+from territory_designer.io.accounts_import.formulas import (
+    CachedValueParser,
+    UncachedFormula,
+    uncached_formula_issues,
+)
 from territory_designer.io.accounts_import.headers import (
     column_letter,
+    contradicted_guesses,
     detect_header_row,
     guess_mapping,
     make_column_names,
+    unmapping_note,
 )
 from territory_designer.io.accounts_import.safety import (
     damaged_workbook,
@@ -149,7 +156,10 @@ def preview(
         columns = make_column_names(top[k], width)
         body, header_row = top[k + 1 :], numbers[k]
     body = [[peek.as_datetime(v) for v in r] + [None] * (width - len(r)) for r in body[:rows]]
-    return Preview(sheets, sheet, header_row, columns, body, guess_mapping(columns), notes)
+    mapping = guess_mapping(columns)
+    wrong = contradicted_guesses(mapping, lambda col: [r[columns.index(col)] for r in body])
+    mapping.update(dict.fromkeys(wrong))
+    return Preview(sheets, sheet, header_row, columns, body, mapping, notes + unmapping_note(wrong))
 
 
 def list_sheets(path: Path | str) -> list[str]:
@@ -197,7 +207,7 @@ def read_table(
     decimal = "."
     if kind == "xlsx":
         with damaged_workbook(path):
-            sheets, sheet, rows, numbers, merged = _read_xlsx(path, sheet, feedback)
+            sheets, sheet, rows, numbers, merged, uncached = _read_xlsx(path, sheet, feedback)
         notes += workbook_extras(path)
     elif kind == "xls":
         sheets, sheet, rows, numbers = _read_xls(path, sheet, MAX_ROWS + 1)
@@ -224,7 +234,9 @@ def read_table(
     start = 0 if k is None else k + 1
     body = rows[start:]
     nums = np.asarray(numbers[start:], dtype=np.int64)
-    data = pd.DataFrame.from_records(body, columns=range(width), nrows=len(body))
+    # Rows end at their last filled cell: a column empty on every data row (a blank
+    # "Notes" column) is narrower than the header, so the width is set afterwards.
+    data = pd.DataFrame.from_records(body, nrows=len(body)) if body else pd.DataFrame()
     data = data.reindex(columns=range(width)).astype(object)
     data.columns = columns
     data = data.where(data.notna(), None)
@@ -235,7 +247,10 @@ def read_table(
     if not len(data):
         raise InputError(f"{where}: there are no data rows under the header.")
     # An XML workbook cannot hold a NUL; text files and .xls can.
-    cell_issues = strip_nul(data, nums) if kind != "xlsx" else []
+    if kind != "xlsx":
+        cell_issues = strip_nul(data, nums)
+    else:
+        cell_issues = uncached_formula_issues(data, nums) if uncached else []
     return RawTable(
         path,
         sheet,
@@ -325,8 +340,6 @@ def _peek_xlsx(path: Path, sheet: str | None, n: int) -> tuple:
 
 
 def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     if sheet is None:
         sheet = _peek_xlsx(path, None, HEADER_SEARCH_ROWS)[1]
     wb = _open_workbook(path)
@@ -339,8 +352,9 @@ def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
         total = max(int(ws.max_row or 0), 1)
         rows: list[list] = []
         numbers: list[int] = []
+        uncached = 0
         with ws._get_source() as src:
-            parser = WorkSheetParser(
+            parser = CachedValueParser(
                 src,
                 # The sheet's own table: LibreOffice files leave wb.shared_strings empty.
                 getattr(ws, "_shared_strings", None) or wb.shared_strings,
@@ -352,6 +366,7 @@ def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
             for idx, cells in parser.parse():
                 # Styled empty cells (formatting to column XFD) do not widen the table.
                 cells = [c for c in cells if c["value"] is not None]
+                uncached += sum(type(c["value"]) is UncachedFormula for c in cells)
                 if cells:
                     width = cells[-1]["column"]
                     if width > MAX_IMPORT_COLUMNS:
@@ -372,7 +387,7 @@ def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
         raise InputError(f"{path.name}: the workbook is damaged ({exc}).") from exc
     finally:
         wb.close()
-    return sheets, sheet, rows, numbers, merged
+    return sheets, sheet, rows, numbers, merged, uncached
 
 
 def _open_workbook(path: Path):  # noqa: ANN202 - openpyxl Workbook

@@ -215,18 +215,23 @@ def normalize_postal(values: pd.Series, country: pd.Series | None = None) -> pd.
     us = pd.Series(country, copy=False).isin(["", "US"]).to_numpy()
     if us.all():
         return us_codes
-    other = _postal_plain(values)
+    other = postal_text(values)
     return pd.Series(np.where(us, us_codes.to_numpy(), other.to_numpy()), index=us_codes.index)
 
 
 @on_uniques
-def _postal_plain(values: pd.Series) -> pd.Series:
-    return as_text(values).str.upper()
+def postal_text(values: pd.Series) -> pd.Series:
+    """Postal codes as upper-case text; a code saved as a float (``"27217.0"``) loses ``.0``.
+
+    Excel and database exports write number-typed ZIP columns as ``27217.0``; no postal
+    code ends in a decimal part.
+    """
+    return as_text(values).str.upper().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
 
 
 @on_uniques
 def _postal_us(values: pd.Series) -> pd.Series:
-    text = as_text(values).str.upper()
+    text = postal_text(values)
     out = text.copy()
     pad = text.str.fullmatch(r"\d{3,5}")
     out[pad] = text[pad].str.zfill(5)
