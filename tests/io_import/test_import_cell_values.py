@@ -156,3 +156,35 @@ def test_a_column_empty_on_every_data_row_imports(grid_project, tmp_path):
         import_accounts(grid_project, path)
         t = grid_project.accounts.table
         assert t["unit"].tolist() == [1, 2] and t["notes"].tolist() == ["", ""]
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_a_number_cell_beyond_float_range_is_listed_not_a_crash(grid_project, tmp_path):
+    rows = "".join(
+        f'<row r="{r}">{_inline(f"A{r}", i)}{_inline(f"B{r}", z)}<c r="C{r}"><v>{v}</v></c></row>'
+        for r, i, z, v in [(2, "a", "0001", "5"), (3, "b", "0002", "1e309"), (4, "c", "0003", "7")]
+    )
+    header = (
+        f'<row r="1">{_inline("A1", "id")}{_inline("B1", "zip")}{_inline("C1", "revenue")}</row>'
+    )
+    path = write_raw_xlsx(tmp_path / "huge.xlsx", header + rows)
+    assert preview(path).rows[1][:2] == ["b", "0002"]
+    report = import_accounts(grid_project, path)
+    assert [(i.row, i.column) for i in report.issues] == [(3, "revenue")]
+    assert np.nansum(grid_project.accounts.table["revenue"]) == 12
+
+
+def test_a_header_with_a_nul_or_an_infinite_number_is_named_safely(grid_project, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"id,zip,No\x00tes\na,0001,East\n")
+    import_accounts(grid_project, path)
+    assert grid_project.accounts.table["Notes"].tolist() == ["East"]
+    header = (
+        f'<row r="1">{_inline("A1", "id")}{_inline("B1", "zip")}<c r="C1"><v>1e309</v></c></row>'
+    )
+    row = f'<row r="2">{_inline("A2", "a")}{_inline("B2", "0001")}{_inline("C2", "x")}</row>'
+    import_accounts(grid_project, write_raw_xlsx(tmp_path / "inf.xlsx", header + row), header_row=1)
+    assert grid_project.accounts.table["inf"].tolist() == ["x"]

@@ -8,6 +8,7 @@ known fields or sit above numbers; columns are then matched to fields by synonym
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -279,8 +280,10 @@ def make_column_names(header: Sequence[object], width: int) -> list[str]:
     seen: dict[str, int] = {}
     for k in range(width):
         v = header[k] if k < len(header) else None
-        name = str(v).strip() if v not in (None, "") else f"Column {column_letter(k)}"
-        if isinstance(v, float) and v == int(v):
+        # A NUL would cut the name in the project file.
+        text = str(v).replace("\x00", "").strip() if v is not None else ""
+        name = text or f"Column {column_letter(k)}"
+        if isinstance(v, float) and math.isfinite(v) and v == int(v):
             name = str(int(v))
         base = name
         while name in seen:

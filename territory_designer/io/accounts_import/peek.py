@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import posixpath
 import zipfile
 from xml.etree.ElementTree import iterparse
@@ -110,7 +111,8 @@ def peek_rows(
                     value = v == "1"
                 else:
                     value = float(v)
-                    if value == int(value) and "." not in v and "E" not in v.upper():
+                    whole = math.isfinite(value) and value == int(value)
+                    if whole and "." not in v and "E" not in v.upper():
                         value = int(value)
                     if int(el.get("s", "0")) in date_styles:
                         dated.append((len(rows), col))

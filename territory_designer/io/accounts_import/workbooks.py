@@ -153,7 +153,7 @@ def read_xls(path: Path, sheet: str | None, n: int) -> tuple:
                     v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
                 elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
                     v = None
-                elif isinstance(v, float) and v == int(v) and abs(v) < 1e15:
+                elif isinstance(v, float) and abs(v) < 1e15 and v == int(v):
                     v = int(v)
                 del c
                 row.append(v)
