@@ -199,12 +199,15 @@ class FileController(QObject):
             return None
         id_field, name_field = choice
 
+        notes: list[str] = []
+
         def build(fb: Feedback) -> Project:
-            return new_project_from_file(path, id_field, name_field, feedback=fb)
+            return new_project_from_file(path, id_field, name_field, feedback=fb, notes=notes)
 
         def finished(project: Project) -> None:
             self._replace(project, Path(path).stem)
-            self.sig_status.emit(f"New project with {len(project.units):,} units")
+            done = f"New project with {len(project.units):,} units."
+            self.sig_status.emit(" ".join([done, *notes]))
 
         return self._run(f"Reading {Path(path).name}…", build, finished, "Cannot create project")
 

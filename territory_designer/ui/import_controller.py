@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
+from territory_designer.io.field_names import renaming_note
 from territory_designer.io.units_import import AddUnitsReport, add_units
 from territory_designer.ui.dialogs.import_wizard import ImportWizard
 from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
@@ -138,6 +139,7 @@ class ImportController(QObject):
             msg = f"Added {report.added:,} units from {Path(path).name}"
             if report.repaired:
                 msg += f" ({report.repaired:,} geometries repaired)"
+            msg = " ".join([f"{msg}.", *renaming_note(report.renamed, "Unit attributes")])
             self.session.sig_status.emit(msg)
 
         return self.files._run(  # noqa: SLF001 - shares the file controller's busy state
