@@ -188,3 +188,16 @@ def test_a_header_with_a_nul_or_an_infinite_number_is_named_safely(grid_project,
     row = f'<row r="2">{_inline("A2", "a")}{_inline("B2", "0001")}{_inline("C2", "x")}</row>'
     import_accounts(grid_project, write_raw_xlsx(tmp_path / "inf.xlsx", header + row), header_row=1)
     assert grid_project.accounts.table["inf"].tolist() == ["x"]
+
+
+def test_a_date_in_an_amount_column_is_listed_and_a_date_column_kept(grid_project, tmp_path):
+    day = dt.datetime(2021, 1, 1)
+    rows = [["id", "zip", "opened", "revenue"], ["a", "0001", day, day]]
+    rows += [["b", "0002", day, 5], ["c", "0003", day, 6]]
+    report = import_accounts(grid_project, write_xlsx(tmp_path / "dates.xlsx", rows))
+    assert [(i.row, i.column, i.message) for i in report.issues] == [
+        (2, "revenue", "'2021-01-01 00:00:00' is not a number; left blank")
+    ]
+    t = grid_project.accounts.table
+    assert t["opened"].tolist() == ["2021-01-01 00:00:00"] * 3
+    assert np.isnan(t["revenue"][0]) and t["revenue"][1:].tolist() == [5.0, 6.0]

@@ -112,15 +112,20 @@ def _fail_or_note(raw, strict, issues, rows, bad, col, field_name, values) -> No
     first = int(np.flatnonzero(bad)[0])
     sample = values.iloc[first]
     what = field_name.replace("_", " ")
-    msg = f"{raw.where(int(rows[first]), col)}: {sample!r} is not a {what}"
+    msg = f"{raw.where(int(rows[first]), col)}: {_shown(sample)} is not a {what}"
     nonblank = (as_text(values) != "").sum()
     if strict or bad.sum() > MAX_BAD_SHARE * max(nonblank, 1):
         more = f" ({int(bad.sum())} such cells)" if bad.sum() > 1 else ""
         raise InputError(f"{msg}{more}; check the column mapping or fix the cells.")
     for k in np.flatnonzero(bad)[:1000]:
         issues.append(
-            RowIssue(int(rows[k]), col, f"{values.iloc[k]!r} is not a {what}; left blank")
+            RowIssue(int(rows[k]), col, f"{_shown(values.iloc[k])} is not a {what}; left blank")
         )
+
+
+def _shown(value: object) -> str:
+    """A cell as quoted text for messages (a date as ``'2021-01-01 00:00:00'``)."""
+    return repr(value if isinstance(value, str) else str(value))
 
 
 def parse_rows(
@@ -187,7 +192,7 @@ def _attribute(
     if nonblank.any() and not _NOT_A_MEASURE.search(col):
         num, bad = parse_numbers(v, hint=decimal)
         not_finite = bad & text.map(_is_python_float).to_numpy()
-        numbers = nonblank & ~bad
+        numbers = nonblank & ~bad & np.isfinite(num)
         leading_zero = text.str.match(r"^0\d").any()
         if numbers.any() and not leading_zero and (bad == not_finite).all():
             for k in np.flatnonzero(not_finite)[:1000]:

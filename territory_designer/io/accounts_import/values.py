@@ -116,8 +116,8 @@ def parse_numbers(values: pd.Series, decimal: str | None = None, hint: str = "."
     numbers : numpy.ndarray of float
         NaN for blanks, unparsable cells and values that are not finite.
     bad : numpy.ndarray of bool
-        Cells that held text that is not a number, or a value that is not finite
-        (``inf``, ``Infinity``, ``1e309``, ``NaN``).
+        Cells that held text that is not a number, a value that is not finite
+        (``inf``, ``Infinity``, ``1e309``, ``NaN``) or something else (a date).
     """
     s = pd.Series(values, dtype=object, copy=False)
     kinds = s.map(type)
@@ -128,6 +128,8 @@ def parse_numbers(values: pd.Series, decimal: str | None = None, hint: str = "."
     not_finite = is_number & ~np.isfinite(out)
     out[not_finite] = np.nan
     is_text = kinds.isin([str])
+    # A date or a time where a number belongs is a wrong cell too, not a blank one.
+    not_finite |= ~(is_number | is_text.to_numpy() | s.isna().to_numpy())
     if not is_text.any():
         return out, not_finite
     text = s[is_text].str.strip()
