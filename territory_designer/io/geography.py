@@ -118,8 +118,7 @@ def clean_units(
     ``skip_empty``); invalid geometries are repaired and counted. Attributes whose names
     clash, ignoring case, with the units layer's own fields, with ``taken_fields`` (an
     equal name continues that column) or with each other are renamed (listed in
-    ``renamed``). Errors name ``source`` and list
-    the offending ids.
+    ``renamed``). Errors name ``source`` and list the offending ids.
     """
     for f in (id_field, name_field):
         if f is not None and f not in gdf.columns:

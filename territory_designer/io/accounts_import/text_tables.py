@@ -143,8 +143,6 @@ def _filled_width(row: list[str]) -> int:
 
 def read_text_frame(path: Path, info: TextInfo, width: int) -> list[list[str]] | None:
     """All rows via pandas' C parser (fast), or None when the rows are ragged."""
-    import pandas as pd
-
     try:
         df = pd.read_csv(
             path,
