@@ -201,3 +201,11 @@ def test_a_date_in_an_amount_column_is_listed_and_a_date_column_kept(grid_projec
     t = grid_project.accounts.table
     assert t["opened"].tolist() == ["2021-01-01 00:00:00"] * 3
     assert np.isnan(t["revenue"][0]) and t["revenue"][1:].tolist() == [5.0, 6.0]
+
+
+def test_a_pivot_table_grand_total_row_is_left_out(grid_project, tmp_path):
+    rows = [["Kundennummer", "PLZ", "Summe von Umsatz"], ["k1", "0001", 5], ["k2", "0002", 6]]
+    rows.append(["Gesamtergebnis", None, 11])
+    report = import_accounts(grid_project, write_xlsx(tmp_path / "pivot.xlsx", rows))
+    assert grid_project.accounts.table["account_id"].tolist() == ["k1", "k2"]
+    assert [(i.row, i.column) for i in report.issues] == [(4, "Kundennummer")]

@@ -16,9 +16,11 @@ import numpy as np
 from territory_designer.io.accounts_import.reading import RawTable
 from territory_designer.io.accounts_import.values import as_text
 
+# Excel's pivot tables label the last row "Grand Total" (German "Gesamtergebnis", French
+# "Total général", Italian "Totale complessivo"); a few words may follow ("Sum of Sales").
 _TOTAL = re.compile(
-    r"^(grand\s*total|sub-?total|totals?|sum|summe|gesamt(summe)?|insgesamt|totale?"
-    r"|total\s+g[eé]n[eé]ral|suma\s+total)\b\W*(\w+\W*)?$",
+    r"^(grand\s*total|sub-?total|totals?|sum|summe|gesamt(summe|ergebnis)?|insgesamt|totale?"
+    r"|total\s+g[eé]n[eé]ral|totale\s+complessivo|suma\s+total)\b\W*(\w+\W*){0,3}$",
     re.IGNORECASE,
 )
 LOCATION_FIELDS = ("latitude", "longitude", "postal_code", "city")
