@@ -24,7 +24,13 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer, working_crs_for
-from territory_designer.io.field_names import UNIT_FIELDS, non_clashing_names, renaming_note
+from territory_designer.io.field_names import (
+    MAX_IMPORT_COLUMNS,
+    UNIT_FIELDS,
+    non_clashing_names,
+    renaming_note,
+    too_many_columns,
+)
 
 
 def gdal_path(path: Path | str) -> str:
@@ -160,6 +166,8 @@ def clean_units(
     attrs = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name])).drop(
         columns=[c for c in {id_field, name_field} if c], errors="ignore"
     )
+    if len(attrs.columns) > MAX_IMPORT_COLUMNS:
+        raise InputError(too_many_columns(source, len(attrs.columns)))
     renamed = non_clashing_names(list(attrs.columns), UNIT_FIELDS, taken_fields)
     return CleanUnits(
         ids.to_numpy(),

@@ -85,3 +85,19 @@ def test_units_attributes_clashing_are_renamed_through_new_and_import_units(caps
     assert attrs["Owner (file)"].tolist() == ["Ann"] * 4 and attrs["pop"].tolist() == [10] * 4
     assert attrs["Name (file 2)"].tolist()[2:] == ["Area 03", "Area 04"]
     assert main(["info", str(project_file)]) == 0
+
+
+def test_a_units_layer_wider_than_a_project_table_is_refused(capsys, tmp_path):
+    columns = {f"v{k}": [k, k] for k in range(2100)}  # e.g. tracts joined with census tables
+    gdf = gpd.GeoDataFrame(
+        {"ZIP": ["a", "b"], **columns},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
+        crs="EPSG:4326",
+    )
+    gdf.to_file(tmp_path / "wide.geojson")
+    out = tmp_path / "wide.tdproj"
+    argv = ["new", "--units", str(tmp_path / "wide.geojson"), "--id-field", "ZIP"]
+    assert main([*argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "wide.geojson: 2,100 columns" in err
+    assert not out.exists()
