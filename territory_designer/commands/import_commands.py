@@ -177,6 +177,7 @@ def _quoted(column: str) -> str:
 
 def run_import_units(args: argparse.Namespace) -> int:
     """Add units from a second layer and save the project."""
+    from territory_designer.io.field_names import renaming_note
     from territory_designer.io.project_file import save_project
     from territory_designer.io.units_import import add_units
 
@@ -203,6 +204,7 @@ def run_import_units(args: argparse.Namespace) -> int:
         "replaced": report.replaced,
         "trimmed": report.trimmed,
         "accounts_moved": report.accounts_moved,
+        "renamed": report.renamed,
         "units": len(new_project.units),
         "saved_to": str(target),
     }
@@ -210,4 +212,6 @@ def run_import_units(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
     else:
         print(f"{report.summary(len(new_project.units))}; saved to {target}")
+        for line in renaming_note(report.renamed, "Unit attributes"):
+            print(line)
     return 0

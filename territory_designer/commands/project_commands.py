@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def run_new(args: argparse.Namespace) -> int:
     from territory_designer.io.project_file import save_project
 
     out = out_path(args.out, "project file")
+    notes: list[str] = []
     project = new_project_from_file(
         args.units,
         args.id_field,
@@ -77,8 +79,11 @@ def run_new(args: argparse.Namespace) -> int:
         args.crs,
         allow_overlaps=args.allow_overlaps,
         working_crs=args.working_crs,
+        notes=notes,
     )
     save_project(project, out)
+    for line in notes:
+        print(line)
     print(
         f"Wrote {out}: {len(project.units)} units, {project.adjacency.n_edges} adjacencies, "
         f"working CRS {crs_title(project.units.crs)}"
@@ -152,10 +157,19 @@ def run_info(args: argparse.Namespace) -> int:
     for t in info["territories"]:
         print(
             f"  {t['id']:<6}{t['name'][:21]:<22}{t['owner'][:17]:<18}{t['units']:>6}"
-            f"{t['accounts']:>9.0f}{t[field]:>16,.1f}{t['deviation_pct']:>8.1f}"
-            f"{t['polsby_popper']:>7.3f}"
+            f"{_figure(t['accounts'], '>9.0f')}{_figure(t[field], '>16,.1f')}"
+            f"{_figure(t['deviation_pct'], '>8.1f')}{_figure(t['polsby_popper'], '>7.3f')}"
         )
     return 0
+
+
+def _figure(value: float | None, spec: str) -> str:
+    """A figure formatted by ``spec``; ``-`` where there is none (JSON turns NaN and inf
+    into null: a mean of zero, or amounts stored by an older version as inf)."""
+    if value is None:
+        align, width = re.match(r"([<>^]?)(\d*)", spec).groups()
+        return format("-", f"{align or '>'}{width}")
+    return format(value, spec)
 
 
 def run_screenshot(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ so they all treat ids, empty and invalid geometries and CRSs the same way.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,13 @@ from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
 from territory_designer.core.working_crs import parse_working_crs, working_crs_for
 from territory_designer.io import layer_checks as checks
+from territory_designer.io.field_names import (
+    MAX_IMPORT_COLUMNS,
+    UNIT_FIELDS,
+    non_clashing_names,
+    renaming_note,
+    too_many_columns,
+)
 
 #: Project setting describing the overlapping units a user accepted (absent: none).
 OVERLAPS_SETTING = "overlapping_units"
@@ -99,6 +107,7 @@ class CleanUnits:
     crs: CRS
     repaired: int = 0
     skipped_empty: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # clashing attribute names
 
     def reprojected(self, target: CRS | None) -> np.ndarray:
         """Geometry in ``target`` (unchanged when it is None or the same CRS)."""
@@ -117,6 +126,7 @@ def clean_units(
     skip_empty: bool = False,
     taken_ids: set[str] | None = None,
     id_prefix: str = "",
+    taken_fields: Sequence[str] = (),
 ) -> CleanUnits:
     """Check a polygon layer for use as units.
 
@@ -125,8 +135,10 @@ def clean_units(
     and listed with ``skip_empty``); invalid geometries are repaired and counted;
     non-finite or out-of-range coordinates, degrees under a projected CRS and zero-area
     polygons are refused (see :mod:`territory_designer.io.layer_checks`). ``crs``
-    overrides the layer's own CRS (a wrong ``.prj``) or sets a missing one. Errors name
-    ``source`` and list the offending features and ids.
+    overrides the layer's own CRS (a wrong ``.prj``) or sets a missing one. Attributes
+    whose names clash, ignoring case, with the units layer's own fields, with
+    ``taken_fields`` (an equal name continues that column) or with each other are renamed
+    (listed in ``renamed``). Errors name ``source`` and list the offending features and ids.
     """
     for f in (id_field, name_field):
         if f is not None and f not in gdf.columns:
@@ -173,18 +185,21 @@ def clean_units(
         checks.check_degrees_under_projected_crs(geoms, source_crs, source)
     checks.check_areas(geoms, ids, source)
     names = gdf[name_field].astype(str) if name_field else ids
-    attrs = pd.DataFrame(gdf.drop(columns=["geometry"])).drop(
+    attrs = pd.DataFrame(gdf.drop(columns=[gdf.geometry.name])).drop(
         columns=[c for c in {id_field, name_field} if c], errors="ignore"
     )
-    attrs = attrs.rename(columns=checks.attribute_names(list(attrs.columns)))
+    if len(attrs.columns) > MAX_IMPORT_COLUMNS:
+        raise InputError(too_many_columns(source, len(attrs.columns)))
+    renamed = non_clashing_names(list(attrs.columns), UNIT_FIELDS, taken_fields)
     return CleanUnits(
         ids.to_numpy(),
         names.to_numpy(),
         geoms,
-        attrs.reset_index(drop=True),
+        attrs.rename(columns=renamed).reset_index(drop=True),
         source_crs,
         int(invalid.sum()),
         skipped,
+        renamed,
     )
 
 
@@ -219,17 +234,21 @@ def units_from_frame(
     feedback: Feedback | None = None,
     allow_overlaps: bool = False,
     working_crs: str | None = None,
+    notes: list[str] | None = None,
 ) -> UnitLayer:
     """Turn a polygon GeoDataFrame into a :class:`UnitLayer` in a projected CRS.
 
     Overlapping units are refused unless ``allow_overlaps`` (see :func:`check_overlaps`).
     ``working_crs`` names the projected CRS to use; by default it is chosen from the data
-    (see :func:`~territory_designer.core.working_crs.working_crs_for`).
+    (see :func:`~territory_designer.core.working_crs.working_crs_for`). What was changed
+    on the way (renamed attributes) is appended to ``notes``.
     """
     feedback = feedback or Feedback()
     clean = clean_units(gdf, id_field, name_field, source, crs)
     if clean.repaired:
         feedback.message = f"Repaired {clean.repaired} invalid geometries"
+    if notes is not None:
+        notes += renaming_note(clean.renamed, f"{source}: unit attributes")
     target = working_crs_for(clean.crs, clean.geometry, working_crs)
     geometry = clean.reprojected(target)
     check_overlaps(geometry, clean.ids, source, allow_overlaps)
@@ -245,13 +264,15 @@ def new_project_from_file(
     feedback: Feedback | None = None,
     allow_overlaps: bool = False,
     working_crs: str | None = None,
+    notes: list[str] | None = None,
 ) -> Project:
     """Create a project (one empty plan) from a polygon file.
 
     With ``allow_overlaps``, overlapping units are accepted and described in the
     project setting ``overlapping_units`` (accounts in an overlap count in the smaller
     unit); otherwise they are refused with :class:`OverlapError`. ``working_crs`` (e.g.
-    ``"EPSG:5070"``) overrides the projected CRS chosen from the data.
+    ``"EPSG:5070"``) overrides the projected CRS chosen from the data. Lines for the user
+    about what was changed (renamed attributes) go to ``notes``.
     """
     feedback = feedback or Feedback()
     if working_crs is not None:
@@ -259,7 +280,7 @@ def new_project_from_file(
     feedback.set_progress(2, "Reading units")
     gdf = read_layer(path, layer)
     units = units_from_frame(
-        gdf, id_field, name_field, str(path), crs, feedback, allow_overlaps, working_crs
+        gdf, id_field, name_field, str(path), crs, feedback, allow_overlaps, working_crs, notes
     )
     feedback.check_canceled()
     feedback.set_progress(40, "Computing adjacency")

@@ -153,36 +153,3 @@ def check_areas(geoms: np.ndarray, ids: pd.Series, source: str) -> None:
             f"{source}: {_units_have(len(flat))} zero area (a collapsed polygon): "
             f"{_features(flat, ids)}. Fix or remove them."
         )
-
-
-#: Column names the project file's units table uses itself (compared without case).
-RESERVED_COLUMNS = (
-    "fid",
-    "geom",
-    "geometry",
-    "unit_id",
-    "name",
-    "territory_id",
-    "territory",
-    "owner",
-)
-
-
-def attribute_names(columns: list[str]) -> dict[str, str]:
-    """New names for attribute columns the project file could not store as they are.
-
-    GeoPackage column names ignore case, so an attribute ``NAME`` would clash with the
-    units table's own ``name`` (and ``Pop`` with ``POP``): such columns get a numbered
-    suffix (``NAME_2``) instead of failing the save or being dropped.
-    """
-    seen = set(RESERVED_COLUMNS)
-    renamed: dict[str, str] = {}
-    for col in columns:
-        new, k = str(col), 1
-        while new.lower() in seen:
-            k += 1
-            new = f"{col}_{k}"
-        seen.add(new.lower())
-        if new != col:
-            renamed[col] = new
-    return renamed

@@ -44,6 +44,7 @@ from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
 from territory_designer.io.atomic import atomic_target
+from territory_designer.io.field_names import ACCOUNT_FIELDS, UNIT_FIELDS, non_clashing_names
 
 FORMAT_NAME = "territory-designer-project"
 FORMAT_VERSION = 1
@@ -104,9 +105,11 @@ def _write(project: Project, tmp: Path, feedback: Feedback) -> None:
     units = project.units
     plan = project.plan
     feedback.set_progress(5, "Writing units")
-    attrs = units.attributes.copy()
-    attrs = attrs.drop(columns=[c for c in attrs.columns if c in ("unit_id", "name")])
-    attrs = attrs.drop(columns=[c for c in _PLAN_COLUMNS if c in attrs.columns])
+    # Imports rename clashing attributes already; this keeps any other path from losing
+    # a column or failing the save (GeoPackage names ignore case).
+    attrs = units.attributes.rename(
+        columns=non_clashing_names(list(units.attributes.columns), UNIT_FIELDS)
+    )
     names = {c: t.name for c, t in plan.territories.items()}
     owners = {c: t.owner for c, t in plan.territories.items()}
     codes = plan.assignment
@@ -138,6 +141,7 @@ def _write_accounts(project: Project, tmp: Path) -> None:
     table = project.accounts.table
     crs = project.units.crs
     extra = [c for c in table.columns if c not in REQUIRED_COLUMNS]
+    names = non_clashing_names(extra, ACCOUNT_FIELDS)
     unit_ids = np.where(
         table["unit"].to_numpy() >= 0,
         project.units.ids[np.clip(table["unit"].to_numpy(), 0, None)] if len(table) else "",
@@ -148,7 +152,7 @@ def _write_accounts(project: Project, tmp: Path) -> None:
         "name": table["name"].astype(str).values,
         "unit_id": unit_ids,
         "located_by": table["located_by"].astype(str).values,
-        **{c: table[c].values for c in extra},
+        **{names.get(c, c): table[c].values for c in extra},
     }
     geom = shapely.points(table[["x", "y"]].to_numpy(dtype=float)) if len(table) else []
     gdf = gpd.GeoDataFrame(data, geometry=list(geom), crs=crs)

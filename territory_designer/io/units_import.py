@@ -49,6 +49,7 @@ class AddUnitsReport:
     replaced: list[str] = field(default_factory=list)
     trimmed: list[str] = field(default_factory=list)
     accounts_moved: int = 0
+    renamed: dict[str, str] = field(default_factory=dict)  # attributes renamed (clashes)
 
     def summary(self, n_units: int) -> str:
         """One line for the user."""
@@ -137,9 +138,17 @@ def add_units(
     source = str(path)
     gdf = read_layer(path, layer)
     clean = clean_units(
-        gdf, id_field, name_field, source, crs, skip_empty, set(project.units.ids), id_prefix
+        gdf,
+        id_field,
+        name_field,
+        source,
+        crs,
+        skip_empty,
+        set(project.units.ids),
+        id_prefix=id_prefix,
+        taken_fields=list(project.units.attributes.columns),
     )
-    report = AddUnitsReport(0, clean.repaired, clean.skipped_empty)
+    report = AddUnitsReport(0, clean.repaired, clean.skipped_empty, renamed=clean.renamed)
     geoms = clean.reprojected(project.units.crs)
     ids, names, attrs = clean.ids, clean.names, clean.attributes
     own_overlaps = check_overlaps(geoms, ids, source, allow_overlaps)

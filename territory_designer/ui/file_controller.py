@@ -215,6 +215,8 @@ class FileController(QObject):
         working_crs: str | None = None,
         allow_overlaps: bool = False,
     ) -> Task | None:
+        notes: list[str] = []
+
         def build(fb: Feedback) -> Project | OverlapError:
             try:
                 return new_project_from_file(
@@ -225,6 +227,7 @@ class FileController(QObject):
                     feedback=fb,
                     allow_overlaps=allow_overlaps,
                     working_crs=working_crs,
+                    notes=notes,
                 )
             except OverlapError as exc:
                 return exc  # the user decides on the GUI thread
@@ -235,7 +238,8 @@ class FileController(QObject):
                 QTimer.singleShot(0, self, lambda: self._ask_allow_overlaps(result, retry))
                 return
             self._replace(result, Path(path).stem)
-            self.sig_status.emit(f"New project with {len(result.units):,} units")
+            done = f"New project with {len(result.units):,} units."
+            self.sig_status.emit(" ".join([done, *notes]))
 
         def retry() -> None:
             self._new_project(path, id_field, name_field, crs, working_crs, allow_overlaps=True)

@@ -26,6 +26,7 @@ from territory_designer.core.errors import (
 )
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
+from territory_designer.io.field_names import renaming_note
 from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
 from territory_designer.io.units_import import AddUnitsReport, add_units
 from territory_designer.ui.commands import SwapProject
@@ -183,7 +184,9 @@ class ImportController(QObject):
             text = f"Add units from {Path(path).name}"
             self.session.undo_stack.push(SwapProject(self.session, project, new, text))
             self.files.sig_document_changed.emit()
-            self.session.sig_status.emit(f"{Path(path).name}: {report.summary(len(new.units))}")
+            msg = f"{Path(path).name}: {report.summary(len(new.units))}."
+            msg = " ".join([msg, *renaming_note(report.renamed, "Unit attributes")])
+            self.session.sig_status.emit(msg)
 
         return self.files._run(  # noqa: SLF001 - shares the file controller's busy state
             f"Adding units from {Path(path).name}…", work, finished, "Cannot add units"

@@ -66,7 +66,7 @@ def test_real_number_ids_and_a_name_attribute_are_kept(capsys, tmp_path):
     units = load_project(out).units
     assert "37001" in set(units.ids)
     # NAME is not the name field here: an attribute, kept under a name the file can hold.
-    assert "Alamance" in set(units.attributes["NAME_2"])
+    assert "Alamance" in set(units.attributes["NAME (file)"])
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")  # no stray warning lines on stderr

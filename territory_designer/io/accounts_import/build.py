@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from territory_designer.core.accounts import REQUIRED_COLUMNS
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.units import UnitLayer
@@ -23,9 +22,16 @@ from territory_designer.io.accounts_import.aggregate import (
 )
 from territory_designer.io.accounts_import.column_kinds import is_measure_header
 from territory_designer.io.accounts_import.gazetteer import Gazetteer
-from territory_designer.io.accounts_import.headers import FIELDS, NUMERIC_FIELDS, guess_mapping
+from territory_designer.io.accounts_import.headers import (
+    FIELDS,
+    NUMERIC_FIELDS,
+    contradicted_guesses,
+    guess_mapping,
+    unmapping_note,
+)
 from territory_designer.io.accounts_import.locate import LocateInput, LocateResult, locate
 from territory_designer.io.accounts_import.reading import RawTable
+from territory_designer.io.accounts_import.totals import drop_totals_rows
 from territory_designer.io.accounts_import.values import (
     as_text,
     normalize_city,
@@ -34,11 +40,24 @@ from territory_designer.io.accounts_import.values import (
     normalize_state,
     parse_dates,
     parse_numbers,
+    postal_text,
 )
+from territory_designer.io.field_names import ACCOUNT_FIELDS, non_clashing_names, renaming_note
 
 #: A mapped numeric column with more unparsable text than this is a wrong mapping.
 MAX_BAD_SHARE = 0.5
 LOCATION_TEXT = ("postal_code", "city", "state", "country")
+#: Rows whose values check a guessed column mapping.
+GUESS_SAMPLE = 1000
+#: Columns the import itself adds to the account table (aggregation included).
+_INTERNAL_COLUMNS = (
+    "source_row",
+    "postal_raw",
+    "unlocated_reason",
+    "orders",
+    "first_order",
+    "last_order",
+)
 
 
 @dataclass
@@ -77,9 +96,21 @@ class RepeatedIdsError(InputError):
         self.column = column
 
 
-def resolve_mapping(raw: RawTable, mapping: dict[str, str | None] | None) -> dict:
-    """Guessed mapping overridden by the user's (None unmaps a field); columns checked."""
+def resolve_mapping(
+    raw: RawTable, mapping: dict[str, str | None] | None, notes: list[str] | None = None
+) -> dict:
+    """Guessed mapping overridden by the user's (None unmaps a field); columns checked.
+
+    A guess the column's values contradict is dropped (said in ``notes``); what the user
+    maps is always used.
+    """
     result = guess_mapping(raw.columns)
+    wrong = contradicted_guesses(result, lambda col: raw.data[col].head(GUESS_SAMPLE).tolist())
+    wrong = {f: c for f, c in wrong.items() if f not in (mapping or {})}
+    for f in wrong:
+        result[f] = None
+    if notes is not None:
+        notes += unmapping_note(wrong)
     for f, col in (mapping or {}).items():
         if f not in FIELDS:
             raise InputError(f"Unknown account field {f!r}; fields: {', '.join(FIELDS)}.")
@@ -99,15 +130,21 @@ def _fail_or_note(raw, strict, issues, rows, bad, col, field_name, values) -> No
         return
     first = int(np.flatnonzero(bad)[0])
     sample = values.iloc[first]
-    msg = f"{raw.where(int(rows[first]), col)}: {sample!r} is not a {field_name.replace('_', ' ')}"
+    what = field_name.replace("_", " ")
+    msg = f"{raw.where(int(rows[first]), col)}: {_shown(sample)} is not a {what}"
     nonblank = (as_text(values) != "").sum()
     if strict or bad.sum() > MAX_BAD_SHARE * max(nonblank, 1):
         more = f" ({int(bad.sum())} such cells)" if bad.sum() > 1 else ""
         raise InputError(f"{msg}{more}; check the column mapping or fix the cells.")
     for k in np.flatnonzero(bad)[:1000]:
         issues.append(
-            RowIssue(int(rows[k]), col, f"{values.iloc[k]!r} is not a number; left blank")
+            RowIssue(int(rows[k]), col, f"{_shown(values.iloc[k])} is not a {what}; left blank")
         )
+
+
+def _shown(value: object) -> str:
+    """A cell as quoted text for messages (a date as ``'2021-01-01 00:00:00'``)."""
+    return repr(value if isinstance(value, str) else str(value))
 
 
 def parse_rows(
@@ -116,10 +153,13 @@ def parse_rows(
     strict: bool,
     issues: list[RowIssue],
     sources: dict[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """One parsed column per mapped field, plus unmapped columns as attributes.
 
-    ``sources``, when given, receives parsed column -> file column.
+    ``sources``, when given, receives parsed column -> file column. Unmapped columns
+    whose names clash, ignoring case, with the account fields or with each other are kept
+    under new names, listed in ``notes``.
     """
     sources = {} if sources is None else sources
     d, rows = raw.data, raw.row_numbers
@@ -144,7 +184,7 @@ def parse_rows(
             out[f] = dates.to_numpy()
         elif f == "postal_code":
             out[f] = normalize_postal(v, country).to_numpy()
-            out["postal_raw"] = as_text(v).str.upper().to_numpy()
+            out["postal_raw"] = postal_text(v).to_numpy()
         elif f == "country":
             out[f] = country.to_numpy()
         elif f == "state":
@@ -153,32 +193,47 @@ def parse_rows(
             out[f] = as_text(v).to_numpy()
         sources[f] = col
     used = {c for c in mapping.values() if c}
-    for col in raw.columns:
-        if col not in used:
-            name = _attr_name(col, out.columns)
-            out[name] = _attribute(d[col], col, raw.decimal)
-            sources[name] = col
+    unmapped = [c for c in raw.columns if c not in used]
+    renamed = non_clashing_names(unmapped, (*ACCOUNT_FIELDS, *FIELDS, *_INTERNAL_COLUMNS))
+    for col in unmapped:
+        name = renamed.get(col, col)
+        out[name] = _attribute(d[col], col, raw.decimal, rows, issues)
+        sources[name] = col
+    if notes is not None:
+        notes += renaming_note(renamed, "Columns")
     return out
 
 
-def _attr_name(col: str, taken: pd.Index) -> str:
-    name = col
-    if name in REQUIRED_COLUMNS or name in FIELDS or name in taken:
-        name = f"{col} (file)"
-    return name
+def _attribute(
+    v: pd.Series, col: str, decimal: str, rows: np.ndarray, issues: list[RowIssue]
+) -> np.ndarray:
+    """Unmapped column: numbers when it clearly holds measures, else text.
 
-
-def _attribute(v: pd.Series, col: str, decimal: str) -> np.ndarray:
-    """Unmapped column: numbers when it clearly holds measures, else text."""
+    A measure column's cells holding ``inf``, ``NaN`` or ``1e309`` are left blank and
+    listed in ``issues`` (as numbers they would break every sum).
+    """
     text = as_text(v)
-    nonblank = text != ""
+    nonblank = (text != "").to_numpy()
     if nonblank.any() and is_measure_header(col):
         num, bad = parse_numbers(v, hint=decimal)
-        if not bad.any() and np.isfinite(num[nonblank.to_numpy()]).all():
-            leading_zero = text.str.match(r"^0\d").any()
-            if not leading_zero:
-                return num
+        not_finite = bad & text.map(_is_python_float).to_numpy()
+        numbers = nonblank & ~bad & np.isfinite(num)
+        leading_zero = text.str.match(r"^0\d").any()
+        if numbers.any() and not leading_zero and (bad == not_finite).all():
+            for k in np.flatnonzero(not_finite)[:1000]:
+                issues.append(
+                    RowIssue(int(rows[k]), col, f"{text.iloc[k]!r} is not a number; left blank")
+                )
+            return num
     return text.to_numpy()
+
+
+def _is_python_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_ids(raw: RawTable, parsed: pd.DataFrame, mapping: dict, issues: list) -> None:
@@ -227,16 +282,19 @@ def build_accounts(
     Both apply only with ``aggregate_by``.
     """
     feedback = feedback or Feedback()
-    issues: list[RowIssue] = []
-    mapping = resolve_mapping(raw, mapping)
+    issues = [RowIssue(row, col, message) for row, col, message in raw.cell_issues]
+    notes: list[str] = []
+    mapping = resolve_mapping(raw, mapping, notes)
     if aggregate_by is not None:
         if aggregate_by not in raw.columns:
             raise InputError(f"{raw.where()}: no column {aggregate_by!r} to aggregate by.")
         mapping = {f: (None if c == aggregate_by else c) for f, c in mapping.items()}
         mapping["account_id"] = aggregate_by
+    raw, totals = drop_totals_rows(raw, mapping)
+    issues += [RowIssue(row, col, message) for row, col, message in totals]
     feedback.set_progress(62, "Parsing values")
     sources: dict[str, str] = {}
-    parsed = parse_rows(raw, mapping, strict, issues, sources)
+    parsed = parse_rows(raw, mapping, strict, issues, sources, notes)
     feedback.check_canceled()
     for f in ("account_id", "name", *LOCATION_TEXT):
         if f not in parsed:
@@ -297,7 +355,6 @@ def build_accounts(
             first = issues[n_before]
             raise InputError(f"{raw.where(first.row, first.column)}: {first.message}.")
     accounts = _assemble(parsed, loc)
-    notes = []
     if loc.swapped:
         notes.append("Latitude and longitude columns were swapped in the file; corrected.")
     if loc.rows_swapped is not None and loc.rows_swapped.size:

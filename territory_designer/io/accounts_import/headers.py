@@ -8,9 +8,10 @@ known fields or sit above numbers; columns are then matched to fields by synonym
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 #: Account fields a column can be mapped to, in the order the wizard lists them.
 FIELDS = (
@@ -172,6 +173,52 @@ def guess_mapping(columns: Sequence[str]) -> dict[str, str | None]:
     return mapping
 
 
+#: Fields whose values are words: a column of numbers is not one of them, whatever its
+#: header says (a numeric ``st`` column is a store number or a status, not a state).
+WORD_FIELDS = ("city", "state", "country")
+#: Share of a column's sampled values that must be numbers to refuse it for a word field.
+NUMBER_SHARE = 0.8
+_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
+
+
+def contradicted_guesses(
+    mapping: dict[str, str | None], values_of: Callable[[str], Sequence[object]]
+) -> dict[str, str]:
+    """Guessed fields whose column's values contradict the header (field -> column).
+
+    Parameters
+    ----------
+    mapping : dict
+        Fields mapped to columns, as :func:`guess_mapping` returns them.
+    values_of : callable
+        Returns a sample of a column's cells (the first rows are enough).
+    """
+    wrong = {}
+    for field in WORD_FIELDS:
+        col = mapping.get(field)
+        if col is None:
+            continue
+        cells = [v for v in values_of(col) if v is not None and str(v).strip() != ""]
+        numbers = sum(
+            isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            or bool(_NUMBER.match(str(v).strip()))
+            for v in cells
+        )
+        if cells and numbers >= NUMBER_SHARE * len(cells):
+            wrong[field] = col
+    return wrong
+
+
+def unmapping_note(wrong: dict[str, str]) -> list[str]:
+    """Lines telling the user which guessed columns were not used, and how to use them."""
+    return [
+        f"Column {col!r} holds numbers, not a {field.replace('_', ' ')}: kept as an attribute "
+        f"(map it as {field} if it is one)."
+        for field, col in wrong.items()
+    ]
+
+
 def _is_text(v: object) -> bool:
     if not isinstance(v, str) or not v.strip():
         return False
@@ -233,8 +280,10 @@ def make_column_names(header: Sequence[object], width: int) -> list[str]:
     seen: dict[str, int] = {}
     for k in range(width):
         v = header[k] if k < len(header) else None
-        name = str(v).strip() if v not in (None, "") else f"Column {column_letter(k)}"
-        if isinstance(v, float) and v == int(v):
+        # A NUL would cut the name in the project file.
+        text = str(v).replace("\x00", "").strip() if v is not None else ""
+        name = text or f"Column {column_letter(k)}"
+        if isinstance(v, float) and math.isfinite(v) and v == int(v):
             name = str(int(v))
         base = name
         while name in seen:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import posixpath
 import zipfile
 from xml.etree.ElementTree import iterparse
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
+
+from territory_designer.core.errors import InputError
+from territory_designer.io.field_names import MAX_IMPORT_COLUMNS, too_many_columns
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -71,13 +75,19 @@ def _col_index(ref: str) -> int:
     return k - 1
 
 
-def peek_rows(zf: zipfile.ZipFile, part: str, n_rows: int) -> tuple[list[list], list[int]]:
-    """The first ``n_rows`` non-missing rows of a sheet part and their 1-based numbers."""
+def peek_rows(
+    zf: zipfile.ZipFile, part: str, n_rows: int, where: str = ""
+) -> tuple[list[list], list[int]]:
+    """The first ``n_rows`` non-missing rows of a sheet part and their 1-based numbers.
+
+    ``where`` names the file and sheet in the error refusing a sheet too wide to import.
+    """
     rows: list[list] = []
     numbers: list[int] = []
     shared: list[tuple[int, int, int]] = []  # (row slot, column, string index)
     dated: list[tuple[int, int]] = []
     date_styles = _date_styles(zf)
+    too_wide = 0
     with zf.open(part) as fh:
         current: list | None = None
         for _, el in iterparse(fh):
@@ -101,16 +111,23 @@ def peek_rows(zf: zipfile.ZipFile, part: str, n_rows: int) -> tuple[list[list], 
                     value = v == "1"
                 else:
                     value = float(v)
-                    if value == int(value) and "." not in v and "E" not in v.upper():
+                    whole = math.isfinite(value) and value == int(value)
+                    if whole and "." not in v and "E" not in v.upper():
                         value = int(value)
                     if int(el.get("s", "0")) in date_styles:
                         dated.append((len(rows), col))
-                current.extend([None] * (col + 1 - len(current)))
-                current[col] = value
+                if col >= MAX_IMPORT_COLUMNS and (value is not None or t == "s"):
+                    too_wide = col + 1  # refused when the row ends, with its full width
+                elif value is not None or t == "s":
+                    current.extend([None] * (col + 1 - len(current)))
+                    current[col] = value
                 el.clear()
             elif tag == f"{NS}row":
+                number = int(el.get("r", len(numbers) + 1))
+                if too_wide:
+                    raise InputError(too_many_columns(f"{where or part}, row {number}", too_wide))
                 rows.append(current or [])
-                numbers.append(int(el.get("r", len(numbers) + 1)))
+                numbers.append(number)
                 current = None
                 el.clear()
                 if len(rows) >= n_rows:

@@ -1,9 +1,8 @@
 """Read a customer table from .xlsx/.xlsm, .xls, .csv or .txt into a :class:`RawTable`.
 
-Workbooks are opened with openpyxl in read-only mode with ``data_only=True``: formula
-cells give the value Excel saved with the file (never evaluated), macros are never run and
-external links never followed. Cells are kept as read (numbers, text, dates); parsing to
-account fields happens later (:mod:`.values`), so every problem can still name its row.
+Workbooks are read by :mod:`.workbooks` (saved values only, nothing run or followed),
+text tables by :mod:`.text_tables`. Cells are kept as read (numbers, text, dates); parsing
+to account fields happens later (:mod:`.values`), so every problem can still name its row.
 """
 
 from __future__ import annotations
@@ -18,23 +17,36 @@ import pandas as pd
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.io.accounts_import import peek
+from territory_designer.io.accounts_import.formulas import (
+    uncached_formula_issues,
+)
 from territory_designer.io.accounts_import.headers import (
     column_letter,
+    contradicted_guesses,
     detect_header_row,
     guess_mapping,
     make_column_names,
+    unmapping_note,
 )
-from territory_designer.io.accounts_import.safety import sniff_kind, workbook_extras
+from territory_designer.io.accounts_import.safety import (
+    damaged_workbook,
+    sniff_kind,
+    workbook_extras,
+)
 from territory_designer.io.accounts_import.text_tables import (
     read_text_frame,
     read_text_rows,
     sniff_text,
+    strip_nul,
 )
-
-#: Rows searched for the header (title rows above it are common).
-HEADER_SEARCH_ROWS = 30
-#: Refuse sheets longer than this (Excel itself stops at 1,048,576 rows).
-MAX_ROWS = 2_000_000
+from territory_designer.io.accounts_import.workbooks import (
+    HEADER_SEARCH_ROWS,
+    MAX_ROWS,
+    fill_merged,
+    peek_xlsx,
+    read_xls,
+    read_xlsx,
+)
 
 
 @dataclass
@@ -73,6 +85,8 @@ class RawTable:
     decimal: str = "."
     notes: list[str] = field(default_factory=list)
     kind: str = "xlsx"
+    #: Cells changed while reading: (row number, column, what was done).
+    cell_issues: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.data)
@@ -118,10 +132,11 @@ def preview(
     n = HEADER_SEARCH_ROWS + rows
     notes: list[str] = []
     if kind == "xlsx":
-        sheets, sheet, top, numbers = _peek_xlsx(path, sheet, n)
+        with damaged_workbook(path):
+            sheets, sheet, top, numbers = peek_xlsx(path, sheet, n)
         notes = workbook_extras(path)
     elif kind == "xls":
-        sheets, sheet, top, numbers = _read_xls(path, sheet, n)
+        sheets, sheet, top, numbers = read_xls(path, sheet, n)
     else:
         sheets, sheet = [], None
         info = sniff_text(path)
@@ -140,7 +155,10 @@ def preview(
         columns = make_column_names(top[k], width)
         body, header_row = top[k + 1 :], numbers[k]
     body = [[peek.as_datetime(v) for v in r] + [None] * (width - len(r)) for r in body[:rows]]
-    return Preview(sheets, sheet, header_row, columns, body, guess_mapping(columns), notes)
+    mapping = guess_mapping(columns)
+    wrong = contradicted_guesses(mapping, lambda col: [r[columns.index(col)] for r in body])
+    mapping.update(dict.fromkeys(wrong))
+    return Preview(sheets, sheet, header_row, columns, body, mapping, notes + unmapping_note(wrong))
 
 
 def list_sheets(path: Path | str) -> list[str]:
@@ -148,10 +166,10 @@ def list_sheets(path: Path | str) -> list[str]:
     path = Path(path)
     kind = sniff_kind(path)
     if kind == "xlsx":
-        with zipfile.ZipFile(path) as zf:
+        with damaged_workbook(path), zipfile.ZipFile(path) as zf:
             return list(peek.sheet_parts(zf))
     if kind == "xls":
-        return _read_xls(path, None, 0)[0]
+        return read_xls(path, None, 0)[0]
     return []
 
 
@@ -187,17 +205,18 @@ def read_table(
     notes: list[str] = []
     decimal = "."
     if kind == "xlsx":
-        sheets, sheet, rows, numbers, merged = _read_xlsx(path, sheet, feedback)
+        with damaged_workbook(path):
+            sheets, sheet, rows, numbers, merged, uncached = read_xlsx(path, sheet, feedback)
         notes += workbook_extras(path)
     elif kind == "xls":
-        sheets, sheet, rows, numbers = _read_xls(path, sheet, MAX_ROWS + 1)
+        sheets, sheet, rows, numbers = read_xls(path, sheet, MAX_ROWS + 1)
         merged = []
     else:
         sheets, sheet, merged = [], None, []
         info = sniff_text(path)
         notes += info.notes()
         decimal = info.decimal
-        fast = _read_text_fast(path, info, header_row, feedback)
+        fast = None if info.has_nul else _read_text_fast(path, info, header_row, feedback)
         if fast is not None:
             return RawTable(path, None, *fast, [], decimal, notes, "csv")
         rows = read_text_rows(path, info, max_rows=MAX_ROWS + 1, feedback=feedback)
@@ -214,16 +233,23 @@ def read_table(
     start = 0 if k is None else k + 1
     body = rows[start:]
     nums = np.asarray(numbers[start:], dtype=np.int64)
-    data = pd.DataFrame.from_records(body, columns=range(width), nrows=len(body))
+    # Rows end at their last filled cell: a column empty on every data row (a blank
+    # "Notes" column) is narrower than the header, so the width is set afterwards.
+    data = pd.DataFrame.from_records(body, nrows=len(body)) if body else pd.DataFrame()
     data = data.reindex(columns=range(width)).astype(object)
     data.columns = columns
     data = data.where(data.notna(), None)
     if merged:
-        notes += _fill_merged(data, nums, merged)
+        notes += fill_merged(data, nums, merged)
     keep = ~data.isna().all(axis=1).to_numpy()  # fully blank lines are not data rows
     data, nums = data[keep].reset_index(drop=True), nums[keep]
     if not len(data):
         raise InputError(f"{where}: there are no data rows under the header.")
+    # An XML workbook cannot hold a NUL; text files and .xls can.
+    if kind != "xlsx":
+        cell_issues = strip_nul(data, nums)
+    else:
+        cell_issues = uncached_formula_issues(data, nums) if uncached else []
     return RawTable(
         path,
         sheet,
@@ -235,6 +261,7 @@ def read_table(
         decimal,
         notes,
         "csv" if kind == "csv" else "xlsx",
+        cell_issues,
     )
 
 
@@ -284,149 +311,3 @@ def _header_index(
             f"row holds data: {shown}). Add a row naming the columns, or choose 'no header'."
         )
     return k
-
-
-def _choose_sheet(sheets: list[str], sheet: str | None, path: Path) -> str:
-    if sheet is None:
-        return sheets[0]
-    if sheet not in sheets:
-        raise InputError(f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(sheets)}.")
-    return sheet
-
-
-def _peek_xlsx(path: Path, sheet: str | None, n: int) -> tuple:
-    with zipfile.ZipFile(path) as zf:
-        parts = peek.sheet_parts(zf)
-        if not parts:
-            raise InputError(f"{path.name}: the workbook has no worksheets.")
-        sheets = list(parts)
-        if sheet is None:  # the first sheet with data
-            for name in sheets:
-                rows, numbers = peek.peek_rows(zf, parts[name], n)
-                if any(any(v not in (None, "") for v in r) for r in rows):
-                    return sheets, name, rows, numbers
-            return sheets, sheets[0], [], []
-        sheet = _choose_sheet(sheets, sheet, path)
-        rows, numbers = peek.peek_rows(zf, parts[sheet], n)
-        return sheets, sheet, rows, numbers
-
-
-def _read_xlsx(path: Path, sheet: str | None, feedback: Feedback) -> tuple:
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    if sheet is None:
-        sheet = _peek_xlsx(path, None, HEADER_SEARCH_ROWS)[1]
-    wb = _open_workbook(path)
-    try:
-        sheets = list(wb.sheetnames)
-        sheet = _choose_sheet(sheets, sheet, path)
-        ws = wb[sheet]
-        if not hasattr(ws, "_get_source"):
-            raise InputError(f"{path.name}: sheet {sheet!r} is a chart, not a table.")
-        total = max(int(ws.max_row or 0), 1)
-        rows: list[list] = []
-        numbers: list[int] = []
-        with ws._get_source() as src:
-            parser = WorkSheetParser(
-                src,
-                # The sheet's own table: LibreOffice files leave wb.shared_strings empty.
-                getattr(ws, "_shared_strings", None) or wb.shared_strings,
-                data_only=True,
-                epoch=wb.epoch,
-                date_formats=wb._date_formats,
-                timedelta_formats=wb._timedelta_formats,
-            )
-            for idx, cells in parser.parse():
-                if cells:
-                    width = cells[-1]["column"]
-                    row = [None] * width
-                    for c in cells:
-                        row[c["column"] - 1] = c["value"]
-                    rows.append(row)
-                    numbers.append(idx)
-                if len(rows) % 20000 == 0 and rows:
-                    feedback.check_canceled()
-                    feedback.set_progress(min(60.0, 60.0 * idx / total), "Reading rows")
-                if len(rows) > MAX_ROWS:
-                    break
-            merged = [m.ref for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"{path.name}: the workbook is damaged ({exc}).") from exc
-    finally:
-        wb.close()
-    return sheets, sheet, rows, numbers, merged
-
-
-def _open_workbook(path: Path):  # noqa: ANN202 - openpyxl Workbook
-    import openpyxl
-
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
-        raise InputError(
-            f"{path.name}: the workbook is damaged and cannot be read ({type(exc).__name__}: "
-            f"{exc}). Open it in Excel and save it again."
-        ) from exc
-
-
-def _read_xls(path: Path, sheet: str | None, n: int) -> tuple:
-    try:
-        import xlrd
-    except ImportError as exc:
-        raise InputError(
-            f"{path.name}: reading old .xls workbooks needs the 'xlrd' package; "
-            "save the file as .xlsx in Excel, or install xlrd."
-        ) from exc
-    try:
-        book = xlrd.open_workbook(path, on_demand=True)
-    except xlrd.XLRDError as exc:
-        if "encrypt" in str(exc).lower():
-            raise InputError(f"{path.name}: the workbook is password-protected.") from exc
-        raise InputError(f"{path.name}: cannot read this .xls workbook ({exc}).") from exc
-    except Exception as exc:  # noqa: BLE001 - xlrd raises assorted errors on damage
-        raise InputError(f"{path.name}: the .xls workbook is damaged ({exc}).") from exc
-    try:
-        sheets = book.sheet_names()
-        if n == 0:
-            return sheets, None, [], []
-        sheet = _choose_sheet(sheets, sheet, path)
-        sh = book.sheet_by_name(sheet)
-        rows, numbers = [], []
-        for r in range(min(sh.nrows, n)):
-            row = []
-            for c, cell in enumerate(sh.row(r)):
-                v = cell.value
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    v = xlrd.xldate.xldate_as_datetime(v, book.datemode)
-                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                    v = None
-                elif isinstance(v, float) and v == int(v) and abs(v) < 1e15:
-                    v = int(v)
-                del c
-                row.append(v)
-            rows.append(row)
-            numbers.append(r + 1)
-    finally:
-        book.release_resources()
-    return sheets, sheet, rows, numbers
-
-
-def _fill_merged(data: pd.DataFrame, nums: np.ndarray, refs: list[str]) -> list[str]:
-    """Fill vertically merged data cells with their value (as the eye reads them)."""
-    from openpyxl.utils.cell import range_boundaries
-
-    pos = {int(r): k for k, r in enumerate(nums)}
-    filled = []
-    for ref in refs:
-        c0, r0, c1, r1 = range_boundaries(ref)
-        if r1 == r0 or r0 not in pos or c0 - 1 >= data.shape[1]:
-            continue
-        value = data.iat[pos[r0], c0 - 1]
-        for r in range(r0 + 1, r1 + 1):
-            if r in pos:
-                data.iat[pos[r], c0 - 1] = value
-        filled.append(ref)
-    if not filled:
-        return []
-    shown = ", ".join(filled[:5]) + (" ..." if len(filled) > 5 else "")
-    return [f"Merged cells {shown}: the value was applied to every row of the range."]

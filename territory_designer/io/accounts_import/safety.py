@@ -8,7 +8,10 @@ here reads only headers and the zip's central directory, never the compressed da
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from territory_designer.core.errors import InputError
@@ -22,6 +25,8 @@ MAX_UNCOMPRESSED = 1536 * 1024**2
 MAX_RATIO = 200
 #: ... when it unpacks to more than this many bytes (small parts may compress well).
 RATIO_MIN_SIZE = 32 * 1024**2
+#: Bytes read from the start of each XML part to look for a DTD.
+DTD_SCAN_BYTES = 4096
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".tab"}
 
@@ -70,8 +75,10 @@ def sniff_kind(path: Path) -> str:
 
 
 def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 text (Excel's "Unicode Text"): every other byte is NUL; judge the text.
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode()
+    # A stray NUL inside a field is listed by the reader; a binary file is full of them.
     control = sum(1 for b in head if b < 9 or 13 < b < 32)
     return control > len(head) * 0.05
 
@@ -118,6 +125,35 @@ def check_zip(path: Path) -> None:
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
         raise InputError(f"{path}: a zip file but not an Excel workbook (no xl/workbook.xml).")
+    _check_no_entities(path, infos)
+
+
+def _check_no_entities(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse XML parts that declare a DTD: Office never writes one, entity bombs need one.
+
+    A declaration must come before the root element, so the first bytes of each part
+    tell; only those are unpacked.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in infos:
+                if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    continue
+                with zf.open(info) as fh:
+                    head = fh.read(DTD_SCAN_BYTES)
+                if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    head = head.decode("utf-16", errors="ignore").encode()
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise InputError(
+                        f"{path}: the workbook is damaged: part {info.filename} declares XML "
+                        "entities (Excel never writes them; it may be an entity-expansion "
+                        "bomb). Open it in Excel and save it again."
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        raise InputError(
+            f"{path}: the workbook is damaged or truncated ({exc}); "
+            "open it in Excel and save it again."
+        ) from exc
 
 
 def workbook_extras(path: Path) -> list[str]:
@@ -133,3 +169,19 @@ def workbook_extras(path: Path) -> list[str]:
             "used (links are not followed or refreshed)."
         )
     return notes
+
+
+@contextlib.contextmanager
+def damaged_workbook(path: Path) -> Iterator[None]:
+    """Turn what a damaged workbook raises while its parts are read into one InputError.
+
+    Malformed XML raises ``ParseError`` (a ``SyntaxError``), a missing part ``KeyError``,
+    a corrupt stream ``zlib.error`` or ``EOFError``.
+    """
+    try:
+        yield
+    except (SyntaxError, zipfile.BadZipFile, EOFError, KeyError, ValueError, zlib.error) as exc:
+        raise InputError(
+            f"{path.name}: the workbook is damaged ({type(exc).__name__}: {exc}). "
+            "Open it in Excel and save it again."
+        ) from exc

@@ -14,8 +14,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
+from territory_designer.io.field_names import MAX_IMPORT_COLUMNS, too_many_columns
 
 SAMPLE_BYTES = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
@@ -29,6 +33,7 @@ class TextInfo:
     encoding: str
     delimiter: str
     decimal: str
+    has_nul: bool = False  # a NUL character in the text (a damaged or binary export)
 
     def notes(self) -> list[str]:
         """Human-readable description for the import report."""
@@ -83,7 +88,11 @@ def sniff_text(path: Path) -> TextInfo:
     encoding = detect_encoding(raw, complete=True)
     sample = raw[:SAMPLE_BYTES].decode(encoding, errors="ignore")
     delimiter = sniff_delimiter(sample)
-    return TextInfo(encoding, delimiter, "," if delimiter == ";" else ".")
+    if encoding == "utf-16":
+        has_nul = "\x00" in raw.decode(encoding, errors="ignore")
+    else:
+        has_nul = b"\x00" in raw
+    return TextInfo(encoding, delimiter, "," if delimiter == ";" else ".", has_nul)
 
 
 def read_text_rows(
@@ -96,13 +105,23 @@ def read_text_rows(
     feedback = feedback or Feedback()
     try:
         with open(path, encoding=info.encoding, errors="strict", newline="") as fh:
-            text = fh.read() if max_rows is None or max_rows > 10000 else fh.read(SAMPLE_BYTES * 4)
+            whole = max_rows is None or max_rows > 10000
+            text = fh.read() if whole else fh.read(SAMPLE_BYTES * 4)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path.name}: cannot decode the text ({exc}).") from exc
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text), delimiter=info.delimiter)
     try:
         for row in reader:
+            if len(row) > MAX_IMPORT_COLUMNS:
+                width = _filled_width(row)
+                if width > MAX_IMPORT_COLUMNS and not whole:
+                    # Only the file's beginning was read: count the whole row.
+                    return read_text_rows(path, info, None, feedback)
+                if width > MAX_IMPORT_COLUMNS:
+                    where = f"{path.name}, line {reader.line_num}"
+                    raise InputError(too_many_columns(where, width))
+                del row[width:]
             rows.append([c.strip() for c in row])
             if max_rows is not None and len(rows) >= max_rows:
                 break
@@ -114,10 +133,16 @@ def read_text_rows(
     return rows
 
 
+def _filled_width(row: list[str]) -> int:
+    """Fields up to the last non-blank one (exports pad rows with empty fields)."""
+    width = len(row)
+    while width and not row[width - 1].strip():
+        width -= 1
+    return width
+
+
 def read_text_frame(path: Path, info: TextInfo, width: int) -> list[list[str]] | None:
     """All rows via pandas' C parser (fast), or None when the rows are ragged."""
-    import pandas as pd
-
     try:
         df = pd.read_csv(
             path,
@@ -135,3 +160,29 @@ def read_text_frame(path: Path, info: TextInfo, width: int) -> list[list[str]] |
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
         return None
     return df  # type: ignore[return-value]
+
+
+def strip_nul(data: pd.DataFrame, nums: np.ndarray) -> list[tuple[int, str, str]]:
+    """Remove NUL characters from text cells, listing each cell (the project file would
+    cut the text at the NUL)."""
+    issues = []
+    for col in data.columns:
+        values = data[col]
+        is_text = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        has_nul = np.zeros(len(values), dtype=bool)
+        has_nul[is_text] = values[is_text].str.contains("\x00", regex=False).to_numpy()
+        for k in np.flatnonzero(has_nul):
+            cell = values.iat[k]
+            fixed = cell.replace("\x00", "")
+            issues.append(
+                (
+                    int(nums[k]),
+                    col,
+                    f"{cell!r} holds a NUL character (the text would be cut there); "
+                    f"read as {fixed!r}",
+                )
+            )
+            data.iat[k, data.columns.get_loc(col)] = fixed
+    return issues

@@ -23,6 +23,8 @@ _US_DECIMAL = r"^-?\d{1,3}(?:,\d{3})*\.\d+$|^-?\d+\.(?:\d{1,2}|\d{4,})$|^-?\d{1,
 _FLOATS = [float, np.float64, np.float32]
 _NUMBERS = [int, float, bool, np.int64, np.float64, np.int32, np.float32]
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Microseconds reach 9999-12-31 (a common "no end date"); nanoseconds stop in 2262.
+_DATES = "datetime64[us]"
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S",
@@ -112,16 +114,24 @@ def parse_numbers(values: pd.Series, decimal: str | None = None, hint: str = "."
     Returns
     -------
     numbers : numpy.ndarray of float
-        NaN for blanks and unparsable cells.
+        NaN for blanks, unparsable cells and values that are not finite.
     bad : numpy.ndarray of bool
-        Cells that held text that is not a number.
+        Cells that held text that is not a number, a value that is not finite
+        (``inf``, ``Infinity``, ``1e309``, ``NaN``) or something else (a date).
     """
     s = pd.Series(values, dtype=object, copy=False)
-    numeric = pd.to_numeric(s.where(s.map(type).isin(_NUMBERS)), errors="coerce")
+    kinds = s.map(type)
+    is_number = kinds.isin(_NUMBERS).to_numpy()
+    numeric = pd.to_numeric(s.where(is_number), errors="coerce")
     out = np.array(numeric.to_numpy(dtype=float, na_value=np.nan), dtype=float)
-    is_text = s.map(type).isin([str])
+    # inf, NaN and 1e309 are numbers to Python but no amount: sums and means break on them.
+    not_finite = is_number & ~np.isfinite(out)
+    out[not_finite] = np.nan
+    is_text = kinds.isin([str])
+    # A date or a time where a number belongs is a wrong cell too, not a blank one.
+    not_finite |= ~(is_number | is_text.to_numpy() | s.isna().to_numpy())
     if not is_text.any():
-        return out, np.zeros(len(s), dtype=bool)
+        return out, not_finite
     text = s[is_text].str.strip()
     blank = text == ""
     t = text[~blank]
@@ -141,9 +151,11 @@ def parse_numbers(values: pd.Series, decimal: str | None = None, hint: str = "."
     parsed = parsed.where(~pct, parsed / 100.0).where(~neg, -parsed.abs())
     pos = np.flatnonzero(is_text.to_numpy())
     nonblank_pos = pos[~blank.to_numpy()]
-    out[nonblank_pos] = parsed.to_numpy(dtype=float, na_value=np.nan)
-    bad = np.zeros(len(s), dtype=bool)
-    bad[nonblank_pos] = parsed.isna().to_numpy()
+    parsed_values = parsed.to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(parsed_values)
+    out[nonblank_pos] = np.where(finite, parsed_values, np.nan)
+    bad = not_finite.copy()
+    bad[nonblank_pos] = ~finite
     return out, bad
 
 
@@ -154,7 +166,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     Returns the dates (``NaT`` for blanks and failures) and the mask of unparsable cells.
     """
     s = pd.Series(values, dtype=object, copy=False).reset_index(drop=True)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    out = pd.Series(pd.NaT, index=s.index, dtype=_DATES)
     kinds = s.map(type)
     is_date = kinds.isin([dt.datetime, dt.date, pd.Timestamp])
     if is_date.any():
@@ -173,7 +185,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _parse_text_dates(text: pd.Series) -> pd.Series:
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    result = pd.Series(pd.NaT, index=text.index, dtype=_DATES)
     numeric = pd.to_numeric(text, errors="coerce")
     serial = numeric.between(1, 2958465) & text.str.fullmatch(r"\d+(\.\d+)?")
     if serial.any():
@@ -205,18 +217,23 @@ def normalize_postal(values: pd.Series, country: pd.Series | None = None) -> pd.
     us = pd.Series(country, copy=False).isin(["", "US"]).to_numpy()
     if us.all():
         return us_codes
-    other = _postal_plain(values)
+    other = postal_text(values)
     return pd.Series(np.where(us, us_codes.to_numpy(), other.to_numpy()), index=us_codes.index)
 
 
 @on_uniques
-def _postal_plain(values: pd.Series) -> pd.Series:
-    return as_text(values).str.upper()
+def postal_text(values: pd.Series) -> pd.Series:
+    """Postal codes as upper-case text; a code saved as a float (``"27217.0"``) loses ``.0``.
+
+    Excel and database exports write number-typed ZIP columns as ``27217.0``; no postal
+    code ends in a decimal part.
+    """
+    return as_text(values).str.upper().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
 
 
 @on_uniques
 def _postal_us(values: pd.Series) -> pd.Series:
-    text = as_text(values).str.upper()
+    text = postal_text(values)
     out = text.copy()
     pad = text.str.fullmatch(r"\d{3,5}")
     out[pad] = text[pad].str.zfill(5)
