@@ -65,6 +65,8 @@ def atomic_target(target: Path | str) -> Iterator[Path]:
         os.replace(tmp, target)
         fsync_dir(target.parent)
     finally:
-        tmp.unlink(missing_ok=True)
-        for suffix in ("-journal", "-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        # Cleaning up must not hide why the write failed (a folder that is now a file
+        # makes the unlink fail too).
+        for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-journal", "-wal", "-shm"))):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
