@@ -37,6 +37,10 @@ class ExportError(TerritoryDesignerError):
     """An export that cannot be written (bad path, unknown format, missing library)."""
 
 
+class TooManyRowsError(ExportError):
+    """A table longer than the output format holds (an Excel sheet: 1,048,576 rows)."""
+
+
 @dataclass
 class ExportOptions:
     """Choices shared by the exporters (each reads the ones it understands).
@@ -196,6 +200,8 @@ def export(
     feedback.set_progress(0, f"Exporting {ex.label}")
     try:
         out = ex.function(project, path, options, feedback)
+    except TooManyRowsError as exc:
+        raise ExportError(f"Cannot write {ex.label} to {path}: {exc}") from exc
     except OSError as exc:
         # A read-only folder, a full disk, a folder replaced by a file: the user can act on
         # these, so they get one line naming the target rather than an internal error.
