@@ -15,8 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
 
 from territory_designer.core.operations import UpdateTerritory
 from territory_designer.core.project import Project
@@ -30,6 +32,7 @@ from territory_designer.io.project_lock import (
     lock_path_for,
 )
 from territory_designer.io.recovery import list_recoveries, load_recovery, write_recovery
+from territory_designer.io.units_import import add_units
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -215,3 +218,19 @@ def test_recovered_work_saves_over_an_unchanged_original(project_file: Path) -> 
     recovered = load_recovery(list_recoveries()[0])
     save_project(recovered, project_file)
     assert first_name(project_file) == "Unsaved at the crash"
+
+
+def test_adding_units_keeps_the_guard_against_a_change_on_disk(
+    project_file: Path, tmp_path: Path
+) -> None:
+    session = load_project(project_file)
+    colleague = load_project(project_file)
+    rename_first(colleague, "Saved meanwhile")
+    save_project(colleague, project_file)
+    boxes = [shapely.box(106_000 + k * 1000, 200_000, 107_000 + k * 1000, 201_000) for k in (0, 1)]
+    layer = gpd.GeoDataFrame({"code": ["N1", "N2"]}, geometry=boxes, crs="EPSG:3857")
+    layer.to_file(tmp_path / "extra.gpkg")
+    extended, _ = add_units(session, tmp_path / "extra.gpkg", "code")
+    with pytest.raises(ProjectChangedError):
+        save_project(extended, project_file)
+    assert first_name(project_file) == "Saved meanwhile"
