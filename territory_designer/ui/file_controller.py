@@ -1,8 +1,11 @@
-"""Open, save, new-from-file, recent files and autosave of the main window's project.
+"""Open, save, new-from-file, recent files, locking and autosave of the window's project.
 
 All file work runs through :func:`~territory_designer.ui.workers.run_with_progress` so the
 window stays responsive and can cancel; a failed or cancelled open leaves the current
-project in place, and a failed or cancelled save leaves the target file untouched.
+project in place, and a failed or cancelled save leaves the target file untouched. The
+window holds the lock of its file (:mod:`territory_designer.ui.file_locking`); a save
+refused by another writer's lock or a change on disk offers Save As…. Autosave lives in
+:mod:`territory_designer.ui.autosave`.
 """
 
 from __future__ import annotations
