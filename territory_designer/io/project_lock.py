@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from territory_designer.core.errors import ProjectFileError
+from territory_designer.io.atomic import pid_alive
 
 #: A lock file that cannot be read yet may be being written; older than this it is junk.
 UNREADABLE_GRACE_S = 10.0
@@ -131,18 +132,6 @@ def lock_path_for(path: Path | str) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
-
-
 def _key(lock_file: Path) -> str:
     return str(lock_file.parent.resolve() / lock_file.name)
 
@@ -175,7 +164,7 @@ def _is_stale(lock_file: Path, holder: LockHolder | None) -> bool:
     if holder.pid == os.getpid():
         with _HELD_GUARD:
             return _HELD.get(_key(lock_file)) != holder.token
-    return not _pid_alive(holder.pid)
+    return not pid_alive(holder.pid)
 
 
 def lock_holder(path: Path | str) -> LockHolder | None:
