@@ -80,9 +80,9 @@ def lock_for_window(
     try:
         lock = acquire_lock(path, LOCK_PROGRAM)
     except ProjectLockedError as exc:
-        if ask and not prompts.ask_open_locked(parent, str(exc)):
-            return None
         who = exc.holder.describe() if exc.holder else "another program"
+        if ask and not prompts.ask_open_locked(parent, f"{path} is open for writing by {who}."):
+            return None
         return OpenLock(None, True, f"{path.name} is open for writing by {who}: read-only here")
     except ProjectFileError as exc:
         return OpenLock(None, True, f"{exc} Opened read-only.")
