@@ -293,8 +293,13 @@ def acquire_lock(path: Path | str, program: str = "Territory Designer") -> Proje
         previous = _read_holder(lock_file)
         if not _is_stale(lock_file, previous):
             raise ProjectLockedError(path, previous, lock_file)
-        who = previous.describe() if previous else "an unreadable lock file"
-        note = f"Took over the lock on {path.name} left by {who}, whose process has ended."
+        if previous is None:
+            note = f"Took over an unreadable lock on {path.name} left by a program that ended."
+        else:
+            note = (
+                f"Took over the lock on {path.name} left by {previous.describe()}, "
+                "whose process has ended."
+            )
         # Remove only the stale lock we judged, not one another process just created.
         if _read_holder(lock_file) == previous:
             with contextlib.suppress(FileNotFoundError):

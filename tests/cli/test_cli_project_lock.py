@@ -65,6 +65,16 @@ def test_cli_refuses_a_project_open_in_a_window(
     assert open_window.files.save(wait=True)  # the window's own save still works
 
 
+def test_cli_new_project_over_a_file_open_in_a_window_is_refused(
+    open_window, project_file: Path
+) -> None:
+    before = project_file.read_bytes()
+    res = cli("demo", "--out", str(project_file))
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+    assert "is open for writing by" in res.stderr
+    assert project_file.read_bytes() == before
+
+
 def test_cli_writes_elsewhere_or_reads_while_the_window_holds_the_file(
     open_window, project_file: Path
 ) -> None:
