@@ -20,6 +20,7 @@ from territory_designer.io.recovery import (
 )
 from territory_designer.ui.app_settings import APPLICATION, ORGANIZATION, AppSettings
 from territory_designer.ui.dialogs.prompts import Prompts, RecoveryChoice
+from territory_designer.ui.file_locking import lock_for_window
 from territory_designer.ui.main_window import MainWindow
 from territory_designer.ui.workers import wait_for_all_tasks
 
@@ -60,7 +61,8 @@ def create_main_window(
     Parameters
     ----------
     path : str or None
-        Project to open; None opens the demo (unsaved, titled "Demo").
+        Project to open; None opens the demo (unsaved, titled "Demo"). When another
+        writer holds it, the user opens it read-only or cancels (then the demo opens).
     prompts : Prompts, optional
         Dialogs (tests pass scripted answers).
     settings : AppSettings, optional
@@ -78,14 +80,19 @@ def create_main_window(
         name = entry.original.name if entry.original else "Recovered project"
         window = MainWindow(project, name, settings, prompts)
         window.files.adopt_recovery(entry)
+        if entry.original is not None:  # never ask: the recovered work must stay open
+            window.files.adopt_lock(lock_for_window(entry.original, prompts, None, ask=False))
         return window
-    if path:
+    outcome = lock_for_window(path, prompts, None) if path else None
+    if path and outcome is not None:
         try:
             project = load_project(path)
         except TerritoryDesignerError as exc:
+            outcome.release()
             prompts.show_error(None, "Cannot open project", str(exc))
         else:
             window = MainWindow(project, Path(path).name, settings, prompts)
+            window.files.adopt_lock(outcome)
             window.settings.add_recent_file(path)
             return window
     return MainWindow(build_demo_project(), "Demo", settings, prompts)

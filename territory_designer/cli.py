@@ -12,7 +12,8 @@
 ``python main.py export P.tdproj [--excel X.xlsx] [--pdf X.pdf] [--html X.html] ...``
 ``python main.py screenshot P.tdproj --out window.png``
 
-Errors print one line on stderr and exit with status 2 (bad input) or 3 (internal error).
+Errors print one line on stderr and exit with status 2 (bad input) or 3 (internal error);
+output cut short by its reader (``| head``) ends quietly with status 141.
 """
 
 from __future__ import annotations
@@ -30,8 +31,14 @@ from territory_designer.commands import (
     project_commands,
 )
 from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.io.project_lock import ProjectLock, holding
 
 COMMAND_MODULES = (project_commands, import_commands, balance_commands, export_commands)
+#: Commands that save the project they read (in place unless ``--out``).
+SAVING_COMMANDS = frozenset({"build", "rebalance", "import-accounts", "import-units"})
+CLI_HINT = "--out OTHER.tdproj writes another file"
+#: Exit status when the output pipe was closed early (128 + SIGPIPE).
+EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +74,37 @@ def _run_gui(argv: Sequence[str]) -> int:
     return run_gui(args.project, [sys.argv[0], *qt_args])
 
 
+def _lock_for(args: argparse.Namespace) -> ProjectLock | None:
+    """Lock the project a command saves in place (or its ``--out``) from load to save.
+
+    Another writer (a window with the project open, another build) is refused with who
+    holds it; the project file is left untouched.
+    """
+    if args.command not in SAVING_COMMANDS or getattr(args, "dry_run", False):
+        return None
+    from territory_designer.io.project_lock import ProjectLockedError, acquire_lock
+
+    target = getattr(args, "out", None) or args.project
+    try:
+        lock = acquire_lock(target, f"main.py {args.command}")
+    except ProjectLockedError as exc:
+        raise ProjectLockedError(exc.path, exc.holder, exc.lock_file, CLI_HINT) from None
+    if lock.note:
+        print(f"note: {lock.note}", file=sys.stderr)
+    return lock
+
+
+def _detach_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (an embedding host)
+        pass
+    finally:
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``main.py`` and the ``territory-designer`` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -74,8 +112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         if argv and (argv[0] in command_names(parser) or argv[0] in ("-h", "--help", "--version")):
             args = parser.parse_args(argv)
-            return int(args.handler(args))
+            with holding(_lock_for(args)):
+                code = int(args.handler(args))
+            sys.stdout.flush()  # a closed pipe shows here, where it is handled below
+            return code
         return _run_gui(argv)
+    except BrokenPipeError:
+        # The reader went away (``info ... | head``): what it wanted was printed. Quiet,
+        # with the status of a process ended by SIGPIPE, as other command-line tools.
+        _detach_stdout()
+        return EXIT_BROKEN_PIPE
     except TerritoryDesignerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -87,6 +87,9 @@ class Project:
         self.settings: dict[str, Any] = dict(settings or {})
         self.events = EventEmitter()
         self.path: Path | None = None
+        #: How the file looked when read or last saved (set by io; a save over the file
+        #: refuses when it changed on disk since).
+        self.disk_stamp: Any = None
         #: Order-level rows kept by the last aggregating import (None if none).
         self.transactions: pd.DataFrame | None = None
         self.revision = 0

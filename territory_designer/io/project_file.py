@@ -26,6 +26,7 @@ import json
 import os
 import sqlite3
 import time
+import uuid
 import warnings
 from pathlib import Path
 
@@ -45,6 +46,14 @@ from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
 from territory_designer.io.atomic import atomic_target
 from territory_designer.io.field_names import ACCOUNT_FIELDS, UNIT_FIELDS, non_clashing_names
+from territory_designer.io.project_lock import (
+    ProjectLock,
+    check_not_locked,
+    check_unchanged,
+    file_stamp,
+    same_file,
+    writer_label,
+)
 
 FORMAT_NAME = "territory-designer-project"
 FORMAT_VERSION = 1
@@ -66,8 +75,13 @@ def save_project(
     path: Path | str,
     feedback: Feedback | None = None,
     mark_saved: bool = True,
+    lock: ProjectLock | None = None,
 ) -> Path:
     """Write the project to ``path`` atomically.
+
+    Refuses (and writes nothing) when another process or window holds the lock on
+    ``path``, or when ``path`` is the project's own file and it changed on disk since it
+    was read or last saved here (:mod:`territory_designer.io.project_lock`).
 
     Parameters
     ----------
@@ -78,17 +92,33 @@ def save_project(
     feedback : Feedback, optional
         Progress and cancel (a cancelled save leaves the target untouched).
     mark_saved : bool
-        Record the save in the project (False for autosave/recovery copies).
+        Record the save (and the file's new stamp) in the project (False for
+        autosave/recovery copies).
+    lock : ProjectLock, optional
+        The lock this writer holds on ``path`` (locks entered with
+        :func:`~territory_designer.io.project_lock.holding` count too).
 
     Returns
     -------
     pathlib.Path
         The path written.
+
+    Raises
+    ------
+    SaveConflictError
+        :class:`~territory_designer.io.project_lock.ProjectLockedError` or
+        :class:`~territory_designer.io.project_lock.ProjectChangedError`; the file is
+        untouched and the work can be saved under another name.
+    ProjectFileError
+        When the file cannot be written (missing folder, full disk, ...).
     """
     feedback = feedback or Feedback()
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise ProjectFileError(f"Cannot save {path}: folder {path.parent} does not exist.")
+    check_not_locked(path, lock)
+    if same_file(path, project.path):
+        check_unchanged(path, project.disk_stamp)
     try:
         with atomic_target(path) as tmp:
             _write(project, tmp, feedback)
@@ -98,6 +128,7 @@ def save_project(
         raise ProjectFileError(f"Could not save {path}: {exc}") from exc
     if mark_saved:
         project.mark_saved(path)
+        project.disk_stamp = file_stamp(path)
     return path
 
 
@@ -199,6 +230,9 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
         "format_version": str(FORMAT_VERSION),
         "app_version": __version__,
         "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        # Tells this save from any other, even one with the same size and time.
+        "save_id": uuid.uuid4().hex,
+        "saved_by": writer_label(),
         "n_units": str(len(units)),
         "active_plan": project.active_plan_name,
         "baseline_plan": project.baseline_plan_name or "",
@@ -279,6 +313,8 @@ def load_project(path: Path | str, feedback: Feedback | None = None) -> Project:
     """
     feedback = feedback or Feedback()
     path = check_project_file(path)
+    # Stamped before reading: a change made while we read shows as a conflict at save.
+    stamp = file_stamp(path)
     try:
         project = _read(path, feedback)
     except (ProjectFileError, CanceledError):
@@ -286,6 +322,7 @@ def load_project(path: Path | str, feedback: Feedback | None = None) -> Project:
     except Exception as exc:  # noqa: BLE001 - any failure here means a damaged file
         raise ProjectFileError(f"{path} is damaged and cannot be opened: {exc}") from exc
     project.mark_saved(path)
+    project.disk_stamp = stamp
     return project
 
 

@@ -7,6 +7,7 @@ sidecar naming the original file. A clean save or close discards the copy.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 from territory_designer.core.errors import ProjectFileError
 from territory_designer.core.project import Project
 from territory_designer.io.project_file import save_project
+from territory_designer.io.project_lock import FileStamp
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,15 @@ def recovery_dir() -> Path:
     return base
 
 
-def recovery_path_for(project: Project) -> Path:
-    """Recovery file of a project: keyed by its path, or by process for unsaved ones."""
+def recovery_path_for(project: Project, owner: str | None = None) -> Path:
+    """Recovery file of a project: keyed by its path, or by process for unsaved ones.
+
+    ``owner`` keys the copy of a window that has the file open read-only, so it does not
+    overwrite the copy of the window that writes the file.
+    """
+    if project.path and owner:
+        base = recovery_path_for_original(project.path)
+        return base.with_name(f"{base.stem}-{owner}.tdproj")
     if project.path:
         return recovery_path_for_original(project.path)
     key = f"unsaved-{os.getpid()}-{id(project)}"
@@ -56,14 +65,20 @@ def recovery_path_for(project: Project) -> Path:
     return recovery_dir() / f"untitled-{digest}.tdproj"
 
 
-def write_recovery(project: Project) -> Path:
-    """Save a recovery copy of ``project`` (does not mark the project saved)."""
-    target = recovery_path_for(project)
+def write_recovery(project: Project, owner: str | None = None) -> Path:
+    """Save a recovery copy of ``project`` (does not mark the project saved).
+
+    The sidecar keeps the stamp of the original file as it was read, so saving the
+    recovered work later refuses to overwrite a version someone saved in between.
+    """
+    target = recovery_path_for(project, owner)
     save_project(project, target, mark_saved=False)
+    stamp = project.disk_stamp
     info = {
         "original": str(project.path) if project.path else None,
         "saved_at": time.time(),
         "title": project.path.name if project.path else "Untitled project",
+        "original_stamp": dataclasses.asdict(stamp) if stamp else None,
     }
     target.with_suffix(".json").write_text(json.dumps(info))
     return target
@@ -135,4 +150,13 @@ def load_recovery(entry: RecoveryEntry) -> Project:
         raise
     project.path = entry.original
     project.saved_revision = -1  # recovered work is unsaved until the user saves it
+    project.disk_stamp = _original_stamp(entry)
     return project
+
+
+def _original_stamp(entry: RecoveryEntry) -> FileStamp | None:
+    try:
+        data = json.loads(entry.sidecar.read_text()).get("original_stamp")
+        return FileStamp(**data) if data else None
+    except (OSError, ValueError, TypeError):
+        return None

@@ -212,6 +212,7 @@ def add_units(
         new.settings[OVERLAPS_SETTING] = own_overlaps.describe(ids)
     new.transactions = project.transactions
     new.path = project.path
+    new.disk_stamp = project.disk_stamp  # still the file that was read: same guard at save
     new.revision = project.revision + 1
     new.saved_revision = project.saved_revision
     report.added = n_new

@@ -15,7 +15,7 @@ import pandas as pd
 
 from territory_designer.core.feedback import Feedback
 from territory_designer.io.atomic import atomic_target
-from territory_designer.reports.registry import ExportOptions, exporter
+from territory_designer.reports.registry import ExportOptions, TooManyRowsError, exporter
 from territory_designer.reports.safety import safe_text
 from territory_designer.reports.tables import build_report_data
 from territory_designer.reports.xlsx_tables import Column, write_table
@@ -47,7 +47,11 @@ def export_assignments(
             wb = Workbook()
             ws = wb.active
             ws.title = "Assignments"
-            write_table(ws, [Column(c, table[c]) for c in table.columns])
+            try:
+                write_table(ws, [Column(c, table[c]) for c in table.columns])
+            except TooManyRowsError as exc:
+                # A CRM reads one sheet: splitting the list would drop rows unseen.
+                raise TooManyRowsError(f"{exc} Write the list as .csv instead.") from exc
             wb.save(tmp)
         else:
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:

@@ -21,6 +21,7 @@ from territory_designer.reports.xlsx_tables import (
     Column,
     frame_columns,
     print_setup,
+    write_split_table,
     write_table,
 )
 
@@ -260,11 +261,11 @@ def build_workbook(data: ReportData, options: ExportOptions, feedback: Feedback)
     feedback.set_progress(40, "Unit assignments")
     feedback.check_canceled()
     if "units" in sheets:
-        write_table(wb.create_sheet("Units"), frame_columns(data.units, UNIT_HEADERS))
+        write_split_table(wb, "Units", frame_columns(data.units, UNIT_HEADERS))
     feedback.set_progress(60, "Account assignments")
     feedback.check_canceled()
     if "accounts" in sheets and len(data.accounts):
-        write_table(wb.create_sheet("Accounts"), frame_columns(data.accounts, ACCOUNT_HEADERS))
+        write_split_table(wb, "Accounts", frame_columns(data.accounts, ACCOUNT_HEADERS))
     feedback.check_canceled()
     if "changes" in sheets and data.changes is not None:
         _changes(wb, data)

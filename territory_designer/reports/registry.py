@@ -9,6 +9,7 @@ export that fails or is cancelled leaves nothing under the target name.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,10 @@ PAPER_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 
 class ExportError(TerritoryDesignerError):
     """An export that cannot be written (bad path, unknown format, missing library)."""
+
+
+class TooManyRowsError(ExportError):
+    """A table longer than the output format holds (an Excel sheet: 1,048,576 rows)."""
 
 
 @dataclass
@@ -158,6 +163,13 @@ def _check_target(ex: Exporter, path: Path) -> None:
         )
 
 
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason for ``exc`` without the path (it is named already)."""
+    if exc.errno is not None:
+        return os.strerror(exc.errno)
+    return str(exc) or type(exc).__name__
+
+
 def export(
     name: str,
     project: Project,
@@ -167,8 +179,10 @@ def export(
 ) -> Path:
     """Write ``project`` in format ``name`` to ``path`` and return the path written.
 
-    Raises :class:`ExportError` for a bad target, :class:`CanceledError` when
-    ``feedback`` was cancelled; in both cases nothing is left under ``path``.
+    Raises :class:`ExportError` for a bad target, a plan with no territories or a write
+    the operating system refuses (read-only folder, full disk), :class:`CanceledError`
+    when ``feedback`` was cancelled; in every case nothing is left under ``path`` and a
+    file already there is kept as it was.
     """
     ex = get_exporter(name)
     path = Path(path)
@@ -177,7 +191,20 @@ def export(
     feedback = feedback or Feedback()
     if options.plan is not None and options.plan not in project.plans:
         raise ExportError(f"No plan named {options.plan!r}; plans: {', '.join(project.plans)}.")
+    plan_name = options.plan or project.active_plan_name
+    if not project.plans[plan_name].territories:
+        raise ExportError(
+            f"Cannot write {ex.label} to {path}: plan {plan_name!r} has no territories yet "
+            "(build territories, or add one and paint units into it, first)."
+        )
     feedback.set_progress(0, f"Exporting {ex.label}")
-    out = ex.function(project, path, options, feedback)
+    try:
+        out = ex.function(project, path, options, feedback)
+    except TooManyRowsError as exc:
+        raise ExportError(f"Cannot write {ex.label} to {path}: {exc}") from exc
+    except OSError as exc:
+        # A read-only folder, a full disk, a folder replaced by a file: the user can act on
+        # these, so they get one line naming the target rather than an internal error.
+        raise ExportError(f"Cannot write {ex.label} to {path}: {os_reason(exc)}.") from exc
     feedback.set_progress(100, f"Wrote {out.name}")
     return out

@@ -9,10 +9,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from territory_designer.reports.registry import TooManyRowsError
 from territory_designer.reports.safety import safe_cell
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+#: Rows of an Excel worksheet (Excel 2007 onwards; openpyxl refuses a row beyond it).
+EXCEL_MAX_ROWS = 1_048_576
 
 FORMATS = {
     "int": "#,##0",
@@ -68,6 +73,11 @@ def _py(values: Sequence[object] | np.ndarray | pd.Series, kind: str) -> list[ob
     return [safe_cell(v) for v in out]
 
 
+def n_rows(columns: list[Column]) -> int:
+    """Number of data rows of a table (its longest column)."""
+    return max((len(c.values) for c in columns), default=0)
+
+
 def write_table(
     ws: Worksheet,
     columns: list[Column],
@@ -75,15 +85,27 @@ def write_table(
     col: int = 1,
     filter_and_freeze: bool = True,
     widths: bool = True,
+    max_rows: int = EXCEL_MAX_ROWS,
 ) -> tuple[int, int]:
     """Write a header and rows; return (last data row, last column).
 
     The header is bold on a dark fill; numbers get the format of their kind; with
     ``filter_and_freeze`` the header row is frozen and gets an autofilter.
+
+    Raises
+    ------
+    TooManyRowsError
+        When the table would end below row ``max_rows`` (Excel's last row); nothing is
+        written then. :func:`write_split_table` spreads a long table over sheets.
     """
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    if row + n_rows(columns) > max_rows:
+        raise TooManyRowsError(
+            f"sheet {ws.title!r} would need {row + n_rows(columns):,} rows and an Excel "
+            f"sheet holds {max_rows:,}."
+        )
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     for j, c in enumerate(columns):
@@ -129,3 +151,54 @@ def print_setup(ws: Worksheet, header_row: int | None = None, landscape: bool = 
     ws.page_setup.fitToHeight = 0
     if header_row is not None:
         ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _rows(values: Sequence[object] | np.ndarray | pd.Series, start: int, stop: int) -> object:
+    if isinstance(values, pd.Series):
+        return values.iloc[start:stop]
+    return values[start:stop]
+
+
+def split_titles(title: str, n_sheets: int) -> list[str]:
+    """Sheet names of a table continued over ``n_sheets``: "Units", "Units (2)", …"""
+    return [title] + [f"{title} ({k})" for k in range(2, n_sheets + 1)]
+
+
+def write_split_table(
+    wb: Workbook, title: str, columns: list[Column], max_rows: int = EXCEL_MAX_ROWS
+) -> list[Worksheet]:
+    """Write a table on new sheets, continuing on "Title (2)", "Title (3)", … as needed.
+
+    Each sheet repeats the header row and holds up to ``max_rows - 1`` data rows, so a
+    layer with more units than one Excel sheet holds is kept whole rather than refused.
+
+    Parameters
+    ----------
+    wb : openpyxl.Workbook
+        The workbook; the sheets are appended.
+    title : str
+        Name of the first sheet.
+    columns : list of Column
+        The table.
+    max_rows : int
+        Rows per sheet, header included (Excel's limit; tests pass a small number).
+
+    Returns
+    -------
+    list of Worksheet
+        The sheets written, in order.
+    """
+    per_sheet = max_rows - 1
+    total = n_rows(columns)
+    n_sheets = max(1, -(-total // per_sheet))
+    sheets = []
+    for k, name in enumerate(split_titles(title, n_sheets)):
+        start = k * per_sheet
+        part = [
+            Column(c.header, _rows(c.values, start, start + per_sheet), c.kind)  # type: ignore[arg-type]
+            for c in columns
+        ]
+        ws = wb.create_sheet(name)
+        write_table(ws, part, max_rows=max_rows)
+        sheets.append(ws)
+    return sheets

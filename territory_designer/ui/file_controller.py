@@ -1,8 +1,11 @@
-"""Open, save, new-from-file, recent files and autosave of the main window's project.
+"""Open, save, new-from-file, recent files, locking and autosave of the window's project.
 
 All file work runs through :func:`~territory_designer.ui.workers.run_with_progress` so the
 window stays responsive and can cancel; a failed or cancelled open leaves the current
-project in place, and a failed or cancelled save leaves the target file untouched.
+project in place, and a failed or cancelled save leaves the target file untouched. The
+window holds the lock of its file (:mod:`territory_designer.ui.file_locking`); a save
+refused by another writer's lock or a change on disk offers Save As…. Autosave lives in
+:mod:`territory_designer.ui.autosave`.
 """
 
 from __future__ import annotations
@@ -15,21 +18,30 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from territory_designer.core.errors import OverlapError, TerritoryDesignerError
+from territory_designer.core.errors import OverlapError, ProjectFileError, TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
 from territory_designer.io.geography import new_project_from_file
 from territory_designer.io.project_file import load_project, save_project
-from territory_designer.io.recovery import RecoveryEntry, discard_recovery, write_recovery
+from territory_designer.io.project_lock import (
+    ProjectLock,
+    SaveConflictError,
+    acquire_lock,
+    check_unchanged,
+    file_stamp,
+    same_file,
+)
+from territory_designer.io.recovery import RecoveryEntry
 from territory_designer.ui.app_settings import AppSettings
+from territory_designer.ui.autosave import AUTOSAVE_CHECK_MS, AutosaveMixin
 from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
 from territory_designer.ui.dialogs.prompts import Prompts, SaveChoice
+from territory_designer.ui.file_locking import LOCK_PROGRAM, OpenLock, lock_for_window
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
 
-#: Returns (id field, name field) or (id field, name field, working CRS), None if cancelled.
+#: Returns (id field, name field[, layer CRS[, working CRS]]), None if cancelled.
 FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | None"]
-AUTOSAVE_CHECK_MS = 10_000
 
 
 def _choose_fields(
@@ -41,11 +53,7 @@ def _choose_fields(
     return (*dialog.choice(), dialog.crs(), dialog.working_crs())
 
 
-def _entry(path: Path) -> RecoveryEntry:
-    return RecoveryEntry(path, None, 0.0, "")
-
-
-class FileController(QObject):
+class FileController(QObject, AutosaveMixin):
     """File commands for one window.
 
     Signals
@@ -80,6 +88,10 @@ class FileController(QObject):
         self._autosaved_revision = -1
         self._autosave_task: Task | None = None
         self._autosave_source: Project | None = None
+        #: The lock on the open project's file (None: no file, or read-only).
+        self.lock: ProjectLock | None = None
+        #: True when another writer holds the file: Save offers Save As….
+        self.read_only = False
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_CHECK_MS)
         self.autosave_timer.timeout.connect(self._on_autosave_tick)
@@ -96,6 +108,26 @@ class FileController(QObject):
     def busy(self) -> bool:
         """True while a file task runs."""
         return self.task is not None
+
+    def adopt_lock(self, outcome: OpenLock) -> None:
+        """Hold ``outcome``'s lock for the open project (releasing any other one)."""
+        if self.lock is not None and self.lock is not outcome.lock:
+            self.lock.release()
+        self.lock = outcome.lock
+        self.read_only = outcome.read_only
+        if outcome.note:
+            self.sig_status.emit(outcome.note)
+        self.sig_document_changed.emit()
+
+    def release_lock(self) -> None:
+        """Let other writers have the file (the window closes)."""
+        if self.lock is not None:
+            self.lock.release()
+        self.lock = None
+
+    def _drop_unadopted(self, lock: ProjectLock | None) -> None:
+        if lock is not None and lock is not self.lock:
+            lock.release()
 
     @property
     def display_name(self) -> str:
@@ -167,23 +199,33 @@ class FileController(QObject):
         if self.busy or (ask and not self.maybe_save()):
             return None
         path = Path(path)
+        outcome = lock_for_window(path, self.prompts, self.window, self.lock)
+        if outcome is None:
+            self.sig_status.emit(f"{path.name} was not opened.")
+            return None
 
         def finished(project: Project) -> None:
             if self.task is not None and self.task.feedback.is_canceled():
                 self.sig_status.emit("Open cancelled; nothing changed.")
                 return
-            self._replace(project, None)
+            self._replace(project, None, outcome)
             self.settings.add_recent_file(path)
-            self.sig_status.emit(f"Opened {path.name}")
+            suffix = " (read-only)" if outcome.read_only else ""
+            self.sig_status.emit(outcome.note or f"Opened {path.name}{suffix}")
 
         if not path.exists():
             self.settings.remove_recent_file(path)
-        return self._run(
+        task = self._run(
             f"Opening {path.name}…",
             lambda fb: load_project(path, fb),
             finished,
             "Cannot open project",
         )
+        if task is None:
+            self._drop_unadopted(outcome.lock)
+        else:
+            task.sig_done.connect(lambda: self._drop_unadopted(outcome.lock))
+        return task
 
     def new_from_units_file(self, path: str | None = None) -> Task | None:
         """File > New from units file…: choose a polygon file and its id/name fields."""
@@ -250,14 +292,16 @@ class FileController(QObject):
         if self.prompts.ask_allow_overlaps(self.window, error.detail):
             retry()
 
-    def _replace(self, project: Project, untitled_name: str | None) -> None:
+    def _replace(
+        self, project: Project, untitled_name: str | None, lock: OpenLock | None = None
+    ) -> None:
         # The old project's changes were saved or knowingly discarded by now.
         self.discard_recoveries()
         if untitled_name is not None:
             self.untitled_name = untitled_name
         self._dirty_since = time.monotonic() if project.is_dirty else None
         self.session.replace_project(project)
-        self.sig_document_changed.emit()
+        self.adopt_lock(lock or OpenLock(None))
 
     # -- save -----------------------------------------------------------------------------
     def save(self, wait: bool = False) -> bool:
@@ -275,108 +319,78 @@ class FileController(QObject):
             return False
         return self.save_to(Path(path), wait)
 
+    def _lock_target(self, path: Path) -> ProjectLock | None:
+        """The lock to write ``path`` under; raises SaveConflictError when it is not ours."""
+        project = self.project
+        if same_file(path, project.path):
+            check_unchanged(path, project.disk_stamp)
+        if self.lock is not None and self.lock.covers(path):
+            return self.lock
+        if not path.parent.is_dir():
+            return None  # the save reports the missing folder
+        try:
+            return acquire_lock(path, LOCK_PROGRAM)
+        except SaveConflictError:
+            raise
+        except ProjectFileError:
+            return None  # no lock file possible here; the save says if writing fails too
+
+    def _offer_save_as(self, message: str, wait: bool) -> bool:
+        """After a refused save: offer to keep the work under another name."""
+        if self.prompts.ask_save_conflict(self.window, message):
+            return self.save_as(wait=wait)
+        self.sig_status.emit("Not saved: the file on disk was left as it was.")
+        return False
+
     def save_to(self, path: Path, wait: bool = False) -> bool:
         """Write the project to ``path`` in the background.
 
+        Another writer's lock on ``path``, or a change on disk since the project was read,
+        refuses the save (nothing is written) and offers Save As… so the work is kept.
         Returns True when the save was started (or, with ``wait``, when it succeeded).
         """
+        if self.busy:
+            self.sig_status.emit("Please wait: another file operation is running.")
+            return False
         project = self.project
         revision = project.revision
+        path = Path(path)
+        try:
+            lock = self._lock_target(path)
+        except SaveConflictError as exc:
+            return self._offer_save_as(str(exc), wait)
         done: list[bool] = []
 
-        def finished(_result: object) -> None:
+        def finished(result: object) -> None:
+            if isinstance(result, SaveConflictError):  # someone wrote while we prepared
+                self.prompts.show_error(
+                    self.window, "Not saved", f"{result} Use File › Save As… to keep your work."
+                )
+                return
             project.mark_saved(path)
             project.saved_revision = revision
+            project.disk_stamp = result
             self.discard_recoveries()
             self._dirty_since = None
             self.settings.add_recent_file(path)
+            if lock is not self.lock:
+                self.adopt_lock(OpenLock(lock))
             done.append(True)
             self.sig_status.emit(f"Saved {path.name}")
             self.sig_document_changed.emit()
 
-        def write(fb: Feedback) -> Path:
-            return save_project(project, path, fb, mark_saved=False)
+        def write(fb: Feedback) -> object:
+            try:
+                save_project(project, path, fb, mark_saved=False, lock=lock)
+            except SaveConflictError as exc:
+                return exc
+            return file_stamp(path)
 
         task = self._run(f"Saving {path.name}…", write, finished, "Cannot save project", wait)
+        if task is None:
+            self._drop_unadopted(lock)
+        elif not wait:
+            task.sig_done.connect(lambda: self._drop_unadopted(lock))
+        else:
+            self._drop_unadopted(lock)
         return bool(done) if wait else task is not None
-
-    # -- autosave and recovery ------------------------------------------------------------
-    def adopt_recovery(self, entry: RecoveryEntry) -> None:
-        """Keep a recovered copy until this window has saved or autosaved the work again."""
-        self._stale_recoveries.append(entry)
-        self._dirty_since = time.monotonic()
-
-    def discard_recoveries(self) -> None:
-        """Delete this window's recovery copies (after a save, clean close or discard)."""
-        if self._recovery_file is not None:
-            discard_recovery(_entry(self._recovery_file))
-            self._recovery_file = None
-        for entry in self._stale_recoveries:
-            discard_recovery(entry)
-        self._stale_recoveries.clear()
-        self._autosaved_revision = -1
-
-    def _on_revision_changed(self, _revision: int) -> None:
-        if self.project.is_dirty and self._dirty_since is None:
-            self._dirty_since = time.monotonic()
-
-    def _on_autosave_tick(self) -> None:
-        if self.busy or self.session.stroke_open or not self.project.is_dirty:
-            return
-        if self.project.revision == self._autosaved_revision or self._dirty_since is None:
-            return
-        if self._autosave_task is not None:
-            return
-        if time.monotonic() - self._dirty_since >= self.settings.autosave_minutes * 60:
-            self.autosave_now(background=True)
-
-    def autosave_now(self, background: bool = False) -> Path | None:
-        """Write a recovery copy of the project now.
-
-        The project is snapshotted on this thread (cheap: plans are copied, geometry is
-        shared); with ``background`` the copy is written on a worker thread so a large
-        project does not freeze the window, and None is returned.
-        """
-        snapshot = self.project.snapshot()
-        revision = self.project.revision
-        self._autosave_source = self.project
-        if not background:
-            try:
-                path = write_recovery(snapshot)
-            except (TerritoryDesignerError, OSError) as exc:
-                self._on_autosave_failed(str(exc))
-                return None
-            self._on_autosaved(path, revision)
-            return path
-        task = Task(lambda _feedback: write_recovery(snapshot), self)
-        task.sig_finished.connect(lambda path: self._on_autosaved(path, revision))
-        task.sig_failed.connect(self._on_autosave_failed)
-        task.sig_done.connect(lambda: setattr(self, "_autosave_task", None))
-        task.sig_done.connect(task.deleteLater)
-        self._autosave_task = task
-        self._dirty_since = None
-        task.start()
-        return None
-
-    def _on_autosave_failed(self, message: str) -> None:
-        self.sig_status.emit(f"Autosave failed: {message}")
-
-    def _on_autosaved(self, path: Path, revision: int) -> None:
-        if self._autosave_source is not self.project or not self.project.is_dirty:
-            # Saved or replaced while the copy was being written: it is not needed.
-            discard_recovery(_entry(path))
-            return
-        old = self._recovery_file
-        if old is not None and old != path:
-            discard_recovery(_entry(old))
-        for entry in self._stale_recoveries:
-            if entry.project_file != path:
-                discard_recovery(entry)
-        self._stale_recoveries.clear()
-        self._recovery_file = path
-        self._autosaved_revision = revision
-        if self.project.revision == revision:
-            self._dirty_since = None
-        elif self._dirty_since is None:
-            self._dirty_since = time.monotonic()
-        self.sig_status.emit("Autosaved a recovery copy")

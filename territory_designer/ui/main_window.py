@@ -255,7 +255,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 6000)
 
     def _refresh_title(self) -> None:
-        self.setWindowTitle(f"{self.files.display_name}[*] — {APP_TITLE}")
+        read_only = " (read-only)" if self.files.read_only else ""
+        self.setWindowTitle(f"{self.files.display_name}{read_only}[*] — {APP_TITLE}")
         self.setWindowModified(self.session.project.is_dirty)
 
     def _on_revision_changed(self, _revision: int) -> None:
@@ -355,6 +356,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.files.discard_recoveries()
+        self.files.release_lock()
         self.files.autosave_timer.stop()
         self.settings.save_window(self)
         event.accept()

@@ -183,10 +183,10 @@ def test_cancelled_save_leaves_the_file_untouched(qtbot, window, tmp_path, monke
     gate = threading.Event()
     real_save = file_controller.save_project
 
-    def slow_save(project, path, feedback, mark_saved=True):
+    def slow_save(project, path, feedback, mark_saved=True, **kwargs):
         gate.wait(5)
         feedback.check_canceled()
-        return real_save(project, path, feedback, mark_saved=mark_saved)
+        return real_save(project, path, feedback, mark_saved=mark_saved, **kwargs)
 
     monkeypatch.setattr(file_controller, "save_project", slow_save)
     code, units = donor_units(window)

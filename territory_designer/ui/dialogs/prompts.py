@@ -102,6 +102,34 @@ class Prompts:
             return RecoveryChoice.DISCARD
         return RecoveryChoice.LATER
 
+    def ask_open_locked(self, parent: QWidget | None, message: str) -> bool:
+        """The project is open for writing elsewhere: True opens it read-only, False cancels."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Project in use")
+        box.setText(message)
+        box.setInformativeText(
+            "Open it read-only? You can still edit and keep your work with Save As…"
+        )
+        read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(read_only)
+        box.exec()
+        return box.clickedButton() is read_only
+
+    def ask_save_conflict(self, parent: QWidget | None, message: str) -> bool:
+        """Saving would overwrite someone else's work: True saves under another name."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Not saved")
+        box.setText(message)
+        box.setInformativeText("Save your work under another name, so both versions are kept?")
+        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save_as)
+        box.exec()
+        return box.clickedButton() is save_as
+
     def ask_open_path(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A project file to open."""
         return _open_file(parent, "Open project", folder, PROJECT_FILTER)
@@ -252,6 +280,18 @@ class ScriptedPrompts(Prompts):
     def ask_recover(self, parent: QWidget | None, entry: RecoveryEntry) -> RecoveryChoice:
         self.asked.append(f"recover:{entry.title}")
         return self.recovery_choice
+
+    #: Answers to "open read-only?" and "save under another name?" after a conflict.
+    open_locked_read_only: bool = True
+    conflict_save_as: bool = True
+
+    def ask_open_locked(self, parent: QWidget | None, message: str) -> bool:
+        self.asked.append(f"locked:{message}")
+        return self.open_locked_read_only
+
+    def ask_save_conflict(self, parent: QWidget | None, message: str) -> bool:
+        self.asked.append(f"conflict:{message}")
+        return self.conflict_save_as
 
     def ask_open_path(self, parent: QWidget | None, folder: str = "") -> str | None:
         return self.open_path
