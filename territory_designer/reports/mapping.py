@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 UNASSIGNED_FILL = "#e6e6e6"
+#: Names are user text: "$5M$" must print as typed, and "$^$" must not stop the export
+#: (matplotlib would parse text between dollar signs as mathtext).
+PLAIN_TEXT = {"text.parse_math": False}
 _NICE = (1, 2, 5)
 
 
@@ -286,15 +289,17 @@ def map_png(
     data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
 ) -> bytes:
     """The plan map with legend and scale bar as PNG bytes (for spreadsheets)."""
+    import matplotlib
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
-    ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
-    bounds = draw_plan(ax, data)
-    add_scale_bar(ax, bounds)
-    legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
-    legend_ax.set_axis_off()
-    draw_legend(legend_ax, data, max_items=30)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    with matplotlib.rc_context(PLAIN_TEXT):
+        fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+        ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
+        bounds = draw_plan(ax, data)
+        add_scale_bar(ax, bounds)
+        legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
+        legend_ax.set_axis_off()
+        draw_legend(legend_ax, data, max_items=30)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()

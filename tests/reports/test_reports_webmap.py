@@ -24,7 +24,7 @@ def test_demo_map_is_self_contained(demo_project: Project, tmp_path: Path) -> No
     assert "L.markerClusterGroup" in html and "L.control.layers" in html
     assert 'name="viewport"' in html
     assert "Charlotte Metro" in html and "td-legend" in html
-    assert "tiles" not in html.lower() or "tileLayer(" not in html
+    assert "L.tileLayer(" not in html and "{z}" not in html  # no tile layer, no tile URL
     assert out.stat().st_size < 2_000_000
 
 
