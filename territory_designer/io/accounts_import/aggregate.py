@@ -32,7 +32,9 @@ def aggregate(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     out = g.first()  # first non-null value per column, the customer's attributes
     # groupby.first skips NaN but not "": take the first non-blank text explicitly.
     for col in rows.columns:
-        if col != key and rows[col].dtype == object:
+        # pandas 3 reads text as the "str" dtype, not object: test for both.
+        text = pd.api.types.is_object_dtype(rows[col]) or pd.api.types.is_string_dtype(rows[col])
+        if col != key and text:
             nonblank = rows[col].where(rows[col].astype(str) != "")
             out[col] = nonblank.groupby(rows[key], sort=False).first().fillna("")
     for col in SUMMED:
