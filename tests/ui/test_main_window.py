@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox, QPushButton
+from ui_pause import PauseAt
 
 import territory_designer.ui.file_controller as file_controller
 from territory_designer.app import create_main_window
@@ -179,26 +180,39 @@ def test_cancelled_open_leaves_the_project_unchanged(qtbot, window, project_file
     assert window.prompts.errors == []
 
 
-def test_cancelled_save_leaves_the_file_untouched(qtbot, window, tmp_path, monkeypatch):
-    gate = threading.Event()
-    real_save = file_controller.save_project
-
-    def slow_save(project, path, feedback, mark_saved=True):
-        gate.wait(5)
-        feedback.check_canceled()
-        return real_save(project, path, feedback, mark_saved=mark_saved)
-
-    monkeypatch.setattr(file_controller, "save_project", slow_save)
+@pytest.mark.parametrize("step", ["Writing accounts", "Writing plans"])
+def test_cancelled_save_leaves_the_file_untouched(qtbot, window, project_file, monkeypatch, step):
+    """Cancel clicked while the real writer is at ``step`` (the units layer, or units and
+    accounts, already in the temporary file): the saved file stays as it was."""
+    pause = PauseAt(monkeypatch, step)
+    before = project_file.read_bytes()
     code, units = donor_units(window)
     window.session.assign(units, code)
+    assert window.files.save()
+    task = window.files.task
+    pause.wait_reached()
+    task.dialog.findChild(QPushButton).click()
+    with qtbot.waitSignal(task.sig_done, timeout=30000):
+        pause.resume()
+    assert project_file.read_bytes() == before
+    assert not list(project_file.parent.glob(f".{project_file.name}.saving-*"))  # no temp left
+    assert window.isWindowModified() and window.session.project.is_dirty
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.prompts.errors == []
+
+
+def test_cancelled_save_as_writes_no_file(qtbot, window, tmp_path, monkeypatch):
+    pause = PauseAt(monkeypatch, "Writing plans")
     target = tmp_path / "never.tdproj"
     window.files.save_as(target)
     task = window.files.task
+    pause.wait_reached()
     task.dialog.findChild(QPushButton).click()
-    with qtbot.waitSignal(task.sig_done, timeout=5000):
-        gate.set()
+    with qtbot.waitSignal(task.sig_done, timeout=30000):
+        pause.resume()
     assert not target.exists()
-    assert window.isWindowModified() and window.session.project.is_dirty
+    assert not list(tmp_path.glob(".never.tdproj.saving-*"))
+    assert window.session.project.path != target
 
 
 def test_bad_file_shows_one_clear_error(qtbot, make_window, demo_project, tmp_path, monkeypatch):
