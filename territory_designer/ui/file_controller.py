@@ -239,12 +239,12 @@ class FileController(QObject):
         Returns True when the save was started (or, with ``wait``, when it succeeded).
         """
         project = self.project
-        revision = project.revision
+        state = project.state  # edits made while the file is written stay unsaved
         done: list[bool] = []
 
         def finished(_result: object) -> None:
             project.mark_saved(path)
-            project.saved_revision = revision
+            project.saved_revision = state
             self.discard_recoveries()
             self._dirty_since = None
             self.settings.add_recent_file(path)

@@ -79,10 +79,32 @@ def test_paint_then_undo_redo_through_the_actions(window):
     assert undo.text() == "&Undo Assign 3 units to Charlotte Metro"
     undo.trigger()
     assert np.array_equal(window.session.project.plan.assignment, before)
-    assert not window.isWindowModified() or window.session.project.is_dirty
+    # Back to the file as saved: neither the window nor the project counts as modified.
+    assert not window.isWindowModified() and not window.session.project.is_dirty
     redo.trigger()
     assert np.all(window.session.project.plan.assignment[units] == code)
+    assert window.isWindowModified() and window.session.project.is_dirty
     assert [s.toString() for s in redo.shortcuts()][-1] == "Ctrl+Shift+Z"
+
+
+def test_undo_and_redo_around_a_save_track_the_saved_state(window):
+    project = window.session.project
+    undo, redo = window.actions_by_name["undo"], window.actions_by_name["redo"]
+    code, units = donor_units(window, k=2)
+    window.session.assign(units[:1], code)
+    assert window.files.save(wait=True) and not project.is_dirty
+    window.session.assign(units[1:], code)
+    undo.trigger()  # back to what was saved
+    assert not window.isWindowModified() and not project.is_dirty
+    undo.trigger()  # before the save: modified
+    assert window.isWindowModified() and project.is_dirty
+    redo.trigger()
+    assert not window.isWindowModified() and not project.is_dirty
+    # An edit outside the undo history (the balance metric) keeps the project modified.
+    redo.trigger()
+    project.set_balance_field("revenue")
+    undo.trigger()
+    assert window.isWindowModified() and project.is_dirty
 
 
 def test_save_writes_the_file_and_clears_the_modified_marker(window, project_file, tmp_path):
@@ -316,6 +338,16 @@ def test_screenshot_renders_the_window(project_file, tmp_path):
     render_main_window(str(project_file), str(out), size=(1000, 700))
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
+    # Not a blank or grey frame: the map shows every territory in its own colour, and the
+    # docks and toolbars around it carry text (many other colours from antialiasing).
+    counts: dict[str, int] = {}
+    for y in range(0, 700, 2):
+        for x in range(0, 1000, 2):
+            name = image.pixelColor(x, y).name()
+            counts[name] = counts.get(name, 0) + 1
+    for territory in load_project(project_file).plan.territories.values():
+        assert counts.get(territory.color, 0) >= 100, (territory.name, territory.color)
+    assert len(counts) > 200
 
 
 def test_view_menu_layer_toggles_reach_the_canvas(window):
