@@ -84,6 +84,9 @@ def test_paint_then_undo_redo_through_the_actions(window):
     redo.trigger()
     assert np.all(window.session.project.plan.assignment[units] == code)
     assert window.isWindowModified() and window.session.project.is_dirty
+    undo.trigger()
+    assert window.close()  # nothing to save: closes without asking
+    assert window.prompts.asked == []
     assert [s.toString() for s in redo.shortcuts()][-1] == "Ctrl+Shift+Z"
 
 
