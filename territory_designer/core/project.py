@@ -94,6 +94,9 @@ class Project:
         self.transactions: pd.DataFrame | None = None
         self.revision = 0
         self.saved_revision = 0
+        #: (revision, earlier state): an exact undo or redo made this revision's content
+        #: that of the earlier state (see :meth:`restore_state`).
+        self._same_as: tuple[int, int] | None = None
         self._build_weights()
         self.settings.setdefault("balance_field", self.default_balance_field())
         self.metrics = self._make_metrics(self.plan)
@@ -257,14 +260,33 @@ class Project:
         return snap
 
     @property
+    def state(self) -> int:
+        """Which content the project holds: the revision, or the earlier state an exact
+        undo or redo returned to (so undoing back to the save is not a change)."""
+        if self._same_as is not None and self._same_as[0] == self.revision:
+            return self._same_as[1]
+        return self.revision
+
+    def restore_state(self, state: int) -> None:
+        """Record that an exact undo or redo brought the content back to ``state``.
+
+        Parameters
+        ----------
+        state : int
+            A value of :attr:`state` taken when the project held this same content.
+        """
+        self._same_as = (self.revision, state)
+        self.events.emit("revision_changed", revision=self.revision)
+
+    @property
     def is_dirty(self) -> bool:
-        """True when there are changes since the last save."""
-        return self.revision != self.saved_revision
+        """True when the content differs from the last save."""
+        return self.state != self.saved_revision
 
     def mark_saved(self, path: Path) -> None:
         """Record a successful save."""
         self.path = Path(path)
-        self.saved_revision = self.revision
+        self.saved_revision = self.state
 
     # -- reports ------------------------------------------------------------------------
     def territory_table(self, field: str | None = None) -> pd.DataFrame:

@@ -122,6 +122,8 @@ def save_project(
     try:
         with atomic_target(path) as tmp:
             _write(project, tmp, feedback)
+            # A cancel clicked while the last tables were written still wins: no rename.
+            feedback.check_canceled()
     except CanceledError:
         raise
     except (OSError, sqlite3.Error, pyogrio.errors.DataSourceError) as exc:

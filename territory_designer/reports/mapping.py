@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 UNASSIGNED_FILL = "#e6e6e6"
 #: Insets' height, as a fraction of the map axes (see :mod:`~.map_insets`).
 INSET_HEIGHT = 0.2
+#: Names are user text: "$5M$" must print as typed, and "$^$" must not stop the export
+#: (matplotlib would parse text between dollar signs as mathtext).
+PLAIN_TEXT = {"text.parse_math": False}
 _NICE = (1, 2, 5)
 
 
@@ -311,15 +314,18 @@ def draw_balance_chart(ax: Axes, data: ReportData) -> None:
 
 def map_figure(data: ReportData, width_in: float = 7.0, height_in: float = 5.0) -> Figure:
     """The plan map with legend and scale bar (and insets for far-away units)."""
+    import matplotlib
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in))
-    ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
-    bounds = draw_plan(ax, data)
-    add_scale_bar(ax, bounds)
-    legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
-    legend_ax.set_axis_off()
-    draw_legend(legend_ax, data, max_items=30)
+    # Text objects read ``text.parse_math`` when created: user names print as typed.
+    with matplotlib.rc_context(PLAIN_TEXT):
+        fig = Figure(figsize=(width_in, height_in))
+        ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
+        bounds = draw_plan(ax, data)
+        add_scale_bar(ax, bounds)
+        legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
+        legend_ax.set_axis_off()
+        draw_legend(legend_ax, data, max_items=30)
     return fig
 
 
@@ -327,7 +333,10 @@ def map_png(
     data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
 ) -> bytes:
     """The plan map of :func:`map_figure` as PNG bytes (for spreadsheets)."""
+    import matplotlib
+
     fig = map_figure(data, width_in, height_in)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    with matplotlib.rc_context(PLAIN_TEXT):
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()

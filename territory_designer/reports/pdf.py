@@ -17,6 +17,7 @@ import numpy as np
 from territory_designer.core.feedback import Feedback
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.mapping import (
+    PLAIN_TEXT,
     add_scale_bar,
     draw_balance_chart,
     draw_legend,
@@ -190,6 +191,7 @@ def _accounts_table(ax: Axes, data: ReportData, mine: np.ndarray) -> None:
 @exporter("pdf", label="PDF report", suffixes=(".pdf",))
 def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: Feedback) -> Path:
     """Write the PDF report (cover plus one page per territory) to ``path``."""
+    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     data = build_report_data(project, options.plan)
@@ -198,7 +200,7 @@ def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: F
     feedback.set_progress(2, "Dissolving territories")
     data.shapes("coarse")
     data.shapes("fine")
-    with atomic_target(path) as tmp:
+    with atomic_target(path) as tmp, matplotlib.rc_context(PLAIN_TEXT):
         with PdfPages(tmp, metadata={"Title": f"Territory plan {data.plan_name}"}) as pdf:
             fig = cover_page(data, options.paper, options.title)
             _footer(fig, data, 1, pages)

@@ -353,7 +353,7 @@ class FileController(QObject, AutosaveMixin):
             self.sig_status.emit("Please wait: another file operation is running.")
             return False
         project = self.project
-        revision = project.revision
+        state = project.state  # edits made while the file is written stay unsaved
         path = Path(path)
         try:
             lock = self._lock_target(path)
@@ -368,7 +368,7 @@ class FileController(QObject, AutosaveMixin):
                 )
                 return
             project.mark_saved(path)
-            project.saved_revision = revision
+            project.saved_revision = state
             project.disk_stamp = result
             self.discard_recoveries()
             self._dirty_since = None

@@ -66,6 +66,7 @@ class Session(QObject):
         self.active_code = UNASSIGNED
         self.selection = np.empty(0, dtype=np.int64)
         self._stroke: AssignUnits | None = None
+        self._stroke_before: int | None = None
         self._connect(project)
         self._pick_default_territory()
 
@@ -158,12 +159,13 @@ class Session(QObject):
     # -- edits ----------------------------------------------------------------------------
     def execute(self, op: Operation) -> bool:
         """Apply ``op`` and push it on the undo stack; False (and a status message) if refused."""
+        before = self.project.state
         try:
             self.project.apply(op)
         except TerritoryDesignerError as exc:
             self.sig_status.emit(str(exc))
             return False
-        self.undo_stack.push(OperationCommand(self.project, op))
+        self.undo_stack.push(OperationCommand(self.project, op, before))
         return True
 
     def assign(self, units: np.ndarray, code: int | None = None) -> bool:
@@ -176,12 +178,14 @@ class Session(QObject):
         """Start a painting stroke towards ``code`` (-1 erases)."""
         self.cancel_stroke()
         op = AssignUnits([], code)
+        before = self.project.state
         try:
             op.apply(self.project)
         except TerritoryDesignerError as exc:
             self.sig_status.emit(str(exc))
             return False
         self._stroke = op
+        self._stroke_before = before
         return True
 
     def extend_stroke(self, units: np.ndarray) -> np.ndarray:
@@ -200,7 +204,7 @@ class Session(QObject):
             self.sig_status.emit(f"{n} locked unit{'s' if n != 1 else ''} skipped")
         if op.units.size == 0:
             return False
-        self.undo_stack.push(OperationCommand(self.project, op))
+        self.undo_stack.push(OperationCommand(self.project, op, self._stroke_before))
         if not op.skipped_locked:
             self.sig_status.emit(op.text)
         return True

@@ -34,9 +34,25 @@ def test_build_plan_returns_new_plan_and_leaves_project(demo):
     assert plan.name not in demo.plans and demo.active_plan_name == active
 
 
+def _deviation(project, plan, combination: dict[str, float]) -> float:
+    """Largest relative deviation from the mean of a weighted mix of field shares."""
+    fields, weights = project.weight_fields, project.weights
+    mix = sum(c * weights[:, fields.index(f)] / weights[:, fields.index(f)].sum()
+              for f, c in combination.items())  # fmt: skip
+    per = np.array([mix[plan.assignment == code].sum() for code in sorted(plan.territories)])
+    return float(np.abs(per / per.mean() - 1).max())
+
+
 def test_weighted_combination_and_cancel(demo):
-    plan, report = build_plan(demo, k=5, balance_on={"accounts": 0.6, "revenue": 0.4})
+    mix = {"accounts": 0.6, "revenue": 0.4}
+    plan, report = build_plan(demo, k=5, balance_on=mix, tolerance=0.05, seed=1)
     assert report.contiguous
+    # Balanced on the 60/40 mix itself (checked here, not by the engine's own weights)...
+    assert _deviation(demo, plan, mix) <= 0.05
+    assert report.max_abs_deviation_pct == pytest.approx(100 * _deviation(demo, plan, mix))
+    # ...which neither field alone gives: a plan on accounts only misses the mix.
+    alone, _ = build_plan(demo, k=5, balance_on="accounts", tolerance=0.05, seed=1)
+    assert _deviation(demo, alone, mix) > 0.05
     fb = Feedback()
     fb.cancel()
     with pytest.raises(CanceledError):

@@ -41,11 +41,15 @@ def test_truncated_workbook(grid_project, tmp_path):
 
 
 def test_password_protected_workbook(grid_project, tmp_path):
+    """A workbook really encrypted with a password, as Excel's "Encrypt with Password"."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_xlsx(tmp_path / "plain.xlsx", [["id", "zip"], ["a", "0001"]] * 50)
     path = tmp_path / "secret.xlsx"
-    body = bytearray(4096)
-    mark = "EncryptedPackage".encode("utf-16-le")
-    body[1024 : 1024 + len(mark)] = mark
-    path.write_bytes(CFB_MAGIC + bytes(body))
+    with open(plain, "rb") as src, open(path, "wb") as out:
+        OOXMLFile(src).encrypt("s3cret", out)
+    with open(path, "rb") as fh:
+        assert fh.read(8) == CFB_MAGIC[:8] and OOXMLFile(fh).is_encrypted()
     _refused(grid_project, path, "secret.xlsx: the workbook is password-protected")
 
 

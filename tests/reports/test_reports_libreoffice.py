@@ -2,30 +2,28 @@
 
 A workbook LibreOffice cannot read (the "repair" case) fails to convert or comes out
 empty. Skipped where LibreOffice is not installed (it is a 300 MB tool, not a test
-dependency); ``bench/bench_reports.py --libreoffice`` writes PNG pages to look at.
+dependency), except under CI, where ``.ci/run`` installs it and a missing one fails;
+``bench/bench_reports.py --libreoffice`` writes PNG pages to look at.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from td_programs import required_program
 
 from territory_designer.core.project import Project
 from territory_designer.reports import export
 
-OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
-
-@pytest.mark.skipif(OFFICE is None, reason="LibreOffice not installed")
 def test_excel_report_converts_in_libreoffice(demo_project: Project, tmp_path: Path) -> None:
+    office = required_program("libreoffice", "soffice")
     xlsx = export("excel", demo_project, tmp_path / "report.xlsx")
     profile = tmp_path / "lo-profile"
     res = subprocess.run(
-        [OFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+        [office, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
         capture_output=True, text=True, timeout=240,
     )  # fmt: skip

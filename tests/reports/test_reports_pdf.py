@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
+from report_fixtures import (
+    HOSTILE_DOLLARS,
+    HOSTILE_MARKUP,
+    HOSTILE_NAME,
+    HOSTILE_OWNER,
+    HOSTILE_QUOTES,
+)
+from td_programs import required_program
 
 from territory_designer.core.project import Project
 from territory_designer.reports import ExportOptions, export
@@ -35,3 +44,17 @@ def test_demo_pdf_pages_and_paper(
 def test_grid_pdf_with_hostile_names(hostile_plan: Project, tmp_path: Path) -> None:
     out = export("pdf", hostile_plan, tmp_path / "grid.pdf")
     assert page_count(out) == 4
+    pdftotext = required_program("pdftotext")
+    pages = [
+        subprocess.run(
+            [pdftotext, "-f", str(k), "-l", str(k), "-layout", str(out), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for k in range(1, 5)
+    ]  # fmt: skip
+    # Every name prints exactly as typed: no mathtext between dollar signs, no markup.
+    assert f"T01 {HOSTILE_NAME}" in pages[1] and f"Owner: {HOSTILE_OWNER}" in pages[1]
+    assert f"T03 {HOSTILE_DOLLARS}" in pages[3] and f"Owner: {HOSTILE_DOLLARS} " in pages[3]
+    accounts = "".join(pages[1:])
+    for name in (HOSTILE_MARKUP, HOSTILE_QUOTES, HOSTILE_DOLLARS):
+        assert name[:28] in accounts, name  # the accounts table cuts long names

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import openpyxl
 import pytest
+from ui_pause import PauseAt
 
-import territory_designer.reports.registry as registry
 from territory_designer.reports.registry import exporters
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.dialogs.export_dialog import ExportDialog
@@ -125,24 +124,27 @@ def test_incomplete_choices_keep_the_dialog_open(window):
     assert window.exports.task is None
 
 
-def test_cancel_writes_nothing(qtbot, window, tmp_path, monkeypatch):
-    gate = threading.Event()
-    original = registry.export
-
-    def slow_export(name, project, path, options=None, feedback=None):
-        gate.wait(5)  # the user clicks Cancel while the export runs
-        feedback.check_canceled()
-        return original(name, project, path, options, feedback)
-
-    monkeypatch.setattr(registry, "export", slow_export)
-    dialog = _open(window, "assignments")
-    target = tmp_path / "crm.csv"
+@pytest.mark.parametrize(
+    ("kind", "name", "step"),
+    [
+        ("excel", "plan.xlsx", "Unit assignments"),
+        ("excel", "plan.xlsx", "Saving workbook"),
+        ("html", "map.html", "Writing page"),
+        ("assignments", "crm.csv", "Writing assignments"),
+    ],
+)
+def test_cancel_writes_nothing(qtbot, window, tmp_path, monkeypatch, kind, name, step):
+    """Cancel clicked while the real exporter is at ``step``: no file, no error."""
+    pause = PauseAt(monkeypatch, step)
+    dialog = _open(window, kind)
+    target = tmp_path / name
     dialog.path_edit.setText(str(target))
     dialog.export_button.click()
     task = window.exports.task
+    pause.wait_reached()
     task.dialog.cancel_button.click()
-    gate.set()
-    qtbot.waitUntil(lambda: window.exports.task is None, timeout=30000)
-    assert not target.exists()
+    pause.resume()
+    qtbot.waitUntil(lambda: window.exports.task is None, timeout=60000)
+    assert sorted(p.name for p in tmp_path.iterdir() if name in p.name) == []
     assert window.prompts.errors == []
     assert "cancelled" in window.statusBar().currentMessage()

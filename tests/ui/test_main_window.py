@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox, QPushButton
+from ui_pause import PauseAt
 
 import territory_designer.ui.file_controller as file_controller
 from territory_designer.app import create_main_window
@@ -78,10 +79,35 @@ def test_paint_then_undo_redo_through_the_actions(window):
     assert undo.text() == "&Undo Assign 3 units to Charlotte Metro"
     undo.trigger()
     assert np.array_equal(window.session.project.plan.assignment, before)
-    assert not window.isWindowModified() or window.session.project.is_dirty
+    # Back to the file as saved: neither the window nor the project counts as modified.
+    assert not window.isWindowModified() and not window.session.project.is_dirty
     redo.trigger()
     assert np.all(window.session.project.plan.assignment[units] == code)
+    assert window.isWindowModified() and window.session.project.is_dirty
+    undo.trigger()
+    assert window.close()  # nothing to save: closes without asking
+    assert window.prompts.asked == []
     assert [s.toString() for s in redo.shortcuts()][-1] == "Ctrl+Shift+Z"
+
+
+def test_undo_and_redo_around_a_save_track_the_saved_state(window):
+    project = window.session.project
+    undo, redo = window.actions_by_name["undo"], window.actions_by_name["redo"]
+    code, units = donor_units(window, k=2)
+    window.session.assign(units[:1], code)
+    assert window.files.save(wait=True) and not project.is_dirty
+    window.session.assign(units[1:], code)
+    undo.trigger()  # back to what was saved
+    assert not window.isWindowModified() and not project.is_dirty
+    undo.trigger()  # before the save: modified
+    assert window.isWindowModified() and project.is_dirty
+    redo.trigger()
+    assert not window.isWindowModified() and not project.is_dirty
+    # An edit outside the undo history (the balance metric) keeps the project modified.
+    redo.trigger()
+    project.set_balance_field("revenue")
+    undo.trigger()
+    assert window.isWindowModified() and project.is_dirty
 
 
 def test_save_writes_the_file_and_clears_the_modified_marker(window, project_file, tmp_path):
@@ -179,26 +205,39 @@ def test_cancelled_open_leaves_the_project_unchanged(qtbot, window, project_file
     assert window.prompts.errors == []
 
 
-def test_cancelled_save_leaves_the_file_untouched(qtbot, window, tmp_path, monkeypatch):
-    gate = threading.Event()
-    real_save = file_controller.save_project
-
-    def slow_save(project, path, feedback, mark_saved=True, **kwargs):
-        gate.wait(5)
-        feedback.check_canceled()
-        return real_save(project, path, feedback, mark_saved=mark_saved, **kwargs)
-
-    monkeypatch.setattr(file_controller, "save_project", slow_save)
+@pytest.mark.parametrize("step", ["Writing accounts", "Writing plans"])
+def test_cancelled_save_leaves_the_file_untouched(qtbot, window, project_file, monkeypatch, step):
+    """Cancel clicked while the real writer is at ``step`` (the units layer, or units and
+    accounts, already in the temporary file): the saved file stays as it was."""
+    pause = PauseAt(monkeypatch, step)
+    before = project_file.read_bytes()
     code, units = donor_units(window)
     window.session.assign(units, code)
+    assert window.files.save()
+    task = window.files.task
+    pause.wait_reached()
+    task.dialog.findChild(QPushButton).click()
+    with qtbot.waitSignal(task.sig_done, timeout=30000):
+        pause.resume()
+    assert project_file.read_bytes() == before
+    assert not list(project_file.parent.glob(f".{project_file.name}.saving-*"))  # no temp left
+    assert window.isWindowModified() and window.session.project.is_dirty
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.prompts.errors == []
+
+
+def test_cancelled_save_as_writes_no_file(qtbot, window, tmp_path, monkeypatch):
+    pause = PauseAt(monkeypatch, "Writing plans")
     target = tmp_path / "never.tdproj"
     window.files.save_as(target)
     task = window.files.task
+    pause.wait_reached()
     task.dialog.findChild(QPushButton).click()
-    with qtbot.waitSignal(task.sig_done, timeout=5000):
-        gate.set()
+    with qtbot.waitSignal(task.sig_done, timeout=30000):
+        pause.resume()
     assert not target.exists()
-    assert window.isWindowModified() and window.session.project.is_dirty
+    assert not list(tmp_path.glob(".never.tdproj.saving-*"))
+    assert window.session.project.path != target
 
 
 def test_bad_file_shows_one_clear_error(qtbot, make_window, demo_project, tmp_path, monkeypatch):
@@ -302,6 +341,16 @@ def test_screenshot_renders_the_window(project_file, tmp_path):
     render_main_window(str(project_file), str(out), size=(1000, 700))
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
+    # Not a blank or grey frame: the map shows every territory in its own colour, and the
+    # docks and toolbars around it carry text (many other colours from antialiasing).
+    counts: dict[str, int] = {}
+    for y in range(0, 700, 2):
+        for x in range(0, 1000, 2):
+            name = image.pixelColor(x, y).name()
+            counts[name] = counts.get(name, 0) + 1
+    for territory in load_project(project_file).plan.territories.values():
+        assert counts.get(territory.color, 0) >= 100, (territory.name, territory.color)
+    assert len(counts) > 200
 
 
 def test_view_menu_layer_toggles_reach_the_canvas(window):

@@ -7,6 +7,7 @@ import threading
 import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from ui_pause import PauseAt
 
 from territory_designer.core.errors import ProjectFileError
 from territory_designer.core.feedback import Feedback
@@ -56,17 +57,18 @@ def test_errors_become_one_clear_message(qtbot, exc, expected):
     assert error_message(exc) == expected
 
 
-def test_cancel_button_stops_a_save_and_leaves_everything_unchanged(qtbot, tmp_path, demo_project):
+@pytest.mark.parametrize("step", ["Writing units", "Writing accounts", "Writing plans"])
+def test_cancel_button_stops_a_save_and_leaves_everything_unchanged(
+    qtbot, tmp_path, demo_project, monkeypatch, step
+):
     parent = QWidget()
     qtbot.addWidget(parent)
     target = tmp_path / "plan.tdproj"
     demo_project.plan.assignment[0] = demo_project.plan.assignment[1]  # pretend an edit
     demo_project.revision += 1
-    gate = threading.Event()
+    pause = PauseAt(monkeypatch, step)  # the user clicks Cancel while the real save runs
 
     def work(fb: Feedback):
-        gate.wait(5)  # the user clicks Cancel while the work runs
-        fb.check_canceled()
         return save_project(demo_project, target, fb)
 
     outcome = []
@@ -83,19 +85,19 @@ def test_cancel_button_stops_a_save_and_leaves_everything_unchanged(qtbot, tmp_p
     assert isinstance(dialog, ProgressDialog)
     cancel = dialog.findChild(QPushButton)
     qtbot.waitUntil(lambda: cancel.isVisible(), timeout=2000)
+    pause.wait_reached()
     cancel.click()
     assert task.feedback.is_canceled()
-    with qtbot.waitSignal(task.sig_done, timeout=5000):
-        gate.set()
+    with qtbot.waitSignal(task.sig_done, timeout=30000):
+        pause.resume()
     assert outcome == ["canceled"]
-    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if "plan.tdproj" in p.name) == []
     assert demo_project.is_dirty
     assert demo_project.path is None
 
 
 def test_closing_the_owner_of_a_running_task_does_not_kill_the_process(qtbot):
     """A QThread deleted while running aborts Python; tasks must survive their owner."""
-    import threading
 
     from PySide6.QtWidgets import QWidget
 

@@ -95,10 +95,12 @@ def _weighted_mean(values: pd.Series, weights: np.ndarray | None, groups: pd.Ser
 
 
 def _first_nonblank(values: pd.Series, groups: pd.Series) -> pd.Series:
-    if values.dtype == object:
+    # pandas 3 reads text as the "str" dtype, not object: test for both.
+    text = pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
+    if text:
         values = values.where(values.astype(str) != "")  # "" is blank, as NaN is
     out = values.groupby(groups.to_numpy(), sort=False).first()
-    return out.fillna("") if values.dtype == object else out
+    return out.fillna("") if text else out
 
 
 def _main_location_rows(rows: pd.DataFrame, key: pd.Series, loc: pd.Series) -> np.ndarray:

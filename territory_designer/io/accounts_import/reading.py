@@ -233,8 +233,11 @@ def read_table(
     start = 0 if k is None else k + 1
     body = rows[start:]
     nums = np.asarray(numbers[start:], dtype=np.int64)
-    # Rows end at their last filled cell: a column empty on every data row (a blank
-    # "Notes" column) is narrower than the header, so the width is set afterwards.
+    # Rows end at their last filled cell: pad them to one width (pandas 4 refuses ragged
+    # records), and a column empty on every data row (a blank "Notes" column) is narrower
+    # than the header, so the width is set afterwards.
+    if body and any(len(r) != width for r in body):
+        body = [tuple(r) + (None,) * (width - len(r)) for r in body]
     data = pd.DataFrame.from_records(body, nrows=len(body)) if body else pd.DataFrame()
     data = data.reindex(columns=range(width)).astype(object)
     data.columns = columns
