@@ -52,6 +52,10 @@ def combined_weight(project: object, balance_on: str | dict[str, float] | None) 
             raise InputError(f"Unknown balancing field {name!r}; choose one of {fields}.")
         col = np.clip(np.nan_to_num(project.weights[:, fields.index(name)]), 0, None)
         total = col.sum()
+        if total <= 0:
+            raise InputError(
+                f"No unit has any {name}: there is nothing to balance on it; choose another field."
+            )
         out += coef * (col / total if len(balance_on) > 1 and total > 0 else col)
     return out
 

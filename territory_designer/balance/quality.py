@@ -18,7 +18,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from territory_designer.balance.graph import Graph, extra_pieces
-from territory_designer.balance.problem import BalanceProblem
+from territory_designer.balance.problem import ZERO_WEIGHT_FLOOR, BalanceProblem
 
 
 @dataclass
@@ -225,6 +225,13 @@ def quality_report(
             f"its own territory and the other territories were balanced to the mean of the "
             f"rest (max deviation {report.rest_max_abs_deviation_pct:.2f} %)."
         )
+        if rest.size and totals[rest].sum() <= ZERO_WEIGHT_FLOOR * totals.sum() * 1.01:
+            # Only the floor every unit carries is left: nothing real to share out.
+            report.infeasible_reason = (
+                f"Only {len(problem.heavy_units)} unit(s) hold any of the weight, fewer than "
+                f"the {k} territories: each was given its own territory and the other "
+                f"{rest.size} territories hold none (they were split by number of units)."
+            )
     elif not report.within_tolerance and lbv > tol:
         report.infeasible_reason = (
             f"The heaviest unit is {1 + lbv:.2f} x the target, so no plan is within "

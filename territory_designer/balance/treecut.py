@@ -275,12 +275,13 @@ def tree_partition(
         if parts.size == 1:
             out[idx] = parts[0]
             w = float(problem.weight[units[idx]].sum())
-            return max(abs(w / float(targets[parts[0]]) - 1.0) - float(problem.tolerance), 0.0)
+            target = max(float(targets[parts[0]]), 1e-12)
+            return max(abs(w / target - 1.0) - float(problem.tolerance), 0.0)
         if idx.size < parts.size:
             return None
         h = parts.size // 2
         ta, tb = float(targets[parts[:h]].sum()), float(targets[parts[h:]].sum())
-        scale = (ta + tb) / max(float(problem.weight[units[idx]].sum()), 1e-12)
+        scale = max(ta + tb, 1e-12) / max(float(problem.weight[units[idx]].sum()), 1e-12)
         none = np.zeros(idx.size, dtype=bool)
         best, best_out = None, None
         while True:

@@ -1,0 +1,84 @@
+"""Builds on a real state ZIP layer where most units hold no account (issue 10, section 4).
+
+The layer is the real North Carolina ZIP layer of ``td_realdata`` (about 700 units); the
+accounts sit at real ZIP codes, so nearly every unit weighs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from td_realdata import write_accounts_workbook, write_nc_zip_layer
+
+from territory_designer.cli import main
+
+
+@pytest.fixture(scope="module")
+def nc_zip_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A project of the NC ZIP layer, without accounts yet, and its ZIP codes."""
+    folder = tmp_path_factory.mktemp("nczip")
+    zips = write_nc_zip_layer(folder / "nc_zip.gpkg")
+    project = folder / "nc_zip.tdproj"
+    assert main(["new", "--units", str(folder / "nc_zip.gpkg"), "--id-field", "zip",
+                 "--out", str(project)]) == 0  # fmt: skip
+    return project, zips
+
+
+def _project_with_accounts(
+    nc_zip_project: tuple[Path, list[str]], tmp_path: Path, zips: list[str], revenue: list[float]
+) -> Path:
+    source, _ = nc_zip_project
+    project = tmp_path / "p.tdproj"
+    shutil.copy(source, project)
+    workbook = tmp_path / "customers.xlsx"
+    write_accounts_workbook(workbook, zips, revenue)
+    assert main(["import-accounts", str(project), str(workbook)]) == 0
+    return project
+
+
+@pytest.mark.parametrize("field", ["revenue", "accounts"])
+def test_more_territories_than_units_with_accounts_still_builds(
+    nc_zip_project, tmp_path, capsys, field
+):
+    zips = nc_zip_project[1]
+    project = _project_with_accounts(
+        nc_zip_project, tmp_path, zips[::140], [5e4, 8e4, 2e4, 6e4, 3e4, 9e4]
+    )
+    capsys.readouterr()
+    code = main(["build", str(project), "-k", "8", "--balance-on", field, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err  # was: internal error, ZeroDivisionError in the tree cut
+    report = json.loads(out)
+    assert report["territories"] == 8 and report["unassigned"] == 0
+    assert report["contiguous"]
+    assert "Only 6 unit(s) hold any of the weight" in report["infeasible_reason"]
+
+
+def test_few_accounts_on_a_zip_layer_build_within_tolerance(nc_zip_project, tmp_path, capsys):
+    zips = nc_zip_project[1]
+    rng = np.random.default_rng(7)
+    chosen = list(rng.choice(zips, 120, replace=False))  # about one unit in six
+    revenue = np.round(rng.lognormal(10, 0.6, 120), -2).tolist()
+    project = _project_with_accounts(nc_zip_project, tmp_path, chosen, revenue)
+    capsys.readouterr()
+    assert main(["build", str(project), "-k", "6", "--balance-on", "revenue", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["within_tolerance"] and report["contiguous"]
+    assert report["max_abs_deviation_pct"] <= 5.0
+
+
+def test_a_field_no_unit_has_is_refused_clearly(nc_zip_project, tmp_path, capsys):
+    zips = nc_zip_project[1]
+    project = _project_with_accounts(nc_zip_project, tmp_path, zips[:50:5], [0.0] * 10)
+    before = project.read_bytes()
+    capsys.readouterr()
+    for extra in (["--balance-on", "revenue"], ["--weights", "accounts=0.5,revenue=0.5"]):
+        code = main(["build", str(project), "-k", "4", *extra])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert "No unit has any revenue" in err and "Traceback" not in err
+    assert project.read_bytes() == before

@@ -1,0 +1,64 @@
+"""Real-data files for end-to-end tests, built offline from data shipped in packages.
+
+* :func:`write_nc_zip_layer`: a North Carolina ZIP layer — Voronoi cells of the real
+  centroids of NC's active standard ZIP codes (``zipcodes``) clipped to the state outline
+  (libpysal's ``sids2`` counties dissolved), in UTM 17N metres. Like a real ZCTA layer it
+  holds about 700 units, coastal cells are multipolygons, and few units hold an account.
+* :func:`write_accounts_workbook`: a customer workbook (openpyxl) with accounts at a
+  handful of those ZIP codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import shapely
+
+UTM17 = "EPSG:32617"
+
+
+def nc_outline() -> shapely.Geometry:
+    """The North Carolina outline (dissolved counties) in UTM 17N."""
+    from libpysal import examples
+
+    counties = gpd.read_file(examples.get_path("sids2.shp")).set_crs("EPSG:4267")
+    return shapely.union_all(counties.to_crs(UTM17).geometry.to_numpy())
+
+
+def write_nc_zip_layer(path: Path) -> list[str]:
+    """Write the NC ZIP layer (field ``zip``) to ``path``; return the ZIP codes in order."""
+    import zipcodes
+
+    seen, codes, lon, lat = set(), [], [], []
+    for z in zipcodes.filter_by(state="NC"):
+        key = (z["lat"], z["long"])
+        if z["active"] and z["zip_code_type"] == "STANDARD" and z["lat"] and key not in seen:
+            seen.add(key)
+            codes.append(z["zip_code"])
+            lon.append(float(z["long"]))
+            lat.append(float(z["lat"]))
+    outline = nc_outline()
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(UTM17)
+    inside = shapely.contains(outline, points.to_numpy())
+    points = points.to_numpy()[inside]
+    codes = [c for c, keep in zip(codes, inside, strict=True) if keep]
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points)))
+    owner_point, owner_cell = shapely.STRtree(cells).query(points, predicate="within")
+    cell_of = np.empty(len(points), dtype=np.int64)
+    cell_of[owner_point] = owner_cell
+    geoms = shapely.intersection(cells[cell_of], outline)
+    gpd.GeoDataFrame({"zip": codes}, geometry=geoms, crs=UTM17).to_file(path)
+    return codes
+
+
+def write_accounts_workbook(path: Path, zips: list[str], revenue: list[float]) -> None:
+    """Write one account per ZIP code with the given revenue (columns as a CRM export)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Customer ID", "Customer", "ZIP", "Revenue"])
+    for i, (z, r) in enumerate(zip(zips, revenue, strict=True), 1):
+        ws.append([f"C{i:04d}", f"Customer {i}", z, r])
+    wb.save(path)
