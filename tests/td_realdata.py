@@ -62,3 +62,32 @@ def write_accounts_workbook(path: Path, zips: list[str], revenue: list[float]) -
     for i, (z, r) in enumerate(zip(zips, revenue, strict=True), 1):
         ws.append([f"C{i:04d}", f"Customer {i}", z, r])
     wb.save(path)
+
+
+def make_nc_zip_project(folder: Path) -> tuple[Path, list[str]]:
+    """A project file of the NC ZIP layer made with ``new`` (no accounts), and its ZIPs."""
+    from territory_designer.cli import main
+
+    zips = write_nc_zip_layer(folder / "nc_zip.gpkg")
+    project = folder / "nc_zip.tdproj"
+    argv = ["new", "--units", str(folder / "nc_zip.gpkg"), "--id-field", "zip"]
+    if main([*argv, "--out", str(project)]) != 0:
+        raise RuntimeError("could not make the NC ZIP project")
+    return project, zips
+
+
+def project_with_accounts(
+    source: Path, folder: Path, zips: list[str], revenue: list[float]
+) -> Path:
+    """A copy of project ``source`` in ``folder`` with one account per ZIP imported."""
+    import shutil
+
+    from territory_designer.cli import main
+
+    project = folder / "p.tdproj"
+    shutil.copy(source, project)
+    workbook = folder / "customers.xlsx"
+    write_accounts_workbook(workbook, zips, revenue)
+    if main(["import-accounts", str(project), str(workbook)]) != 0:
+        raise RuntimeError("could not import the accounts")
+    return project

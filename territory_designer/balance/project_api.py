@@ -27,6 +27,7 @@ from territory_designer.balance.quality import (
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
 from territory_designer.core.accounts import locate_points
 from territory_designer.core.colors import neighbour_distinct_colors
+from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan, Territory
@@ -45,7 +46,7 @@ def combined_weight(project: object, balance_on: str | dict[str, float] | None) 
     if balance_on is None:
         balance_on = project.balance_field
     if isinstance(balance_on, str):
-        balance_on = {balance_on: 1.0}
+        balance_on = BalanceCriterion.of(balance_on, None).weights
     out = np.zeros(len(project.units))
     for name, coef in balance_on.items():
         if name not in fields:
@@ -241,6 +242,7 @@ def build_plan(
         dict(sorted(territories.items())),
         np.where(result.labels >= 0, codes[np.maximum(result.labels, 0)], -1).astype(np.int32),
         active.locked_units.copy(),
+        criterion=BalanceCriterion.of(balance_on or project.balance_field, tolerance),
     )
     compared = bool((active.assignment >= 0).any())
     start = paired_start(active.assignment, pairs) if compared else None
@@ -492,6 +494,7 @@ def rebalance_plan(
     feedback.check_canceled()
     plan = active.copy(_unique_name(project, name, f"{active.name} rebalanced"))
     plan.assignment = np.asarray(codes, dtype=np.int32)[result.labels]
+    plan.criterion = BalanceCriterion.of(balance_on or project.balance_field, tolerance)
     report = _report(project, problem, result.labels, start, time.perf_counter() - t0, None)
     report.moved_against = active.name
     if NOT_REACHED in report.notes and result.stopped_by == "cap reached":

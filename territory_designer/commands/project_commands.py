@@ -82,6 +82,7 @@ def project_info(project: object) -> dict:
         "active_plan": project.active_plan_name,
         "baseline_plan": project.baseline_plan_name,
         "balance_field": project.balance_field,
+        "balance_criterion": project.balance_criterion(),
         "metric_fields": project.weight_fields,
         "summary": summary,
         "territories": json.loads(table.drop(columns=["code"]).to_json(orient="records"))
@@ -107,7 +108,8 @@ def run_info(args: argparse.Namespace) -> int:
         f"baseline: {info['baseline_plan'] or '-'})"
     )
     print(
-        f"  balance on {info['balance_field']}: max deviation {s['max_abs_deviation_pct']:.1f}%,"
+        f"  balanced on {info['balance_criterion']}:"
+        f" max deviation {s['max_abs_deviation_pct']:.1f}%,"
         f" CV {s['cv']:.3f}, {'contiguous' if s['contiguous'] else 'NOT contiguous'},"
         f" unassigned units {s['unassigned_units']}, mean Polsby-Popper {s['pp_mean']:.3f}"
     )

@@ -19,6 +19,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components
 
 from territory_designer.core.adjacency import Adjacency
+from territory_designer.core.criterion import parse_mix
 from territory_designer.core.plan import Plan
 
 
@@ -39,6 +40,8 @@ class PlanSummary:
     pp_mean: float
     pp_min: float
     cut_edges: int
+    #: Tolerance the plan was built or rebalanced within, on this metric (None: hand-made).
+    tolerance_pct: float | None = None
 
 
 class PlanMetrics:
@@ -183,10 +186,25 @@ class PlanMetrics:
         return out
 
     def values(self, field: str) -> dict[int, float]:
-        """Sum of ``field`` per territory code (account overrides included)."""
-        k = self.field_index(field)
+        """Sum of ``field`` per territory code (account overrides included).
+
+        ``field`` may also be a mix key (``"accounts=0.6,revenue=0.4"``, see
+        :mod:`territory_designer.core.criterion`): each field counts as its share of the
+        layer's total, times its coefficient, as the engine balanced it.
+        """
         totals = self.totals()
-        return {c: float(totals[c + 1, k]) for c in self.plan.territories}
+        mix = parse_mix(field) if field not in self.field_names else None
+        if mix is None:
+            k = self.field_index(field)
+            return {c: float(totals[c + 1, k]) for c in self.plan.territories}
+        out = dict.fromkeys(self.plan.territories, 0.0)
+        for name, coef in mix.items():
+            k = self.field_index(name)
+            layer_total = float(np.clip(np.nan_to_num(self.weights[:, k]), 0, None).sum())
+            if layer_total > 0:
+                for c in out:
+                    out[c] += coef * float(totals[c + 1, k]) / layer_total
+        return out
 
     def polsby_popper(self, code: int) -> float:
         """Polsby-Popper compactness of the dissolved territory (0 when empty)."""

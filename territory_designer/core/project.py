@@ -32,6 +32,7 @@ import pandas as pd
 from territory_designer.core.accounts import AccountTable
 from territory_designer.core.adjacency import Adjacency
 from territory_designer.core.colors import next_free_color
+from territory_designer.core.criterion import criterion_label, parse_mix
 from territory_designer.core.errors import EditError
 from territory_designer.core.events import EventEmitter
 from territory_designer.core.metrics import PlanMetrics, PlanSummary
@@ -91,6 +92,8 @@ class Project:
         self.transactions: pd.DataFrame | None = None
         self.revision = 0
         self.saved_revision = 0
+        #: (plan name, metric) chosen in the view while that plan was active.
+        self._shown_field: tuple[str | None, str | None] = (None, None)
         self._build_weights()
         self.settings.setdefault("balance_field", self.default_balance_field())
         self.metrics = self._make_metrics(self.plan)
@@ -155,15 +158,44 @@ class Project:
 
     @property
     def balance_field(self) -> str:
-        """The metric balanced and shown as deviation."""
+        """The metric balanced and shown as deviation.
+
+        The metric last chosen while this plan was active, else the criterion the plan was
+        built or rebalanced on, else the project's default (a hand-painted plan). A
+        weighted mix is named by its key (``"accounts=0.6,revenue=0.4"``).
+        """
+        shown_plan, shown = self._shown_field
+        if shown_plan == self.active_plan_name and self.is_metric(shown):
+            return shown
+        criterion = self.plan.criterion
+        if criterion is not None and self.is_metric(criterion.key):
+            return criterion.key
         f = self.settings.get("balance_field", UNITS_FIELD)
         return f if f in self.weight_fields else UNITS_FIELD
 
+    def is_metric(self, key: str | None) -> bool:
+        """True for a weight field, or a mix key of weight fields."""
+        if not key:
+            return False
+        mix = parse_mix(key) if key not in self.weight_fields else None
+        return key in self.weight_fields or bool(mix) and all(f in self.weight_fields for f in mix)
+
+    def balance_criterion(self) -> str:
+        """The shown metric as reports state it: with the plan's tolerance when the plan was
+        balanced on it, else marked as the project's default metric."""
+        field = self.balance_field
+        criterion = self.plan.criterion
+        if criterion is not None and criterion.key == field:
+            return criterion.describe()
+        return criterion_label(field)
+
     def set_balance_field(self, field: str) -> None:
-        """Choose the balanced metric."""
-        if field not in self.weight_fields:
+        """Choose the metric shown (and the project's default for hand-painted plans)."""
+        if not self.is_metric(field):
             raise EditError(f"Unknown metric {field!r}; choose one of {self.weight_fields}.")
-        self.settings["balance_field"] = field
+        if field in self.weight_fields:
+            self.settings["balance_field"] = field
+        self._shown_field = (self.active_plan_name, field)
         self.events.emit("settings_changed", key="balance_field")
         self._touch()
 
@@ -268,6 +300,7 @@ class Project:
         m = self.metrics
         devs = m.deviations(field)
         totals = m.totals()
+        mixed = m.values(field) if field not in m.field_names else {}
         rows = []
         for code, t in self.plan.territories.items():
             s = code + 1
@@ -282,6 +315,8 @@ class Project:
             }
             for k, f in enumerate(m.field_names):
                 row[f] = float(totals[s, k])
+            if field not in m.field_names:  # a weighted mix: its share per territory
+                row[field] = mixed[code]
             row["units"] = int(m.count[s])
             row["area_km2"] = float(m.area_sum[s] / 1e6)
             row["polsby_popper"] = m.polsby_popper(code)
@@ -293,7 +328,12 @@ class Project:
 
     def summary(self, field: str | None = None) -> PlanSummary:
         """Plan-level figures of the active plan."""
-        return self.metrics.summary(field or self.balance_field)
+        field = field or self.balance_field
+        summary = self.metrics.summary(field)
+        criterion = self.plan.criterion
+        if criterion is not None and criterion.key == field and criterion.tolerance is not None:
+            summary.tolerance_pct = criterion.tolerance * 100
+        return summary
 
     def units_moved_vs_baseline(self) -> int | None:
         """Units whose territory id differs from the baseline plan (None without one)."""

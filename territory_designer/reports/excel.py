@@ -75,7 +75,7 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
     ws["A1"] = safe_cell(title)
     ws["A1"].font = Font(bold=True, size=14)
     parts = [f"Plan: {data.plan_name}", f"Date: {data.date.isoformat()}"]
-    parts.append(f"Balance criterion: {field_label(data.balance_field)}")
+    parts.append(f"Balance criterion: {data.criterion or field_label(data.balance_field)}")
     if data.template:
         parts.append(f"Template: {data.template}")
     ws["A2"] = safe_cell("   ·   ".join(parts))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.criterion import criterion_label
 from territory_designer.core.metrics import PlanSummary
 from territory_designer.core.plan import UNASSIGNED, Plan
 
@@ -43,9 +44,9 @@ def plan_view(project: Project, plan_name: str | None) -> Project:
 
 
 def field_label(name: str) -> str:
-    """A column heading for a metric name (``visits_per_year`` -> ``Visits per year``)."""
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else str(name)
+    """A column heading for a metric name (``visits_per_year`` -> ``Visits per year``), or
+    for a weighted mix key (``Accounts 60% + revenue 40%``)."""
+    return criterion_label(str(name))
 
 
 def postal_column(attributes: pd.DataFrame) -> str | None:
@@ -113,6 +114,8 @@ class ReportData:
     crs: object
     extent: float
     colors: dict[int, str] = field(default_factory=dict)
+    #: The balance criterion as stated in reports (with the plan's tolerance when built).
+    criterion: str = ""
     _shapes: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
 
     @property
@@ -126,7 +129,7 @@ class ReportData:
         s = self.summary
         rows: list[tuple[str, object, str]] = [
             ("Territories", s.territories, "int"),
-            ("Balance criterion", field_label(self.balance_field), "text"),
+            ("Balance criterion", self.criterion or field_label(self.balance_field), "text"),
             ("Mean per territory", self.mean_value, "float"),
             ("Max |deviation|", s.max_abs_deviation_pct / 100, "pct"),
             (
@@ -304,4 +307,5 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
         crs=units.crs,
         extent=units.extent,
         colors={c: t.color for c, t in plan.territories.items()},
+        criterion=view.balance_criterion(),
     )

@@ -7,12 +7,11 @@ accounts sit at real ZIP codes, so nearly every unit weighs nothing.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from td_realdata import write_accounts_workbook, write_nc_zip_layer
+from td_realdata import make_nc_zip_project, project_with_accounts
 
 from territory_designer.cli import main
 
@@ -20,24 +19,13 @@ from territory_designer.cli import main
 @pytest.fixture(scope="module")
 def nc_zip_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """A project of the NC ZIP layer, without accounts yet, and its ZIP codes."""
-    folder = tmp_path_factory.mktemp("nczip")
-    zips = write_nc_zip_layer(folder / "nc_zip.gpkg")
-    project = folder / "nc_zip.tdproj"
-    assert main(["new", "--units", str(folder / "nc_zip.gpkg"), "--id-field", "zip",
-                 "--out", str(project)]) == 0  # fmt: skip
-    return project, zips
+    return make_nc_zip_project(tmp_path_factory.mktemp("nczip"))
 
 
 def _project_with_accounts(
     nc_zip_project: tuple[Path, list[str]], tmp_path: Path, zips: list[str], revenue: list[float]
 ) -> Path:
-    source, _ = nc_zip_project
-    project = tmp_path / "p.tdproj"
-    shutil.copy(source, project)
-    workbook = tmp_path / "customers.xlsx"
-    write_accounts_workbook(workbook, zips, revenue)
-    assert main(["import-accounts", str(project), str(workbook)]) == 0
-    return project
+    return project_with_accounts(nc_zip_project[0], tmp_path, zips, revenue)
 
 
 @pytest.mark.parametrize("field", ["revenue", "accounts"])
