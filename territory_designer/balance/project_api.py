@@ -32,9 +32,6 @@ from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan, Territory
 
-#: Shared boundaries shorter than this (metres) do not connect units (corner touches).
-MIN_SHARED_M = 10.0
-
 
 def combined_weight(project: object, balance_on: str | dict[str, float] | None) -> np.ndarray:
     """Per-unit weight: one field, or a weighted sum of fields each taken as a share.
@@ -66,14 +63,6 @@ def _unit_field(project: object, name: str) -> np.ndarray | None:
     return project.weights[:, fields.index(name)] if name in fields else None
 
 
-def _edges(project: object) -> tuple[np.ndarray, ...]:
-    adj = project.adjacency
-    crs = project.units.crs
-    limit = MIN_SHARED_M if crs is not None and crs.is_projected else 0.0
-    m = adj.length > limit
-    return adj.ei[m], adj.ej[m], adj.length[m]
-
-
 def _problem(
     project: object,
     balance_on: str | dict[str, float] | None,
@@ -82,7 +71,7 @@ def _problem(
     **constraints: object,
 ) -> BalanceProblem:
     """The engine's input for a project: weights, geometry figures and the unit graph."""
-    ei, ej, el = _edges(project)
+    ei, ej, el = project.adjacency.contact_edges()
     units = project.units
     return BalanceProblem(
         combined_weight(project, balance_on),
@@ -396,7 +385,7 @@ def _report(
     lb: float | None,
 ) -> QualityReport:
     adj = project.adjacency
-    rook = adj.length > 0
+    shared = adj.rook_mask()
     return quality_report(
         problem,
         graph_of(problem),
@@ -405,7 +394,7 @@ def _report(
         _unit_field(project, "accounts"),
         _unit_field(project, "revenue"),
         runtime,
-        (adj.ei[rook], adj.ej[rook], adj.length[rook]),
+        (adj.ei[shared], adj.ej[shared], adj.length[shared]),
         lb,
         project.units.names,
     )

@@ -85,8 +85,8 @@ class PlanMetrics:
         self.area = np.asarray(area, dtype=float)
         self.perimeter = np.asarray(perimeter, dtype=float)
         self.adjacency = adjacency
-        rook = adjacency.rook_mask()
-        self._edge_len = np.where(rook, adjacency.length, 0.0)
+        self._edge_len = np.where(adjacency.rook_mask(), adjacency.length, 0.0)
+        self._contact = adjacency.contact_mask()
         self._recompute_all()
 
     # -- bookkeeping --------------------------------------------------------------------
@@ -244,10 +244,10 @@ class PlanMetrics:
         return out
 
     def cut_edges(self) -> int:
-        """Rook edges whose two units lie in different territories (or one unassigned)."""
+        """Neighbour edges whose two units lie in different territories (or one unassigned)."""
         a = self.plan.assignment
-        rook = self._edge_len > 0
-        return int(np.count_nonzero(a[self.adjacency.ei[rook]] != a[self.adjacency.ej[rook]]))
+        c = self._contact
+        return int(np.count_nonzero(a[self.adjacency.ei[c]] != a[self.adjacency.ej[c]]))
 
     def summary(self, field: str) -> PlanSummary:
         """Plan-level figures for balance field ``field``."""

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from territory_designer.core.accounts import AccountTable
-from territory_designer.core.adjacency import Adjacency
+from territory_designer.core.adjacency import Adjacency, min_shared_length
 from territory_designer.core.colors import next_free_color
 from territory_designer.core.criterion import criterion_label, parse_mix
 from territory_designer.core.errors import EditError
@@ -77,6 +77,7 @@ class Project:
     ) -> None:
         self.units = units
         self.adjacency = adjacency
+        adjacency.set_min_shared(min_shared_length(units.crs))
         self.accounts = accounts if accounts is not None else AccountTable.empty()
         plans = plans or [Plan.empty("Plan 1", len(units))]
         for p in plans:
