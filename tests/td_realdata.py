@@ -28,8 +28,20 @@ def nc_outline() -> shapely.Geometry:
     return shapely.union_all(counties.to_crs(UTM17).geometry.to_numpy())
 
 
-def write_nc_zip_layer(path: Path) -> list[str]:
-    """Write the NC ZIP layer (field ``zip``) to ``path``; return the ZIP codes in order."""
+#: Islands that can be added off the NC coast: (code, lon, lat, side in km).
+NC_ISLANDS = (
+    ("27999", -75.05, 35.25, 6.0),  # east of Cape Hatteras
+    ("28999", -77.90, 33.45, 5.0),  # south of Cape Fear
+    ("28998", -76.20, 34.25, 4.0),  # off Cape Lookout
+)
+
+
+def write_nc_zip_layer(path: Path, islands: bool = False) -> list[str]:
+    """Write the NC ZIP layer (field ``zip``) to ``path``; return the ZIP codes in order.
+
+    With ``islands`` the square islands of :data:`NC_ISLANDS` are added off the coast:
+    separate parts of the layer that share no boundary with anything.
+    """
     import zipcodes
 
     seen, codes, lon, lat = set(), [], [], []
@@ -49,7 +61,12 @@ def write_nc_zip_layer(path: Path) -> list[str]:
     owner_point, owner_cell = shapely.STRtree(cells).query(points, predicate="within")
     cell_of = np.empty(len(points), dtype=np.int64)
     cell_of[owner_point] = owner_cell
-    geoms = shapely.intersection(cells[cell_of], outline)
+    geoms = list(shapely.intersection(cells[cell_of], outline))
+    if islands:
+        for code, x, y, side in NC_ISLANDS:
+            centre = gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs="EPSG:4326").to_crs(UTM17)
+            geoms.append(centre.iloc[0].buffer(side * 500.0, cap_style="square"))
+            codes.append(code)
     gpd.GeoDataFrame({"zip": codes}, geometry=geoms, crs=UTM17).to_file(path)
     return codes
 
@@ -64,11 +81,11 @@ def write_accounts_workbook(path: Path, zips: list[str], revenue: list[float]) -
     wb.save(path)
 
 
-def make_nc_zip_project(folder: Path) -> tuple[Path, list[str]]:
+def make_nc_zip_project(folder: Path, islands: bool = False) -> tuple[Path, list[str]]:
     """A project file of the NC ZIP layer made with ``new`` (no accounts), and its ZIPs."""
     from territory_designer.cli import main
 
-    zips = write_nc_zip_layer(folder / "nc_zip.gpkg")
+    zips = write_nc_zip_layer(folder / "nc_zip.gpkg", islands)
     project = folder / "nc_zip.tdproj"
     argv = ["new", "--units", str(folder / "nc_zip.gpkg"), "--id-field", "zip"]
     if main([*argv, "--out", str(project)]) != 0:
@@ -91,3 +108,12 @@ def project_with_accounts(
     if main(["import-accounts", str(project), str(workbook)]) != 0:
         raise RuntimeError("could not import the accounts")
     return project
+
+
+def excel_figure(xlsx: Path, label: str) -> str:
+    """The value beside ``label`` in the plan figures of an Excel report's Summary sheet."""
+    for row in openpyxl.load_workbook(xlsx)["Summary"].iter_rows(values_only=True):
+        cells = [c for c in row if c is not None]
+        if label in cells:
+            return str(cells[cells.index(label) + 1])
+    raise AssertionError(f"no figure {label!r} in {xlsx}")

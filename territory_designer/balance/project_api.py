@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from territory_designer.balance.build import build_partition, graph_of
+from territory_designer.balance.graph import ISLAND_LINK_M, Graph, island_links
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.quality import (
     NOT_REACHED,
@@ -70,9 +71,16 @@ def _problem(
     shares: np.ndarray,
     **constraints: object,
 ) -> BalanceProblem:
-    """The engine's input for a project: weights, geometry figures and the unit graph."""
+    """The engine's input for a project: weights, geometry figures and the unit graph.
+
+    The graph is the project's neighbours plus one link from every island to the nearest
+    unit of the mainland (:func:`~territory_designer.balance.graph.island_links`).
+    """
     ei, ej, el = project.adjacency.contact_edges()
     units = project.units
+    li, lj = island_links(units.centroid, ei, ej, constraints.get("groups"))
+    if li.size:
+        ei, ej, el = np.r_[ei, li], np.r_[ej, lj], np.r_[el, np.full(li.size, ISLAND_LINK_M)]
     return BalanceProblem(
         combined_weight(project, balance_on),
         units.centroid,
@@ -386,9 +394,11 @@ def _report(
 ) -> QualityReport:
     adj = project.adjacency
     shared = adj.rook_mask()
+    # Contiguity as the metrics and reports count it: neighbours only, islands apart.
+    contact = Graph(problem.n, *adj.contact_edges())
     return quality_report(
         problem,
-        graph_of(problem),
+        contact,
         labels,
         start,
         _unit_field(project, "accounts"),

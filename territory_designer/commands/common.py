@@ -42,3 +42,17 @@ def crs_label(crs: object) -> str | None:
     with warnings.catch_warnings():  # a PROJ string is lossy, but short and readable here
         warnings.simplefilter("ignore", UserWarning)
         return crs.to_proj4()  # type: ignore[attr-defined]
+
+
+def contiguity_phrase(figures: dict) -> str:
+    """``contiguous`` or ``NOT contiguous (2 territories in several pieces (...))`` from the
+    figures of a plan summary or an engine report (as plain data)."""
+    from territory_designer.core.metrics import describe_contiguity
+
+    text = describe_contiguity(
+        figures["contiguous"],
+        figures["territories_in_pieces"],
+        figures["island_pieces"],
+        figures["extra_pieces"],
+    )
+    return "contiguous" if figures["contiguous"] else f"NOT contiguous ({text[4:]})"

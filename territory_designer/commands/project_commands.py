@@ -8,7 +8,7 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from territory_designer.commands.common import crs_label, load, out_path
+from territory_designer.commands.common import contiguity_phrase, crs_label, load, out_path
 from territory_designer.core.errors import TerritoryDesignerError
 
 
@@ -110,19 +110,19 @@ def run_info(args: argparse.Namespace) -> int:
     print(
         f"  balanced on {info['balance_criterion']}:"
         f" max deviation {s['max_abs_deviation_pct']:.1f}%,"
-        f" CV {s['cv']:.3f}, {'contiguous' if s['contiguous'] else 'NOT contiguous'},"
+        f" CV {s['cv']:.3f}, {contiguity_phrase(s)},"
         f" unassigned units {s['unassigned_units']}, mean Polsby-Popper {s['pp_mean']:.3f}"
     )
     field = info["balance_field"]
     print(
         f"  {'id':<6}{'name':<22}{'owner':<18}{'units':>6}{'accounts':>9}"
-        f"{field[:14]:>16}{'dev %':>8}{'PP':>7}"
+        f"{field[:14]:>16}{'dev %':>8}{'PP':>7}{'pieces':>8}"
     )
     for t in info["territories"]:
         print(
             f"  {t['id']:<6}{t['name'][:21]:<22}{t['owner'][:17]:<18}{t['units']:>6}"
             f"{t['accounts']:>9.0f}{t[field]:>16,.1f}{t['deviation_pct']:>8.1f}"
-            f"{t['polsby_popper']:>7.3f}"
+            f"{t['polsby_popper']:>7.3f}{t['pieces']:>8}"
         )
     return 0
 

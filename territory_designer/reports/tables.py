@@ -138,7 +138,7 @@ class ReportData:
                 "text",
             ),
             ("Coefficient of variation", s.cv, "ratio"),
-            ("Contiguous", "yes" if s.contiguous else f"no ({s.noncontiguous} split)", "text"),
+            ("Contiguous", s.contiguity(), "text"),
             ("Compactness (mean Polsby-Popper)", s.pp_mean, "ratio"),
             ("Compactness (min Polsby-Popper)", s.pp_min, "ratio"),
             ("Unassigned units", s.unassigned_units, "int"),

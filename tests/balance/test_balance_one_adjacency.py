@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
-import openpyxl
 import shapely
+from td_realdata import excel_figure
 
-from territory_designer.balance.project_api import build_plan, rebalance_plan
+from territory_designer.balance.project_api import rebalance_plan
 from territory_designer.cli import main
 from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.plan_operations import AddGeneratedPlan
@@ -73,20 +73,3 @@ def test_a_5m_edge_connects_nothing_for_engine_metrics_and_reports(tmp_path, cap
     xlsx = tmp_path / "r.xlsx"
     assert main(["export", str(path), "--excel", str(xlsx)]) == 0
     assert excel_figure(xlsx, "Contiguous").startswith("no")
-
-
-def excel_figure(xlsx, label: str) -> str:
-    """The value beside ``label`` in the Summary sheet's plan figures."""
-    for row in openpyxl.load_workbook(xlsx)["Summary"].iter_rows(values_only=True):
-        cells = [c for c in row if c is not None]
-        if label in cells:
-            return str(cells[cells.index(label) + 1])
-    raise AssertionError(f"no figure {label!r}")
-
-
-def test_what_the_engine_builds_the_metrics_call_contiguous(tmp_path):
-    _, project = _project(tmp_path)
-    plan, report = build_plan(project, k=2, balance_on="units", tolerance=0.0)
-    project.apply(AddGeneratedPlan(plan))
-    assert report.contiguous and project.summary().contiguous
-    assert set(project.territory_table()["pieces"]) == {1}
