@@ -270,3 +270,14 @@ def isolate_heavy_units(problem: BalanceProblem) -> list[int]:
         )
     problem.heavy_units = heavy
     return heavy
+
+
+def band_excess(
+    w: np.ndarray, target: float | np.ndarray, tol: float, squared: bool = False
+) -> np.ndarray:
+    """Excess of weight ``w`` over the band ``target * (1 +/- tol)``, as a fraction of the
+    target, or (``squared``) the squared deviation, which pair splits then equalise like
+    diffusion load balancing until every territory is in the band."""
+    if squared:
+        return (w / target - 1.0) ** 2
+    return np.maximum(np.abs(w / target - 1.0) - tol, 0.0)
