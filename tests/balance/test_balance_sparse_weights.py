@@ -57,6 +57,10 @@ def test_few_accounts_on_a_zip_layer_build_within_tolerance(nc_zip_project, tmp_
     report = json.loads(capsys.readouterr().out)
     assert report["within_tolerance"] and report["contiguous"]
     assert report["max_abs_deviation_pct"] <= 5.0
+    assert main(["info", str(project), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["balance_criterion"] == "Revenue, tolerance ±5%"
+    assert max(abs(t["deviation_pct"]) for t in info["territories"]) <= 5.0
 
 
 def test_a_field_no_unit_has_is_refused_clearly(nc_zip_project, tmp_path, capsys):
