@@ -124,6 +124,17 @@ class ReportData:
         vals = self.territories[self.balance_field]
         return float(vals.mean()) if len(vals) else 0.0
 
+    def _pieces_figures(self) -> list[tuple[str, object, str]]:
+        """Why a plan is not contiguous: territories in pieces, island or avoidable pieces."""
+        s = self.summary
+        if s.contiguous:
+            return []
+        return [
+            ("Territories in several pieces", s.territories_in_pieces, "int"),
+            ("Island pieces (cannot be joined)", s.island_pieces, "int"),
+            ("Avoidable extra pieces", s.extra_pieces, "int"),
+        ]
+
     def figures(self) -> list[tuple[str, object, str]]:
         """Plan-level figures as (label, value, kind); kind is int, pct, ratio or text."""
         s = self.summary
@@ -138,7 +149,8 @@ class ReportData:
                 "text",
             ),
             ("Coefficient of variation", s.cv, "ratio"),
-            ("Contiguous", s.contiguity(), "text"),
+            ("Contiguous", "yes" if s.contiguous else "no", "text"),
+            *self._pieces_figures(),
             ("Compactness (mean Polsby-Popper)", s.pp_mean, "ratio"),
             ("Compactness (min Polsby-Popper)", s.pp_min, "ratio"),
             ("Unassigned units", s.unassigned_units, "int"),

@@ -74,6 +74,8 @@ def test_info_and_excel_say_which_pieces_are_islands(built, capsys, tmp_path):
     assert "3 island pieces that cannot be joined" in text and ", contiguous," not in text
     xlsx = tmp_path / "r.xlsx"
     assert main(["export", str(out), "--excel", str(xlsx)]) == 0
-    figure = excel_figure(xlsx, "Contiguous")
-    assert figure.startswith("no: ") and "3 island pieces that cannot be joined" in figure
-    assert "avoidable" not in figure
+    assert excel_figure(xlsx, "Contiguous") == "no"
+    assert excel_figure(xlsx, "Island pieces (cannot be joined)") == "3"
+    assert excel_figure(xlsx, "Avoidable extra pieces") == "0"
+    in_pieces = excel_figure(xlsx, "Territories in several pieces")
+    assert in_pieces == str(summary["territories_in_pieces"]) and in_pieces != "0"

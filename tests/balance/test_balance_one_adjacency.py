@@ -72,4 +72,6 @@ def test_a_5m_edge_connects_nothing_for_engine_metrics_and_reports(tmp_path, cap
     # ... and the Excel report agree.
     xlsx = tmp_path / "r.xlsx"
     assert main(["export", str(path), "--excel", str(xlsx)]) == 0
-    assert excel_figure(xlsx, "Contiguous").startswith("no")
+    assert excel_figure(xlsx, "Contiguous") == "no"
+    assert excel_figure(xlsx, "Territories in several pieces") == "2"
+    assert excel_figure(xlsx, "Avoidable extra pieces") == "2"
