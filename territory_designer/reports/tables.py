@@ -124,6 +124,11 @@ class ReportData:
         vals = self.territories[self.balance_field]
         return float(vals.mean()) if len(vals) else 0.0
 
+    def _tolerance_figure(self) -> list[tuple[str, object, str]]:
+        """The tolerance the plan was built or rebalanced within (none for a hand-made one)."""
+        tol = self.summary.tolerance_pct
+        return [] if tol is None else [("Tolerance", f"±{tol:g}%", "text")]
+
     def _pieces_figures(self) -> list[tuple[str, object, str]]:
         """Why a plan is not contiguous: territories in pieces, island or avoidable pieces."""
         s = self.summary
@@ -140,7 +145,8 @@ class ReportData:
         s = self.summary
         rows: list[tuple[str, object, str]] = [
             ("Territories", s.territories, "int"),
-            ("Balance criterion", self.criterion or field_label(self.balance_field), "text"),
+            ("Balance criterion", field_label(self.balance_field), "text"),
+            *self._tolerance_figure(),
             ("Mean per territory", self.mean_value, "float"),
             ("Max |deviation|", s.max_abs_deviation_pct / 100, "pct"),
             (
