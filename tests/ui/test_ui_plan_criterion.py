@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from territory_designer.balance.project_api import build_plan
 from territory_designer.core.operations import AddGeneratedPlan, SetActivePlan
+from territory_designer.ui.dialogs.balance_dialog import CriterionEditor
 from territory_designer.ui.docks.territory_dock import TerritoryDock, plan_summary_text
 from territory_designer.ui.main_toolbar import PlanToolBar
 from territory_designer.ui.qt_models.territory_model import Column
@@ -45,3 +46,11 @@ def test_choosing_a_metric_shows_it_on_a_built_plan(qtbot, session):
     bar.metric_combo.setCurrentIndex(bar.metric_combo.findData("revenue"))
     assert session.project.balance_field == "revenue"
     assert plan_summary_text(session).startswith("Balanced on Revenue ·")  # no tolerance
+
+
+def test_the_balance_dialog_starts_from_a_plans_weighted_mix(qtbot, demo_project):
+    plan, _ = build_plan(demo_project, k=6, balance_on={"accounts": 0.6, "revenue": 0.4})
+    demo_project.apply(AddGeneratedPlan(plan))
+    editor = CriterionEditor(demo_project.weight_fields, demo_project.balance_field)
+    qtbot.addWidget(editor)
+    assert editor.value() == {"accounts": 0.6, "revenue": 0.4}
