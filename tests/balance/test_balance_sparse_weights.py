@@ -13,7 +13,12 @@ import numpy as np
 import pytest
 from td_realdata import make_nc_zip_project, project_with_accounts
 
+from territory_designer.balance.build import build_partition, graph_of
+from territory_designer.balance.graph import extra_pieces
+from territory_designer.balance.quality import quality_report
 from territory_designer.cli import main
+from territory_designer.core.errors import InputError
+from tests.balance.conftest import grid_problem
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +79,24 @@ def test_a_field_no_unit_has_is_refused_clearly(nc_zip_project, tmp_path, capsys
         assert code == 2
         assert "No unit has any revenue" in err and "Traceback" not in err
     assert project.read_bytes() == before
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])  # starts alternate tree cuts and k-means cells
+def test_every_engine_stage_copes_with_fewer_weighted_units_than_territories(seed):
+    weight = np.zeros(100)
+    weight[[12, 87]] = [5.0, 7.0]
+    problem = grid_problem(10, 10, 5, weight, seed=seed)
+    result = build_partition(problem)
+    graph = graph_of(problem)
+    assert (result.labels >= 0).all() and (extra_pieces(graph, result.labels) == 0).all()
+    # The three territories without weight share the other units about evenly.
+    counts = np.bincount(result.labels, minlength=5)
+    empty = [t for t in range(5) if t not in result.labels[[12, 87]]]
+    assert counts[empty].max() - counts[empty].min() <= 0.1 * counts[empty].mean() + 1
+    report = quality_report(problem, graph, result.labels, lb=result.lower_bound)
+    assert "Only 2 unit(s) hold any of the weight" in report.infeasible_reason
+
+
+def test_an_engine_problem_without_any_weight_is_refused():
+    with pytest.raises(InputError, match="No unit has any weight"):
+        grid_problem(4, 4, 2, np.zeros(16))
