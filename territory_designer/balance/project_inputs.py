@@ -16,7 +16,7 @@ import pandas as pd
 from territory_designer.balance.graph import ISLAND_LINK_M, Graph, island_links
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.quality import QualityReport, quality_report
-from territory_designer.core.criterion import BalanceCriterion
+from territory_designer.core.criterion import BalanceCriterion, mix_key
 from territory_designer.core.errors import InputError
 from territory_designer.core.plan import Plan
 
@@ -32,18 +32,17 @@ def combined_weight(project: object, balance_on: str | dict[str, float] | None) 
         balance_on = project.balance_field
     if isinstance(balance_on, str):
         balance_on = BalanceCriterion.of(balance_on, None).weights
-    out = np.zeros(len(project.units))
-    for name, coef in balance_on.items():
+    for name in balance_on:
         if name not in fields:
             raise InputError(f"Unknown balancing field {name!r}; choose one of {fields}.")
-        col = np.clip(np.nan_to_num(project.weights[:, fields.index(name)]), 0, None)
-        total = col.sum()
-        if total <= 0:
+        if np.clip(np.nan_to_num(project.weights[:, fields.index(name)]), 0, None).sum() <= 0:
             raise InputError(
                 f"No unit has any {name}: there is nothing to balance on it; choose another field."
             )
-        out += coef * (col / total if len(balance_on) > 1 and total > 0 else col)
-    return out
+    if len(balance_on) == 1:
+        name, coef = next(iter(balance_on.items()))
+        return coef * np.clip(np.nan_to_num(project.unit_values(name)), 0, None)
+    return project.unit_values(mix_key(balance_on))
 
 
 def unit_field(project: object, name: str) -> np.ndarray | None:

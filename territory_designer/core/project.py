@@ -181,6 +181,18 @@ class Project:
         mix = parse_mix(key) if key not in self.weight_fields else None
         return key in self.weight_fields or bool(mix) and all(f in self.weight_fields for f in mix)
 
+    def unit_values(self, key: str) -> np.ndarray:
+        """Per-unit values of a weight field, or of a mix key (each field as its share of
+        the layer's total, times its coefficient, as the engine balances it)."""
+        if key in self.weight_fields:
+            return self.weights[:, self.weight_fields.index(key)]
+        out = np.zeros(len(self.units))
+        for name, coef in (parse_mix(key) or {}).items():
+            col = np.clip(np.nan_to_num(self.weights[:, self.weight_fields.index(name)]), 0, None)
+            if col.sum() > 0:
+                out += coef * (col / col.sum())
+        return out
+
     def balance_criterion(self) -> str:
         """The shown metric as reports state it: with the plan's tolerance when the plan was
         balanced on it, else marked as the project's default metric."""

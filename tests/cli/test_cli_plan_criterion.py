@@ -68,6 +68,17 @@ def test_a_weighted_mix_is_reported_as_the_mix(built, capsys, tmp_path):
     assert data["summary"]["max_abs_deviation_pct"] <= 8.0
     shares = [t[data["balance_field"]] for t in data["territories"]]
     assert sum(shares) == pytest.approx(1.0)
+    xlsx = tmp_path / "mix.xlsx"
+    assert main(["export", str(out), "--excel", str(xlsx)]) == 0
+    summary = openpyxl.load_workbook(xlsx)["Summary"]
+    header = next(r for r in summary.iter_rows(values_only=True) if r[0] == "Territory")
+    column = header.index("Accounts 60% + revenue 40%")  # each territory's share of the mix
+    rows = list(summary.iter_rows(values_only=True))
+    first = rows.index(header) + 1
+    table = rows[first : first + len(data["territories"])]
+    assert sum(r[column] for r in table) == pytest.approx(1.0)
+    chart_ref = summary._charts[0].series[0].val.numRef.f  # the chart draws that column
+    assert f"${chr(ord('A') + column)}$" in chart_ref
 
 
 def test_a_file_saved_before_plans_kept_their_criterion_still_opens(built, tmp_path):

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from territory_designer.balance.project_api import build_plan
 from territory_designer.core.operations import AddGeneratedPlan, SetActivePlan
+from territory_designer.ui.canvas.spatial import describe_unit
 from territory_designer.ui.dialogs.balance_dialog import CriterionEditor
 from territory_designer.ui.docks.territory_dock import TerritoryDock, plan_summary_text
 from territory_designer.ui.main_toolbar import PlanToolBar
@@ -54,3 +55,11 @@ def test_the_balance_dialog_starts_from_a_plans_weighted_mix(qtbot, demo_project
     editor = CriterionEditor(demo_project.weight_fields, demo_project.balance_field)
     qtbot.addWidget(editor)
     assert editor.value() == {"accounts": 0.6, "revenue": 0.4}
+
+
+def test_hovering_a_unit_of_a_mix_plan_shows_its_share(demo_project):
+    plan, _ = build_plan(demo_project, k=6, balance_on={"accounts": 0.6, "revenue": 0.4})
+    demo_project.apply(AddGeneratedPlan(plan))
+    unit = int(demo_project.weights[:, 1].argmax())  # the unit with most accounts
+    text = describe_unit(demo_project, unit)  # raised ValueError: not a weight field
+    assert "Accounts 60% + revenue 40%: 0.0" in text
