@@ -94,4 +94,5 @@ def describe_unit(project: Project, unit: int) -> str:
     text += t.name if t is not None else "unassigned"
     if project.plan.locked_units[unit] or (t is not None and t.locked):
         text += " (locked)"
-    return f"{text} — {criterion_label(field)}: {figure}"
+    label = field if field in project.weight_fields else criterion_label(field)  # a mix
+    return f"{text} — {label}: {figure}"
