@@ -59,11 +59,11 @@ def pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
     return connected_components(a, directed=False)[1]
 
 
-def extra_pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
-    """Per territory code (index), pieces beyond one per graph component it touches."""
+def piece_counts(graph: Graph, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per territory code (index): its pieces, and the graph components it touches."""
     k = int(labels.max(initial=-1)) + 1
     if k == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     ok = labels >= 0
     piece = pieces(graph, labels)
     n_pieces = np.zeros(k, dtype=np.int64)
@@ -72,7 +72,69 @@ def extra_pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
     ck = np.unique(np.c_[labels[ok], graph.components[ok]], axis=0)
     np.add.at(n_pieces, pk[:, 0], 1)
     np.add.at(n_comps, ck[:, 0], 1)
+    return n_pieces, n_comps
+
+
+def extra_pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
+    """Per territory code (index), pieces beyond one per graph component it touches."""
+    n_pieces, n_comps = piece_counts(graph, labels)
     return n_pieces - n_comps
+
+
+#: Shared length given to the links that tie islands to the mainland (metres): long enough
+#: to be an edge, too short to change any perimeter.
+ISLAND_LINK_M = 1.0
+
+
+def island_links(
+    xy: np.ndarray, ei: np.ndarray, ej: np.ndarray, groups: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Edges tying every island to the nearest unit of the mainland, per ``within`` group.
+
+    Separate parts of a layer (Alaska, Hawaii, Puerto Rico, coastal islands, a layer of
+    several disconnected regions) share no boundary with the rest, so no spanning tree
+    reaches them. Linking each part (a connected component of the graph restricted to
+    its group) by one edge from its unit nearest the group's largest part to that unit
+    makes the group connected: the engine then builds as on a mainland, and an island
+    goes with the territory of the mainland nearest to it.
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        (n, 2) unit centroids.
+    ei, ej : numpy.ndarray
+        Neighbour edges.
+    groups : numpy.ndarray, optional
+        (n,) ``within`` group of each unit; links never cross groups.
+
+    Returns
+    -------
+    (li, lj)
+        The links, ``li < lj`` (empty when every group is connected).
+    """
+    from scipy.spatial import cKDTree
+
+    n = xy.shape[0]
+    groups = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
+    same = groups[ei] == groups[ej]
+    m = sparse.csr_matrix((np.ones(int(same.sum())), (ei[same], ej[same])), shape=(n, n))
+    _, comp = connected_components(m, directed=False)
+    li, lj = [], []
+    for g in np.unique(groups):
+        units = np.flatnonzero(groups == g)
+        parts, sizes = np.unique(comp[units], return_counts=True)
+        if parts.size < 2:
+            continue
+        main = units[comp[units] == parts[np.argmax(sizes)]]
+        tree = cKDTree(xy[main])
+        for part in parts[parts != parts[np.argmax(sizes)]]:
+            island = units[comp[units] == part]
+            dist, near = tree.query(xy[island])
+            u = int(np.argmin(dist))
+            a, b = int(island[u]), int(main[near[u]])
+            li.append(min(a, b))
+            lj.append(max(a, b))
+    return np.asarray(li, dtype=np.int64), np.asarray(lj, dtype=np.int64)
 
 
 def can_leave(graph: Graph, labels: np.ndarray, u: int) -> bool:

@@ -8,6 +8,11 @@ number of territories with their relative capacities (targets), locked units, "s
 groups, optional home bases with a maximum distance, the tolerance, the compactness weight
 and the random seed.
 
+Units without any weight (most ZIP areas of a layer where few hold an account) still
+count a little: each weighs an equal share of :data:`ZERO_WEIGHT_FLOOR` of the total, so
+every total and target of every stage of the engine is positive, and territories made only
+of such units are balanced by their number of units. A layer without any weight is refused.
+
 Targets follow the capacities: inside a ``within`` group, territory ``j`` targets
 ``share_j / sum(shares in the group) * group total``. A unit heavier than the tolerance
 allows makes the tolerance infeasible: :func:`isolate_heavy_units` gives such a unit its own
@@ -23,6 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from territory_designer.core.errors import InputError
+
+#: Share of the total weight spread evenly over all units (see the module docstring).
+ZERO_WEIGHT_FLOOR = 1e-6
 
 
 @dataclass
@@ -97,6 +105,11 @@ class BalanceProblem:
     def __post_init__(self) -> None:
         n = self.weight.size
         self.weight = np.clip(np.nan_to_num(np.asarray(self.weight, dtype=float)), 0, None)
+        total = float(self.weight.sum())
+        if n and total <= 0:
+            raise InputError("No unit has any weight to balance on.")
+        if n:
+            self.weight = np.where(self.weight > 0, self.weight, ZERO_WEIGHT_FLOOR * total / n)
         self.xy = np.asarray(self.xy, dtype=float).reshape(n, 2)
         self.area = np.asarray(self.area, dtype=float)
         self.perimeter = np.asarray(self.perimeter, dtype=float)
@@ -266,6 +279,19 @@ def isolate_heavy_units(problem: BalanceProblem) -> list[int]:
         remaining = problem.weight[(problem.groups == g) & (problem.locked < 0)].sum()
         remaining += problem.weight[np.isin(problem.locked, np.flatnonzero(rest))].sum()
         problem.targets[j] = max(problem.weight[u], 1e-12)
-        problem.targets[rest] = remaining * problem.shares[rest] / problem.shares[rest].sum()
+        problem.targets[rest] = np.maximum(
+            remaining * problem.shares[rest] / problem.shares[rest].sum(), 1e-12
+        )
     problem.heavy_units = heavy
     return heavy
+
+
+def band_excess(
+    w: np.ndarray, target: float | np.ndarray, tol: float, squared: bool = False
+) -> np.ndarray:
+    """Excess of weight ``w`` over the band ``target * (1 +/- tol)``, as a fraction of the
+    target, or (``squared``) the squared deviation, which pair splits then equalise like
+    diffusion load balancing until every territory is in the band."""
+    if squared:
+        return (w / target - 1.0) ** 2
+    return np.maximum(np.abs(w / target - 1.0) - tol, 0.0)

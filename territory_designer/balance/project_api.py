@@ -8,113 +8,33 @@ territory; a rebalance also leaves each rep's home-base unit in the rep's territ
 
 from __future__ import annotations
 
-import copy
 import time
-from dataclasses import replace
-from functools import partial
 
 import numpy as np
-import pandas as pd
 
 from territory_designer.balance.build import build_partition, graph_of
-from territory_designer.balance.problem import BalanceProblem
-from territory_designer.balance.quality import (
-    NOT_REACHED,
-    QualityReport,
-    pair_territories,
-    paired_start,
-    quality_report,
+from territory_designer.balance.identities import (
+    home_units,
+    new_territories,
+    pair_with_active,
+    pairing_note,
+    rep_notes,
 )
+from territory_designer.balance.project_inputs import (
+    carried_territories,
+    engine_problem,
+    project_quality_report,
+    unit_field,
+    within_groups,
+)
+from territory_designer.balance.quality import NOT_REACHED, QualityReport, paired_start
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
-from territory_designer.core.accounts import locate_points
-from territory_designer.core.colors import neighbour_distinct_colors
+from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
-from territory_designer.core.geodesy import distance_matrix
 from territory_designer.core.plan import Plan, Territory
 
-#: Shared boundaries shorter than this (metres) do not connect units (corner touches).
-MIN_SHARED_M = 10.0
-
-
-def combined_weight(project: object, balance_on: str | dict[str, float] | None) -> np.ndarray:
-    """Per-unit weight: one field, or a weighted sum of fields each taken as a share.
-
-    ``{"workload": 0.6, "revenue": 0.4}`` gives ``0.6 * workload / total workload +
-    0.4 * revenue / total revenue``, so fields of different scales mix as intended.
-    """
-    fields = project.weight_fields
-    if balance_on is None:
-        balance_on = project.balance_field
-    if isinstance(balance_on, str):
-        balance_on = {balance_on: 1.0}
-    out = np.zeros(len(project.units))
-    for name, coef in balance_on.items():
-        if name not in fields:
-            raise InputError(f"Unknown balancing field {name!r}; choose one of {fields}.")
-        col = np.clip(np.nan_to_num(project.weights[:, fields.index(name)]), 0, None)
-        total = col.sum()
-        out += coef * (col / total if len(balance_on) > 1 and total > 0 else col)
-    return out
-
-
-def _unit_field(project: object, name: str) -> np.ndarray | None:
-    fields = project.weight_fields
-    return project.weights[:, fields.index(name)] if name in fields else None
-
-
-def _edges(project: object) -> tuple[np.ndarray, ...]:
-    adj = project.adjacency
-    crs = project.units.crs
-    limit = MIN_SHARED_M if crs is not None and crs.is_projected else 0.0
-    m = adj.length > limit
-    return adj.ei[m], adj.ej[m], adj.length[m]
-
-
-def _problem(
-    project: object,
-    balance_on: str | dict[str, float] | None,
-    k: int,
-    shares: np.ndarray,
-    **constraints: object,
-) -> BalanceProblem:
-    """The engine's input for a project: weights, geometry figures and the unit graph."""
-    ei, ej, el = _edges(project)
-    units = project.units
-    return BalanceProblem(
-        combined_weight(project, balance_on),
-        units.centroid,
-        units.area,
-        units.perimeter,
-        ei,
-        ej,
-        el,
-        k,
-        shares,
-        # Distances from reps' homes on the ellipsoid: the equal-area projection keeps
-        # areas, not distances (a few per cent off across the US, more in Alaska).
-        distance=partial(distance_matrix, crs=units.crs),
-        **constraints,
-    )
-
-
-def _groups(project: object, within: str | None) -> np.ndarray | None:
-    if within is None:
-        return None
-    attrs = project.units.attributes
-    if within not in attrs.columns:
-        names = ", ".join(map(str, attrs.columns)) or "none"
-        raise InputError(f"No unit attribute {within!r} to stay within (the units have: {names}).")
-    codes, _ = pd.factorize(attrs[within].astype(str), sort=True)
-    return codes.astype(np.int64)
-
-
-def _carried(plan: Plan) -> tuple[list[int], np.ndarray]:
-    """Codes of territories carried into a new build (locked, or holding locked units)."""
-    codes = [c for c, t in plan.territories.items() if t.locked]
-    held = np.unique(plan.assignment[plan.locked_units & (plan.assignment >= 0)])
-    codes += [int(c) for c in held if int(c) not in codes]
-    return sorted(codes), plan.editable_mask()
+__all__ = ["build_plan", "home_units", "rebalance_plan"]
 
 
 def _unique_name(project: object, name: str | None, default: str) -> str:
@@ -188,26 +108,15 @@ def build_plan(
     t0 = time.perf_counter()
     feedback = feedback or Feedback()
     active = project.plan
-    carried, editable = _carried(active)
+    carried, editable = carried_territories(active)
     if k is None:
         k = len(home_bases) + len(carried) if home_bases else None
     if k is None:
         raise InputError("Give the number of territories or the reps' home bases.")
     if k <= len(carried):
         raise InputError(f"{len(carried)} locked territories leave nothing to build for k={k}.")
-    n = len(project.units)
-    locked = np.full(n, -1, dtype=np.int64)
-    for i, code in enumerate(carried):
-        locked[(active.assignment == code) & ~editable] = i
-    closed = np.zeros(k, dtype=bool)
-    closed[: len(carried)] = [active.territories[c].locked for c in carried]
-    home = None
-    if home_bases:
-        if len(home_bases) != k - len(carried):
-            raise InputError(f"Give one home base per new territory ({k - len(carried)}).")
-        carried_xy = [project.units.centroid[locked == i].mean(axis=0) for i in range(len(carried))]
-        home = np.array(carried_xy + [tuple(h) for h in home_bases], dtype=float).reshape(k, 2)
-    problem = _problem(
+    locked, closed, home = _fixed_parts(project, k, carried, editable, home_bases)
+    problem = engine_problem(
         project,
         balance_on,
         k,
@@ -215,7 +124,7 @@ def build_plan(
         tolerance=tolerance,
         locked=locked,
         closed=closed,
-        groups=_groups(project, within),
+        groups=within_groups(project, within),
         home=home,
         max_distance=max_distance,
         compactness=compactness,
@@ -223,36 +132,32 @@ def build_plan(
     )
     result = build_partition(problem, feedback)
     feedback.check_canceled()
-    pairs = _pairs(project, carried, continues or [], result.labels)
+    pairs = pair_with_active(project, carried, continues or [], result.labels)
     inherit = {}
     if keep_identities and shares is None and not home_bases:
         inherit = {i: active.territories[c] for c, i in pairs.items() if i >= len(carried)}
-    territories = _new_territories(project, k, carried, result.labels, inherit, home)
+    territories = new_territories(project, k, carried, result.labels, inherit, home)
     if shares is not None and isinstance(balance_on, str):
         for i in range(k):
             territories[i].target = float(problem.targets[i])
-    codes = np.arange(k)
-    if inherit:  # list the territories in the order of the plan they continue, new ones last
-        was = {i: c for c, i in pairs.items()}
-        order = sorted(range(k), key=lambda i: (i not in was, was.get(i, 0), i))
-        codes[order] = np.arange(k)
-        territories = {int(codes[i]): t for i, t in territories.items()}
+    codes, territories = _in_plan_order(territories, pairs if inherit else {})
     plan = Plan(
         _unique_name(project, name, f"Balanced k={k}"),
         dict(sorted(territories.items())),
         np.where(result.labels >= 0, codes[np.maximum(result.labels, 0)], -1).astype(np.int32),
         active.locked_units.copy(),
+        criterion=BalanceCriterion.of(balance_on or project.balance_field, tolerance),
     )
     compared = bool((active.assignment >= 0).any())
     start = paired_start(active.assignment, pairs) if compared else None
-    report = _report(
+    report = project_quality_report(
         project, problem, result.labels, start, time.perf_counter() - t0, result.lower_bound
     )
     if compared:
         report.moved_against = active.name
-        report.notes.append(_pairing_note(active.name, bool(continues), bool(inherit)))
+        report.notes.append(pairing_note(active.name, bool(continues), bool(inherit)))
     if inherit:
-        report.notes += _rep_notes(project, plan, inherit)
+        report.notes += rep_notes(project, plan, inherit)
     if keep_identities and shares is not None and not home_bases:
         report.notes.append(
             "The new territories have new names: capacities are set per new territory."
@@ -260,154 +165,44 @@ def build_plan(
     return plan, report
 
 
-def _pairing_note(plan_name: str, reps: bool, inherited: bool) -> str:
-    if reps:
-        how = "each rep's new territory compared with their territory there"
-    elif inherited:
-        how = (
-            "each new territory taking the name, rep and colour of the territory whose rep's "
-            "home it holds, or else that it shares most accounts with"
-        )
-    else:
-        how = "each new territory paired with the territory it shares most accounts with"
-    return f"Units and accounts moved are counted against the plan '{plan_name}', {how}."
+def _in_plan_order(
+    territories: dict[int, Territory], pairs: dict[int, int]
+) -> tuple[np.ndarray, dict[int, Territory]]:
+    """Plan code of each new territory, and the territories by code: in the order of the
+    active plan's territories they continue (``pairs``), new ones last."""
+    k = len(territories)
+    codes = np.arange(k)
+    if pairs:
+        was = {i: c for c, i in pairs.items()}
+        order = sorted(range(k), key=lambda i: (i not in was, was.get(i, 0), i))
+        codes[order] = np.arange(k)
+        territories = {int(codes[i]): t for i, t in territories.items()}
+    return codes, territories
 
 
-def _pairs(
-    project: object, carried: list[int], continues: list[int], labels: np.ndarray
-) -> dict[int, int]:
-    """Active plan's territory code -> the new territory index continuing it.
-
-    Pairs share as many accounts as possible, and a rep's home base counts for more than
-    all of them: the new territory around a rep's home goes to that rep when it can.
-    """
-    fixed = {c: i for i, c in enumerate(carried)}
-    fixed.update({c: len(carried) + j for j, c in enumerate(continues)})
-    accounts = _unit_field(project, "accounts")
-    kept = np.ones(len(labels)) * 1e-3  # units break ties, and pair account-less layers
-    if accounts is not None:
-        kept = kept + accounts
-    old = project.plan.assignment
-    homes = home_units(project, project.plan)
-    if homes:  # one extra "unit" per rep: their old territory, their home's new territory
-        codes, units = np.array(list(homes)), np.array(list(homes.values()))
-        old = np.r_[old, codes]
-        labels = np.r_[labels, labels[units]]
-        kept = np.r_[kept, np.full(len(units), kept.sum() + 1.0)]
-    return pair_territories(old, labels, kept, fixed)
-
-
-def home_units(project: object, plan: Plan) -> dict[int, int]:
-    """Territory code -> the unit holding its home base (the nearest unit when none does)."""
-    codes = [c for c, t in sorted(plan.territories.items()) if t.home_base]
-    if not codes:
-        return {}
-    xy = np.array([plan.territories[c].home_base for c in codes], dtype=float)
-    units = locate_points(xy, project.units.geometry)
-    for i in np.flatnonzero(units < 0):
-        units[i] = int(np.argmin(np.hypot(*(project.units.centroid - xy[i]).T)))
-    return dict(zip(codes, units.tolist(), strict=True))
-
-
-def _rep_notes(project: object, plan: Plan, inherit: dict[int, Territory]) -> list[str]:
-    """Reps of the active plan left without a territory, or whose home is outside theirs."""
-    active = project.plan
-    kept = {id(t) for t in inherit.values()}
-    dropped = [t for t in active.territories.values() if t.owner and id(t) not in kept]
-    notes = []
-    if dropped:
-        notes.append(
-            "Without a territory in the new plan: "
-            + ", ".join(f"{t.name} ({t.owner})" for t in dropped)
-            + "."
-        )
-    homes = home_units(project, plan)
-    away = [
-        f"{t.name} ({t.owner or t.id})"
-        for c, t in sorted(plan.territories.items())
-        if c in homes and plan.assignment[homes[c]] != c
-    ]
-    if away:
-        notes.append(f"Home base outside its territory: {', '.join(away)}.")
-    return notes
-
-
-def _new_territories(
+def _fixed_parts(
     project: object,
     k: int,
     carried: list[int],
-    labels: np.ndarray,
-    inherit: dict[int, Territory],
-    home: np.ndarray | None,
-) -> dict[int, Territory]:
-    """Territories of a build: carried ones as they were, inherited identities, new ones.
-
-    Colours stay where they can (carried, then inherited, unless two neighbours would
-    share one); the rest are picked to differ from their neighbours. New territories are
-    numbered ``T01``... by position, or, next to inherited ones, with the lowest free
-    numbers.
-    """
+    editable: np.ndarray,
+    home_bases: list[tuple[float, float]] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """What a build starts from: the locked units' territory index (carried territories
+    come first), which territories are closed, and the home bases (carried ones at the
+    centre of their units)."""
     active = project.plan
-    adj = project.adjacency
-    colors = neighbour_distinct_colors(
-        labels,
-        adj.ei,
-        adj.ej,
-        k,
-        fixed={i: active.territories[c].color for i, c in enumerate(carried)},
-        preferred={i: t.color for i, t in inherit.items()},
-    )
-    territories: dict[int, Territory] = {}
-    used = {t.id for t in active.territories.values()}  # a new T04 must not pose as the old
-    free_numbers = (n for n in range(1, 10_000) if f"T{n:02d}" not in used)
-    for i in range(k):
-        if i < len(carried):
-            territories[i] = copy.deepcopy(active.territories[carried[i]])
-        elif i in inherit:
-            t = copy.deepcopy(inherit[i])
-            territories[i] = replace(t, locked=False, target=None, color=colors[i])
-        else:
-            number = next(free_numbers) if inherit else i + 1
-            territories[i] = Territory(
-                id=f"T{number:02d}", name=f"Territory {number:02d}", color=colors[i]
-            )
-            if home is not None:
-                territories[i].home_base = (float(home[i, 0]), float(home[i, 1]))
-    _dedupe_ids(territories)
-    return territories
-
-
-def _dedupe_ids(territories: dict[int, Territory]) -> None:
-    used: set[str] = set()
-    for t in territories.values():
-        base, i = t.id, 2
-        while t.id in used:
-            t.id, i = f"{base}-{i}", i + 1
-        used.add(t.id)
-
-
-def _report(
-    project: object,
-    problem: BalanceProblem,
-    labels: np.ndarray,
-    start: np.ndarray | None,
-    runtime: float,
-    lb: float | None,
-) -> QualityReport:
-    adj = project.adjacency
-    rook = adj.length > 0
-    return quality_report(
-        problem,
-        graph_of(problem),
-        labels,
-        start,
-        _unit_field(project, "accounts"),
-        _unit_field(project, "revenue"),
-        runtime,
-        (adj.ei[rook], adj.ej[rook], adj.length[rook]),
-        lb,
-        project.units.names,
-    )
+    locked = np.full(len(project.units), -1, dtype=np.int64)
+    for i, code in enumerate(carried):
+        locked[(active.assignment == code) & ~editable] = i
+    closed = np.zeros(k, dtype=bool)
+    closed[: len(carried)] = [active.territories[c].locked for c in carried]
+    if not home_bases:
+        return locked, closed, None
+    if len(home_bases) != k - len(carried):
+        raise InputError(f"Give one home base per new territory ({k - len(carried)}).")
+    carried_xy = [project.units.centroid[locked == i].mean(axis=0) for i in range(len(carried))]
+    home = np.array(carried_xy + [tuple(h) for h in home_bases], dtype=float).reshape(k, 2)
+    return locked, closed, home
 
 
 def rebalance_plan(
@@ -451,7 +246,7 @@ def rebalance_plan(
     codes = sorted(active.territories)
     if not codes:
         raise InputError("The active plan has no territory to rebalance.")
-    if cost != "units" and _unit_field(project, cost) is None:
+    if cost != "units" and unit_field(project, cost) is None:
         raise InputError(f"No {cost} in this project to rank moves by; rank them by units.")
     index = np.full(max(codes) + 2, -1, dtype=np.int64)
     index[np.asarray(codes)] = np.arange(len(codes))
@@ -466,7 +261,7 @@ def rebalance_plan(
     targets = [active.territories[c].target for c in codes]
     shares = np.array([t if t else 0.0 for t in targets], dtype=float)
     shares = np.ones(k) if not np.all(shares > 0) else shares
-    problem = _problem(
+    problem = engine_problem(
         project,
         balance_on,
         k,
@@ -481,8 +276,8 @@ def rebalance_plan(
         problem,
         graph,
         filled,
-        _unit_field(project, "accounts"),
-        _unit_field(project, "revenue"),
+        unit_field(project, "accounts"),
+        unit_field(project, "revenue"),
         max_moves,
         max_accounts_moved,
         max_revenue_moved,
@@ -493,7 +288,10 @@ def rebalance_plan(
     feedback.check_canceled()
     plan = active.copy(_unique_name(project, name, f"{active.name} rebalanced"))
     plan.assignment = np.asarray(codes, dtype=np.int32)[result.labels]
-    report = _report(project, problem, result.labels, start, time.perf_counter() - t0, None)
+    plan.criterion = BalanceCriterion.of(balance_on or project.balance_field, tolerance)
+    report = project_quality_report(
+        project, problem, result.labels, start, time.perf_counter() - t0, None
+    )
     report.moved_against = active.name
     if NOT_REACHED in report.notes and result.stopped_by == "cap reached":
         report.notes[report.notes.index(NOT_REACHED)] = (

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from territory_designer.balance.graph import Graph, extra_pieces
-from territory_designer.balance.problem import BalanceProblem
+from territory_designer.balance.graph import Graph, piece_counts
+from territory_designer.balance.problem import ZERO_WEIGHT_FLOOR, BalanceProblem
+from territory_designer.core.metrics import describe_contiguity
 
 
 @dataclass
@@ -49,6 +50,16 @@ class QualityReport:
     beyond_max_distance: int = 0
     infeasible_reason: str = ""
     notes: list[str] = field(default_factory=list)
+    #: Territories in more than one piece, and pieces on islands no plan could join
+    #: (``extra_pieces`` are the avoidable ones).
+    territories_in_pieces: int = 0
+    island_pieces: int = 0
+
+    def contiguity(self) -> str:
+        """The plan's contiguity as reports state it."""
+        return describe_contiguity(
+            self.contiguous, self.territories_in_pieces, self.island_pieces, self.extra_pieces
+        )
 
     def to_dict(self) -> dict:
         """Plain dict (JSON-ready)."""
@@ -191,7 +202,8 @@ def quality_report(
     perim -= 2 * np.bincount(lab[ei[same]], weights=el[same], minlength=k)
     used = np.bincount(lab[ok], minlength=k) > 0
     pp = 4 * np.pi * area[used] / np.maximum(perim[used], 1e-9) ** 2
-    extra = extra_pieces(graph, labels)
+    n_pieces, n_comps = piece_counts(graph, labels)
+    extra = n_pieces - n_comps
     cut = ok[graph.ei] & ok[graph.ej] & (labels[graph.ei] != labels[graph.ej])
     lbv = lower_bound(problem) if lb is None else lb
     tol = problem.tolerance
@@ -202,7 +214,7 @@ def quality_report(
         min_deviation_pct=float(dev.min() * 100),
         max_deviation_pct=float(dev.max() * 100),
         cv=float(ratio.std() / mean) if mean > 0 else 0.0,
-        contiguous=bool((extra <= 0).all()),
+        contiguous=bool((n_pieces <= 1).all()),
         noncontiguous=int((extra > 0).sum()),
         extra_pieces=int(np.clip(extra, 0, None).sum()),
         unassigned=int((~ok).sum()),
@@ -213,6 +225,8 @@ def quality_report(
         within_tolerance=max_abs <= tol * 100 + 1e-9,
         lower_bound_pct=lbv * 100,
         runtime_s=runtime_s,
+        territories_in_pieces=int((n_pieces > 1).sum()),
+        island_pieces=int(np.clip(n_comps - 1, 0, None).sum()),
     )
     if problem.heavy_units:
         heavy_t = np.unique(labels[problem.heavy_units])
@@ -225,6 +239,13 @@ def quality_report(
             f"its own territory and the other territories were balanced to the mean of the "
             f"rest (max deviation {report.rest_max_abs_deviation_pct:.2f} %)."
         )
+        if rest.size and totals[rest].sum() <= ZERO_WEIGHT_FLOOR * totals.sum() * 1.01:
+            # Only the floor every unit carries is left: nothing real to share out.
+            report.infeasible_reason = (
+                f"Only {len(problem.heavy_units)} unit(s) hold any of the weight, fewer than "
+                f"the {k} territories: each was given its own territory and the other "
+                f"{rest.size} territories hold none (they were split by number of units)."
+            )
     elif not report.within_tolerance and lbv > tol:
         report.infeasible_reason = (
             f"The heaviest unit is {1 + lbv:.2f} x the target, so no plan is within "

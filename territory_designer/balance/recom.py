@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 from territory_designer.balance.graph import Graph, territory_sums
-from territory_designer.balance.problem import BalanceProblem
-from territory_designer.balance.treecut import _excess, best_split
+from territory_designer.balance.problem import BalanceProblem, band_excess
+from territory_designer.balance.treecut import best_split
 
 FOUR_PI = 4.0 * np.pi
 PAIR_TREES = 8  # spanning trees per pair in the descent after a kick
@@ -42,7 +42,7 @@ def _key(
     w: np.ndarray, a: np.ndarray, p: np.ndarray, targets: np.ndarray, tol: float
 ) -> tuple[float, float]:
     return (
-        round(float(_excess(w, targets, tol).sum()), 12),
+        round(float(band_excess(w, targets, tol).sum()), 12),
         -float((FOUR_PI * a / np.maximum(p, 1e-9) ** 2).sum()),
     )
 
@@ -128,7 +128,7 @@ def merge_split(
                 far[units, tb] if far is not None else False
             )
             # Balancing phase while any territory is out of the band.
-            sq = bool((_excess(wsum, problem.targets, tol) > 0).any())
+            sq = bool((band_excess(wsum, problem.targets, tol) > 0).any())
             found = best_split(
                 problem,
                 graph,
@@ -146,7 +146,7 @@ def merge_split(
                 continue
             (ex, neg_pp), in_a, side = found
             cur_ex = float(
-                _excess(wsum[[ta, tb]], problem.targets[[ta, tb]], tol, squared=sq).sum()
+                band_excess(wsum[[ta, tb]], problem.targets[[ta, tb]], tol, squared=sq).sum()
             )
             cur_pp = float(FOUR_PI * (asum[ta] / psum[ta] ** 2 + asum[tb] / psum[tb] ** 2))
             if (round(ex, 12), neg_pp) < (round(cur_ex, 12), -cur_pp - 1e-9):
@@ -250,7 +250,7 @@ def repair_balance(
         if check is not None:
             check()
         w = np.bincount(lab, weights=problem.weight, minlength=problem.k)
-        exc = _excess(w, problem.targets, float(problem.tolerance))
+        exc = band_excess(w, problem.targets, float(problem.tolerance))
         exc[problem.closed] = 0
         out = np.flatnonzero(exc > 0)
         if out.size == 0:

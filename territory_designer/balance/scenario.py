@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from territory_designer.balance.project_api import _carried, build_plan, rebalance_plan
+from territory_designer.balance.project_api import build_plan, rebalance_plan
+from territory_designer.balance.project_inputs import carried_territories
 from territory_designer.balance.quality import QualityReport
 from territory_designer.balance.rebalance import RebalanceResult, tradeoff_curve
 from territory_designer.core.errors import InputError
@@ -161,7 +162,7 @@ def build_slots(project: object, request: BuildRequest) -> list[tuple[str, str]]
     reps' territories (``from_home_bases``) or ``T..`` up to ``k``.
     """
     plan = project.plan
-    carried, _ = _carried(plan)
+    carried, _ = carried_territories(plan)
     slots = [(plan.territories[c].id, plan.territories[c].name) for c in carried]
     if request.from_home_bases:
         return slots + [(t.id, t.name) for t in home_base_reps(plan)]
@@ -214,7 +215,7 @@ def home_base_reps(plan: Plan) -> list[Territory]:
     Territories a build carries over unchanged (locked, or holding locked units) are left
     out: they keep their units and are not rebuilt from their home base.
     """
-    carried, _ = _carried(plan)
+    carried, _ = carried_territories(plan)
     return [t for c, t in sorted(plan.territories.items()) if t.home_base and c not in carried]
 
 

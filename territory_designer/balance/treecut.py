@@ -25,7 +25,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import depth_first_order, minimum_spanning_tree
 
 from territory_designer.balance.graph import Graph
-from territory_designer.balance.problem import BalanceProblem
+from territory_designer.balance.problem import BalanceProblem, band_excess
 
 FOUR_PI = 4.0 * np.pi
 TREE_BIAS = 1.0  # spanning trees favour long shared boundaries: cuts cross short ones
@@ -108,16 +108,6 @@ def _sizes(order: list[int], parent: list[int], m: int) -> list[int]:
     return sl
 
 
-def _excess(
-    w: np.ndarray, target: float | np.ndarray, tol: float, squared: bool = False
-) -> np.ndarray:
-    """Excess over the band, or (``squared``) the squared deviation, which pair splits
-    then equalise like diffusion load balancing until every territory is in the band."""
-    if squared:
-        return (w / target - 1.0) ** 2
-    return np.maximum(np.abs(w / target - 1.0) - tol, 0.0)
-
-
 def best_split(
     problem: BalanceProblem,
     graph: Graph,
@@ -194,8 +184,8 @@ def best_split(
     sw, rw = sub[..., 0], rest[..., 0]
     ok1 = (sub[..., 3] == 0) & (rest[..., 4] == 0)  # subtree -> a
     ok2 = (sub[..., 4] == 0) & (rest[..., 3] == 0)  # subtree -> b
-    ex1 = _excess(sw, tgt_a, tol, squared) + _excess(rw, tgt_b, tol, squared)
-    ex2 = _excess(sw, tgt_b, tol, squared) + _excess(rw, tgt_a, tol, squared)
+    ex1 = band_excess(sw, tgt_a, tol, squared) + band_excess(rw, tgt_b, tol, squared)
+    ex2 = band_excess(sw, tgt_b, tol, squared) + band_excess(rw, tgt_a, tol, squared)
     ex = np.stack([np.where(ok1, ex1, np.inf), np.where(ok2, ex2, np.inf)])  # (2, T, m-1)
     emin = float(ex.min())
     if not np.isfinite(emin):
@@ -275,12 +265,13 @@ def tree_partition(
         if parts.size == 1:
             out[idx] = parts[0]
             w = float(problem.weight[units[idx]].sum())
-            return max(abs(w / float(targets[parts[0]]) - 1.0) - float(problem.tolerance), 0.0)
+            target = max(float(targets[parts[0]]), 1e-12)
+            return max(abs(w / target - 1.0) - float(problem.tolerance), 0.0)
         if idx.size < parts.size:
             return None
         h = parts.size // 2
         ta, tb = float(targets[parts[:h]].sum()), float(targets[parts[h:]].sum())
-        scale = (ta + tb) / max(float(problem.weight[units[idx]].sum()), 1e-12)
+        scale = max(ta + tb, 1e-12) / max(float(problem.weight[units[idx]].sum()), 1e-12)
         none = np.zeros(idx.size, dtype=bool)
         best, best_out = None, None
         while True:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import contiguity_phrase, load, out_path
 from territory_designer.core.errors import InputError
 
 
@@ -133,7 +133,7 @@ def _print_report(report: dict, plan_name: str, saved: str | None) -> None:
         f" tolerance {r['tolerance_pct']:.1f}% {'met' if r['within_tolerance'] else 'NOT met'}"
     )
     print(
-        f"  {'contiguous' if r['contiguous'] else 'NOT contiguous'}, unassigned {r['unassigned']},"
+        f"  {contiguity_phrase(r)}, unassigned {r['unassigned']},"
         f" Polsby-Popper mean {r['pp_mean']:.3f} min {r['pp_min']:.3f}, cut edges {r['cut_edges']}"
     )
     if r.get("moved_against"):

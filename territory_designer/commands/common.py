@@ -52,3 +52,17 @@ def crs_title(crs: object) -> str:
     if label and label.startswith("EPSG:"):
         return f"{label} ({name})"
     return name if name and name != "unknown" else str(label)
+
+
+def contiguity_phrase(figures: dict) -> str:
+    """``contiguous`` or ``NOT contiguous (2 territories in several pieces (...))`` from the
+    figures of a plan summary or an engine report (as plain data)."""
+    from territory_designer.core.metrics import describe_contiguity
+
+    text = describe_contiguity(
+        figures["contiguous"],
+        figures["territories_in_pieces"],
+        figures["island_pieces"],
+        figures["extra_pieces"],
+    )
+    return "contiguous" if figures["contiguous"] else f"NOT contiguous ({text[4:]})"

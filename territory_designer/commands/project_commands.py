@@ -9,7 +9,13 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from territory_designer.commands.common import crs_label, crs_title, load, out_path
+from territory_designer.commands.common import (
+    contiguity_phrase,
+    crs_label,
+    crs_title,
+    load,
+    out_path,
+)
 from territory_designer.core.errors import TerritoryDesignerError
 
 
@@ -117,6 +123,7 @@ def project_info(project: object) -> dict:
         "baseline_plan": project.baseline_plan_name,
         "balance_field": project.balance_field,
         "overlapping_units": project.settings.get(OVERLAPS_SETTING),
+        "balance_criterion": project.balance_criterion(),
         "metric_fields": project.weight_fields,
         "summary": summary,
         "territories": json.loads(table.drop(columns=["code"]).to_json(orient="records"))
@@ -145,20 +152,22 @@ def run_info(args: argparse.Namespace) -> int:
     if info["overlapping_units"]:
         print(f"  overlapping units (accepted): {info['overlapping_units']}")
     print(
-        f"  balance on {info['balance_field']}: max deviation {s['max_abs_deviation_pct']:.1f}%,"
-        f" CV {s['cv']:.3f}, {'contiguous' if s['contiguous'] else 'NOT contiguous'},"
+        f"  balanced on {info['balance_criterion']}:"
+        f" max deviation {s['max_abs_deviation_pct']:.1f}%,"
+        f" CV {s['cv']:.3f}, {contiguity_phrase(s)},"
         f" unassigned units {s['unassigned_units']}, mean Polsby-Popper {s['pp_mean']:.3f}"
     )
     field = info["balance_field"]
     print(
         f"  {'id':<6}{'name':<22}{'owner':<18}{'units':>6}{'accounts':>9}"
-        f"{field[:14]:>16}{'dev %':>8}{'PP':>7}"
+        f"{field[:14]:>16}{'dev %':>8}{'PP':>7}{'pieces':>8}"
     )
     for t in info["territories"]:
         print(
             f"  {t['id']:<6}{t['name'][:21]:<22}{t['owner'][:17]:<18}{t['units']:>6}"
             f"{_figure(t['accounts'], '>9.0f')}{_figure(t[field], '>16,.1f')}"
             f"{_figure(t['deviation_pct'], '>8.1f')}{_figure(t['polsby_popper'], '>7.3f')}"
+            f"{t['pieces']:>8}"
         )
     return 0
 

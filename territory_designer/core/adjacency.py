@@ -11,6 +11,12 @@ bounding-box candidates that the first pass did not pair.
 The shared length of each edge is what makes compactness incremental: the perimeter of a
 dissolved territory is the sum of its units' perimeters minus twice the boundary they
 share (see :mod:`territory_designer.core.metrics`).
+
+Two units are *neighbours* — they connect a territory, for the engine, the live metrics
+and the reports alike — when their shared boundary is longer than
+:attr:`Adjacency.min_shared` (:data:`MIN_SHARED_M` in a projected CRS, see
+:func:`min_shared_length`): a few metres of common edge, like a corner touch, is a
+digitising accident, not a road between them. Every boundary still counts for perimeters.
 """
 
 from __future__ import annotations
@@ -23,6 +29,15 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from territory_designer.core.feedback import Feedback
+
+#: Shared boundaries this short (metres) or shorter do not connect units.
+MIN_SHARED_M = 10.0
+
+
+def min_shared_length(crs: object) -> float:
+    """Least shared boundary that connects two units of a layer in ``crs``: ``MIN_SHARED_M``
+    in a projected CRS (metres); any positive length otherwise (degrees, or unknown)."""
+    return MIN_SHARED_M if crs is not None and getattr(crs, "is_projected", False) else 0.0
 
 
 @dataclass
@@ -37,12 +52,16 @@ class Adjacency:
         Edge end points with ``ei < ej`` (int64).
     length : numpy.ndarray
         Shared boundary length of each edge, in metres (0 for corner-only neighbours).
+    min_shared : float
+        Units are neighbours when their shared boundary is longer than this (set by the
+        project from its CRS with :meth:`set_min_shared`).
     """
 
     n: int
     ei: np.ndarray
     ej: np.ndarray
     length: np.ndarray
+    min_shared: float = 0.0
     _csr: sparse.csr_matrix | None = field(default=None, repr=False)
     _edge_csr: sparse.csr_matrix | None = field(default=None, repr=False)
     _components: np.ndarray | None = field(default=None, repr=False)
@@ -52,15 +71,32 @@ class Adjacency:
         """Number of undirected edges."""
         return int(self.ei.size)
 
+    def set_min_shared(self, length: float) -> None:
+        """Set :attr:`min_shared` (cached graphs are rebuilt when it changes)."""
+        if float(length) != self.min_shared:
+            self.min_shared = float(length)
+            self._csr = None
+            self._components = None
+
     def rook_mask(self) -> np.ndarray:
-        """Edges with a shared boundary of positive length."""
+        """Edges with a shared boundary of positive length (for perimeters; whether the
+        units are neighbours is :meth:`contact_mask`)."""
         return self.length > 0
+
+    def contact_mask(self) -> np.ndarray:
+        """Edges whose units are neighbours: shared boundary longer than ``min_shared``."""
+        return self.length > max(self.min_shared, 0.0)
+
+    def contact_edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(ei, ej, length)`` of the neighbour edges (see :meth:`contact_mask`)."""
+        m = self.contact_mask()
+        return self.ei[m], self.ej[m], self.length[m]
 
     @property
     def csr(self) -> sparse.csr_matrix:
-        """Symmetric boolean adjacency matrix (rook edges)."""
+        """Symmetric boolean adjacency matrix of neighbours (:meth:`contact_mask`)."""
         if self._csr is None:
-            m = self.rook_mask()
+            m = self.contact_mask()
             i, j = self.ei[m], self.ej[m]
             data = np.ones(2 * i.size, dtype=bool)
             self._csr = sparse.csr_matrix(
@@ -90,7 +126,7 @@ class Adjacency:
         return np.unique(idx)
 
     def neighbors(self, unit: int) -> np.ndarray:
-        """Rook neighbours of one unit."""
+        """Neighbours of one unit."""
         c = self.csr
         return c.indices[c.indptr[unit] : c.indptr[unit + 1]]
 
@@ -100,8 +136,7 @@ class Adjacency:
         Rook edges are weighted by the distance between the units' points ``xy``, so
         each seed grows a contiguous region (Voronoi regions on the unit graph).
         """
-        rook = self.rook_mask()
-        i, j = self.ei[rook], self.ej[rook]
+        i, j, _ = self.contact_edges()
         d = np.hypot(*(xy[i] - xy[j]).T)
         graph = sparse.csr_matrix((np.r_[d, d], (np.r_[i, j], np.r_[j, i])), shape=(self.n, self.n))
         dist = dijkstra(graph, directed=False, indices=seeds)

@@ -6,9 +6,12 @@ shared inside the territory — so reassigning a set of units costs time proport
 that set and its incident edges, not to the layer. Compactness is Polsby-Popper,
 ``4 pi A / P**2`` (Polsby & Popper 1991), with the dissolved perimeter
 ``P = sum(unit perimeters) - 2 * shared internal boundary``. Contiguity is counted as in
-``shared/bench/score_plan.py``: a territory is contiguous when, inside each connected
-component of the unit graph (islands), its units form one piece; pieces are recomputed
-lazily for the territories an edit touched.
+``shared/bench/score_plan.py``: inside each connected component of the unit graph
+(the mainland, each island) a territory's units should form one piece. Pieces beyond that
+are *avoidable* fragmentation; pieces on other components are *island pieces* that no
+plan can join. A plan is contiguous only when every territory is one piece, and reports
+say how many territories are not and why (:func:`describe_contiguity`). Pieces are
+recomputed lazily for the territories an edit touched.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components
 
 from territory_designer.core.adjacency import Adjacency
+from territory_designer.core.criterion import parse_mix
 from territory_designer.core.plan import Plan
 
 
@@ -39,6 +43,19 @@ class PlanSummary:
     pp_mean: float
     pp_min: float
     cut_edges: int
+    #: Territories in more than one piece, for whatever reason.
+    territories_in_pieces: int = 0
+    #: Pieces on islands (other graph components) that no plan could join.
+    island_pieces: int = 0
+
+    def contiguity(self) -> str:
+        """The plan's contiguity as reports state it (see :func:`describe_contiguity`)."""
+        return describe_contiguity(
+            self.contiguous, self.territories_in_pieces, self.island_pieces, self.extra_pieces
+        )
+
+    #: Tolerance the plan was built or rebalanced within, on this metric (None: hand-made).
+    tolerance_pct: float | None = None
 
 
 class PlanMetrics:
@@ -82,8 +99,8 @@ class PlanMetrics:
         self.area = np.asarray(area, dtype=float)
         self.perimeter = np.asarray(perimeter, dtype=float)
         self.adjacency = adjacency
-        rook = adjacency.rook_mask()
-        self._edge_len = np.where(rook, adjacency.length, 0.0)
+        self._edge_len = np.where(adjacency.rook_mask(), adjacency.length, 0.0)
+        self._contact = adjacency.contact_mask()
         self._recompute_all()
 
     # -- bookkeeping --------------------------------------------------------------------
@@ -183,10 +200,25 @@ class PlanMetrics:
         return out
 
     def values(self, field: str) -> dict[int, float]:
-        """Sum of ``field`` per territory code (account overrides included)."""
-        k = self.field_index(field)
+        """Sum of ``field`` per territory code (account overrides included).
+
+        ``field`` may also be a mix key (``"accounts=0.6,revenue=0.4"``, see
+        :mod:`territory_designer.core.criterion`): each field counts as its share of the
+        layer's total, times its coefficient, as the engine balanced it.
+        """
         totals = self.totals()
-        return {c: float(totals[c + 1, k]) for c in self.plan.territories}
+        mix = parse_mix(field) if field not in self.field_names else None
+        if mix is None:
+            k = self.field_index(field)
+            return {c: float(totals[c + 1, k]) for c in self.plan.territories}
+        out = dict.fromkeys(self.plan.territories, 0.0)
+        for name, coef in mix.items():
+            k = self.field_index(name)
+            layer_total = float(np.clip(np.nan_to_num(self.weights[:, k]), 0, None).sum())
+            if layer_total > 0:
+                for c in out:
+                    out[c] += coef * float(totals[c + 1, k]) / layer_total
+        return out
 
     def polsby_popper(self, code: int) -> float:
         """Polsby-Popper compactness of the dissolved territory (0 when empty)."""
@@ -226,10 +258,24 @@ class PlanMetrics:
         return out
 
     def cut_edges(self) -> int:
-        """Rook edges whose two units lie in different territories (or one unassigned)."""
+        """Neighbour edges whose two units lie in different territories (or one unassigned)."""
         a = self.plan.assignment
-        rook = self._edge_len > 0
-        return int(np.count_nonzero(a[self.adjacency.ei[rook]] != a[self.adjacency.ej[rook]]))
+        c = self._contact
+        return int(np.count_nonzero(a[self.adjacency.ei[c]] != a[self.adjacency.ej[c]]))
+
+    def contiguity(self) -> tuple[bool, int, int, int, int]:
+        """(contiguous, territories in pieces, island pieces, territories with avoidable
+        pieces, avoidable pieces) over the plan's territories."""
+        pieces = [self.pieces(c) for c in self.plan.territories]
+        in_pieces = sum(1 for p in pieces if p[0] > 1)
+        island = sum(p[0] - p[1] - 1 for p in pieces if p[0] > 0)
+        return (
+            in_pieces == 0,
+            in_pieces,
+            island,
+            sum(1 for p in pieces if p[1] > 0),
+            sum(p[1] for p in pieces),
+        )
 
     def summary(self, field: str) -> PlanSummary:
         """Plan-level figures for balance field ``field``."""
@@ -237,7 +283,7 @@ class PlanMetrics:
         by_code = self.values(field)
         vals = np.array(list(by_code.values())) if codes else np.zeros(0)
         devs = np.array(list(self.deviations(field, by_code).values())) if codes else np.zeros(0)
-        pieces = [self.pieces(c) for c in codes]
+        contiguous, in_pieces, island, noncontiguous, avoidable = self.contiguity()
         pps = np.array([self.polsby_popper(c) for c in codes if self.count[c + 1] > 0])
         # Load over target (or over the mean): a part-time rep at half is not imbalance.
         ratio = 1.0 + devs
@@ -249,11 +295,31 @@ class PlanMetrics:
             min_deviation_pct=float(devs.min() * 100) if devs.size else 0.0,
             max_deviation_pct=float(devs.max() * 100) if devs.size else 0.0,
             cv=float(ratio.std() / mean) if mean else 0.0,
-            noncontiguous=sum(1 for p in pieces if p[1] > 0),
-            extra_pieces=sum(p[1] for p in pieces),
-            contiguous=all(p[1] == 0 for p in pieces),
+            noncontiguous=noncontiguous,
+            extra_pieces=avoidable,
+            contiguous=contiguous,
             unassigned_units=int(self.count[0]),
             pp_mean=float(pps.mean()) if pps.size else 0.0,
             pp_min=float(pps.min()) if pps.size else 0.0,
             cut_edges=self.cut_edges(),
+            territories_in_pieces=in_pieces,
+            island_pieces=island,
         )
+
+
+def describe_contiguity(
+    contiguous: bool, territories_in_pieces: int, island_pieces: int, extra_pieces: int
+) -> str:
+    """``"yes"``, or ``"no: 2 territories in several pieces; 3 island pieces that cannot be
+    joined, 1 avoidable"``: what reports say about a plan's contiguity."""
+    if contiguous:
+        return "yes"
+    why = []
+    if island_pieces:
+        why.append(
+            f"{island_pieces} island piece{'s' * (island_pieces != 1)} that cannot be joined"
+        )
+    if extra_pieces:
+        why.append(f"{extra_pieces} avoidable")
+    several = "territory" if territories_in_pieces == 1 else "territories"
+    return f"no: {territories_in_pieces} {several} in several pieces; {', '.join(why)}"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from territory_designer.core.criterion import BalanceCriterion
+
 UNASSIGNED = -1
 
 
@@ -50,7 +52,11 @@ EDITABLE_FIELDS = ("name", "color", "owner", "home_base", "locked", "parent", "t
 
 @dataclass
 class Plan:
-    """A unit-to-territory assignment with its territories and account overrides."""
+    """A unit-to-territory assignment with its territories and account overrides.
+
+    ``criterion`` is what the engine balanced the plan on (None for a hand-painted plan,
+    which is shown on the project's default metric).
+    """
 
     name: str
     territories: dict[int, Territory]
@@ -58,6 +64,7 @@ class Plan:
     locked_units: np.ndarray | None = None
     account_overrides: dict[str, int] = field(default_factory=dict)
     next_code: int = 0
+    criterion: BalanceCriterion | None = None
 
     def __post_init__(self) -> None:
         self.assignment = np.asarray(self.assignment, dtype=np.int32)
@@ -79,6 +86,7 @@ class Plan:
             self.locked_units.copy(),
             dict(self.account_overrides),
             self.next_code,
+            copy.deepcopy(self.criterion),
         )
 
     def code_of(self, territory_id: str) -> int:

@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 
 from territory_designer.core.accounts import AVERAGED_FIELDS_KEY, AccountTable
-from territory_designer.core.adjacency import Adjacency
+from territory_designer.core.adjacency import Adjacency, min_shared_length
 from territory_designer.core.colors import next_free_color
+from territory_designer.core.criterion import criterion_label, parse_mix
 from territory_designer.core.errors import EditError
 from territory_designer.core.events import EventEmitter
 from territory_designer.core.metrics import PlanMetrics, PlanSummary
@@ -76,6 +77,7 @@ class Project:
     ) -> None:
         self.units = units
         self.adjacency = adjacency
+        adjacency.set_min_shared(min_shared_length(units.crs))
         self.accounts = accounts if accounts is not None else AccountTable.empty()
         plans = plans or [Plan.empty("Plan 1", len(units))]
         for p in plans:
@@ -97,6 +99,8 @@ class Project:
         #: (revision, earlier state): an exact undo or redo made this revision's content
         #: that of the earlier state (see :meth:`restore_state`).
         self._same_as: tuple[int, int] | None = None
+        #: (plan name, metric) chosen in the view while that plan was active.
+        self._shown_field: tuple[str | None, str | None] = (None, None)
         self._build_weights()
         self.settings.setdefault("balance_field", self.default_balance_field())
         self.metrics = self._make_metrics(self.plan)
@@ -167,15 +171,56 @@ class Project:
 
     @property
     def balance_field(self) -> str:
-        """The metric balanced and shown as deviation."""
+        """The metric balanced and shown as deviation.
+
+        The metric last chosen while this plan was active, else the criterion the plan was
+        built or rebalanced on, else the project's default (a hand-painted plan). A
+        weighted mix is named by its key (``"accounts=0.6,revenue=0.4"``).
+        """
+        shown_plan, shown = self._shown_field
+        if shown_plan == self.active_plan_name and self.is_metric(shown):
+            return shown
+        criterion = self.plan.criterion
+        if criterion is not None and self.is_metric(criterion.key):
+            return criterion.key
         f = self.settings.get("balance_field", UNITS_FIELD)
         return f if f in self.weight_fields else UNITS_FIELD
 
+    def is_metric(self, key: str | None) -> bool:
+        """True for a weight field, or a mix key of weight fields."""
+        if not key:
+            return False
+        mix = parse_mix(key) if key not in self.weight_fields else None
+        return key in self.weight_fields or bool(mix) and all(f in self.weight_fields for f in mix)
+
+    def unit_values(self, key: str) -> np.ndarray:
+        """Per-unit values of a weight field, or of a mix key (each field as its share of
+        the layer's total, times its coefficient, as the engine balances it)."""
+        if key in self.weight_fields:
+            return self.weights[:, self.weight_fields.index(key)]
+        out = np.zeros(len(self.units))
+        for name, coef in (parse_mix(key) or {}).items():
+            col = np.clip(np.nan_to_num(self.weights[:, self.weight_fields.index(name)]), 0, None)
+            if col.sum() > 0:
+                out += coef * (col / col.sum())
+        return out
+
+    def balance_criterion(self) -> str:
+        """The shown metric as reports state it: with the plan's tolerance when the plan was
+        balanced on it, else marked as the project's default metric."""
+        field = self.balance_field
+        criterion = self.plan.criterion
+        if criterion is not None and criterion.key == field:
+            return criterion.describe()
+        return criterion_label(field)
+
     def set_balance_field(self, field: str) -> None:
-        """Choose the balanced metric."""
-        if field not in self.weight_fields:
+        """Choose the metric shown (and the project's default for hand-painted plans)."""
+        if not self.is_metric(field):
             raise EditError(f"Unknown metric {field!r}; choose one of {self.weight_fields}.")
-        self.settings["balance_field"] = field
+        if field in self.weight_fields:
+            self.settings["balance_field"] = field
+        self._shown_field = (self.active_plan_name, field)
         self.events.emit("settings_changed", key="balance_field")
         self._touch()
 
@@ -299,6 +344,7 @@ class Project:
         m = self.metrics
         devs = m.deviations(field)
         totals = m.totals()
+        mixed = m.values(field) if field not in m.field_names else {}
         rows = []
         for code, t in self.plan.territories.items():
             s = code + 1
@@ -313,6 +359,8 @@ class Project:
             }
             for k, f in enumerate(m.field_names):
                 row[f] = float(totals[s, k])
+            if field not in m.field_names:  # a weighted mix: its share per territory
+                row[field] = mixed[code]
             row["units"] = int(m.count[s])
             row["area_km2"] = float(m.area_sum[s] / 1e6)
             row["polsby_popper"] = m.polsby_popper(code)
@@ -324,7 +372,12 @@ class Project:
 
     def summary(self, field: str | None = None) -> PlanSummary:
         """Plan-level figures of the active plan."""
-        return self.metrics.summary(field or self.balance_field)
+        field = field or self.balance_field
+        summary = self.metrics.summary(field)
+        criterion = self.plan.criterion
+        if criterion is not None and criterion.key == field and criterion.tolerance is not None:
+            summary.tolerance_pct = criterion.tolerance * 100
+        return summary
 
     def units_moved_vs_baseline(self) -> int | None:
         """Units whose territory id differs from the baseline plan (None without one)."""

@@ -39,6 +39,7 @@ import shapely
 from territory_designer import __version__
 from territory_designer.core.accounts import REQUIRED_COLUMNS, AccountTable
 from territory_designer.core.adjacency import Adjacency
+from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import CanceledError, ProjectFileError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan, Territory
@@ -244,7 +245,7 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
     _register(con, "td_meta", "Territory Designer: format and settings")
     con.execute(
         "CREATE TABLE td_plans (name TEXT PRIMARY KEY, position INTEGER, next_code INTEGER,"
-        " account_overrides TEXT)"
+        " account_overrides TEXT, criterion TEXT)"
     )
     con.execute(
         "CREATE TABLE td_assignments (plan TEXT NOT NULL, unit_fid INTEGER NOT NULL,"
@@ -253,8 +254,14 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
     fids = np.arange(1, len(units) + 1)
     for pos, plan in enumerate(project.plans.values()):
         con.execute(
-            "INSERT INTO td_plans VALUES (?, ?, ?, ?)",
-            (plan.name, pos, plan.next_code, json.dumps(plan.account_overrides)),
+            "INSERT INTO td_plans VALUES (?, ?, ?, ?, ?)",
+            (
+                plan.name,
+                pos,
+                plan.next_code,
+                json.dumps(plan.account_overrides),
+                plan.criterion.to_json() if plan.criterion else None,
+            ),
         )
         con.executemany(
             "INSERT INTO td_assignments VALUES (?, ?, ?, ?)",
@@ -435,8 +442,12 @@ def _read_accounts(path: Path, units: UnitLayer) -> AccountTable:
 def _read_plans(con: sqlite3.Connection, path: Path, n: int) -> list[Plan]:
     terr = pyogrio.read_dataframe(path, layer="territories")
     plans = []
-    for name, next_code, overrides in con.execute(
-        "SELECT name, next_code, account_overrides FROM td_plans ORDER BY position"
+    # Files written before plans recorded their balance criterion have no such column.
+    columns = {row[1] for row in con.execute("PRAGMA table_info(td_plans)")}
+    criterion_column = "criterion" if "criterion" in columns else "NULL"
+    for name, next_code, overrides, criterion in con.execute(
+        f"SELECT name, next_code, account_overrides, {criterion_column} FROM td_plans"
+        " ORDER BY position"
     ):
         rows = con.execute(
             "SELECT unit_fid, territory_code, locked FROM td_assignments WHERE plan = ?"
@@ -468,6 +479,7 @@ def _read_plans(con: sqlite3.Connection, path: Path, n: int) -> list[Plan]:
                 arr[:, 2].astype(bool),
                 {str(k): int(v) for k, v in json.loads(overrides or "{}").items()},
                 int(next_code),
+                BalanceCriterion.from_json(criterion),
             )
         )
     if not plans:

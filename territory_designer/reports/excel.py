@@ -50,6 +50,8 @@ def territory_columns(data: ReportData, detailed: bool = False) -> list[Column]:
     for f in data.metric_fields:
         kind = frame_columns(t[[f]])[0].kind
         cols.append(Column(field_label(f), t[f], kind))
+    if _is_mix(data):  # a weighted mix: each territory's share of it
+        cols.append(Column(field_label(data.balance_field), t[data.balance_field], "pct"))
     cols.append(
         Column(f"Deviation ({field_label(data.balance_field)})", t["deviation_pct"] / 100, "pct")
     )
@@ -65,6 +67,11 @@ def territory_columns(data: ReportData, detailed: bool = False) -> list[Column]:
     return cols
 
 
+def _is_mix(data: ReportData) -> bool:
+    """True when the plan is balanced on a weighted mix (no single column holds it)."""
+    return data.balance_field not in (*data.metric_fields, "units", "accounts")
+
+
 def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -76,7 +83,7 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
     ws["A1"] = safe_cell(title)
     ws["A1"].font = Font(bold=True, size=14)
     parts = [f"Plan: {data.plan_name}", f"Date: {data.date.isoformat()}"]
-    parts.append(f"Balance criterion: {field_label(data.balance_field)}")
+    parts.append(f"Balance criterion: {data.criterion or field_label(data.balance_field)}")
     if data.template:
         parts.append(f"Template: {data.template}")
     ws["A2"] = safe_cell("   ·   ".join(parts))
@@ -125,6 +132,8 @@ def _balance_chart(data: ReportData, ws: Worksheet, last_row: int) -> object:
     bf = data.balance_field
     if bf in data.metric_fields:
         bf_col = 6 + data.metric_fields.index(bf)
+    elif _is_mix(data):
+        bf_col = 6 + len(data.metric_fields)
     else:
         bf_col = 4 if bf == "units" else 5
     n = len(data.territories)

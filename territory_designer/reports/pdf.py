@@ -105,7 +105,7 @@ def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
     fig = Figure(figsize=PAPER_SIZES[paper])
     subtitle = (
         f"Plan {data.plan_name}  ·  {data.date.isoformat()}  ·  "
-        f"balanced on {field_label(data.balance_field)}"
+        f"balanced on {data.criterion or field_label(data.balance_field)}"
     )
     if data.template:
         subtitle += f"  ·  template {data.template}"

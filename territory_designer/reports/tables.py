@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.criterion import criterion_label
 from territory_designer.core.metrics import PlanSummary
 from territory_designer.core.plan import UNASSIGNED, Plan
 
@@ -43,9 +44,9 @@ def plan_view(project: Project, plan_name: str | None) -> Project:
 
 
 def field_label(name: str) -> str:
-    """A column heading for a metric name (``visits_per_year`` -> ``Visits per year``)."""
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else str(name)
+    """A column heading for a metric name (``visits_per_year`` -> ``Visits per year``), or
+    for a weighted mix key (``Accounts 60% + revenue 40%``)."""
+    return criterion_label(str(name))
 
 
 def postal_column(attributes: pd.DataFrame) -> str | None:
@@ -113,6 +114,8 @@ class ReportData:
     crs: object
     extent: float
     colors: dict[int, str] = field(default_factory=dict)
+    #: The balance criterion as stated in reports (with the plan's tolerance when built).
+    criterion: str = ""
     _shapes: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
 
     @property
@@ -121,12 +124,29 @@ class ReportData:
         vals = self.territories[self.balance_field]
         return float(vals.mean()) if len(vals) else 0.0
 
+    def _tolerance_figure(self) -> list[tuple[str, object, str]]:
+        """The tolerance the plan was built or rebalanced within (none for a hand-made one)."""
+        tol = self.summary.tolerance_pct
+        return [] if tol is None else [("Tolerance", f"±{tol:g}%", "text")]
+
+    def _pieces_figures(self) -> list[tuple[str, object, str]]:
+        """Why a plan is not contiguous: territories in pieces, island or avoidable pieces."""
+        s = self.summary
+        if s.contiguous:
+            return []
+        return [
+            ("Territories in several pieces", s.territories_in_pieces, "int"),
+            ("Island pieces (cannot be joined)", s.island_pieces, "int"),
+            ("Avoidable extra pieces", s.extra_pieces, "int"),
+        ]
+
     def figures(self) -> list[tuple[str, object, str]]:
         """Plan-level figures as (label, value, kind); kind is int, pct, ratio or text."""
         s = self.summary
         rows: list[tuple[str, object, str]] = [
             ("Territories", s.territories, "int"),
             ("Balance criterion", field_label(self.balance_field), "text"),
+            *self._tolerance_figure(),
             ("Mean per territory", self.mean_value, "float"),
             ("Max |deviation|", s.max_abs_deviation_pct / 100, "pct"),
             (
@@ -135,7 +155,8 @@ class ReportData:
                 "text",
             ),
             ("Coefficient of variation", s.cv, "ratio"),
-            ("Contiguous", "yes" if s.contiguous else f"no ({s.noncontiguous} split)", "text"),
+            ("Contiguous", "yes" if s.contiguous else "no", "text"),
+            *self._pieces_figures(),
             ("Compactness (mean Polsby-Popper)", s.pp_mean, "ratio"),
             ("Compactness (min Polsby-Popper)", s.pp_min, "ratio"),
             ("Unassigned units", s.unassigned_units, "int"),
@@ -304,4 +325,5 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
         crs=units.crs,
         extent=units.extent,
         colors={c: t.color for c, t in plan.territories.items()},
+        criterion=view.balance_criterion(),
     )

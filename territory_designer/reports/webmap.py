@@ -182,7 +182,7 @@ def _legend(data: ReportData) -> str:
             data.territories["id"], data.territories["name"], data.territories["color"], strict=True
         )
     )
-    title = escape_html(f"{data.plan_name} · {field_label(data.balance_field)}")
+    title = escape_html(f"{data.plan_name} · {data.criterion or field_label(data.balance_field)}")
     return (
         "<style>.td-legend{position:fixed;bottom:14px;right:10px;z-index:1000;background:#fff;"
         "padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.4);"

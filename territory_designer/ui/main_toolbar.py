@@ -171,6 +171,8 @@ class PlanToolBar(QToolBar):
             combo.clear()
             for f in project.weight_fields:
                 combo.addItem(field_label(f), f)
+            if project.balance_field not in project.weight_fields:  # the plan's weighted mix
+                combo.addItem(field_label(project.balance_field), project.balance_field)
             combo.setCurrentIndex(combo.findData(project.balance_field))
         finally:
             combo.blockSignals(False)

@@ -204,7 +204,7 @@ def test_rebalance_refuses_to_rank_moves_by_a_field_the_project_lacks(make_grid_
 
 
 def test_rebalance_keeps_every_reps_home_and_its_curve_ends_at_the_plan():
-    from territory_designer.balance.project_api import home_units
+    from territory_designer.balance.identities import home_units
     from territory_designer.balance.rebalance import tradeoff_curve
 
     project = build_demo_project()

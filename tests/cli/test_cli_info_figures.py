@@ -36,4 +36,5 @@ def test_info_on_a_project_holding_an_infinite_amount(capsys, make_grid_project,
     assert main(["info", str(path)]) == 0
     rows = [ln.split() for ln in capsys.readouterr().out.splitlines() if " Rep " in ln]
     # deviation from a mean of inf is not a number: shown as "-", the rest as usual
-    assert [r[-4:] for r in rows] == [["1", "inf", "-", "0.698"], ["1", "inf", "-", "0.698"]]
+    # (accounts, potential, dev %, PP, then pieces)
+    assert [r[-5:] for r in rows] == [["1", "inf", "-", "0.698", "1"]] * 2

@@ -111,8 +111,19 @@ def test_contiguity_is_island_aware() -> None:
     codes = np.array([0] * 6 + [1] * 6, dtype=np.int32)
     terr = {0: Territory("T01", "A", "#ff0000"), 1: Territory("T02", "B", "#00ff00")}
     project = Project(units, adjacency, plans=[Plan("P", terr, codes)])
-    assert project.metrics.pieces(0) == (2, 0)  # one piece per island: contiguous
-    assert project.summary("units").contiguous
+    assert project.metrics.pieces(0) == (2, 0)  # one piece per island: none avoidable
+    summary = project.summary("units")
+    # Two pieces are not "contiguous", but the report says why: islands, nothing avoidable.
+    assert not summary.contiguous
+    assert (summary.territories_in_pieces, summary.island_pieces, summary.extra_pieces) == (
+        2,
+        2,
+        0,
+    )
+    assert summary.contiguity() == (
+        "no: 2 territories in several pieces; 2 island pieces that cannot be joined"
+    )
     # Splitting A on the left island is a real extra piece.
     project.apply(AssignUnits([1], 1))
     assert project.metrics.pieces(0) == (3, 1)
+    assert project.summary("units").contiguity().endswith("cannot be joined, 1 avoidable")

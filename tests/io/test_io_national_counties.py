@@ -16,7 +16,7 @@ import shapely.affinity
 from pyproj import CRS, Geod
 from td_factories import us_counties_path
 
-from territory_designer.balance.project_api import _problem
+from territory_designer.balance.project_inputs import engine_problem
 from territory_designer.cli import main
 from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
@@ -95,7 +95,7 @@ def test_engine_distances_are_geodesic(national_file: Path, a: str, b: str) -> N
     units = project.units
     i, j = units.index_of(a), units.index_of(b)
     home = units.centroid[[j]]
-    problem = _problem(project, None, 1, np.ones(1), home=home, max_distance=5e6)
+    problem = engine_problem(project, None, 1, np.ones(1), home=home, max_distance=5e6)
     lonlat = gpd.GeoSeries(gpd.points_from_xy(*units.centroid[[i, j]].T), crs=units.crs)
     lonlat = lonlat.to_crs(4326)
     _, _, expected = Geod(ellps="WGS84").inv(lonlat.x[0], lonlat.y[0], lonlat.x[1], lonlat.y[1])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from territory_designer.core.criterion import criterion_label
 from territory_designer.core.project import Project
 
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -87,10 +88,11 @@ def describe_unit(project: Project, unit: int) -> str:
     code = int(project.plan.assignment[unit])
     t = project.plan.territories.get(code)
     field = project.balance_field
-    value = project.weights[unit, project.weight_fields.index(field)]
+    value = float(project.unit_values(field)[unit])
     figure = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
     text = f"{units.names[unit]} ({units.ids[unit]}) — Territory: "
     text += t.name if t is not None else "unassigned"
     if project.plan.locked_units[unit] or (t is not None and t.locked):
         text += " (locked)"
-    return f"{text} — {field}: {figure}"
+    label = field if field in project.weight_fields else criterion_label(field)  # a mix
+    return f"{text} — {label}: {figure}"

@@ -41,6 +41,7 @@ from territory_designer.balance.scenario import (
     home_base_reps,
     within_candidates,
 )
+from territory_designer.core.criterion import parse_mix
 from territory_designer.core.errors import InputError
 from territory_designer.ui.dialogs.capacities_dialog import CapacitiesDialog, capacities_summary
 
@@ -100,6 +101,9 @@ class CriterionEditor(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.hint)
         self.combo.currentIndexChanged.connect(self._on_mode_changed)
+        mix = parse_mix(default)
+        if mix and all(name in self.fields for name in mix):  # the plan was built on a mix
+            self.set_weights(mix)
         self._on_mode_changed()
 
     def set_weights(self, weights: dict[str, float]) -> None:

@@ -30,10 +30,7 @@ def report_rows(report: QualityReport) -> list[tuple[str, str]]:
     """(label, text) pairs shown for ``report``, with what moved when it was counted."""
     r = report
     tol = f"within ± {r.tolerance_pct:g} %" if r.within_tolerance else "outside tolerance"
-    if r.contiguous:
-        contiguity = "every territory in one piece"
-    else:
-        contiguity = f"{r.noncontiguous} territories in pieces ({r.extra_pieces} extra pieces)"
+    contiguity = "every territory in one piece" if r.contiguous else r.contiguity()[4:]
     rows = [
         ("Territories", f"{r.territories}"),
         ("Max deviation", f"{r.max_abs_deviation_pct:.2f} % ({tol})"),

@@ -43,9 +43,10 @@ def plan_summary_text(session: Session) -> str:
     project = session.project
     s = project.summary()
     parts = [
+        f"Balanced on {project.balance_criterion()}",
         f"Max deviation {s.max_abs_deviation_pct:.1f}%",
         f"CV {s.cv:.3f}",
-        "contiguous" if s.contiguous else f"{s.noncontiguous} non-contiguous",
+        "contiguous" if s.contiguous else f"not contiguous ({s.contiguity()[4:]})",
         f"{s.unassigned_units:,} unassigned",
         f"mean Polsby-Popper {s.pp_mean:.2f}",
     ]

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from territory_designer.core.criterion import criterion_label
 from territory_designer.core.operations import UpdateTerritory
 from territory_designer.core.plan import UNASSIGNED, Territory
 from territory_designer.core.project import ACCOUNTS_FIELD, UNITS_FIELD
@@ -50,9 +51,9 @@ _NUMERIC = (Column.UNITS, Column.ACCOUNTS, Column.METRIC, Column.DEVIATION)
 
 
 def field_label(field: str) -> str:
-    """Human label of a weight field (``visits_per_year`` -> ``Visits per year``)."""
-    text = field.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    """Human label of a weight field (``visits_per_year`` -> ``Visits per year``) or of a
+    weighted mix key (``Accounts 60% + revenue 40%``)."""
+    return criterion_label(field)
 
 
 def format_number(value: float) -> str:
@@ -119,6 +120,8 @@ class TerritoryTableModel(QAbstractTableModel):
 
     def _sum(self, code: int, field: str) -> float:
         m = self.project.metrics
+        if field not in m.field_names:  # a weighted mix: the territory's share
+            return m.values(field).get(code, 0.0)
         return float(m.sums[code + 1, m.field_index(field)])
 
     def _rows_changed(self, rows: list[int], first: Column, last: Column) -> None:
