@@ -163,64 +163,89 @@ def anneal(
         The best labelling met with every territory inside the band (or, when none was,
         the one with the least excess); contiguity is preserved by every move.
     """
-    n, k = problem.n, problem.k
     lab0 = np.asarray(labels, dtype=np.int64)
-    if schedule.steps <= 0 or k < 2:
+    if schedule.steps <= 0 or problem.k < 2:
         return lab0.copy()
-    tol = float(problem.tolerance if band is None else band)
-    movable = problem.locked < 0
-    closed = problem.closed
-    # Candidate directed edges: the mover is free and may share a territory with v.
-    du, dv, dl = graph.du, graph.dv, graph.dl
-    keep = movable[du] & (problem.groups[du] == problem.groups[dv])
-    du, dv = du[keep], dv[keep]
+    du, dv = _candidate_edges(problem, graph)
     if du.size == 0:
         return lab0.copy()
-    rng = np.random.default_rng(seed)
-    steps = int(schedule.steps)
-    pick = rng.integers(0, du.size, size=steps).tolist()
-    coin = rng.random(steps).tolist()
-    kind = (rng.random(steps) < schedule.swap_share).tolist()
-    alt = rng.random(steps).tolist() if schedule.swap_share > 0 else coin
-    du_l, dv_l = du.tolist(), dv.tolist()
-    # Neighbour lists with shared lengths.
-    order = np.argsort(graph.du, kind="stable")
-    starts = np.searchsorted(graph.du[order], np.arange(n + 1))
-    nb_v = graph.dv[order].tolist()
-    nb_l = dl[order].tolist()
-    nbl = [
-        list(zip(nb_v[starts[u] : starts[u + 1]], nb_l[starts[u] : starts[u + 1]], strict=True))
-        for u in range(n)
-    ]
-    wt, ar, pe = problem.weight.tolist(), problem.area.tolist(), problem.perimeter.tolist()
-    tgt = problem.targets.tolist()
-    closed_l = closed.tolist()
-    movable_l = movable.tolist()
-    far = problem.far_from_home()
-    lab = lab0.tolist()
-    lab_np = lab0.copy()  # mirror for can_leave (numpy indexing of labels)
-    st = _Territories(problem, graph, lab0)
-    tw, ta, tp, cnt = st.W, st.A, st.P, st.cnt
-    pp = [FOUR_PI * ta[t] / max(tp[t], 1e-9) ** 2 for t in range(k)]
+    proposals = _Proposals(np.random.default_rng(seed), du, dv, schedule)
+    walk = _Walk(problem, graph, lab0, float(problem.tolerance if band is None else band))
+    journal, best_pos = _run(walk, proposals, schedule, check)
+    # Roll back to the best labelling met.
+    for u, a in reversed(journal[best_pos:]):
+        walk.lab_np[u] = a
+    return walk.lab_np
 
-    def excess(t: int, w: float) -> float:
-        return max(abs(w / tgt[t] - 1.0) - tol, 0.0)
 
-    exc = [excess(t, tw[t]) for t in range(k)]
-    total_exc = sum(exc)
-    total_pp = sum(pp)
-    journal: list[tuple[int, int]] = []  # (unit, territory it left), to roll back
-    best_pos = 0
-    best_key = (round(total_exc, 9), -total_pp)
+def _candidate_edges(problem: BalanceProblem, graph: Graph) -> tuple[np.ndarray, np.ndarray]:
+    """Directed edges ``u -> v`` along which ``u`` may be proposed to join ``v``'s territory:
+    ``u`` is free and may share a territory with ``v``."""
+    du, dv = graph.du, graph.dv
+    keep = (problem.locked < 0)[du] & (problem.groups[du] == problem.groups[dv])
+    return du[keep], dv[keep]
 
-    t_ratio = (schedule.t_end / schedule.t_start) ** (1.0 / max(steps - 1, 1))
-    m_ratio = (schedule.mu_end / schedule.mu_start) ** (1.0 / max(steps - 1, 1))
-    temp = schedule.t_start
-    mu = schedule.mu_start
 
-    def shared(u: int, a: int, b: int) -> tuple[float, float]:
+class _Proposals:
+    """Every random draw of a run, made up front from one generator (Python lists)."""
+
+    def __init__(
+        self, rng: np.random.Generator, du: np.ndarray, dv: np.ndarray, schedule: AnnealSchedule
+    ) -> None:
+        steps = int(schedule.steps)
+        self.steps = steps
+        self.du, self.dv = du.tolist(), dv.tolist()
+        self.edge = rng.integers(0, du.size, size=steps).tolist()  # the cut edge proposed
+        self.coin = rng.random(steps).tolist()  # Metropolis acceptance
+        self.swap = (rng.random(steps) < schedule.swap_share).tolist()
+        # Which unit a swap sends back (the acceptance draws when there are no swaps).
+        self.partner = rng.random(steps).tolist() if schedule.swap_share > 0 else self.coin
+
+
+class _Walk:
+    """The labelling being annealed, with per-territory sums kept in step.
+
+    Plain Python lists: scalar access in the annealing loop is much faster than numpy's.
+    """
+
+    def __init__(self, problem: BalanceProblem, graph: Graph, lab0: np.ndarray, tol: float):
+        n, k = problem.n, problem.k
+        self.graph, self.k, self.tol = graph, k, tol
+        # Neighbour lists with shared lengths.
+        order = np.argsort(graph.du, kind="stable")
+        starts = np.searchsorted(graph.du[order], np.arange(n + 1))
+        nb_v, nb_l = graph.dv[order].tolist(), graph.dl[order].tolist()
+        self.nbl = [
+            list(zip(nb_v[starts[u] : starts[u + 1]], nb_l[starts[u] : starts[u + 1]], strict=True))
+            for u in range(n)
+        ]
+        self.wt, self.ar = problem.weight.tolist(), problem.area.tolist()
+        self.pe, self.tgt = problem.perimeter.tolist(), problem.targets.tolist()
+        self.closed = problem.closed.tolist()
+        self.movable = (problem.locked < 0).tolist()
+        self.far = problem.far_from_home()
+        self.lab = lab0.tolist()
+        self.lab_np = lab0.copy()  # mirror for can_leave (numpy indexing of labels)
+        st = _Territories(problem, graph, lab0)
+        self.tw, self.ta, self.tp, self.cnt = st.W, st.A, st.P, st.cnt
+        self.pp = [FOUR_PI * self.ta[t] / max(self.tp[t], 1e-9) ** 2 for t in range(k)]
+        self.exc = [self.excess(t, self.tw[t]) for t in range(k)]
+        self.total_exc = sum(self.exc)
+        self.total_pp = sum(self.pp)
+
+    def excess(self, t: int, w: float) -> float:
+        """Relative deviation of territory ``t`` at weight ``w`` beyond the band."""
+        return max(abs(w / self.tgt[t] - 1.0) - self.tol, 0.0)
+
+    def can_join(self, u: int, b: int) -> bool:
+        """Whether unit ``u`` may belong to territory ``b`` (open, within its distance)."""
+        return not self.closed[b] and (self.far is None or not self.far[u, b])
+
+    def shared(self, u: int, a: int, b: int) -> tuple[float, float]:
+        """Boundary ``u`` shares with territories ``a`` and ``b``."""
+        lab = self.lab
         sa = sb = 0.0
-        for x, ln in nbl[u]:
+        for x, ln in self.nbl[u]:
             lx = lab[x]
             if lx == a:
                 sa += ln
@@ -228,43 +253,42 @@ def anneal(
                 sb += ln
         return sa, sb
 
-    def apply(u: int, a: int, b: int, sa: float, sb: float) -> None:
+    def apply(self, u: int, a: int, b: int, sa: float, sb: float) -> None:
+        """Move ``u`` from ``a`` to ``b`` (sharing ``sa`` and ``sb`` with them)."""
+        wt, ar, pe, tw, ta, tp = self.wt, self.ar, self.pe, self.tw, self.ta, self.tp
         tw[a] -= wt[u]
         tw[b] += wt[u]
         ta[a] -= ar[u]
         ta[b] += ar[u]
         tp[a] += 2 * sa - pe[u]
         tp[b] += pe[u] - 2 * sb
-        cnt[a] -= 1
-        cnt[b] += 1
-        lab[u] = b
-        lab_np[u] = b
+        self.cnt[a] -= 1
+        self.cnt[b] += 1
+        self.lab[u] = b
+        self.lab_np[u] = b
 
-    def ok_join(u: int, b: int) -> bool:
-        return not closed_l[b] and (far is None or not far[u, b])
+    def swap_partner(self, u: int, v: int, a: int, b: int, draw: float) -> int:
+        """The unit of ``b`` sent back to ``a`` when ``u`` joins ``b`` (-1: none fits).
 
-    for s in range(steps):
-        if check is not None and s % 4096 == 0:
-            check()
-        temp *= t_ratio
-        mu *= m_ratio
-        e = pick[s]
-        u, v = du_l[e], dv_l[e]
-        a, b = lab[u], lab[v]
-        if a == b or closed_l[a] or cnt[a] < 2 or not ok_join(u, b):
-            continue
-        swap = kind[s] and cnt[b] >= 2
-        if swap:
-            # The unit sent back: v or a unit of b next to v, touching a (not only via u).
-            opts = [
-                y
-                for y in [v] + [y for y, _ in nbl[v] if lab[y] == b]
-                if movable_l[y] and ok_join(y, a) and any(lab[z] == a and z != u for z, _ in nbl[y])
-            ]
-            if not opts:
-                continue
-            v = opts[int(alt[s] * len(opts))]
-        sa, sb = shared(u, a, b)
+        ``v`` or a unit of ``b`` next to ``v``, free, allowed in ``a`` and touching ``a``
+        other than through ``u``.
+        """
+        lab, nbl = self.lab, self.nbl
+        opts = [
+            y
+            for y in [v] + [y for y, _ in nbl[v] if lab[y] == b]
+            if self.movable[y]
+            and self.can_join(y, a)
+            and any(lab[z] == a and z != u for z, _ in nbl[y])
+        ]
+        return opts[int(draw * len(opts))] if opts else -1
+
+    def proposal(
+        self, u: int, v: int, a: int, b: int, swap: bool
+    ) -> tuple[float, float, float, float, float, float]:
+        """``(sa, sb, PP of a, PP of b, excess of a, excess of b)`` after the proposal."""
+        ta, tp, tw, ar, pe, wt = self.ta, self.tp, self.tw, self.ar, self.pe, self.wt
+        sa, sb = self.shared(u, a, b)
         if not swap:
             na, nb_ = ta[a] - ar[u], ta[b] + ar[u]
             pa, pb = tp[a] + 2 * sa - pe[u], tp[b] + pe[u] - 2 * sb
@@ -272,8 +296,8 @@ def anneal(
         else:
             # v's shared boundary with a and b once u has moved to b.
             va = vb = 0.0
-            for x, ln in nbl[v]:
-                lx = b if x == u else lab[x]
+            for x, ln in self.nbl[v]:
+                lx = b if x == u else self.lab[x]
                 if lx == a:
                     va += ln
                 elif lx == b:
@@ -286,36 +310,80 @@ def anneal(
             wa, wb = tw[a] - wt[u] + wt[v], tw[b] + wt[u] - wt[v]
         ppa = FOUR_PI * na / max(pa, 1e-9) ** 2
         ppb = FOUR_PI * nb_ / max(pb, 1e-9) ** 2
-        ea, eb = excess(a, wa), excess(b, wb)
+        return sa, sb, ppa, ppb, self.excess(a, wa), self.excess(b, wb)
+
+    def commit(self, u: int, v: int, a: int, b: int, swap: bool, sa: float, sb: float) -> bool:
+        """Make an accepted proposal if it keeps both territories connected."""
+        graph, lab_np = self.graph, self.lab_np
+        if not can_leave(graph, lab_np, u):
+            return False
+        if not swap:
+            self.apply(u, a, b, sa, sb)
+            return True
+        # u must stay attached to b without v (v touches a without u: see swap_partner).
+        if not any(self.lab[x] == b and x != v for x, _ in self.nbl[u]):
+            return False
+        self.apply(u, a, b, sa, sb)
+        if not can_leave(graph, lab_np, v):
+            sa2, sb2 = self.shared(u, b, a)
+            self.apply(u, b, a, sa2, sb2)
+            return False
+        sva, svb = self.shared(v, b, a)
+        self.apply(v, b, a, sva, svb)
+        return True
+
+
+def _run(
+    walk: _Walk, draws: _Proposals, schedule: AnnealSchedule, check: object
+) -> tuple[list[tuple[int, int]], int]:
+    """The annealing loop; returns the journal of moves ``(unit, territory it left)`` and
+    the length of its prefix that reaches the best labelling met."""
+    steps = draws.steps
+    pick, coin, kind, alt, du_l, dv_l = (
+        draws.edge,
+        draws.coin,
+        draws.swap,
+        draws.partner,
+        draws.du,
+        draws.dv,
+    )
+    lab, cnt, closed, pp, exc = walk.lab, walk.cnt, walk.closed, walk.pp, walk.exc
+    journal: list[tuple[int, int]] = []
+    best_pos = 0
+    best_key = (round(walk.total_exc, 9), -walk.total_pp)
+    t_ratio = (schedule.t_end / schedule.t_start) ** (1.0 / max(steps - 1, 1))
+    m_ratio = (schedule.mu_end / schedule.mu_start) ** (1.0 / max(steps - 1, 1))
+    temp = schedule.t_start
+    mu = schedule.mu_start
+    for s in range(steps):
+        if check is not None and s % 4096 == 0:
+            check()
+        temp *= t_ratio
+        mu *= m_ratio
+        e = pick[s]
+        u, v = du_l[e], dv_l[e]
+        a, b = lab[u], lab[v]
+        if a == b or closed[a] or cnt[a] < 2 or not walk.can_join(u, b):
+            continue
+        swap = kind[s] and cnt[b] >= 2
+        if swap:
+            v = walk.swap_partner(u, v, a, b, alt[s])
+            if v < 0:
+                continue
+        sa, sb, ppa, ppb, ea, eb = walk.proposal(u, v, a, b, swap)
         delta = (pp[a] + pp[b] - ppa - ppb) + mu * (ea + eb - exc[a] - exc[b])
         if delta > 0 and coin[s] >= math.exp(-delta / temp):
             continue
-        if not can_leave(graph, lab_np, u):
+        if not walk.commit(u, v, a, b, swap, sa, sb):
             continue
-        if swap:
-            # u must stay attached to b without v (v touches a without u: see opts).
-            if not any(lab[x] == b and x != v for x, _ in nbl[u]):
-                continue
-            apply(u, a, b, sa, sb)
-            if not can_leave(graph, lab_np, v):
-                sa2, sb2 = shared(u, b, a)
-                apply(u, b, a, sa2, sb2)
-                continue
-            sva, svb = shared(v, b, a)
-            apply(v, b, a, sva, svb)
-        else:
-            apply(u, a, b, sa, sb)
         journal.append((u, a))
         if swap:
             journal.append((v, b))
-        total_pp += ppa + ppb - pp[a] - pp[b]
-        total_exc += ea + eb - exc[a] - exc[b]
+        walk.total_pp += ppa + ppb - pp[a] - pp[b]
+        walk.total_exc += ea + eb - exc[a] - exc[b]
         pp[a], pp[b] = ppa, ppb
         exc[a], exc[b] = ea, eb
-        key = (round(max(total_exc, 0.0), 9), -total_pp)
+        key = (round(max(walk.total_exc, 0.0), 9), -walk.total_pp)
         if key < best_key:
             best_key, best_pos = key, len(journal)
-    # Roll back to the best labelling met.
-    for u, a in reversed(journal[best_pos:]):
-        lab_np[u] = a
-    return lab_np
+    return journal, best_pos

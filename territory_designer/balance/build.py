@@ -101,11 +101,22 @@ def improve(
     (labels, rounds)
     """
     state = SearchState(problem, graph, labels)
-    tol = float(problem.tolerance)
-    c = float(np.clip(problem.compactness, 0.0, 1.0))
     lo, hi = progress
     budget = 40 * int(np.sqrt(problem.n)) + 200
     rounds = 0
+    phases = _phases(problem, shape)
+    for i, (msg, obj) in enumerate(phases):
+        feedback.set_progress(lo + (hi - lo) * i / len(phases), msg)
+        rounds += optimise(state, obj, budget, feedback.check_canceled, kicks)
+    return state.lab, rounds
+
+
+def _phases(problem: BalanceProblem, shape: bool) -> list[tuple[str, Weights]]:
+    """The objectives :func:`improve` descends on in turn, with their progress messages:
+    flow and penalty balancing, then (``shape``) compactness inside the band and a final
+    balance."""
+    tol = float(problem.tolerance)
+    c = float(np.clip(problem.compactness, 0.0, 1.0))
     phases = [
         ("Balancing territories", Weights(flow=True, lam=0.002 * c)),
         ("Balancing territories", Weights(alpha=1.0, big=400.0, tol=0.4 * tol, lam=0.002 * c)),
@@ -121,10 +132,7 @@ def improve(
                 Weights(alpha=1.0, big=400.0, tol=0.4 * tol, lam=0.0005 * c, hard=True),
             )
         )
-    for i, (msg, obj) in enumerate(phases):
-        feedback.set_progress(lo + (hi - lo) * i / len(phases), msg)
-        rounds += optimise(state, obj, budget, feedback.check_canceled, kicks)
-    return state.lab, rounds
+    return phases
 
 
 @dataclass
@@ -230,8 +238,24 @@ def build_partition(problem: BalanceProblem, feedback: Feedback | None = None) -
     heavy = isolate_heavy_units(problem)
     graph = graph_of(problem)
     effort = effort_for(problem.n, problem.k)
+    best, best_key, starts = _best_start(problem, graph, feedback, effort)
+    c = float(np.clip(problem.compactness, 0.0, 1.0))
+    if c > 0 and effort.anneal_steps:
+        feedback.set_progress(96, "Smoothing boundaries")
+        steps = int(effort.anneal_steps * min(1.0, 2 * c))
+        annealed = _smooth(problem, graph, best, steps, feedback)
+        if _rank(problem, graph, annealed) <= best_key:
+            best = annealed
+    feedback.set_progress(100, "Done")
+    return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb)
+
+
+def _best_start(
+    problem: BalanceProblem, graph: Graph, feedback: Feedback, effort: Effort
+) -> tuple[np.ndarray, tuple[float, float], int]:
+    """The best of ``effort.restarts`` starts (up to three times as many while none is
+    within the tolerance): its labels, its :func:`_rank` and the number of starts made."""
     best, best_key = None, None
-    # Extra starts (up to three times as many) while no plan is within the tolerance.
     r, most = 0, 3 * effort.restarts
     while r < effort.restarts or (r < most and best_key[0] > 0):
         feedback.check_canceled()
@@ -243,26 +267,25 @@ def build_partition(problem: BalanceProblem, feedback: Feedback | None = None) -
         if best_key is None or key < best_key:
             best, best_key = labels, key
         r += 1
-    c = float(np.clip(problem.compactness, 0.0, 1.0))
-    if c > 0 and effort.anneal_steps:
-        feedback.set_progress(96, "Smoothing boundaries")
-        steps = int(effort.anneal_steps * min(1.0, 2 * c))
-        schedule = auto_schedule(
-            problem, graph, best, steps, hot=0.3, price=(20.0, 500.0), swap_share=0.3
-        )
-        annealed = anneal(
-            problem,
-            graph,
-            best,
-            schedule,
-            seed=(problem.seed, 99),
-            check=feedback.check_canceled,
-            band=ANNEAL_BAND * problem.tolerance,
-        )
-        if _rank(problem, graph, annealed) <= best_key:
-            best = annealed
-    feedback.set_progress(100, "Done")
-    return BuildResult(best, heavy, r, time.perf_counter() - t0, lb)
+    return best, best_key, r
+
+
+def _smooth(
+    problem: BalanceProblem, graph: Graph, labels: np.ndarray, steps: int, feedback: Feedback
+) -> np.ndarray:
+    """Anneal ``labels`` for ``steps`` proposals inside :data:`ANNEAL_BAND` of the band."""
+    schedule = auto_schedule(
+        problem, graph, labels, steps, hot=0.3, price=(20.0, 500.0), swap_share=0.3
+    )
+    return anneal(
+        problem,
+        graph,
+        labels,
+        schedule,
+        seed=(problem.seed, 99),
+        check=feedback.check_canceled,
+        band=ANNEAL_BAND * problem.tolerance,
+    )
 
 
 class TerritoryBuilder:

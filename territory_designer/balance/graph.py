@@ -200,19 +200,7 @@ def repair_contiguity(
     for _ in range(max_rounds):
         piece = pieces(graph, labels)
         n_p = int(piece.max()) + 1
-        p_w = np.bincount(piece, weights=weight + 1e-9, minlength=n_p)
-        p_fixed = np.bincount(piece, weights=(~movable).astype(float), minlength=n_p) > 0
-        p_lab = np.zeros(n_p, dtype=np.int64)
-        p_lab[piece] = labels
-        p_comp = np.zeros(n_p, dtype=np.int64)
-        p_comp[piece] = graph.components
-        # Rank pieces inside each (territory, component): fixed first, then heaviest.
-        order = np.lexsort((-p_w, ~p_fixed, p_comp, p_lab))
-        key = p_lab[order] * (graph.n_components + 1) + p_comp[order]
-        first = np.r_[True, key[1:] != key[:-1]]
-        stray = np.zeros(n_p, dtype=bool)
-        stray[order[~first]] = True
-        stray &= ~p_fixed
+        stray = _stray_pieces(graph, labels, piece, movable, weight)
         if not stray.any():
             break
         su = stray[piece]
@@ -237,6 +225,28 @@ def repair_contiguity(
         move = su & has[piece]
         labels[move] = target[piece[move]]
     return labels
+
+
+def _stray_pieces(
+    graph: Graph, labels: np.ndarray, piece: np.ndarray, movable: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """Which pieces are stray: all but the one a territory keeps in each graph component
+    (the piece holding locked units, else the heaviest). Pieces with locked units never
+    are."""
+    n_p = int(piece.max()) + 1
+    p_w = np.bincount(piece, weights=weight + 1e-9, minlength=n_p)
+    p_fixed = np.bincount(piece, weights=(~movable).astype(float), minlength=n_p) > 0
+    p_lab = np.zeros(n_p, dtype=np.int64)
+    p_lab[piece] = labels
+    p_comp = np.zeros(n_p, dtype=np.int64)
+    p_comp[piece] = graph.components
+    # Rank pieces inside each (territory, component): fixed first, then heaviest.
+    order = np.lexsort((-p_w, ~p_fixed, p_comp, p_lab))
+    key = p_lab[order] * (graph.n_components + 1) + p_comp[order]
+    first = np.r_[True, key[1:] != key[:-1]]
+    stray = np.zeros(n_p, dtype=bool)
+    stray[order[~first]] = True
+    return stray & ~p_fixed
 
 
 def territory_sums(

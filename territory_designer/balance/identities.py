@@ -119,30 +119,63 @@ def new_territories(
         fixed={i: active.territories[c].color for i, c in enumerate(carried)},
         preferred={i: t.color for i, t in inherit.items()},
     )
+    fixed = {i: active.territories[c].id for i, c in enumerate(carried)}
+    fixed.update({i: t.id for i, t in inherit.items()})
+    # With inherited identities, a new T04 must not pose as the active plan's T04.
+    avoid = {t.id for t in active.territories.values()} if inherit else None
+    slots = numbered_slots(k, fixed, avoid)
     territories: dict[int, Territory] = {}
-    used = {t.id for t in active.territories.values()}  # a new T04 must not pose as the old
-    free_numbers = (n for n in range(1, 10_000) if f"T{n:02d}" not in used)
-    for i in range(k):
+    for i, (tid, default_name) in enumerate(slots):
         if i < len(carried):
-            territories[i] = copy.deepcopy(active.territories[carried[i]])
+            territories[i] = replace(copy.deepcopy(active.territories[carried[i]]), id=tid)
         elif i in inherit:
             t = copy.deepcopy(inherit[i])
-            territories[i] = replace(t, locked=False, target=None, color=colors[i])
+            territories[i] = replace(t, id=tid, locked=False, target=None, color=colors[i])
         else:
-            number = next(free_numbers) if inherit else i + 1
-            territories[i] = Territory(
-                id=f"T{number:02d}", name=f"Territory {number:02d}", color=colors[i]
-            )
+            territories[i] = Territory(id=tid, name=default_name, color=colors[i])
             if home is not None:
                 territories[i].home_base = (float(home[i, 0]), float(home[i, 1]))
-    _dedupe_ids(territories)
     return territories
 
 
-def _dedupe_ids(territories: dict[int, Territory]) -> None:
+def numbered_slots(
+    k: int, fixed: dict[int, str], avoid: set[str] | None = None
+) -> list[tuple[str, str]]:
+    """Id and default name of each of the ``k`` territories of a build, in build order.
+
+    This is the one rule for naming the territories a build makes (the engine and the
+    front ends' capacity lists both use it).
+
+    Parameters
+    ----------
+    k : int
+        Number of territories.
+    fixed : dict of int to str
+        Positions whose territory keeps an id (carried over or inherited).
+    avoid : set of str, optional
+        Ids new territories must not take. Without it, a new territory is numbered by its
+        position (``T03`` third); with it, new territories take the lowest free numbers.
+
+    Returns
+    -------
+    list of (id, name)
+        ``("T03", "Territory 03")`` for a new territory (``name`` is ``""`` for fixed
+        positions). An id already taken by an earlier position gets a suffix: a carried
+        ``T03`` makes the new third territory ``T03-2``.
+    """
+    free_numbers = (n for n in range(1, 10_000) if avoid is None or f"T{n:02d}" not in avoid)
+    slots = []
+    for i in range(k):
+        if i in fixed:
+            slots.append((fixed[i], ""))
+        else:
+            number = next(free_numbers) if avoid is not None else i + 1
+            slots.append((f"T{number:02d}", f"Territory {number:02d}"))
     used: set[str] = set()
-    for t in territories.values():
-        base, i = t.id, 2
-        while t.id in used:
-            t.id, i = f"{base}-{i}", i + 1
-        used.add(t.id)
+    for i, (tid, name) in enumerate(slots):
+        base, n = tid, 2
+        while tid in used:
+            tid, n = f"{base}-{n}", n + 1
+        used.add(tid)
+        slots[i] = (tid, name)
+    return slots

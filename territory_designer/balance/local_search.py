@@ -25,6 +25,10 @@ from scipy.sparse.linalg import spsolve
 from territory_designer.balance.graph import Graph, can_leave
 from territory_designer.balance.problem import BalanceProblem
 
+#: Candidate moves as :func:`candidates` returns them: units, destination territories, and
+#: the boundary each unit shares with its own and with the destination territory.
+Moves = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 FOUR_PI = 4.0 * np.pi
 
 
@@ -199,16 +203,29 @@ def run_round(
     if u.size == 0:
         return 0
     delta = score_moves(state, u, b, s_own, s_to, obj)
+    moves = (u, b, s_own, s_to)
     if force:
-        good = np.flatnonzero(np.isfinite(delta))
-        good = good[np.argsort(delta[good], kind="stable")][:50]
-        for i in good.tolist():
-            uu = int(u[i])
-            if can_leave(state.g, state.lab, uu):
-                state.move(uu, int(b[i]), float(s_own[i]), float(s_to[i]))
-                state.tabu_until[uu] = state.round + 4 * tabu + 3
-                return 1
-        return 0
+        return _kick(state, moves, delta, tabu)
+    return _best_moves(state, moves, delta, tabu, eps)
+
+
+def _kick(state: SearchState, moves: Moves, delta: np.ndarray, tabu: int) -> int:
+    """Make the best allowed move even if it is worse; the unit stays put for longer."""
+    u, b, s_own, s_to = moves
+    good = np.flatnonzero(np.isfinite(delta))
+    good = good[np.argsort(delta[good], kind="stable")][:50]
+    for i in good.tolist():
+        uu = int(u[i])
+        if can_leave(state.g, state.lab, uu):
+            state.move(uu, int(b[i]), float(s_own[i]), float(s_to[i]))
+            state.tabu_until[uu] = state.round + 4 * tabu + 3
+            return 1
+    return 0
+
+
+def _best_moves(state: SearchState, moves: Moves, delta: np.ndarray, tabu: int, eps: float) -> int:
+    """Make the improving moves best first, at most one per territory; how many."""
+    u, b, s_own, s_to = moves
     good = np.flatnonzero(delta < -eps)
     if good.size == 0:
         return 0

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from territory_designer.balance.build import build_partition, graph_of
+from territory_designer.balance.build import BuildResult, build_partition, graph_of
 from territory_designer.balance.identities import (
     home_units,
     new_territories,
@@ -20,6 +20,7 @@ from territory_designer.balance.identities import (
     pairing_note,
     rep_notes,
 )
+from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.project_inputs import (
     carried_territories,
     engine_problem,
@@ -109,12 +110,7 @@ def build_plan(
     feedback = feedback or Feedback()
     active = project.plan
     carried, editable = carried_territories(active)
-    if k is None:
-        k = len(home_bases) + len(carried) if home_bases else None
-    if k is None:
-        raise InputError("Give the number of territories or the reps' home bases.")
-    if k <= len(carried):
-        raise InputError(f"{len(carried)} locked territories leave nothing to build for k={k}.")
+    k = _territory_count(k, home_bases, carried)
     locked, closed, home = _fixed_parts(project, k, carried, editable, home_bases)
     problem = engine_problem(
         project,
@@ -136,26 +132,18 @@ def build_plan(
     inherit = {}
     if keep_identities and shares is None and not home_bases:
         inherit = {i: active.territories[c] for c, i in pairs.items() if i >= len(carried)}
-    territories = new_territories(project, k, carried, result.labels, inherit, home)
-    if shares is not None and isinstance(balance_on, str):
-        for i in range(k):
-            territories[i].target = float(problem.targets[i])
-    codes, territories = _in_plan_order(territories, pairs if inherit else {})
-    plan = Plan(
+    plan = _new_plan(
+        project,
+        problem,
+        result.labels,
+        (carried, pairs, inherit),
+        home,
         _unique_name(project, name, f"Balanced k={k}"),
-        dict(sorted(territories.items())),
-        np.where(result.labels >= 0, codes[np.maximum(result.labels, 0)], -1).astype(np.int32),
-        active.locked_units.copy(),
-        criterion=BalanceCriterion.of(balance_on or project.balance_field, tolerance),
+        BalanceCriterion.of(balance_on or project.balance_field, tolerance),
+        set_targets=shares is not None and isinstance(balance_on, str),
     )
-    compared = bool((active.assignment >= 0).any())
-    start = paired_start(active.assignment, pairs) if compared else None
-    report = project_quality_report(
-        project, problem, result.labels, start, time.perf_counter() - t0, result.lower_bound
-    )
-    if compared:
-        report.moved_against = active.name
-        report.notes.append(pairing_note(active.name, bool(continues), bool(inherit)))
+    runtime_s = time.perf_counter() - t0
+    report = _build_report(project, problem, result, pairs, runtime_s, bool(continues), inherit)
     if inherit:
         report.notes += rep_notes(project, plan, inherit)
     if keep_identities and shares is not None and not home_bases:
@@ -163,6 +151,80 @@ def build_plan(
             "The new territories have new names: capacities are set per new territory."
         )
     return plan, report
+
+
+def _new_plan(
+    project: object,
+    problem: BalanceProblem,
+    labels: np.ndarray,
+    identities: tuple[list[int], dict[int, int], dict[int, Territory]],
+    home: np.ndarray | None,
+    name: str,
+    criterion: BalanceCriterion,
+    set_targets: bool,
+) -> Plan:
+    """The plan a build makes of ``labels``.
+
+    ``identities`` are the carried territory codes, the pairing with the active plan and
+    the inherited territories (:func:`build_plan`); ``set_targets`` writes each territory's
+    target weight (capacities on a field).
+    """
+    carried, pairs, inherit = identities
+    k = problem.k
+    territories = new_territories(project, k, carried, labels, inherit, home)
+    if set_targets:
+        for i in range(k):
+            territories[i].target = float(problem.targets[i])
+    codes, territories = _in_plan_order(territories, pairs if inherit else {})
+    return Plan(
+        name,
+        dict(sorted(territories.items())),
+        np.where(labels >= 0, codes[np.maximum(labels, 0)], -1).astype(np.int32),
+        project.plan.locked_units.copy(),
+        criterion=criterion,
+    )
+
+
+def _territory_count(
+    k: int | None, home_bases: list[tuple[float, float]] | None, carried: list[int]
+) -> int:
+    """The number of territories a build makes (carried ones included).
+
+    Raises
+    ------
+    InputError
+        Neither ``k`` nor home bases, or locked territories that leave nothing to build.
+    """
+    if k is None:
+        k = len(home_bases) + len(carried) if home_bases else None
+    if k is None:
+        raise InputError("Give the number of territories or the reps' home bases.")
+    if k <= len(carried):
+        raise InputError(f"{len(carried)} locked territories leave nothing to build for k={k}.")
+    return k
+
+
+def _build_report(
+    project: object,
+    problem: BalanceProblem,
+    result: BuildResult,
+    pairs: dict[int, int],
+    runtime_s: float,
+    reps: bool,
+    inherit: dict[int, Territory],
+) -> QualityReport:
+    """The build's quality report, with units and accounts moved counted against the
+    active plan (through ``pairs``) when it assigns anything, and a note saying how."""
+    active = project.plan
+    compared = bool((active.assignment >= 0).any())
+    start = paired_start(active.assignment, pairs) if compared else None
+    report = project_quality_report(
+        project, problem, result.labels, start, runtime_s, result.lower_bound
+    )
+    if compared:
+        report.moved_against = active.name
+        report.notes.append(pairing_note(active.name, reps, bool(inherit)))
+    return report
 
 
 def _in_plan_order(
@@ -203,6 +265,42 @@ def _fixed_parts(
     carried_xy = [project.units.centroid[locked == i].mean(axis=0) for i in range(len(carried))]
     home = np.array(carried_xy + [tuple(h) for h in home_bases], dtype=float).reshape(k, 2)
     return locked, closed, home
+
+
+def _rebalance_problem(
+    project: object,
+    codes: list[int],
+    tolerance: float,
+    balance_on: str | dict[str, float] | None,
+) -> tuple[np.ndarray, BalanceProblem]:
+    """The active plan as territory indices in ``codes`` order (-1: unassigned), and the
+    engine's problem for rebalancing it.
+
+    Locked units, units of locked territories and each rep's home unit (when in the rep's
+    territory) stay put; territories keep their targets as shares when all have one.
+    """
+    active = project.plan
+    index = np.full(max(codes) + 2, -1, dtype=np.int64)
+    index[np.asarray(codes)] = np.arange(len(codes))
+    start = np.where(active.assignment >= 0, index[active.assignment], -1)
+    k = len(codes)
+    locked = np.where(active.editable_mask(), -1, start)
+    for code, unit in home_units(project, active).items():
+        if active.assignment[unit] == code:  # a rep's home stays in their territory
+            locked[unit] = index[code]
+    targets = [active.territories[c].target for c in codes]
+    shares = np.array([t if t else 0.0 for t in targets], dtype=float)
+    shares = np.ones(k) if not np.all(shares > 0) else shares
+    problem = engine_problem(
+        project,
+        balance_on,
+        k,
+        shares,
+        tolerance=tolerance,
+        locked=np.where(start >= 0, locked, -1),
+        closed=np.array([active.territories[c].locked for c in codes]),
+    )
+    return start, problem
 
 
 def rebalance_plan(
@@ -248,28 +346,7 @@ def rebalance_plan(
         raise InputError("The active plan has no territory to rebalance.")
     if cost != "units" and unit_field(project, cost) is None:
         raise InputError(f"No {cost} in this project to rank moves by; rank them by units.")
-    index = np.full(max(codes) + 2, -1, dtype=np.int64)
-    index[np.asarray(codes)] = np.arange(len(codes))
-    start = np.where(active.assignment >= 0, index[active.assignment], -1)
-    k = len(codes)
-    editable = active.editable_mask()
-    locked = np.where(editable, -1, start)
-    for code, unit in home_units(project, active).items():
-        if active.assignment[unit] == code:  # a rep's home stays in their territory
-            locked[unit] = index[code]
-    closed = np.array([active.territories[c].locked for c in codes])
-    targets = [active.territories[c].target for c in codes]
-    shares = np.array([t if t else 0.0 for t in targets], dtype=float)
-    shares = np.ones(k) if not np.all(shares > 0) else shares
-    problem = engine_problem(
-        project,
-        balance_on,
-        k,
-        shares,
-        tolerance=tolerance,
-        locked=np.where(start >= 0, locked, -1),
-        closed=closed,
-    )
+    start, problem = _rebalance_problem(project, codes, tolerance, balance_on)
     graph = graph_of(problem)
     filled = fill_unassigned(graph, start, problem.xy)
     result = rebalance(

@@ -195,13 +195,8 @@ def quality_report(
     # (a part-time rep) or separate groups do not read as imbalance.
     ratio = totals / base
     mean = ratio.mean()
-    ei, ej, el = pp_edges if pp_edges is not None else (graph.ei, graph.ej, graph.elen)
-    area = np.bincount(lab, weights=np.where(ok, problem.area, 0), minlength=k)
-    perim = np.bincount(lab, weights=np.where(ok, problem.perimeter, 0), minlength=k)
-    same = ok[ei] & ok[ej] & (labels[ei] == labels[ej])
-    perim -= 2 * np.bincount(lab[ei[same]], weights=el[same], minlength=k)
-    used = np.bincount(lab[ok], minlength=k) > 0
-    pp = 4 * np.pi * area[used] / np.maximum(perim[used], 1e-9) ** 2
+    edges = pp_edges if pp_edges is not None else (graph.ei, graph.ej, graph.elen)
+    pp = _polsby_popper(problem, labels, edges)
     n_pieces, n_comps = piece_counts(graph, labels)
     extra = n_pieces - n_comps
     cut = ok[graph.ei] & ok[graph.ej] & (labels[graph.ei] != labels[graph.ej])
@@ -228,6 +223,48 @@ def quality_report(
         territories_in_pieces=int((n_pieces > 1).sum()),
         island_pieces=int(np.clip(n_comps - 1, 0, None).sum()),
     )
+    _feasibility_notes(problem, labels, totals, lbv, report)
+    if problem.home is not None and problem.max_distance is not None:
+        _distance_notes(problem, labels, report, unit_names)
+    if start is not None:
+        moved = ok & (start != labels)
+        report.units_moved = int(moved.sum())
+        if accounts is not None:
+            report.accounts_moved = float(accounts[moved].sum())
+        if revenue is not None:
+            report.revenue_moved = float(revenue[moved].sum())
+    return report
+
+
+def _polsby_popper(
+    problem: BalanceProblem,
+    labels: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Polsby-Popper score of every territory holding units; ``edges`` are the shared
+    boundaries ``(ei, ej, length)`` taken off the summed unit perimeters."""
+    k = problem.k
+    ok = labels >= 0
+    lab = np.where(ok, labels, 0)
+    ei, ej, el = edges
+    area = np.bincount(lab, weights=np.where(ok, problem.area, 0), minlength=k)
+    perim = np.bincount(lab, weights=np.where(ok, problem.perimeter, 0), minlength=k)
+    same = ok[ei] & ok[ej] & (labels[ei] == labels[ej])
+    perim -= 2 * np.bincount(lab[ei[same]], weights=el[same], minlength=k)
+    used = np.bincount(lab[ok], minlength=k) > 0
+    return 4 * np.pi * area[used] / np.maximum(perim[used], 1e-9) ** 2
+
+
+def _feasibility_notes(
+    problem: BalanceProblem,
+    labels: np.ndarray,
+    totals: np.ndarray,
+    lbv: float,
+    report: QualityReport,
+) -> None:
+    """Say why the tolerance is not met: units heavier than a territory may be, or not
+    reached (the balance of the rest when heavy units stand alone)."""
+    k, tol = problem.k, problem.tolerance
     if problem.heavy_units:
         heavy_t = np.unique(labels[problem.heavy_units])
         rest = np.setdiff1d(np.arange(k), heavy_t)
@@ -253,16 +290,6 @@ def quality_report(
         )
     elif not report.within_tolerance:
         report.notes.append(NOT_REACHED)
-    if problem.home is not None and problem.max_distance is not None:
-        _distance_notes(problem, labels, report, unit_names)
-    if start is not None:
-        moved = ok & (start != labels)
-        report.units_moved = int(moved.sum())
-        if accounts is not None:
-            report.accounts_moved = float(accounts[moved].sum())
-        if revenue is not None:
-            report.revenue_moved = float(revenue[moved].sum())
-    return report
 
 
 def _distance_notes(

@@ -81,6 +81,43 @@ def fill_unassigned(graph: Graph, labels: np.ndarray, xy: np.ndarray) -> np.ndar
     return labels
 
 
+@dataclass
+class MoveBudget:
+    """Caps on what a rebalance may move (None: no cap) and what it has moved so far."""
+
+    max_units: int | None = None
+    max_accounts: float | None = None
+    max_revenue: float | None = None
+    units: int = 0
+    accounts: float = 0.0
+    revenue: float = 0.0
+
+    def allows(self, accounts: np.ndarray | float, revenue: np.ndarray | float) -> np.ndarray:
+        """Whether one more unit with these accounts and revenue stays within every cap.
+
+        Element-wise when ``accounts`` and ``revenue`` are arrays (one candidate each).
+        """
+        ok = np.ones(np.shape(accounts), dtype=bool)
+        for cap, have, more in (
+            (self.max_units, self.units, 1),
+            (self.max_accounts, self.accounts, accounts),
+            (self.max_revenue, self.revenue, revenue),
+        ):
+            if cap is not None:
+                ok &= have + more <= cap + 1e-9
+        return ok
+
+    def spend(self, accounts: float, revenue: float) -> None:
+        """Count one unit moved with its accounts and revenue."""
+        self.units += 1
+        self.accounts += accounts
+        self.revenue += revenue
+
+    def point(self, max_abs_deviation_pct: float) -> CurvePoint:
+        """The trajectory point for what has moved so far."""
+        return CurvePoint(self.units, self.accounts, self.revenue, max_abs_deviation_pct)
+
+
 def rebalance(
     problem: BalanceProblem,
     graph: Graph,
@@ -121,97 +158,131 @@ def rebalance(
     """
     feedback = feedback or Feedback()
     t0 = time.perf_counter()
-    n = problem.n
-    acc = np.zeros(n) if accounts is None else np.asarray(accounts, dtype=float)
-    rev = np.zeros(n) if revenue is None else np.asarray(revenue, dtype=float)
-    unit_cost = {"accounts": acc, "revenue": rev, "units": np.ones(n)}[cost]
-    unit_cost = unit_cost + 0.02 * max(float(unit_cost.mean()), 1e-9)
-    state = SearchState(problem, graph, start)
-    tol = problem.tolerance
-    obj = Weights(
-        alpha=1.0,
-        big=100.0,
-        tol=0.0 if not stop_at_tolerance else 0.5 * tol,
-        lam=0.0002 * problem.compactness,
+    run = _Descent(
+        problem,
+        graph,
+        start,
+        accounts,
+        revenue,
+        MoveBudget(max_moves, max_accounts, max_revenue),
+        cost,
+        stop_at_tolerance,
     )
-    res = RebalanceResult(labels=start)
-    used = [0, 0.0, 0.0]
-    caps = [max_moves, max_accounts, max_revenue]
-    dev0 = float(np.abs(state.dev()).max() * 100)
-    res.trajectory.append(CurvePoint(0, 0.0, 0.0, dev0))
-    batch = max(1, problem.k // 4)
     step = 0
-    while True:
+    while not run.result.stopped_by:
         step += 1
         if step % 20 == 0:
             feedback.check_canceled()
             feedback.set_progress(min(95.0, step / 5), "Moving boundary units")
-        d = state.dev()
-        if stop_at_tolerance and np.abs(d).max() <= tol:
+        run.step()
+    run.result.labels = run.state.lab.copy()
+    run.result.runtime_s = time.perf_counter() - t0
+    return run.result
+
+
+class _Descent:
+    """The state of one rebalance run: the plan, what has moved, the moves made."""
+
+    def __init__(
+        self,
+        problem: BalanceProblem,
+        graph: Graph,
+        start: np.ndarray,
+        accounts: np.ndarray | None,
+        revenue: np.ndarray | None,
+        budget: MoveBudget,
+        cost: str,
+        stop_at_tolerance: bool,
+    ) -> None:
+        n = problem.n
+        self.problem, self.graph, self.budget = problem, graph, budget
+        self.acc = np.zeros(n) if accounts is None else np.asarray(accounts, dtype=float)
+        self.rev = np.zeros(n) if revenue is None else np.asarray(revenue, dtype=float)
+        unit_cost = {"accounts": self.acc, "revenue": self.rev, "units": np.ones(n)}[cost]
+        # A small floor, so moving units without accounts is not free.
+        self.unit_cost = unit_cost + 0.02 * max(float(unit_cost.mean()), 1e-9)
+        self.stop_at_tolerance = stop_at_tolerance
+        self.state = SearchState(problem, graph, start)
+        self.objective = Weights(
+            alpha=1.0,
+            big=100.0,
+            tol=0.0 if not stop_at_tolerance else 0.5 * problem.tolerance,
+            lam=0.0002 * problem.compactness,
+        )
+        self.batch = max(1, problem.k // 4)  # moves per round, each between other territories
+        self.result = RebalanceResult(labels=start)
+        self.result.trajectory.append(budget.point(self._max_dev_pct()))
+
+    def _max_dev_pct(self) -> float:
+        return float(np.abs(self.state.dev()).max() * 100)
+
+    def step(self) -> None:
+        """One round: rank the improving moves that fit the budget and make the best few.
+
+        Sets ``result.stopped_by`` when the run is over.
+        """
+        res, state = self.result, self.state
+        dev = state.dev()
+        if self.stop_at_tolerance and np.abs(dev).max() <= self.problem.tolerance:
             res.reached, res.stopped_by = True, "tolerance reached"
-            break
+            return
         state.round = 0  # a moved unit stays tabu for good: each unit moves at most once
         u, b, s_own, s_to = candidates(state)
         if u.size == 0:
             res.stopped_by = "no move left"
-            break
-        delta = score_moves(state, u, b, s_own, s_to, obj)
-        fits = np.ones(u.size, dtype=bool)
-        for cap, have, per in zip(caps, used, (np.ones(n), acc, rev), strict=True):
-            if cap is not None:
-                fits &= have + per[u] <= cap + 1e-9
+            return
+        delta = score_moves(state, u, b, s_own, s_to, self.objective)
+        fits = self.budget.allows(self.acc[u], self.rev[u])
         good = np.flatnonzero((delta < -1e-12) & fits)
         if good.size == 0:
-            res.stopped_by = (
-                "cap reached" if ((delta < -1e-12) & ~fits).any() else "no improving move"
-            )
-            break
-        good = good[np.argsort(delta[good] / unit_cost[u[good]], kind="stable")]
-        busy = np.zeros(problem.k, dtype=bool)
+            capped = ((delta < -1e-12) & ~fits).any()
+            res.stopped_by = "cap reached" if capped else "no improving move"
+            return
+        # Balance gained per unit of disruption, best first (the greedy knapsack ratio).
+        good = good[np.argsort(delta[good] / self.unit_cost[u[good]], kind="stable")]
+        if self._apply_best(good, u, b, s_own, s_to, dev) == 0:
+            res.stopped_by = "no improving move"
+
+    def _apply_best(
+        self,
+        ranked: np.ndarray,
+        u: np.ndarray,
+        b: np.ndarray,
+        s_own: np.ndarray,
+        s_to: np.ndarray,
+        dev: np.ndarray,
+    ) -> int:
+        """Make up to ``batch`` of the ranked moves, at most one per territory; how many."""
+        state = self.state
+        busy = np.zeros(self.problem.k, dtype=bool)
         applied = 0
-        for i in good.tolist():
+        for i in ranked.tolist():
             uu, bb = int(u[i]), int(b[i])
             aa = int(state.lab[uu])
-            if busy[aa] or busy[bb]:
+            if busy[aa] or busy[bb] or not self.budget.allows(self.acc[uu], self.rev[uu]):
                 continue
-            if any(
-                cap is not None and have + per > cap + 1e-9
-                for cap, have, per in zip(caps, used, (1.0, acc[uu], rev[uu]), strict=True)
-            ):
-                continue
-            if not can_leave(graph, state.lab, uu):
+            if not can_leave(self.graph, state.lab, uu):
                 state.blocked[uu] = state.version[aa]
                 continue
-            da, db = d[aa] * 100, d[bb] * 100
+            reason = (
+                f"territory {aa} was {dev[aa] * 100:+.1f}% from target, "
+                f"territory {bb} {dev[bb] * 100:+.1f}%"
+            )
             state.move(uu, bb, float(s_own[i]), float(s_to[i]))
             state.tabu_until[uu] = np.iinfo(np.int64).max
-            used[0] += 1
-            used[1] += acc[uu]
-            used[2] += rev[uu]
-            res.moves.append(
-                Move(
-                    uu,
-                    aa,
-                    bb,
-                    float(problem.weight[uu]),
-                    float(acc[uu]),
-                    float(rev[uu]),
-                    f"territory {aa} was {da:+.1f}% from target, territory {bb} {db:+.1f}%",
-                )
-            )
-            res.trajectory.append(
-                CurvePoint(used[0], used[1], used[2], float(np.abs(state.dev()).max() * 100))
-            )
+            self._record(uu, aa, bb, reason)
             busy[aa] = busy[bb] = True
             applied += 1
-            if applied >= batch:
+            if applied >= self.batch:
                 break
-        if applied == 0:
-            res.stopped_by = "no improving move"
-            break
-    res.labels = state.lab.copy()
-    res.runtime_s = time.perf_counter() - t0
-    return res
+        return applied
+
+    def _record(self, unit: int, was: int, to: int, reason: str) -> None:
+        acc, rev = self.acc[unit], self.rev[unit]
+        self.budget.spend(acc, rev)
+        weight = float(self.problem.weight[unit])
+        self.result.moves.append(Move(unit, was, to, weight, float(acc), float(rev), reason))
+        self.result.trajectory.append(self.budget.point(self._max_dev_pct()))
 
 
 def tradeoff_curve(

@@ -86,79 +86,127 @@ def merge_split(
         Improved labels (never worse by ``(excess over the band, -sum PP)``).
     """
     lab = np.asarray(labels, dtype=np.int64).copy()
-    k, tol = problem.k, float(problem.tolerance)
-    if k < 2 or budget <= 0:
+    if problem.k < 2 or budget <= 0:
         return lab
     rng = np.random.default_rng(seed)
-    movable = problem.locked < 0
     far = problem.far_from_home()
-    wsum, asum, psum = _sums(problem, graph, lab)
+    sums = _PairSums(problem, graph, lab)
     used, idle = 0, 0
     # While out of the band, moves follow the squared deviation, so the plan with the best
     # (excess, -PP) met is kept aside.
-    best_lab, best_key = lab.copy(), _key(wsum, asum, psum, problem.targets, tol)
+    best_lab, best_key = lab.copy(), sums.key()
     while used < budget and idle < patience:
-        cut = lab[graph.ei] != lab[graph.ej]
-        pairs = np.unique(
-            np.c_[
-                np.minimum(lab[graph.ei[cut]], lab[graph.ej[cut]]),
-                np.maximum(lab[graph.ei[cut]], lab[graph.ej[cut]]),
-            ],
-            axis=0,
-        )
-        ok = ~problem.closed[pairs[:, 0]] & ~problem.closed[pairs[:, 1]]
-        ok &= problem.territory_group[pairs[:, 0]] == problem.territory_group[pairs[:, 1]]
-        if focus is not None:
-            ok &= np.isin(pairs[:, 0], focus) | np.isin(pairs[:, 1], focus)
-        pairs = pairs[ok]
+        pairs = _touching_pairs(problem, graph, lab, focus)
         if pairs.size == 0:
             break
-        pairs = pairs[rng.permutation(len(pairs))]
         improved = False
-        for ta, tb in pairs.tolist():
+        for ta, tb in pairs[rng.permutation(len(pairs))].tolist():
             if used >= budget:
                 break
             if check is not None:
                 check()
-            units = np.flatnonzero((lab == ta) | (lab == tb))
-            not_a = (~movable[units] & (lab[units] != ta)) | (
-                far[units, ta] if far is not None else False
-            )
-            not_b = (~movable[units] & (lab[units] != tb)) | (
-                far[units, tb] if far is not None else False
-            )
-            # Balancing phase while any territory is out of the band.
-            sq = bool((band_excess(wsum, problem.targets, tol) > 0).any())
-            found = best_split(
-                problem,
-                graph,
-                units,
-                float(problem.targets[ta]),
-                float(problem.targets[tb]),
-                not_a,
-                not_b,
-                trees,
-                rng,
-                sq,
-            )
             used += trees
-            if found is None:
-                continue
-            (ex, neg_pp), in_a, side = found
-            cur_ex = float(
-                band_excess(wsum[[ta, tb]], problem.targets[[ta, tb]], tol, squared=sq).sum()
-            )
-            cur_pp = float(FOUR_PI * (asum[ta] / psum[ta] ** 2 + asum[tb] / psum[tb] ** 2))
-            if (round(ex, 12), neg_pp) < (round(cur_ex, 12), -cur_pp - 1e-9):
-                lab[units[in_a]] = ta
-                lab[units[~in_a]] = tb
-                wsum[[ta, tb]], asum[[ta, tb]], psum[[ta, tb]] = side.T
+            if _resplit(problem, graph, lab, sums, (ta, tb), far, trees, rng):
                 improved = True
-                key = _key(wsum, asum, psum, problem.targets, tol)
+                key = sums.key()
                 if key < best_key:
                     best_key, best_lab = key, lab.copy()
         idle = 0 if improved else idle + 1
     return best_lab
+
+
+class _PairSums:
+    """Weight, area and perimeter of every territory, kept in step with merge-split moves."""
+
+    def __init__(self, problem: BalanceProblem, graph: Graph, lab: np.ndarray) -> None:
+        self.problem = problem
+        self.w, self.a, self.p = _sums(problem, graph, lab)
+
+    def key(self) -> tuple[float, float]:
+        """``(summed excess over the band, -summed Polsby-Popper)`` of the plan."""
+        problem = self.problem
+        return _key(self.w, self.a, self.p, problem.targets, float(problem.tolerance))
+
+    def out_of_band(self) -> bool:
+        """Whether any territory is outside the band."""
+        problem = self.problem
+        return bool((band_excess(self.w, problem.targets, float(problem.tolerance)) > 0).any())
+
+    def pair_key(self, ta: int, tb: int, squared: bool) -> tuple[float, float]:
+        """``(excess, -PP)`` of territories ``ta`` and ``tb`` as :func:`best_split` ranks."""
+        problem, w, a, p = self.problem, self.w, self.a, self.p
+        tol = float(problem.tolerance)
+        ex = band_excess(w[[ta, tb]], problem.targets[[ta, tb]], tol, squared=squared)
+        pp = float(FOUR_PI * (a[ta] / p[ta] ** 2 + a[tb] / p[tb] ** 2))
+        return float(ex.sum()), -pp
+
+
+def _touching_pairs(
+    problem: BalanceProblem, graph: Graph, lab: np.ndarray, focus: np.ndarray | None
+) -> np.ndarray:
+    """Pairs ``(ta < tb)`` of neighbouring territories that may trade units."""
+    cut = lab[graph.ei] != lab[graph.ej]
+    li, lj = lab[graph.ei[cut]], lab[graph.ej[cut]]
+    pairs = np.unique(np.c_[np.minimum(li, lj), np.maximum(li, lj)], axis=0)
+    ok = ~problem.closed[pairs[:, 0]] & ~problem.closed[pairs[:, 1]]
+    ok &= problem.territory_group[pairs[:, 0]] == problem.territory_group[pairs[:, 1]]
+    if focus is not None:
+        ok &= np.isin(pairs[:, 0], focus) | np.isin(pairs[:, 1], focus)
+    return pairs[ok]
+
+
+def _barred(
+    problem: BalanceProblem,
+    far: np.ndarray | None,
+    lab: np.ndarray,
+    units: np.ndarray,
+    territory: int,
+) -> np.ndarray:
+    """Which of ``units`` may not join ``territory`` (locked elsewhere, or too far)."""
+    barred = ~(problem.locked[units] < 0) & (lab[units] != territory)
+    return barred | (far[units, territory] if far is not None else False)
+
+
+def _resplit(
+    problem: BalanceProblem,
+    graph: Graph,
+    lab: np.ndarray,
+    sums: _PairSums,
+    pair: tuple[int, int],
+    far: np.ndarray | None,
+    trees: int,
+    rng: np.random.Generator,
+) -> bool:
+    """Merge the ``pair`` of territories and split it along the best of ``trees`` tree
+    cuts; keep the new pair in ``lab`` and ``sums`` when it ranks better (returns True).
+
+    ``far`` is the problem's distance limit (:meth:`BalanceProblem.far_from_home`).
+    """
+    ta, tb = pair
+    units = np.flatnonzero((lab == ta) | (lab == tb))
+    squared = sums.out_of_band()  # balancing phase while any territory is out of the band
+    found = best_split(
+        problem,
+        graph,
+        units,
+        float(problem.targets[ta]),
+        float(problem.targets[tb]),
+        _barred(problem, far, lab, units, ta),
+        _barred(problem, far, lab, units, tb),
+        trees,
+        rng,
+        squared,
+    )
+    if found is None:
+        return False
+    (ex, neg_pp), in_a, side = found
+    cur_ex, cur_neg_pp = sums.pair_key(ta, tb, squared)
+    if not (round(ex, 12), neg_pp) < (round(cur_ex, 12), cur_neg_pp - 1e-9):
+        return False
+    lab[units[in_a]] = ta
+    lab[units[~in_a]] = tb
+    sums.w[[ta, tb]], sums.a[[ta, tb]], sums.p[[ta, tb]] = side.T
+    return True
 
 
 def _neighbours(lab: np.ndarray, graph: Graph, terrs: np.ndarray, k: int) -> np.ndarray:

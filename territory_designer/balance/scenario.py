@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from territory_designer.balance.identities import numbered_slots
 from territory_designer.balance.project_api import build_plan, rebalance_plan
 from territory_designer.balance.project_inputs import carried_territories
 from territory_designer.balance.quality import QualityReport
@@ -163,18 +164,14 @@ def build_slots(project: object, request: BuildRequest) -> list[tuple[str, str]]
     """
     plan = project.plan
     carried, _ = carried_territories(plan)
-    slots = [(plan.territories[c].id, plan.territories[c].name) for c in carried]
+    k = len(carried) if request.from_home_bases else max(request.k or 0, len(carried))
+    fixed = {i: plan.territories[c].id for i, c in enumerate(carried)}
+    slots = [
+        (tid, plan.territories[carried[i]].name if i in fixed else name)
+        for i, (tid, name) in enumerate(numbered_slots(k, fixed))
+    ]
     if request.from_home_bases:
-        return slots + [(t.id, t.name) for t in home_base_reps(plan)]
-    k = max(request.k or 0, len(carried))
-    used = {tid for tid, _ in slots}
-    for i in range(len(slots), k):
-        base = tid = f"T{i + 1:02d}"
-        n = 2
-        while tid in used:  # as the engine does: a carried T03 makes the new one T03-2
-            tid, n = f"{base}-{n}", n + 1
-        used.add(tid)
-        slots.append((tid, f"Territory {i + 1:02d}"))
+        slots += [(t.id, t.name) for t in home_base_reps(plan)]
     return slots
 
 

@@ -192,9 +192,7 @@ def initial_partition(
     """
     rng = np.random.default_rng([problem.seed, start])
     labels = problem.locked.copy()
-    groups = np.unique(problem.territory_group)
-    local = np.full(problem.n, -1, dtype=np.int64)
-    for g in groups:
+    for g in np.unique(problem.territory_group):
         feedback.check_canceled()
         terr = np.flatnonzero((problem.territory_group == g) & ~problem.closed)
         units = np.flatnonzero((problem.groups == g) & (problem.locked < 0))
@@ -203,30 +201,39 @@ def initial_partition(
         if problem.home is not None:
             part = graph_voronoi(problem, graph, units, terr)
         else:
-            # Locked units already carry part of some territories' targets.
-            fixed = np.array([problem.weight[problem.locked == t].sum() for t in terr])
-            targets = np.maximum(problem.targets[terr] - fixed, 1e-9 * problem.targets[terr])
-            part = None
-            if START_KIND == "power" and start % 2 == 1 and units.size <= TREE_MAX_UNITS:
-                part = power_partition(problem.xy[units], problem.weight[units], targets, rng)
-                labels[units] = terr[part]
-                continue
-            if units.size <= TREE_MAX_UNITS and start % 4 != 3:
-                part = tree_partition(problem, graph, units, terr, targets, rng)
-            if part is not None:
-                labels[units] = terr[part]
-                continue
-            local[units] = np.arange(units.size)
-            inside = (local[graph.ei] >= 0) & (local[graph.ej] >= 0)
-            part = bisect(
-                problem.xy[units],
-                problem.weight[units],
-                targets,
-                local[graph.ei[inside]],
-                local[graph.ej[inside]],
-                graph.elen[inside],
-                rng,
-            )
-            local[units] = -1
+            part = _cut_group(problem, graph, units, terr, start, rng)
         labels[units] = terr[part]
     return labels
+
+
+def _cut_group(
+    problem: BalanceProblem,
+    graph: Graph,
+    units: np.ndarray,
+    terr: np.ndarray,
+    start: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Index into ``terr`` of each of ``units`` (one group, no home bases): tree cuts,
+    capacitated k-means cells or straight cuts, by layer size and restart."""
+    # Locked units already carry part of some territories' targets.
+    fixed = np.array([problem.weight[problem.locked == t].sum() for t in terr])
+    targets = np.maximum(problem.targets[terr] - fixed, 1e-9 * problem.targets[terr])
+    if START_KIND == "power" and start % 2 == 1 and units.size <= TREE_MAX_UNITS:
+        return power_partition(problem.xy[units], problem.weight[units], targets, rng)
+    if units.size <= TREE_MAX_UNITS and start % 4 != 3:
+        part = tree_partition(problem, graph, units, terr, targets, rng)
+        if part is not None:
+            return part
+    local = np.full(problem.n, -1, dtype=np.int64)
+    local[units] = np.arange(units.size)
+    inside = (local[graph.ei] >= 0) & (local[graph.ej] >= 0)
+    return bisect(
+        problem.xy[units],
+        problem.weight[units],
+        targets,
+        local[graph.ei[inside]],
+        local[graph.ej[inside]],
+        graph.elen[inside],
+        rng,
+    )

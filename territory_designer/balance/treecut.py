@@ -21,91 +21,13 @@ allow, which straight cuts through coarse units (counties) rarely do.
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import depth_first_order, minimum_spanning_tree
 
 from territory_designer.balance.graph import Graph
 from territory_designer.balance.problem import BalanceProblem, band_excess
+from territory_designer.balance.spanning_trees import random_trees
 
 FOUR_PI = 4.0 * np.pi
 TREE_BIAS = 1.0  # spanning trees favour long shared boundaries: cuts cross short ones
-SMALL_REGION = 150  # regions up to this size build their trees in plain Python (less overhead)
-
-
-def _random_trees(
-    m: int,
-    ei: np.ndarray,
-    ej: np.ndarray,
-    rng: np.random.Generator,
-    count: int,
-    bias: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Random spanning trees (MSTs of random weights, Kruskal 1956) as DFS preorders.
-
-    Returns ``(order, size)``, both ``(count, m)``: each tree's preorder and the subtree
-    size of every node (indexed by node), or None when the region is not connected. Small
-    regions are done in plain Python (less overhead than sparse matrices), larger ones with
-    SciPy's minimum spanning tree.
-    """
-    weights = rng.random((count, ei.size)) + 1e-3
-    if bias is not None:
-        weights *= bias
-    orders, sizes = [], []
-    if m > SMALL_REGION:
-        for rw in weights:
-            g = sparse.csr_matrix((rw, (ei, ej)), shape=(m, m))
-            tree = minimum_spanning_tree(g)
-            order, pred = depth_first_order(tree, 0, directed=False, return_predecessors=True)
-            if order.size < m:
-                return None
-            orders.append(order.tolist())
-            sizes.append(_sizes(orders[-1], pred.tolist(), m))
-        return np.array(orders), np.array(sizes)
-    li, lj = ei.tolist(), ej.tolist()
-    for perm in np.argsort(weights, axis=1).tolist():
-        parent = list(range(m))
-        adj: list[list[int]] = [[] for _ in range(m)]
-        joined = 0
-        for e in perm:
-            x = u = li[e]
-            y = v = lj[e]
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            while parent[y] != y:
-                parent[y] = parent[parent[y]]
-                y = parent[y]
-            if x == y:
-                continue
-            parent[x] = y
-            adj[u].append(v)
-            adj[v].append(u)
-            joined += 1
-            if joined == m - 1:
-                break
-        if joined < m - 1:
-            return None
-        pl = [-1] * m
-        out = []
-        stack = [0]
-        while stack:
-            x = stack.pop()
-            out.append(x)
-            for y in adj[x]:
-                if y != pl[x]:
-                    pl[y] = x
-                    stack.append(y)
-        orders.append(out)
-        sizes.append(_sizes(out, pl, m))
-    return np.array(orders), np.array(sizes)
-
-
-def _sizes(order: list[int], parent: list[int], m: int) -> list[int]:
-    """Subtree sizes from a preorder and the parents."""
-    sl = [1] * m
-    for x in order[:0:-1]:
-        sl[parent[x]] += sl[x]
-    return sl
 
 
 def best_split(
@@ -153,40 +75,24 @@ def best_split(
         region is not connected or no cut respects the constraints.
     """
     m = units.size
-    local = np.full(problem.n, -1, dtype=np.int64)
-    local[units] = np.arange(m)
-    li, lj = local[graph.ei], local[graph.ej]
-    inside = (li >= 0) & (lj >= 0)
-    ei, ej, el = li[inside], lj[inside], graph.elen[inside]
-    if ei.size < m - 1:
+    edges = _region_edges(problem, graph, units)
+    if edges is None:
         return None
+    ei, ej, el = edges
     w, ar, pe = problem.weight[units], problem.area[units], problem.perimeter[units]
     tot = np.array([w.sum(), ar.sum(), pe.sum(), not_a.sum(), not_b.sum()])
     vals = np.c_[w, ar, pe, not_a, not_b].astype(float)
-    tol = float(problem.tolerance if tol is None else tol)
     bias = None
     if TREE_BIAS > 0:
         bias = (el / max(float(el.mean()), 1e-9)) ** -TREE_BIAS
-    drawn = _random_trees(m, ei, ej, rng, trees, bias)
+    drawn = random_trees(m, ei, ej, rng, trees, bias)
     if drawn is None:
         return None
-    # Row t holds tree t. Node order[t, j] (j >= 1) roots the subtree at preorder positions
-    # [j, j + size) whose complement is the other side.
     order, size = drawn
-    pos = np.argsort(order, axis=1)
-    size_o = np.take_along_axis(size, order, axis=1)[:, 1:]
-    cum = np.zeros((trees, m + 1, 5))
-    np.cumsum(vals[order], axis=1, out=cum[:, 1:])
-    lo = np.arange(1, m)
-    hi = lo[None, :] + size_o  # (T, m-1)
-    sub = cum[np.arange(trees)[:, None], hi] - cum[:, 1:m]  # (T, m-1, 5)
+    hi, sub = _subtree_sums(order, size, vals)
     rest = tot - sub  # (T, m-1, 5)
-    sw, rw = sub[..., 0], rest[..., 0]
-    ok1 = (sub[..., 3] == 0) & (rest[..., 4] == 0)  # subtree -> a
-    ok2 = (sub[..., 4] == 0) & (rest[..., 3] == 0)  # subtree -> b
-    ex1 = band_excess(sw, tgt_a, tol, squared) + band_excess(rw, tgt_b, tol, squared)
-    ex2 = band_excess(sw, tgt_b, tol, squared) + band_excess(rw, tgt_a, tol, squared)
-    ex = np.stack([np.where(ok1, ex1, np.inf), np.where(ok2, ex2, np.inf)])  # (2, T, m-1)
+    tol = float(problem.tolerance if tol is None else tol)
+    ex = _cut_excess(sub, rest, tgt_a, tgt_b, tol, squared)
     emin = float(ex.min())
     if not np.isfinite(emin):
         return None
@@ -196,16 +102,9 @@ def best_split(
     if cand.size > cap:
         cand = cand[np.linspace(0, cand.size - 1, cap).astype(np.int64)]
     flip, ct, cj = np.unravel_index(cand, ex.shape)
-    clo, chi = lo[cj], hi[ct, cj]
-    pi, pj = pos[ct][:, ei], pos[ct][:, ej]  # (C, E)
-    in_i = (pi >= clo[:, None]) & (pi < chi[:, None])
-    in_j = (pj >= clo[:, None]) & (pj < chi[:, None])
-    # Row sums without BLAS (threaded BLAS is slow for small products on busy machines).
-    inner_sub = np.where(in_i & in_j, el, 0.0).sum(axis=1)
-    inner_rest = np.where(~in_i & ~in_j, el, 0.0).sum(axis=1)
+    clo, chi = cj + 1, hi[ct, cj]
     sub_c = sub[ct, cj]
-    a_sub, p_sub = sub_c[:, 1], sub_c[:, 2] - 2 * inner_sub
-    a_rest, p_rest = tot[1] - a_sub, tot[2] - sub_c[:, 2] - 2 * inner_rest
+    a_sub, p_sub, a_rest, p_rest = _sides_shape(order, edges, ct, clo, chi, sub_c, tot)
     pp = FOUR_PI * (a_sub / np.maximum(p_sub, 1e-9) ** 2 + a_rest / np.maximum(p_rest, 1e-9) ** 2)
     i = int(np.argmax(pp))
     mask = np.zeros(m, dtype=bool)
@@ -216,6 +115,80 @@ def best_split(
     if flip[i]:
         mask, side = ~mask, side[::-1]
     return (emin, -float(pp[i])), mask, side
+
+
+def _region_edges(
+    problem: BalanceProblem, graph: Graph, units: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Edges inside ``units`` (local indices) with their shared lengths; None when there
+    are too few to connect the region."""
+    local = np.full(problem.n, -1, dtype=np.int64)
+    local[units] = np.arange(units.size)
+    li, lj = local[graph.ei], local[graph.ej]
+    inside = (li >= 0) & (lj >= 0)
+    if np.count_nonzero(inside) < units.size - 1:
+        return None
+    return li[inside], lj[inside], graph.elen[inside]
+
+
+def _subtree_sums(
+    order: np.ndarray, size: np.ndarray, vals: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """End positions and summed ``vals`` of the subtree cut off by each tree edge.
+
+    Row t holds tree t. Node ``order[t, j]`` (j >= 1) roots the subtree at preorder
+    positions ``[j, j + size)``, whose complement is the other side. Returns ``hi``
+    ``(T, m-1)`` and the sums ``(T, m-1, columns)``.
+    """
+    trees, m = order.shape
+    size_o = np.take_along_axis(size, order, axis=1)[:, 1:]
+    cum = np.zeros((trees, m + 1, vals.shape[1]))
+    np.cumsum(vals[order], axis=1, out=cum[:, 1:])
+    hi = np.arange(1, m)[None, :] + size_o  # (T, m-1)
+    sub = cum[np.arange(trees)[:, None], hi] - cum[:, 1:m]  # (T, m-1, columns)
+    return hi, sub
+
+
+def _cut_excess(
+    sub: np.ndarray,
+    rest: np.ndarray,
+    tgt_a: float,
+    tgt_b: float,
+    tol: float,
+    squared: bool,
+) -> np.ndarray:
+    """Excess over the band of every cut, subtree to side a (row 0) or to side b (row 1);
+    infinite where a unit would join a side it may not."""
+    sw, rw = sub[..., 0], rest[..., 0]
+    ok1 = (sub[..., 3] == 0) & (rest[..., 4] == 0)  # subtree -> a
+    ok2 = (sub[..., 4] == 0) & (rest[..., 3] == 0)  # subtree -> b
+    ex1 = band_excess(sw, tgt_a, tol, squared) + band_excess(rw, tgt_b, tol, squared)
+    ex2 = band_excess(sw, tgt_b, tol, squared) + band_excess(rw, tgt_a, tol, squared)
+    return np.stack([np.where(ok1, ex1, np.inf), np.where(ok2, ex2, np.inf)])  # (2, T, m-1)
+
+
+def _sides_shape(
+    order: np.ndarray,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ct: np.ndarray,
+    clo: np.ndarray,
+    chi: np.ndarray,
+    sub_c: np.ndarray,
+    tot: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Area and perimeter of both sides of each candidate cut (tree ``ct``, subtree at
+    preorder positions ``[clo, chi)``): ``(a_sub, p_sub, a_rest, p_rest)``."""
+    ei, ej, el = edges
+    pos = np.argsort(order, axis=1)
+    pi, pj = pos[ct][:, ei], pos[ct][:, ej]  # (C, E)
+    in_i = (pi >= clo[:, None]) & (pi < chi[:, None])
+    in_j = (pj >= clo[:, None]) & (pj < chi[:, None])
+    # Row sums without BLAS (threaded BLAS is slow for small products on busy machines).
+    inner_sub = np.where(in_i & in_j, el, 0.0).sum(axis=1)
+    inner_rest = np.where(~in_i & ~in_j, el, 0.0).sum(axis=1)
+    a_sub, p_sub = sub_c[:, 1], sub_c[:, 2] - 2 * inner_sub
+    a_rest, p_rest = tot[1] - a_sub, tot[2] - sub_c[:, 2] - 2 * inner_rest
+    return a_sub, p_sub, a_rest, p_rest
 
 
 def tree_partition(
@@ -256,53 +229,80 @@ def tree_partition(
     numpy.ndarray or None
         Index into ``terr`` of each unit, or None when a region is not connected.
     """
-    out = np.zeros(units.size, dtype=np.int64)
-    tol = 0.8 * float(problem.tolerance)
-    left = [max_splits]
+    bisection = _Bisection(problem, graph, units, targets, rng, trees, max_splits)
+    if bisection.split(np.arange(units.size), np.arange(terr.size)) is None:
+        return None
+    return bisection.out
 
-    def split(idx: np.ndarray, parts: np.ndarray) -> float | None:
-        """Label ``idx`` with ``parts``; returns the worst excess over the band."""
+
+class _Bisection:
+    """One recursive bisection: the labels made so far and the splits left to try."""
+
+    def __init__(
+        self,
+        problem: BalanceProblem,
+        graph: Graph,
+        units: np.ndarray,
+        targets: np.ndarray,
+        rng: np.random.Generator,
+        trees: int,
+        max_splits: int,
+    ) -> None:
+        self.problem, self.graph, self.units, self.targets = problem, graph, units, targets
+        self.rng, self.trees, self.left = rng, trees, max_splits
+        self.out = np.zeros(units.size, dtype=np.int64)
+        # Each split aims inside a share of the band, so the parts' own splits can fit.
+        self.tol = 0.8 * float(problem.tolerance)
+
+    def split(self, idx: np.ndarray, parts: np.ndarray) -> float | None:
+        """Label ``idx`` with ``parts``; returns the worst excess over the band (None: a
+        region could not be split)."""
+        problem, targets = self.problem, self.targets
         if parts.size == 1:
-            out[idx] = parts[0]
-            w = float(problem.weight[units[idx]].sum())
+            self.out[idx] = parts[0]
+            w = float(problem.weight[self.units[idx]].sum())
             target = max(float(targets[parts[0]]), 1e-12)
             return max(abs(w / target - 1.0) - float(problem.tolerance), 0.0)
         if idx.size < parts.size:
             return None
         h = parts.size // 2
         ta, tb = float(targets[parts[:h]].sum()), float(targets[parts[h:]].sum())
-        scale = max(ta + tb, 1e-12) / max(float(problem.weight[units[idx]].sum()), 1e-12)
-        none = np.zeros(idx.size, dtype=bool)
+        scale = max(ta + tb, 1e-12) / max(float(problem.weight[self.units[idx]].sum()), 1e-12)
         best, best_out = None, None
         while True:
-            left[0] -= 1
-            got = best_split(
-                problem,
-                graph,
-                units[idx],
-                ta / scale,
-                tb / scale,
-                none,
-                none,
-                trees,
-                rng,
-                tol=tol / parts.size,
-            )
-            if got is None:
+            self.left -= 1
+            worst = self._split_once(idx, parts[:h], parts[h:], ta / scale, tb / scale)
+            if worst is None:
                 return None
-            in_a = got[1]
-            ea = split(idx[in_a], parts[:h])
-            eb = split(idx[~in_a], parts[h:])
-            if ea is None or eb is None:
-                return None
-            worst = max(ea, eb)
             if best is None or worst < best:
-                best, best_out = worst, out[idx].copy()
-            if best <= 0 or left[0] <= 0:
+                best, best_out = worst, self.out[idx].copy()
+            if best <= 0 or self.left <= 0:
                 break
-        out[idx] = best_out
+        self.out[idx] = best_out
         return best
 
-    if split(np.arange(units.size), np.arange(terr.size)) is None:
-        return None
-    return out
+    def _split_once(
+        self, idx: np.ndarray, parts_a: np.ndarray, parts_b: np.ndarray, tgt_a: float, tgt_b: float
+    ) -> float | None:
+        """Cut ``idx`` in two along new trees and split each side further."""
+        none = np.zeros(idx.size, dtype=bool)
+        got = best_split(
+            self.problem,
+            self.graph,
+            self.units[idx],
+            tgt_a,
+            tgt_b,
+            none,
+            none,
+            self.trees,
+            self.rng,
+            tol=self.tol / (parts_a.size + parts_b.size),
+        )
+        if got is None:
+            return None
+        in_a = got[1]
+        ea = self.split(idx[in_a], parts_a)
+        eb = self.split(idx[~in_a], parts_b)
+        if ea is None or eb is None:
+            return None
+        return max(ea, eb)

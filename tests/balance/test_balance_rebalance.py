@@ -6,7 +6,7 @@ import numpy as np
 
 from territory_designer.balance.build import graph_of
 from territory_designer.balance.graph import extra_pieces
-from territory_designer.balance.rebalance import rebalance, tradeoff_curve
+from territory_designer.balance.rebalance import MoveBudget, rebalance, tradeoff_curve
 from tests.balance.conftest import grid_problem
 
 
@@ -52,3 +52,14 @@ def test_tradeoff_curve_is_monotone():
     devs = [p.max_abs_deviation_pct for _, p in curve]
     assert devs == sorted(devs, reverse=True)
     assert devs[0] > 15 and devs[-1] < 5
+
+
+def test_move_budget_counts_units_accounts_and_revenue_against_their_caps():
+    budget = MoveBudget(max_units=2, max_accounts=10.0)
+    assert budget.allows(np.array([4.0, 10.0, 11.0]), np.zeros(3)).tolist() == [True, True, False]
+    budget.spend(4.0, 500.0)
+    assert budget.allows(np.array([6.0, 7.0]), np.array([1e9, 0.0])).tolist() == [True, False]
+    budget.spend(6.0, 0.0)
+    assert not budget.allows(0.0, 0.0)  # two units moved: the cap on moves is reached
+    point = budget.point(3.5)
+    assert (point.moves, point.accounts_moved, point.revenue_moved) == (2, 10.0, 500.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from territory_designer.balance.identities import numbered_slots
 from territory_designer.balance.scenario import (
     BuildRequest,
     RebalanceRequest,
@@ -57,6 +58,25 @@ def test_capacities_parse_as_a_list_or_by_territory_id():
     assert parse_capacities("T01=0.5,T04=2") == {"T01": 0.5, "T04": 2.0}
     with pytest.raises(InputError, match="not a number"):
         parse_capacities("1,,1")
+
+
+@pytest.mark.parametrize(
+    ("k", "fixed", "avoid", "expected"),
+    [
+        (2, {}, None, [("T01", "Territory 01"), ("T02", "Territory 02")]),
+        # a carried T02 first: the new second territory is T02-2, numbered by position
+        (3, {0: "T02"}, None, [("T02", ""), ("T02-2", "Territory 02"), ("T03", "Territory 03")]),
+        # next to inherited identities new ones take the lowest numbers nobody had
+        (
+            3,
+            {1: "T01"},
+            {"T01", "T02"},
+            [("T03", "Territory 03"), ("T01", ""), ("T04", "Territory 04")],
+        ),
+    ],
+)
+def test_new_territories_are_numbered_by_one_rule(k, fixed, avoid, expected):
+    assert numbered_slots(k, fixed, avoid) == expected
 
 
 def test_capacities_follow_the_build_order_with_locked_territories_first(demo_project):
