@@ -39,7 +39,7 @@ def plan_view(project: Project, plan_name: str | None) -> Project:
         return project
     view = copy.copy(project)
     view.active_plan_name = plan_name
-    view.metrics = project._make_metrics(project.plans[plan_name])  # noqa: SLF001
+    view.metrics = project.metrics_for(project.plans[plan_name])
     return view
 
 

@@ -140,7 +140,7 @@ class FileController(QObject, AutosaveMixin):
             return str(self.project.path.parent)
         return str(Path(recent[0]).parent) if recent else ""
 
-    def _run(
+    def run_task(
         self,
         title: str,
         fn: Callable[[Feedback], Any],
@@ -148,6 +148,26 @@ class FileController(QObject, AutosaveMixin):
         error_title: str,
         wait: bool = False,
     ) -> Task | None:
+        """Run ``fn`` off the GUI thread with a progress dialog, one file task at a time.
+
+        Parameters
+        ----------
+        title : str
+            Progress dialog title, also used in the "cancelled" status message.
+        fn : callable
+            The work; receives a feedback object (progress, cancel).
+        on_finished : callable
+            Called on the GUI thread with ``fn``'s result.
+        error_title : str
+            Title of the dialog that shows a failure.
+        wait : bool
+            Block (in a local event loop) until the task is over.
+
+        Returns
+        -------
+        Task or None
+            The running task, or None when another file task is still running.
+        """
         if self.busy:
             self.sig_status.emit("Please wait: another file operation is running.")
             return None
@@ -215,7 +235,7 @@ class FileController(QObject, AutosaveMixin):
 
         if not path.exists():
             self.settings.remove_recent_file(path)
-        task = self._run(
+        task = self.run_task(
             f"Opening {path.name}…",
             lambda fb: load_project(path, fb),
             finished,
@@ -286,7 +306,9 @@ class FileController(QObject, AutosaveMixin):
         def retry() -> None:
             self._new_project(path, id_field, name_field, crs, working_crs, allow_overlaps=True)
 
-        return self._run(f"Reading {Path(path).name}…", build, finished, "Cannot create project")
+        return self.run_task(
+            f"Reading {Path(path).name}…", build, finished, "Cannot create project"
+        )
 
     def _ask_allow_overlaps(self, error: OverlapError, retry: Callable[[], object]) -> None:
         if self.prompts.ask_allow_overlaps(self.window, error.detail):
@@ -386,7 +408,7 @@ class FileController(QObject, AutosaveMixin):
                 return exc
             return file_stamp(path)
 
-        task = self._run(f"Saving {path.name}…", write, finished, "Cannot save project", wait)
+        task = self.run_task(f"Saving {path.name}…", write, finished, "Cannot save project", wait)
         if task is None:
             self._drop_unadopted(lock)
         elif not wait:

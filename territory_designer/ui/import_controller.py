@@ -188,7 +188,7 @@ class ImportController(QObject):
             msg = " ".join([msg, *renaming_note(report.renamed, "Unit attributes")])
             self.session.sig_status.emit(msg)
 
-        return self.files._run(  # noqa: SLF001 - shares the file controller's busy state
+        return self.files.run_task(
             f"Adding units from {Path(path).name}…", work, finished, "Cannot add units"
         )
 
