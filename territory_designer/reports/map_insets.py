@@ -17,8 +17,8 @@ from territory_designer.core.plan import UNASSIGNED
 from territory_designer.reports.mapping import (
     INSET_HEIGHT,
     UNASSIGNED_FILL,
-    _collection,
-    _pad,
+    pad_bounds,
+    shape_collection,
 )
 from territory_designer.reports.tables import ReportData
 
@@ -41,7 +41,7 @@ def draw_insets(
     Each inset keeps its group's proportions at its own scale and sits right of the scale
     bar; the insets shrink together when they would not fit the width.
     """
-    boxes = [_pad(b, 0.06) for b in layout.inset_bounds(data.lod[0])]
+    boxes = [pad_bounds(b, 0.06) for b in layout.inset_bounds(data.lod[0])]
     fw, fh = ax.figure.get_size_inches()
     pos = ax.get_position()
     ax_w, ax_h = pos.width * fw, pos.height * fh
@@ -60,7 +60,7 @@ def draw_insets(
         clipped = {c: shapely.clip_by_rect(g, *box) for c, g in shapes.items()}
         codes = [c for c, g in clipped.items() if not g.is_empty]
         inset.add_collection(
-            _collection(
+            shape_collection(
                 [clipped[c] for c in codes],
                 [faces[c] for c in codes],
                 edgecolors="white",
@@ -70,7 +70,7 @@ def draw_insets(
         free = members[data.assignment[members] == UNASSIGNED]
         if free.size:
             inset.add_collection(
-                _collection(
+                shape_collection(
                     list(data.lod[0][free]),
                     [UNASSIGNED_FILL] * free.size,
                     edgecolors=UNASSIGNED_COLOR,

@@ -50,7 +50,11 @@ def geometry_path(geom: object) -> MplPath | None:
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
-def _collection(geoms: list[object], faces: list[str], **kw: object) -> PathCollection:
+def shape_collection(geoms: list[object], faces: list[str], **kw: object) -> PathCollection:
+    """One matplotlib collection of shapely polygons, each filled with its colour.
+
+    Empty or non-polygon geometries are left out; ``kw`` goes to ``PathCollection``.
+    """
     paths, colors = [], []
     for g, f in zip(geoms, faces, strict=True):
         p = geometry_path(g)
@@ -91,7 +95,8 @@ def add_scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     ax.text(x0 + length / 2, y0 + 1.6 * h, label, ha="center", va="bottom", fontsize=7, zorder=6)
 
 
-def _pad(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:
+def pad_bounds(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:
+    """``bounds`` grown by ``frac`` of its width and height on each side (1 where flat)."""
     xmin, ymin, xmax, ymax = bounds
     dx, dy = (xmax - xmin) * frac or 1.0, (ymax - ymin) * frac or 1.0
     return xmin - dx, ymin - dy, xmax + dx, ymax + dy
@@ -129,10 +134,10 @@ def draw_plan(
 
         # Neighbours fade to a pale tint of their colour; only what is in view is drawn.
         faces = {c: f if c == focus else _pale(to_rgba(f)) for c, f in faces.items()}
-        view = shapely.box(*_pad(main_box, 1.0))
+        view = shapely.box(*pad_bounds(main_box, 1.0))
         codes = [c for c in codes if shapes[c].intersects(view)]
         shapes = {c: shapely.clip_by_rect(shapes[c], *view.bounds) for c in codes}
-    coll = _collection(
+    coll = shape_collection(
         [shapes[c] for c in codes], [faces[c] for c in codes], edgecolors="white", linewidths=0.8
     )
     ax.add_collection(coll)
@@ -140,7 +145,7 @@ def draw_plan(
     geoms = data.lod[1] if focus is not None else data.lod[0]
     if unassigned.size:
         ax.add_collection(
-            _collection(
+            shape_collection(
                 list(geoms[unassigned]),
                 [UNASSIGNED_FILL] * unassigned.size,
                 edgecolors=UNASSIGNED_COLOR,
@@ -150,7 +155,7 @@ def draw_plan(
     if focus is not None and focus in shapes:
         members = np.flatnonzero(data.assignment == focus)
         ax.add_collection(
-            _collection(
+            shape_collection(
                 list(geoms[members]),
                 ["none"] * members.size,
                 edgecolors="#ffffff",
@@ -158,9 +163,9 @@ def draw_plan(
             )
         )
         ax.add_collection(
-            _collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
+            shape_collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
         )
-    bounds = _pad(main_box, 0.08 if focus is not None else 0.03)
+    bounds = pad_bounds(main_box, 0.08 if focus is not None else 0.03)
     if layout is not None and layout.insets:
         # A strip along the bottom for the insets, clear of the main body.
         bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
