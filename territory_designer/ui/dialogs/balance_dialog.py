@@ -7,6 +7,8 @@ The dialog only gathers choices (:meth:`BalanceDialog.request` returns a Qt-free
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -44,6 +46,9 @@ from territory_designer.balance.scenario import (
 from territory_designer.core.criterion import parse_mix
 from territory_designer.core.errors import InputError
 from territory_designer.ui.dialogs.capacities_dialog import CapacitiesDialog, capacities_summary
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
 BUILD, REBALANCE = "build", "rebalance"
 RANK_CHOICES = (
@@ -166,7 +171,7 @@ class BalanceDialog(QDialog):
         Tab shown first.
     """
 
-    def __init__(self, project: object, mode: str = BUILD, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, mode: str = BUILD, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Auto-balance territories")
         self.project = project
