@@ -16,9 +16,10 @@ from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 
 from territory_designer.core.colors import UNASSIGNED_COLOR
+from territory_designer.core.formatting import field_label
 from territory_designer.core.map_layout import MapLayout, map_layout
 from territory_designer.core.plan import UNASSIGNED
-from territory_designer.reports.tables import ReportData, field_label
+from territory_designer.reports.tables import ReportData
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.formatting import field_label, format_number
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.registry import ExportError, ExportOptions, exporter
 from territory_designer.reports.safety import escape_html as _escape_html
-from territory_designer.reports.tables import ReportData, build_report_data, field_label
+from territory_designer.reports.tables import ReportData, build_report_data
 from territory_designer.reports.webassets import find_urls, leaflet_head
 
 if TYPE_CHECKING:
@@ -66,10 +67,6 @@ def _features(geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,.2f}"
-
-
 def _territory_layer(data: ReportData, shapes: dict[int, Any]) -> Any:
     import folium
 
@@ -87,7 +84,7 @@ def _territory_layer(data: ReportData, shapes: dict[int, Any]) -> Any:
             "color": escape_html(r["color"]),
         }
         for k, f in enumerate(fields):
-            p[f"f{k}"] = _fmt(float(r[f]))
+            p[f"f{k}"] = format_number(float(r[f]))
         p["dev"] = f"{r['deviation_pct']:+.1f}%"
         props.append(p)
     aliases = ["Territory", "Name", "Owner", *[field_label(f) for f in fields]]
