@@ -20,7 +20,7 @@ from territory_designer.core.formatting import field_label, format_number
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.registry import ExportError, ExportOptions, exporter
-from territory_designer.reports.safety import escape_html as _escape_html
+from territory_designer.reports.safety import escape_html
 from territory_designer.reports.tables import ReportData, build_report_data
 from territory_designer.reports.webassets import find_urls, leaflet_head
 
@@ -31,12 +31,6 @@ UNITS_LAYER_LIMIT = 5000
 CLUSTER_FROM = 300
 DECIMALS = 5
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
-
-
-def escape_html(value: Any) -> str:
-    """HTML-escape a user string; ``://`` becomes ``&#58;//`` so the page text holds no
-    web address (a name such as ``http://x`` still reads the same on screen)."""
-    return _escape_html(value).replace("://", "&#58;//")
 
 
 def to_lonlat(geoms: np.ndarray, crs: object) -> np.ndarray:
