@@ -42,13 +42,8 @@ from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
 from territory_designer.io.atomic import atomic_target
-from territory_designer.io.project_lock import (
-    ProjectLock,
-    check_not_locked,
-    check_unchanged,
-    file_stamp,
-    same_file,
-)
+from territory_designer.io.file_stamp import check_unchanged, file_stamp, same_file
+from territory_designer.io.project_lock import ProjectLock, check_not_locked
 from territory_designer.io.project_write import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -79,7 +74,8 @@ def save_project(
 
     Refuses (and writes nothing) when another process or window holds the lock on
     ``path``, or when ``path`` is the project's own file and it changed on disk since it
-    was read or last saved here (:mod:`territory_designer.io.project_lock`).
+    was read or last saved here (:mod:`territory_designer.io.project_lock`,
+    :mod:`territory_designer.io.file_stamp`).
 
     Parameters
     ----------
@@ -105,7 +101,7 @@ def save_project(
     ------
     SaveConflictError
         :class:`~territory_designer.io.project_lock.ProjectLockedError` or
-        :class:`~territory_designer.io.project_lock.ProjectChangedError`; the file is
+        :class:`~territory_designer.io.file_stamp.ProjectChangedError`; the file is
         untouched and the work can be saved under another name.
     ProjectFileError
         When the file cannot be written (missing folder, full disk, ...).

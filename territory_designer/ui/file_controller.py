@@ -21,16 +21,15 @@ from PySide6.QtWidgets import QDialog, QWidget
 from territory_designer.core.errors import OverlapError, ProjectFileError, TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
-from territory_designer.io.geography import new_project_from_file
-from territory_designer.io.project_file import load_project, save_project
-from territory_designer.io.project_lock import (
-    ProjectLock,
+from territory_designer.io.file_stamp import (
     SaveConflictError,
-    acquire_lock,
     check_unchanged,
     file_stamp,
     same_file,
 )
+from territory_designer.io.geography import new_project_from_file
+from territory_designer.io.project_file import load_project, save_project
+from territory_designer.io.project_lock import ProjectLock, acquire_lock
 from territory_designer.io.recovery import RecoveryEntry
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.autosave import AUTOSAVE_CHECK_MS, AutosaveMixin
