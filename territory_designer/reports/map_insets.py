@@ -19,6 +19,7 @@ from territory_designer.reports.mapping import (
     UNASSIGNED_FILL,
     pad_bounds,
     shape_collection,
+    widen_to_ratio,
 )
 from territory_designer.reports.tables import ReportData
 
@@ -84,14 +85,7 @@ def draw_insets(
 
 def _fit_box(ax: Axes, box: tuple[float, float, float, float], ratio: float) -> None:
     """Show ``box`` at equal scale in axes ``ratio`` (width / height) wide, framed in grey."""
-    xmin, ymin, xmax, ymax = box
-    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
-    if w / h < ratio:
-        grow = (h * ratio - w) / 2
-        xmin, xmax = xmin - grow, xmax + grow
-    else:
-        grow = (w / ratio - h) / 2
-        ymin, ymax = ymin - grow, ymax + grow
+    xmin, ymin, xmax, ymax = widen_to_ratio(box, ratio)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_xticks([])

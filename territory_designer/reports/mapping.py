@@ -212,21 +212,30 @@ def _short(v: float, _pos: object = None) -> str:
     return f"{v:g}"
 
 
+def widen_to_ratio(bounds: tuple[float, ...], ratio: float) -> tuple[float, float, float, float]:
+    """``bounds`` widened about its centre, on x or on y, to ``ratio`` = width / height.
+
+    Used to show a box at equal scale in axes of that shape; it is never cut.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
+    if w / h < ratio:
+        grow = (h * ratio - w) / 2
+        xmin, xmax = xmin - grow, xmax + grow
+    else:
+        grow = (w / ratio - h) / 2
+        ymin, ymax = ymin - grow, ymax + grow
+    return xmin, ymin, xmax, ymax
+
+
 def _frame(
     ax: Axes, bounds: tuple[float, float, float, float]
 ) -> tuple[float, float, float, float]:
     """Widen ``bounds`` to the axes' shape (equal scale on x and y) and apply them."""
-    xmin, ymin, xmax, ymax = bounds
     fw, fh = ax.figure.get_size_inches()
     box = ax.get_position()
-    box_ratio = (box.height * fh) / max(box.width * fw, 1e-9)
-    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
-    if h / w < box_ratio:
-        grow = (w * box_ratio - h) / 2
-        ymin, ymax = ymin - grow, ymax + grow
-    else:
-        grow = (h / box_ratio - w) / 2
-        xmin, xmax = xmin - grow, xmax + grow
+    ratio = (box.width * fw) / max(box.height * fh, 1e-9)
+    xmin, ymin, xmax, ymax = widen_to_ratio(bounds, ratio)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("equal", adjustable="box")
