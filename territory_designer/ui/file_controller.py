@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from territory_designer.core.errors import OverlapError, ProjectFileError, TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
@@ -33,23 +33,15 @@ from territory_designer.io.project_lock import ProjectLock, acquire_lock
 from territory_designer.io.recovery import RecoveryEntry
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.autosave import AUTOSAVE_CHECK_MS, AutosaveMixin
-from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
+from territory_designer.ui.dialogs.new_project_dialog import (
+    FieldChooser,
+    choose_new_project_fields,
+    read_fields,
+)
 from territory_designer.ui.dialogs.prompts import Prompts, SaveChoice
 from territory_designer.ui.file_locking import LOCK_PROGRAM, OpenLock, lock_for_window
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
-
-#: Returns (id field, name field[, layer CRS[, working CRS]]), None if cancelled.
-FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | None"]
-
-
-def _choose_fields(
-    path: str, fields: list[str], parent: QWidget
-) -> tuple[str, str | None, str | None, str | None] | None:
-    dialog = NewProjectDialog(path, fields, parent, ask_working_crs=True)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return (*dialog.choice(), dialog.crs(), dialog.working_crs())
 
 
 class FileController(QObject, AutosaveMixin):
@@ -79,7 +71,7 @@ class FileController(QObject, AutosaveMixin):
         self.settings = settings
         self.prompts = prompts
         self.untitled_name = untitled_name
-        self.choose_fields: FieldChooser = _choose_fields
+        self.choose_fields: FieldChooser = choose_new_project_fields
         self.task: Task | None = None
         self._recovery_file: Path | None = None
         self._stale_recoveries: list[RecoveryEntry] = []
@@ -147,25 +139,11 @@ class FileController(QObject, AutosaveMixin):
         error_title: str,
         wait: bool = False,
     ) -> Task | None:
-        """Run ``fn`` off the GUI thread with a progress dialog, one file task at a time.
+        """Run ``fn(feedback)`` off the GUI thread under a progress dialog titled ``title``.
 
-        Parameters
-        ----------
-        title : str
-            Progress dialog title, also used in the "cancelled" status message.
-        fn : callable
-            The work; receives a feedback object (progress, cancel).
-        on_finished : callable
-            Called on the GUI thread with ``fn``'s result.
-        error_title : str
-            Title of the dialog that shows a failure.
-        wait : bool
-            Block (in a local event loop) until the task is over.
-
-        Returns
-        -------
-        Task or None
-            The running task, or None when another file task is still running.
+        One file task at a time: while one runs this returns None (and says so in the
+        status bar). ``on_finished`` gets the result on the GUI thread; a failure is shown
+        under ``error_title``; ``wait`` blocks in a local event loop until the task is over.
         """
         if self.busy:
             self.sig_status.emit("Please wait: another file operation is running.")
