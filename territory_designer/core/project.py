@@ -152,19 +152,10 @@ class Project:
         return ACCOUNTS_FIELD if len(self.accounts) else UNITS_FIELD
 
     def metrics_for(self, plan: Plan) -> PlanMetrics:
-        """Fresh metrics of ``plan`` over this project's units, accounts and adjacency.
+        """Fresh metrics of ``plan``, any plan of this project (not only the active one).
 
-        Parameters
-        ----------
-        plan : Plan
-            Any plan of this project, not necessarily the active one. It is kept, not
-            copied: edits of it must go through the returned object to keep the figures
-            in step.
-
-        Returns
-        -------
-        PlanMetrics
-            Live per-territory and plan-level figures.
+        The plan is kept, not copied: edits of it must go through the returned
+        :class:`PlanMetrics` to keep its figures in step.
         """
         return PlanMetrics(
             plan,
