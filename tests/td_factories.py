@@ -166,7 +166,7 @@ def snapshot(project: Project) -> dict:
 
 def fresh_metrics(project: Project) -> PlanMetrics:
     """Metrics recomputed from scratch on a copy of the active plan."""
-    return project._make_metrics(project.plan.copy("check"))
+    return project.metrics_for(project.plan.copy("check"))
 
 
 def assert_same_metrics(live: PlanMetrics, full: PlanMetrics) -> None:

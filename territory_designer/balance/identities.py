@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from territory_designer.balance.quality import pair_territories
 from territory_designer.core.accounts import locate_points
 from territory_designer.core.colors import neighbour_distinct_colors
 from territory_designer.core.plan import Plan, Territory
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
 
 def pairing_note(plan_name: str, reps: bool, inherited: bool) -> str:
@@ -36,7 +40,7 @@ def pairing_note(plan_name: str, reps: bool, inherited: bool) -> str:
 
 
 def pair_with_active(
-    project: object, carried: list[int], continues: list[int], labels: np.ndarray
+    project: Project, carried: list[int], continues: list[int], labels: np.ndarray
 ) -> dict[int, int]:
     """Active plan's territory code -> the new territory index continuing it.
 
@@ -59,7 +63,7 @@ def pair_with_active(
     return pair_territories(old, labels, kept, fixed)
 
 
-def home_units(project: object, plan: Plan) -> dict[int, int]:
+def home_units(project: Project, plan: Plan) -> dict[int, int]:
     """Territory code -> the unit holding its home base (the nearest unit when none does)."""
     codes = [c for c, t in sorted(plan.territories.items()) if t.home_base]
     if not codes:
@@ -71,7 +75,7 @@ def home_units(project: object, plan: Plan) -> dict[int, int]:
     return dict(zip(codes, units.tolist(), strict=True))
 
 
-def rep_notes(project: object, plan: Plan, inherit: dict[int, Territory]) -> list[str]:
+def rep_notes(project: Project, plan: Plan, inherit: dict[int, Territory]) -> list[str]:
     """Reps of the active plan left without a territory, or whose home is outside theirs."""
     active = project.plan
     kept = {id(t) for t in inherit.values()}
@@ -95,7 +99,7 @@ def rep_notes(project: object, plan: Plan, inherit: dict[int, Territory]) -> lis
 
 
 def new_territories(
-    project: object,
+    project: Project,
     k: int,
     carried: list[int],
     labels: np.ndarray,

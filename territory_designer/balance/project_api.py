@@ -9,6 +9,7 @@ territory; a rebalance also leaves each rep's home-base unit in the rep's territ
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,10 +36,13 @@ from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan, Territory
 
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
+
 __all__ = ["build_plan", "home_units", "rebalance_plan"]
 
 
-def _unique_name(project: object, name: str | None, default: str) -> str:
+def _unique_name(project: Project, name: str | None, default: str) -> str:
     base = name or default
     out, i = base, 2
     while out in project.plans:
@@ -47,7 +51,7 @@ def _unique_name(project: object, name: str | None, default: str) -> str:
 
 
 def build_plan(
-    project: object,
+    project: Project,
     k: int | None = None,
     home_bases: list[tuple[float, float]] | None = None,
     balance_on: str | dict[str, float] | None = None,
@@ -243,7 +247,7 @@ def _in_plan_order(
 
 
 def _fixed_parts(
-    project: object,
+    project: Project,
     k: int,
     carried: list[int],
     editable: np.ndarray,
@@ -304,7 +308,7 @@ def _rebalance_problem(
 
 
 def rebalance_plan(
-    project: object,
+    project: Project,
     max_moves: int | None = None,
     max_accounts_moved: float | None = None,
     max_revenue_moved: float | None = None,

@@ -11,6 +11,7 @@ counts contiguity on the neighbours alone, as the live metrics and the reports d
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,11 @@ from territory_designer.core.errors import InputError
 from territory_designer.core.geodesy import distance_matrix
 from territory_designer.core.plan import Plan
 
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
-def combined_weight(project: object, balance_on: str | dict[str, float] | None) -> np.ndarray:
+
+def combined_weight(project: Project, balance_on: str | dict[str, float] | None) -> np.ndarray:
     """Per-unit weight: one field, or a weighted sum of fields each taken as a share.
 
     ``{"workload": 0.6, "revenue": 0.4}`` gives ``0.6 * workload / total workload +
@@ -48,14 +52,14 @@ def combined_weight(project: object, balance_on: str | dict[str, float] | None) 
     return project.unit_values(mix_key(balance_on))
 
 
-def unit_field(project: object, name: str) -> np.ndarray | None:
+def unit_field(project: Project, name: str) -> np.ndarray | None:
     """Per-unit values of weight field ``name`` (accounts, revenue...), None if absent."""
     fields = project.weight_fields
     return project.weights[:, fields.index(name)] if name in fields else None
 
 
 def engine_problem(
-    project: object,
+    project: Project,
     balance_on: str | dict[str, float] | None,
     k: int,
     shares: np.ndarray,
@@ -88,7 +92,7 @@ def engine_problem(
     )
 
 
-def within_groups(project: object, within: str | None) -> np.ndarray | None:
+def within_groups(project: Project, within: str | None) -> np.ndarray | None:
     """Group code per unit of the "stay within" attribute ``within`` (None without one).
 
     Raises
@@ -115,7 +119,7 @@ def carried_territories(plan: Plan) -> tuple[list[int], np.ndarray]:
 
 
 def project_quality_report(
-    project: object,
+    project: Project,
     problem: BalanceProblem,
     labels: np.ndarray,
     start: np.ndarray | None,

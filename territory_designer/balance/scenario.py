@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ from territory_designer.balance.rebalance import RebalanceResult, tradeoff_curve
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.plan import Plan, Territory
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
 BalanceOn = str | dict[str, float] | None
 #: Relative capacities: one per territory in build order, or ``{territory id: share}``.
@@ -96,7 +100,7 @@ class RebalanceOutcome:
     result: RebalanceResult
     moves: list[MoveRow]
 
-    def unchanged(self, project: object) -> bool:
+    def unchanged(self, project: Project) -> bool:
         """True when the run changed nothing: no move and no unassigned unit filled."""
         start = project.plan.assignment  # type: ignore[attr-defined]
         return not self.moves and bool(np.array_equal(self.plan.assignment, start))
@@ -156,7 +160,7 @@ def parse_capacities(text: str) -> list[float] | dict[str, float]:
     return values if all(named) else list(values.values())
 
 
-def build_slots(project: object, request: BuildRequest) -> list[tuple[str, str]]:
+def build_slots(project: Project, request: BuildRequest) -> list[tuple[str, str]]:
     """``(id, name)`` of the territories ``request`` builds, in the engine's order.
 
     Locked territories of the active plan (carried over unchanged) come first, then the
@@ -175,7 +179,7 @@ def build_slots(project: object, request: BuildRequest) -> list[tuple[str, str]]
     return slots
 
 
-def resolve_shares(project: object, request: BuildRequest) -> list[float] | None:
+def resolve_shares(project: Project, request: BuildRequest) -> list[float] | None:
     """The request's capacities as one positive share per territory (None: all equal).
 
     Raises
@@ -233,7 +237,7 @@ def adopt_reps(plan: Plan, reps: list[Territory]) -> None:
 
 
 def build_scenario(
-    project: object, request: BuildRequest, feedback: Feedback | None = None
+    project: Project, request: BuildRequest, feedback: Feedback | None = None
 ) -> tuple[Plan, QualityReport]:
     """Run a build for ``request``; the project is not changed.
 
@@ -275,7 +279,7 @@ def build_scenario(
 
 
 def rebalance_scenario(
-    project: object, request: RebalanceRequest, feedback: Feedback | None = None
+    project: Project, request: RebalanceRequest, feedback: Feedback | None = None
 ) -> RebalanceOutcome:
     """Rebalance the active plan for ``request``; the project is not changed."""
     if (
@@ -302,7 +306,7 @@ def rebalance_scenario(
 _TERRITORY_REF = re.compile(r"\bterritory (\d+)\b")
 
 
-def describe_moves(project: object, start: Plan, result: RebalanceResult) -> list[MoveRow]:
+def describe_moves(project: Project, start: Plan, result: RebalanceResult) -> list[MoveRow]:
     """The moves of ``result`` with unit ids/names and territory ids/names of ``start``.
 
     Moves index territories in ``sorted(start.territories)``; the engine's reasons say
@@ -360,7 +364,7 @@ def balance_curve(
     ]
 
 
-def within_candidates(project: object, max_groups: int = 200) -> list[str]:
+def within_candidates(project: Project, max_groups: int = 200) -> list[str]:
     """Text unit attributes fit for "stay within" (2 to ``max_groups`` distinct values)."""
     attrs: pd.DataFrame = project.units.attributes
     out = []

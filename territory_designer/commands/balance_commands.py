@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from territory_designer.commands.common import contiguity_phrase, load, out_path
 from territory_designer.core.errors import InputError
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
 
 def _ranged(kind: type, low: float, high: float | None = None, hint: str = "") -> object:
@@ -114,7 +118,7 @@ def _balance_on(args: argparse.Namespace) -> str | dict[str, float] | None:
     return parse_weights(args.weights)
 
 
-def _save(project: object, args: argparse.Namespace) -> str | None:
+def _save(project: Project, args: argparse.Namespace) -> str | None:
     from territory_designer.io.project_file import save_project
 
     if args.dry_run:

@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from territory_designer.commands.common import (
     contiguity_phrase,
@@ -17,6 +18,9 @@ from territory_designer.commands.common import (
     out_path,
 )
 from territory_designer.core.errors import TerritoryDesignerError
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
@@ -102,12 +106,10 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def project_info(project: object) -> dict:
+def project_info(project: Project) -> dict:
     """Everything ``info`` prints, as plain data."""
-    from territory_designer.core.project import Project
     from territory_designer.io.geography import OVERLAPS_SETTING
 
-    assert isinstance(project, Project)
     table = project.territory_table()
     summary = asdict(project.summary())
     summary["units_moved_vs_baseline"] = project.units_moved_vs_baseline()

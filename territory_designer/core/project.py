@@ -103,7 +103,7 @@ class Project:
         self._shown_field: tuple[str | None, str | None] = (None, None)
         self._build_weights()
         self.settings.setdefault("balance_field", self.default_balance_field())
-        self.metrics = self._make_metrics(self.plan)
+        self.metrics = self.metrics_for(self.plan)
 
     # -- weights and metrics ------------------------------------------------------------
     @property
@@ -151,7 +151,12 @@ class Project:
                 return pref
         return ACCOUNTS_FIELD if len(self.accounts) else UNITS_FIELD
 
-    def _make_metrics(self, plan: Plan) -> PlanMetrics:
+    def metrics_for(self, plan: Plan) -> PlanMetrics:
+        """Fresh metrics of ``plan``, any plan of this project (not only the active one).
+
+        The plan is kept, not copied: edits of it must go through the returned
+        :class:`PlanMetrics` to keep its figures in step.
+        """
         return PlanMetrics(
             plan,
             self.weights,
@@ -229,7 +234,7 @@ class Project:
         if name not in self.plans:
             raise EditError(f"No plan named {name!r}.")
         self.active_plan_name = name
-        self.metrics = self._make_metrics(self.plan)
+        self.metrics = self.metrics_for(self.plan)
         self.notify_plans()
 
     def replace_accounts(self, accounts: AccountTable) -> AccountTable:
@@ -241,7 +246,7 @@ class Project:
         old = self.accounts
         self.accounts = accounts
         self._build_weights()
-        self.metrics = self._make_metrics(self.plan)
+        self.metrics = self.metrics_for(self.plan)
         self.events.emit("accounts_changed")
         self.events.emit("settings_changed", key="weight_fields")
         self._touch()

@@ -25,19 +25,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
-import uuid
 import warnings
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 
-from territory_designer import __version__
-from territory_designer.core.accounts import REQUIRED_COLUMNS, AccountTable
+from territory_designer.core.accounts import AccountTable
 from territory_designer.core.adjacency import Adjacency
 from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import CanceledError, ProjectFileError
@@ -46,21 +42,17 @@ from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
 from territory_designer.io.atomic import atomic_target
-from territory_designer.io.field_names import ACCOUNT_FIELDS, UNIT_FIELDS, non_clashing_names
-from territory_designer.io.project_lock import (
-    ProjectLock,
-    check_not_locked,
-    check_unchanged,
-    file_stamp,
-    same_file,
-    writer_label,
+from territory_designer.io.file_stamp import check_unchanged, file_stamp, same_file
+from territory_designer.io.project_lock import ProjectLock, check_not_locked
+from territory_designer.io.project_write import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    PLAN_COLUMNS,
+    write_project_tables,
 )
 
-FORMAT_NAME = "territory-designer-project"
-FORMAT_VERSION = 1
 EXTENSION = ".tdproj"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_PLAN_COLUMNS = ("territory_id", "territory", "owner")
 
 # GDAL warns that a GeoPackage should end in .gpkg; .tdproj is ours on purpose.
 warnings.filterwarnings("ignore", message=r".*(conformant file extension|should be 'gpkg')")
@@ -82,7 +74,8 @@ def save_project(
 
     Refuses (and writes nothing) when another process or window holds the lock on
     ``path``, or when ``path`` is the project's own file and it changed on disk since it
-    was read or last saved here (:mod:`territory_designer.io.project_lock`).
+    was read or last saved here (:mod:`territory_designer.io.project_lock`,
+    :mod:`territory_designer.io.file_stamp`).
 
     Parameters
     ----------
@@ -108,7 +101,7 @@ def save_project(
     ------
     SaveConflictError
         :class:`~territory_designer.io.project_lock.ProjectLockedError` or
-        :class:`~territory_designer.io.project_lock.ProjectChangedError`; the file is
+        :class:`~territory_designer.io.file_stamp.ProjectChangedError`; the file is
         untouched and the work can be saved under another name.
     ProjectFileError
         When the file cannot be written (missing folder, full disk, ...).
@@ -122,7 +115,7 @@ def save_project(
         check_unchanged(path, project.disk_stamp)
     try:
         with atomic_target(path) as tmp:
-            _write(project, tmp, feedback)
+            write_project_tables(project, tmp, feedback)
             # A cancel clicked while the last tables were written still wins: no rename.
             feedback.check_canceled()
     except CanceledError:
@@ -133,166 +126,6 @@ def save_project(
         project.mark_saved(path)
         project.disk_stamp = file_stamp(path)
     return path
-
-
-def _write(project: Project, tmp: Path, feedback: Feedback) -> None:
-    units = project.units
-    plan = project.plan
-    feedback.set_progress(5, "Writing units")
-    # Imports rename clashing attributes already; this keeps any other path from losing
-    # a column or failing the save (GeoPackage names ignore case).
-    attrs = units.attributes.rename(
-        columns=non_clashing_names(list(units.attributes.columns), UNIT_FIELDS)
-    )
-    names = {c: t.name for c, t in plan.territories.items()}
-    owners = {c: t.owner for c, t in plan.territories.items()}
-    codes = plan.assignment
-    gdf = gpd.GeoDataFrame(
-        {"unit_id": units.ids, "name": units.names, **{c: attrs[c].values for c in attrs}},
-        geometry=units.geometry,
-        crs=units.crs,
-    )
-    gdf["territory_id"] = plan.territory_ids()
-    gdf["territory"] = [names.get(int(c), "") for c in codes]
-    gdf["owner"] = [owners.get(int(c), "") for c in codes]
-    pyogrio.write_dataframe(gdf, tmp, layer="units", driver="GPKG", promote_to_multi=True)
-    feedback.check_canceled()
-    feedback.set_progress(50, "Writing accounts")
-    _write_accounts(project, tmp)
-    _write_territories(project, tmp)
-    feedback.check_canceled()
-    feedback.set_progress(70, "Writing plans")
-    con = sqlite3.connect(tmp)
-    try:
-        with con:
-            _write_tables(project, con)
-    finally:
-        con.close()
-    feedback.set_progress(100, "Saved")
-
-
-def _write_accounts(project: Project, tmp: Path) -> None:
-    table = project.accounts.table
-    crs = project.units.crs
-    extra = [c for c in table.columns if c not in REQUIRED_COLUMNS]
-    names = non_clashing_names(extra, ACCOUNT_FIELDS)
-    unit_ids = np.where(
-        table["unit"].to_numpy() >= 0,
-        project.units.ids[np.clip(table["unit"].to_numpy(), 0, None)] if len(table) else "",
-        "",
-    )
-    data = {
-        "account_id": table["account_id"].astype(str).values,
-        "name": table["name"].astype(str).values,
-        "unit_id": unit_ids,
-        "located_by": table["located_by"].astype(str).values,
-        **{names.get(c, c): table[c].values for c in extra},
-    }
-    geom = shapely.points(table[["x", "y"]].to_numpy(dtype=float)) if len(table) else []
-    gdf = gpd.GeoDataFrame(data, geometry=list(geom), crs=crs)
-    pyogrio.write_dataframe(gdf, tmp, layer="accounts", driver="GPKG", geometry_type="Point")
-
-
-def _write_territories(project: Project, tmp: Path) -> None:
-    rows, geoms = [], []
-    for plan in project.plans.values():
-        for code, t in plan.territories.items():
-            rows.append(
-                {
-                    "plan": plan.name,
-                    "code": code,
-                    "territory_id": t.id,
-                    "name": t.name,
-                    "color": t.color,
-                    "owner": t.owner,
-                    "locked": int(t.locked),
-                    "parent": t.parent or "",
-                    "target": np.nan if t.target is None else float(t.target),
-                }
-            )
-            geoms.append(shapely.Point(t.home_base) if t.home_base else None)
-    cols = ["plan", "code", "territory_id", "name", "color", "owner", "locked", "parent", "target"]
-    df = pd.DataFrame(rows, columns=cols)
-    gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=project.units.crs)
-    pyogrio.write_dataframe(gdf, tmp, layer="territories", driver="GPKG", geometry_type="Point")
-
-
-def _register(con: sqlite3.Connection, table: str, description: str) -> None:
-    con.execute(
-        "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description,"
-        " last_change) VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-        (table, table, description),
-    )
-
-
-def _write_tables(project: Project, con: sqlite3.Connection) -> None:
-    units = project.units
-    con.execute("CREATE TABLE td_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    meta = {
-        "format": FORMAT_NAME,
-        "format_version": str(FORMAT_VERSION),
-        "app_version": __version__,
-        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        # Tells this save from any other, even one with the same size and time.
-        "save_id": uuid.uuid4().hex,
-        "saved_by": writer_label(),
-        "n_units": str(len(units)),
-        "active_plan": project.active_plan_name,
-        "baseline_plan": project.baseline_plan_name or "",
-        "settings": json.dumps(project.settings),
-    }
-    con.executemany("INSERT INTO td_meta VALUES (?, ?)", list(meta.items()))
-    _register(con, "td_meta", "Territory Designer: format and settings")
-    con.execute(
-        "CREATE TABLE td_plans (name TEXT PRIMARY KEY, position INTEGER, next_code INTEGER,"
-        " account_overrides TEXT, criterion TEXT)"
-    )
-    con.execute(
-        "CREATE TABLE td_assignments (plan TEXT NOT NULL, unit_fid INTEGER NOT NULL,"
-        " territory_code INTEGER NOT NULL, locked INTEGER NOT NULL)"
-    )
-    fids = np.arange(1, len(units) + 1)
-    for pos, plan in enumerate(project.plans.values()):
-        con.execute(
-            "INSERT INTO td_plans VALUES (?, ?, ?, ?, ?)",
-            (
-                plan.name,
-                pos,
-                plan.next_code,
-                json.dumps(plan.account_overrides),
-                plan.criterion.to_json() if plan.criterion else None,
-            ),
-        )
-        con.executemany(
-            "INSERT INTO td_assignments VALUES (?, ?, ?, ?)",
-            zip(
-                [plan.name] * len(units),
-                fids.tolist(),
-                plan.assignment.tolist(),
-                plan.locked_units.astype(int).tolist(),
-                strict=True,
-            ),
-        )
-    _register(con, "td_plans", "Territory Designer: plans (scenarios)")
-    _register(con, "td_assignments", "Territory Designer: unit to territory code per plan")
-    adj = project.adjacency
-    con.execute("CREATE TABLE td_adjacency (i INTEGER, j INTEGER, shared_m REAL)")
-    con.executemany(
-        "INSERT INTO td_adjacency VALUES (?, ?, ?)",
-        zip(adj.ei.tolist(), adj.ej.tolist(), adj.length.tolist(), strict=True),
-    )
-    _register(con, "td_adjacency", "Territory Designer: unit adjacency (row numbers)")
-    coarse, fine = units.lod
-    con.execute("CREATE TABLE td_display (fid INTEGER PRIMARY KEY, coarse BLOB, fine BLOB)")
-    con.executemany(
-        "INSERT INTO td_display VALUES (?, ?, ?)",
-        zip(fids.tolist(), shapely.to_wkb(coarse), shapely.to_wkb(fine), strict=True),
-    )
-    _register(con, "td_display", "Territory Designer: simplified display geometry")
-    transactions = getattr(project, "transactions", None)
-    if transactions is not None and len(transactions):
-        transactions.to_sql("td_transactions", con, index=False)
-        _register(con, "td_transactions", "Territory Designer: imported order lines")
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -379,7 +212,7 @@ def _read(path: Path, feedback: Feedback) -> Project:
             coarse = shapely.from_wkb([r[0] for r in display])
             fine = shapely.from_wkb([r[1] for r in display])
             lod = (coarse, fine)
-        attrs = gdf.drop(columns=["unit_id", "name", "geometry", *_PLAN_COLUMNS], errors="ignore")
+        attrs = gdf.drop(columns=["unit_id", "name", "geometry", *PLAN_COLUMNS], errors="ignore")
         units = UnitLayer(
             ids=gdf["unit_id"].astype(str).values,
             names=gdf["name"].astype(str).values,

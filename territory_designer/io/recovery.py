@@ -17,8 +17,8 @@ from pathlib import Path
 
 from territory_designer.core.errors import ProjectFileError
 from territory_designer.core.project import Project
+from territory_designer.io.file_stamp import FileStamp
 from territory_designer.io.project_file import save_project
-from territory_designer.io.project_lock import FileStamp
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.formatting import field_label
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.safety import safe_cell
-from territory_designer.reports.tables import ReportData, build_report_data, field_label
+from territory_designer.reports.tables import ReportData, build_report_data
 from territory_designer.reports.xlsx_tables import (
     FORMATS,
     Column,

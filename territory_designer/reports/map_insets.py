@@ -17,8 +17,9 @@ from territory_designer.core.plan import UNASSIGNED
 from territory_designer.reports.mapping import (
     INSET_HEIGHT,
     UNASSIGNED_FILL,
-    _collection,
-    _pad,
+    pad_bounds,
+    shape_collection,
+    widen_to_ratio,
 )
 from territory_designer.reports.tables import ReportData
 
@@ -41,7 +42,7 @@ def draw_insets(
     Each inset keeps its group's proportions at its own scale and sits right of the scale
     bar; the insets shrink together when they would not fit the width.
     """
-    boxes = [_pad(b, 0.06) for b in layout.inset_bounds(data.lod[0])]
+    boxes = [pad_bounds(b, 0.06) for b in layout.inset_bounds(data.lod[0])]
     fw, fh = ax.figure.get_size_inches()
     pos = ax.get_position()
     ax_w, ax_h = pos.width * fw, pos.height * fh
@@ -60,7 +61,7 @@ def draw_insets(
         clipped = {c: shapely.clip_by_rect(g, *box) for c, g in shapes.items()}
         codes = [c for c, g in clipped.items() if not g.is_empty]
         inset.add_collection(
-            _collection(
+            shape_collection(
                 [clipped[c] for c in codes],
                 [faces[c] for c in codes],
                 edgecolors="white",
@@ -70,7 +71,7 @@ def draw_insets(
         free = members[data.assignment[members] == UNASSIGNED]
         if free.size:
             inset.add_collection(
-                _collection(
+                shape_collection(
                     list(data.lod[0][free]),
                     [UNASSIGNED_FILL] * free.size,
                     edgecolors=UNASSIGNED_COLOR,
@@ -84,14 +85,7 @@ def draw_insets(
 
 def _fit_box(ax: Axes, box: tuple[float, float, float, float], ratio: float) -> None:
     """Show ``box`` at equal scale in axes ``ratio`` (width / height) wide, framed in grey."""
-    xmin, ymin, xmax, ymax = box
-    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
-    if w / h < ratio:
-        grow = (h * ratio - w) / 2
-        xmin, xmax = xmin - grow, xmax + grow
-    else:
-        grow = (w / ratio - h) / 2
-        ymin, ymax = ymin - grow, ymax + grow
+    xmin, ymin, xmax, ymax = widen_to_ratio(box, ratio)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_xticks([])

@@ -16,9 +16,10 @@ from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 
 from territory_designer.core.colors import UNASSIGNED_COLOR
+from territory_designer.core.formatting import field_label
 from territory_designer.core.map_layout import MapLayout, map_layout
 from territory_designer.core.plan import UNASSIGNED
-from territory_designer.reports.tables import ReportData, field_label
+from territory_designer.reports.tables import ReportData
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,7 +51,11 @@ def geometry_path(geom: object) -> MplPath | None:
     return MplPath(np.concatenate(verts), np.concatenate(codes))
 
 
-def _collection(geoms: list[object], faces: list[str], **kw: object) -> PathCollection:
+def shape_collection(geoms: list[object], faces: list[str], **kw: object) -> PathCollection:
+    """One matplotlib collection of shapely polygons, each filled with its colour.
+
+    Empty or non-polygon geometries are left out; ``kw`` goes to ``PathCollection``.
+    """
     paths, colors = [], []
     for g, f in zip(geoms, faces, strict=True):
         p = geometry_path(g)
@@ -91,7 +96,8 @@ def add_scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     ax.text(x0 + length / 2, y0 + 1.6 * h, label, ha="center", va="bottom", fontsize=7, zorder=6)
 
 
-def _pad(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:
+def pad_bounds(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:
+    """``bounds`` grown by ``frac`` of its width and height on each side (1 where flat)."""
     xmin, ymin, xmax, ymax = bounds
     dx, dy = (xmax - xmin) * frac or 1.0, (ymax - ymin) * frac or 1.0
     return xmin - dx, ymin - dy, xmax + dx, ymax + dy
@@ -129,10 +135,10 @@ def draw_plan(
 
         # Neighbours fade to a pale tint of their colour; only what is in view is drawn.
         faces = {c: f if c == focus else _pale(to_rgba(f)) for c, f in faces.items()}
-        view = shapely.box(*_pad(main_box, 1.0))
+        view = shapely.box(*pad_bounds(main_box, 1.0))
         codes = [c for c in codes if shapes[c].intersects(view)]
         shapes = {c: shapely.clip_by_rect(shapes[c], *view.bounds) for c in codes}
-    coll = _collection(
+    coll = shape_collection(
         [shapes[c] for c in codes], [faces[c] for c in codes], edgecolors="white", linewidths=0.8
     )
     ax.add_collection(coll)
@@ -140,7 +146,7 @@ def draw_plan(
     geoms = data.lod[1] if focus is not None else data.lod[0]
     if unassigned.size:
         ax.add_collection(
-            _collection(
+            shape_collection(
                 list(geoms[unassigned]),
                 [UNASSIGNED_FILL] * unassigned.size,
                 edgecolors=UNASSIGNED_COLOR,
@@ -150,7 +156,7 @@ def draw_plan(
     if focus is not None and focus in shapes:
         members = np.flatnonzero(data.assignment == focus)
         ax.add_collection(
-            _collection(
+            shape_collection(
                 list(geoms[members]),
                 ["none"] * members.size,
                 edgecolors="#ffffff",
@@ -158,9 +164,9 @@ def draw_plan(
             )
         )
         ax.add_collection(
-            _collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
+            shape_collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
         )
-    bounds = _pad(main_box, 0.08 if focus is not None else 0.03)
+    bounds = pad_bounds(main_box, 0.08 if focus is not None else 0.03)
     if layout is not None and layout.insets:
         # A strip along the bottom for the insets, clear of the main body.
         bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
@@ -206,21 +212,30 @@ def _short(v: float, _pos: object = None) -> str:
     return f"{v:g}"
 
 
+def widen_to_ratio(bounds: tuple[float, ...], ratio: float) -> tuple[float, float, float, float]:
+    """``bounds`` widened about its centre, on x or on y, to ``ratio`` = width / height.
+
+    Used to show a box at equal scale in axes of that shape; it is never cut.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
+    if w / h < ratio:
+        grow = (h * ratio - w) / 2
+        xmin, xmax = xmin - grow, xmax + grow
+    else:
+        grow = (w / ratio - h) / 2
+        ymin, ymax = ymin - grow, ymax + grow
+    return xmin, ymin, xmax, ymax
+
+
 def _frame(
     ax: Axes, bounds: tuple[float, float, float, float]
 ) -> tuple[float, float, float, float]:
     """Widen ``bounds`` to the axes' shape (equal scale on x and y) and apply them."""
-    xmin, ymin, xmax, ymax = bounds
     fw, fh = ax.figure.get_size_inches()
     box = ax.get_position()
-    box_ratio = (box.height * fh) / max(box.width * fw, 1e-9)
-    w, h = max(xmax - xmin, 1e-9), max(ymax - ymin, 1e-9)
-    if h / w < box_ratio:
-        grow = (w * box_ratio - h) / 2
-        ymin, ymax = ymin - grow, ymax + grow
-    else:
-        grow = (h / box_ratio - w) / 2
-        xmin, xmax = xmin - grow, xmax + grow
+    ratio = (box.width * fw) / max(box.height * fh, 1e-9)
+    xmin, ymin, xmax, ymax = widen_to_ratio(bounds, ratio)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("equal", adjustable="box")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.formatting import field_label, format_figure
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.mapping import (
     PLAIN_TEXT,
@@ -24,7 +25,7 @@ from territory_designer.reports.mapping import (
     draw_plan,
 )
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
-from territory_designer.reports.tables import ReportData, build_report_data, field_label
+from territory_designer.reports.tables import ReportData, build_report_data
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,23 +35,6 @@ if TYPE_CHECKING:
 
 TOP_ACCOUNTS = 25
 _DARK = "#1f4e78"
-
-
-def _fmt(value: object, kind: str = "float") -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    v = float(value)  # type: ignore[arg-type]
-    if v != v:
-        return ""
-    if kind == "pct":
-        return f"{v * 100:+.1f}%"
-    if kind == "ratio":
-        return f"{v:.3f}"
-    if kind == "int" or abs(v) >= 1000 or v.is_integer():
-        return f"{v:,.0f}"
-    return f"{v:,.2f}"
 
 
 def _rows(
@@ -121,7 +105,7 @@ def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
     chart.set_title("Balance", fontsize=10, loc="left", color=_DARK, weight="bold")
     figs = fig.add_axes((0.62, 0.07, 0.34, 0.34))
     rows = [("Figure", "Value")] + [
-        (label[:34], _fmt(value, kind)) for label, value, kind in data.figures()
+        (label[:34], format_figure(value, kind)) for label, value, kind in data.figures()
     ]
     _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=7)
     return fig
@@ -142,15 +126,18 @@ def territory_page(data: ReportData, code: int, paper: str, include_accounts: bo
         xy = data.account_xy[mine]
         ax.scatter(xy[:, 0], xy[:, 1], s=4, c="#222222", linewidths=0, alpha=0.8, zorder=4)
     add_scale_bar(ax, bounds)
-    rows = [("Figure", "Value"), ("Units", _fmt(t["units"], "int"))]
-    rows.append(("Accounts", _fmt(t["accounts"], "int")))
-    rows += [(field_label(f)[:28], _fmt(t[f])) for f in data.metric_fields]
+    rows = [("Figure", "Value"), ("Units", format_figure(t["units"], "int"))]
+    rows.append(("Accounts", format_figure(t["accounts"], "int")))
+    rows += [(field_label(f)[:28], format_figure(t[f])) for f in data.metric_fields]
     rows += [
-        (f"Deviation ({field_label(data.balance_field)})", _fmt(t["deviation_pct"] / 100, "pct")),
-        ("Target", _fmt(t["target"]) if t["target"] else "mean"),
-        ("Area (km²)", _fmt(t["area_km2"])),
-        ("Compactness (Polsby-Popper)", _fmt(t["polsby_popper"], "ratio")),
-        ("Pieces", _fmt(t["pieces"], "int")),
+        (
+            f"Deviation ({field_label(data.balance_field)})",
+            format_figure(t["deviation_pct"] / 100, "pct"),
+        ),
+        ("Target", format_figure(t["target"]) if t["target"] else "mean"),
+        ("Area (km²)", format_figure(t["area_km2"])),
+        ("Compactness (Polsby-Popper)", format_figure(t["polsby_popper"], "ratio")),
+        ("Pieces", format_figure(t["pieces"], "int")),
     ]
     if data.changes is not None:
         flow = data.changes.by_territory.set_index("territory")
@@ -177,7 +164,7 @@ def _accounts_table(ax: Axes, data: ReportData, mine: np.ndarray) -> None:
             (
                 str(r["account_id"])[:12],
                 str(r["account_name"])[:30],
-                _fmt(r[value]) if value else str(r["unit_id"]),
+                format_figure(r[value]) if value else str(r["unit_id"]),
             )
         )
     title = f"Accounts ({len(acc):,})"

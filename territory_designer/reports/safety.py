@@ -47,5 +47,21 @@ def safe_text(value: Any) -> str:
 
 
 def escape_html(value: Any) -> str:
-    """HTML-escape any value (quotes too, so it is safe inside attributes)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escape any value for a page that must hold no markup and no web address.
+
+    Quotes are escaped too, so the text is safe inside attributes; ``://`` becomes
+    ``&#58;//``, so a name such as ``http://x`` still reads the same on screen but the page
+    links nowhere (an offline page must not even look like it loads from the web).
+
+    Parameters
+    ----------
+    value : Any
+        User text or any value; None gives an empty string.
+
+    Returns
+    -------
+    str
+        Text that ``html.unescape`` turns back into ``str(value)``.
+    """
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.replace("://", "&#58;//")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from territory_designer.core.criterion import criterion_label
+from territory_designer.core.formatting import field_label
 from territory_designer.core.metrics import PlanSummary
 from territory_designer.core.plan import UNASSIGNED, Plan
 
@@ -39,14 +39,8 @@ def plan_view(project: Project, plan_name: str | None) -> Project:
         return project
     view = copy.copy(project)
     view.active_plan_name = plan_name
-    view.metrics = project._make_metrics(project.plans[plan_name])  # noqa: SLF001
+    view.metrics = project.metrics_for(project.plans[plan_name])
     return view
-
-
-def field_label(name: str) -> str:
-    """A column heading for a metric name (``visits_per_year`` -> ``Visits per year``), or
-    for a weighted mix key (``Accounts 60% + revenue 40%``)."""
-    return criterion_label(str(name))
 
 
 def postal_column(attributes: pd.DataFrame) -> str | None:

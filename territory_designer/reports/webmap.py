@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.formatting import field_label, format_number
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.registry import ExportError, ExportOptions, exporter
-from territory_designer.reports.safety import escape_html as _escape_html
-from territory_designer.reports.tables import ReportData, build_report_data, field_label
+from territory_designer.reports.safety import escape_html
+from territory_designer.reports.tables import ReportData, build_report_data
 from territory_designer.reports.webassets import find_urls, leaflet_head
 
 if TYPE_CHECKING:
@@ -30,12 +31,6 @@ UNITS_LAYER_LIMIT = 5000
 CLUSTER_FROM = 300
 DECIMALS = 5
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
-
-
-def escape_html(value: Any) -> str:
-    """HTML-escape a user string; ``://`` becomes ``&#58;//`` so the page text holds no
-    web address (a name such as ``http://x`` still reads the same on screen)."""
-    return _escape_html(value).replace("://", "&#58;//")
 
 
 def to_lonlat(geoms: np.ndarray, crs: object) -> np.ndarray:
@@ -66,10 +61,6 @@ def _features(geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,.2f}"
-
-
 def _territory_layer(data: ReportData, shapes: dict[int, Any]) -> Any:
     import folium
 
@@ -87,7 +78,7 @@ def _territory_layer(data: ReportData, shapes: dict[int, Any]) -> Any:
             "color": escape_html(r["color"]),
         }
         for k, f in enumerate(fields):
-            p[f"f{k}"] = _fmt(float(r[f]))
+            p[f"f{k}"] = format_number(float(r[f]))
         p["dev"] = f"{r['deviation_pct']:+.1f}%"
         props.append(p)
     aliases = ["Territory", "Name", "Owner", *[field_label(f) for f in fields]]

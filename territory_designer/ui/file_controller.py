@@ -16,41 +16,32 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from territory_designer.core.errors import OverlapError, ProjectFileError, TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
-from territory_designer.io.geography import new_project_from_file
-from territory_designer.io.project_file import load_project, save_project
-from territory_designer.io.project_lock import (
-    ProjectLock,
+from territory_designer.io.file_stamp import (
     SaveConflictError,
-    acquire_lock,
     check_unchanged,
     file_stamp,
     same_file,
 )
+from territory_designer.io.geography import new_project_from_file
+from territory_designer.io.project_file import load_project, save_project
+from territory_designer.io.project_lock import ProjectLock, acquire_lock
 from territory_designer.io.recovery import RecoveryEntry
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.autosave import AUTOSAVE_CHECK_MS, AutosaveMixin
-from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
+from territory_designer.ui.dialogs.new_project_dialog import (
+    FieldChooser,
+    choose_new_project_fields,
+    read_fields,
+)
 from territory_designer.ui.dialogs.prompts import Prompts, SaveChoice
 from territory_designer.ui.file_locking import LOCK_PROGRAM, OpenLock, lock_for_window
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
-
-#: Returns (id field, name field[, layer CRS[, working CRS]]), None if cancelled.
-FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | None"]
-
-
-def _choose_fields(
-    path: str, fields: list[str], parent: QWidget
-) -> tuple[str, str | None, str | None, str | None] | None:
-    dialog = NewProjectDialog(path, fields, parent, ask_working_crs=True)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return (*dialog.choice(), dialog.crs(), dialog.working_crs())
 
 
 class FileController(QObject, AutosaveMixin):
@@ -80,7 +71,7 @@ class FileController(QObject, AutosaveMixin):
         self.settings = settings
         self.prompts = prompts
         self.untitled_name = untitled_name
-        self.choose_fields: FieldChooser = _choose_fields
+        self.choose_fields: FieldChooser = choose_new_project_fields
         self.task: Task | None = None
         self._recovery_file: Path | None = None
         self._stale_recoveries: list[RecoveryEntry] = []
@@ -140,7 +131,7 @@ class FileController(QObject, AutosaveMixin):
             return str(self.project.path.parent)
         return str(Path(recent[0]).parent) if recent else ""
 
-    def _run(
+    def run_task(
         self,
         title: str,
         fn: Callable[[Feedback], Any],
@@ -148,6 +139,12 @@ class FileController(QObject, AutosaveMixin):
         error_title: str,
         wait: bool = False,
     ) -> Task | None:
+        """Run ``fn(feedback)`` off the GUI thread under a progress dialog titled ``title``.
+
+        One file task at a time: while one runs this returns None (and says so in the
+        status bar). ``on_finished`` gets the result on the GUI thread; a failure is shown
+        under ``error_title``; ``wait`` blocks in a local event loop until the task is over.
+        """
         if self.busy:
             self.sig_status.emit("Please wait: another file operation is running.")
             return None
@@ -215,7 +212,7 @@ class FileController(QObject, AutosaveMixin):
 
         if not path.exists():
             self.settings.remove_recent_file(path)
-        task = self._run(
+        task = self.run_task(
             f"Opening {path.name}…",
             lambda fb: load_project(path, fb),
             finished,
@@ -286,7 +283,9 @@ class FileController(QObject, AutosaveMixin):
         def retry() -> None:
             self._new_project(path, id_field, name_field, crs, working_crs, allow_overlaps=True)
 
-        return self._run(f"Reading {Path(path).name}…", build, finished, "Cannot create project")
+        return self.run_task(
+            f"Reading {Path(path).name}…", build, finished, "Cannot create project"
+        )
 
     def _ask_allow_overlaps(self, error: OverlapError, retry: Callable[[], object]) -> None:
         if self.prompts.ask_allow_overlaps(self.window, error.detail):
@@ -386,7 +385,7 @@ class FileController(QObject, AutosaveMixin):
                 return exc
             return file_stamp(path)
 
-        task = self._run(f"Saving {path.name}…", write, finished, "Cannot save project", wait)
+        task = self.run_task(f"Saving {path.name}…", write, finished, "Cannot save project", wait)
         if task is None:
             self._drop_unadopted(lock)
         elif not wait:

@@ -10,12 +10,11 @@ has as flags: a prefix for its ids, replacing the covered units, accepting overl
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow
 
 from territory_designer.core.errors import (
     CoveredUnitsError,
@@ -31,25 +30,16 @@ from territory_designer.io.geography import accounts_in_overlaps, overlap_accoun
 from territory_designer.io.units_import import AddUnitsReport, add_units
 from territory_designer.ui.commands import SwapProject
 from territory_designer.ui.dialogs.import_wizard import ImportWizard
-from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog, read_fields
+from territory_designer.ui.dialogs.new_project_dialog import (
+    FieldChooser,
+    choose_layer_fields,
+    read_fields,
+)
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.docks.unlocated_dock import UnlocatedDock
 from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task
-
-#: ``(path, fields, parent) -> (id_field, name_field[, id_prefix[, crs]]) | None``.
-FieldChooser = Callable[[str, list[str], QWidget], "tuple[str, str | None, str, str | None] | None"]
-
-
-def _choose_fields(
-    path: str, fields: list[str], parent: QWidget
-) -> tuple[str, str | None, str, str | None] | None:
-    dialog = NewProjectDialog(path, fields, parent, with_prefix=True)
-    dialog.setWindowTitle("Add units from a layer")
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return (*dialog.choice(), dialog.id_prefix(), dialog.crs())
 
 
 class ImportController(QObject):
@@ -81,7 +71,7 @@ class ImportController(QObject):
         self.session = session
         self.files = files
         self.prompts = prompts
-        self.choose_fields: FieldChooser = _choose_fields
+        self.choose_fields: FieldChooser = choose_layer_fields
         self.wizard: ImportWizard | None = None
         self.unlocated_dock = UnlocatedDock(session, prompts, window)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.unlocated_dock)
@@ -188,7 +178,7 @@ class ImportController(QObject):
             msg = " ".join([msg, *renaming_note(report.renamed, "Unit attributes")])
             self.session.sig_status.emit(msg)
 
-        return self.files._run(  # noqa: SLF001 - shares the file controller's busy state
+        return self.files.run_task(
             f"Adding units from {Path(path).name}…", work, finished, "Cannot add units"
         )
 

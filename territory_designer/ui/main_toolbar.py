@@ -6,10 +6,10 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolBar, QWidget
 
 from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.formatting import field_label
 from territory_designer.core.operations import SetActivePlan
 from territory_designer.core.plan import UNASSIGNED, Territory
 from territory_designer.ui.dialogs.merge_dialog import swatch
-from territory_designer.ui.qt_models.territory_model import field_label
 from territory_designer.ui.session import Session
 
 #: tool name -> (label, shortcut, tooltip)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.events import Callback
 from territory_designer.core.operations import AssignUnits, Operation
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
@@ -71,27 +72,26 @@ class Session(QObject):
         self._pick_default_territory()
 
     # -- project lifecycle ----------------------------------------------------------------
+    def _event_handlers(self) -> list[tuple[str, Callback]]:
+        """The project events this session follows, each with its handler."""
+        return [
+            ("assignment_changed", self._on_assignment_changed),
+            ("territories_changed", self._on_territories_changed),
+            ("structure_changed", self._on_structure_changed),
+            ("locks_changed", self._on_locks_changed),
+            ("plan_changed", self._on_plan_changed),
+            ("settings_changed", self._on_settings_changed),
+            ("revision_changed", self._on_revision_changed),
+            ("accounts_changed", self._on_accounts_changed),
+        ]
+
     def _connect(self, project: Project) -> None:
-        ev = project.events
-        ev.connect("assignment_changed", self._on_assignment_changed)
-        ev.connect("territories_changed", self._on_territories_changed)
-        ev.connect("structure_changed", self._on_structure_changed)
-        ev.connect("locks_changed", self._on_locks_changed)
-        ev.connect("plan_changed", self._on_plan_changed)
-        ev.connect("settings_changed", self._on_settings_changed)
-        ev.connect("revision_changed", self._on_revision_changed)
-        ev.connect("accounts_changed", self._on_accounts_changed)
+        for event, handler in self._event_handlers():
+            project.events.connect(event, handler)
 
     def _disconnect(self, project: Project) -> None:
-        ev = project.events
-        ev.disconnect("assignment_changed", self._on_assignment_changed)
-        ev.disconnect("territories_changed", self._on_territories_changed)
-        ev.disconnect("structure_changed", self._on_structure_changed)
-        ev.disconnect("locks_changed", self._on_locks_changed)
-        ev.disconnect("plan_changed", self._on_plan_changed)
-        ev.disconnect("settings_changed", self._on_settings_changed)
-        ev.disconnect("revision_changed", self._on_revision_changed)
-        ev.disconnect("accounts_changed", self._on_accounts_changed)
+        for event, handler in self._event_handlers():
+            project.events.disconnect(event, handler)
 
     def replace_project(self, project: Project, keep_history: bool = False) -> None:
         """Switch to another project (after open/new); clears undo history.

@@ -22,7 +22,7 @@ from territory_designer.core.operations import (
 )
 from territory_designer.core.plan import Territory
 from territory_designer.core.project import Project
-from territory_designer.io import project_file
+from territory_designer.io import project_write
 from territory_designer.io.project_file import load_project, save_project
 
 
@@ -125,7 +125,7 @@ def test_failed_save_leaves_old_file_untouched(
     def broken(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(project_file, "_write_territories", broken)  # midway: units written
+    monkeypatch.setattr(project_write, "_write_territories", broken)  # midway: units written
     with pytest.raises((ProjectFileError, type(error))) as info:
         save_project(grid_project, path)
     if isinstance(error, OSError):

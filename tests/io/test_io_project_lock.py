@@ -22,9 +22,9 @@ import shapely
 
 from territory_designer.core.operations import UpdateTerritory
 from territory_designer.core.project import Project
+from territory_designer.io.file_stamp import ProjectChangedError
 from territory_designer.io.project_file import load_project, save_project
 from territory_designer.io.project_lock import (
-    ProjectChangedError,
     ProjectLockedError,
     acquire_lock,
     current_user,

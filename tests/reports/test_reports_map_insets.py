@@ -13,7 +13,7 @@ from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.io.geography import new_project_from_file
 from territory_designer.reports import ExportOptions, export
-from territory_designer.reports.mapping import map_figure
+from territory_designer.reports.mapping import map_figure, widen_to_ratio
 from territory_designer.reports.pdf import cover_page, territory_page
 from territory_designer.reports.tables import build_report_data
 
@@ -103,3 +103,14 @@ def test_html_map_opens_on_the_lower_48(national_plan: Project, tmp_path) -> Non
     south, west, north, east = map(float, found[-1])  # the page's own, after Leaflet's
     assert -130 < west < -120 and -70 < east < -60  # not -155..+161 (the whole world)
     assert 20 < south < 30 and 45 < north < 55
+
+
+@pytest.mark.parametrize(
+    ("ratio", "expected"),
+    [(2.0, (-5.0, 0.0, 15.0, 10.0)), (0.5, (0.0, -5.0, 10.0, 15.0)), (1.0, (0, 0, 10, 10))],
+)
+def test_a_map_box_is_widened_to_its_frame_never_cut(ratio, expected) -> None:
+    box = widen_to_ratio((0.0, 0.0, 10.0, 10.0), ratio)
+    assert box == pytest.approx(expected)
+    xmin, ymin, xmax, ymax = box
+    assert (xmax - xmin) / (ymax - ymin) == pytest.approx(ratio)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from territory_designer.balance.project_api import build_plan
 from territory_designer.core.operations import AddGeneratedPlan, SetActivePlan
 from territory_designer.ui.canvas.spatial import describe_unit
-from territory_designer.ui.dialogs.balance_dialog import CriterionEditor
+from territory_designer.ui.dialogs.criterion_editor import CriterionEditor
 from territory_designer.ui.docks.territory_dock import TerritoryDock, plan_summary_text
 from territory_designer.ui.main_toolbar import PlanToolBar
 from territory_designer.ui.qt_models.territory_model import Column

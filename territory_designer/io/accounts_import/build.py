@@ -20,53 +20,15 @@ from territory_designer.io.accounts_import.aggregate import (
     aggregation_rules,
     order_id_column,
 )
-from territory_designer.io.accounts_import.column_kinds import is_measure_header
 from territory_designer.io.accounts_import.gazetteer import Gazetteer
-from territory_designer.io.accounts_import.headers import (
-    FIELDS,
-    NUMERIC_FIELDS,
-    contradicted_guesses,
-    guess_mapping,
-    unmapping_note,
-)
 from territory_designer.io.accounts_import.locate import LocateInput, LocateResult, locate
+from territory_designer.io.accounts_import.parsing import RowIssue, parse_rows, resolve_mapping
 from territory_designer.io.accounts_import.reading import RawTable
 from territory_designer.io.accounts_import.totals import drop_totals_rows
-from territory_designer.io.accounts_import.values import (
-    as_text,
-    normalize_city,
-    normalize_country,
-    normalize_postal,
-    normalize_state,
-    parse_dates,
-    parse_numbers,
-    postal_text,
-)
-from territory_designer.io.field_names import ACCOUNT_FIELDS, non_clashing_names, renaming_note
+from territory_designer.io.accounts_import.values import as_text, normalize_city
 
-#: A mapped numeric column with more unparsable text than this is a wrong mapping.
-MAX_BAD_SHARE = 0.5
+#: Text fields the locator reads (blank when the file has no such column).
 LOCATION_TEXT = ("postal_code", "city", "state", "country")
-#: Rows whose values check a guessed column mapping.
-GUESS_SAMPLE = 1000
-#: Columns the import itself adds to the account table (aggregation included).
-_INTERNAL_COLUMNS = (
-    "source_row",
-    "postal_raw",
-    "unlocated_reason",
-    "orders",
-    "first_order",
-    "last_order",
-)
-
-
-@dataclass
-class RowIssue:
-    """A problem with one cell that did not stop the import."""
-
-    row: int
-    column: str | None
-    message: str
 
 
 @dataclass
@@ -94,146 +56,6 @@ class RepeatedIdsError(InputError):
     def __init__(self, message: str, column: str) -> None:
         super().__init__(message)
         self.column = column
-
-
-def resolve_mapping(
-    raw: RawTable, mapping: dict[str, str | None] | None, notes: list[str] | None = None
-) -> dict:
-    """Guessed mapping overridden by the user's (None unmaps a field); columns checked.
-
-    A guess the column's values contradict is dropped (said in ``notes``); what the user
-    maps is always used.
-    """
-    result = guess_mapping(raw.columns)
-    wrong = contradicted_guesses(result, lambda col: raw.data[col].head(GUESS_SAMPLE).tolist())
-    wrong = {f: c for f, c in wrong.items() if f not in (mapping or {})}
-    for f in wrong:
-        result[f] = None
-    if notes is not None:
-        notes += unmapping_note(wrong)
-    for f, col in (mapping or {}).items():
-        if f not in FIELDS:
-            raise InputError(f"Unknown account field {f!r}; fields: {', '.join(FIELDS)}.")
-        if col is not None and col not in raw.columns:
-            raise InputError(
-                f"{raw.where()}: no column {col!r} (for {f}); columns: {', '.join(raw.columns)}."
-            )
-        for other, c in list(result.items()):
-            if c == col and other != f:
-                result[other] = None
-        result[f] = col
-    return result
-
-
-def _fail_or_note(raw, strict, issues, rows, bad, col, field_name, values) -> None:  # noqa: ANN001
-    if not bad.any():
-        return
-    first = int(np.flatnonzero(bad)[0])
-    sample = values.iloc[first]
-    what = field_name.replace("_", " ")
-    msg = f"{raw.where(int(rows[first]), col)}: {_shown(sample)} is not a {what}"
-    nonblank = (as_text(values) != "").sum()
-    if strict or bad.sum() > MAX_BAD_SHARE * max(nonblank, 1):
-        more = f" ({int(bad.sum())} such cells)" if bad.sum() > 1 else ""
-        raise InputError(f"{msg}{more}; check the column mapping or fix the cells.")
-    for k in np.flatnonzero(bad)[:1000]:
-        issues.append(
-            RowIssue(int(rows[k]), col, f"{_shown(values.iloc[k])} is not a {what}; left blank")
-        )
-
-
-def _shown(value: object) -> str:
-    """A cell as quoted text for messages (a date as ``'2021-01-01 00:00:00'``)."""
-    return repr(value if isinstance(value, str) else str(value))
-
-
-def parse_rows(
-    raw: RawTable,
-    mapping: dict,
-    strict: bool,
-    issues: list[RowIssue],
-    sources: dict[str, str] | None = None,
-    notes: list[str] | None = None,
-) -> pd.DataFrame:
-    """One parsed column per mapped field, plus unmapped columns as attributes.
-
-    ``sources``, when given, receives parsed column -> file column. Unmapped columns
-    whose names clash, ignoring case, with the account fields or with each other are kept
-    under new names, listed in ``notes``.
-    """
-    sources = {} if sources is None else sources
-    d, rows = raw.data, raw.row_numbers
-    out = pd.DataFrame(index=d.index)
-    out["source_row"] = rows
-    country = normalize_country(d[mapping["country"]]) if mapping["country"] else None
-    for f in FIELDS:
-        col = mapping.get(f)
-        if col is None:
-            continue
-        v = d[col]
-        if f in NUMERIC_FIELDS or f in ("latitude", "longitude"):
-            num, bad = parse_numbers(v, hint=raw.decimal)
-            if f in NUMERIC_FIELDS:
-                _fail_or_note(raw, strict, issues, rows, bad, col, "number", v)
-            elif strict and bad.any():
-                _fail_or_note(raw, True, issues, rows, bad, col, f, v)
-            out[f] = num
-        elif f == "order_date":
-            dates, bad = parse_dates(v)
-            _fail_or_note(raw, strict, issues, rows, bad, col, "date", v)
-            out[f] = dates.to_numpy()
-        elif f == "postal_code":
-            out[f] = normalize_postal(v, country).to_numpy()
-            out["postal_raw"] = postal_text(v).to_numpy()
-        elif f == "country":
-            out[f] = country.to_numpy()
-        elif f == "state":
-            out[f] = normalize_state(v).to_numpy()
-        else:
-            out[f] = as_text(v).to_numpy()
-        sources[f] = col
-    used = {c for c in mapping.values() if c}
-    unmapped = [c for c in raw.columns if c not in used]
-    renamed = non_clashing_names(unmapped, (*ACCOUNT_FIELDS, *FIELDS, *_INTERNAL_COLUMNS))
-    for col in unmapped:
-        name = renamed.get(col, col)
-        out[name] = _attribute(d[col], col, raw.decimal, rows, issues)
-        sources[name] = col
-    if notes is not None:
-        notes += renaming_note(renamed, "Columns")
-    return out
-
-
-def _attribute(
-    v: pd.Series, col: str, decimal: str, rows: np.ndarray, issues: list[RowIssue]
-) -> np.ndarray:
-    """Unmapped column: numbers when it clearly holds measures, else text.
-
-    A measure column's cells holding ``inf``, ``NaN`` or ``1e309`` are left blank and
-    listed in ``issues`` (as numbers they would break every sum).
-    """
-    text = as_text(v)
-    nonblank = (text != "").to_numpy()
-    if nonblank.any() and is_measure_header(col):
-        num, bad = parse_numbers(v, hint=decimal)
-        not_finite = bad & text.map(_is_python_float).to_numpy()
-        numbers = nonblank & ~bad & np.isfinite(num)
-        leading_zero = text.str.match(r"^0\d").any()
-        if numbers.any() and not leading_zero and (bad == not_finite).all():
-            for k in np.flatnonzero(not_finite)[:1000]:
-                issues.append(
-                    RowIssue(int(rows[k]), col, f"{text.iloc[k]!r} is not a number; left blank")
-                )
-            return num
-    return text.to_numpy()
-
-
-def _is_python_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_ids(raw: RawTable, parsed: pd.DataFrame, mapping: dict, issues: list) -> None:
@@ -320,31 +142,7 @@ def build_accounts(
     else:
         _check_ids(raw, parsed, mapping, issues)
     feedback.set_progress(70, "Locating accounts")
-    lat = (
-        parsed["latitude"].to_numpy(float) if "latitude" in parsed else np.full(len(parsed), np.nan)
-    )
-    lon = (
-        parsed["longitude"].to_numpy(float)
-        if "longitude" in parsed
-        else np.full(len(parsed), np.nan)
-    )
-    given = np.zeros(len(parsed), dtype=bool)
-    for f in ("latitude", "longitude"):
-        if mapping.get(f) and aggregate_by is None:
-            given |= (as_text(raw.data[mapping[f]]) != "").to_numpy()
-        elif f in parsed:
-            given |= np.isfinite(parsed[f].to_numpy(float))
-    country = parsed["country"].replace("", "US")
-    inp = LocateInput(
-        lat,
-        lon,
-        parsed["postal_code"],
-        normalize_city(parsed["city"]),
-        parsed["state"],
-        country,
-        given,
-        parsed.get("postal_raw"),
-    )
+    inp = _locate_input(raw, parsed, mapping, aggregated=aggregate_by is not None)
     loc = locate(inp, units, gazetteer, units_are_postal)
     feedback.check_canceled()
     feedback.set_progress(85, "Building accounts")
@@ -355,6 +153,53 @@ def build_accounts(
             first = issues[n_before]
             raise InputError(f"{raw.where(first.row, first.column)}: {first.message}.")
     accounts = _assemble(parsed, loc)
+    notes += _location_notes(parsed, loc)
+    return Built(
+        accounts,
+        loc,
+        transactions,
+        mapping,
+        issues,
+        notes,
+        rules_by_column,
+        customers,
+        multi_location,
+    )
+
+
+def _locate_input(
+    raw: RawTable, parsed: pd.DataFrame, mapping: dict, aggregated: bool
+) -> LocateInput:
+    """The location columns of the parsed rows, as :func:`locate` reads them.
+
+    A coordinate counts as given when its cell held anything, even text that is not a
+    number (the row is then listed as invalid, not as having no location); after
+    aggregation only the rolled-up numbers are left to tell.
+    """
+    n = len(parsed)
+    lat = parsed["latitude"].to_numpy(float) if "latitude" in parsed else np.full(n, np.nan)
+    lon = parsed["longitude"].to_numpy(float) if "longitude" in parsed else np.full(n, np.nan)
+    given = np.zeros(n, dtype=bool)
+    for f in ("latitude", "longitude"):
+        if mapping.get(f) and not aggregated:
+            given |= (as_text(raw.data[mapping[f]]) != "").to_numpy()
+        elif f in parsed:
+            given |= np.isfinite(parsed[f].to_numpy(float))
+    return LocateInput(
+        lat,
+        lon,
+        parsed["postal_code"],
+        normalize_city(parsed["city"]),
+        parsed["state"],
+        parsed["country"].replace("", "US"),
+        given,
+        parsed.get("postal_raw"),
+    )
+
+
+def _location_notes(parsed: pd.DataFrame, loc: LocateResult) -> list[str]:
+    """What the locator corrected or decided on its own, for the import summary."""
+    notes = []
     if loc.swapped:
         notes.append("Latitude and longitude columns were swapped in the file; corrected.")
     if loc.rows_swapped is not None and loc.rows_swapped.size:
@@ -367,17 +212,7 @@ def build_accounts(
         )
     if loc.used_unit_codes:
         notes.append("Postal codes matched the units' own codes (units are postal areas).")
-    return Built(
-        accounts,
-        loc,
-        transactions,
-        mapping,
-        issues,
-        notes,
-        rules_by_column,
-        customers,
-        multi_location,
-    )
+    return notes
 
 
 def _coordinate_issues(

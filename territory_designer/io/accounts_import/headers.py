@@ -13,16 +13,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+#: Account fields that say where an account is (what the locator reads).
+LOCATION_FIELDS = ("latitude", "longitude", "postal_code", "city", "state", "country")
 #: Account fields a column can be mapped to, in the order the wizard lists them.
 FIELDS = (
     "account_id",
     "name",
-    "latitude",
-    "longitude",
-    "postal_code",
-    "city",
-    "state",
-    "country",
+    *LOCATION_FIELDS,
     "revenue",
     "potential",
     "visits_per_year",

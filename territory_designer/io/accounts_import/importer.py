@@ -20,11 +20,12 @@ from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.operations import ReplaceAccounts
 from territory_designer.core.project import Project
-from territory_designer.io.accounts_import.build import RowIssue, build_accounts
+from territory_designer.io.accounts_import.build import build_accounts
 from territory_designer.io.accounts_import.column_kinds import averaged_columns
 from territory_designer.io.accounts_import.gazetteer import gazetteer_for
 from territory_designer.io.accounts_import.locate import METHODS, REASONS
 from territory_designer.io.accounts_import.merge import MergeResult, merge_accounts
+from territory_designer.io.accounts_import.parsing import RowIssue
 from territory_designer.io.accounts_import.reading import read_table
 
 

@@ -19,6 +19,7 @@ just outside every unit (a coastal centroid) is snapped to the nearest unit with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,6 +131,130 @@ def _match_unit_codes(postal: pd.Series, units: UnitLayer) -> np.ndarray:
     return unit
 
 
+@dataclass
+class _Rows:
+    """Where each row stands while the methods are tried in turn."""
+
+    by: np.ndarray  # method that located the row, "" while none has
+    reason: np.ndarray  # why the row is not located yet (the first method that failed)
+    lat: np.ndarray  # WGS 84 point of the rows located by a point (NaN otherwise)
+    lon: np.ndarray
+    unit: np.ndarray  # unit index, -1 while unknown
+
+    @classmethod
+    def start(cls, n: int) -> _Rows:
+        return cls(
+            by=np.full(n, "", dtype=object),
+            reason=np.full(n, "", dtype=object),
+            lat=np.full(n, np.nan),
+            lon=np.full(n, np.nan),
+            unit=np.full(n, -1, dtype=np.int64),
+        )
+
+    def unlocated(self) -> np.ndarray:
+        return self.by == ""
+
+
+def _take_coordinates(rows: _Rows, lat: np.ndarray, lon: np.ndarray, given: np.ndarray) -> None:
+    """Step 1: valid latitude/longitude; a filled but unusable cell is remembered."""
+    ok = _valid_latlon(lat, lon)
+    rows.lat[ok], rows.lon[ok] = lat[ok], lon[ok]
+    rows.by[ok] = "coordinates"
+    rows.reason[~ok & given] = "invalid_coordinates"
+
+
+def _unit_code_share(postal: pd.Series, raw: pd.Series, units: UnitLayer) -> float:
+    """Share of the file's postal codes (cleaned or as typed) that are unit codes."""
+    codes = np.maximum(_match_unit_codes(postal, units), _match_unit_codes(raw, units))
+    return float(np.mean(codes >= 0))
+
+
+def _take_unit_codes(
+    rows: _Rows, inp: LocateInput, units: UnitLayer, units_are_postal: bool | None
+) -> bool:
+    """Step 2: the postal code is a unit's own code; True when the units were taken for
+    postal areas (told so, or enough of the file's codes match)."""
+    has_postal = (inp.postal != "").to_numpy()
+    todo = rows.unlocated() & has_postal
+    if not todo.any() or units_are_postal is False:
+        return False
+    raw = inp.postal if inp.postal_raw is None else inp.postal_raw
+    codes = _match_unit_codes(inp.postal[todo], units)
+    retry = codes < 0
+    if retry.any():
+        codes[retry] = _match_unit_codes(raw[todo][retry], units)
+    if not units_are_postal:
+        # Rows located by coordinates count too: the question is what the units are.
+        share = (
+            np.mean(codes >= 0)
+            if todo.all()
+            else _unit_code_share(inp.postal[has_postal], raw[has_postal], units)
+        )
+        if share < UNIT_CODE_MIN_SHARE:
+            return False
+    idx = np.flatnonzero(todo)[codes >= 0]
+    rows.unit[idx] = codes[codes >= 0]
+    rows.by[idx] = "unit_code"
+    return True
+
+
+def _take_gazetteer_points(
+    rows: _Rows,
+    has_key: np.ndarray,
+    lookup: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    method: str,
+    miss_reason: str,
+) -> None:
+    """Steps 3 and 4: a gazetteer centroid for the rows still unlocated that hold a key.
+
+    ``lookup`` takes the mask of rows to look up and returns their latitudes and
+    longitudes (NaN where not found); a row not found keeps an earlier reason.
+    """
+    todo = rows.unlocated() & has_key
+    if not todo.any():
+        return
+    la, lo = lookup(todo)
+    found = np.isfinite(la)
+    idx = np.flatnonzero(todo)
+    rows.lat[idx[found]], rows.lon[idx[found]] = la[found], lo[found]
+    rows.by[idx[found]] = method
+    miss = idx[~found]
+    rows.reason[miss[rows.reason[miss] == ""]] = miss_reason
+
+
+def _join_points(xy: np.ndarray, units: UnitLayer, snap_m: float) -> np.ndarray:
+    """Unit containing each point; a point just outside every unit joins the nearest one
+    within ``snap_m`` metres (a coastal centroid), else -1."""
+    joined = locate_points(xy, units.geometry)
+    out = joined < 0
+    if out.any() and snap_m > 0:
+        tree = shapely.STRtree(units.geometry)
+        pi, gi = tree.query_nearest(shapely.points(xy[out]), max_distance=snap_m)
+        snapped = joined[out]
+        snapped[pi] = gi  # ties: the last wins, deterministic for a given layer
+        joined[out] = snapped
+    return joined
+
+
+def _place_in_units(
+    rows: _Rows, units: UnitLayer, tf: Transformer | None, snap_m: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Project the points found and join them to units; returns the x and y of every row
+    (a unit code sits at its unit's centroid, NaN where unlocated)."""
+    n = len(rows.by)
+    x, y = np.full(n, np.nan), np.full(n, np.nan)
+    coded = rows.by == "unit_code"
+    x[coded], y[coded] = units.centroid[rows.unit[coded], 0], units.centroid[rows.unit[coded], 1]
+    pts = ~rows.unlocated() & ~coded
+    if pts.any() and tf is None:
+        rows.by[pts], rows.reason[pts] = "", "no_crs"
+    elif pts.any():
+        px, py = tf.transform(rows.lon[pts], rows.lat[pts])
+        x[pts], y[pts] = px, py
+        rows.unit[pts] = _join_points(np.column_stack([px, py]), units, snap_m)
+    return x, y
+
+
 def locate(
     inp: LocateInput,
     units: UnitLayer,
@@ -153,92 +278,33 @@ def locate(
     snap_m : float
         Points at most this far outside every unit join the nearest unit.
     """
-    n = len(inp.lat)
     lat, lon = inp.lat.astype(float), inp.lon.astype(float)
     crs = CRS.from_user_input(units.crs) if units.crs is not None else None
     tf = Transformer.from_crs("EPSG:4326", crs, always_xy=True) if crs is not None else None
     swapped = detect_swapped(lat, lon, units, tf)
     if swapped:
         lat, lon = lon, lat
-    by = np.full(n, "", dtype=object)
-    reason = np.full(n, "", dtype=object)
-    glat, glon = np.full(n, np.nan), np.full(n, np.nan)
-    unit = np.full(n, -1, dtype=np.int64)
-    # 1. coordinates
-    ok = _valid_latlon(lat, lon)
-    glat[ok], glon[ok] = lat[ok], lon[ok]
-    by[ok] = "coordinates"
-    reason[~ok & inp.coords_given] = "invalid_coordinates"
-    # 2. the unit's own code
-    has_postal = (inp.postal != "").to_numpy()
-    todo = (by == "") & has_postal
-    used_codes = False
-    if todo.any() and units_are_postal is not False:
-        raw = inp.postal if inp.postal_raw is None else inp.postal_raw
-        codes = _match_unit_codes(inp.postal[todo], units)
-        retry = codes < 0
-        if retry.any():
-            codes[retry] = _match_unit_codes(raw[todo][retry], units)
-        share = (
-            np.mean(codes >= 0)
-            if todo.all()
-            else np.mean(
-                np.maximum(
-                    _match_unit_codes(inp.postal[has_postal], units),
-                    _match_unit_codes(raw[has_postal], units),
-                )
-                >= 0
-            )
-        )
-        if units_are_postal or share >= UNIT_CODE_MIN_SHARE:
-            idx = np.flatnonzero(todo)[codes >= 0]
-            unit[idx] = codes[codes >= 0]
-            by[idx] = "unit_code"
-            used_codes = True
-    # 3. postal gazetteer
-    todo = (by == "") & has_postal
-    if todo.any():
-        la, lo = gazetteer.lookup_postal(inp.country[todo], inp.postal[todo])
-        found = np.isfinite(la)
-        idx = np.flatnonzero(todo)
-        glat[idx[found]], glon[idx[found]] = la[found], lo[found]
-        by[idx[found]] = "postal_code"
-        miss = idx[~found]
-        reason[miss[reason[miss] == ""]] = "unknown_postal_code"
-    # 4. city + state
-    has_city = ((inp.city != "") & (inp.state != "")).to_numpy()
-    todo = (by == "") & has_city
-    if todo.any():
-        la, lo = gazetteer.lookup_city(inp.country[todo], inp.state[todo], inp.city[todo])
-        found = np.isfinite(la)
-        idx = np.flatnonzero(todo)
-        glat[idx[found]], glon[idx[found]] = la[found], lo[found]
-        by[idx[found]] = "city"
-        miss = idx[~found]
-        reason[miss[reason[miss] == ""]] = "unknown_city"
-    reason[(by == "") & (reason == "")] = "no_location"
-    reason[by != ""] = ""
-    # project and join
-    x, y = np.full(n, np.nan), np.full(n, np.nan)
-    coded = by == "unit_code"
-    x[coded], y[coded] = units.centroid[unit[coded], 0], units.centroid[unit[coded], 1]
-    pts = (by != "") & ~coded
-    if pts.any() and tf is None:
-        by[pts], reason[pts] = "", "no_crs"
-    elif pts.any():
-        px, py = tf.transform(glon[pts], glat[pts])
-        x[pts], y[pts] = px, py
-        idx = np.flatnonzero(pts)
-        xy = np.column_stack([px, py])
-        joined = locate_points(xy, units.geometry)
-        out = joined < 0
-        if out.any() and snap_m > 0:
-            tree = shapely.STRtree(units.geometry)
-            pi, gi = tree.query_nearest(shapely.points(xy[out]), max_distance=snap_m)
-            snapped = joined[out]
-            snapped[pi] = gi  # ties: the last wins, deterministic for a given layer
-            joined[out] = snapped
-        unit[idx] = joined
+    rows = _Rows.start(len(lat))
+    _take_coordinates(rows, lat, lon, inp.coords_given)
+    used_codes = _take_unit_codes(rows, inp, units, units_are_postal)
+    _take_gazetteer_points(
+        rows,
+        (inp.postal != "").to_numpy(),
+        lambda todo: gazetteer.lookup_postal(inp.country[todo], inp.postal[todo]),
+        "postal_code",
+        "unknown_postal_code",
+    )
+    _take_gazetteer_points(
+        rows,
+        ((inp.city != "") & (inp.state != "")).to_numpy(),
+        lambda todo: gazetteer.lookup_city(inp.country[todo], inp.state[todo], inp.city[todo]),
+        "city",
+        "unknown_city",
+    )
+    rows.reason[rows.unlocated() & (rows.reason == "")] = "no_location"
+    rows.reason[~rows.unlocated()] = ""
+    x, y = _place_in_units(rows, units, tf, snap_m)
+    by, unit, reason = rows.by, rows.unit, rows.reason
     rows_swapped = _retry_swapped_rows(lat, lon, by, unit, x, y, reason, units, tf)
     lost = (by != "") & (unit < 0)
     reason[lost] = "outside_units"  # located_by kept: the point is known

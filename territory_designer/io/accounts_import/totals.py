@@ -23,7 +23,8 @@ _TOTAL = re.compile(
     r"|total\s+g[eé]n[eé]ral|totale\s+complessivo|suma\s+total)\b\W*(\w+\W*){0,3}$",
     re.IGNORECASE,
 )
-LOCATION_FIELDS = ("latitude", "longitude", "postal_code", "city")
+#: Columns that place a row: a row with any of them filled is an account, never a total.
+WHERE_FIELDS = ("latitude", "longitude", "postal_code", "city")
 
 
 def drop_totals_rows(
@@ -45,7 +46,7 @@ def drop_totals_rows(
     """
     candidates = (mapping.get("account_id"), mapping.get("name"), *raw.columns[:3])
     label_cols = list(dict.fromkeys(c for c in candidates if c))
-    where_cols = [mapping[f] for f in LOCATION_FIELDS if mapping.get(f)]
+    where_cols = [mapping[f] for f in WHERE_FIELDS if mapping.get(f)]
     n = len(raw.data)
     tail = raw.data.iloc[max(0, n - 20) :]  # a list ends with a few totals rows at most
     labels = {c: as_text(tail[c]).to_numpy() for c in label_cols}

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from territory_designer.balance.quality import QualityReport
 from territory_designer.balance.rebalance import RebalanceResult
 from territory_designer.balance.scenario import MoveRow, balance_curve, trajectory_arrays
+from territory_designer.core.formatting import format_number
 
 MOVE_COLUMNS = ("#", "Unit", "From", "To", "Accounts", "Revenue", "Why")
 CURVE_COLUMNS = ("Cap on units moved", "Units moved", "Accounts moved", "Max deviation")
@@ -61,9 +62,7 @@ class _NumberItem(QTableWidgetItem):
     """A right-aligned number shown with thousands separators that sorts numerically."""
 
     def __init__(self, value: float) -> None:
-        super().__init__(
-            f"{value:,.0f}" if isinstance(value, int) or value == int(value) else f"{value:,.2f}"
-        )
+        super().__init__(format_number(value))
         self.value = value
         self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
@@ -20,6 +20,9 @@ from territory_designer.ui.dialogs.balance_result import BalanceResultDialog
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
 
 class BalanceController(QObject):
@@ -109,7 +112,7 @@ class BalanceController(QObject):
     def _on_task_done(self) -> None:
         self.task = None
 
-    def _on_run_finished(self, project: object, result: Any) -> None:
+    def _on_run_finished(self, project: Project, result: Any) -> None:
         if project is not self.session.project:  # replaced meanwhile: drop the result
             return
         if isinstance(result, RebalanceOutcome):

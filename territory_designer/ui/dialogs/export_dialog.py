@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
@@ -30,6 +31,9 @@ from territory_designer.reports.registry import Exporter, ExportError, ExportOpt
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
+
+if TYPE_CHECKING:
+    from territory_designer.core.project import Project
 
 #: Excel sheets: option key -> label
 SHEETS = {
@@ -78,7 +82,7 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        project: object,
+        project: Project,
         exporter: Exporter,
         prompts: Prompts,
         suggested: str | Path = "",

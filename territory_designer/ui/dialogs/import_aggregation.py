@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from territory_designer.io.accounts_import import AGGREGATIONS
 from territory_designer.io.accounts_import.column_kinds import guess_rules, repeated_values
+from territory_designer.io.accounts_import.headers import LOCATION_FIELDS
 
 RULE_LABELS = {
     "sum": "sum",
@@ -35,15 +36,7 @@ RULE_LABELS = {
     "ignore": "leave out",
 }
 #: Fields whose columns are combined by their own logic (location, dates), not a rule.
-NOT_RULED_FIELDS = (
-    "latitude",
-    "longitude",
-    "postal_code",
-    "city",
-    "state",
-    "country",
-    "order_date",
-)
+NOT_RULED_FIELDS = (*LOCATION_FIELDS, "order_date")
 
 
 def auto_label(rule: str) -> str:

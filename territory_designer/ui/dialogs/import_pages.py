@@ -29,6 +29,7 @@ from territory_designer.io.accounts_import import (
     WouldRemoveAllError,
     prepare_import,
 )
+from territory_designer.io.accounts_import.headers import LOCATION_FIELDS
 from territory_designer.ui.dialogs.import_aggregation import AggregationBox
 from territory_designer.ui.qt_models.table_model import RowsModel
 from territory_designer.ui.workers import Task
@@ -57,7 +58,7 @@ FIELD_LABELS = {
 }
 GROUPS = (
     ("Account", ("account_id", "name", "segment", "product_line", "owner")),
-    ("Location", ("latitude", "longitude", "postal_code", "city", "state", "country")),
+    ("Location", LOCATION_FIELDS),
     ("Measures", ("revenue", "potential", "visits_per_year", "order_date")),
 )
 

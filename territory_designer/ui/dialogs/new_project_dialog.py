@@ -1,8 +1,9 @@
 """Dialog choosing the id and name fields of a units file for File > New (and, for a new
-project, the working CRS)."""
+project, the working CRS) or for File > Import > Units layer (and an id prefix)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -157,3 +158,28 @@ class NewProjectDialog(QDialog):
         """(id field, name field or None)."""
         name = self.name_combo.currentText()
         return self.id_combo.currentText(), (None if name == NO_NAME else name)
+
+
+#: ``(path, fields, parent)`` -> the dialog's answers, None when cancelled.
+FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | None"]
+
+
+def choose_new_project_fields(
+    path: str, fields: list[str], parent: QWidget
+) -> tuple[str, str | None, str | None, str | None] | None:
+    """Ask for a new project's id and name fields, layer CRS and working CRS."""
+    dialog = NewProjectDialog(path, fields, parent, ask_working_crs=True)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return (*dialog.choice(), dialog.crs(), dialog.working_crs())
+
+
+def choose_layer_fields(
+    path: str, fields: list[str], parent: QWidget
+) -> tuple[str, str | None, str, str | None] | None:
+    """Ask for an added layer's id and name fields, id prefix and layer CRS."""
+    dialog = NewProjectDialog(path, fields, parent, with_prefix=True)
+    dialog.setWindowTitle("Add units from a layer")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return (*dialog.choice(), dialog.id_prefix(), dialog.crs())

@@ -57,6 +57,38 @@ def _save_file(
     return path or None
 
 
+def _confirm(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    question: str,
+    action: str,
+    default: str | None = "action",
+    role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.AcceptRole,
+) -> bool:
+    """Ask ``question`` about ``text`` with an ``action`` button and Cancel.
+
+    ``default`` ("action", "cancel" or None for Qt's choice) is what Enter picks; with
+    "cancel" Escape cancels too, so a destructive action needs a deliberate click.
+    Returns True when ``action`` was clicked.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(question)
+    chosen = box.addButton(action, role)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    if default == "action":
+        box.setDefaultButton(chosen)
+    elif default == "cancel":
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is chosen
+
+
 class Prompts:
     """Standard dialogs (override any method to answer without a dialog)."""
 
@@ -104,31 +136,25 @@ class Prompts:
 
     def ask_open_locked(self, parent: QWidget | None, message: str) -> bool:
         """The project is open for writing elsewhere: True opens it read-only, False cancels."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Project in use")
-        box.setText(message)
-        box.setInformativeText(
-            "Open it read-only? You can still edit and keep your work with Save As…"
+        return _confirm(
+            parent,
+            QMessageBox.Icon.Warning,
+            "Project in use",
+            message,
+            "Open it read-only? You can still edit and keep your work with Save As…",
+            "Open read-only",
         )
-        read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(read_only)
-        box.exec()
-        return box.clickedButton() is read_only
 
     def ask_save_conflict(self, parent: QWidget | None, message: str) -> bool:
         """Saving would overwrite someone else's work: True saves under another name."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Not saved")
-        box.setText(message)
-        box.setInformativeText("Save your work under another name, so both versions are kept?")
-        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(save_as)
-        box.exec()
-        return box.clickedButton() is save_as
+        return _confirm(
+            parent,
+            QMessageBox.Icon.Warning,
+            "Not saved",
+            message,
+            "Save your work under another name, so both versions are kept?",
+            "Save As…",
+        )
 
     def ask_open_path(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A project file to open."""
@@ -179,33 +205,29 @@ class Prompts:
 
     def ask_replace_covered(self, parent: QWidget | None, detail: str) -> bool:
         """New units overlap the project's: replace the covered units, or cancel?"""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("New units overlap existing ones")
-        box.setText(detail)
-        box.setInformativeText(
+        return _confirm(
+            parent,
+            QMessageBox.Icon.Question,
+            "New units overlap existing ones",
+            detail,
             "Replace the units they cover? Units covered 90% or more are removed, others "
-            "are cut back, and their accounts and territories go to the new units."
+            "are cut back, and their accounts and territories go to the new units.",
+            "Replace covered units",
+            default=None,
         )
-        replace = box.addButton("Replace covered units", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is replace
 
     def ask_allow_overlaps(self, parent: QWidget | None, detail: str) -> bool:
         """Units of one layer overlap: accept them, or cancel?"""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Units overlap")
-        box.setText(detail)
-        box.setInformativeText(
+        return _confirm(
+            parent,
+            QMessageBox.Icon.Warning,
+            "Units overlap",
+            detail,
             "Accept the overlaps? An account inside two units then counts once, in the "
-            "smaller unit."
+            "smaller unit.",
+            "Accept overlaps",
+            default=None,
         )
-        accept = box.addButton("Accept overlaps", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is accept
 
     def ask_id_prefix(self, parent: QWidget | None, detail: str, suggested: str) -> str | None:
         """Ids clash: a prefix for the new layer's ids (None = cancel)."""
@@ -219,17 +241,16 @@ class Prompts:
 
     def confirm_replace_all_accounts(self, parent: QWidget | None, message: str) -> bool:
         """Ask before an import that locates nothing replaces every account (default: no)."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Replace every account?")
-        box.setText(message)
-        box.setInformativeText("Replace all the project's accounts with this file anyway?")
-        replace = box.addButton("Replace all accounts", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.exec()
-        return box.clickedButton() is replace
+        return _confirm(
+            parent,
+            QMessageBox.Icon.Warning,
+            "Replace every account?",
+            message,
+            "Replace all the project's accounts with this file anyway?",
+            "Replace all accounts",
+            default="cancel",
+            role=QMessageBox.ButtonRole.DestructiveRole,
+        )
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
         """Show one clear error message."""

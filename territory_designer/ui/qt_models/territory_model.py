@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from territory_designer.core.criterion import criterion_label
+from territory_designer.core.formatting import field_label, format_number
 from territory_designer.core.operations import UpdateTerritory
 from territory_designer.core.plan import UNASSIGNED, Territory
 from territory_designer.core.project import ACCOUNTS_FIELD, UNITS_FIELD
@@ -48,19 +48,6 @@ _HEADERS = {
     Column.DEVIATION: "Deviation",
 }
 _NUMERIC = (Column.UNITS, Column.ACCOUNTS, Column.METRIC, Column.DEVIATION)
-
-
-def field_label(field: str) -> str:
-    """Human label of a weight field (``visits_per_year`` -> ``Visits per year``) or of a
-    weighted mix key (``Accounts 60% + revenue 40%``)."""
-    return criterion_label(field)
-
-
-def format_number(value: float) -> str:
-    """Figures as planners read them: thousands separators, decimals only when small."""
-    if abs(value) >= 100 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
 
 
 class TerritoryTableModel(QAbstractTableModel):

@@ -1,0 +1,203 @@
+"""Writing a ``.tdproj`` file's layers and tables (the layout is in
+:mod:`territory_designer.io.project_file`, which also reads them back).
+
+:func:`write_project_tables` fills a fresh file; :func:`~.project_file.save_project`
+checks the lock and the file on disk first and renames the file over the target.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from territory_designer import __version__
+from territory_designer.core.accounts import REQUIRED_COLUMNS
+from territory_designer.core.feedback import Feedback
+from territory_designer.core.project import Project
+from territory_designer.io.field_names import ACCOUNT_FIELDS, UNIT_FIELDS, non_clashing_names
+from territory_designer.io.project_lock import writer_label
+
+FORMAT_NAME = "territory-designer-project"
+FORMAT_VERSION = 1
+#: Columns of the units layer that show the active plan in QGIS (not unit attributes).
+PLAN_COLUMNS = ("territory_id", "territory", "owner")
+
+
+def write_project_tables(project: Project, tmp: Path, feedback: Feedback) -> None:
+    """Write every layer and table of the project into the new GeoPackage ``tmp``.
+
+    Parameters
+    ----------
+    project : Project
+        What to write.
+    tmp : pathlib.Path
+        A file that does not exist yet (the save renames it over the target).
+    feedback : Feedback
+        Progress, and cancel between layers.
+    """
+    units = project.units
+    plan = project.plan
+    feedback.set_progress(5, "Writing units")
+    # Imports rename clashing attributes already; this keeps any other path from losing
+    # a column or failing the save (GeoPackage names ignore case).
+    attrs = units.attributes.rename(
+        columns=non_clashing_names(list(units.attributes.columns), UNIT_FIELDS)
+    )
+    names = {c: t.name for c, t in plan.territories.items()}
+    owners = {c: t.owner for c, t in plan.territories.items()}
+    codes = plan.assignment
+    gdf = gpd.GeoDataFrame(
+        {"unit_id": units.ids, "name": units.names, **{c: attrs[c].values for c in attrs}},
+        geometry=units.geometry,
+        crs=units.crs,
+    )
+    gdf["territory_id"] = plan.territory_ids()
+    gdf["territory"] = [names.get(int(c), "") for c in codes]
+    gdf["owner"] = [owners.get(int(c), "") for c in codes]
+    pyogrio.write_dataframe(gdf, tmp, layer="units", driver="GPKG", promote_to_multi=True)
+    feedback.check_canceled()
+    feedback.set_progress(50, "Writing accounts")
+    _write_accounts(project, tmp)
+    _write_territories(project, tmp)
+    feedback.check_canceled()
+    feedback.set_progress(70, "Writing plans")
+    con = sqlite3.connect(tmp)
+    try:
+        with con:
+            _write_tables(project, con)
+    finally:
+        con.close()
+    feedback.set_progress(100, "Saved")
+
+
+def _write_accounts(project: Project, tmp: Path) -> None:
+    table = project.accounts.table
+    crs = project.units.crs
+    extra = [c for c in table.columns if c not in REQUIRED_COLUMNS]
+    names = non_clashing_names(extra, ACCOUNT_FIELDS)
+    unit_ids = np.where(
+        table["unit"].to_numpy() >= 0,
+        project.units.ids[np.clip(table["unit"].to_numpy(), 0, None)] if len(table) else "",
+        "",
+    )
+    data = {
+        "account_id": table["account_id"].astype(str).values,
+        "name": table["name"].astype(str).values,
+        "unit_id": unit_ids,
+        "located_by": table["located_by"].astype(str).values,
+        **{names.get(c, c): table[c].values for c in extra},
+    }
+    geom = shapely.points(table[["x", "y"]].to_numpy(dtype=float)) if len(table) else []
+    gdf = gpd.GeoDataFrame(data, geometry=list(geom), crs=crs)
+    pyogrio.write_dataframe(gdf, tmp, layer="accounts", driver="GPKG", geometry_type="Point")
+
+
+def _write_territories(project: Project, tmp: Path) -> None:
+    rows, geoms = [], []
+    for plan in project.plans.values():
+        for code, t in plan.territories.items():
+            rows.append(
+                {
+                    "plan": plan.name,
+                    "code": code,
+                    "territory_id": t.id,
+                    "name": t.name,
+                    "color": t.color,
+                    "owner": t.owner,
+                    "locked": int(t.locked),
+                    "parent": t.parent or "",
+                    "target": np.nan if t.target is None else float(t.target),
+                }
+            )
+            geoms.append(shapely.Point(t.home_base) if t.home_base else None)
+    cols = ["plan", "code", "territory_id", "name", "color", "owner", "locked", "parent", "target"]
+    df = pd.DataFrame(rows, columns=cols)
+    gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=project.units.crs)
+    pyogrio.write_dataframe(gdf, tmp, layer="territories", driver="GPKG", geometry_type="Point")
+
+
+def _register(con: sqlite3.Connection, table: str, description: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description,"
+        " last_change) VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+        (table, table, description),
+    )
+
+
+def _write_tables(project: Project, con: sqlite3.Connection) -> None:
+    units = project.units
+    con.execute("CREATE TABLE td_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    meta = {
+        "format": FORMAT_NAME,
+        "format_version": str(FORMAT_VERSION),
+        "app_version": __version__,
+        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        # Tells this save from any other, even one with the same size and time.
+        "save_id": uuid.uuid4().hex,
+        "saved_by": writer_label(),
+        "n_units": str(len(units)),
+        "active_plan": project.active_plan_name,
+        "baseline_plan": project.baseline_plan_name or "",
+        "settings": json.dumps(project.settings),
+    }
+    con.executemany("INSERT INTO td_meta VALUES (?, ?)", list(meta.items()))
+    _register(con, "td_meta", "Territory Designer: format and settings")
+    con.execute(
+        "CREATE TABLE td_plans (name TEXT PRIMARY KEY, position INTEGER, next_code INTEGER,"
+        " account_overrides TEXT, criterion TEXT)"
+    )
+    con.execute(
+        "CREATE TABLE td_assignments (plan TEXT NOT NULL, unit_fid INTEGER NOT NULL,"
+        " territory_code INTEGER NOT NULL, locked INTEGER NOT NULL)"
+    )
+    fids = np.arange(1, len(units) + 1)
+    for pos, plan in enumerate(project.plans.values()):
+        con.execute(
+            "INSERT INTO td_plans VALUES (?, ?, ?, ?, ?)",
+            (
+                plan.name,
+                pos,
+                plan.next_code,
+                json.dumps(plan.account_overrides),
+                plan.criterion.to_json() if plan.criterion else None,
+            ),
+        )
+        con.executemany(
+            "INSERT INTO td_assignments VALUES (?, ?, ?, ?)",
+            zip(
+                [plan.name] * len(units),
+                fids.tolist(),
+                plan.assignment.tolist(),
+                plan.locked_units.astype(int).tolist(),
+                strict=True,
+            ),
+        )
+    _register(con, "td_plans", "Territory Designer: plans (scenarios)")
+    _register(con, "td_assignments", "Territory Designer: unit to territory code per plan")
+    adj = project.adjacency
+    con.execute("CREATE TABLE td_adjacency (i INTEGER, j INTEGER, shared_m REAL)")
+    con.executemany(
+        "INSERT INTO td_adjacency VALUES (?, ?, ?)",
+        zip(adj.ei.tolist(), adj.ej.tolist(), adj.length.tolist(), strict=True),
+    )
+    _register(con, "td_adjacency", "Territory Designer: unit adjacency (row numbers)")
+    coarse, fine = units.lod
+    con.execute("CREATE TABLE td_display (fid INTEGER PRIMARY KEY, coarse BLOB, fine BLOB)")
+    con.executemany(
+        "INSERT INTO td_display VALUES (?, ?, ?)",
+        zip(fids.tolist(), shapely.to_wkb(coarse), shapely.to_wkb(fine), strict=True),
+    )
+    _register(con, "td_display", "Territory Designer: simplified display geometry")
+    transactions = getattr(project, "transactions", None)
+    if transactions is not None and len(transactions):
+        transactions.to_sql("td_transactions", con, index=False)
+        _register(con, "td_transactions", "Territory Designer: imported order lines")
