@@ -163,12 +163,30 @@ def run_import_accounts(args: argparse.Namespace) -> int:
     else:
         for line in report.summary_lines():
             print(line)
+        for line in _issue_lines(report.issues):
+            print(line)
         if in_overlaps:
             print(overlap_accounts_line(in_overlaps))
         if report.multi_location and not report.sites:
             print("(--sites imports one account per customer and location)")
         print(f"saved to {saved}" if saved else "(not saved: --dry-run)")
     return 0
+
+
+#: Cell problems printed under the summary (``--json`` lists the first 100).
+ISSUES_SHOWN = 10
+
+
+def _issue_lines(issues: list) -> list[str]:
+    """The first cell problems, each with its row and column, so a terminal user sees
+    which totals row was left out or which amount was blank, not only how many."""
+    lines = [
+        f"  row {i.row}" + (f", column {i.column!r}" if i.column else "") + f": {i.message}"
+        for i in issues[:ISSUES_SHOWN]
+    ]
+    if len(issues) > ISSUES_SHOWN:
+        lines.append(f"  ... and {len(issues) - ISSUES_SHOWN:,} more (--json lists up to 100)")
+    return lines
 
 
 def _quoted(column: str) -> str:
