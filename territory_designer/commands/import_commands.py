@@ -21,9 +21,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="map a field (id, name, latitude, longitude, postal_code, city, state, country, "
-        "revenue, potential, visits_per_year, segment, product_line, owner, order_date) to a "
-        "column; FIELD= unmaps it; repeatable",
+        help="map a field (id or account_id, name, latitude, longitude, postal_code, city, "
+        "state, country, revenue, potential, visits_per_year, segment, product_line, owner, "
+        "order_date) to a column; FIELD= unmaps it; repeatable",
     )
     p.add_argument("--aggregate-by", metavar="COLUMN", help="one row per order: group by COLUMN")
     p.add_argument(
@@ -84,6 +84,10 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_import_units)
 
 
+#: Short names accepted by ``--map`` (the wizard and the README call it the id column).
+FIELD_ALIASES = {"id": "account_id"}
+
+
 def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
     from territory_designer.io.accounts_import import FIELDS
 
@@ -92,7 +96,7 @@ def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
     mapping: dict[str, str | None] = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
-        field = field.strip()
+        field = FIELD_ALIASES.get(field.strip(), field.strip())
         if not sep or not field:
             raise InputError(f"--map {pair!r}: write FIELD=COLUMN (or FIELD= to unmap).")
         if field not in FIELDS:
