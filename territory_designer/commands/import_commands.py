@@ -14,7 +14,7 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-accounts", help="import a customer list (xlsx, xls, csv, txt)")
     p.add_argument("project")
     p.add_argument("file", help="workbook or text file")
-    p.add_argument("--sheet", help="sheet name (default: the first with data)")
+    p.add_argument("--sheet", help="sheet name (default: the first holding a table)")
     p.add_argument("--header-row", type=int, help="row number of the header (0: no header)")
     p.add_argument(
         "--map",
