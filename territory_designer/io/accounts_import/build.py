@@ -21,6 +21,7 @@ from territory_designer.io.accounts_import.aggregate import (
     order_id_column,
 )
 from territory_designer.io.accounts_import.column_kinds import is_measure_header
+from territory_designer.io.accounts_import.degrees import degrees_as_numbers
 from territory_designer.io.accounts_import.gazetteer import Gazetteer
 from territory_designer.io.accounts_import.headers import (
     FIELDS,
@@ -172,6 +173,8 @@ def parse_rows(
             continue
         v = d[col]
         if f in NUMERIC_FIELDS or f in ("latitude", "longitude"):
+            if f in ("latitude", "longitude"):
+                v = degrees_as_numbers(v)
             num, bad = parse_numbers(v, hint=raw.decimal)
             if f in NUMERIC_FIELDS:
                 _fail_or_note(raw, strict, issues, rows, bad, col, "number", v)
