@@ -14,16 +14,16 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-accounts", help="import a customer list (xlsx, xls, csv, txt)")
     p.add_argument("project")
     p.add_argument("file", help="workbook or text file")
-    p.add_argument("--sheet", help="sheet name (default: the first with data)")
+    p.add_argument("--sheet", help="sheet name (default: the first holding a table)")
     p.add_argument("--header-row", type=int, help="row number of the header (0: no header)")
     p.add_argument(
         "--map",
         action="append",
         default=[],
         metavar="FIELD=COLUMN",
-        help="map a field (id, name, latitude, longitude, postal_code, city, state, country, "
-        "revenue, potential, visits_per_year, segment, product_line, owner, order_date) to a "
-        "column; FIELD= unmaps it; repeatable",
+        help="map a field (id or account_id, name, latitude, longitude, postal_code, city, "
+        "state, country, revenue, potential, visits_per_year, segment, product_line, owner, "
+        "order_date) to a column; FIELD= unmaps it; repeatable",
     )
     p.add_argument("--aggregate-by", metavar="COLUMN", help="one row per order: group by COLUMN")
     p.add_argument(
@@ -84,6 +84,10 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_import_units)
 
 
+#: Short names accepted by ``--map`` (the wizard and the README call it the id column).
+FIELD_ALIASES = {"id": "account_id"}
+
+
 def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
     from territory_designer.io.accounts_import import FIELDS
 
@@ -92,7 +96,7 @@ def _mapping(pairs: list[str]) -> dict[str, str | None] | None:
     mapping: dict[str, str | None] = {}
     for pair in pairs:
         field, sep, column = pair.partition("=")
-        field = field.strip()
+        field = FIELD_ALIASES.get(field.strip(), field.strip())
         if not sep or not field:
             raise InputError(f"--map {pair!r}: write FIELD=COLUMN (or FIELD= to unmap).")
         if field not in FIELDS:
@@ -163,12 +167,30 @@ def run_import_accounts(args: argparse.Namespace) -> int:
     else:
         for line in report.summary_lines():
             print(line)
+        for line in _issue_lines(report.issues):
+            print(line)
         if in_overlaps:
             print(overlap_accounts_line(in_overlaps))
         if report.multi_location and not report.sites:
             print("(--sites imports one account per customer and location)")
         print(f"saved to {saved}" if saved else "(not saved: --dry-run)")
     return 0
+
+
+#: Cell problems printed under the summary (``--json`` lists the first 100).
+ISSUES_SHOWN = 10
+
+
+def _issue_lines(issues: list) -> list[str]:
+    """The first cell problems, each with its row and column, so a terminal user sees
+    which totals row was left out or which amount was blank, not only how many."""
+    lines = [
+        f"  row {i.row}" + (f", column {i.column!r}" if i.column else "") + f": {i.message}"
+        for i in issues[:ISSUES_SHOWN]
+    ]
+    if len(issues) > ISSUES_SHOWN:
+        lines.append(f"  ... and {len(issues) - ISSUES_SHOWN:,} more (--json lists up to 100)")
+    return lines
 
 
 def _quoted(column: str) -> str:

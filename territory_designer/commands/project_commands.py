@@ -17,6 +17,7 @@ from territory_designer.commands.common import (
     load,
     out_path,
 )
+from territory_designer.core.criterion import parse_mix
 from territory_designer.core.errors import TerritoryDesignerError
 
 if TYPE_CHECKING:
@@ -160,14 +161,19 @@ def run_info(args: argparse.Namespace) -> int:
         f" unassigned units {s['unassigned_units']}, mean Polsby-Popper {s['pp_mean']:.3f}"
     )
     field = info["balance_field"]
+    # A weighted mix is each territory's share of the mixed total (about 1/k): printed
+    # as a percentage, or every territory would read 0.1.
+    mix = parse_mix(field) is not None
+    heading = "mix share %" if mix else field[:14]
     print(
         f"  {'id':<6}{'name':<22}{'owner':<18}{'units':>6}{'accounts':>9}"
-        f"{field[:14]:>16}{'dev %':>8}{'PP':>7}{'pieces':>8}"
+        f"{heading:>16}{'dev %':>8}{'PP':>7}{'pieces':>8}"
     )
     for t in info["territories"]:
+        value = t[field] * 100 if mix and t[field] is not None else t[field]
         print(
             f"  {t['id']:<6}{t['name'][:21]:<22}{t['owner'][:17]:<18}{t['units']:>6}"
-            f"{_figure(t['accounts'], '>9.0f')}{_figure(t[field], '>16,.1f')}"
+            f"{_figure(t['accounts'], '>9.0f')}{_figure(value, '>16,.2f' if mix else '>16,.1f')}"
             f"{_figure(t['deviation_pct'], '>8.1f')}{_figure(t['polsby_popper'], '>7.3f')}"
             f"{t['pieces']:>8}"
         )

@@ -289,7 +289,7 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
             "territory": _lookup(plan, acode, "id"),
             "territory_name": _lookup(plan, acode, "name"),
             "owner": _lookup(plan, acode, "owner"),
-            "located_by": table["located_by"].astype(str).to_numpy(),
+            "located_by": _how_located(table["located_by"].astype(str).to_numpy(), ok),
             "pinned": table["account_id"].isin(list(plan.account_overrides)).to_numpy(),
         }
     )
@@ -321,3 +321,17 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
         colors={c: t.color for c, t in plan.territories.items()},
         criterion=view.balance_criterion(),
     )
+
+
+def _how_located(located_by: np.ndarray, in_unit: np.ndarray) -> np.ndarray:
+    """How each account was located; an account whose point lies outside every unit says
+    so (its method alone, "coordinates" beside a blank unit, reads as located)."""
+    return np.where(
+        in_unit,
+        located_by,
+        np.where(
+            located_by == "",
+            "not located",
+            np.char.add(located_by.astype(str), ", outside every unit"),
+        ),
+    ).astype(object)

@@ -33,8 +33,12 @@ DECIMALS = 5
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
 
 
-def to_lonlat(geoms: np.ndarray, crs: object) -> np.ndarray:
-    """Geometries reprojected to EPSG:4326 and rounded to ``DECIMALS`` decimals."""
+def to_lonlat(geoms: np.ndarray, crs: object, centre_lon: float | None = None) -> np.ndarray:
+    """Geometries reprojected to EPSG:4326 and rounded to ``DECIMALS`` decimals.
+
+    With ``centre_lon`` every longitude is brought within 180° of it (see
+    :func:`unwrap_longitudes`), so a layer across the 180° meridian stays in one piece.
+    """
     import geopandas as gpd
     import shapely
 
@@ -44,7 +48,24 @@ def to_lonlat(geoms: np.ndarray, crs: object) -> np.ndarray:
             "map; recreate the project from a file with a CRS (or give one with --crs)."
         )
     out = gpd.GeoSeries(list(geoms), crs=crs).to_crs(4326).to_numpy()
-    return shapely.transform(out, lambda xy: np.round(xy, DECIMALS))
+
+    def lonlat(xy: np.ndarray) -> np.ndarray:
+        if centre_lon is not None:
+            xy = np.column_stack([unwrap_longitudes(xy[:, 0], centre_lon), xy[:, 1]])
+        return np.round(xy, DECIMALS)
+
+    return shapely.transform(out, lonlat)
+
+
+def unwrap_longitudes(lon: np.ndarray, centre_lon: float) -> np.ndarray:
+    """Longitudes shifted by whole turns to lie within 180° of ``centre_lon``.
+
+    Leaflet draws a longitude where it is, not modulo 360°: the Aleutians at +179° would
+    land on the far side of the world from the rest of Alaska at -179° (and a polygon
+    across the meridian would stretch round the globe). Past ±180° the page continues
+    seamlessly, so the layer is drawn and framed in one piece.
+    """
+    return centre_lon + (np.asarray(lon, dtype=float) - centre_lon + 180.0) % 360.0 - 180.0
 
 
 def _features(geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
@@ -61,12 +82,12 @@ def _features(geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _territory_layer(data: ReportData, shapes: dict[int, Any]) -> Any:
+def _territory_layer(data: ReportData, shapes: dict[int, Any], centre_lon: float) -> Any:
     import folium
 
     t = data.territories.set_index("code")
     codes = [c for c in shapes if c in t.index]
-    geoms = to_lonlat(np.array([shapes[c] for c in codes], dtype=object), data.crs)
+    geoms = to_lonlat(np.array([shapes[c] for c in codes], dtype=object), data.crs, centre_lon)
     fields = ["units", "accounts", *data.metric_fields]
     props = []
     for c in codes:
@@ -103,10 +124,10 @@ def _territory_layer(data: ReportData, shapes: dict[int, Any]) -> Any:
     )
 
 
-def _units_layer(data: ReportData) -> Any:
+def _units_layer(data: ReportData, centre_lon: float) -> Any:
     import folium
 
-    geoms = to_lonlat(data.lod[0], data.crs)
+    geoms = to_lonlat(data.lod[0], data.crs, centre_lon)
     u = data.units
     props = [
         {"u": escape_html(a), "n": escape_html(b), "t": escape_html(f"{c} {d}".strip())}
@@ -125,14 +146,14 @@ def _units_layer(data: ReportData) -> Any:
     )
 
 
-def _accounts_layer(data: ReportData) -> Any:
+def _accounts_layer(data: ReportData, centre_lon: float) -> Any:
     import geopandas as gpd
     from folium.plugins import FastMarkerCluster
 
     xy = data.account_xy
     pts = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=data.crs).to_crs(4326)
     lat = np.round(pts.y.to_numpy(), DECIMALS)
-    lon = np.round(pts.x.to_numpy(), DECIMALS)
+    lon = np.round(unwrap_longitudes(pts.x.to_numpy(), centre_lon), DECIMALS)
     a = data.accounts
     colors = {c: escape_html(v) for c, v in data.colors.items()}
     rows = [
@@ -204,22 +225,24 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
     root.header.add_child(Element(leaflet_head(cluster=True)), name="td_leaflet", index=0)
     root.header.add_child(Element(_VIEWPORT), name="td_viewport")
     root.title = escape_html(f"Territory plan {data.plan_name}")
+    view = _bbox(data)
+    centre_lon = _centre_lon(view, data.crs)
     feedback.set_progress(30, "Territories")
     if shapes:
-        _territory_layer(data, shapes).add_to(m)
+        _territory_layer(data, shapes, centre_lon).add_to(m)
     feedback.check_canceled()
     include_units = options.include_units
     if include_units is None:
         include_units = len(data.units) <= UNITS_LAYER_LIMIT
     if include_units:
         feedback.set_progress(50, "Units")
-        _units_layer(data).add_to(m)
+        _units_layer(data, centre_lon).add_to(m)
     feedback.check_canceled()
     if options.include_accounts and len(data.accounts):
         feedback.set_progress(70, "Accounts")
-        _accounts_layer(data).add_to(m)
+        _accounts_layer(data, centre_lon).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    bounds = to_lonlat(np.array([_bbox(data)], dtype=object), data.crs)[0].bounds
+    bounds = to_lonlat(np.array([view], dtype=object), data.crs, centre_lon)[0].bounds
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root.html.add_child(Element(_legend(data)))
     feedback.set_progress(85, "Writing page")
@@ -241,6 +264,12 @@ def _bbox(data: ReportData) -> Any:
     # Densified: the box's edges curve in longitude and latitude (a conic's top edge bulges
     # north of its corners), and its corners alone would crop the view.
     return shapely.segmentize(box, max(box.length, 1e-9) / 64)
+
+
+def _centre_lon(view: Any, crs: object) -> float:
+    """Longitude of the middle of the first view: the page is drawn within 180° of it."""
+    centre = to_lonlat(np.array([view.centroid], dtype=object), crs)[0]
+    return float(centre.x)
 
 
 @exporter("html", label="Interactive HTML map", suffixes=(".html", ".htm"))

@@ -106,12 +106,24 @@ def read_gazetteer_csv(path: Path | str, country: str = "US") -> pd.DataFrame:
     return out
 
 
+def _has_centroid(lat: str, lon: str) -> bool:
+    """Whether a ``zipcodes`` record has coordinates (not blank, not 0, 0)."""
+    try:
+        return not (float(lat) == 0.0 and float(lon) == 0.0)
+    except (TypeError, ValueError):
+        return False
+
+
 @functools.lru_cache(maxsize=1)
 def us_gazetteer() -> Gazetteer:
     """US ZIP and city centroids from the ``zipcodes`` package (built once, cached)."""
     import zipcodes
 
-    records = [z for z in zipcodes.list_all() if z["lat"] and z["long"]]
+    # About 870 codes (military, some PO boxes, and Livingston TX's 77352) have no centroid
+    # and are stored at 0, 0: placed there they fall in the Gulf of Guinea, and averaged
+    # into a city they drag it into the ocean (Livingston TX at 15°N 47°W). Left out, the
+    # code is reported unknown and the row can still be placed by city.
+    records = [z for z in zipcodes.list_all() if _has_centroid(z["lat"], z["long"])]
     df = pd.DataFrame(
         {
             "zip": [z["zip_code"] for z in records],

@@ -248,6 +248,13 @@ def detect_header_row(rows: Sequence[Sequence[object]]) -> int | None:
         if below is None:
             return i if sum(_known(v) for v in cells) >= 1 else None
         known = sum(_known(v) for v in cells)
+        below_cells = [v for v in below if v not in (None, "")]
+        if (
+            len(below_cells) > len(cells)
+            and all(_is_text(v) for v in below_cells)
+            and sum(_known(v) for v in below_cells) > known
+        ):
+            continue  # a band of group titles ("Location" over ZIP and City) above it
         typed_below = sum(
             1
             for k, v in enumerate(row)

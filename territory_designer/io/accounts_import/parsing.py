@@ -15,6 +15,7 @@ import pandas as pd
 
 from territory_designer.core.errors import InputError
 from territory_designer.io.accounts_import.column_kinds import is_measure_header
+from territory_designer.io.accounts_import.degrees import degrees_as_numbers
 from territory_designer.io.accounts_import.headers import (
     FIELDS,
     NUMERIC_FIELDS,
@@ -134,6 +135,8 @@ def parse_rows(
             continue
         v = d[col]
         if f in NUMERIC_FIELDS or f in ("latitude", "longitude"):
+            if f in ("latitude", "longitude"):
+                v = degrees_as_numbers(v)
             num, bad = parse_numbers(v, hint=raw.decimal)
             if f in NUMERIC_FIELDS:
                 _fail_or_note(raw, strict, issues, rows, bad, col, "number", v)

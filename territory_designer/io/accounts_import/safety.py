@@ -124,6 +124,12 @@ def check_zip(path: Path) -> None:
             )
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
+        if "content.xml" in names and "mimetype" in names:
+            # LibreOffice's own format, often what a client's "spreadsheet" is.
+            raise InputError(
+                f"{path}: an OpenDocument spreadsheet (LibreOffice .ods), not an Excel "
+                "workbook; save it as .xlsx (File › Save As…, Excel 2007-365) and import that."
+            )
         raise InputError(f"{path}: a zip file but not an Excel workbook (no xl/workbook.xml).")
     _check_no_entities(path, infos)
 

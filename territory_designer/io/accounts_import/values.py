@@ -288,7 +288,13 @@ def normalize_state(values: pd.Series) -> pd.Series:
 
 @on_uniques
 def normalize_city(values: pd.Series) -> pd.Series:
-    """City names upper-cased with spacing and ``St.``/``Saint`` folded, for matching."""
+    """City names upper-cased with spacing and the abbreviations people type (``St.``,
+    ``Mt.``, ``Ft.``, ``Pt.``, ``Ste``) folded into the words, for matching."""
     text = as_text(values).str.upper().str.replace(r"[.,']", "", regex=True)
     text = text.str.replace(r"\s+", " ", regex=True)
-    return text.str.replace(r"^(ST|SAINT) ", "SAINT ", regex=True)
+    return text.str.replace(
+        r"^(ST|MT|FT|PT|STE) ", lambda m: _CITY_WORDS[m.group(1)] + " ", regex=True
+    )
+
+
+_CITY_WORDS = {"ST": "SAINT", "MT": "MOUNT", "FT": "FORT", "PT": "POINT", "STE": "SAINTE"}

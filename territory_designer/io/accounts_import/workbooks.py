@@ -43,12 +43,17 @@ def peek_xlsx(path: Path, sheet: str | None, n: int) -> tuple:
         if not parts:
             raise InputError(f"{path.name}: the workbook has no worksheets.")
         sheets = list(parts)
-        if sheet is None:  # the first sheet with data
+        if sheet is None:  # the first sheet holding a table, else the first with data
+            first = None
             for name in sheets:
                 rows, numbers = peek.peek_rows(zf, parts[name], n, f"{path.name}, sheet {name!r}")
-                if any(any(v not in (None, "") for v in r) for r in rows):
+                filled = [sum(v not in (None, "") for v in r) for r in rows]
+                if any(k >= 2 for k in filled):
                     return sheets, name, rows, numbers
-            return sheets, sheets[0], [], []
+                if first is None and any(filled):
+                    first = (sheets, name, rows, numbers)
+            # A "Read me" sheet of one-cell lines in front of the list is not a table.
+            return first or (sheets, sheets[0], [], [])
         sheet = choose_sheet(sheets, sheet, path)
         rows, numbers = peek.peek_rows(zf, parts[sheet], n, f"{path.name}, sheet {sheet!r}")
         return sheets, sheet, rows, numbers
