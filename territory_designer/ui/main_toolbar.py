@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolBar, QWidget
 
@@ -75,6 +76,10 @@ class ToolsToolBar(QToolBar):
             action = QAction(label, self)
             action.setCheckable(True)
             action.setShortcut(QKeySequence(key))
+            # Single letters are typed into names and table cells too: they switch tools
+            # only while the map has the keyboard focus.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            canvas.addAction(action)
             action.setToolTip(f"{tip} ({key})")
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.canvas.set_tool(n))

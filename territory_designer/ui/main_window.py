@@ -21,6 +21,7 @@ from territory_designer.ui.dialogs.merge_dialog import MergeDialog
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.docks.territory_dock import TerritoryDock
 from territory_designer.ui.file_controller import FileController
+from territory_designer.ui.help_pages import GETTING_STARTED, shortcuts_html
 from territory_designer.ui.import_controller import ImportController
 from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar, tool_status_text
 from territory_designer.ui.session import Session
@@ -39,6 +40,23 @@ ABOUT_TEXT = (
     "<p>Paint units into territories, watch the balance figures update live, "
     "and save plans as GeoPackage-based <i>.tdproj</i> files that open in QGIS.</p>"
 )
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """Redo keys: the platform's, plus Ctrl+Shift+Z and Ctrl+Y, each once.
+
+    Linux desktops list Ctrl+Shift+Z first among their Redo keys; adding it again made Qt
+    see the key bound twice ("Ambiguous shortcut overload") and do nothing.
+    """
+    keys: list[QKeySequence] = []
+    for key in [
+        *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+        QKeySequence("Ctrl+Shift+Z"),
+        QKeySequence("Ctrl+Y"),
+    ]:
+        if not key.isEmpty() and all(key != k for k in keys):
+            keys.append(key)
+    return keys
 
 
 class MainWindow(QMainWindow):
@@ -89,6 +107,8 @@ class MainWindow(QMainWindow):
         if not self.settings.restore_window(self):
             # Docks size only once the window is laid out: give the table room for its bars.
             QTimer.singleShot(0, self._default_dock_width)
+        if not self.imports.unlocated_dock.count:  # a restored layout may show it empty
+            self.imports.unlocated_dock.hide()
         self._refresh_title()
         self._refresh_tool_status()
         self._on_active_territory_changed(self.session.active_code)
@@ -153,9 +173,7 @@ class MainWindow(QMainWindow):
         undo = stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(
-            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
-        )
+        redo.setShortcuts(redo_shortcuts())
         e.addActions([undo, redo])
         self.actions_by_name.update(undo=undo, redo=redo)
 
@@ -206,6 +224,15 @@ class MainWindow(QMainWindow):
         )
 
         h = bar.addMenu("&Help")
+        self._action(h, "help_start", "&Getting Started", self._show_getting_started)
+        self._action(
+            h,
+            "help_shortcuts",
+            "&Keyboard Shortcuts",
+            self._show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+        )
+        h.addSeparator()
         about = self._action(h, "about", f"&About {APP_TITLE}", self._show_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -314,10 +341,8 @@ class MainWindow(QMainWindow):
         return self.session.active_code
 
     def _new_territory(self) -> None:
-        code = self.territory_dock.add_territory()
-        if code is not None:
-            self.territory_dock.show()
-            self.territory_dock.edit_name(code)
+        self.territory_dock.show()
+        self.territory_dock.add_territory()
 
     def _delete_territory(self) -> None:
         if self._active() != UNASSIGNED:
@@ -346,6 +371,15 @@ class MainWindow(QMainWindow):
     def _zoom_to_active(self) -> None:
         if self._active() != UNASSIGNED:
             self.canvas.zoom_to_territory(self._active())
+
+    def _show_getting_started(self) -> None:
+        self.prompts.show_help(self, "Getting Started", GETTING_STARTED)
+
+    def _show_shortcuts(self) -> None:
+        html = shortcuts_html(
+            self.actions_by_name.values(), self.tools_toolbar.tool_actions.values()
+        )
+        self.prompts.show_help(self, "Keyboard Shortcuts", html)
 
     def _show_about(self) -> None:
         self.prompts.show_about(self, f"About {APP_TITLE}", ABOUT_TEXT.format(version=__version__))

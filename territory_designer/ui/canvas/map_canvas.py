@@ -278,7 +278,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.recolor(np.asarray(units, dtype=np.int64))
         self.units.invalidate_fills(codes)
         self._schedule(codes)
-        self._hover_unit = -2  # refresh the hover text at the next move
+        # An undo or a redo changes units without a mouse move: say the new territory now.
+        if self._hover_unit >= 0 and bool(np.any(np.asarray(units) == self._hover_unit)):
+            self._describe_hover()
 
     def _on_territories_changed(self, codes: list[int]) -> None:
         self.units.forget_brushes(codes)
@@ -286,12 +288,16 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.recolor(np.flatnonzero(np.isin(plan.assignment, list(codes))))
         self.units.invalidate_fills(codes)
         self._schedule(set(codes))
+        if self._hover_unit >= 0:
+            self._describe_hover()
 
     def _on_structure_changed(self) -> None:
         self.units.forget_brushes()
         self.units.recolor()
         self.units.invalidate_fills(None)
         self._schedule(None)
+        if self._hover_unit >= 0:
+            self._describe_hover()
 
     def _on_locks_changed(self, units: np.ndarray) -> None:
         self.units.refresh_locks()
@@ -303,7 +309,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.set_selection(units)
 
     def _on_settings_changed(self, key: str) -> None:
-        self._hover_unit = -2
+        if self._hover_unit >= 0:
+            self._describe_hover()
 
     def _on_accounts_changed(self) -> None:
         refresh_accounts_item(self.units, self._layers_visible["accounts"])
@@ -314,6 +321,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._pending_codes, self._pending_full = set(), False
         self.units.clear()
         self.territories.clear()
+        self._hover_unit = -1
         self._build()
 
     # -- events ---------------------------------------------------------------------------
@@ -370,6 +378,11 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         if unit == self._hover_unit:
             return
         self._hover_unit = unit
-        text = describe_unit(self.session.project, unit)
+        self._describe_hover()
+
+    def _describe_hover(self) -> None:
+        if self._hover_unit >= len(self.session.project.units):  # a units layer replaced
+            self._hover_unit = -1
+        text = describe_unit(self.session.project, self._hover_unit)
         self.viewport().setToolTip(text)
         self.sig_hover.emit(text)
