@@ -53,7 +53,7 @@ def tool_status_text(
         text += " → unassigned"
     elif tool in ("click", "brush", "lasso", "rectangle"):
         if territory is None:
-            text += " → no active territory"
+            text += " → unassigned"  # "(unassign)" chosen: painting unassigns
         else:
             text += f" → {territory.name}" + (" (locked)" if territory.locked else "")
     if selected:

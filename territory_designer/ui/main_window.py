@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QWidget
 
 from territory_designer import __version__
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.tools_toolbar = ToolsToolBar(self.canvas, self)
         self.plan_toolbar = PlanToolBar(self.session, self)
         self.balancer = BalanceController(self, self.session, self.prompts)
-        self.exports = ExportController(self, self.session, self.prompts)
+        self.exports = ExportController(self, self.session, self.prompts, self.settings)
         self.addToolBar(self.tools_toolbar)
         self.addToolBar(self.plan_toolbar)
         self.actions_by_name: dict[str, QAction] = {}
@@ -271,6 +271,15 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._keep_room_for_map()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A layout restored from a larger screen sets the dock's width after the window's
+        # size: check once the window is laid out.
+        QTimer.singleShot(0, self._keep_room_for_map)
+
+    def _keep_room_for_map(self) -> None:
         # A window made small keeps its dock's width and would squeeze the map to a strip:
         # never let the territory dock take more than half the window.
         dock = self.territory_dock

@@ -34,6 +34,15 @@ LAYERS = ("accounts", "labels", "unit_borders", "home_bases")
 LABEL_SETTLE_MS = 120
 
 
+def home_marker_scale(territory_px: float) -> float:
+    """Size of the home-base markers for territories ``territory_px`` pixels across.
+
+    Full size once a territory is 80 px across; zoomed out they shrink (to a third at
+    most) so they do not hide the small territories they stand in.
+    """
+    return float(np.clip(territory_px / 80.0, 0.35, 1.0))
+
+
 class MapCanvas(NavigationMixin, QGraphicsView):
     """Map view of a :class:`Session`'s project with painting tools.
 
@@ -120,6 +129,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         xmin, ymin, xmax, ymax = map_layout(units.lod[0]).main_bounds
         self._main_rect = QRectF(scene_point(xmin, ymax), scene_point(xmax, ymin)).normalized()
         self._typical_unit = float(np.sqrt(np.median(units.area)))
+        k = max(len(project.plan.territories), 1)
+        self._typical_territory = float(np.sqrt(units.area.sum() / k))
         self._lod_scale = 0.75 / (units.extent * LOD_FRACTIONS[0])
         # Choose the level of detail first, so only the one shown is built.
         self.zoom_to_main()
@@ -238,6 +249,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.set_overview(overview)
         self.territories.set_border_width(0.0 if overview else 2.0)
         self.territories.set_scale(scale)
+        self.territories.set_marker_scale(home_marker_scale(self._typical_territory * scale))
         self.tools.update_circle(self.tools.circle.pos() if self.tools.circle.isVisible() else None)
         self._view_timer.start()
 

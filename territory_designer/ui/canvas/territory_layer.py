@@ -60,6 +60,7 @@ class TerritoryLayer:
         self._borders: dict[int, QGraphicsPathItem] = {}
         self._labels: dict[int, tuple[QGraphicsSimpleTextItem, QGraphicsSimpleTextItem]] = {}
         self._homes: dict[int, QGraphicsPathItem] = {}
+        self.marker_scale = 1.0
         self._visible = {"labels": True, "home_bases": True}
         self._label_span: dict[int, float] = {}  # territory extent in map units
         self._anchors: dict[int, tuple[float, float, float]] = {}  # whole territory
@@ -300,6 +301,12 @@ class TerritoryLayer:
             return False
         return bool(span * self.scale >= item.boundingRect().width())
 
+    def set_marker_scale(self, factor: float) -> None:
+        """Size the home-base markers (1 = full size, in screen pixels)."""
+        self.marker_scale = factor
+        for item in self._homes.values():
+            item.setScale(factor)
+
     def set_scale(self, scale: float) -> None:
         """Zoom changed: show the labels of territories big enough to hold them.
 
@@ -346,4 +353,5 @@ class TerritoryLayer:
         item.setBrush(QBrush(QColor(255, 255, 255)))
         item.setToolTip(f"Home base of {t.name}" + (f" ({t.owner})" if t.owner else ""))
         item.setPos(scene_point(*t.home_base))
+        item.setScale(self.marker_scale)
         item.setVisible(self._visible["home_bases"])

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectIte
 
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
-from territory_designer.ui.canvas.accounts_item import AccountsItem
+from territory_designer.ui.canvas.accounts_item import AccountsItem, refresh_accounts_item
 from territory_designer.ui.canvas.paths import UnitElements, combined_path
-from territory_designer.ui.canvas.z_order import Z_ACCOUNTS, Z_LOCKED, Z_SELECTION, Z_UNITS
+from territory_designer.ui.canvas.z_order import Z_LOCKED, Z_SELECTION, Z_UNITS
 
 UNIT_BORDER_COLOR = QColor(60, 60, 60, 120)
 UNASSIGNED_HATCH = QColor(120, 120, 120)
@@ -65,10 +65,7 @@ class UnitItems:
         )
         self._selection = np.empty(0, dtype=np.int64)
         self.accounts_item: AccountsItem | None = None
-        if len(project.accounts):
-            self.accounts_item = AccountsItem(project.accounts.xy)
-            self.accounts_item.setZValue(Z_ACCOUNTS)
-            scene.addItem(self.accounts_item)
+        refresh_accounts_item(self)
         self.recolor()
         self.refresh_locks()
 
