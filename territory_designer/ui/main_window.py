@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QWidget
 
 from territory_designer import __version__
@@ -24,6 +24,7 @@ from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.help_pages import GETTING_STARTED, shortcuts_html
 from territory_designer.ui.import_controller import ImportController
 from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar, tool_status_text
+from territory_designer.ui.qt_models.territory_model import field_label
 from territory_designer.ui.session import Session
 
 APP_TITLE = "Territory Designer"
@@ -33,6 +34,8 @@ LAYERS = {
     "labels": "Territory labels",
     "unit_borders": "Unit borders",
     "home_bases": "Home bases",
+    "legend": "Legend",
+    "scale_bar": "Scale bar",
 }
 ABOUT_TEXT = (
     "<h3>Territory Designer {version}</h3>"
@@ -192,6 +195,9 @@ class MainWindow(QMainWindow):
             action.toggled.connect(lambda on, n=name: self.canvas.set_layer_visible(n, on))
             v.addAction(action)
             self.actions_by_name[f"layer_{name}"] = action
+        self.color_menu = v.addMenu("&Colour Units By")
+        self.color_menu.aboutToShow.connect(self._rebuild_color_menu)
+        self._rebuild_color_menu()
         v.addSeparator()
         v.addAction(self.territory_dock.toggleViewAction())
         v.addAction(self.imports.unlocated_dock.toggleViewAction())
@@ -328,6 +334,21 @@ class MainWindow(QMainWindow):
         lock = self.actions_by_name["territory_lock"]
         lock.setText("Un&lock Territory" if t is not None and t.locked else "&Lock Territory")
         self._refresh_tool_status()
+
+    def _rebuild_color_menu(self) -> None:
+        """View › Colour Units By: territory, or any metric of the units (choropleth)."""
+        menu = self.color_menu
+        menu.clear()
+        group = QActionGroup(menu)
+        choices = [(None, "Territory")]
+        choices += [(f, field_label(f)) for f in self.session.project.weight_fields]
+        for field, label in choices:
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(field == self.canvas.color_field)
+            action.setData(field)
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, f=field: self.canvas.set_color_by(f))
 
     def rebuild_recent_menu(self) -> None:
         """Fill File > Open Recent from the settings."""

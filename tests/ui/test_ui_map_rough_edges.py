@@ -101,7 +101,7 @@ def test_status_bar_follows_an_undo_under_a_still_cursor(qtbot, open_window):
     assert "Territory: Territory B" in window.hover_label.text()
     window.actions_by_name["undo"].trigger()  # the mouse does not move
     assert "Territory: Territory A" in window.hover_label.text()
-    assert "Territory: Territory A" in canvas.viewport().toolTip()
+    assert "<b>Territory A</b>" in canvas.viewport().toolTip()
 
 
 def test_typing_a_new_territory_name_goes_into_the_editor_not_the_tools(qtbot, open_window):

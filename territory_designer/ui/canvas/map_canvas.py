@@ -18,10 +18,12 @@ from territory_designer.core.map_layout import map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
 from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
+from territory_designer.ui.canvas.choropleth import quantile_classes
 from territory_designer.ui.canvas.navigation import NavigationMixin
+from territory_designer.ui.canvas.overlays import Overlays
 from territory_designer.ui.canvas.paths import project_xy, scene_point
-from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit
-from territory_designer.ui.canvas.territory_layer import TerritoryLayer
+from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit, unit_tooltip
+from territory_designer.ui.canvas.territory_layer import TerritoryLayer, home_marker_scale
 from territory_designer.ui.canvas.tools import PAINT_TOOLS, TOOLS, ToolController
 from territory_designer.ui.canvas.unit_layer import UnitItems
 from territory_designer.ui.session import Session
@@ -29,18 +31,9 @@ from territory_designer.ui.session import Session
 BACKGROUND = QColor(236, 239, 242)
 #: Unit outlines are drawn once a typical unit is at least this many pixels across.
 UNIT_BORDER_MIN_PX = 6.0
-LAYERS = ("accounts", "labels", "unit_borders", "home_bases")
+LAYERS = ("accounts", "labels", "unit_borders", "home_bases", "legend", "scale_bar")
 #: Labels move into the visible part of their territory once zoom or pan has settled.
 LABEL_SETTLE_MS = 120
-
-
-def home_marker_scale(territory_px: float) -> float:
-    """Size of the home-base markers for territories ``territory_px`` pixels across.
-
-    Full size once a territory is 80 px across; zoomed out they shrink (to a third at
-    most) so they do not hide the small territories they stand in.
-    """
-    return float(np.clip(territory_px / 80.0, 0.35, 1.0))
 
 
 class MapCanvas(NavigationMixin, QGraphicsView):
@@ -80,6 +73,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._view_timer.setInterval(LABEL_SETTLE_MS)
         self._view_timer.timeout.connect(self._place_labels_in_view)
         self._setup_view()
+        self.color_field: str | None = None  # None: units in their territory's colour
+        self.overlays = Overlays(self)
         self.tools = ToolController(self)
         self._build()
         for sig, slot in (
@@ -139,6 +134,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.territories.refresh()
         self.territories.prefetch(1 - self.territories.lod)
         self.units.set_selection(self.session.selection)
+        self.set_color_by(self.color_field if self.color_field in project.weight_fields else None)
         self._view_timer.start()
 
     # -- public API -----------------------------------------------------------------------
@@ -177,12 +173,23 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         """Screen pixels per map unit (metre) at the current zoom."""
         return float(self.transform().m11())
 
+    def set_color_by(self, field: str | None) -> None:
+        """Colour units by their territory (None) or by a metric's classes (choropleth)."""
+        self.color_field = field
+        project = self.session.project
+        classes = quantile_classes(field, project.unit_values(field)) if field else None
+        self.units.set_classes(classes)
+        self.overlays.refresh(project, classes)
+        self._update_detail()
+
     def set_layer_visible(self, name: str, visible: bool) -> None:
-        """Show or hide "accounts", "labels", "unit_borders" or "home_bases"."""
+        """Show or hide a layer of :data:`LAYERS` (the legend and scale bar too)."""
         if name not in LAYERS:
             raise ValueError(f"Unknown layer {name!r}; choose one of {LAYERS}.")
         self._layers_visible[name] = bool(visible)
-        if name == "accounts":
+        if name in ("legend", "scale_bar"):
+            getattr(self.overlays, name).setVisible(visible)
+        elif name == "accounts":
             self.units.set_accounts_visible(visible)
         elif name == "unit_borders":
             self._update_detail()
@@ -249,6 +256,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.set_overview(overview)
         self.territories.set_border_width(0.0 if overview else 2.0)
         self.territories.set_scale(scale)
+        self.overlays.scale_bar.set_scale(scale)
         self.territories.set_marker_scale(home_marker_scale(self._typical_territory * scale))
         self.tools.update_circle(self.tools.circle.pos() if self.tools.circle.isVisible() else None)
         self._view_timer.start()
@@ -285,6 +293,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         plan = self.session.project.plan
         if full or plan.locked_units.any() or any(t.locked for t in plan.territories.values()):
             self.units.refresh_locks()
+        if self.color_field is None:  # names, colours, "Unassigned" may have changed
+            self.overlays.refresh(self.session.project, None)
 
     def _on_assignment_changed(self, units: np.ndarray, codes: set[int]) -> None:
         self.units.recolor(np.asarray(units, dtype=np.int64))
@@ -326,6 +336,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
 
     def _on_accounts_changed(self) -> None:
         refresh_accounts_item(self.units, self._layers_visible["accounts"])
+        if self.color_field is not None:  # unit sums of account fields changed
+            fields = self.session.project.weight_fields
+            self.set_color_by(self.color_field if self.color_field in fields else None)
 
     def _on_project_replaced(self) -> None:
         self.tools.cancel()
@@ -396,5 +409,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         if self._hover_unit >= len(self.session.project.units):  # a units layer replaced
             self._hover_unit = -1
         text = describe_unit(self.session.project, self._hover_unit)
-        self.viewport().setToolTip(text)
+        self.viewport().setToolTip(
+            unit_tooltip(self.session.project, self._hover_unit, self.color_field)
+        )
         self.sig_hover.emit(text)

@@ -47,6 +47,15 @@ def _home_marker() -> QPainterPath:
     return path
 
 
+def home_marker_scale(territory_px: float) -> float:
+    """Size of the home-base markers for territories ``territory_px`` pixels across.
+
+    Full size once a territory is 80 px across; zoomed out they shrink (to a third at
+    most) so they do not hide the small territories they stand in.
+    """
+    return float(np.clip(territory_px / 80.0, 0.35, 1.0))
+
+
 class TerritoryLayer:
     """Scene items drawn per territory: outline, label (with a halo) and home base."""
 
