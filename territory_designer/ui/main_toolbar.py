@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QSpinBox, QToolBar, QWidget
 
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.operations import SetActivePlan
@@ -59,6 +61,36 @@ def tool_status_text(
     if selected:
         text += f" · {selected:,} unit{'s' if selected != 1 else ''} selected"
     return text
+
+
+def fill_color_menu(
+    menu: QMenu,
+    fields: list[str],
+    current: str | None,
+    choose: Callable[[str | None], None],
+) -> None:
+    """View › Colour Units By: "Territory", then every metric (a choropleth), one checked.
+
+    Parameters
+    ----------
+    menu : QMenu
+        Emptied and refilled.
+    fields : list of str
+        The project's unit metrics.
+    current : str or None
+        What the map is coloured by now (None: territory).
+    choose : callable
+        Called with the field chosen (None for territory).
+    """
+    menu.clear()
+    group = QActionGroup(menu)
+    for field, label in [(None, "Territory")] + [(f, field_label(f)) for f in fields]:
+        action = menu.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(field == current)
+        action.setData(field)
+        group.addAction(action)
+        action.triggered.connect(lambda _=False, f=field: choose(f))
 
 
 class ToolsToolBar(QToolBar):

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QWidget
 
 from territory_designer import __version__
 from territory_designer.core.operations import DeleteTerritory, MergeTerritories, UpdateTerritory
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
+from territory_designer.io.basemap import CREDIT as BASEMAP_CREDIT
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.canvas.map_canvas import MapCanvas
 from territory_designer.ui.dialogs.balance_runner import BalanceController
@@ -23,13 +24,19 @@ from territory_designer.ui.docks.territory_dock import TerritoryDock
 from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.help_pages import GETTING_STARTED, shortcuts_html
 from territory_designer.ui.import_controller import ImportController
-from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar, tool_status_text
-from territory_designer.ui.qt_models.territory_model import field_label
+from territory_designer.ui.main_toolbar import (
+    PlanToolBar,
+    ToolsToolBar,
+    fill_color_menu,
+    tool_status_text,
+)
+from territory_designer.ui.search_box import SearchBox
 from territory_designer.ui.session import Session
 
 APP_TITLE = "Territory Designer"
 #: View menu layer toggles: canvas layer name -> label
 LAYERS = {
+    "basemap": "Basemap",
     "accounts": "Accounts",
     "labels": "Territory labels",
     "unit_borders": "Unit borders",
@@ -42,6 +49,7 @@ ABOUT_TEXT = (
     "<p>Offline desktop GIS for designing balanced sales and service territories.</p>"
     "<p>Paint units into territories, watch the balance figures update live, "
     "and save plans as GeoPackage-based <i>.tdproj</i> files that open in QGIS.</p>"
+    f"<p><small>{BASEMAP_CREDIT}</small></p>"
 )
 
 
@@ -100,6 +108,9 @@ class MainWindow(QMainWindow):
         self.plan_toolbar = PlanToolBar(self.session, self)
         self.balancer = BalanceController(self, self.session, self.prompts)
         self.exports = ExportController(self, self.session, self.prompts, self.settings)
+        self.search_box = SearchBox(self.session, self.canvas, self)
+        self.plan_toolbar.addSeparator()
+        self.plan_toolbar.addWidget(self.search_box)
         self.addToolBar(self.tools_toolbar)
         self.addToolBar(self.plan_toolbar)
         self.actions_by_name: dict[str, QAction] = {}
@@ -189,6 +200,7 @@ class MainWindow(QMainWindow):
         self._action(
             v, "zoom_territory", "Zoom to Active &Territory", self._zoom_to_active, "Ctrl+Shift+J"
         )
+        self._action(v, "find", "&Find…", self._focus_search, QKeySequence.StandardKey.Find)
         v.addSeparator()
         for name, label in LAYERS.items():
             action = QAction(label, self, checkable=True, checked=True)
@@ -336,19 +348,8 @@ class MainWindow(QMainWindow):
         self._refresh_tool_status()
 
     def _rebuild_color_menu(self) -> None:
-        """View › Colour Units By: territory, or any metric of the units (choropleth)."""
-        menu = self.color_menu
-        menu.clear()
-        group = QActionGroup(menu)
-        choices = [(None, "Territory")]
-        choices += [(f, field_label(f)) for f in self.session.project.weight_fields]
-        for field, label in choices:
-            action = menu.addAction(label)
-            action.setCheckable(True)
-            action.setChecked(field == self.canvas.color_field)
-            action.setData(field)
-            group.addAction(action)
-            action.triggered.connect(lambda _=False, f=field: self.canvas.set_color_by(f))
+        fields = self.session.project.weight_fields
+        fill_color_menu(self.color_menu, fields, self.canvas.color_field, self.canvas.set_color_by)
 
     def rebuild_recent_menu(self) -> None:
         """Fill File > Open Recent from the settings."""
@@ -401,6 +402,10 @@ class MainWindow(QMainWindow):
     def _zoom_to_active(self) -> None:
         if self._active() != UNASSIGNED:
             self.canvas.zoom_to_territory(self._active())
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
 
     def _show_getting_started(self) -> None:
         self.prompts.show_help(self, "Getting Started", GETTING_STARTED)

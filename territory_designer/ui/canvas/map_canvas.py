@@ -18,6 +18,7 @@ from territory_designer.core.map_layout import map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
 from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
+from territory_designer.ui.canvas.basemap_layer import CanvasBasemap
 from territory_designer.ui.canvas.choropleth import quantile_classes
 from territory_designer.ui.canvas.navigation import NavigationMixin
 from territory_designer.ui.canvas.overlays import Overlays
@@ -31,7 +32,7 @@ from territory_designer.ui.session import Session
 BACKGROUND = QColor(236, 239, 242)
 #: Unit outlines are drawn once a typical unit is at least this many pixels across.
 UNIT_BORDER_MIN_PX = 6.0
-LAYERS = ("accounts", "labels", "unit_borders", "home_bases", "legend", "scale_bar")
+LAYERS = ("basemap", "accounts", "labels", "unit_borders", "home_bases", "legend", "scale_bar")
 #: Labels move into the visible part of their territory once zoom or pan has settled.
 LABEL_SETTLE_MS = 120
 
@@ -50,6 +51,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
     sig_hover = Signal(str)
     sig_tool_changed = Signal(str)
     TOOLS = TOOLS
+    BACKGROUND = BACKGROUND
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +77,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._setup_view()
         self.color_field: str | None = None  # None: units in their territory's colour
         self.overlays = Overlays(self)
+        self.basemap = CanvasBasemap(self)
         self.tools = ToolController(self)
         self._build()
         for sig, slot in (
@@ -136,6 +139,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.set_selection(self.session.selection)
         self.set_color_by(self.color_field if self.color_field in project.weight_fields else None)
         self._view_timer.start()
+        self.basemap.load_later()
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -189,6 +193,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._layers_visible[name] = bool(visible)
         if name in ("legend", "scale_bar"):
             getattr(self.overlays, name).setVisible(visible)
+        elif name == "basemap":
+            self.basemap.set_visible(visible)
         elif name == "accounts":
             self.units.set_accounts_visible(visible)
         elif name == "unit_borders":
@@ -264,6 +270,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
     def _place_labels_in_view(self) -> None:
         """Zoom or pan settled: label every territory visible, inside its visible part."""
         self.territories.set_view(self.visible_project_rect())
+        self.basemap.place()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
@@ -346,6 +353,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._pending_codes, self._pending_full = set(), False
         self.units.clear()
         self.territories.clear()
+        self.basemap.clear()
         self._hover_unit = -1
         self._build()
 

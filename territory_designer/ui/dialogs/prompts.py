@@ -368,6 +368,7 @@ class ScriptedPrompts(Prompts):
 
     def show_about(self, parent: QWidget | None, title: str, text: str) -> None:
         self.asked.append("about")
+        self.about_text = text
 
     def show_help(self, parent: QWidget | None, title: str, html: str) -> None:
         self.asked.append(f"help:{title}")
