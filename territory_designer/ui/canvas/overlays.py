@@ -178,7 +178,13 @@ class Overlays(QObject):
         canvas.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102, N802
-        if watched is self.canvas and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+        # While the canvas is torn down its Python side may already be gone.
+        canvas = self.__dict__.get("canvas")
+        if (
+            canvas is not None
+            and watched is canvas
+            and event.type() in (QEvent.Type.Resize, QEvent.Type.Show)
+        ):
             self.place()
         return False
 
