@@ -28,7 +28,7 @@ def test_basemap_draws_under_the_map_with_city_names_by_zoom(qtbot, window, monk
     assert all(item.isVisible() for item in layer.items) and len(layer.items) >= 3
     canvas.zoom_to_all()
     canvas.wait_idle()
-    qtbot.waitUntil(lambda: "Charlotte" in layer.shown_cities, timeout=2000)
+    qtbot.waitUntil(lambda: "Richmond" in layer.shown_cities, timeout=2000)
     wide = list(layer.shown_cities)
     # Zoomed in on one county, its towns appear that the whole state had no room for.
     wake = window.session.project.units.index_of("37183")
@@ -62,3 +62,19 @@ def test_basemap_needs_no_network(qtbot, demo_project, tmp_path, monkeypatch, ne
     qtbot.waitUntil(lambda: window.canvas.basemap.layer is not None, timeout=30000)
     assert window.canvas.basemap.error == "" and network_guard.attempts == []
     assert list((tmp_path / "fresh-cache" / "basemap").glob("*.npz"))
+
+
+def test_city_names_never_cover_territory_labels(qtbot, window):
+    canvas = window.canvas
+    canvas.zoom_to_all()
+    canvas.wait_idle()
+    layer = canvas.basemap.layer
+    qtbot.waitUntil(lambda: "Richmond" in layer.shown_cities, timeout=2000)
+    labels = canvas.territories.label_rects_px()
+    assert labels
+    scale = canvas.scale_px_per_unit()
+    for item in layer._labels.values():  # noqa: SLF001 - the city names drawn
+        if item.isVisible():
+            x, y = item.pos().x() * scale, item.pos().y() * scale
+            rect = item.boundingRect().translated(x - 3, y - item.boundingRect().height() / 2)
+            assert not any(rect.intersects(r) for r in labels), item.text()

@@ -76,8 +76,14 @@ class BasemapLayer:
             self.scene.removeItem(item)
         self.items, self._labels = [], {}
 
-    def place_cities(self, view: tuple[float, float, float, float], px_per_m: float) -> None:
-        """Label the cities in ``view`` (project coordinates), largest first, no overlaps."""
+    def place_cities(
+        self,
+        view: tuple[float, float, float, float],
+        px_per_m: float,
+        avoid: list[QRectF] | None = None,
+    ) -> None:
+        """Label the cities in ``view`` (project coordinates), largest first, overlapping
+        neither each other nor the boxes in ``avoid`` (the territory labels, in pixels)."""
         b = self.basemap
         for item in self._labels.values():
             item.setVisible(False)
@@ -89,13 +95,14 @@ class BasemapLayer:
         inside = np.flatnonzero(
             (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
         )
+        blocked = list(avoid or [])
         taken: list[QRectF] = []
         h = self._metrics.height()
         for k in inside[: MAX_CITY_LABELS * 6].tolist():  # already largest first
             name = str(b.city_names[k])
             px, py = xy[k, 0] * px_per_m, -xy[k, 1] * px_per_m
             rect = QRectF(px - 3, py - h / 2 - 1, self._metrics.horizontalAdvance(name) + 10, h + 2)
-            if any(rect.intersects(r) for r in taken):
+            if any(rect.intersects(r) for r in taken) or any(rect.intersects(r) for r in blocked):
                 continue
             taken.append(rect)
             self._label(k, name).setVisible(True)
@@ -174,7 +181,11 @@ class CanvasBasemap:
         """Label the cities of the current view."""
         if self.layer is not None:
             canvas = self.canvas
-            self.layer.place_cities(canvas.visible_project_rect(), canvas.scale_px_per_unit())
+            self.layer.place_cities(
+                canvas.visible_project_rect(),
+                canvas.scale_px_per_unit(),
+                canvas.territories.label_rects_px(),
+            )
 
     def clear(self) -> None:
         """Drop the layer (the project is being replaced)."""

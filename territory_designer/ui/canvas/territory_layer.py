@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import shapely
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -315,6 +315,17 @@ class TerritoryLayer:
         self.marker_scale = factor
         for item in self._homes.values():
             item.setScale(factor)
+
+    def label_rects_px(self) -> list[QRectF]:
+        """Screen-pixel boxes (scene position times scale) of the labels shown now."""
+        out = []
+        for _halo, text in self._labels.values():
+            if text.isVisible():
+                rect = text.boundingRect()
+                x, y = text.pos().x() * self.scale, text.pos().y() * self.scale
+                w, h = rect.width() / 2, rect.height() / 2
+                out.append(QRectF(x - w, y - h, 2 * w, 2 * h))
+        return out
 
     def set_scale(self, scale: float) -> None:
         """Zoom changed: show the labels of territories big enough to hold them.
