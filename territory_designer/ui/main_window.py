@@ -20,6 +20,7 @@ from territory_designer.ui.dialogs.balance_runner import BalanceController
 from territory_designer.ui.dialogs.export_dialog import ExportController
 from territory_designer.ui.dialogs.merge_dialog import MergeDialog
 from territory_designer.ui.dialogs.prompts import Prompts
+from territory_designer.ui.docks.problems_dock import ProblemsDock
 from territory_designer.ui.docks.territory_dock import TerritoryDock
 from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.help_pages import GETTING_STARTED, shortcuts_html
@@ -102,6 +103,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.territory_dock = TerritoryDock(self.session, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.territory_dock)
+        self.problems_dock = ProblemsDock(self.session, self.canvas, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.problems_dock)
+        self.tabifyDockWidget(self.territory_dock, self.problems_dock)
+        self.territory_dock.raise_()
         self.files = FileController(self, self.session, self.settings, self.prompts, untitled_name)
         self.imports = ImportController(self, self.session, self.files, self.prompts)
         self.tools_toolbar = ToolsToolBar(self.canvas, self)
@@ -213,6 +218,7 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         v.addAction(self.territory_dock.toggleViewAction())
         v.addAction(self.imports.unlocated_dock.toggleViewAction())
+        v.addAction(self.problems_dock.toggleViewAction())
         v.addAction(self.tools_toolbar.toggleViewAction())
         v.addAction(self.plan_toolbar.toggleViewAction())
 
