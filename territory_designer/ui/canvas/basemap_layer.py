@@ -9,7 +9,7 @@ brings in the towns.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -133,7 +133,7 @@ def _pen(color: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine
     return pen
 
 
-class CanvasBasemap:
+class CanvasBasemap(QObject):
     """Loads the basemap of a canvas's project after its first paint and keeps it placed.
 
     Parameters
@@ -143,14 +143,25 @@ class CanvasBasemap:
     """
 
     def __init__(self, canvas: object) -> None:
+        super().__init__(canvas)
         self.canvas = canvas
+        self._waiting = False
         self.layer: BasemapLayer | None = None
         self.visible = True
         self.error = ""
 
     def load_later(self) -> None:
-        """Load after the event loop has shown the units (the first map comes first)."""
-        QTimer.singleShot(0, self.load)
+        """Load once the units have been painted: the first map never waits for it."""
+        self._waiting = True
+        self.canvas.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102, N802
+        # While the canvas is torn down its Python side may already be gone.
+        if self.__dict__.get("_waiting") and event.type() == QEvent.Type.Paint:
+            self._waiting = False
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.load)  # after this paint has reached the screen
+        return False
 
     def load(self) -> None:
         """Build or read the basemap of the canvas's project now (once)."""
