@@ -1,4 +1,4 @@
-"""Help › Keyboard Shortcuts and Getting Started: the text of the two help pages."""
+"""Help › Keyboard Shortcuts, Getting Started and About: their text, and the Redo keys."""
 
 from __future__ import annotations
 
@@ -6,6 +6,16 @@ from collections.abc import Iterable
 from html import escape
 
 from PySide6.QtGui import QAction, QKeySequence
+
+from territory_designer.io.basemap import CREDIT as BASEMAP_CREDIT
+
+ABOUT_TEXT = (
+    "<h3>Territory Designer {version}</h3>"
+    "<p>Offline desktop GIS for designing balanced sales and service territories.</p>"
+    "<p>Paint units into territories, watch the balance figures update live, "
+    "and save plans as GeoPackage-based <i>.tdproj</i> files that open in QGIS.</p>"
+    f"<p><small>{BASEMAP_CREDIT}</small></p>"
+)
 
 GETTING_STARTED = """
 <h3>Getting started</h3>
@@ -77,3 +87,20 @@ def shortcuts_html(actions: Iterable[QAction], tool_actions: Iterable[QAction]) 
         + rows(MAP_KEYS.items())
         + "</table>"
     )
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """Redo keys: the platform's, plus Ctrl+Shift+Z and Ctrl+Y, each once.
+
+    Linux desktops list Ctrl+Shift+Z first among their Redo keys; adding it again made Qt
+    see the key bound twice ("Ambiguous shortcut overload") and do nothing.
+    """
+    keys: list[QKeySequence] = []
+    for key in [
+        *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+        QKeySequence("Ctrl+Shift+Z"),
+        QKeySequence("Ctrl+Y"),
+    ]:
+        if not key.isEmpty() and all(key != k for k in keys):
+            keys.append(key)
+    return keys

@@ -13,7 +13,6 @@ from territory_designer import __version__
 from territory_designer.core.operations import DeleteTerritory, MergeTerritories, UpdateTerritory
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
-from territory_designer.io.basemap import CREDIT as BASEMAP_CREDIT
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.canvas.map_canvas import MapCanvas
 from territory_designer.ui.dialogs.balance_runner import BalanceController
@@ -23,7 +22,12 @@ from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.docks.problems_dock import ProblemsDock
 from territory_designer.ui.docks.territory_dock import TerritoryDock
 from territory_designer.ui.file_controller import FileController
-from territory_designer.ui.help_pages import GETTING_STARTED, shortcuts_html
+from territory_designer.ui.help_pages import (
+    ABOUT_TEXT,
+    GETTING_STARTED,
+    redo_shortcuts,
+    shortcuts_html,
+)
 from territory_designer.ui.import_controller import ImportController
 from territory_designer.ui.main_toolbar import (
     PlanToolBar,
@@ -45,30 +49,6 @@ LAYERS = {
     "legend": "Legend",
     "scale_bar": "Scale bar",
 }
-ABOUT_TEXT = (
-    "<h3>Territory Designer {version}</h3>"
-    "<p>Offline desktop GIS for designing balanced sales and service territories.</p>"
-    "<p>Paint units into territories, watch the balance figures update live, "
-    "and save plans as GeoPackage-based <i>.tdproj</i> files that open in QGIS.</p>"
-    f"<p><small>{BASEMAP_CREDIT}</small></p>"
-)
-
-
-def redo_shortcuts() -> list[QKeySequence]:
-    """Redo keys: the platform's, plus Ctrl+Shift+Z and Ctrl+Y, each once.
-
-    Linux desktops list Ctrl+Shift+Z first among their Redo keys; adding it again made Qt
-    see the key bound twice ("Ambiguous shortcut overload") and do nothing.
-    """
-    keys: list[QKeySequence] = []
-    for key in [
-        *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
-        QKeySequence("Ctrl+Shift+Z"),
-        QKeySequence("Ctrl+Y"),
-    ]:
-        if not key.isEmpty() and all(key != k for k in keys):
-            keys.append(key)
-    return keys
 
 
 class MainWindow(QMainWindow):

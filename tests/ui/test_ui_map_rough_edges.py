@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 from td_factories import build_grid_project
 
-import territory_designer.ui.main_window as main_window_module
+import territory_designer.ui.help_pages as help_pages_module
 from territory_designer.core.operations import UpdateTerritory
 from territory_designer.core.project import ACCOUNTS_FIELD, UNITS_FIELD
 from territory_designer.ui.app_settings import AppSettings
@@ -72,7 +72,7 @@ class GnomeKeys(QKeySequence):
 
 
 def test_ctrl_shift_z_redoes_on_a_linux_desktop(qtbot, open_window, monkeypatch):
-    monkeypatch.setattr(main_window_module, "QKeySequence", GnomeKeys)
+    monkeypatch.setattr(help_pages_module, "QKeySequence", GnomeKeys)
     window = open_window(build_grid_project(4, 6, ["AAABBB"] * 4))
     plan = window.session.project.plan
     window.canvas.setFocus()
