@@ -50,6 +50,12 @@ def _offer_recovery(prompts: Prompts) -> tuple[Project, RecoveryEntry] | None:
     return None
 
 
+def last_project(settings: AppSettings) -> str | None:
+    """The project the last session had open (the first recent file), if it still exists."""
+    recent = settings.recent_files()
+    return recent[0] if recent and Path(recent[0]).is_file() else None
+
+
 def create_main_window(
     path: str | None,
     prompts: Prompts | None = None,
@@ -61,8 +67,10 @@ def create_main_window(
     Parameters
     ----------
     path : str or None
-        Project to open; None opens the demo (unsaved, titled "Demo"). When another
-        writer holds it, the user opens it read-only or cancels (then the demo opens).
+        Project to open; None reopens the last project (the first recent file) and,
+        on a first run or when that file is gone, the demo (unsaved, titled "Demo").
+        When another writer holds it, the user opens it read-only or cancels (then the
+        demo opens).
     prompts : Prompts, optional
         Dialogs (tests pass scripted answers).
     settings : AppSettings, optional
@@ -74,6 +82,9 @@ def create_main_window(
     from territory_designer.io.project_file import load_project
 
     prompts = prompts or Prompts()
+    settings = settings or AppSettings()
+    if path is None:
+        path = last_project(settings)
     recovered = _offer_recovery(prompts) if offer_recovery else None
     if recovered is not None:
         project, entry = recovered

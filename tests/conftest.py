@@ -54,6 +54,19 @@ def network_guard(_no_network: NetworkGuard) -> NetworkGuard:
 
 
 # -- per-test folders ---------------------------------------------------------------------
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The basemap cache of the whole run, never the user's (built once per project)."""
+    folder = tmp_path_factory.mktemp("td-cache")
+    old = os.environ.get("TD_CACHE_DIR")
+    os.environ["TD_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("TD_CACHE_DIR", None)
+    else:
+        os.environ["TD_CACHE_DIR"] = old
+
+
 @pytest.fixture(autouse=True)
 def _isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Recovery copies and settings go to the test's own temporary folder."""

@@ -79,7 +79,10 @@ def rep_notes(project: Project, plan: Plan, inherit: dict[int, Territory]) -> li
     """Reps of the active plan left without a territory, or whose home is outside theirs."""
     active = project.plan
     kept = {id(t) for t in inherit.values()}
-    dropped = [t for t in active.territories.values() if t.owner and id(t) not in kept]
+    # Locked territories are carried into the new plan as they are: never "dropped".
+    dropped = [
+        t for t in active.territories.values() if t.owner and not t.locked and id(t) not in kept
+    ]
     notes = []
     if dropped:
         notes.append(

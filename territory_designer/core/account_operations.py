@@ -100,6 +100,24 @@ class ReplaceAccounts(Operation):
         project.transactions = self.old_transactions
 
 
+def _refuse_locked_units(project: Project, units: list[int]) -> None:
+    """Raise LockedError when any of ``units`` is locked or in a locked territory.
+
+    Moving an account into or out of such a unit would change a locked territory's
+    figures, which painting refuses too.
+    """
+    plan = project.plan
+    for unit in sorted({int(u) for u in units if int(u) >= 0}):
+        name = project.units.names[unit]
+        t = plan.territories.get(int(plan.assignment[unit]))
+        if t is not None and t.locked:
+            raise LockedError(
+                f"{name} is in locked territory {t.name!r}: its accounts cannot change."
+            )
+        if plan.locked_units[unit]:
+            raise LockedError(f"{name} is locked: its accounts cannot change.")
+
+
 class LocateAccounts(ReplaceAccounts):
     """Place accounts by hand in a unit (fixing unlocated ones); undo restores them.
 
@@ -123,8 +141,9 @@ class LocateAccounts(ReplaceAccounts):
         unknown = [a for a in self.account_ids if a not in project.account_index]
         if unknown or not self.account_ids:
             raise EditError(f"Unknown account id(s): {', '.join(unknown[:10]) or '(none)'}.")
-        table = project.accounts.table.copy()
         rows = [project.account_index[a] for a in self.account_ids]
+        _refuse_locked_units(project, [self.unit, *project.accounts.table["unit"].iloc[rows]])
+        table = project.accounts.table.copy()
         x, y = project.units.centroid[self.unit]
         table.loc[rows, ["x", "y"]] = [x, y]
         table.loc[rows, "unit"] = self.unit

@@ -58,6 +58,7 @@ class AppSettings:
         files = [f for f in self.recent_files() if f != path]
         files.insert(0, path)
         self._set_recent(files[:MAX_RECENT])
+        self.set_last_folder(Path(path).parent)
         return self.recent_files()
 
     def remove_recent_file(self, path: str | os.PathLike[str]) -> None:
@@ -71,6 +72,17 @@ class AppSettings:
 
     def _set_recent(self, files: list[str]) -> None:
         self.qsettings.setValue("recent_files", files)
+        self.qsettings.sync()
+
+    # -- where file dialogs start --------------------------------------------------------
+    def last_folder(self) -> str:
+        """The folder last opened from, saved or exported to ('' when none yet or gone)."""
+        folder = str(self.qsettings.value("last_folder", "") or "")
+        return folder if folder and Path(folder).is_dir() else ""
+
+    def set_last_folder(self, folder: str | os.PathLike[str]) -> None:
+        """Remember ``folder`` as where the next file dialog starts."""
+        self.qsettings.setValue("last_folder", str(Path(folder).resolve()))
         self.qsettings.sync()
 
     # -- autosave -------------------------------------------------------------------------

@@ -125,11 +125,11 @@ class FileController(QObject, AutosaveMixin):
         """File name of the project, or its untitled name."""
         return self.project.path.name if self.project.path else self.untitled_name
 
-    def _folder(self) -> str:
-        recent = self.settings.recent_files()
-        if self.project.path:
-            return str(self.project.path.parent)
-        return str(Path(recent[0]).parent) if recent else ""
+    def start_folder(self) -> str:
+        """Where file dialogs start: the last folder used, else the project's, else home."""
+        if self.settings.last_folder():
+            return self.settings.last_folder()
+        return str(self.project.path.parent if self.project.path else Path.home())
 
     def run_task(
         self,
@@ -187,7 +187,7 @@ class FileController(QObject, AutosaveMixin):
         """File > Open…"""
         if self.busy or not self.maybe_save():
             return
-        path = self.prompts.ask_open_path(self.window, self._folder())
+        path = self.prompts.ask_open_path(self.window, self.start_folder())
         if path:
             self.open_path(path, ask=False)
 
@@ -228,7 +228,7 @@ class FileController(QObject, AutosaveMixin):
         """File > New from units file…: choose a polygon file and its id/name fields."""
         if self.busy or not self.maybe_save():
             return None
-        path = path or self.prompts.ask_units_file(self.window, self._folder())
+        path = path or self.prompts.ask_units_file(self.window, self.start_folder())
         if not path:
             return None
         try:
@@ -312,7 +312,7 @@ class FileController(QObject, AutosaveMixin):
     def save_as(self, path: str | Path | None = None, wait: bool = False) -> bool:
         """File > Save As…; returns False when the user cancels."""
         if path is None:
-            suggested = str(Path(self._folder()) / f"{Path(self.display_name).stem}.tdproj")
+            suggested = str(Path(self.start_folder()) / f"{Path(self.display_name).stem}.tdproj")
             path = self.prompts.ask_save_path(self.window, suggested)
         if not path:
             return False

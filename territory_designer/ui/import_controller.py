@@ -77,19 +77,16 @@ class ImportController(QObject):
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.unlocated_dock)
         self.unlocated_dock.hide()
 
-    def _folder(self) -> str:
-        path = self.session.project.path
-        return str(path.parent) if path else ""
-
     # -- accounts -------------------------------------------------------------------------
     def import_accounts(self, path: str | None = None) -> ImportWizard | None:
         """File ▸ Import ▸ Accounts…: ask for a file, then open the wizard (non-blocking)."""
         if self.files.busy or self.session.stroke_open:
             self.session.sig_status.emit("Please wait: another operation is running.")
             return None
-        path = path or self.prompts.ask_accounts_file(self.window, self._folder())
+        path = path or self.prompts.ask_accounts_file(self.window, self.files.start_folder())
         if not path:
             return None
+        self.files.settings.set_last_folder(Path(path).parent)
         wizard = ImportWizard(self.session, self.prompts, path, self.window)
         wizard.setWindowModality(Qt.WindowModality.WindowModal)
         wizard.finished.connect(lambda _r: self._on_wizard_finished(wizard))
@@ -123,9 +120,10 @@ class ImportController(QObject):
         if self.files.busy or self.session.stroke_open:
             self.session.sig_status.emit("Please wait: another operation is running.")
             return None
-        path = path or self.prompts.ask_units_layer(self.window, self._folder())
+        path = path or self.prompts.ask_units_layer(self.window, self.files.start_folder())
         if not path:
             return None
+        self.files.settings.set_last_folder(Path(path).parent)
         try:
             fields = read_fields(path)
         except TerritoryDesignerError as exc:

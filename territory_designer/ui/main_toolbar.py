@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QSpinBox, QToolBar, QWidget
 
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.formatting import field_label
@@ -52,12 +55,42 @@ def tool_status_text(
         text += " → unassigned"
     elif tool in ("click", "brush", "lasso", "rectangle"):
         if territory is None:
-            text += " → no active territory"
+            text += " → unassigned"  # "(unassign)" chosen: painting unassigns
         else:
             text += f" → {territory.name}" + (" (locked)" if territory.locked else "")
     if selected:
         text += f" · {selected:,} unit{'s' if selected != 1 else ''} selected"
     return text
+
+
+def fill_color_menu(
+    menu: QMenu,
+    fields: list[str],
+    current: str | None,
+    choose: Callable[[str | None], None],
+) -> None:
+    """View › Colour Units By: "Territory", then every metric (a choropleth), one checked.
+
+    Parameters
+    ----------
+    menu : QMenu
+        Emptied and refilled.
+    fields : list of str
+        The project's unit metrics.
+    current : str or None
+        What the map is coloured by now (None: territory).
+    choose : callable
+        Called with the field chosen (None for territory).
+    """
+    menu.clear()
+    group = QActionGroup(menu)
+    for field, label in [(None, "Territory")] + [(f, field_label(f)) for f in fields]:
+        action = menu.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(field == current)
+        action.setData(field)
+        group.addAction(action)
+        action.triggered.connect(lambda _=False, f=field: choose(f))
 
 
 class ToolsToolBar(QToolBar):
@@ -75,6 +108,10 @@ class ToolsToolBar(QToolBar):
             action = QAction(label, self)
             action.setCheckable(True)
             action.setShortcut(QKeySequence(key))
+            # Single letters are typed into names and table cells too: they switch tools
+            # only while the map has the keyboard focus.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            canvas.addAction(action)
             action.setToolTip(f"{tip} ({key})")
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.canvas.set_tool(n))

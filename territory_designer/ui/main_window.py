@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QWidget
 
 from territory_designer import __version__
@@ -19,26 +19,36 @@ from territory_designer.ui.dialogs.balance_runner import BalanceController
 from territory_designer.ui.dialogs.export_dialog import ExportController
 from territory_designer.ui.dialogs.merge_dialog import MergeDialog
 from territory_designer.ui.dialogs.prompts import Prompts
+from territory_designer.ui.docks.problems_dock import ProblemsDock
 from territory_designer.ui.docks.territory_dock import TerritoryDock
 from territory_designer.ui.file_controller import FileController
+from territory_designer.ui.help_pages import (
+    ABOUT_TEXT,
+    GETTING_STARTED,
+    redo_shortcuts,
+    shortcuts_html,
+)
 from territory_designer.ui.import_controller import ImportController
-from territory_designer.ui.main_toolbar import PlanToolBar, ToolsToolBar, tool_status_text
+from territory_designer.ui.main_toolbar import (
+    PlanToolBar,
+    ToolsToolBar,
+    fill_color_menu,
+    tool_status_text,
+)
+from territory_designer.ui.search_box import SearchBox
 from territory_designer.ui.session import Session
 
 APP_TITLE = "Territory Designer"
 #: View menu layer toggles: canvas layer name -> label
 LAYERS = {
+    "basemap": "Basemap",
     "accounts": "Accounts",
     "labels": "Territory labels",
     "unit_borders": "Unit borders",
     "home_bases": "Home bases",
+    "legend": "Legend",
+    "scale_bar": "Scale bar",
 }
-ABOUT_TEXT = (
-    "<h3>Territory Designer {version}</h3>"
-    "<p>Offline desktop GIS for designing balanced sales and service territories.</p>"
-    "<p>Paint units into territories, watch the balance figures update live, "
-    "and save plans as GeoPackage-based <i>.tdproj</i> files that open in QGIS.</p>"
-)
 
 
 class MainWindow(QMainWindow):
@@ -73,12 +83,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.territory_dock = TerritoryDock(self.session, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.territory_dock)
+        self.problems_dock = ProblemsDock(self.session, self.canvas, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.problems_dock)
+        self.tabifyDockWidget(self.territory_dock, self.problems_dock)
+        self.territory_dock.raise_()
         self.files = FileController(self, self.session, self.settings, self.prompts, untitled_name)
         self.imports = ImportController(self, self.session, self.files, self.prompts)
         self.tools_toolbar = ToolsToolBar(self.canvas, self)
         self.plan_toolbar = PlanToolBar(self.session, self)
         self.balancer = BalanceController(self, self.session, self.prompts)
-        self.exports = ExportController(self, self.session, self.prompts)
+        self.exports = ExportController(self, self.session, self.prompts, self.settings)
+        self.search_box = SearchBox(self.session, self.canvas, self)
+        self.plan_toolbar.addSeparator()
+        self.plan_toolbar.addWidget(self.search_box)
         self.addToolBar(self.tools_toolbar)
         self.addToolBar(self.plan_toolbar)
         self.actions_by_name: dict[str, QAction] = {}
@@ -89,6 +106,8 @@ class MainWindow(QMainWindow):
         if not self.settings.restore_window(self):
             # Docks size only once the window is laid out: give the table room for its bars.
             QTimer.singleShot(0, self._default_dock_width)
+        if not self.imports.unlocated_dock.count:  # a restored layout may show it empty
+            self.imports.unlocated_dock.hide()
         self._refresh_title()
         self._refresh_tool_status()
         self._on_active_territory_changed(self.session.active_code)
@@ -153,9 +172,7 @@ class MainWindow(QMainWindow):
         undo = stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(
-            [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
-        )
+        redo.setShortcuts(redo_shortcuts())
         e.addActions([undo, redo])
         self.actions_by_name.update(undo=undo, redo=redo)
 
@@ -168,15 +185,20 @@ class MainWindow(QMainWindow):
         self._action(
             v, "zoom_territory", "Zoom to Active &Territory", self._zoom_to_active, "Ctrl+Shift+J"
         )
+        self._action(v, "find", "&Find…", self._focus_search, QKeySequence.StandardKey.Find)
         v.addSeparator()
         for name, label in LAYERS.items():
             action = QAction(label, self, checkable=True, checked=True)
             action.toggled.connect(lambda on, n=name: self.canvas.set_layer_visible(n, on))
             v.addAction(action)
             self.actions_by_name[f"layer_{name}"] = action
+        self.color_menu = v.addMenu("&Colour Units By")
+        self.color_menu.aboutToShow.connect(self._rebuild_color_menu)
+        self._rebuild_color_menu()
         v.addSeparator()
         v.addAction(self.territory_dock.toggleViewAction())
         v.addAction(self.imports.unlocated_dock.toggleViewAction())
+        v.addAction(self.problems_dock.toggleViewAction())
         v.addAction(self.tools_toolbar.toggleViewAction())
         v.addAction(self.plan_toolbar.toggleViewAction())
 
@@ -206,6 +228,15 @@ class MainWindow(QMainWindow):
         )
 
         h = bar.addMenu("&Help")
+        self._action(h, "help_start", "&Getting Started", self._show_getting_started)
+        self._action(
+            h,
+            "help_shortcuts",
+            "&Keyboard Shortcuts",
+            self._show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+        )
+        h.addSeparator()
         about = self._action(h, "about", f"&About {APP_TITLE}", self._show_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -244,6 +275,15 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._keep_room_for_map()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A layout restored from a larger screen sets the dock's width after the window's
+        # size: check once the window is laid out.
+        QTimer.singleShot(0, self._keep_room_for_map)
+
+    def _keep_room_for_map(self) -> None:
         # A window made small keeps its dock's width and would squeeze the map to a strip:
         # never let the territory dock take more than half the window.
         dock = self.territory_dock
@@ -293,6 +333,10 @@ class MainWindow(QMainWindow):
         lock.setText("Un&lock Territory" if t is not None and t.locked else "&Lock Territory")
         self._refresh_tool_status()
 
+    def _rebuild_color_menu(self) -> None:
+        fields = self.session.project.weight_fields
+        fill_color_menu(self.color_menu, fields, self.canvas.color_field, self.canvas.set_color_by)
+
     def rebuild_recent_menu(self) -> None:
         """Fill File > Open Recent from the settings."""
         menu = self.recent_menu
@@ -314,10 +358,8 @@ class MainWindow(QMainWindow):
         return self.session.active_code
 
     def _new_territory(self) -> None:
-        code = self.territory_dock.add_territory()
-        if code is not None:
-            self.territory_dock.show()
-            self.territory_dock.edit_name(code)
+        self.territory_dock.show()
+        self.territory_dock.add_territory()
 
     def _delete_territory(self) -> None:
         if self._active() != UNASSIGNED:
@@ -346,6 +388,19 @@ class MainWindow(QMainWindow):
     def _zoom_to_active(self) -> None:
         if self._active() != UNASSIGNED:
             self.canvas.zoom_to_territory(self._active())
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _show_getting_started(self) -> None:
+        self.prompts.show_help(self, "Getting Started", GETTING_STARTED)
+
+    def _show_shortcuts(self) -> None:
+        html = shortcuts_html(
+            self.actions_by_name.values(), self.tools_toolbar.tool_actions.values()
+        )
+        self.prompts.show_help(self, "Keyboard Shortcuts", html)
 
     def _show_about(self) -> None:
         self.prompts.show_about(self, f"About {APP_TITLE}", ABOUT_TEXT.format(version=__version__))

@@ -239,7 +239,8 @@ def test_main_window_import_refreshes_canvas_dock_and_unlocated(qtbot, demo_proj
     run_to_summary(qtbot, wizard)
     wizard.accept()
     item = window.canvas.units.accounts_item
-    assert item is not None and item._points.size() == 3  # every account with coordinates
+    # Every account with coordinates is drawn; Holyoke (MA), outside every unit, as a ring.
+    assert item is not None and (item.located_count, item.outside_count) == (2, 1)
     model = window.territory_dock.model
     total = sum(int(model.data(model.index(r, 5)) or 0) for r in range(model.rowCount()))
     assert total == 2
@@ -247,7 +248,7 @@ def test_main_window_import_refreshes_canvas_dock_and_unlocated(qtbot, demo_proj
     assert dock.isVisible() and dock.count == 2
     assert window.isWindowModified()
     window.session.undo_stack.undo()
-    assert dock.count == 0 and window.canvas.units.accounts_item._points.size() == 1480
+    assert dock.count == 0 and window.canvas.units.accounts_item.located_count == 1480
 
 
 def test_unlocated_dock_lists_and_exports(qtbot, demo_project, tmp_path):  # noqa: ANN001

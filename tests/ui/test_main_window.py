@@ -87,7 +87,7 @@ def test_paint_then_undo_redo_through_the_actions(window):
     undo.trigger()
     assert window.close()  # nothing to save: closes without asking
     assert window.prompts.asked == []
-    assert [s.toString() for s in redo.shortcuts()][-1] == "Ctrl+Shift+Z"
+    assert "Ctrl+Shift+Z" in [s.toString() for s in redo.shortcuts()]
 
 
 def test_undo_and_redo_around_a_save_track_the_saved_state(window):

@@ -18,10 +18,13 @@ from territory_designer.core.map_layout import map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
 from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
+from territory_designer.ui.canvas.basemap_layer import CanvasBasemap
+from territory_designer.ui.canvas.choropleth import quantile_classes
 from territory_designer.ui.canvas.navigation import NavigationMixin
+from territory_designer.ui.canvas.overlays import Overlays
 from territory_designer.ui.canvas.paths import project_xy, scene_point
-from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit
-from territory_designer.ui.canvas.territory_layer import TerritoryLayer
+from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit, unit_tooltip
+from territory_designer.ui.canvas.territory_layer import TerritoryLayer, home_marker_scale
 from territory_designer.ui.canvas.tools import PAINT_TOOLS, TOOLS, ToolController
 from territory_designer.ui.canvas.unit_layer import UnitItems
 from territory_designer.ui.session import Session
@@ -29,7 +32,7 @@ from territory_designer.ui.session import Session
 BACKGROUND = QColor(236, 239, 242)
 #: Unit outlines are drawn once a typical unit is at least this many pixels across.
 UNIT_BORDER_MIN_PX = 6.0
-LAYERS = ("accounts", "labels", "unit_borders", "home_bases")
+LAYERS = ("basemap", "accounts", "labels", "unit_borders", "home_bases", "legend", "scale_bar")
 #: Labels move into the visible part of their territory once zoom or pan has settled.
 LABEL_SETTLE_MS = 120
 
@@ -48,6 +51,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
     sig_hover = Signal(str)
     sig_tool_changed = Signal(str)
     TOOLS = TOOLS
+    BACKGROUND = BACKGROUND
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +75,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._view_timer.setInterval(LABEL_SETTLE_MS)
         self._view_timer.timeout.connect(self._place_labels_in_view)
         self._setup_view()
+        self.color_field: str | None = None  # None: units in their territory's colour
+        self.overlays = Overlays(self)
+        self.basemap = CanvasBasemap(self)
         self.tools = ToolController(self)
         self._build()
         for sig, slot in (
@@ -120,6 +127,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         xmin, ymin, xmax, ymax = map_layout(units.lod[0]).main_bounds
         self._main_rect = QRectF(scene_point(xmin, ymax), scene_point(xmax, ymin)).normalized()
         self._typical_unit = float(np.sqrt(np.median(units.area)))
+        k = max(len(project.plan.territories), 1)
+        self._typical_territory = float(np.sqrt(units.area.sum() / k))
         self._lod_scale = 0.75 / (units.extent * LOD_FRACTIONS[0])
         # Choose the level of detail first, so only the one shown is built.
         self.zoom_to_main()
@@ -128,7 +137,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.territories.refresh()
         self.territories.prefetch(1 - self.territories.lod)
         self.units.set_selection(self.session.selection)
+        self.set_color_by(self.color_field if self.color_field in project.weight_fields else None)
         self._view_timer.start()
+        self.basemap.load_later()
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -166,12 +177,25 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         """Screen pixels per map unit (metre) at the current zoom."""
         return float(self.transform().m11())
 
+    def set_color_by(self, field: str | None) -> None:
+        """Colour units by their territory (None) or by a metric's classes (choropleth)."""
+        self.color_field = field
+        project = self.session.project
+        classes = quantile_classes(field, project.unit_values(field)) if field else None
+        self.units.set_classes(classes)
+        self.overlays.refresh(project, classes)
+        self._update_detail()
+
     def set_layer_visible(self, name: str, visible: bool) -> None:
-        """Show or hide "accounts", "labels", "unit_borders" or "home_bases"."""
+        """Show or hide a layer of :data:`LAYERS` (the legend and scale bar too)."""
         if name not in LAYERS:
             raise ValueError(f"Unknown layer {name!r}; choose one of {LAYERS}.")
         self._layers_visible[name] = bool(visible)
-        if name == "accounts":
+        if name in ("legend", "scale_bar"):
+            getattr(self.overlays, name).setVisible(visible)
+        elif name == "basemap":
+            self.basemap.set_visible(visible)
+        elif name == "accounts":
             self.units.set_accounts_visible(visible)
         elif name == "unit_borders":
             self._update_detail()
@@ -238,12 +262,15 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.set_overview(overview)
         self.territories.set_border_width(0.0 if overview else 2.0)
         self.territories.set_scale(scale)
+        self.overlays.scale_bar.set_scale(scale)
+        self.territories.set_marker_scale(home_marker_scale(self._typical_territory * scale))
         self.tools.update_circle(self.tools.circle.pos() if self.tools.circle.isVisible() else None)
         self._view_timer.start()
 
     def _place_labels_in_view(self) -> None:
         """Zoom or pan settled: label every territory visible, inside its visible part."""
         self.territories.set_view(self.visible_project_rect())
+        self.basemap.place()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
@@ -273,12 +300,16 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         plan = self.session.project.plan
         if full or plan.locked_units.any() or any(t.locked for t in plan.territories.values()):
             self.units.refresh_locks()
+        if self.color_field is None:  # names, colours, "Unassigned" may have changed
+            self.overlays.refresh(self.session.project, None)
 
     def _on_assignment_changed(self, units: np.ndarray, codes: set[int]) -> None:
         self.units.recolor(np.asarray(units, dtype=np.int64))
         self.units.invalidate_fills(codes)
         self._schedule(codes)
-        self._hover_unit = -2  # refresh the hover text at the next move
+        # An undo or a redo changes units without a mouse move: say the new territory now.
+        if self._hover_unit >= 0 and bool(np.any(np.asarray(units) == self._hover_unit)):
+            self._describe_hover()
 
     def _on_territories_changed(self, codes: list[int]) -> None:
         self.units.forget_brushes(codes)
@@ -286,12 +317,16 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.recolor(np.flatnonzero(np.isin(plan.assignment, list(codes))))
         self.units.invalidate_fills(codes)
         self._schedule(set(codes))
+        if self._hover_unit >= 0:
+            self._describe_hover()
 
     def _on_structure_changed(self) -> None:
         self.units.forget_brushes()
         self.units.recolor()
         self.units.invalidate_fills(None)
         self._schedule(None)
+        if self._hover_unit >= 0:
+            self._describe_hover()
 
     def _on_locks_changed(self, units: np.ndarray) -> None:
         self.units.refresh_locks()
@@ -303,10 +338,14 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.units.set_selection(units)
 
     def _on_settings_changed(self, key: str) -> None:
-        self._hover_unit = -2
+        if self._hover_unit >= 0:
+            self._describe_hover()
 
     def _on_accounts_changed(self) -> None:
         refresh_accounts_item(self.units, self._layers_visible["accounts"])
+        if self.color_field is not None:  # unit sums of account fields changed
+            fields = self.session.project.weight_fields
+            self.set_color_by(self.color_field if self.color_field in fields else None)
 
     def _on_project_replaced(self) -> None:
         self.tools.cancel()
@@ -314,6 +353,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._pending_codes, self._pending_full = set(), False
         self.units.clear()
         self.territories.clear()
+        self.basemap.clear()
+        self._hover_unit = -1
         self._build()
 
     # -- events ---------------------------------------------------------------------------
@@ -370,6 +411,13 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         if unit == self._hover_unit:
             return
         self._hover_unit = unit
-        text = describe_unit(self.session.project, unit)
-        self.viewport().setToolTip(text)
+        self._describe_hover()
+
+    def _describe_hover(self) -> None:
+        if self._hover_unit >= len(self.session.project.units):  # a units layer replaced
+            self._hover_unit = -1
+        text = describe_unit(self.session.project, self._hover_unit)
+        self.viewport().setToolTip(
+            unit_tooltip(self.session.project, self._hover_unit, self.color_field)
+        )
         self.sig_hover.emit(text)

@@ -44,6 +44,17 @@ class NavigationMixin:
         """Show a territory's units."""
         self._fit_units(self.session.project.plan.units_of(int(code)))
 
+    def zoom_to_points(self, xy: np.ndarray) -> None:
+        """Show project points (accounts outside every unit, say), with room around them."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        (xmin, ymin), (xmax, ymax) = xy.min(axis=0), xy.max(axis=0)
+        pad = max(xmax - xmin, ymax - ymin, self._typical_unit * 3)
+        self._fit(
+            QRectF(
+                scene_point(xmin - pad, ymax + pad), scene_point(xmax + pad, ymin - pad)
+            ).normalized()
+        )
+
     def zoom_in(self) -> None:
         """Zoom in one step about the view centre."""
         self._zoom(ZOOM_STEP, anchor=None)

@@ -96,3 +96,49 @@ def describe_unit(project: Project, unit: int) -> str:
         text += " (locked)"
     label = field if field in project.weight_fields else criterion_label(field)  # a mix
     return f"{text} — {label}: {figure}"
+
+
+def unit_tooltip(project: Project, unit: int, color_field: str | None = None) -> str:
+    """Rich text for the tooltip of a unit: its figures, then its territory's.
+
+    Parameters
+    ----------
+    project : Project
+        The project shown.
+    unit : int
+        Unit index (-1: no tooltip).
+    color_field : str, optional
+        The metric the map is coloured by, shown first when it is not balanced on.
+    """
+    if unit < 0:
+        return ""
+    from html import escape
+
+    units, plan, metrics = project.units, project.plan, project.metrics
+    field = project.balance_field
+    fields = [f for f in (color_field, field) if f] if color_field != field else [field]
+    rows = [f"<b>{escape(str(units.names[unit]))}</b> ({escape(str(units.ids[unit]))})"]
+    for f in fields:
+        value = float(project.unit_values(f)[unit])
+        rows.append(f"{escape(criterion_label(f))}: {_figure(value)}")
+    code = int(plan.assignment[unit])
+    t = plan.territories.get(code)
+    if t is None:
+        rows.append("<i>Unassigned</i>")
+        return "<br>".join(rows)
+    owner = f" — {escape(t.owner)}" if t.owner else ""
+    lock = " (locked)" if t.locked or plan.locked_units[unit] else ""
+    rows.append(f"<hr><b>{escape(t.name)}</b>{owner}{lock}")
+    n_units = int((plan.assignment == code).sum())
+    accounts = metrics.values("accounts").get(code) if "accounts" in metrics.field_names else None
+    counts = f"{n_units:,} units" + (f", {accounts:,.0f} accounts" if accounts is not None else "")
+    rows.append(counts)
+    total = metrics.values(field).get(code, 0.0)
+    deviation = metrics.deviations(field).get(code)
+    dev = f" ({deviation:+.1f}% from target)" if deviation is not None else ""
+    rows.append(f"{escape(criterion_label(field))}: {_figure(total)}{dev}")
+    return "<br>".join(rows)
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.4g}"

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import shapely
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -47,6 +47,15 @@ def _home_marker() -> QPainterPath:
     return path
 
 
+def home_marker_scale(territory_px: float) -> float:
+    """Size of the home-base markers for territories ``territory_px`` pixels across.
+
+    Full size once a territory is 80 px across; zoomed out they shrink (to a third at
+    most) so they do not hide the small territories they stand in.
+    """
+    return float(np.clip(territory_px / 80.0, 0.35, 1.0))
+
+
 class TerritoryLayer:
     """Scene items drawn per territory: outline, label (with a halo) and home base."""
 
@@ -60,6 +69,7 @@ class TerritoryLayer:
         self._borders: dict[int, QGraphicsPathItem] = {}
         self._labels: dict[int, tuple[QGraphicsSimpleTextItem, QGraphicsSimpleTextItem]] = {}
         self._homes: dict[int, QGraphicsPathItem] = {}
+        self.marker_scale = 1.0
         self._visible = {"labels": True, "home_bases": True}
         self._label_span: dict[int, float] = {}  # territory extent in map units
         self._anchors: dict[int, tuple[float, float, float]] = {}  # whole territory
@@ -300,6 +310,23 @@ class TerritoryLayer:
             return False
         return bool(span * self.scale >= item.boundingRect().width())
 
+    def set_marker_scale(self, factor: float) -> None:
+        """Size the home-base markers (1 = full size, in screen pixels)."""
+        self.marker_scale = factor
+        for item in self._homes.values():
+            item.setScale(factor)
+
+    def label_rects_px(self) -> list[QRectF]:
+        """Screen-pixel boxes (scene position times scale) of the labels shown now."""
+        out = []
+        for _halo, text in self._labels.values():
+            if text.isVisible():
+                rect = text.boundingRect()
+                x, y = text.pos().x() * self.scale, text.pos().y() * self.scale
+                w, h = rect.width() / 2, rect.height() / 2
+                out.append(QRectF(x - w, y - h, 2 * w, 2 * h))
+        return out
+
     def set_scale(self, scale: float) -> None:
         """Zoom changed: show the labels of territories big enough to hold them.
 
@@ -346,4 +373,5 @@ class TerritoryLayer:
         item.setBrush(QBrush(QColor(255, 255, 255)))
         item.setToolTip(f"Home base of {t.name}" + (f" ({t.owner})" if t.owner else ""))
         item.setPos(scene_point(*t.home_base))
+        item.setScale(self.marker_scale)
         item.setVisible(self._visible["home_bases"])

@@ -88,9 +88,9 @@ class ToolController:
         self._drag = [(x, y)]
         self._modifiers = modifiers
         if tool in ("brush", "eraser"):
+            # "(unassign)" chosen as the active territory makes the brush an eraser.
             code = UNASSIGNED if tool == "eraser" else session.active_code
-            if code == UNASSIGNED and tool == "brush":
-                session.sig_status.emit("Choose a territory to paint with first.")
+            if code == UNASSIGNED and tool == "brush" and not self._can_unassign():
                 self._last = None
                 return
             if session.begin_stroke(code):
@@ -158,10 +158,18 @@ class ToolController:
         session = self._session
         if units.size == 0:
             return
-        if session.active_code == UNASSIGNED:
-            session.sig_status.emit("Choose a territory to paint with first.")
+        if session.active_code == UNASSIGNED and not self._can_unassign():
             return
         session.assign(units)
+
+    def _can_unassign(self) -> bool:
+        """Whether painting with "(unassign)" can do anything; says why not when not."""
+        if self._session.project.plan.territories:
+            return True
+        self._session.sig_status.emit(
+            "No territories yet: add one (Territory › New Territory) to paint with."
+        )
+        return False
 
     def _select(self) -> None:
         session, index = self._session, self.canvas.index

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectIte
 
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.project import Project
-from territory_designer.ui.canvas.accounts_item import AccountsItem
+from territory_designer.ui.canvas.accounts_item import AccountsItem, refresh_accounts_item
+from territory_designer.ui.canvas.choropleth import NO_VALUE_COLOR, Classes
 from territory_designer.ui.canvas.paths import UnitElements, combined_path
-from territory_designer.ui.canvas.z_order import Z_ACCOUNTS, Z_LOCKED, Z_SELECTION, Z_UNITS
+from territory_designer.ui.canvas.z_order import Z_LOCKED, Z_SELECTION, Z_UNITS
 
 UNIT_BORDER_COLOR = QColor(60, 60, 60, 120)
 UNASSIGNED_HATCH = QColor(120, 120, 120)
@@ -55,6 +56,7 @@ class UnitItems:
         self._unit_pen.setCosmetic(True)
         self._no_pen = QPen(Qt.PenStyle.NoPen)
         self.borders_shown = True
+        self.classes: Classes | None = None  # colouring by a metric instead of territory
         self.items: list[QGraphicsPathItem] = []
         self._build_items()
         self.selection_item = self._overlay(
@@ -65,10 +67,7 @@ class UnitItems:
         )
         self._selection = np.empty(0, dtype=np.int64)
         self.accounts_item: AccountsItem | None = None
-        if len(project.accounts):
-            self.accounts_item = AccountsItem(project.accounts.xy)
-            self.accounts_item.setZValue(Z_ACCOUNTS)
-            scene.addItem(self.accounts_item)
+        refresh_accounts_item(self)
         self.recolor()
         self.refresh_locks()
 
@@ -142,10 +141,23 @@ class UnitItems:
             for c in codes:
                 self._brushes.pop(int(c), None)
 
+    def set_classes(self, classes: Classes | None) -> None:
+        """Colour every unit by its class of a metric, or by territory again (None)."""
+        self.classes = classes
+        if classes is not None:
+            self.set_overview(False)  # territory-wide fills cannot show unit values
+        self.recolor()
+
     def recolor(self, units: np.ndarray | None = None) -> None:
-        """Fill ``units`` (all when None) with their territory's colour."""
-        assignment = self.project.plan.assignment
+        """Fill ``units`` (all when None) with their territory's colour (or their class)."""
         units = np.arange(len(self.items)) if units is None else np.asarray(units)
+        if self.classes is not None:
+            brushes = [QBrush(QColor(c)) for c in self.classes.colors]
+            brushes.append(QBrush(QColor(NO_VALUE_COLOR)))  # bin -1
+            for u, b in zip(units.tolist(), self.classes.bins[units].tolist(), strict=True):
+                self.items[u].setBrush(brushes[b])
+            return
+        assignment = self.project.plan.assignment
         codes = assignment[units]
         items = self.items
         for code in np.unique(codes).tolist():
@@ -162,6 +174,7 @@ class UnitItems:
 
     def set_overview(self, on: bool) -> None:
         """Draw whole territories (True) or individual units (False)."""
+        on = on and self.classes is None
         if on == self.overview:
             return
         self.overview = on

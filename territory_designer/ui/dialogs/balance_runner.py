@@ -58,7 +58,11 @@ class BalanceController(QObject):
         self.dialog: BalanceDialog | None = None
         self.task: Task | None = None
         self.result_dialog: BalanceResultDialog | None = None
+        self._result_plan = ""
         self.show_after_ms = 400
+        for sig in (session.sig_plan_changed, session.sig_structure_changed):
+            sig.connect(self._on_plans_changed)
+        session.sig_project_replaced.connect(self._close_result)
 
     @property
     def busy(self) -> bool:
@@ -138,7 +142,18 @@ class BalanceController(QObject):
             trajectory.result if trajectory is not None else None,
             self.window,
         )
+        self._result_plan = plan.name
         self.result_dialog.show()
+
+    def _on_plans_changed(self) -> None:
+        # Undo of the run removes its plan: a report of a plan that is gone only misleads.
+        if self._result_plan not in self.session.project.plans:
+            self._close_result()
+
+    def _close_result(self) -> None:
+        if self.result_dialog is not None:
+            self.result_dialog.close()
+            self.result_dialog = None
 
     def _on_run_failed(self, message: str) -> None:
         self.prompts.show_error(self.window, "Auto-balance", message)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_designer.reports.registry import Exporter, ExportError, ExportOptions, exporters
+from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, run_with_progress
@@ -239,14 +240,20 @@ class ExportController(QObject):
     sig_status = Signal(str)
     sig_exported = Signal(str)
 
-    def __init__(self, window: QWidget, session: Session, prompts: Prompts | None = None):
+    def __init__(
+        self,
+        window: QWidget,
+        session: Session,
+        prompts: Prompts | None = None,
+        settings: AppSettings | None = None,
+    ):
         super().__init__(window)
         self.window = window
         self.session = session
         self.prompts = prompts or Prompts()
         self.dialog: ExportDialog | None = None
         self.task: Task | None = None
-        self.last_folder: Path | None = None
+        self.settings = settings or AppSettings()
         self.show_after_ms = 400
 
     @staticmethod
@@ -257,7 +264,8 @@ class ExportController(QObject):
     def suggested_path(self, exporter: Exporter, plan_name: str) -> Path:
         """Next to the project file (or the last export), named after the plan."""
         project_path = getattr(self.session.project, "path", None)
-        folder = self.last_folder or (Path(project_path).parent if project_path else Path.home())
+        last = self.settings.last_folder()
+        folder = Path(last) if last else Path(project_path).parent if project_path else Path.home()
         base = slug(plan_name)
         return folder / (base + (exporter.suffixes[0] if exporter.suffixes else "-shapefiles"))
 
@@ -305,6 +313,6 @@ class ExportController(QObject):
 
     def _on_export_finished(self, label: str, out: object) -> None:
         path = Path(str(out))
-        self.last_folder = path.parent
+        self.settings.set_last_folder(path.parent)  # a shapefile folder's parent too
         self.sig_exported.emit(str(path))
         self.sig_status.emit(f"Exported {label} to {path}")

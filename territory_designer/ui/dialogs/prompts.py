@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from territory_designer.io.recovery import RecoveryEntry
@@ -260,6 +261,14 @@ class Prompts:
         """The About box."""
         QMessageBox.about(parent, title, text)
 
+    def show_help(self, parent: QWidget | None, title: str, html: str) -> None:
+        """A help page (rich text) in a box the user closes."""
+        box = QMessageBox(parent)
+        box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(html)
+        box.exec()
+
 
 class ScriptedPrompts(Prompts):
     """Prompts with canned answers and a record of what was asked (tests, screenshots).
@@ -293,6 +302,7 @@ class ScriptedPrompts(Prompts):
         self.export_path = export_path
         self.errors: list[tuple[str, str]] = []
         self.asked: list[str] = []
+        self.help_pages: list[tuple[str, str]] = []  # (title, html) of the help shown
 
     def ask_save_changes(self, parent: QWidget | None, title: str) -> SaveChoice:
         self.asked.append(f"save:{title}")
@@ -379,3 +389,8 @@ class ScriptedPrompts(Prompts):
 
     def show_about(self, parent: QWidget | None, title: str, text: str) -> None:
         self.asked.append("about")
+        self.about_text = text
+
+    def show_help(self, parent: QWidget | None, title: str, html: str) -> None:
+        self.asked.append(f"help:{title}")
+        self.help_pages.append((title, html))

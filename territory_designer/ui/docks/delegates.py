@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+import math
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -11,7 +13,8 @@ from territory_designer.ui.qt_models.territory_model import DEVIATION_ROLE
 GREEN = QColor("#3a9d5d")
 AMBER = QColor("#e0a526")
 RED = QColor("#d1495b")
-#: Deviation (percent) that fills one side of the bar; larger ones are clipped at the edge.
+#: Deviation (percent) that fills one side of the bar when no territory deviates more;
+#: the column scales to its largest deviation beyond that, so -84 % and -36 % differ.
 FULL_SCALE_PCT = 25.0
 #: Narrowest bar area the column asks for (pixels), so small deviations stay visible.
 MIN_BAR_WIDTH = 110
@@ -68,14 +71,29 @@ def deviation_layout(rect: QRectF, metrics: QFontMetricsF) -> tuple[QRectF, QRec
     return text_rect, bar_rect
 
 
-def deviation_bar(zone: QRectF, pct: float) -> QRectF:
+def deviation_full_scale(model: QAbstractItemModel, column: int) -> float:
+    """The deviation (percent) that fills one side of the bars of ``column``.
+
+    The largest deviation in the column, and at least ``FULL_SCALE_PCT`` so a plan
+    within a few percent does not look wildly off.
+    """
+    largest = 0.0
+    for row in range(model.rowCount()):
+        pct = model.index(row, column).data(DEVIATION_ROLE)
+        if pct is not None and math.isfinite(float(pct)):
+            largest = max(largest, abs(float(pct)))
+    return max(largest, FULL_SCALE_PCT)
+
+
+def deviation_bar(zone: QRectF, pct: float, full_scale: float = FULL_SCALE_PCT) -> QRectF:
     """The bar of a deviation in its area: from the centre line, right when above the mean.
 
-    ``FULL_SCALE_PCT`` fills one side; any deviation of at least 0.05 % is at least two
-    pixels long, so it never vanishes into the centre tick.
+    ``full_scale`` fills one side (larger deviations are clipped at the edge); any
+    deviation of at least 0.05 % is at least two pixels long, so it never vanishes into
+    the centre tick.
     """
     cx, half = zone.center().x(), zone.width() / 2
-    length = min(abs(pct) / FULL_SCALE_PCT, 1.0) * half
+    length = min(abs(pct) / full_scale, 1.0) * half
     if abs(pct) >= 0.05:
         length = max(length, min(2.0, half))
     return QRectF(cx if pct >= 0 else cx - length, zone.top(), length, zone.height())
@@ -101,7 +119,8 @@ class DeviationBarDelegate(QStyledItemDelegate):
         painter.save()
         fill = QColor(deviation_color(pct))
         fill.setAlpha(215)
-        painter.fillRect(deviation_bar(zone, pct), fill)
+        full_scale = deviation_full_scale(index.model(), index.column())
+        painter.fillRect(deviation_bar(zone, pct, full_scale), fill)
         # Centre tick (the mean), a little taller than the bar so it reads on any fill.
         painter.setPen(QPen(QColor("#505050"), 1))
         painter.drawLine(cx, int(zone.top()) - 2, cx, int(zone.bottom()) + 2)

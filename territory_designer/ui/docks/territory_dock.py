@@ -26,6 +26,7 @@ from territory_designer.core.operations import (
     UpdateTerritory,
 )
 from territory_designer.core.plan import UNASSIGNED
+from territory_designer.core.project import ACCOUNTS_FIELD, UNITS_FIELD
 from territory_designer.ui.docks.delegates import DeviationBarDelegate, SwatchDelegate
 from territory_designer.ui.qt_models.territory_model import Column, TerritoryTableModel
 from territory_designer.ui.session import Session
@@ -38,9 +39,18 @@ def _ask_color(initial: QColor, parent: QWidget) -> QColor | None:
     return color if color.isValid() else None
 
 
+#: What the summary says while the plan has no territory (no figures to show yet).
+EMPTY_PLAN_HINT = (
+    "No territories yet: Add one here (or Territory › New Territory, Ctrl+T) and paint units "
+    "into it, or let Balance › Build Territories… make balanced ones."
+)
+
+
 def plan_summary_text(session: Session) -> str:
     """One line of plan-level figures for the active plan."""
     project = session.project
+    if not project.plan.territories:
+        return EMPTY_PLAN_HINT
     s = project.summary()
     parts = [
         f"Balanced on {project.balance_criterion()}",
@@ -104,6 +114,7 @@ class TerritoryDock(QDockWidget):
         self._summary_timer.setInterval(150)
         self._summary_timer.timeout.connect(self.refresh_summary)
         self._connect()
+        self._show_metric_column()
         self.refresh_summary()
         self._on_active_territory_changed(session.active_code)
 
@@ -123,18 +134,11 @@ class TerritoryDock(QDockWidget):
         view.setItemDelegateForColumn(Column.COLOR, SwatchDelegate(view))
         view.setItemDelegateForColumn(Column.DEVIATION, DeviationBarDelegate(view))
         header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in (
-            (Column.COLOR, 24),
-            (Column.NAME, 108),
-            (Column.OWNER, 90),
-            (Column.LOCKED, 36),
-            (Column.UNITS, 42),
-            (Column.ACCOUNTS, 62),
-            (Column.METRIC, 84),
-        ):
-            view.setColumnWidth(col, width)
+        # Names and owners as wide as they are, the bars take the rest.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.COLOR, QHeaderView.ResizeMode.Fixed)
+        view.setColumnWidth(Column.COLOR, 24)
         return view
 
     def _connect(self) -> None:
@@ -143,6 +147,8 @@ class TerritoryDock(QDockWidget):
         s.sig_project_replaced.connect(self._schedule_summary)
         s.sig_settings_changed.connect(self._schedule_summary)
         s.sig_active_territory_changed.connect(self._on_active_territory_changed)
+        for sig in (s.sig_settings_changed, s.sig_plan_changed, s.sig_project_replaced):
+            sig.connect(self._show_metric_column)
         self.model.modelReset.connect(
             lambda: self._on_active_territory_changed(self.session.active_code)
         )
@@ -157,6 +163,11 @@ class TerritoryDock(QDockWidget):
     def _schedule_summary(self, *_args: object) -> None:
         if not self._summary_timer.isActive():
             self._summary_timer.start()
+
+    def _show_metric_column(self, *_args: object) -> None:
+        # Balancing on units or accounts: the metric column would repeat that column.
+        field = self.session.project.balance_field
+        self.view.setColumnHidden(Column.METRIC, field in (UNITS_FIELD, ACCOUNTS_FIELD))
 
     def refresh_summary(self) -> None:
         """Recompute the plan summary line now."""
@@ -204,6 +215,8 @@ class TerritoryDock(QDockWidget):
         if not self.session.execute(op) or op.code is None:
             return None
         self.session.set_active_territory(op.code)
+        # Typing the name goes into the editor, never to the map's tool keys.
+        self.edit_name(op.code)
         return op.code
 
     def delete_selected(self) -> bool:

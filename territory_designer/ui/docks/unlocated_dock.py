@@ -89,9 +89,15 @@ class UnlocatedDock(QDockWidget):
         self.model.set_frame(frame, COLUMNS)
         n = len(frame)
         total = len(self.session.project.accounts)
-        self.count_label.setText(
-            f"{n:,} of {total:,} accounts have no unit" if n else "Every account is located."
-        )
+        if n:
+            self.count_label.setText(f"{n:,} of {total:,} accounts have no unit")
+        elif total:
+            self.count_label.setText(f"Every account is located ({total:,}).")
+        else:
+            self.count_label.setText("No accounts yet: File › Import › Accounts… adds them.")
+        if not n:
+            # An empty list only takes room from the map; an import shows it again.
+            self.hide()
         self.export_button.setEnabled(n > 0)
         self.place_button.setEnabled(n > 0)
         self._ids = frame["account_id"].tolist() if "account_id" in frame else []
