@@ -14,10 +14,10 @@ from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QWidget
 
 from territory_designer.core.criterion import criterion_label
+from territory_designer.core.formatting import format_number
 from territory_designer.core.project import Project
 from territory_designer.ui.canvas.choropleth import NO_VALUE_COLOR, Classes
 from territory_designer.ui.canvas.unit_layer import UNASSIGNED_HATCH
-from territory_designer.ui.qt_models.territory_model import format_number
 
 #: Most territories listed in the legend; the rest are summed up in one line.
 LEGEND_MAX_ROWS = 16
