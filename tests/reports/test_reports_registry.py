@@ -20,6 +20,7 @@ FILES = {
     "gpkg": "out.gpkg",
     "geojson": "out.geojson",
     "assignments": "out.csv",
+    "account-assignments": "accounts.csv",
     "shp": "out_shp",
 }
 
