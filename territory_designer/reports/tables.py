@@ -19,6 +19,7 @@ import pandas as pd
 from territory_designer.core.criterion import criterion_label
 from territory_designer.core.metrics import PlanSummary
 from territory_designer.core.plan import UNASSIGNED, Plan
+from territory_designer.reports.comparison import comparison_plan
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -201,8 +202,8 @@ def dissolve(geoms: np.ndarray, assignment: np.ndarray, codes: list[int]) -> dic
 
 
 def _changes(project: Project, plan: Plan, field_name: str) -> Changes | None:
-    base = project.plans.get(project.baseline_plan_name or "")
-    if base is None or base is plan:
+    base = comparison_plan(project, plan)  # the baseline, else the previous plan
+    if base is None:
         return None
     units = project.units
     k = project.weight_fields.index(field_name)
