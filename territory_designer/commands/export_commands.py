@@ -12,6 +12,7 @@ from territory_designer.core.errors import InputError
 OPTIONS = {
     "excel": "excel",
     "pdf": "pdf",
+    "pdf_per_territory": "pdf-per-territory",
     "html": "html",
     "gpkg": "gpkg",
     "shp": "shp",
@@ -27,6 +28,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--excel", metavar="X.xlsx", help="Excel report")
     p.add_argument("--pdf", metavar="X.pdf", help="PDF report")
+    p.add_argument(
+        "--pdf-per-territory",
+        metavar="DIR",
+        help="one PDF per territory (map, figures, every account) into DIR: rep handouts",
+    )
     p.add_argument("--html", metavar="X.html", help="interactive map (works offline)")
     p.add_argument(
         "--gpkg", metavar="X.gpkg", help="territories, units and accounts as a GeoPackage"

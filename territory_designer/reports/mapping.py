@@ -91,6 +91,31 @@ def add_scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     ax.text(x0 + length / 2, y0 + 1.6 * h, label, ha="center", va="bottom", fontsize=7, zorder=6)
 
 
+def scale_bar_below(fig: Figure, ax: Axes, bounds: tuple[float, float, float, float]) -> None:
+    """A scale bar in a strip under map ``ax`` (left-aligned), clear of the map itself.
+
+    The map fills its axes at an exact scale (see :func:`_frame`), so a length is the same
+    fraction of the axes width in the strip as on the map.
+    """
+    box = ax.get_position()
+    strip = fig.add_axes((box.x0, box.y0 - 0.028, box.width, 0.024))
+    strip.set_axis_off()
+    strip.set_xlim(bounds[0], bounds[2])
+    strip.set_ylim(0, 1)
+    length = nice_length(bounds[2] - bounds[0])
+    x0, half = bounds[0], length / 2
+    strip.fill([x0, x0 + half, x0 + half, x0], [0.55, 0.55, 0.8, 0.8], color="black")
+    strip.fill(
+        [x0 + half, x0 + length, x0 + length, x0 + half],
+        [0.55, 0.55, 0.8, 0.8],
+        facecolor="white",
+        edgecolor="black",
+        linewidth=0.6,
+    )
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    strip.text(x0 + length * 1.04, 0.67, label, ha="left", va="center", fontsize=7)
+
+
 def _pad(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:
     xmin, ymin, xmax, ymax = bounds
     dx, dy = (xmax - xmin) * frac or 1.0, (ymax - ymin) * frac or 1.0
@@ -127,7 +152,7 @@ def draw_plan(
     if focus is not None:
         from matplotlib.colors import to_rgba
 
-        # Neighbours fade to a pale tint of their colour; only what is in view is drawn.
+        # Neighbours are greyed for context; only what is in view is drawn.
         faces = {c: f if c == focus else _pale(to_rgba(f)) for c, f in faces.items()}
         view = shapely.box(*_pad(main_box, 1.0))
         codes = [c for c in codes if shapes[c].intersects(view)]
@@ -192,8 +217,10 @@ def _layout(
 
 
 def _pale(rgba: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A neighbour's fill on a territory's page: light grey, a shade apart per colour."""
     r, g, b, _ = rgba
-    return (0.75 + 0.25 * r, 0.75 + 0.25 * g, 0.75 + 0.25 * b, 1.0)
+    grey = 0.84 + 0.1 * (0.2126 * r + 0.7152 * g + 0.0722 * b)
+    return (grey, grey, grey, 1.0)
 
 
 def _short(v: float, _pos: object = None) -> str:

@@ -16,6 +16,7 @@ from territory_designer.reports import ExportError, ExportOptions, export, expor
 FILES = {
     "excel": "out.xlsx",
     "pdf": "out.pdf",
+    "pdf-per-territory": "out_pdfs",
     "html": "out.html",
     "gpkg": "out.gpkg",
     "geojson": "out.geojson",

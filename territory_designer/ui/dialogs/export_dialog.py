@@ -50,7 +50,9 @@ PAPERS = {"a4": "A4", "letter": "Letter"}
 #: One line under the title of a format's dialog.
 HINTS = {
     "excel": "A formatted workbook: summary with balance chart and map, plus data sheets.",
-    "pdf": "A printable report: overview map and one page per territory.",
+    "pdf": "A printable report: overview map, then each territory with every account.",
+    "pdf-per-territory": "One PDF per territory in this folder (map, figures, every "
+    "account): a handout for each rep.",
     "html": "One self-contained file that opens in any browser, with no network needed.",
     "gpkg": "The chosen layers in one GeoPackage file (opens in QGIS and ArcGIS).",
     "geojson": "Longitude/latitude (EPSG:4326); units and accounts go to sibling files.",

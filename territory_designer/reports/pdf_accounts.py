@@ -1,0 +1,145 @@
+"""Every account of a territory in the PDF report, continued over as many pages as needed.
+
+The list a rep takes into the field: account id and name, city and segment where the
+accounts have them, and the figures that matter (the balanced field first, then revenue,
+potential, visits…), largest first. Each column is drawn as one multi-line text, so
+thousands of accounts cost a few text objects per page, not one per cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from territory_designer.reports.tables import ReportData, field_label
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+#: Text columns shown when the accounts have them.
+TEXT_FIELDS = ("city", "segment")
+#: Numeric account fields shown at most (the balanced one first).
+MAX_FIGURES = 3
+#: Figures preferred, in order, after the balanced field.
+PREFERRED = ("revenue", "potential", "visits_per_year", "visits")
+FONT_SIZE = 6.5
+#: Smallest font the list shrinks to when its columns are wide for the box.
+MIN_FONT_SIZE = 5.0
+LINE_SPACING = 1.3
+#: Average width of a character, as a fraction of the font size (DejaVu Sans, mixed text).
+CHAR_WIDTH = 0.58
+DARK = "#1f4e78"
+
+
+@dataclass
+class AccountList:
+    """The account rows of one territory, ready to draw: headers, cells, alignment."""
+
+    headers: list[str]
+    cells: list[list[str]]  # one list per column
+    numeric: list[bool]
+    widths: list[float]  # relative column widths
+
+    def __len__(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+
+def figure_fields(data: ReportData) -> list[str]:
+    """The numeric account fields listed, the balanced field first."""
+    numeric = [
+        c
+        for c in data.accounts.columns
+        if c not in ("pinned",) and data.accounts[c].dtype.kind in "iuf"
+    ]
+    order = [data.balance_field] + [f for f in PREFERRED] + numeric
+    out: list[str] = []
+    for f in order:
+        if f in numeric and f not in out:
+            out.append(f)
+    return out[:MAX_FIGURES]
+
+
+def _number(v: object) -> str:
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if f != f:
+        return ""
+    return f"{f:,.0f}" if abs(f) >= 100 or f.is_integer() else f"{f:,.2f}"
+
+
+def account_list(data: ReportData, code: int) -> AccountList:
+    """Every account of territory ``code``, largest (first figure) first."""
+    mine = np.flatnonzero(data.account_code == code)
+    acc: pd.DataFrame = data.accounts.iloc[mine]
+    figures = figure_fields(data)
+    if figures and len(acc):
+        acc = acc.sort_values(figures[0], ascending=False, kind="stable")
+    texts = [f for f in TEXT_FIELDS if f in acc.columns]
+    headers = ["Account", "Name", *[field_label(f) for f in texts]]
+    headers += [field_label(f) for f in figures]
+    cells = [
+        [str(v)[:12] for v in acc["account_id"]],
+        [str(v)[:30] for v in acc["account_name"]],
+        *[[("" if str(v) in ("nan", "None") else str(v))[:20] for v in acc[f]] for f in texts],
+        *[[_number(v) for v in acc[f]] for f in figures],
+    ]
+    numeric = [False] * (2 + len(texts)) + [True] * len(figures)
+    widths = [
+        max(len(h), *(len(c) for c in col)) if len(col) else len(h)
+        for h, col in zip(headers, cells, strict=True)
+    ]
+    return AccountList(headers, cells, numeric, [max(w, 5) + 1.5 for w in widths])
+
+
+def font_size(table: AccountList, width_in: float) -> float:
+    """The list's font size: :data:`FONT_SIZE`, smaller when its columns are wide."""
+    chars = sum(table.widths) * CHAR_WIDTH
+    return max(MIN_FONT_SIZE, min(FONT_SIZE, width_in * 72 / max(chars, 1.0)))
+
+
+def rows_fitting(table: AccountList, width_in: float, height_in: float) -> int:
+    """How many account rows fit in a box of ``width_in`` x ``height_in`` inches."""
+    line_pt = font_size(table, width_in) * LINE_SPACING
+    return max(1, int(height_in * 72 / line_pt) - 4)  # title and header lines
+
+
+def draw_accounts(ax: Axes, table: AccountList, start: int, stop: int, title: str) -> None:
+    """Rows ``start:stop`` of ``table`` in ``ax``, under ``title``."""
+    ax.set_axis_off()
+    tr = ax.transAxes
+    fig_w, fig_h = ax.figure.get_size_inches()
+    box = ax.get_position()
+    size = font_size(table, box.width * fig_w)
+    line = size * LINE_SPACING / (box.height * fig_h * 72)  # one line in axes fractions
+    ax.text(0, 1, title, fontsize=FONT_SIZE + 3, weight="bold", color=DARK, va="top", transform=tr)
+    top = 1 - 2.2 * line
+    total = sum(table.widths)
+    x = 0.0
+    for header, col, numeric, width in zip(
+        table.headers, table.cells, table.numeric, table.widths, strict=True
+    ):
+        w = width / total
+        xa = x + w - 0.01 if numeric else x
+        ha = "right" if numeric else "left"
+        ax.text(xa, top, header, fontsize=size, weight="bold", ha=ha, va="top", transform=tr)
+        body = "\n".join(col[start:stop])
+        if body:
+            ax.text(
+                xa,
+                top - 1.3 * line,
+                body,
+                fontsize=size,
+                ha=ha,
+                va="top",
+                multialignment=ha,
+                linespacing=LINE_SPACING,
+                transform=tr,
+            )
+        x += w
+    rule = top - 1.15 * line
+    ax.plot([0, 1], [rule, rule], color="#999999", linewidth=0.5, transform=tr)
