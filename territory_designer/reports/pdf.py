@@ -13,6 +13,7 @@ objects written with ``PdfPages`` (no pyplot).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from territory_designer.reports.mapping import (
 from territory_designer.reports.pdf_accounts import (
     AccountList,
     account_list,
+    core_fonts_rc,
     draw_accounts,
     rows_fitting,
 )
@@ -242,6 +244,21 @@ def page_count(accounts: AccountList, paper: str) -> int:
     return 1 + -(-rest // more_page_rows(accounts, paper))
 
 
+@contextmanager
+def _quiet_font_lookup() -> Iterator[None]:
+    """Silence matplotlib's notes that Helvetica has no TrueType file here (it needs none:
+    the PDF core fonts are not embedded)."""
+    import logging
+
+    log = logging.getLogger("matplotlib.font_manager")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
 def _write_pages(
     path: Path,
     data: ReportData,
@@ -259,7 +276,12 @@ def _write_pages(
     pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes)
     page = 0
     meta = {"Title": f"{title} – plan {data.plan_name}"}
-    with matplotlib.rc_context(PLAIN_TEXT), PdfPages(path, metadata=meta) as pdf:
+    fonts = core_fonts_rc(data, title)
+    with (
+        _quiet_font_lookup(),
+        matplotlib.rc_context({**PLAIN_TEXT, **fonts}),
+        PdfPages(path, metadata=meta) as pdf,
+    ):
         if cover:
             page += 1
             fig = cover_page(data, options.paper, options.title)

@@ -145,3 +145,21 @@ def test_pdf_per_territory_cancel_leaves_nothing(grid_plan: Project, tmp_path: P
     with pytest.raises(CanceledError):
         export("pdf-per-territory", grid_plan, tmp_path / "out", ExportOptions(), CancelAt())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_names_outside_the_core_fonts_print_as_typed(demo_project: Project, tmp_path: Path):
+    # Latin text goes in the fast PDF core fonts; a name they cannot hold switches the
+    # report to the embedded DejaVu fonts rather than printing "?".
+    fonts = required_program("pdffonts")
+    latin = export("pdf", demo_project, tmp_path / "latin.pdf")
+    listing = subprocess.run([fonts, str(latin)], capture_output=True, text=True).stdout
+    assert "Helvetica" in listing and "Courier" in listing
+    first = min(demo_project.plan.territories)
+    demo_project.plan.territories[first].name = "Łódź Północ"
+    table = demo_project.accounts.table
+    table.loc[table.index[0], "name"] = "Αθήνα Store"
+    out = export("pdf", demo_project, tmp_path / "unicode.pdf")
+    text = pdf_text(out)
+    assert "Łódź Północ" in text and "Αθήνα Store" in text
+    listing = subprocess.run([fonts, str(out)], capture_output=True, text=True).stdout
+    assert "DejaVu" in listing
