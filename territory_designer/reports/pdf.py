@@ -24,7 +24,6 @@ from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.mapping import (
     PLAIN_TEXT,
     draw_balance_chart,
-    draw_legend,
     draw_plan,
     scale_bar_below,
 )
@@ -34,6 +33,7 @@ from territory_designer.reports.pdf_accounts import (
     core_fonts_rc,
     draw_accounts,
     rows_fitting,
+    territory_table,
 )
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data, field_label
@@ -120,7 +120,8 @@ def _footer(fig: Figure, title: str, plan: str, page: int, pages: int) -> None:
 
 
 def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
-    """The cover: overview map, legend, balance chart and plan figures."""
+    """The cover: overview map and plan figures; the balance chart beside a table of all
+    territories (rep, units, accounts, the balanced figure, deviation, workload)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=PAPER_SIZES[paper])
@@ -131,20 +132,20 @@ def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
     if data.template:
         subtitle += f"  ·  template {data.template}"
     _header(fig, title or f"Territory plan: {data.plan_name}", subtitle)
-    ax = fig.add_axes((0.04, 0.49, 0.70, 0.42))
+    ax = fig.add_axes((0.04, 0.51, 0.62, 0.40))
     bounds = draw_plan(ax, data)
     scale_bar_below(fig, ax, bounds)
-    leg = fig.add_axes((0.75, 0.47, 0.22, 0.44))
-    leg.set_axis_off()
-    draw_legend(leg, data, max_items=30)
-    chart = fig.add_axes((0.20, 0.07, 0.36, 0.34))
+    figs = fig.add_axes((0.69, 0.51, 0.27, 0.40))
+    rows = [("Figure", "Value")] + [
+        (label[:30], _fmt(value, kind)) for label, value, kind in data.figures()
+    ]
+    _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=6.5)
+    chart = fig.add_axes((0.17, 0.07, 0.27, 0.36))
     draw_balance_chart(chart, data)
     chart.set_title("Balance", fontsize=10, loc="left", color=_DARK, weight="bold")
-    figs = fig.add_axes((0.62, 0.07, 0.34, 0.34))
-    rows = [("Figure", "Value")] + [
-        (label[:34], _fmt(value, kind)) for label, value, kind in data.figures()
-    ]
-    _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=7)
+    table = territory_table(data)
+    box = fig.add_axes((0.49, 0.05, 0.47, 0.40))
+    draw_accounts(box, table, 0, len(table), f"Territories ({len(table)})", shrink=True)
     return fig
 
 

@@ -106,19 +106,55 @@ def font_size(table: AccountList, width_in: float) -> float:
     return max(MIN_FONT_SIZE, min(FONT_SIZE, width_in * 72 / max(chars, 1.0)))
 
 
+def territory_table(data: ReportData) -> AccountList:
+    """The cover's table of all territories: rep, units, accounts, the balanced figure,
+    its deviation, and the workload where there is one."""
+    t = data.territories
+    bf = data.balance_field
+    headers = ["Territory", "Rep", "Units", "Accounts"]
+    cells = [
+        [f"{i} {n}"[:26] for i, n in zip(t["id"], t["name"], strict=True)],
+        [str(o or "")[:18] for o in t["owner"]],
+        [_number(v) for v in t["units"]],
+        [_number(v) for v in t["accounts"]],
+    ]
+    if bf not in ("units", "accounts") and bf in t.columns:
+        headers.append(field_label(bf)[:18])
+        cells.append([_number(v) for v in t[bf]])
+    headers.append("Dev.")
+    cells.append([f"{v:+.1f}%" for v in t["deviation_pct"]])
+    numeric = [False, False] + [True] * (len(headers) - 2)
+    workload = next((f for f in data.metric_fields if "workload" in f.lower()), None)
+    if workload and workload != bf:
+        headers.append(field_label(workload)[:14])
+        cells.append([_number(v) for v in t[workload]])
+        numeric.append(True)
+    widths = [
+        max(len(h), *(len(c) for c in col)) if len(col) else len(h)
+        for h, col in zip(headers, cells, strict=True)
+    ]
+    return AccountList(headers, cells, numeric, [w + 2 for w in widths])
+
+
 def rows_fitting(table: AccountList, width_in: float, height_in: float) -> int:
     """How many account rows fit in a box of ``width_in`` x ``height_in`` inches."""
     line_pt = font_size(table, width_in) * LINE_SPACING
     return max(1, int(height_in * 72 / line_pt) - 4)  # title and header lines
 
 
-def draw_accounts(ax: Axes, table: AccountList, start: int, stop: int, title: str) -> None:
-    """Rows ``start:stop`` of ``table`` in ``ax``, under ``title``."""
+def draw_accounts(
+    ax: Axes, table: AccountList, start: int, stop: int, title: str, shrink: bool = False
+) -> None:
+    """Rows ``start:stop`` of ``table`` in ``ax``, under ``title``; with ``shrink`` the font
+    gets smaller (down to 4 pt) until all of those rows fit the height."""
     ax.set_axis_off()
     tr = ax.transAxes
     fig_w, fig_h = ax.figure.get_size_inches()
     box = ax.get_position()
     size = font_size(table, box.width * fig_w)
+    if shrink:
+        lines = min(stop, len(table)) - start + 4
+        size = min(size, max(4.0, box.height * fig_h * 72 / (lines * LINE_SPACING)))
     line = size * LINE_SPACING / (box.height * fig_h * 72)  # one line in axes fractions
     ax.text(0, 1, title, fontsize=FONT_SIZE + 3, weight="bold", color=DARK, va="top", transform=tr)
     top = 1 - 2.2 * line

@@ -6,6 +6,7 @@ real NC ZIP centroids, about 185 per territory, so every account list runs over 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -163,3 +164,21 @@ def test_names_outside_the_core_fonts_print_as_typed(demo_project: Project, tmp_
     assert "Łódź Północ" in text and "Αθήνα Store" in text
     listing = subprocess.run([fonts, str(out)], capture_output=True, text=True).stdout
     assert "DejaVu" in listing
+
+
+def test_cover_lists_every_territory_with_its_rep(demo_project_file: Path, tmp_path: Path):
+    from territory_designer.io.project_file import load_project
+
+    project = tmp_path / "k40.tdproj"
+    shutil.copy(demo_project_file, project)
+    assert main(["build", str(project), "-k", "40", "--seed", "1"]) == 0
+    out = tmp_path / "k40.pdf"
+    assert main(["export", str(project), "--pdf", str(out)]) == 0
+    cover = pdf_text(out, 1)
+    assert "Territories (40)" in cover and "Plan figures" in cover
+    lines = cover.splitlines()
+    for t in load_project(project).plan.territories.values():
+        # Its row: id and name, rep, figures and deviation (was: a legend of 30 names).
+        row = [ln for ln in lines if re.search(rf"\b{t.id} {re.escape(t.name[:10])}", ln)]
+        assert row, t.id
+        assert t.owner in row[0] and re.search(r"[+-]\d+\.\d%", row[0])
