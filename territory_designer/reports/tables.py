@@ -206,6 +206,10 @@ def _changes(project: Project, plan: Plan, field_name: str) -> Changes | None:
     if base is None:
         return None
     units = project.units
+    if field_name not in project.weight_fields:
+        # A weighted mix is no column of its own: moves are counted in its first part.
+        parts = [f for f in project.weight_fields if f in str(field_name).lower()]
+        field_name = parts[0] if parts else project.weight_fields[0]
     k = project.weight_fields.index(field_name)
     old_ids, new_ids = base.territory_ids(), plan.territory_ids()
     moved = np.flatnonzero(old_ids != new_ids)
