@@ -258,9 +258,12 @@ def _frame(
 def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | None) -> None:
     from matplotlib import patheffects
 
+    from territory_designer.reports.map_labels import declutter
+
     many = len(shapes) > 25
     terr = data.territories.set_index("code")
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    texts, short, areas = [], [], []
     for code, shape in shapes.items():
         if focus is not None and code != focus:
             continue
@@ -269,17 +272,22 @@ def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | 
         big = parts[int(np.argmax(shapely.area(parts)))]
         p = shapely.point_on_surface(big)
         text = terr.at[code, "id"] if many else terr.at[code, "name"]
-        ax.text(
-            p.x,
-            p.y,
-            str(text),
-            ha="center",
-            va="center",
-            fontsize=5 if many else 7,
-            path_effects=halo,
-            zorder=5,
-            clip_on=True,
+        texts.append(
+            ax.text(
+                p.x,
+                p.y,
+                str(text),
+                ha="center",
+                va="center",
+                fontsize=5 if many else 7,
+                path_effects=halo,
+                zorder=5,
+                clip_on=True,
+            )
         )
+        short.append(str(terr.at[code, "id"]))
+        areas.append(float(shapely.area(big)))
+    declutter(ax, texts, short, areas)
 
 
 def draw_legend(ax: Axes, data: ReportData, max_items: int = 30) -> None:
