@@ -12,11 +12,13 @@ from territory_designer.core.errors import InputError
 OPTIONS = {
     "excel": "excel",
     "pdf": "pdf",
+    "pdf_per_territory": "pdf-per-territory",
     "html": "html",
     "gpkg": "gpkg",
     "shp": "shp",
     "geojson": "geojson",
     "assignments": "assignments",
+    "account_assignments": "account-assignments",
 }
 
 
@@ -26,11 +28,35 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--excel", metavar="X.xlsx", help="Excel report")
     p.add_argument("--pdf", metavar="X.pdf", help="PDF report")
+    p.add_argument(
+        "--pdf-per-territory",
+        metavar="DIR",
+        help="one PDF per territory (map, figures, every account) into DIR: rep handouts",
+    )
     p.add_argument("--html", metavar="X.html", help="interactive map (works offline)")
-    p.add_argument("--gpkg", metavar="X.gpkg", help="territories and units as a GeoPackage")
-    p.add_argument("--shp", metavar="DIR", help="territories and units as shapefiles")
-    p.add_argument("--geojson", metavar="X.geojson", help="territories (EPSG:4326)")
+    p.add_argument(
+        "--gpkg", metavar="X.gpkg", help="territories, units and accounts as a GeoPackage"
+    )
+    p.add_argument(
+        "--shp", metavar="DIR", help="territories, units and accounts as shapefiles in DIR"
+    )
+    p.add_argument(
+        "--geojson",
+        metavar="X.geojson",
+        help="territories to X.geojson, units to X_units.geojson, accounts to "
+        "X_accounts.geojson (EPSG:4326)",
+    )
+    p.add_argument(
+        "--gis-crs",
+        metavar="CRS",
+        help="CRS for --gpkg and --shp, e.g. EPSG:4326 (default: the project's)",
+    )
     p.add_argument("--assignments", metavar="X.csv|X.xlsx", help="unit_id,territory list for a CRM")
+    p.add_argument(
+        "--account-assignments",
+        metavar="X.csv|X.xlsx",
+        help="one row per account with its territory, owner and previous territory (CRM)",
+    )
     p.add_argument("--plan", help="plan to export (default: the active plan)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     p.add_argument("--title", help="report title (default: the plan name)")
@@ -43,10 +69,13 @@ def run_export(args: argparse.Namespace) -> int:
 
     wanted = [(name, getattr(args, opt)) for opt, name in OPTIONS.items() if getattr(args, opt)]
     if not wanted:
-        raise InputError("Nothing to export: give at least one of --" + ", --".join(OPTIONS))
+        names = ", --".join(o.replace("_", "-") for o in OPTIONS)
+        raise InputError("Nothing to export: give at least one of --" + names)
     available = exporters()
     project = load(args.project)
-    options = ExportOptions(plan=args.plan, paper=args.paper, title=args.title)
+    options = ExportOptions(
+        plan=args.plan, paper=args.paper, title=args.title, gis_crs=args.gis_crs
+    )
     for name, target in wanted:
         if name not in available:
             raise InputError(f"Export format {name!r} is not available.")

@@ -94,11 +94,83 @@ def centred_equal_area(geoms: np.ndarray) -> CRS:
     where = (
         f"{abs(lat0):.2f}°{'N' if lat0 >= 0 else 'S'} {abs(lon0):.2f}°{'E' if lon0 >= 0 else 'W'}"
     )
-    return ProjectedCRS(
-        LambertAzimuthalEqualAreaConversion(lat0, lon0),
-        name=f"Lambert azimuthal equal-area centred on {where}",
-        geodetic_crs=GeographicCRS(datum="WGS84"),
+    return described_crs(
+        ProjectedCRS(
+            LambertAzimuthalEqualAreaConversion(lat0, lon0),
+            name=f"Lambert azimuthal equal-area centred on {where}",
+            geodetic_crs=GeographicCRS(datum="WGS84"),
+        )
     )
+
+
+#: Names PROJ gives the parts of a CRS built from parameters rather than a registry.
+_NO_NAME = ("", "unknown", "undefined", "unnamed")
+
+
+def described_crs(crs: CRS) -> CRS:
+    """``crs`` with every part named, so GIS software shows what it is.
+
+    A CRS from the EPSG registry is returned as it is, and one equal to a registered CRS
+    becomes that CRS (with its authority). One built from parameters (a
+    working projection centred on the data, a PROJ string) gets WGS 84 (EPSG:4326) as its
+    geographic base when its datum is WGS 84, and names for itself and its conversion
+    taken from the projection method, instead of PROJ's "unknown", "undefined" and
+    "unnamed" (which QGIS and ArcGIS show as the layer's CRS).
+    """
+    if crs.name.lower() not in _NO_NAME and crs.to_authority(min_confidence=100):
+        return crs
+    registered = _registered_twin(crs)
+    if registered is not None:
+        return registered  # a PROJ string of a registered CRS: say which one
+    doc = crs.to_json_dict()
+    base = doc.get("base_crs")
+    if isinstance(base, dict) and str(base.get("name", "")).lower() in _NO_NAME:
+        datum = _datum_name(crs)
+        if datum in ("World Geodetic System 1984", "WGS_1984"):
+            doc["base_crs"] = CRS.from_epsg(4326).to_json_dict()
+        else:
+            base["name"] = f"Geographic on {datum or 'its datum'}"
+    conversion = doc.get("conversion")
+    method = ""
+    if isinstance(conversion, dict):
+        method = str(conversion.get("method", {}).get("name", ""))
+        if str(conversion.get("name", "")).lower() in _NO_NAME:
+            conversion["name"] = method or "Conversion"
+    if str(doc.get("name", "")).lower() in _NO_NAME:
+        doc["name"] = _parameters_name(method, conversion) if method else "Custom CRS"
+    return CRS.from_json_dict(doc)
+
+
+def _registered_twin(crs: CRS) -> CRS | None:
+    """The registered CRS with the same datum and parameters as ``crs``, if there is one."""
+    import warnings
+
+    authority = crs.to_authority(min_confidence=70)
+    if authority is None:
+        return None
+    registered = CRS.from_authority(*authority)
+    if _datum_name(registered) != _datum_name(crs):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PROJ strings drop details; compared as such
+        same = registered.to_proj4() == crs.to_proj4()
+    return registered if same else None
+
+
+def _datum_name(crs: CRS) -> str:
+    name = crs.datum.name if crs.datum is not None else ""
+    return name.removesuffix(" ensemble")
+
+
+def _parameters_name(method: str, conversion: dict) -> str:
+    """``"Lambert Azimuthal Equal Area (lat 35.24, lon -79.89)"`` from a conversion."""
+    short = {"Latitude of natural origin": "lat", "Longitude of natural origin": "lon"}
+    params = [
+        f"{short[p['name']]} {float(p['value']):.2f}"
+        for p in conversion.get("parameters", [])
+        if p.get("name") in short
+    ]
+    return f"{method} ({', '.join(params)})" if params else method
 
 
 def parse_working_crs(value: str, label: str = "--working-crs") -> CRS:

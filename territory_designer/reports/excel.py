@@ -17,6 +17,16 @@ from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.safety import safe_cell
 from territory_designer.reports.tables import ReportData, build_report_data
+from territory_designer.reports.xlsx_chart import balance_chart, reference_value
+from territory_designer.reports.xlsx_style import (
+    DEFAULT_CURRENCY,
+    apply_currency,
+    currency_format,
+    fill_territory_cells,
+    is_money_field,
+    labelled_columns,
+    safe_footer,
+)
 from territory_designer.reports.xlsx_tables import (
     FORMATS,
     Column,
@@ -63,7 +73,7 @@ def territory_columns(data: ReportData, detailed: bool = False) -> list[Column]:
             Column("Area (km²)", t["area_km2"], "float"),
             Column("Compactness (Polsby-Popper)", t["polsby_popper"], "ratio"),
             Column("Pieces", t["pieces"], "int"),
-            Column("Colour", t["color"]),
+            Column("Colour", [""] * len(t)),  # filled with the colour, not its hex code
         ]
     return cols
 
@@ -73,7 +83,7 @@ def _is_mix(data: ReportData) -> bool:
     return data.balance_field not in (*data.metric_fields, "units", "accounts")
 
 
-def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
+def _summary(wb: Workbook, data: ReportData, options: ExportOptions, fmt: str) -> None:
     from openpyxl.drawing.image import Image
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -92,13 +102,25 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
     cols = territory_columns(data)
     last_row, last_col = write_table(ws, cols, row=TABLE_ROW, col=1)
     n = len(data.territories)
-    # Totals under the table (outside the autofilter range).
-    total_row = last_row + 1
+    money = _money_positions(data)
+    apply_currency(ws, cols, money, TABLE_ROW, fmt)
+    fill_territory_cells(ws, 1, TABLE_ROW + 1, list(data.territories["color"]))
+    # The reference (mean or common target) and totals under the table, outside the filter.
+    ref_label, _ = reference_value(data)
+    mean_row, total_row = last_row + 1, last_row + 2
+    ws.cell(row=mean_row, column=1, value=ref_label).font = Font(italic=True)
+    ws.cell(row=mean_row, column=2, value=f"{ref_label} per territory").font = Font(italic=True)
     ws.cell(row=total_row, column=1, value="Total").font = Font(bold=True)
+    balance_col = _balance_column(data)
     for j, c in enumerate(cols[3:-1], start=4):
-        cell = ws.cell(row=total_row, column=j, value=float(sum(_num(v) for v in c.values)))
-        cell.number_format = FORMATS[c.kind if c.kind != "float" else "float"]
-        cell.font = Font(bold=True)
+        total = float(sum(_num(v) for v in c.values))
+        # The balanced column's reference is the chart's (a common target when there is one).
+        mean = reference_value(data)[1] if j == balance_col else total / max(n, 1)
+        money_fmt = fmt if j - 1 in money else None
+        cell = ws.cell(row=mean_row, column=j, value=mean)
+        cell.number_format, cell.font = money_fmt or FORMATS["float"], Font(italic=True)
+        cell = ws.cell(row=total_row, column=j, value=total)
+        cell.number_format, cell.font = money_fmt or FORMATS[c.kind], Font(bold=True)
     dev_col = get_column_letter(last_col)
     if n:
         _deviation_rules(ws, f"{dev_col}{TABLE_ROW + 1}:{dev_col}{last_row}", dev_col)
@@ -107,7 +129,8 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
     ws.cell(row=TABLE_ROW, column=fc, value="Plan figures").font = Font(bold=True, color="FFFFFF")
     ws.cell(row=TABLE_ROW, column=fc).fill = PatternFill("solid", fgColor="1F4E78")
     ws.cell(row=TABLE_ROW, column=fc + 1).fill = PatternFill("solid", fgColor="1F4E78")
-    for i, (label, value, kind) in enumerate(data.figures(), start=TABLE_ROW + 1):
+    figures = data.figures()
+    for i, (label, value, kind) in enumerate(figures, start=TABLE_ROW + 1):
         ws.cell(row=i, column=fc, value=safe_cell(label))
         cell = ws.cell(row=i, column=fc + 1, value=safe_cell(value))
         cell.alignment = Alignment(horizontal="right")
@@ -115,57 +138,50 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions) -> None:
             cell.number_format = FORMATS["money" if kind == "float" else kind]
     ws.column_dimensions[get_column_letter(fc)].width = 34
     ws.column_dimensions[get_column_letter(fc + 1)].width = 22
-    anchor_row = TABLE_ROW + len(data.figures()) + 2
-    if n:
-        ws.add_chart(_balance_chart(data, ws, last_row), f"{get_column_letter(fc)}{anchor_row}")
+    # Under the table: the map; under the figures: the chart. All on one landscape page.
+    below = max(total_row, TABLE_ROW + len(figures)) + 2
+    map_rows = 0
     if options.include_map and n:
         from territory_designer.reports.mapping import map_png
 
         img = Image(io.BytesIO(map_png(data, 7.0, 4.8, dpi=96)))
-        ws.add_image(img, f"{get_column_letter(fc + 3)}{TABLE_ROW}")
+        ws.add_image(img, f"A{below}")
+        map_rows = -(-img.height // 20) + 1  # default row height: 20 px
+    chart_rows = 0
+    if n:
+        value_col = _balance_column(data)
+        chart = balance_chart(data, ws, value_col, TABLE_ROW + 1)
+        ws.add_chart(chart, f"{get_column_letter(fc)}{TABLE_ROW + len(figures) + 2}")
+        chart_rows = int(chart.height / 0.53) + 1  # 0.53 cm per default row
+    last_print_row = max(below + map_rows, TABLE_ROW + len(figures) + 2 + chart_rows, total_row)
+    summary_print_setup(ws, f"A1:{get_column_letter(fc + 3)}{last_print_row}", data)
 
 
-def _balance_chart(data: ReportData, ws: Worksheet, last_row: int) -> object:
-    """A native bar chart of the balance field, bars in the territory colours."""
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.marker import DataPoint
+def _money_positions(data: ReportData) -> set[int]:
+    """Positions of the money columns in :func:`territory_columns`."""
+    return {5 + k for k, f in enumerate(data.metric_fields) if is_money_field(f)}
 
+
+def _balance_column(data: ReportData) -> int:
+    """Sheet column of the balanced figure in the summary's territory table."""
     bf = data.balance_field
     if bf in data.metric_fields:
-        bf_col = 6 + data.metric_fields.index(bf)
-    elif _is_mix(data):
-        bf_col = 6 + len(data.metric_fields)
-    else:
-        bf_col = 4 if bf == "units" else 5
-    n = len(data.territories)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = f"Balance: {field_label(bf)} per territory"
-    chart.y_axis.title = field_label(bf)
-    chart.y_axis.majorGridlines = None
-    chart.legend = None
-    chart.gapWidth = 40
-    values = Reference(ws, min_col=bf_col, min_row=TABLE_ROW, max_row=last_row)
-    cats = Reference(ws, min_col=2, min_row=TABLE_ROW + 1, max_row=last_row)
-    chart.add_data(values, titles_from_data=True)
-    chart.set_categories(cats)
-    series = chart.series[0]
-    for i, color in enumerate(data.territories["color"]):
-        point = DataPoint(idx=i)
-        point.graphicalProperties.solidFill = str(color).lstrip("#").upper()
-        point.graphicalProperties.line.solidFill = "666666"
-        series.dPt.append(point)
-    chart.x_axis.scaling.orientation = "maxMin"  # first territory on top, as in the table
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    if (data.territories[bf].fillna(0) >= 0).all():
-        # Bars start at zero. Left to Excel and LibreOffice, the axis of close values starts
-        # near the smallest (4.25 M of 4.6 M), and a plan within ±2 % looks unbalanced.
-        chart.y_axis.scaling.min = 0
-    chart.height = max(7.5, min(0.45 * n + 2.5, 40))
-    chart.width = 15
-    return chart
+        return 6 + data.metric_fields.index(bf)
+    if _is_mix(data):
+        return 6 + len(data.metric_fields)
+    return 4 if bf == "units" else 5
+
+
+def summary_print_setup(ws: Worksheet, area: str, data: ReportData) -> None:
+    """One landscape page: print area, fit to width and height, title and page numbers."""
+    print_setup(ws, None)
+    ws.print_area = area
+    ws.page_setup.fitToHeight = 1
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.left.text = safe_footer(data.project_title)
+    ws.oddFooter.right.text = "Page &P of &N"
 
 
 def _num(v: object) -> float:
@@ -258,36 +274,56 @@ ACCOUNT_HEADERS = {
 }
 
 
-def build_workbook(data: ReportData, options: ExportOptions, feedback: Feedback) -> Workbook:
-    """The report workbook for ``data`` (not yet saved)."""
+def _labelled_sheets(
+    wb: Workbook, title: str, frame: object, headers: dict[str, str], fmt: str
+) -> None:
+    """A data table on its sheet(s) under friendly headers, money in currency format."""
+    cols, money = labelled_columns(frame, headers)
+    for ws in write_split_table(wb, title, cols):
+        apply_currency(ws, cols, money, 1, fmt)
+
+
+def build_workbook(
+    data: ReportData, options: ExportOptions, feedback: Feedback, currency: str = DEFAULT_CURRENCY
+) -> Workbook:
+    """The report workbook for ``data`` (not yet saved); money shown in ``currency``."""
     from openpyxl import Workbook
 
     sheets = set(options.sheets or SHEETS)
     wb = Workbook()
     feedback.set_progress(10, "Summary sheet")
-    _summary(wb, data, options)
+    fmt = currency_format(currency)
+    _summary(wb, data, options, fmt)
     if "summary" not in sheets:  # the workbook needs a first sheet; keep it unless told
         wb.remove(wb["Summary"])
     feedback.check_canceled()
+    colours = list(data.territories["color"])
     if "territories" in sheets:
         ws = wb.create_sheet("Territories")
-        write_table(ws, territory_columns(data, detailed=True))
+        cols = territory_columns(data, detailed=True)
+        write_table(ws, cols)
+        apply_currency(ws, cols, _money_positions(data), 1, fmt)
+        fill_territory_cells(ws, 1, 2, colours)
+        fill_territory_cells(ws, len(cols), 2, colours)
     feedback.set_progress(40, "Unit assignments")
     feedback.check_canceled()
     if "units" in sheets:
-        write_split_table(wb, "Units", frame_columns(data.units, UNIT_HEADERS))
+        _labelled_sheets(wb, "Units", data.units, UNIT_HEADERS, fmt)
     feedback.set_progress(60, "Account assignments")
     feedback.check_canceled()
     if "accounts" in sheets and len(data.accounts):
-        write_split_table(wb, "Accounts", frame_columns(data.accounts, ACCOUNT_HEADERS))
+        _labelled_sheets(wb, "Accounts", data.accounts, ACCOUNT_HEADERS, fmt)
     feedback.check_canceled()
     if "changes" in sheets and data.changes is not None:
         _changes(wb, data)
     if not wb.sheetnames:
         wb.create_sheet("Summary")
     for ws in wb.worksheets:
-        header = {"Summary": TABLE_ROW, "Changes": None}.get(ws.title, 1)
-        print_setup(ws, header)
+        if ws.title == "Summary":
+            continue  # one page of its own (summary_print_setup)
+        print_setup(ws, {"Changes": None}.get(ws.title, 1))
+        ws.oddFooter.left.text = safe_footer(data.project_title)
+        ws.oddFooter.right.text = "Page &P of &N"
     wb.properties.title = safe_cell(f"Territory plan {data.plan_name}")
     wb.properties.creator = "Territory Designer"
     return wb
@@ -297,7 +333,8 @@ def build_workbook(data: ReportData, options: ExportOptions, feedback: Feedback)
 def export_excel(project: Project, path: Path, options: ExportOptions, feedback: Feedback) -> Path:
     """Write the Excel report of the plan to ``path`` (.xlsx)."""
     data = build_report_data(project, options.plan)
-    wb = build_workbook(data, options, feedback)
+    currency = str(project.settings.get("currency") or DEFAULT_CURRENCY)
+    wb = build_workbook(data, options, feedback, currency)
     feedback.set_progress(85, "Saving workbook")
     feedback.check_canceled()
     with atomic_target(path) as tmp:

@@ -1,9 +1,14 @@
-"""GIS exports: territories dissolved with their figures, and units with their territory.
+"""GIS exports: territories with their figures, units and accounts with their territory.
 
-GeoPackage (two layers in one file), shapefiles (a folder with ``territories.shp`` and
-``units.shp``) and GeoJSON (EPSG:4326 as RFC 7946 requires; the units go to a sibling
-``<name>_units.geojson``). GeoPackage and shapefiles keep the project's CRS, so areas stay
-exact. Territories are dissolved from the full-resolution unit polygons.
+GeoPackage (three layers in one file), shapefiles (a folder with ``territories.shp``,
+``units.shp`` and ``accounts.shp``, each with a ``<layer>_fields.csv`` giving the full name
+of every field cut to dBASE's 10 characters) and GeoJSON (EPSG:4326 as RFC 7946
+requires; units and accounts go to siblings ``<name>_units.geojson`` and
+``<name>_accounts.geojson``). GeoPackage and shapefiles keep the project's CRS, so areas
+stay exact, named so GIS software shows what it is (an EPSG code where there is one), or
+the CRS of ``ExportOptions.gis_crs`` (EPSG:4326 for a CRM or web tool). Territories are
+dissolved from the full-resolution unit polygons. A plan without accounts has no
+accounts layer.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.working_crs import described_crs
 from territory_designer.io.atomic import atomic_target, fsync_dir
+from territory_designer.reports.gis_fields import shapefile_names, write_field_key
 from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data, dissolve
 
@@ -52,13 +59,42 @@ def unit_frame(data: ReportData) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=list(data.geometry), crs=data.crs)
 
 
+def account_frame(data: ReportData) -> gpd.GeoDataFrame:
+    """One point per account with its unit, territory and owner (no point when unlocated)."""
+    import geopandas as gpd
+    import shapely
+
+    xy = np.asarray(data.account_xy, dtype=float).reshape(-1, 2)
+    points = shapely.points(xy)
+    points[~np.isfinite(xy).all(axis=1)] = None
+    frame = data.accounts.reset_index(drop=True).copy()
+    return gpd.GeoDataFrame(frame, geometry=list(points), crs=data.crs)
+
+
+def output_crs(data: ReportData, options: ExportOptions) -> object:
+    """The CRS the layers are written in: the one asked for, else the project's, named."""
+    from pyproj import CRS
+
+    if options.gis_crs:  # checked by ExportOptions
+        return CRS.from_user_input(options.gis_crs)
+    return described_crs(data.crs) if data.crs is not None else None
+
+
 def _frames(data: ReportData, options: ExportOptions) -> dict[str, gpd.GeoDataFrame]:
     out = {}
     if "territories" in options.layers:
         out["territories"] = territory_frame(data)
     if "units" in options.layers:
         out["units"] = unit_frame(data)
-    return out
+    if "accounts" in options.layers and len(data.accounts):
+        out["accounts"] = account_frame(data)
+    crs = output_crs(data, options)
+    if crs is None:
+        return out
+    if options.gis_crs:
+        return {k: f.to_crs(crs) for k, f in out.items()}
+    # The project's own CRS under its full name: the coordinates stay exactly as they are.
+    return {k: f.set_crs(crs, allow_override=True) for k, f in out.items()}
 
 
 def _write(frame: gpd.GeoDataFrame, path: Path, driver: str, layer: str, **kw: object) -> None:
@@ -74,7 +110,7 @@ def _write(frame: gpd.GeoDataFrame, path: Path, driver: str, layer: str, **kw: o
 
 @exporter("gpkg", label="GeoPackage", suffixes=(".gpkg",))
 def export_gpkg(project: Project, path: Path, options: ExportOptions, feedback: Feedback) -> Path:
-    """Write layers ``territories`` and ``units`` into one GeoPackage."""
+    """Write layers ``territories``, ``units`` and ``accounts`` into one GeoPackage."""
     data = build_report_data(project, options.plan)
     frames = _frames(data, options)
     with atomic_target(path) as tmp:
@@ -90,18 +126,18 @@ def export_gpkg(project: Project, path: Path, options: ExportOptions, feedback: 
 def export_geojson(
     project: Project, path: Path, options: ExportOptions, feedback: Feedback
 ) -> Path:
-    """Write territories to ``path`` and units to ``<stem>_units.geojson`` (EPSG:4326)."""
+    """Write territories to ``path``, units to ``<stem>_units.geojson`` and accounts to
+    ``<stem>_accounts.geojson`` (EPSG:4326); the first layer written takes ``path``."""
     data = build_report_data(project, options.plan)
     frames = {k: f.to_crs(4326) for k, f in _frames(data, options).items()}
     targets = {
-        "territories": path,
-        "units": path if "territories" not in frames else units_sibling(path),
+        layer: path if k == 0 else layer_sibling(path, layer) for k, layer in enumerate(frames)
     }
     done: list[Path] = []
     try:
         for layer, frame in frames.items():
             feedback.check_canceled()
-            feedback.set_progress(20 + 35 * len(done), f"Writing {layer}")
+            feedback.set_progress(20 + 25 * len(done), f"Writing {layer}")
             with atomic_target(targets[layer]) as tmp:
                 _write(frame, tmp, "GeoJSON", layer, COORDINATE_PRECISION=7, RFC7946="YES")
                 feedback.check_canceled()
@@ -113,24 +149,18 @@ def export_geojson(
     return path
 
 
+def layer_sibling(path: Path, layer: str) -> Path:
+    """Where :func:`export_geojson` writes ``layer`` next to ``path``."""
+    return path.with_name(f"{path.stem}_{layer}{path.suffix}")
+
+
 def units_sibling(path: Path) -> Path:
     """Where :func:`export_geojson` writes the units next to ``path``."""
-    return path.with_name(f"{path.stem}_units{path.suffix}")
+    return layer_sibling(path, "units")
 
 
-def _shapefile_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Column names cut to the 10 characters dBASE allows, kept unique."""
-    names, used = {}, set()
-    for c in frame.columns:
-        if c == frame.geometry.name:
-            continue
-        base = str(c)[:10]
-        name, k = base, 1
-        while name.lower() in used:
-            suffix = f"_{k}"
-            name, k = base[: 10 - len(suffix)] + suffix, k + 1
-        used.add(name.lower())
-        names[c] = name
+def _shapefile_frame(frame: gpd.GeoDataFrame, names: dict[str, str]) -> gpd.GeoDataFrame:
+    """Columns renamed to their short dBASE names, text cut to 254 characters."""
     out = frame.rename(columns=names)
     for c in out.columns:
         if c != out.geometry.name and out[c].dtype == object:
@@ -144,7 +174,8 @@ def _shapefile_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def export_shapefiles(
     project: Project, path: Path, options: ExportOptions, feedback: Feedback
 ) -> Path:
-    """Write ``territories.shp`` and ``units.shp`` (with their side files) into folder ``path``.
+    """Write ``territories.shp``, ``units.shp`` and ``accounts.shp`` (with their side files
+    and ``<layer>_fields.csv``, the full name of each field) into folder ``path``.
 
     Everything is written into a hidden sibling folder first; only when all files are
     complete are they moved into ``path`` one by one (each move atomic), so a failure or
@@ -159,8 +190,10 @@ def export_shapefiles(
         for k, (layer, frame) in enumerate(frames.items()):
             feedback.check_canceled()
             feedback.set_progress(20 + 70 * k / len(frames), f"Writing {layer}")
+            names = shapefile_names([c for c in frame.columns if c != frame.geometry.name])
+            write_field_key(staging / f"{layer}_fields.csv", names)
             _write(
-                _shapefile_frame(frame),
+                _shapefile_frame(frame, names),
                 staging / f"{layer}.shp",
                 "ESRI Shapefile",
                 layer,

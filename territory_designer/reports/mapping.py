@@ -96,6 +96,31 @@ def add_scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     ax.text(x0 + length / 2, y0 + 1.6 * h, label, ha="center", va="bottom", fontsize=7, zorder=6)
 
 
+def scale_bar_below(fig: Figure, ax: Axes, bounds: tuple[float, float, float, float]) -> None:
+    """A scale bar in a strip under map ``ax`` (left-aligned), clear of the map itself.
+
+    The map fills its axes at an exact scale (see :func:`_frame`), so a length is the same
+    fraction of the axes width in the strip as on the map.
+    """
+    box = ax.get_position()
+    strip = fig.add_axes((box.x0, box.y0 - 0.028, box.width, 0.024))
+    strip.set_axis_off()
+    strip.set_xlim(bounds[0], bounds[2])
+    strip.set_ylim(0, 1)
+    length = nice_length(bounds[2] - bounds[0])
+    x0, half = bounds[0], length / 2
+    strip.fill([x0, x0 + half, x0 + half, x0], [0.55, 0.55, 0.8, 0.8], color="black")
+    strip.fill(
+        [x0 + half, x0 + length, x0 + length, x0 + half],
+        [0.55, 0.55, 0.8, 0.8],
+        facecolor="white",
+        edgecolor="black",
+        linewidth=0.6,
+    )
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    strip.text(x0 + length * 1.04, 0.67, label, ha="left", va="center", fontsize=7)
+
+
 def pad_bounds(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:
     """``bounds`` grown by ``frac`` of its width and height on each side (1 where flat)."""
     xmin, ymin, xmax, ymax = bounds
@@ -133,7 +158,7 @@ def draw_plan(
     if focus is not None:
         from matplotlib.colors import to_rgba
 
-        # Neighbours fade to a pale tint of their colour; only what is in view is drawn.
+        # Neighbours are greyed for context; only what is in view is drawn.
         faces = {c: f if c == focus else _pale(to_rgba(f)) for c, f in faces.items()}
         view = shapely.box(*pad_bounds(main_box, 1.0))
         codes = [c for c in codes if shapes[c].intersects(view)]
@@ -198,8 +223,10 @@ def _layout(
 
 
 def _pale(rgba: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A neighbour's fill on a territory's page: light grey, a shade apart per colour."""
     r, g, b, _ = rgba
-    return (0.75 + 0.25 * r, 0.75 + 0.25 * g, 0.75 + 0.25 * b, 1.0)
+    grey = 0.84 + 0.1 * (0.2126 * r + 0.7152 * g + 0.0722 * b)
+    return (grey, grey, grey, 1.0)
 
 
 def _short(v: float, _pos: object = None) -> str:
@@ -246,9 +273,12 @@ def _frame(
 def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | None) -> None:
     from matplotlib import patheffects
 
+    from territory_designer.reports.map_labels import declutter
+
     many = len(shapes) > 25
     terr = data.territories.set_index("code")
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    texts, short, areas = [], [], []
     for code, shape in shapes.items():
         if focus is not None and code != focus:
             continue
@@ -257,17 +287,22 @@ def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | 
         big = parts[int(np.argmax(shapely.area(parts)))]
         p = shapely.point_on_surface(big)
         text = terr.at[code, "id"] if many else terr.at[code, "name"]
-        ax.text(
-            p.x,
-            p.y,
-            str(text),
-            ha="center",
-            va="center",
-            fontsize=5 if many else 7,
-            path_effects=halo,
-            zorder=5,
-            clip_on=True,
+        texts.append(
+            ax.text(
+                p.x,
+                p.y,
+                str(text),
+                ha="center",
+                va="center",
+                fontsize=5 if many else 7,
+                path_effects=halo,
+                zorder=5,
+                clip_on=True,
+            )
         )
+        short.append(str(terr.at[code, "id"]))
+        areas.append(float(shapely.area(big)))
+    declutter(ax, texts, short, areas)
 
 
 def draw_legend(ax: Axes, data: ReportData, max_items: int = 30) -> None:

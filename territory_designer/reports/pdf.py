@@ -2,13 +2,18 @@
 
 The cover holds the overview map (territories coloured, legend, labels, scale bar), the
 balance chart and the plan-level figures; each territory page its zoomed map with its
-accounts, its key figures and its largest accounts. Pages are A4 or Letter portrait.
-Figures are ``matplotlib.figure.Figure`` objects written with ``PdfPages`` (no pyplot).
+accounts (neighbouring territories greyed for context), its key figures and the start of
+its account list, which continues on as many pages as it needs. Pages are A4 or Letter
+portrait; the footer names the project's title (the report title, or the project's
+``title`` setting), the plan and the page. ``pdf-per-territory`` writes one such PDF per
+territory into a folder: a rep's handout. Figures are ``matplotlib.figure.Figure``
+objects written with ``PdfPages`` (no pyplot).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +24,17 @@ from territory_designer.core.formatting import field_label, format_figure
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.mapping import (
     PLAIN_TEXT,
-    add_scale_bar,
     draw_balance_chart,
-    draw_legend,
     draw_plan,
+    scale_bar_below,
+)
+from territory_designer.reports.pdf_accounts import (
+    AccountList,
+    account_list,
+    core_fonts_rc,
+    draw_accounts,
+    rows_fitting,
+    territory_table,
 )
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
@@ -33,8 +45,11 @@ if TYPE_CHECKING:
 
     from territory_designer.core.project import Project
 
-TOP_ACCOUNTS = 25
 _DARK = "#1f4e78"
+#: Where the account list sits on a territory's first page and on the pages after it
+#: (left, bottom, width, height as fractions of the page).
+FIRST_LIST_BOX = (0.46, 0.05, 0.48, 0.36)
+MORE_LIST_BOX = (0.06, 0.05, 0.88, 0.85)
 
 
 def _rows(
@@ -77,13 +92,20 @@ def _header(fig: Figure, title: str, subtitle: str) -> None:
     fig.text(0.06, 0.935, subtitle, fontsize=8.5, color="#555555", va="top")
 
 
-def _footer(fig: Figure, data: ReportData, page: int, pages: int) -> None:
-    fig.text(0.06, 0.02, f"{data.project_title} · {data.plan_name}", fontsize=6.5, color="#777777")
+def report_title(project: Project, options: ExportOptions) -> str:
+    """The title the report carries: the one asked for, the project's, else a plain one."""
+    title = options.title or project.settings.get("title")
+    return str(title) if title else "Territory plan"
+
+
+def _footer(fig: Figure, title: str, plan: str, page: int, pages: int) -> None:
+    fig.text(0.06, 0.02, f"{title} · plan {plan}", fontsize=6.5, color="#777777")
     fig.text(0.94, 0.02, f"page {page} of {pages}", fontsize=6.5, color="#777777", ha="right")
 
 
 def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
-    """The cover: overview map, legend, balance chart and plan figures."""
+    """The cover: overview map and plan figures; the balance chart beside a table of all
+    territories (rep, units, accounts, the balanced figure, deviation, workload)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=PAPER_SIZES[paper])
@@ -94,38 +116,44 @@ def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
     if data.template:
         subtitle += f"  ·  template {data.template}"
     _header(fig, title or f"Territory plan: {data.plan_name}", subtitle)
-    ax = fig.add_axes((0.04, 0.47, 0.70, 0.44))
+    ax = fig.add_axes((0.04, 0.51, 0.62, 0.40))
     bounds = draw_plan(ax, data)
-    add_scale_bar(ax, bounds)
-    leg = fig.add_axes((0.75, 0.47, 0.22, 0.44))
-    leg.set_axis_off()
-    draw_legend(leg, data, max_items=30)
-    chart = fig.add_axes((0.20, 0.07, 0.36, 0.34))
+    scale_bar_below(fig, ax, bounds)
+    figs = fig.add_axes((0.69, 0.51, 0.27, 0.40))
+    rows = [("Figure", "Value")] + [
+        (label[:30], format_figure(value, kind)) for label, value, kind in data.figures()
+    ]
+    _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=6.5)
+    chart = fig.add_axes((0.17, 0.07, 0.27, 0.36))
     draw_balance_chart(chart, data)
     chart.set_title("Balance", fontsize=10, loc="left", color=_DARK, weight="bold")
-    figs = fig.add_axes((0.62, 0.07, 0.34, 0.34))
-    rows = [("Figure", "Value")] + [
-        (label[:34], format_figure(value, kind)) for label, value, kind in data.figures()
-    ]
-    _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=7)
+    table = territory_table(data)
+    box = fig.add_axes((0.49, 0.05, 0.47, 0.40))
+    draw_accounts(box, table, 0, len(table), f"Territories ({len(table)})", shrink=True)
     return fig
 
 
-def territory_page(data: ReportData, code: int, paper: str, include_accounts: bool) -> Figure:
-    """One territory: zoomed map with its accounts, key figures, largest accounts."""
+def territory_page(
+    data: ReportData,
+    code: int,
+    paper: str,
+    include_accounts: bool,
+    accounts: AccountList | None = None,
+) -> Figure:
+    """One territory: zoomed map with its accounts, key figures, start of the account list."""
     from matplotlib.figure import Figure
 
+    accounts = accounts if accounts is not None else account_list(data, code)
     t = data.territories.set_index("code").loc[code]
     fig = Figure(figsize=PAPER_SIZES[paper])
-    owner = f"Owner: {t['owner']}" if t["owner"] else "No owner"
-    _header(fig, f"{t['id']}  {t['name']}", f"{owner}  ·  plan {data.plan_name}")
-    ax = fig.add_axes((0.06, 0.45, 0.88, 0.46))
+    _header(fig, f"{t['id']}  {t['name']}", _territory_subtitle(data, t))
+    ax = fig.add_axes((0.06, 0.46, 0.88, 0.45))
     bounds = draw_plan(ax, data, focus=code)
     mine = np.flatnonzero(data.account_code == code)
     if include_accounts and mine.size:
         xy = data.account_xy[mine]
         ax.scatter(xy[:, 0], xy[:, 1], s=4, c="#222222", linewidths=0, alpha=0.8, zorder=4)
-    add_scale_bar(ax, bounds)
+    scale_bar_below(fig, ax, bounds)
     rows = [("Figure", "Value"), ("Units", format_figure(t["units"], "int"))]
     rows.append(("Accounts", format_figure(t["accounts"], "int")))
     rows += [(field_label(f)[:28], format_figure(t[f])) for f in data.metric_fields]
@@ -145,58 +173,184 @@ def territory_page(data: ReportData, code: int, paper: str, include_accounts: bo
             f = flow.loc[t["id"]]
             rows.append(("Units gained / lost", f"+{f['units_gained']} / -{f['units_lost']}"))
     _rows(fig.add_axes((0.06, 0.05, 0.34, 0.36)), rows, (0, 1), ("left", "right"), "Key figures")
-    acc_ax = fig.add_axes((0.46, 0.05, 0.48, 0.36))
-    _accounts_table(acc_ax, data, mine)
+    stop = first_page_rows(accounts, paper)
+    title = f"Accounts ({len(accounts):,})"
+    if len(accounts) > stop:
+        title += f", 1–{stop} (continued)"
+    draw_accounts(fig.add_axes(FIRST_LIST_BOX), accounts, 0, stop, title)
+    if not len(accounts):
+        fig.text(0.46, 0.36, "No accounts in this territory.", fontsize=7, color="#555555")
     return fig
 
 
-def _accounts_table(ax: Axes, data: ReportData, mine: np.ndarray) -> None:
-    acc = data.accounts.iloc[mine]
-    value = data.balance_field if data.balance_field in acc.columns else None
-    if value is None:
-        value = next((f for f in ("revenue", "potential") if f in acc.columns), None)
-    if value is not None and len(acc):
-        acc = acc.sort_values(value, ascending=False, kind="stable")
-    head = acc.head(TOP_ACCOUNTS)
-    rows = [("Account", "Name", field_label(value) if value else "Unit")]
-    for _, r in head.iterrows():
-        rows.append(
-            (
-                str(r["account_id"])[:12],
-                str(r["account_name"])[:30],
-                format_figure(r[value]) if value else str(r["unit_id"]),
-            )
-        )
-    title = f"Accounts ({len(acc):,})"
-    if len(acc) > TOP_ACCOUNTS:
-        title += f", largest {TOP_ACCOUNTS}"
-    if not len(acc):
-        rows.append(("", "no accounts", ""))
-    _rows(ax, rows, (0.0, 0.22, 1.0), ("left", "left", "right"), title, fontsize=6.5)
+def _territory_subtitle(data: ReportData, t: object) -> str:
+    owner = f"Owner: {t['owner']}" if t["owner"] else "No owner"
+    return f"{owner}  ·  plan {data.plan_name}"
+
+
+def first_page_rows(accounts: AccountList, paper: str) -> int:
+    """Account rows on a territory's first page."""
+    w, h = PAPER_SIZES[paper]
+    return rows_fitting(accounts, FIRST_LIST_BOX[2] * w, FIRST_LIST_BOX[3] * h)
+
+
+def more_page_rows(accounts: AccountList, paper: str) -> int:
+    """Account rows on each page that continues a territory's list."""
+    w, h = PAPER_SIZES[paper]
+    return rows_fitting(accounts, MORE_LIST_BOX[2] * w, MORE_LIST_BOX[3] * h)
+
+
+def accounts_page(
+    data: ReportData, code: int, paper: str, accounts: AccountList, start: int, stop: int
+) -> Figure:
+    """A page continuing territory ``code``'s account list (rows ``start:stop``)."""
+    from matplotlib.figure import Figure
+
+    t = data.territories.set_index("code").loc[code]
+    fig = Figure(figsize=PAPER_SIZES[paper])
+    _header(fig, f"{t['id']}  {t['name']} (continued)", _territory_subtitle(data, t))
+    title = f"Accounts {start + 1:,}–{stop:,} of {len(accounts):,}"
+    draw_accounts(fig.add_axes(MORE_LIST_BOX), accounts, start, stop, title)
+    return fig
+
+
+def territory_pages(
+    data: ReportData, code: int, options: ExportOptions, accounts: AccountList
+) -> Iterator[Figure]:
+    """The pages of territory ``code``: its first page, then its account list continued."""
+    yield territory_page(data, code, options.paper, options.include_accounts, accounts)
+    start, step = first_page_rows(accounts, options.paper), more_page_rows(accounts, options.paper)
+    while start < len(accounts):
+        stop = min(start + step, len(accounts))
+        yield accounts_page(data, code, options.paper, accounts, start, stop)
+        start = stop
+
+
+def page_count(accounts: AccountList, paper: str) -> int:
+    """How many pages :func:`territory_pages` makes for a territory with ``accounts``."""
+    rest = max(0, len(accounts) - first_page_rows(accounts, paper))
+    return 1 + -(-rest // more_page_rows(accounts, paper))
+
+
+@contextmanager
+def _quiet_font_lookup() -> Iterator[None]:
+    """Silence matplotlib's notes that Helvetica has no TrueType file here (it needs none:
+    the PDF core fonts are not embedded)."""
+    import logging
+
+    log = logging.getLogger("matplotlib.font_manager")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _write_pages(
+    path: Path,
+    data: ReportData,
+    title: str,
+    codes: list[int],
+    options: ExportOptions,
+    feedback: Feedback,
+    cover: bool,
+) -> None:
+    """Write the cover (when asked) and the pages of ``codes`` into one PDF at ``path``."""
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    lists = {c: account_list(data, c) for c in codes}
+    pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes)
+    page = 0
+    meta = {"Title": f"{title} – plan {data.plan_name}"}
+    fonts = core_fonts_rc(data, title)
+    with (
+        _quiet_font_lookup(),
+        matplotlib.rc_context({**PLAIN_TEXT, **fonts}),
+        PdfPages(path, metadata=meta) as pdf,
+    ):
+        if cover:
+            page += 1
+            fig = cover_page(data, options.paper, options.title)
+            _footer(fig, title, data.plan_name, page, pages)
+            pdf.savefig(fig)
+        for code in codes:
+            for fig in territory_pages(data, code, options, lists[code]):
+                feedback.check_canceled()
+                page += 1
+                if cover:  # the whole report: progress page by page
+                    feedback.set_progress(5 + 90 * page / pages, f"Page {page} of {pages}")
+                _footer(fig, title, data.plan_name, page, pages)
+                pdf.savefig(fig)
 
 
 @exporter("pdf", label="PDF report", suffixes=(".pdf",))
 def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: Feedback) -> Path:
-    """Write the PDF report (cover plus one page per territory) to ``path``."""
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-
+    """Write the PDF report (cover plus every territory's pages) to ``path``."""
     data = build_report_data(project, options.plan)
     codes = [int(c) for c in data.territories["code"]] if len(data.territories) else []
-    pages = 1 + len(codes)
     feedback.set_progress(2, "Dissolving territories")
     data.shapes("coarse")
     data.shapes("fine")
-    with atomic_target(path) as tmp, matplotlib.rc_context(PLAIN_TEXT):
-        with PdfPages(tmp, metadata={"Title": f"Territory plan {data.plan_name}"}) as pdf:
-            fig = cover_page(data, options.paper, options.title)
-            _footer(fig, data, 1, pages)
-            pdf.savefig(fig)
-            for k, code in enumerate(codes, start=2):
-                feedback.check_canceled()
-                feedback.set_progress(5 + 90 * k / pages, f"Page {k} of {pages}")
-                fig = territory_page(data, code, options.paper, options.include_accounts)
-                _footer(fig, data, k, pages)
-                pdf.savefig(fig)
+    title = report_title(project, options)
+    with atomic_target(path) as tmp:
+        _write_pages(tmp, data, title, codes, options, feedback, cover=True)
         feedback.check_canceled()
     return path
+
+
+@exporter("pdf-per-territory", label="PDF per territory (folder)", is_folder=True)
+def export_pdf_per_territory(
+    project: Project, path: Path, options: ExportOptions, feedback: Feedback
+) -> Path:
+    """Write one PDF per territory (its map, figures and every account) into folder ``path``.
+
+    Files are named after the territory (``T01 Charlotte Metro.pdf``). They are written
+    into a hidden sibling folder first and moved in only when all are complete, so a
+    failure or a cancel leaves no partial set.
+    """
+    import os
+    import shutil
+
+    from territory_designer.io.atomic import fsync_dir
+
+    data = build_report_data(project, options.plan)
+    codes = [int(c) for c in data.territories["code"]] if len(data.territories) else []
+    data.shapes("fine")
+    title = report_title(project, options)
+    staging = path.with_name(f".{path.name}.saving-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        names = territory_file_names(data)
+        for k, code in enumerate(codes):
+            feedback.set_progress(5 + 90 * k / max(len(codes), 1), f"Territory {k + 1}")
+            _write_pages(staging / names[code], data, title, [code], options, feedback, False)
+        feedback.check_canceled()
+        path.mkdir(exist_ok=True)
+        for f in sorted(staging.iterdir()):
+            os.replace(f, path / f.name)
+        fsync_dir(path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return path
+
+
+def territory_file_names(data: ReportData) -> dict[int, str]:
+    """A file name per territory code: ``"<id> <name>.pdf"`` with unsafe characters removed."""
+    import re
+
+    out: dict[int, str] = {}
+    used: set[str] = set()
+    for code, tid, name in zip(
+        data.territories["code"], data.territories["id"], data.territories["name"], strict=True
+    ):
+        stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", f"{tid} {name}").strip(" .")[:80]
+        stem = stem or f"territory {int(code)}"
+        candidate, k = stem, 2
+        while candidate.lower() in used:
+            candidate, k = f"{stem} ({k})", k + 1
+        used.add(candidate.lower())
+        out[int(code)] = f"{candidate}.pdf"
+    return out

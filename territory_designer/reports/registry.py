@@ -30,6 +30,9 @@ BUILTIN_MODULES = (
     "territory_designer.reports.assignments",
 )
 
+#: Layers the GIS exporters can write.
+GIS_LAYERS = ("territories", "units", "accounts")
+
 PAPER_SIZES = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 
 
@@ -64,7 +67,10 @@ class ExportOptions:
     include_accounts : bool
         Account points in the HTML map and PDF pages.
     layers : tuple of str
-        GIS layers to write: ``territories`` and/or ``units``.
+        GIS layers to write: any of ``territories``, ``units`` and ``accounts`` (the last
+        only when the project has accounts).
+    gis_crs : str, optional
+        CRS for GeoPackage and shapefiles, e.g. ``"EPSG:4326"`` (default: the project's).
     """
 
     plan: str | None = None
@@ -74,15 +80,26 @@ class ExportOptions:
     include_map: bool = True
     include_units: bool | None = None
     include_accounts: bool = True
-    layers: tuple[str, ...] = ("territories", "units")
+    layers: tuple[str, ...] = ("territories", "units", "accounts")
+    gis_crs: str | None = None
 
     def __post_init__(self) -> None:
         self.paper = str(self.paper).lower()
         if self.paper not in PAPER_SIZES:
             raise ExportError(f"Unknown paper size {self.paper!r}; use 'a4' or 'letter'.")
-        bad = set(self.layers) - {"territories", "units"}
+        if self.gis_crs:
+            from pyproj import CRS
+            from pyproj.exceptions import CRSError
+
+            try:
+                CRS.from_user_input(self.gis_crs)
+            except CRSError as exc:
+                raise ExportError(
+                    f"GIS CRS {self.gis_crs}: not a coordinate system PROJ knows (try EPSG:4326)."
+                ) from exc
+        bad = set(self.layers) - set(GIS_LAYERS)
         if bad or not self.layers:
-            raise ExportError("GIS layers must be 'territories' and/or 'units'.")
+            raise ExportError("GIS layers must be among 'territories', 'units', 'accounts'.")
 
 
 ExportFunction = Callable[["Project", Path, ExportOptions, Feedback], Path]

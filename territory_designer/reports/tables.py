@@ -19,6 +19,7 @@ import pandas as pd
 from territory_designer.core.formatting import field_label
 from territory_designer.core.metrics import PlanSummary
 from territory_designer.core.plan import UNASSIGNED, Plan
+from territory_designer.reports.comparison import comparison_plan
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -195,10 +196,14 @@ def dissolve(geoms: np.ndarray, assignment: np.ndarray, codes: list[int]) -> dic
 
 
 def _changes(project: Project, plan: Plan, field_name: str) -> Changes | None:
-    base = project.plans.get(project.baseline_plan_name or "")
-    if base is None or base is plan:
+    base = comparison_plan(project, plan)  # the baseline, else the previous plan
+    if base is None:
         return None
     units = project.units
+    if field_name not in project.weight_fields:
+        # A weighted mix is no column of its own: moves are counted in its first part.
+        parts = [f for f in project.weight_fields if f in str(field_name).lower()]
+        field_name = parts[0] if parts else project.weight_fields[0]
     k = project.weight_fields.index(field_name)
     old_ids, new_ids = base.territory_ids(), plan.territory_ids()
     moved = np.flatnonzero(old_ids != new_ids)

@@ -224,7 +224,8 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
     root = m.get_root()
     root.header.add_child(Element(leaflet_head(cluster=True)), name="td_leaflet", index=0)
     root.header.add_child(Element(_VIEWPORT), name="td_viewport")
-    root.title = escape_html(f"Territory plan {data.plan_name}")
+    heading = page_heading(data, options)
+    root.title = escape_html(heading)
     view = _bbox(data)
     centre_lon = _centre_lon(view, data.crs)
     feedback.set_progress(30, "Territories")
@@ -245,12 +246,31 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
     bounds = to_lonlat(np.array([view], dtype=object), data.crs, centre_lon)[0].bounds
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root.html.add_child(Element(_legend(data)))
+    root.html.add_child(Element(_title_bar(heading)))
     feedback.set_progress(85, "Writing page")
     html = root.render()
     urls = find_urls(html)
     if urls:  # a new folium version added a CDN link we do not know about
         raise ExportError(f"The HTML map would load {urls[0]}; refusing to write an online page.")
     return html
+
+
+def page_heading(data: ReportData, options: ExportOptions) -> str:
+    """What the page is: project title, plan and date (the browser tab and the map's top)."""
+    title = options.title or data.project_title
+    return f"{title} · plan {data.plan_name} · {data.date.isoformat()}"
+
+
+def _title_bar(heading: str) -> str:
+    """The heading over the map, centred, narrow enough to leave the zoom buttons free."""
+    return (
+        "<style>.td-title{position:fixed;top:8px;left:50%;transform:translateX(-50%);"
+        "z-index:1000;background:rgba(255,255,255,.92);padding:4px 10px;border-radius:4px;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);font:bold 13px/1.3 sans-serif;color:#1f4e78;"
+        "max-width:calc(100vw - 120px);white-space:nowrap;overflow:hidden;"
+        "text-overflow:ellipsis;pointer-events:none}</style>"
+        f'<div class="td-title">{escape_html(heading)}</div>'
+    )
 
 
 def _bbox(data: ReportData) -> Any:

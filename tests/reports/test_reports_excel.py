@@ -46,7 +46,7 @@ def test_demo_workbook(demo_project: Project, tmp_path: Path) -> None:
         assert row[3] == t["units"] and row[4] == t["accounts"]
         assert row[rev] == pytest.approx(t["revenue"])
         assert row[dev] == pytest.approx(t["deviation_pct"] / 100)
-    assert ws.cell(row=TABLE_ROW + 1, column=rev + 1).number_format == "#,##0"
+    assert ws.cell(row=TABLE_ROW + 1, column=rev + 1).number_format.startswith('"$"#,##0')
     assert ws.cell(row=TABLE_ROW + 1, column=dev + 1).number_format == "0.0%"
     assert wb["Units"].max_row == len(demo_project.units) + 1
     assert wb["Accounts"].max_row == len(demo_project.accounts) + 1

@@ -14,7 +14,7 @@ from territory_designer.reports import ExportOptions, export
 
 def test_geopackage_layers(demo_project: Project, tmp_path: Path) -> None:
     out = export("gpkg", demo_project, tmp_path / "plan.gpkg")
-    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["territories", "units"]
+    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["accounts", "territories", "units"]
     terr = pyogrio.read_dataframe(out, layer="territories")
     table = demo_project.territory_table()
     assert len(terr) == len(table)
@@ -25,7 +25,9 @@ def test_geopackage_layers(demo_project: Project, tmp_path: Path) -> None:
     units = pyogrio.read_dataframe(out, layer="units")
     assert len(units) == len(demo_project.units)
     assert list(units["unit_id"]) == list(demo_project.units.ids)
-    assert units.crs == demo_project.units.crs
+    assert units.crs.equals(demo_project.units.crs, ignore_axis_order=True) or (
+        units.crs.to_proj4() == demo_project.units.crs.to_proj4()
+    )
 
 
 def test_geojson_is_wgs84(grid_plan: Project, tmp_path: Path) -> None:
@@ -44,7 +46,7 @@ def test_shapefile_folder(grid_plan: Project, tmp_path: Path) -> None:
     folder = tmp_path / "shp"
     export("shp", grid_plan, folder, ExportOptions(layers=("territories",)))
     assert sorted(p.name for p in folder.iterdir()) == [
-        f"territories{s}" for s in (".cpg", ".dbf", ".prj", ".shp", ".shx")
+        f"territories{s}" for s in (".cpg", ".dbf", ".prj", ".shp", ".shx", "_fields.csv")
     ]
     terr = pyogrio.read_dataframe(folder / "territories.shp")
     assert len(terr) == 3 and "territory" in terr.columns

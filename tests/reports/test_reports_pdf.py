@@ -18,6 +18,9 @@ from td_programs import required_program
 
 from territory_designer.core.project import Project
 from territory_designer.reports import ExportOptions, export
+from territory_designer.reports.pdf import page_count as pages_of
+from territory_designer.reports.pdf_accounts import account_list
+from territory_designer.reports.tables import build_report_data
 
 
 def page_count(path: Path) -> int:
@@ -37,7 +40,12 @@ def test_demo_pdf_pages_and_paper(
 ) -> None:
     out = export("pdf", demo_project, tmp_path / "plan.pdf", ExportOptions(paper=paper))
     assert out.read_bytes().startswith(b"%PDF")
-    assert page_count(out) == 1 + len(demo_project.plan.territories)
+    # A cover, then each territory's page and the pages continuing its account list.
+    data = build_report_data(demo_project)
+    expected = 1 + sum(
+        pages_of(account_list(data, int(c)), paper) for c in data.territories["code"]
+    )
+    assert page_count(out) == expected > 1 + len(demo_project.plan.territories)
     assert media_box(out) == pytest.approx(size, abs=1)
 
 

@@ -16,10 +16,12 @@ from territory_designer.reports import ExportError, ExportOptions, export, expor
 FILES = {
     "excel": "out.xlsx",
     "pdf": "out.pdf",
+    "pdf-per-territory": "out_pdfs",
     "html": "out.html",
     "gpkg": "out.gpkg",
     "geojson": "out.geojson",
     "assignments": "out.csv",
+    "account-assignments": "accounts.csv",
     "shp": "out_shp",
 }
 

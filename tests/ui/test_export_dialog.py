@@ -92,7 +92,8 @@ def test_gis_layers_and_browse_answer(qtbot, demo_project, tmp_path):
     _export(qtbot, window, dialog)
     import pyogrio
 
-    assert [name for name, _ in pyogrio.list_layers(target)] == ["territories"]
+    # The accounts go with the territories unless unticked too.
+    assert [name for name, _ in pyogrio.list_layers(target)] == ["territories", "accounts"]
 
 
 def test_plan_choice_renames_the_suggested_file(window):

@@ -44,20 +44,29 @@ SHEETS = {
     "accounts": "Account assignments",
     "changes": "Changes vs baseline",
 }
-LAYERS = {"territories": "Territories (dissolved, with figures)", "units": "Units with territory"}
+LAYERS = {
+    "territories": "Territories (dissolved, with figures)",
+    "units": "Units with territory",
+    "accounts": "Accounts with territory",
+}
 GIS_FORMATS = ("gpkg", "geojson", "shp")
 TITLED_FORMATS = ("excel", "pdf", "html")
 PAPERS = {"a4": "A4", "letter": "Letter"}
 #: One line under the title of a format's dialog.
 HINTS = {
     "excel": "A formatted workbook: summary with balance chart and map, plus data sheets.",
-    "pdf": "A printable report: overview map and one page per territory.",
+    "pdf": "A printable report: overview map, then each territory with every account.",
+    "pdf-per-territory": "One PDF per territory in this folder (map, figures, every "
+    "account): a handout for each rep.",
     "html": "One self-contained file that opens in any browser, with no network needed.",
-    "gpkg": "Both layers in one GeoPackage file (opens in QGIS and ArcGIS).",
-    "geojson": "Longitude/latitude (EPSG:4326); the units layer goes to a sibling file.",
-    "shp": "Writes territories.shp and units.shp (with their side files) into this folder.",
+    "gpkg": "The chosen layers in one GeoPackage file (opens in QGIS and ArcGIS).",
+    "geojson": "Longitude/latitude (EPSG:4326); units and accounts go to sibling files.",
+    "shp": "Writes territories.shp, units.shp and accounts.shp (with their side files and "
+    "a CSV of full field names) into this folder.",
     "assignments": "One row per unit (unit id, territory, owner) for CRM territory rules; "
     "the file name ending (.csv or .xlsx) chooses the format.",
+    "account-assignments": "One row per account (territory, owner, previous territory) "
+    "for a CRM to import; the file name ending (.csv or .xlsx) chooses the format.",
 }
 
 
