@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,27 @@ def fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def staged_folder(path: Path) -> Iterator[Path]:
+    """A hidden folder beside ``path`` to write a set of files into.
+
+    When the block ends normally the files move into ``path`` (created if needed), each
+    move atomic, and the folder entry is flushed; on an error or a cancel nothing reaches
+    ``path``. The staging folder is removed either way.
+    """
+    staging = path.with_name(f".{path.name}.saving-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+        path.mkdir(exist_ok=True)
+        for f in sorted(staging.iterdir()):
+            os.replace(f, path / f.name)
+        fsync_dir(path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def pid_alive(pid: int) -> bool:

@@ -13,8 +13,6 @@ accounts layer.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +21,7 @@ import pandas as pd
 
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.working_crs import described_crs
-from territory_designer.io.atomic import atomic_target, fsync_dir
+from territory_designer.io.atomic import atomic_target, staged_folder
 from territory_designer.reports.gis_fields import shapefile_names, write_field_key
 from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data, dissolve
@@ -183,10 +181,7 @@ def export_shapefiles(
     """
     data = build_report_data(project, options.plan)
     frames = _frames(data, options)
-    staging = path.with_name(f".{path.name}.saving-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+    with staged_folder(path) as staging:
         for k, (layer, frame) in enumerate(frames.items()):
             feedback.check_canceled()
             feedback.set_progress(20 + 70 * k / len(frames), f"Writing {layer}")
@@ -200,10 +195,4 @@ def export_shapefiles(
                 ENCODING="UTF-8",
             )
         feedback.check_canceled()
-        path.mkdir(exist_ok=True)
-        for f in sorted(staging.iterdir()):
-            os.replace(f, path / f.name)
-        fsync_dir(path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return path

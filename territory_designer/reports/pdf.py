@@ -310,30 +310,18 @@ def export_pdf_per_territory(
     into a hidden sibling folder first and moved in only when all are complete, so a
     failure or a cancel leaves no partial set.
     """
-    import os
-    import shutil
-
-    from territory_designer.io.atomic import fsync_dir
+    from territory_designer.io.atomic import staged_folder
 
     data = build_report_data(project, options.plan)
     codes = [int(c) for c in data.territories["code"]] if len(data.territories) else []
     data.shapes("fine")
     title = report_title(project, options)
-    staging = path.with_name(f".{path.name}.saving-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+    with staged_folder(path) as staging:
         names = territory_file_names(data)
         for k, code in enumerate(codes):
             feedback.set_progress(5 + 90 * k / max(len(codes), 1), f"Territory {k + 1}")
             _write_pages(staging / names[code], data, title, [code], options, feedback, False)
         feedback.check_canceled()
-        path.mkdir(exist_ok=True)
-        for f in sorted(staging.iterdir()):
-            os.replace(f, path / f.name)
-        fsync_dir(path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return path
 
 
