@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 from territory_designer.io.recovery import RecoveryEntry
 
@@ -232,13 +232,16 @@ class Prompts:
 
     def ask_id_prefix(self, parent: QWidget | None, detail: str, suggested: str) -> str | None:
         """Ids clash: a prefix for the new layer's ids (None = cancel)."""
-        text, ok = QInputDialog.getText(
-            parent,
-            "Unit ids already in use",
-            f"{detail}\n\nPrefix for the new layer's unit ids:",
-            text=suggested,
-        )
-        return text.strip() if ok and text.strip() else None
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle("Unit ids already in use")
+        dialog.setLabelText(f"{detail}\n\nPrefix for the new layer's unit ids:")
+        dialog.setTextValue(suggested)
+        # The detail names the file's full path and up to 20 ids: unwrapped, a national
+        # layer's question is wider than the screen and its buttons fall off the edge.
+        for label in dialog.findChildren(QLabel):
+            label.setWordWrap(True)
+        text = dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else ""
+        return text.strip() or None
 
     def confirm_replace_all_accounts(self, parent: QWidget | None, message: str) -> bool:
         """Ask before an import that locates nothing replaces every account (default: no)."""
