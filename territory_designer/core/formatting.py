@@ -76,3 +76,13 @@ def format_figure(value: object, kind: str = "float") -> str:
     if kind == "int":
         return f"{v:,.0f}"
     return format_number(v)
+
+
+def clipped(text: object, width: int) -> str:
+    """``text`` cut to ``width`` characters, ending in "…" when it was cut.
+
+    A bare cut can read as something else: "Accounts moved vs Baseline 2026" cut to
+    "… Baseline 202" looks like a count of 202.
+    """
+    s = str(text)
+    return s if len(s) <= width else s[: max(width - 1, 0)] + "…"

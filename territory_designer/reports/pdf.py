@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from territory_designer.core.feedback import Feedback
-from territory_designer.core.formatting import field_label, format_figure
+from territory_designer.core.formatting import clipped, field_label, format_figure
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.mapping import (
     PLAIN_TEXT,
@@ -121,7 +121,7 @@ def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
     scale_bar_below(fig, ax, bounds)
     figs = fig.add_axes((0.69, 0.51, 0.27, 0.40))
     rows = [("Figure", "Value")] + [
-        (label[:30], format_figure(value, kind)) for label, value, kind in data.figures()
+        (clipped(label, 30), format_figure(value, kind)) for label, value, kind in data.figures()
     ]
     _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=6.5)
     chart = fig.add_axes((0.17, 0.07, 0.27, 0.36))
@@ -156,7 +156,7 @@ def territory_page(
     scale_bar_below(fig, ax, bounds)
     rows = [("Figure", "Value"), ("Units", format_figure(t["units"], "int"))]
     rows.append(("Accounts", format_figure(t["accounts"], "int")))
-    rows += [(field_label(f)[:28], format_figure(t[f])) for f in data.metric_fields]
+    rows += [(clipped(field_label(f), 28), format_figure(t[f])) for f in data.metric_fields]
     rows += [
         (
             f"Deviation ({field_label(data.balance_field)})",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from territory_designer.core.formatting import clipped
 from territory_designer.reports.tables import ReportData, field_label
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def account_list(data: ReportData, code: int) -> AccountList:
     headers += [field_label(f) for f in figures]
     cells = [
         [str(v)[:12] for v in acc["account_id"]],
-        [str(v)[:30] for v in acc["account_name"]],
+        [clipped(v, 30) for v in acc["account_name"]],
         *[[("" if str(v) in ("nan", "None") else str(v))[:20] for v in acc[f]] for f in texts],
         *[[_number(v) for v in acc[f]] for f in figures],
     ]
@@ -113,20 +114,20 @@ def territory_table(data: ReportData) -> AccountList:
     bf = data.balance_field
     headers = ["Territory", "Rep", "Units", "Accounts"]
     cells = [
-        [f"{i} {n}"[:26] for i, n in zip(t["id"], t["name"], strict=True)],
-        [str(o or "")[:18] for o in t["owner"]],
+        [clipped(f"{i} {n}", 26) for i, n in zip(t["id"], t["name"], strict=True)],
+        [clipped(o or "", 18) for o in t["owner"]],
         [_number(v) for v in t["units"]],
         [_number(v) for v in t["accounts"]],
     ]
     if bf not in ("units", "accounts") and bf in t.columns:
-        headers.append(field_label(bf)[:18])
+        headers.append(clipped(field_label(bf), 18))
         cells.append([_number(v) for v in t[bf]])
     headers.append("Dev.")
     cells.append([f"{v:+.1f}%" for v in t["deviation_pct"]])
     numeric = [False, False] + [True] * (len(headers) - 2)
     workload = next((f for f in data.metric_fields if "workload" in f.lower()), None)
     if workload and workload != bf:
-        headers.append(field_label(workload)[:14])
+        headers.append(clipped(field_label(workload), 14))
         cells.append([_number(v) for v in t[workload]])
         numeric.append(True)
     widths = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from territory_designer.core.formatting import field_label, format_figure, format_number
+from territory_designer.core.formatting import clipped, field_label, format_figure, format_number
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,17 @@ def test_format_figure(value, kind, text) -> None:
     assert format_figure(value, kind) == text
     if kind == "float" and isinstance(value, float) and value == value:
         assert format_number(value) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("Revenue", 10, "Revenue"),
+        ("Accounts moved vs Baseline 2026", 30, "Accounts moved vs Baseline 20…"),
+        ("abcdef", 6, "abcdef"),
+        ("abcdefg", 6, "abcde…"),
+    ],
+)
+def test_clipped_marks_a_cut(text, width, expected):
+    assert clipped(text, width) == expected
+    assert len(clipped(text, width)) <= width

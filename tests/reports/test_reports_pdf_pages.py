@@ -182,3 +182,12 @@ def test_cover_lists_every_territory_with_its_rep(demo_project_file: Path, tmp_p
         row = [ln for ln in lines if re.search(rf"\b{t.id} {re.escape(t.name[:10])}", ln)]
         assert row, t.id
         assert t.owner in row[0] and re.search(r"[+-]\d+\.\d%", row[0])
+
+
+def test_cover_figures_cut_to_fit_end_in_an_ellipsis(demo_pdf):
+    """A label cut to fit must not read as another figure: "Accounts moved vs Baseline
+    2026" cut bare became "… Baseline 202", which looks like a count of 202."""
+    pdf, _project = demo_pdf
+    cover = pdf_text(pdf, 1)
+    assert "Baseline 202 " not in cover and not re.search(r"Baseline 202\s*$", cover, re.M)
+    assert "Accounts moved vs Baseline 20…" in cover
