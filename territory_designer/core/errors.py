@@ -31,6 +31,18 @@ class InputError(TerritoryDesignerError):
     """Bad input data (geography or accounts)."""
 
 
+class CrsError(InputError):
+    """A units layer's CRS is missing or wrong: the user has to give it.
+
+    ``str()`` says how on the command line (``--crs``); :attr:`in_dialog` says it for the
+    window, where the layer dialogs have a "Layer CRS" field instead of a flag.
+    """
+
+    def __init__(self, message: str, example: str = "EPSG:4326") -> None:
+        super().__init__(f"{message} Give it with --crs {example}.")
+        self.in_dialog = f"{message} Give it in the Layer CRS field (for example {example})."
+
+
 class CanceledError(TerritoryDesignerError):
     """Long work was cancelled by the user; nothing was changed."""
 

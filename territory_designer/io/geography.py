@@ -20,7 +20,7 @@ import shapely
 from pyproj import CRS
 
 from territory_designer.core.adjacency import compute_adjacency
-from territory_designer.core.errors import IdClashError, InputError, OverlapError
+from territory_designer.core.errors import CrsError, IdClashError, InputError, OverlapError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.overlaps import Overlaps, find_overlaps, points_in_several
 from territory_designer.core.plan import Plan
@@ -147,10 +147,7 @@ def clean_units(
     if crs is not None:
         gdf = gdf.set_crs(checks.parse_crs(crs, source), allow_override=True)
     elif gdf.crs is None:
-        raise InputError(
-            f"{source}: the layer has no coordinate reference system; "
-            "give one (for example EPSG:4326) with --crs or in the import dialog's CRS field."
-        )
+        raise CrsError(f"{source}: the layer has no coordinate reference system.")
     gdf = gdf.reset_index(drop=True)
     ids = id_prefix + checks.id_texts(gdf[id_field], source, id_field)
     checks.check_duplicate_ids(ids, source)

@@ -14,7 +14,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from territory_designer.core.errors import InputError
+from territory_designer.core.errors import CrsError, InputError
 
 #: How many offending features an error line names.
 SHOWN = 5
@@ -117,11 +117,11 @@ def check_coordinates(geoms: np.ndarray, ids: pd.Series, crs: CRS, source: str) 
         )
         if out.any():
             rows = np.unique(index[out])
-            raise InputError(
+            raise CrsError(
                 f"{source}: {_units_have(len(rows))} coordinates beyond longitude ±180 / "
                 f"latitude ±90 although the layer's CRS ({crs.name}) is in degrees: "
-                f"{_features(rows, ids)}. The layer's CRS is probably wrong: give the right "
-                "one (--crs, or the import dialog's CRS field)."
+                f"{_features(rows, ids)}. The layer's CRS is probably wrong.",
+                example="EPSG:NNNN (the layer's real CRS)",
             )
 
 
@@ -137,11 +137,11 @@ def check_degrees_under_projected_crs(geoms: np.ndarray, crs: CRS, source: str) 
     inside = xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90
     if inside and max(xmax - xmin, ymax - ymin) <= DEGREE_LIKE_EXTENT:
         largest = float(np.max(shapely.area(geoms)))
-        raise InputError(
+        raise CrsError(
             f"{source}: the coordinates look like longitude/latitude (all within ±180/±90; "
             f"the largest unit would measure {largest:.3g} m²) but the layer's CRS is "
             f"the projected {crs.name}: its .prj looks wrong. If the coordinates are degrees, "
-            "give the CRS EPSG:4326 (--crs EPSG:4326, or the import dialog's CRS field)."
+            "the CRS is EPSG:4326."
         )
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from territory_designer.core.errors import CanceledError, TerritoryDesignerError
+from territory_designer.core.errors import CanceledError, CrsError, TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,12 @@ def wait_for_all_tasks(msecs: int = 30000, cancel: bool = True) -> bool:
 
 
 def error_message(exc: BaseException) -> str:
-    """The text shown to the user for ``exc``: ours as-is, others in one line."""
+    """The text shown to the user for ``exc``: ours as-is, others in one line.
+
+    A window never names a command-line flag: a CRS error names the dialog's field.
+    """
+    if isinstance(exc, CrsError):
+        return exc.in_dialog
     if isinstance(exc, TerritoryDesignerError):
         return str(exc)
     return f"Unexpected error ({type(exc).__name__}): {exc}"

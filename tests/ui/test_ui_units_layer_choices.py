@@ -131,7 +131,8 @@ def test_a_layer_without_crs_takes_the_crs_given_in_the_dialog(qtbot, grid_proje
     window.imports.choose_fields = lambda _p, fields, _w: ("code", None, "", None)
     window.imports.import_units_layer()
     qtbot.waitUntil(lambda: not window.files.busy, timeout=30000)
-    assert len(prompts.errors) == 1 and "CRS field" in prompts.errors[0][1]
+    assert len(prompts.errors) == 1 and "Layer CRS field" in prompts.errors[0][1]
+    assert "--" not in prompts.errors[0][1]  # a window never names a command-line flag
     window.imports.choose_fields = lambda _p, fields, _w: ("code", None, "", "EPSG:3857")
     window.imports.import_units_layer()
     qtbot.waitUntil(lambda: len(window.session.project.units) == 25, timeout=30000)
