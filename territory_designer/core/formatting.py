@@ -7,6 +7,8 @@ heading and the number shown while painting again, as typed, in what was handed 
 
 from __future__ import annotations
 
+import math
+
 from territory_designer.core.criterion import criterion_label
 
 
@@ -86,3 +88,13 @@ def clipped(text: object, width: int) -> str:
     """
     s = str(text)
     return s if len(s) <= width else s[: max(width - 1, 0)] + "…"
+
+
+def round_length(limit: float) -> float:
+    """The longest round length (1, 2 or 5 times a power of ten) not above ``limit``.
+
+    Scale bars on the map window and in the reports take their length from it.
+    """
+    limit = max(float(limit), 1e-9)
+    power = 10 ** math.floor(math.log10(limit))
+    return float(max(m * power for m in (1, 2, 5) if m * power <= limit))

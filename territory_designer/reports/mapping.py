@@ -16,7 +16,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
 
 from territory_designer.core.colors import UNASSIGNED_COLOR
-from territory_designer.core.formatting import field_label
+from territory_designer.core.formatting import field_label, round_length
 from territory_designer.core.map_layout import MapLayout, map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.reports.tables import ReportData
@@ -31,7 +31,6 @@ INSET_HEIGHT = 0.2
 #: Names are user text: "$5M$" must print as typed, and "$^$" must not stop the export
 #: (matplotlib would parse text between dollar signs as mathtext).
 PLAIN_TEXT = {"text.parse_math": False}
-_NICE = (1, 2, 5)
 
 
 def geometry_path(geom: object) -> MplPath | None:
@@ -67,13 +66,7 @@ def shape_collection(geoms: list[object], faces: list[str], **kw: object) -> Pat
 
 def nice_length(span: float) -> float:
     """A round length (1, 2 or 5 times a power of ten) close to a fifth of ``span``."""
-    target = max(span / 5.0, 1e-9)
-    power = 10 ** np.floor(np.log10(target))
-    best = power
-    for n in _NICE:
-        if n * power <= target:
-            best = n * power
-    return float(best)
+    return round_length(span / 5.0)
 
 
 def add_scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
@@ -82,17 +75,8 @@ def add_scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     length = nice_length(xmax - xmin)
     x0, y0 = xmin + 0.04 * (xmax - xmin), ymin + 0.04 * (ymax - ymin)
     h = 0.012 * (ymax - ymin)
-    half = length / 2
-    ax.fill([x0, x0 + half, x0 + half, x0], [y0, y0, y0 + h, y0 + h], color="black", zorder=6)
-    ax.fill(
-        [x0 + half, x0 + length, x0 + length, x0 + half],
-        [y0, y0, y0 + h, y0 + h],
-        facecolor="white",
-        edgecolor="black",
-        linewidth=0.6,
-        zorder=6,
-    )
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    _draw_bar(ax, x0, y0, length, h, zorder=6)
+    label = scale_label(length)
     ax.text(x0 + length / 2, y0 + 1.6 * h, label, ha="center", va="bottom", fontsize=7, zorder=6)
 
 
@@ -108,17 +92,31 @@ def scale_bar_below(fig: Figure, ax: Axes, bounds: tuple[float, float, float, fl
     strip.set_xlim(bounds[0], bounds[2])
     strip.set_ylim(0, 1)
     length = nice_length(bounds[2] - bounds[0])
-    x0, half = bounds[0], length / 2
-    strip.fill([x0, x0 + half, x0 + half, x0], [0.55, 0.55, 0.8, 0.8], color="black")
-    strip.fill(
+    x0 = bounds[0]
+    _draw_bar(strip, x0, 0.55, length, 0.25)
+    strip.text(x0 + length * 1.04, 0.67, scale_label(length), ha="left", va="center", fontsize=7)
+
+
+def scale_label(length: float) -> str:
+    """A scale bar's length in metres as people read it: ``500 km``, ``200 m``."""
+    return f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+
+
+def _draw_bar(
+    ax: Axes, x0: float, y0: float, length: float, height: float, zorder: float | None = None
+) -> None:
+    """The two-tone bar of a scale bar: a black half, then a white half, from ``x0``."""
+    half = length / 2
+    ys = [y0, y0, y0 + height, y0 + height]
+    ax.fill([x0, x0 + half, x0 + half, x0], ys, color="black", zorder=zorder)
+    ax.fill(
         [x0 + half, x0 + length, x0 + length, x0 + half],
-        [0.55, 0.55, 0.8, 0.8],
+        ys,
         facecolor="white",
         edgecolor="black",
         linewidth=0.6,
+        zorder=zorder,
     )
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    strip.text(x0 + length * 1.04, 0.67, label, ha="left", va="center", fontsize=7)
 
 
 def pad_bounds(bounds: tuple[float, ...], frac: float = 0.03) -> tuple[float, float, float, float]:

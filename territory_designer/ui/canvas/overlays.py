@@ -6,7 +6,6 @@ corner whatever the zoom, and a redraw of the map does not repaint them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
@@ -14,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QWidget
 
 from territory_designer.core.criterion import criterion_label
-from territory_designer.core.formatting import format_number
+from territory_designer.core.formatting import format_number, round_length
 from territory_designer.core.project import Project
 from territory_designer.ui.canvas.choropleth import NO_VALUE_COLOR, Classes
 from territory_designer.ui.canvas.unit_layer import UNASSIGNED_HATCH
@@ -43,9 +42,7 @@ def nice_length(metres_per_px: float, max_px: int = SCALE_BAR_MAX_PX) -> tuple[f
     (float, str)
         The length in metres and its label ("50 km", "200 m").
     """
-    limit = max(metres_per_px * max_px, 1e-9)
-    power = 10 ** math.floor(math.log10(limit))
-    length = max(m * power for m in (1, 2, 5) if m * power <= limit)
+    length = round_length(metres_per_px * max_px)
     label = f"{length / 1000:,.0f} km" if length >= 1000 else f"{length:,.0f} m"
     if 1000 <= length < 10_000 and length % 1000:
         label = f"{length / 1000:g} km"
