@@ -109,6 +109,19 @@ def create_main_window(
     return MainWindow(build_demo_project(), "Demo", settings, prompts)
 
 
+def show_main_window(
+    path: str | None, prompts: Prompts | None = None, settings: AppSettings | None = None
+) -> MainWindow:
+    """Create the main window on ``path`` (see :func:`create_main_window`) and show it.
+
+    The window frames its project's main body when first shown (the lower 48 of a
+    national US layer); View › Zoom to all shows everything.
+    """
+    window = create_main_window(path, prompts, settings)
+    window.show()
+    return window
+
+
 def run_gui(path: str | None, argv: Sequence[str] | None = None) -> int:
     """Run the desktop application; returns the process exit code.
 
@@ -121,9 +134,7 @@ def run_gui(path: str | None, argv: Sequence[str] | None = None) -> int:
     """
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     configure_application(app)
-    window = create_main_window(path)
-    window.show()
-    window.canvas.zoom_to_all()
+    _window = show_main_window(path)  # referenced while the event loop runs
     # Let background work (an autosave, an export) stop cleanly before Qt tears down.
     app.aboutToQuit.connect(lambda: wait_for_all_tasks(30000, cancel=True))
     return app.exec()

@@ -53,3 +53,19 @@ def test_first_view_fits_the_lower_48_and_zoom_to_all_shows_everything(
     assert all(_visible(window, national)[f] for f in LOWER_48)
     window.actions_by_name["zoom_all"].trigger()  # View > Zoom to all
     assert all(_visible(window, national).values())
+
+
+def test_the_app_opens_a_national_project_on_the_lower_48(qtbot, national: Project, tmp_path):
+    """Through the start-up path of ``python main.py P.tdproj`` (it used to zoom to all
+    after showing the window, undoing the main-body view)."""
+    from territory_designer.app import show_main_window
+    from territory_designer.io.project_file import save_project
+
+    path = save_project(national, tmp_path / "us.tdproj")
+    window = show_main_window(str(path), ScriptedPrompts(), AppSettings())
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    project = window.session.project
+    seen = _visible(window, project)
+    assert all(seen[f] for f in LOWER_48), seen
+    assert not any(seen[f] for f in FAR), seen
