@@ -24,18 +24,15 @@ import sys
 from collections.abc import Sequence
 
 from territory_designer import __version__
-from territory_designer.commands import (
-    balance_commands,
-    export_commands,
-    import_commands,
-    project_commands,
-)
+from territory_designer.commands import command_modules
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.io.project_lock import ProjectLock, holding
 
-COMMAND_MODULES = (project_commands, import_commands, balance_commands, export_commands)
-#: Commands that save the project they read (in place unless ``--out``).
-SAVING_COMMANDS = frozenset({"build", "rebalance", "import-accounts", "import-units"})
+#: The modules of ``territory_designer.commands`` that register commands, in help order.
+COMMAND_MODULES = command_modules()
+#: Commands that save the project they read (in place unless ``--out``): each module's
+#: ``SAVING_COMMANDS``.
+SAVING_COMMANDS = frozenset().union(*(getattr(m, "SAVING_COMMANDS", ()) for m in COMMAND_MODULES))
 CLI_HINT = "--out OTHER.tdproj writes another file"
 #: Exit status when the output pipe was closed early (128 + SIGPIPE).
 EXIT_BROKEN_PIPE = 141

@@ -12,6 +12,9 @@ from territory_designer.core.errors import InputError
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
 
+#: Commands of this group that save the project they read.
+SAVING_COMMANDS = frozenset({"build", "rebalance"})
+
 
 def _ranged(kind: type, low: float, high: float | None = None, hint: str = "") -> object:
     """An argparse type that also checks ``low <= value (<= high)``."""

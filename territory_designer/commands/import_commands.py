@@ -8,6 +8,9 @@ import json
 from territory_designer.commands.common import load, out_path
 from territory_designer.core.errors import InputError
 
+#: Commands of this group that save the project they read.
+SAVING_COMMANDS = frozenset({"import-accounts", "import-units"})
+
 
 def add_arguments(sub: argparse._SubParsersAction) -> None:
     """Register the import commands."""

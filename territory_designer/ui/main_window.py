@@ -21,6 +21,7 @@ from territory_designer.ui.dialogs.merge_dialog import MergeDialog
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.docks.problems_dock import ProblemsDock
 from territory_designer.ui.docks.territory_dock import TerritoryDock
+from territory_designer.ui.extensions import install_extensions
 from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.help_pages import (
     ABOUT_TEXT,
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        install_extensions(self)
         self.resize(1400, 900)
         if not self.settings.restore_window(self):
             # Docks size only once the window is laid out: give the table room for its bars.
@@ -133,6 +135,23 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         self.actions_by_name[name] = action
         return action
+
+    def add_action(
+        self,
+        menu: QMenu,
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | list | None = None,
+        tip: str = "",
+    ) -> QAction:
+        """Add an action to ``menu``, kept in :attr:`actions_by_name` under ``name``.
+
+        For the window's extensions (:mod:`territory_designer.ui.extensions`); menus are in
+        :attr:`menus` by key (``file``, ``import``, ``export``, ``edit``, ``view``,
+        ``territory``, ``balance``, ``help``).
+        """
+        return self._action(menu, name, text, slot, shortcut, tip)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -237,6 +256,16 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.HelpContents,
         )
         h.addSeparator()
+        self.menus = {
+            "file": f,
+            "export": x,
+            "import": imp,
+            "edit": e,
+            "view": v,
+            "territory": t,
+            "balance": b,
+            "help": h,
+        }
         about = self._action(h, "about", f"&About {APP_TITLE}", self._show_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
