@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -61,10 +61,11 @@ class PlansDock(QDockWidget):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.table.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumWidth(200)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.cellDoubleClicked.connect(self._on_double_clicked)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
+        row = QGridLayout()  # two rows of three: the dock stays narrow (tabbed)
         for key, text, slot, tip in (
             ("new", "New", self.new_plan, "A new, empty plan"),
             ("duplicate", "Duplicate", self.duplicate_plan, "A copy of the chosen plan"),
@@ -76,7 +77,7 @@ class PlansDock(QDockWidget):
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(lambda _=False, s=slot: s())
-            row.addWidget(button)
+            row.addWidget(button, len(self.buttons) // 3, len(self.buttons) % 3)
             self.buttons[key] = button
         body = QWidget()
         layout = QVBoxLayout(body)
