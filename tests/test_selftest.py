@@ -44,15 +44,19 @@ def test_a_failing_step_fails_the_run_and_is_named(
     qapp, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(run: selftest.SelftestRun) -> str:
-        raise selftest.SelftestFailure("the gazetteer is missing")
+        raise selftest.SelftestError("the gazetteer is missing")
 
     monkeypatch.setattr(
         selftest,
         "STEPS",
-        (("open demo", selftest.step_open_demo), ("locate", broken), ("close", selftest.step_close)),
+        (
+            ("open demo", selftest.step_open_demo),
+            ("locate", broken),
+            ("close", selftest.step_close),
+        ),
     )
     lines: list[str] = []
     assert selftest.run_selftest(str(isolated_env / "run"), out=lines.append) == 1
-    assert "FAIL locate: SelftestFailure: the gazetteer is missing" in lines
+    assert "FAIL locate: SelftestError: the gazetteer is missing" in lines
     assert lines[-1].startswith("self-test FAILED (locate)")
     assert any(line.startswith("ok   close") for line in lines)  # later steps still ran

@@ -36,7 +36,7 @@ WORKBOOK_ROWS = (
 )
 
 
-class SelftestFailure(RuntimeError):
+class SelftestError(RuntimeError):
     """A self-test step found the application not working."""
 
 
@@ -59,7 +59,7 @@ class SelftestRun:
 
 def _check(condition: bool, message: str) -> None:
     if not condition:
-        raise SelftestFailure(message)
+        raise SelftestError(message)
 
 
 def _isolate(folder: Path) -> None:
@@ -114,9 +114,7 @@ def step_paint(run: SelftestRun) -> str:
     _check(session.end_stroke(), "the paint stroke was refused")
     _check(bool((run.project.plan.assignment[units] == target).all()), "units were not painted")
     session.undo_stack.undo()
-    _check(
-        bool((run.project.plan.assignment == before).all()), "undo did not restore the plan"
-    )
+    _check(bool((run.project.plan.assignment == before).all()), "undo did not restore the plan")
     session.undo_stack.redo()
     _check(bool((run.project.plan.assignment[units] == target).all()), "redo did not repaint")
     _process_events()
@@ -185,9 +183,7 @@ def step_save_reopen(run: SelftestRun) -> str:
     _check(run.window.files.save_to(path, wait=True), f"saving {path} failed")
     _check(not run.project.is_dirty, "the project still has unsaved changes after saving")
     run.reopened = load_project(path)
-    _check(
-        sorted(run.reopened.plans) == sorted(run.project.plans), "the reopened plans differ"
-    )
+    _check(sorted(run.reopened.plans) == sorted(run.project.plans), "the reopened plans differ")
     _check(
         bool((run.reopened.plan.assignment == run.project.plan.assignment).all()),
         "the reopened assignment differs",
