@@ -24,7 +24,14 @@ from territory_designer.core.account_operations import (
 from territory_designer.core.errors import EditError, LockedError
 from territory_designer.core.operation_base import Operation, label_of, territory_of
 from territory_designer.core.plan import EDITABLE_FIELDS, UNASSIGNED, Territory
-from territory_designer.core.plan_operations import AddGeneratedPlan, AddPlan, SetActivePlan
+from territory_designer.core.plan_operations import (
+    AddGeneratedPlan,
+    AddPlan,
+    DeletePlan,
+    RenamePlan,
+    SetActivePlan,
+    SetBaselinePlan,
+)
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -294,13 +301,16 @@ __all__ = [
     "AddPlan",
     "AddTerritory",
     "AssignUnits",
+    "DeletePlan",
     "DeleteTerritory",
     "LocateAccounts",
     "MergeTerritories",
     "Operation",
+    "RenamePlan",
     "ReplaceAccounts",
     "SetAccountOverride",
     "SetActivePlan",
+    "SetBaselinePlan",
     "SetUnitsLocked",
     "UpdateTerritory",
 ]
