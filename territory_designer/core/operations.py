@@ -24,7 +24,14 @@ from territory_designer.core.account_operations import (
 from territory_designer.core.errors import EditError, LockedError
 from territory_designer.core.operation_base import Operation, label_of, territory_of
 from territory_designer.core.plan import EDITABLE_FIELDS, UNASSIGNED, Territory
-from territory_designer.core.plan_operations import AddGeneratedPlan, AddPlan, SetActivePlan
+from territory_designer.core.plan_operations import (
+    AddGeneratedPlan,
+    AddPlan,
+    DeletePlan,
+    RenamePlan,
+    SetActivePlan,
+    SetBaselinePlan,
+)
 from territory_designer.core.rules import ConstraintError, screen_assignment
 
 if TYPE_CHECKING:
@@ -316,13 +323,16 @@ __all__ = [
     "AddPlan",
     "AddTerritory",
     "AssignUnits",
+    "DeletePlan",
     "DeleteTerritory",
     "LocateAccounts",
     "MergeTerritories",
     "Operation",
+    "RenamePlan",
     "ReplaceAccounts",
     "SetAccountOverride",
     "SetActivePlan",
+    "SetBaselinePlan",
     "SetUnitsLocked",
     "UpdateTerritory",
 ]
