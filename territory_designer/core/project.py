@@ -292,6 +292,11 @@ class Project:
         self.events.emit("locks_changed", units=units)
         self._touch()
 
+    def notify_settings(self, key: str) -> None:
+        """Tell listeners that a project setting changed."""
+        self.events.emit("settings_changed", key=key)
+        self._touch()
+
     def notify_plans(self) -> None:
         """Tell listeners that the active plan or the plan list changed."""
         self.events.emit("plan_changed")
