@@ -252,6 +252,24 @@ class Project:
         self._touch()
         return old
 
+    def set_unit_field(self, name: str, values: Any) -> Any:
+        """Set a numeric unit attribute (None removes it) and rebuild the metrics.
+
+        Returns the previous column (None when there was none), for undo. Listeners get
+        ``settings_changed(key="weight_fields")``: the field is a metric from now on.
+        """
+        attrs = self.units.attributes
+        old = attrs[name].to_numpy().copy() if name in attrs.columns else None
+        if values is None:
+            attrs.drop(columns=[name], inplace=True, errors="ignore")
+        else:
+            attrs[name] = np.asarray(values, dtype=float)
+        self._build_weights()
+        self.metrics = self.metrics_for(self.plan)
+        self.events.emit("settings_changed", key="weight_fields")
+        self._touch()
+        return old
+
     # -- edits --------------------------------------------------------------------------
     def apply(self, op: Operation) -> Operation:
         """Apply an edit and return it (for undo)."""
