@@ -189,7 +189,7 @@ class Project:
         if criterion is not None and self.is_metric(criterion.key):
             return criterion.key
         f = self.settings.get("balance_field", UNITS_FIELD)
-        return f if f in self.weight_fields else UNITS_FIELD
+        return f if self.is_metric(f) else UNITS_FIELD
 
     def is_metric(self, key: str | None) -> bool:
         """True for a weight field, or a mix key of weight fields."""
@@ -290,6 +290,11 @@ class Project:
     def notify_locks(self, units: np.ndarray) -> None:
         """Tell listeners that unit locks changed."""
         self.events.emit("locks_changed", units=units)
+        self._touch()
+
+    def notify_settings(self, key: str) -> None:
+        """Tell listeners that a project setting changed."""
+        self.events.emit("settings_changed", key=key)
         self._touch()
 
     def notify_plans(self) -> None:
