@@ -189,7 +189,7 @@ class Project:
         if criterion is not None and self.is_metric(criterion.key):
             return criterion.key
         f = self.settings.get("balance_field", UNITS_FIELD)
-        return f if f in self.weight_fields else UNITS_FIELD
+        return f if self.is_metric(f) else UNITS_FIELD
 
     def is_metric(self, key: str | None) -> bool:
         """True for a weight field, or a mix key of weight fields."""
