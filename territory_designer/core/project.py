@@ -189,7 +189,7 @@ class Project:
         if criterion is not None and self.is_metric(criterion.key):
             return criterion.key
         f = self.settings.get("balance_field", UNITS_FIELD)
-        return f if f in self.weight_fields else UNITS_FIELD
+        return f if self.is_metric(f) else UNITS_FIELD
 
     def is_metric(self, key: str | None) -> bool:
         """True for a weight field, or a mix key of weight fields."""
@@ -252,6 +252,24 @@ class Project:
         self._touch()
         return old
 
+    def set_unit_field(self, name: str, values: Any) -> Any:
+        """Set a numeric unit attribute (None removes it) and rebuild the metrics.
+
+        Returns the previous column (None when there was none), for undo. Listeners get
+        ``settings_changed(key="weight_fields")``: the field is a metric from now on.
+        """
+        attrs = self.units.attributes
+        old = attrs[name].to_numpy().copy() if name in attrs.columns else None
+        if values is None:
+            attrs.drop(columns=[name], inplace=True, errors="ignore")
+        else:
+            attrs[name] = np.asarray(values, dtype=float)
+        self._build_weights()
+        self.metrics = self.metrics_for(self.plan)
+        self.events.emit("settings_changed", key="weight_fields")
+        self._touch()
+        return old
+
     # -- edits --------------------------------------------------------------------------
     def apply(self, op: Operation) -> Operation:
         """Apply an edit and return it (for undo)."""
@@ -290,6 +308,11 @@ class Project:
     def notify_locks(self, units: np.ndarray) -> None:
         """Tell listeners that unit locks changed."""
         self.events.emit("locks_changed", units=units)
+        self._touch()
+
+    def notify_settings(self, key: str) -> None:
+        """Tell listeners that a project setting changed."""
+        self.events.emit("settings_changed", key=key)
         self._touch()
 
     def notify_plans(self) -> None:

@@ -13,7 +13,6 @@ objects written with ``PdfPages`` (no pyplot).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,11 +30,11 @@ from territory_designer.reports.mapping import (
 from territory_designer.reports.pdf_accounts import (
     AccountList,
     account_list,
-    core_fonts_rc,
     draw_accounts,
     rows_fitting,
     territory_table,
 )
+from territory_designer.reports.pdf_fonts import core_fonts
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
 
@@ -232,21 +231,6 @@ def page_count(accounts: AccountList, paper: str) -> int:
     return 1 + -(-rest // more_page_rows(accounts, paper))
 
 
-@contextmanager
-def _quiet_font_lookup() -> Iterator[None]:
-    """Silence matplotlib's notes that Helvetica has no TrueType file here (it needs none:
-    the PDF core fonts are not embedded)."""
-    import logging
-
-    log = logging.getLogger("matplotlib.font_manager")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
-
-
 def _write_pages(
     path: Path,
     data: ReportData,
@@ -264,10 +248,9 @@ def _write_pages(
     pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes)
     page = 0
     meta = {"Title": f"{title} – plan {data.plan_name}"}
-    fonts = core_fonts_rc(data, title)
     with (
-        _quiet_font_lookup(),
-        matplotlib.rc_context({**PLAIN_TEXT, **fonts}),
+        core_fonts(),
+        matplotlib.rc_context(PLAIN_TEXT),
         PdfPages(path, metadata=meta) as pdf,
     ):
         if cover:
