@@ -95,3 +95,20 @@ def test_dock_survives_project_replacement(window, demo_project):
     assert names_in_dock(window) == ["Baseline 2026", "Working draft"]
     assert window.plans_dock.table.item(1, NAME).font().bold()
     assert Qt.ItemFlag.ItemIsEditable & window.plans_dock.table.item(0, NAME).flags()
+
+
+def test_undo_takes_an_edit_out_of_the_change_log_and_redo_puts_it_back(window):
+    session = window.session
+    project = session.project
+    plan = project.plan
+    codes = sorted(plan.territories)
+    assert session.assign(plan.units_of(codes[1])[:2], codes[0])  # a painting stroke
+    window.actions_by_name["plan_duplicate"].trigger()
+    log = project.change_log
+    assert [e.kind for e in log.entries] == ["edit", "plan"]
+    assert log.entries[0].units and log.entries[0].plan == "Working draft"
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    assert len(log) == 0
+    session.undo_stack.redo()
+    assert [e.kind for e in log.entries] == ["edit"]
