@@ -8,6 +8,7 @@ without them has no rule)::
      "state_field": "state",              # unit field giving the unit's state
      "max_accounts": 120,                 # at most this many accounts per territory
      "max_distance_km": 150.0,            # from the territory's home base
+     "within_level": "district",          # build/rebalance inside each district
      "soft_targets": [{"metric": "revenue", "min": ..., "max": ..., "ideal": ...,
                        "weight": 1.0}]}
 
@@ -54,6 +55,8 @@ class Constraints:
     max_accounts: int | None = None
     max_distance_km: float | None = None
     soft_targets: list[dict[str, Any]] = field(default_factory=list)
+    #: Hierarchy level (``"district"``) whose nodes build and rebalance keep units inside.
+    within_level: str | None = None
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Constraints:
@@ -68,6 +71,7 @@ class Constraints:
             max_accounts=int(max_accounts) if max_accounts not in (None, "") else None,
             max_distance_km=float(distance) if distance not in (None, "") else None,
             soft_targets=list(raw.get("soft_targets") or []),
+            within_level=raw.get("within_level") or None,
         )
 
     @property
@@ -361,6 +365,11 @@ def set_constraints(project: Project, **changes: Any) -> dict[str, Any]:
             raise EditError(f"Unknown rule {key!r}.")
         if key in ("stay_within", "state_field") and value:
             unit_text(project, value)
+        if key == "within_level" and value:
+            from territory_designer.core.hierarchy import level_index
+
+            if level_index(project, value) == 0:
+                raise EditError("Build inside a level above the territories (a district).")
         if value is None:
             current.pop(key, None)
         else:
