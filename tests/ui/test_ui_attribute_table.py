@@ -86,11 +86,11 @@ def test_header_click_sorts_numbers_as_numbers(qtbot, window, dock):
     col = column(model, "revenue")
     x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
-    values = [float(v) for v in shown(model, "revenue")]
+    values = [float(v.replace(",", "")) for v in shown(model, "revenue")]
     assert values == sorted(values) or values == sorted(values, reverse=True)
     first = values[0]
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
-    again = [float(v) for v in shown(model, "revenue")]
+    again = [float(v.replace(",", "")) for v in shown(model, "revenue")]
     assert again == values[::-1] or again[0] != first
 
 
@@ -101,7 +101,7 @@ def test_filter_by_text_or_query_and_say_why_not(qtbot, window, dock):
     assert "2 of 100 units" in page.status.text() and "Where name in" in page.status.text()
     filter_by(qtbot, page, "revenue > 10000000")
     assert dock.units_model.rowCount() == 0 or all(
-        float(v) > 1e7 for v in shown(dock.units_model, "revenue")
+        float(v.replace(",", "")) > 1e7 for v in shown(dock.units_model, "revenue")
     )
     filter_by(qtbot, page, "wake")
     assert "Wake" in shown(dock.units_model, "name")
@@ -250,3 +250,22 @@ def test_assign_by_attribute_counts_locked_units_and_territories(qtbot, window):
     assert f"{n} of them locked (skipped)" in dialog.count_label.text()
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     dialog.reject()
+
+
+def test_a_table_nobody_opened_reads_nothing_and_catches_up_when_shown(qtbot, window):
+    dock = window.attribute_table_dock
+    assert not dock.isVisible() and dock.units_model.rowCount() == 0
+    action = window.actions_by_name["attribute_table"]
+    action.trigger()
+    qtbot.waitUntil(dock.isVisible)
+    assert dock.units_model.rowCount() == 100
+    action.trigger()  # hide it, then paint while hidden
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    project = window.session.project
+    wake = project.units.index_of("37183")
+    window.session.assign(np.array([wake]), code_of(project, "Coastal"))
+    action.trigger()
+    qtbot.waitUntil(dock.isVisible)
+    row = int(np.flatnonzero(dock.units_model.rows == wake)[0])
+    assert shown(dock.units_model, "territory", [row]) == ["Coastal"]
+    assert shown(dock.units_model, "revenue", [row])[0].count(",") == 2  # 3,930,200

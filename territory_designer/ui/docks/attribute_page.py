@@ -92,7 +92,7 @@ class AttributePage(QWidget):
 
     def update_status(self) -> None:
         """Say how many rows are shown, and which query filters them."""
-        shown, total = self.model.rowCount(), self.model._n
+        shown, total = self.model.rowCount(), self.model.total
         selected = self.selected_rows().size
         text = f"{shown:,} of {total:,} {self.noun}" if shown != total else f"{total:,} {self.noun}"
         if selected:

@@ -83,7 +83,7 @@ class AttributeTableDock(QDockWidget):
         self.zoom_button.clicked.connect(self.zoom_to_selection)
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Territory:"))
-        bottom.addWidget(self.territory_box, 1)
+        bottom.addWidget(self.territory_box)
         bottom.addWidget(self.assign_button)
         bottom.addStretch(1)
         bottom.addWidget(self.zoom_button)
@@ -113,7 +113,7 @@ class AttributeTableDock(QDockWidget):
         for sig in (s.sig_structure_changed, s.sig_plan_changed):
             sig.connect(lambda *_: self._on_structure_changed())
         s.sig_accounts_changed.connect(self._on_accounts_changed)
-        s.sig_project_replaced.connect(self.reload)
+        s.sig_project_replaced.connect(self._on_project_replaced)
         s.sig_selection_changed.connect(self._on_map_selection_changed)
         s.sig_active_territory_changed.connect(lambda _c: self._fill_territories())
         self.visibilityChanged.connect(self._on_visibility_changed)
@@ -151,32 +151,40 @@ class AttributeTableDock(QDockWidget):
     def refresh_values(self) -> None:
         """Show the current territories and locks (after an edit)."""
         if not self.isVisible():
-            self._stale = True
+            return
+        if self._stale:
+            self.reload()
             return
         self.units_model.refresh_values()
         self.accounts_model.refresh_values()
-        self._stale = False
         self._on_map_selection_changed(self.session.selection)
 
     def _schedule_refresh(self) -> None:
         if self.isVisible():
             self._refresh_timer.start()
-        else:
-            self._stale = True
 
     def _on_structure_changed(self) -> None:
         self._fill_territories()
         self._schedule_refresh()
 
+    def _on_project_replaced(self) -> None:
+        self._stale = True
+        self._fill_territories()
+        if self.isVisible():
+            self.reload()
+
     def _on_accounts_changed(self) -> None:
-        self.accounts_model.reload()
-        self.units_model.reload()  # the account count and sums per unit changed
-        self.accounts_page.size_columns()
-        self._on_map_selection_changed(self.session.selection)
+        self._stale = True  # the account count and sums per unit changed too
+        if self.isVisible():
+            self.reload()
 
     def _on_visibility_changed(self, visible: bool) -> None:
+        # Read the tables when first shown (and after a change made while hidden); while
+        # hidden, edits only mark them for a re-read.
         if visible and self._stale:
-            self.refresh_values()
+            self.reload()
+        elif not visible and self.units_model.fields:
+            self._stale = True
 
     def _fill_territories(self) -> None:
         box = self.territory_box
@@ -231,7 +239,7 @@ class AttributeTableDock(QDockWidget):
 
     def _on_map_selection_changed(self, units: np.ndarray) -> None:
         """Map -> table: select the rows of the selected units (and of their accounts)."""
-        if self._pushing or self._sync_timer.isActive():
+        if self._pushing or self._sync_timer.isActive() or not self.isVisible():
             return
         self._pushing = True
         try:
