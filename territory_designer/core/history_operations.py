@@ -63,3 +63,22 @@ class ReplaceOrderLines(Operation):
         """Put back the lines from before :meth:`apply`."""
         project.transactions = self._old
         project.notify_settings("order_lines")
+
+
+class SetUnitField(Operation):
+    """Write a computed figure per unit (white space) as a unit attribute: a metric the
+    engine can balance on. Undo restores the previous column, or removes it."""
+
+    def __init__(self, name: str, values: Any, text: str = "") -> None:
+        self.name = name
+        self.values = values
+        self.text = text or f"Set unit field {name}"
+        self._old: Any = None
+
+    def apply(self, project: Project) -> None:
+        """Store the column (the project rebuilds its metrics)."""
+        self._old = project.set_unit_field(self.name, self.values)
+
+    def undo(self, project: Project) -> None:
+        """Put back the column from before :meth:`apply`."""
+        project.set_unit_field(self.name, self._old)

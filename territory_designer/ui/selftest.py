@@ -90,6 +90,9 @@ def step_open_demo(run: SelftestRun) -> str:
     _process_events()
     _check(len(project.units) > 0, "the demo project has no units")
     _check(len(project.plan.territories) > 0, "the demo project has no territories")
+    from PySide6.QtWidgets import QApplication
+
+    _check(not QApplication.windowIcon().isNull(), "the application icon is missing")
     image = run.window.grab()
     _check(not image.isNull() and image.width() > 0, "the window did not render")
     path = run.folder / "window.png"
