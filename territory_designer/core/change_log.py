@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.errors import EditError
+from territory_designer.core.operation_base import Operation
+
 if TYPE_CHECKING:
-    from territory_designer.core.operation_base import Operation
     from territory_designer.core.project import Project
 
 #: Operations that change nothing a plan holds (switching plans): not logged.
-UNLOGGED = frozenset({"SetActivePlan"})
+UNLOGGED = frozenset({"SetActivePlan", "SetChangeNote", "AddNote"})
 #: Columns of :meth:`ChangeLog.to_frame`, as the dock and the Excel export show them.
 COLUMNS = ("time", "user", "plan", "kind", "action", "units", "from", "to", "note")
 
@@ -201,3 +203,50 @@ def move_reasons(project: Project, plan: str) -> dict[str, str]:
                 who = f" by {e.user}" if e.user else ""
                 reasons[unit] = f"{e.action}{who} on {e.time[:10]}"
     return reasons
+
+
+class SetChangeNote(Operation):
+    """Set the note of a logged entry (why an edit was made); undo restores the old note.
+    Not logged itself."""
+
+    def __init__(self, entry: ChangeEntry, note: str) -> None:
+        self.entry = entry
+        self.note = str(note).strip()
+        self.before = entry.note
+        self.text = "Edit change note"
+
+    def apply(self, project: Project) -> None:
+        """Set the note and mark the project changed."""
+        self.before = self.entry.note
+        self.entry.note = self.note
+        project._touch()
+
+    def undo(self, project: Project) -> None:
+        """Put the previous note back."""
+        self.entry.note = self.before
+        project._touch()
+
+
+class AddNote(Operation):
+    """A free note in the log about the active plan (no unit moved); undo removes it."""
+
+    def __init__(self, note: str) -> None:
+        self.note = str(note).strip()
+        self.entry: ChangeEntry | None = None
+        self.text = "Add note"
+
+    def apply(self, project: Project) -> None:
+        """Append the note entry."""
+        if not self.note:
+            raise EditError("A note cannot be empty.")
+        if self.entry is None:
+            self.entry = ChangeEntry(
+                now_text(), os_user(), project.active_plan_name, "Note", kind="note", note=self.note
+            )
+        project.change_log.add(self.entry)
+        project._touch()
+
+    def undo(self, project: Project) -> None:
+        """Remove the note entry."""
+        project.change_log.discard(self.entry)
+        project._touch()

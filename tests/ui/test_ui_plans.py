@@ -112,3 +112,35 @@ def test_undo_takes_an_edit_out_of_the_change_log_and_redo_puts_it_back(window):
     assert len(log) == 0
     session.undo_stack.redo()
     assert [e.kind for e in log.entries] == ["edit"]
+
+
+def test_change_log_dock_filters_edits_notes_and_exports(window, tmp_path):
+    import openpyxl
+
+    session = window.session
+    plan = session.project.plan
+    codes = sorted(plan.territories)
+    session.assign(plan.units_of(codes[1])[:2], codes[0])
+    session.assign(plan.units_of(codes[2])[:1], codes[0])
+    dock = window.change_log_dock
+    dock.refresh()
+    assert dock.table.rowCount() == 2
+    assert dock.table.item(0, 4).text().startswith("Assign 1 unit")  # newest first
+    # Type a note in the Note cell: one undoable step.
+    dock.table.item(0, 8).setText("Rep moved house")
+    assert session.project.change_log.entries[-1].note == "Rep moved house"
+    dock.search.setText("moved house")
+    assert dock.table.rowCount() == 1 and dock.windowTitle() == "Change Log (1 of 2)"
+    session.undo_stack.undo()
+    dock.refresh()
+    assert session.project.change_log.entries[-1].note == ""
+    assert dock.table.rowCount() == 0
+    dock.search.clear()
+    dock.note_edit.setText("Reviewed with the district manager")
+    dock.note_edit.returnPressed.emit()
+    assert session.project.change_log.entries[-1].kind == "note"
+    window.prompts.xlsx_path = str(tmp_path / "log.xlsx")
+    window.actions_by_name["export_change_log"].trigger()
+    rows = list(openpyxl.load_workbook(tmp_path / "log.xlsx")["Change log"].values)
+    assert rows[0][:3] == ("Time", "User", "Plan") and len(rows) == 4
+    assert rows[-1][-1] == "Reviewed with the district manager"
