@@ -27,11 +27,17 @@ from territory_designer.balance.project_inputs import (
     engine_problem,
     project_quality_report,
     unit_field,
-    within_groups,
 )
 from territory_designer.balance.quality import NOT_REACHED, QualityReport, paired_start
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
-from territory_designer.balance.rules_repair import keep_rules, plan_forbidden, rule_inputs
+from territory_designer.balance.rules_repair import (
+    build_groups,
+    group_by_parents,
+    keep_rules,
+    place_built_territories,
+    plan_forbidden,
+    rule_inputs,
+)
 from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
@@ -128,7 +134,7 @@ def build_plan(
         tolerance=tolerance,
         locked=locked,
         closed=closed,
-        groups=within_groups(project, within),
+        groups=build_groups(project, within),
         home=home,
         max_distance=max_distance,
         compactness=compactness,
@@ -151,6 +157,7 @@ def build_plan(
         BalanceCriterion.of(balance_on or project.balance_field, tolerance),
         set_targets=shares is not None and isinstance(balance_on, str),
     )
+    place_built_territories(project, plan, result.labels)
     rule_notes = keep_rules(project, plan, problem, result)
     runtime_s = time.perf_counter() - t0
     report = _build_report(project, problem, result, pairs, runtime_s, bool(continues), inherit)
@@ -312,6 +319,7 @@ def _rebalance_problem(
         closed=np.array([active.territories[c].locked for c in codes]),
         forbidden=plan_forbidden(project, active, codes),
     )
+    group_by_parents(project, problem, codes, start)
     return start, problem
 
 

@@ -33,7 +33,7 @@ from territory_designer.core.rules import (
     constraints_of,
     forbidden_matrix,
     unit_accounts,
-    unit_text,
+    unit_text_if_any,
     within_value,
 )
 
@@ -53,7 +53,8 @@ def rule_inputs(
     limit (metres) unless the run gives its own, and the units each territory may never
     hold when the territories' reps are known (carried and continued territories)."""
     rules = constraints_of(project)
-    within = within or rules.stay_within
+    if within is None and unit_text_if_any(project, rules.stay_within) is not None:
+        within = rules.stay_within
     if max_distance is None and rules.max_distance_km is not None:
         max_distance = rules.max_distance_km * 1000.0
     active = project.plan
@@ -86,8 +87,8 @@ def plan_forbidden(project: Project, plan: Plan, codes: list[int]) -> np.ndarray
     rules = constraints_of(project)
     territories = [plan.territories[c] for c in codes]
     within = None
-    if rules.stay_within:
-        values = unit_text(project, rules.stay_within)
+    values = unit_text_if_any(project, rules.stay_within)
+    if values is not None:
         within = [within_value(project, plan, c, values) for c in codes]
     out = forbidden_matrix(project, territories, within)
     if rules.max_distance_km is not None:
@@ -230,3 +231,84 @@ def _relieve_accounts(
     if not moved:
         return []
     return [f"{moved} unit(s) moved to keep every territory within the account limit."]
+
+
+def unit_parent_nodes(project: Project, level: str) -> np.ndarray | None:
+    """The node at hierarchy ``level`` of each unit's territory in the active plan, units
+    without one taking a neighbour's (None when no territory has a node there)."""
+    from territory_designer.balance.rebalance import fill_unassigned
+    from territory_designer.core.hierarchy import node_of_territories
+
+    plan = project.plan
+    node_of = node_of_territories(project, plan, level)
+    placed = [c for c, node in node_of.items() if node]
+    if not placed:
+        return None
+    labels = np.where(np.isin(plan.assignment, placed), plan.assignment, -1).astype(np.int64)
+    graph = Graph(len(project.units), *project.adjacency.contact_edges())
+    filled = fill_unassigned(graph, labels, project.units.centroid)
+    lookup = {c: node_of[c] for c in placed}
+    return np.array([lookup.get(int(c), "") for c in filled], dtype=object)
+
+
+def build_groups(project: Project, within: str | None) -> np.ndarray | None:
+    """The engine's "within" groups of a build: the ``within`` field's values, split by the
+    hierarchy node each unit's territory holds at the rules' ``within_level``."""
+    import pandas as pd
+
+    from territory_designer.balance.project_inputs import within_groups
+
+    groups = within_groups(project, within)
+    level = constraints_of(project).within_level
+    nodes = unit_parent_nodes(project, level) if level else None
+    if nodes is None:
+        return groups
+    key = nodes if groups is None else np.char.add(groups.astype(str), "|" + nodes.astype(str))
+    codes, _ = pd.factorize(np.asarray(key, dtype=str), sort=True)
+    return codes.astype(np.int64)
+
+
+def place_built_territories(project: Project, plan: Plan, labels: np.ndarray) -> None:
+    """Give each territory of a build the district its units lie in, when the build kept
+    inside districts (level 1 of the hierarchy); a continued territory's old parent may
+    name another district."""
+    from territory_designer.core.hierarchy import level_index
+
+    level = constraints_of(project).within_level
+    if not level or level_index(project, level) != 1:
+        return
+    nodes = unit_parent_nodes(project, level)
+    if nodes is None:
+        return
+    for code, t in plan.territories.items():
+        units = plan.units_of(code)
+        if units.size == 0:
+            continue
+        values, counts = np.unique(nodes[units].astype(str), return_counts=True)
+        t.parent = str(values[int(np.argmax(counts))]) or None
+
+
+def group_by_parents(
+    project: Project, problem: BalanceProblem, codes: list[int], start: np.ndarray
+) -> None:
+    """Make a rebalance keep units inside the hierarchy node (at the rules' ``within_level``)
+    of their territory: one engine group per node, each balanced on its own total."""
+    import pandas as pd
+
+    from territory_designer.balance.problem import compute_targets
+    from territory_designer.balance.rebalance import fill_unassigned
+    from territory_designer.core.hierarchy import node_of_territories
+
+    level = constraints_of(project).within_level
+    if not level:
+        return
+    node_of = node_of_territories(project, project.plan, level)
+    tg, _ = pd.factorize(np.array([node_of[c] for c in codes], dtype=str), sort=True)
+    if tg.max(initial=0) == 0:
+        return
+    filled = fill_unassigned(graph_of(problem), start, problem.xy)
+    problem.territory_group = tg.astype(np.int64)
+    problem.groups = problem.territory_group[filled]
+    problem.targets = compute_targets(
+        problem.weight, problem.groups, problem.territory_group, problem.shares
+    )

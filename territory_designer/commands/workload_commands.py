@@ -33,15 +33,13 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
 def run_workload(args: argparse.Namespace) -> int:
     """Print (and with ``--store`` save) the workload of a project's territories."""
     from territory_designer.commands.common import load
-    from territory_designer.core.account_operations import ReplaceAccounts
     from territory_designer.core.errors import TerritoryDesignerError
     from territory_designer.core.workload import (
         APPROXIMATION_NOTE,
         WORKLOAD_FIELD,
-        WORKLOAD_SETTING,
+        StoreWorkload,
         territory_workload,
         workload_parameters,
-        workload_table,
     )
 
     project = load(args.project, args.plan)
@@ -58,12 +56,7 @@ def run_workload(args: argparse.Namespace) -> int:
     if not args.dry_run:
         from territory_designer.io.project_file import save_project
 
-        project.settings[WORKLOAD_SETTING] = params.to_dict()
-        project.apply(
-            ReplaceAccounts(
-                workload_table(project, params), project.transactions, "Compute workload"
-            )  # fmt: skip
-        )
+        project.apply(StoreWorkload(params))
         save_project(project, args.project)
     records = table.drop(columns=["code"]).to_dict(orient="records") if len(table) else []
     if args.json:

@@ -45,8 +45,12 @@ class AddPlan(Operation):
 class AddGeneratedPlan(Operation):
     """Add a ready-made plan (an engine result) and make it active; undo removes it."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, reasons: dict[str, str] | None = None) -> None:
         self.plan = plan
+        #: The engine's reason per unit id moved (kept in the change log); ``"*"`` is the
+        #: reason of any other unit the plan changed.
+        criterion = f", balanced on {plan.criterion.describe()}" if plan.criterion else ""
+        self.reasons = {"*": f"placed by the engine{criterion}", **(reasons or {})}
         self.previous_active = ""
         self.text = f"Add plan {plan.name}"
 
@@ -137,6 +141,7 @@ class RenamePlan(Operation):
         plan = project.plans.pop(old)
         plan.name = new
         project.plans[new] = plan
+        project.change_log.rename_plan(old, new)
         _reorder(project, order)
         if project.active_plan_name == old:
             project.active_plan_name = new

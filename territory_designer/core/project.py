@@ -31,6 +31,7 @@ import pandas as pd
 
 from territory_designer.core.accounts import AVERAGED_FIELDS_KEY, AccountTable
 from territory_designer.core.adjacency import Adjacency, min_shared_length
+from territory_designer.core.change_log import ChangeLog, record
 from territory_designer.core.colors import next_free_color
 from territory_designer.core.criterion import criterion_label, parse_mix
 from territory_designer.core.errors import EditError
@@ -94,6 +95,8 @@ class Project:
         self.disk_stamp: Any = None
         #: Order-level rows kept by the last aggregating import (None if none).
         self.transactions: pd.DataFrame | None = None
+        #: Who changed what, when and why (see :mod:`territory_designer.core.change_log`).
+        self.change_log = ChangeLog()
         self.revision = 0
         self.saved_revision = 0
         #: (revision, earlier state): an exact undo or redo made this revision's content
@@ -272,8 +275,9 @@ class Project:
 
     # -- edits --------------------------------------------------------------------------
     def apply(self, op: Operation) -> Operation:
-        """Apply an edit and return it (for undo)."""
+        """Apply an edit, log it in :attr:`change_log`, and return it (for undo)."""
         op.apply(self)
+        record(self, op)
         return op
 
     def default_territory(self) -> Territory:
@@ -329,6 +333,7 @@ class Project:
         snap = copy.copy(self)
         snap.plans = {name: plan.copy(name) for name, plan in self.plans.items()}
         snap.settings = copy.deepcopy(self.settings)
+        snap.change_log = self.change_log.copy()
         snap.events = EventEmitter()
         return snap
 

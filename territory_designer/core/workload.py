@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.operation_base import Operation
 from territory_designer.core.plan import UNASSIGNED
 
 if TYPE_CHECKING:
@@ -324,3 +325,33 @@ def workload_table(
     table = project.accounts.table.copy()
     table[WORKLOAD_FIELD] = np.round(hours, 4)
     return AccountTable(table)
+
+
+class StoreWorkload(Operation):
+    """Save workload parameters and each account's hours as ``workload_hours`` (one undo
+    step): the field the engine balances workload on."""
+
+    def __init__(self, params: WorkloadParameters, text: str = "Store workload") -> None:
+        self.params = params
+        self.text = text
+        self.old_params: Any = None
+        self.replace: Any = None
+
+    def apply(self, project: Project) -> None:
+        """Set the parameters, then swap in the accounts with their hours."""
+        from territory_designer.core.account_operations import ReplaceAccounts
+
+        self.old_params = project.settings.get(WORKLOAD_SETTING)
+        project.settings[WORKLOAD_SETTING] = self.params.to_dict()
+        table = workload_table(project, self.params)
+        self.replace = ReplaceAccounts(table, project.transactions, self.text)
+        self.replace.apply(project)
+
+    def undo(self, project: Project) -> None:
+        """Restore the accounts and the parameters."""
+        self.replace.undo(project)
+        if self.old_params is None:
+            project.settings.pop(WORKLOAD_SETTING, None)
+        else:
+            project.settings[WORKLOAD_SETTING] = self.old_params
+        project.events.emit("settings_changed", key=WORKLOAD_SETTING)

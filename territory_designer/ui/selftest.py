@@ -90,6 +90,9 @@ def step_open_demo(run: SelftestRun) -> str:
     _process_events()
     _check(len(project.units) > 0, "the demo project has no units")
     _check(len(project.plan.territories) > 0, "the demo project has no territories")
+    from PySide6.QtWidgets import QApplication
+
+    _check(not QApplication.windowIcon().isNull(), "the application icon is missing")
     image = run.window.grab()
     _check(not image.isNull() and image.width() > 0, "the window did not render")
     path = run.folder / "window.png"
@@ -147,6 +150,17 @@ def _fresh_demo() -> Project:
     from territory_designer.io.demo import build_demo_project
 
     return build_demo_project()
+
+
+def step_templates(run: SelftestRun) -> str:
+    """Every industry template shipped with the app reads and checks."""
+    from territory_designer.io.templates import load_template, template_names
+
+    names = template_names()
+    _check(len(names) >= 9, f"only {len(names)} templates found: {names}")
+    for name in names:
+        load_template(name)
+    return f"{len(names)} templates"
 
 
 def step_basemap(run: SelftestRun) -> str:
@@ -224,6 +238,7 @@ STEPS: tuple[tuple[str, Callable[[SelftestRun], str]], ...] = (
     ("open demo", step_open_demo),
     ("paint", step_paint),
     ("import accounts", step_import),
+    ("templates", step_templates),
     ("basemap", step_basemap),
     ("build", step_build),
     ("save and reopen", step_save_reopen),

@@ -67,3 +67,35 @@ def test_bad_rules_are_refused_and_the_file_is_unchanged(capsys, project_file):
     assert code == 2 and "unknown key 'mini'" in err
     assert project_file.read_bytes() == before
     assert "constraints" not in load_project(project_file).settings
+
+
+def test_hierarchy_set_and_show(capsys, project_file):
+    for tid, district, region in (("T1", "D1", "East"), ("T2", "D1", ""), ("T3", "D2", "East")):
+        argv = ["hierarchy", str(project_file), "set", tid, "--district", district]
+        if region:
+            argv += ["--region", region]
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+    code, out, err = run(capsys, "hierarchy", str(project_file), "set", "T4", "--district", "D3",
+                         "--region", "West", "--name", "D3=Lowcountry")  # fmt: skip
+    assert code == 0 and "Place Territory 4 under D3 / West" in out
+    code, out, _ = run(capsys, "hierarchy", str(project_file), "--json")
+    report = json.loads(out)
+    regions = {r["node"]: r for r in report["rollups"]["region"]}
+    assert regions["East"]["territories"] == 3 and regions["West"]["accounts"] == 24
+    districts = {r["node"]: r for r in report["rollups"]["district"]}
+    assert districts["D3"]["name"] == "Lowcountry" and districts["D1"]["region"] == "East"
+    code, out, _ = run(capsys, "hierarchy", str(project_file), "--level", "region")
+    assert "East: 3 territories, 36 units, 72 accounts" in out
+
+
+def test_hierarchy_errors_name_what_is_wrong(capsys, project_file):
+    code, _, err = run(capsys, "hierarchy", str(project_file), "set", "T9", "--district", "D1")
+    assert code == 2 and "No territory 'T9'" in err and "T1, T2" in err
+    code, _, err = run(capsys, "hierarchy", str(project_file), "set", "T1", "--parent", "zone=Z")
+    assert code == 2 and "No hierarchy level zone" in err
+    code, out, err = run(capsys, "hierarchy", str(project_file), "set", "--levels",
+                         "territory,district,region,zone")  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(capsys, "hierarchy", str(project_file), "set", "T1", "--parent", "zone=Z")
+    assert code == 0, err

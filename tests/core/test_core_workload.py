@@ -112,3 +112,17 @@ def test_stored_field_is_a_metric_the_engine_balances(project):
     assert WORKLOAD_FIELD in project.weight_fields
     table = project.territory_table(WORKLOAD_FIELD)
     assert table.loc[0, WORKLOAD_FIELD] == pytest.approx(15.3)  # 7.3 + 8, no routing
+
+
+def test_store_workload_is_one_undo_step(project):
+    from territory_designer.core.workload import StoreWorkload
+
+    before = project.accounts
+    params = workload_parameters(project, speed_kmh=30.0)
+    op = project.apply(StoreWorkload(params))
+    assert project.settings["workload"]["speed_kmh"] == 30.0
+    hours = project.accounts.table.set_index("account_id")[WORKLOAD_FIELD]
+    assert hours["near"] == pytest.approx(12 * (30 + 6.5 * 2) / 60)  # 6.5 km at 30 km/h
+    op.undo(project)
+    assert project.accounts is before
+    assert project.settings["workload"]["speed_kmh"] == 60.0

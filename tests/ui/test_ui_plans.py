@@ -95,3 +95,52 @@ def test_dock_survives_project_replacement(window, demo_project):
     assert names_in_dock(window) == ["Baseline 2026", "Working draft"]
     assert window.plans_dock.table.item(1, NAME).font().bold()
     assert Qt.ItemFlag.ItemIsEditable & window.plans_dock.table.item(0, NAME).flags()
+
+
+def test_undo_takes_an_edit_out_of_the_change_log_and_redo_puts_it_back(window):
+    session = window.session
+    project = session.project
+    plan = project.plan
+    codes = sorted(plan.territories)
+    assert session.assign(plan.units_of(codes[1])[:2], codes[0])  # a painting stroke
+    window.actions_by_name["plan_duplicate"].trigger()
+    log = project.change_log
+    assert [e.kind for e in log.entries] == ["edit", "plan"]
+    assert log.entries[0].units and log.entries[0].plan == "Working draft"
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    assert len(log) == 0
+    session.undo_stack.redo()
+    assert [e.kind for e in log.entries] == ["edit"]
+
+
+def test_change_log_dock_filters_edits_notes_and_exports(window, tmp_path):
+    import openpyxl
+
+    session = window.session
+    plan = session.project.plan
+    codes = sorted(plan.territories)
+    session.assign(plan.units_of(codes[1])[:2], codes[0])
+    session.assign(plan.units_of(codes[2])[:1], codes[0])
+    dock = window.change_log_dock
+    dock.refresh()
+    assert dock.table.rowCount() == 2
+    assert dock.table.item(0, 4).text().startswith("Assign 1 unit")  # newest first
+    # Type a note in the Note cell: one undoable step.
+    dock.table.item(0, 8).setText("Rep moved house")
+    assert session.project.change_log.entries[-1].note == "Rep moved house"
+    dock.search.setText("moved house")
+    assert dock.table.rowCount() == 1 and dock.windowTitle() == "Change Log (1 of 2)"
+    session.undo_stack.undo()
+    dock.refresh()
+    assert session.project.change_log.entries[-1].note == ""
+    assert dock.table.rowCount() == 0
+    dock.search.clear()
+    dock.note_edit.setText("Reviewed with the district manager")
+    dock.note_edit.returnPressed.emit()
+    assert session.project.change_log.entries[-1].kind == "note"
+    window.prompts.xlsx_path = str(tmp_path / "log.xlsx")
+    window.actions_by_name["export_change_log"].trigger()
+    rows = list(openpyxl.load_workbook(tmp_path / "log.xlsx")["Change log"].values)
+    assert rows[0][:3] == ("Time", "User", "Plan") and len(rows) == 4
+    assert rows[-1][-1] == "Reviewed with the district manager"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_designer.core.attribute_fields import account_fields, account_units, unit_fields
+from territory_designer.core.attribute_operations import PinAccounts
 from territory_designer.core.operations import SetUnitsLocked
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.ui.docks.attribute_page import AttributePage
@@ -83,7 +84,7 @@ class AttributeTableDock(QDockWidget):
         self.zoom_button.clicked.connect(self.zoom_to_selection)
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Territory:"))
-        bottom.addWidget(self.territory_box, 1)
+        bottom.addWidget(self.territory_box)
         bottom.addWidget(self.assign_button)
         bottom.addStretch(1)
         bottom.addWidget(self.zoom_button)
@@ -106,14 +107,14 @@ class AttributeTableDock(QDockWidget):
             page.view.customContextMenuRequested.connect(
                 lambda pos, p=page: self._show_context_menu(p, pos)
             )
-        self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
+        self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
         s = session
         for sig in (s.sig_assignment_changed, s.sig_locks_changed, s.sig_territories_changed):
             sig.connect(lambda *_: self._schedule_refresh())
         for sig in (s.sig_structure_changed, s.sig_plan_changed):
             sig.connect(lambda *_: self._on_structure_changed())
         s.sig_accounts_changed.connect(self._on_accounts_changed)
-        s.sig_project_replaced.connect(self.reload)
+        s.sig_project_replaced.connect(self._on_project_replaced)
         s.sig_selection_changed.connect(self._on_map_selection_changed)
         s.sig_active_territory_changed.connect(lambda _c: self._fill_territories())
         self.visibilityChanged.connect(self._on_visibility_changed)
@@ -151,32 +152,40 @@ class AttributeTableDock(QDockWidget):
     def refresh_values(self) -> None:
         """Show the current territories and locks (after an edit)."""
         if not self.isVisible():
-            self._stale = True
+            return
+        if self._stale:
+            self.reload()
             return
         self.units_model.refresh_values()
         self.accounts_model.refresh_values()
-        self._stale = False
         self._on_map_selection_changed(self.session.selection)
 
     def _schedule_refresh(self) -> None:
         if self.isVisible():
             self._refresh_timer.start()
-        else:
-            self._stale = True
 
     def _on_structure_changed(self) -> None:
         self._fill_territories()
         self._schedule_refresh()
 
+    def _on_project_replaced(self) -> None:
+        self._stale = True
+        self._fill_territories()
+        if self.isVisible():
+            self.reload()
+
     def _on_accounts_changed(self) -> None:
-        self.accounts_model.reload()
-        self.units_model.reload()  # the account count and sums per unit changed
-        self.accounts_page.size_columns()
-        self._on_map_selection_changed(self.session.selection)
+        self._stale = True  # the account count and sums per unit changed too
+        if self.isVisible():
+            self.reload()
 
     def _on_visibility_changed(self, visible: bool) -> None:
+        # Read the tables when first shown (and after a change made while hidden); while
+        # hidden, edits only mark them for a re-read.
         if visible and self._stale:
-            self.refresh_values()
+            self.reload()
+        elif not visible and self.units_model.fields:
+            self._stale = True
 
     def _fill_territories(self) -> None:
         box = self.territory_box
@@ -231,7 +240,7 @@ class AttributeTableDock(QDockWidget):
 
     def _on_map_selection_changed(self, units: np.ndarray) -> None:
         """Map -> table: select the rows of the selected units (and of their accounts)."""
-        if self._pushing or self._sync_timer.isActive():
+        if self._pushing or self._sync_timer.isActive() or not self.isVisible():
             return
         self._pushing = True
         try:
@@ -248,6 +257,10 @@ class AttributeTableDock(QDockWidget):
             held = np.isin(account_units(self.session.project), units)
             page.select_rows(np.flatnonzero(held))
         page.update_status()
+
+    def _on_tab_changed(self) -> None:
+        self._update_buttons()
+        self.current_page.scroll_to_selection()
 
     def _update_buttons(self) -> None:
         has = bool(self.selected_units().size)
@@ -282,6 +295,28 @@ class AttributeTableDock(QDockWidget):
             return False
         return self.session.execute(SetUnitsLocked(units, locked))
 
+    def pin_selection(self, code: int | None) -> bool:
+        """Pin the selected accounts to territory ``code`` (None unpins) in one undo step."""
+        rows = self.accounts_page.selected_rows()
+        if not rows.size:
+            return False
+        ids = self.session.project.accounts.table["account_id"].to_numpy()[rows]
+        return self.session.execute(PinAccounts(ids, code))
+
+    def _add_pin_menu(self, menu: QMenu, page: AttributePage) -> None:
+        k = page.selected_rows().size
+        pin = menu.addMenu(f"Pin Accounts To ({k:,} account{'s' if k != 1 else ''})")
+        pin.setObjectName("pin_menu")
+        pin.setToolTip("A pinned account counts in its territory wherever it lies")
+        plan = self.session.project.plan
+        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
+            action = pin.addAction(f"{t.name} ({t.id})")
+            action.setEnabled(not t.locked)
+            action.triggered.connect(lambda _=False, c=code: self.pin_selection(c))
+        pin.addSeparator()
+        pin.addAction("(unpin)").triggered.connect(lambda _=False: self.pin_selection(None))
+        pin.setEnabled(bool(k))
+
     def _show_context_menu(self, page: AttributePage, pos: QPoint) -> None:
         menu = self.context_menu(page)
         menu.exec(page.view.viewport().mapToGlobal(pos))
@@ -303,6 +338,8 @@ class AttributeTableDock(QDockWidget):
         unassign = assign.addAction("(unassign)")
         unassign.triggered.connect(lambda _=False: self.assign_selection(UNASSIGNED))
         assign.setEnabled(bool(n))
+        if page is self.accounts_page:
+            self._add_pin_menu(menu, page)
         menu.addAction("Zoom to Selection", self.zoom_to_selection).setEnabled(bool(n))
         menu.addSeparator()
         menu.addAction("Lock Selected Units", lambda: self.set_locked(True)).setEnabled(bool(n))

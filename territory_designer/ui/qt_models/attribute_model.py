@@ -23,8 +23,14 @@ _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def cell_text(value: object, kind: str) -> str:
-    """A cell as the table shows it: numbers in full (no exponent), flags as ``yes``."""
+#: Columns whose largest number reaches this show thousands separators (money, counts);
+#: smaller ones (years, ZIP codes kept as numbers) read better without.
+GROUPED_FROM = 100_000
+
+
+def cell_text(value: object, kind: str, grouped: bool = False) -> str:
+    """A cell as the table shows it: numbers in full (no exponent; with thousands
+    separators when ``grouped``), flags as ``yes``."""
     if kind == FLAG:
         return "yes" if bool(value) else ""
     if value is None:
@@ -32,14 +38,19 @@ def cell_text(value: object, kind: str) -> str:
     if isinstance(value, float | np.floating):
         if math.isnan(value):
             return ""
-        return (
-            str(int(value))
-            if float(value).is_integer() and abs(value) < 1e15
-            else (f"{value:.12g}")
-        )
+        if float(value).is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}" if grouped else str(int(value))
+        return f"{value:,.2f}" if grouped else f"{value:.12g}"
+    if grouped and isinstance(value, int | np.integer):
+        return f"{int(value):,}"
     if value is pd.NA or value is pd.NaT:
         return ""
     return str(value)
+
+
+def _large(values: np.ndarray) -> bool:
+    v = pd.to_numeric(pd.Series(values), errors="coerce").abs()
+    return bool(v.max() >= GROUPED_FROM) if v.notna().any() else False
 
 
 def number_texts(values: np.ndarray) -> np.ndarray:
@@ -60,7 +71,8 @@ class AttributeTableModel(QAbstractTableModel):
     Parameters
     ----------
     read_fields : callable
-        Returns the current columns (called again by :meth:`reload` after an edit).
+        Returns the current columns; read by :meth:`reload` (the model is empty until
+        then, so a table nobody opened costs nothing).
     colors : callable, optional
         Returns one ``#rrggbb`` (or '') per source row: the territory colour shown as a
         swatch in the ``territory`` column.
@@ -84,7 +96,7 @@ class AttributeTableModel(QAbstractTableModel):
         self._filter = ""
         self.filter_message = ""
         self._texts: dict[str, pd.Series] = {}
-        self.reload()
+        self._grouped: set[str] = set()
 
     # -- data -----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -114,6 +126,12 @@ class AttributeTableModel(QAbstractTableModel):
         self._colors = self._read_colors() if self._read_colors else None
         self._n = self.fields[0].values.size if self.fields else 0
         self._texts = {}
+        self._grouped = {f.name for f in self.fields if f.kind == NUMBER and _large(f.values)}
+
+    @property
+    def total(self) -> int:
+        """Rows before filtering."""
+        return self._n
 
     def field_names(self) -> list[str]:
         """Column titles."""
@@ -228,7 +246,7 @@ class AttributeTableModel(QAbstractTableModel):
         field = self.fields[index.column()]
         row = int(self.rows[index.row()])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return cell_text(field.values[row], field.kind)
+            return cell_text(field.values[row], field.kind, field.name in self._grouped)
         if role == Qt.ItemDataRole.TextAlignmentRole and field.kind == NUMBER:
             return _RIGHT
         if (
