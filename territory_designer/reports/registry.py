@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from territory_designer.core.criterion import field_labels
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.templates import template_labels
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -220,7 +222,9 @@ def export(
         )
     feedback.set_progress(0, f"Exporting {ex.label}")
     try:
-        out = ex.function(project, path, options, feedback)
+        # Headings use the labels of the project's industry template ("Rx decile").
+        with field_labels(template_labels(project)):
+            out = ex.function(project, path, options, feedback)
     except TooManyRowsError as exc:
         raise ExportError(f"Cannot write {ex.label} to {path}: {exc}") from exc
     except OSError as exc:
