@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEV := $(PYTHON) installer/dev.py
 
-.PHONY: run test lint bench setup
+.PHONY: run test lint bench setup installer check-installer
 
 run:    ## open the app on the bundled demo (ARGS="PATH.tdproj" to open a project)
 	$(DEV) run $(ARGS)
@@ -18,3 +18,9 @@ bench:  ## benchmark scripts in bench/
 
 setup:  ## create or refresh .venv only
 	$(DEV) setup
+
+installer:  ## build the installable application into dist/ (see installer/build.py)
+	$(DEV) build $(ARGS)
+
+check-installer:  ## run the built application's self-test in a clean, offline environment
+	$(DEV) check $(ARGS)

@@ -16,7 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / ".bench"
 INSTANCES = BENCH_DIR / "instances"
-SHARED_BENCH = ROOT.parent / "shared" / "bench"
+#: The shared bench folder beside the repository (or beside a worktree's parent folder).
+SHARED_BENCH = next(
+    (p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+    ROOT.parent / "shared" / "bench",
+)
 
 sys.path.insert(0, str(ROOT))
 

@@ -8,6 +8,8 @@ Usage::
     python3 installer/dev.py lint               # ruff check
     python3 installer/dev.py bench [SCRIPTS]    # run bench/*.py (or the given scripts)
     python3 installer/dev.py setup              # only create/refresh .venv
+    python3 installer/dev.py build              # build the installable app into dist/
+    python3 installer/dev.py check              # run the built app's self-test, cleanly
 
 Options before the sub-command: ``--dry-run`` prints what would happen and changes
 nothing; ``--venv PATH`` (or ``$TD_VENV``) uses another environment folder;
@@ -227,7 +229,11 @@ COMMANDS = {
     "lint": "ruff check (arguments go to ruff check; default: the repository)",
     "bench": "run the benchmark scripts in bench/ (or the scripts given)",
     "setup": "only create or refresh the environment",
+    "build": "build the installable application into dist/ (installs PyInstaller first)",
+    "check": "run the built application's --selftest in a clean, offline environment",
 }
+#: The optional dependencies the ``build`` command adds (pyproject.toml's ``build`` extra).
+BUILD_EXTRAS = "test,build"
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -263,9 +269,35 @@ def main(argv: list[str] | None = None) -> int:
         return _exec([py, str(ROOT / "main.py"), *rest], ns.dry_run)
     if ns.command == "test":
         return _exec([py, "-m", "pytest", *rest], ns.dry_run, headless_env())
+    if ns.command == "build":
+        ensure_build_tools(python, ns.dry_run)
+        return _exec([py, str(ROOT / "installer" / "build.py"), *rest], ns.dry_run)
+    if ns.command == "check":
+        return _exec([py, str(ROOT / "installer" / "check_build.py"), *rest], ns.dry_run)
     if ns.command == "lint":
         return _exec([py, "-m", "ruff", "check", *(rest or ["."])], ns.dry_run)
     return run_benchmarks(py, rest, ns.dry_run)
+
+
+def ensure_build_tools(python: Path, dry_run: bool) -> None:
+    """Install PyInstaller (the ``build`` extra) into the environment when it is missing."""
+    probe = [str(python), "-c", "import PyInstaller"]
+    if not dry_run and subprocess.run(probe, capture_output=True).returncode == 0:
+        return
+    _say("installing the build tools (PyInstaller)")
+    _check(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-e",
+            f".[{BUILD_EXTRAS}]",
+        ],
+        dry_run,
+        cwd=ROOT,
+    )
 
 
 def run_benchmarks(python: str, scripts: list[str], dry_run: bool) -> int:

@@ -6,11 +6,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from territory_designer import __version__
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.project import Project
+from territory_designer.core.resources import resource_path
 from territory_designer.io.recovery import (
     RecoveryEntry,
     discard_recovery,
@@ -31,6 +33,9 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setApplicationVersion(__version__)
+    icon = resource_path("icons", "territory-designer.png")
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def _offer_recovery(prompts: Prompts) -> tuple[Project, RecoveryEntry] | None:

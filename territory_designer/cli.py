@@ -11,6 +11,7 @@
 ``python main.py rebalance P.tdproj --max-moves N [--json]``
 ``python main.py export P.tdproj [--excel X.xlsx] [--pdf X.pdf] [--html X.html] ...``
 ``python main.py screenshot P.tdproj --out window.png``
+``python main.py --selftest [--keep DIR]`` check an installed copy end to end, offscreen
 
 Errors print one line on stderr and exit with status 2 (bad input) or 3 (internal error);
 output cut short by its reader (``| head``) ends quietly with status 141.
@@ -71,6 +72,19 @@ def _run_gui(argv: Sequence[str]) -> int:
     return run_gui(args.project, [sys.argv[0], *qt_args])
 
 
+def _run_selftest(argv: Sequence[str]) -> int:
+    ap = argparse.ArgumentParser(
+        prog="main.py --selftest",
+        description="Open the demo offscreen, paint, build, save, reopen and export; "
+        "exit 0 only if all of it worked.",
+    )
+    ap.add_argument("--keep", metavar="DIR", help="write into DIR and keep it")
+    args = ap.parse_args(argv)
+    from territory_designer.ui.selftest import run_selftest
+
+    return run_selftest(args.keep)
+
+
 def _lock_for(args: argparse.Namespace) -> ProjectLock | None:
     """Lock the project a command saves in place (or its ``--out``) from load to save.
 
@@ -106,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``main.py`` and the ``territory-designer`` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if argv and argv[0] == "--selftest":
+            return _run_selftest(argv[1:])
         parser = build_parser()
         if argv and (argv[0] in command_names(parser) or argv[0] in ("-h", "--help", "--version")):
             args = parser.parse_args(argv)

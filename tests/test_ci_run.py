@@ -27,7 +27,14 @@ def _fake(folder: Path, name: str, body: str) -> None:
     path.chmod(0o755)
 
 
-def _run(tmp_path: Path, present: tuple[str, ...], apt_status: int = 0):  # noqa: ANN202
+def _run(  # noqa: ANN202
+    tmp_path: Path,
+    present: tuple[str, ...],
+    apt_status: int = 0,
+    args: tuple[str, ...] = ("-k", "nothing"),
+    python_status: int = 0,
+    skip_build: bool = False,
+):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("grep", "find", "dirname"):
@@ -36,12 +43,18 @@ def _run(tmp_path: Path, present: tuple[str, ...], apt_status: int = 0):  # noqa
     _fake(bin_dir, "id", "echo 0")  # root
     _fake(bin_dir, "ldconfig", f'for l in {LIBS}; do echo "$l (libc6) => /lib/$l"; done')
     _fake(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}; exit {apt_status}')
-    _fake(bin_dir, "python3", f'[ "$1" = "-c" ] && exit 0; echo "tests CI=$CI $*" >> {log}')
+    _fake(
+        bin_dir,
+        "python3",
+        f'[ "$1" = "-c" ] && exit 0; echo "tests CI=$CI $*" >> {log}; exit {python_status}',
+    )
     for program in present:
         _fake(bin_dir, program, "exit 0")
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    if skip_build:
+        env["TD_CI_SKIP_BUILD"] = "1"
     done = subprocess.run(
-        [shutil.which("bash"), str(CI_RUN), "-k", "nothing"],
+        [shutil.which("bash"), str(CI_RUN), *args],
         capture_output=True, text=True, timeout=60, env=env, check=False,
     )  # fmt: skip
     lines = log.read_text().splitlines() if log.exists() else []
@@ -70,3 +83,30 @@ def test_a_failed_install_still_runs_the_tests_and_says_so(tmp_path) -> None:
     assert done.returncode == 0
     assert "could not install chromium libreoffice-calc poppler-utils" in done.stderr
     assert lines[-1].startswith("tests CI=true")
+
+
+def test_a_full_green_run_builds_the_app_and_checks_it_offline(tmp_path) -> None:
+    done, lines = _run(tmp_path, present=("chromium", "soffice", "pdftotext"), args=())
+    assert done.returncode == 0, done.stderr
+    assert lines == [
+        "tests CI=true installer/dev.py test",
+        "tests CI=true installer/dev.py build --no-archive",
+        "tests CI=true installer/dev.py check --require-offline",
+    ]
+
+
+def test_red_tests_skip_the_build_and_fail(tmp_path) -> None:
+    done, lines = _run(
+        tmp_path, present=("chromium", "soffice", "pdftotext"), args=(), python_status=1
+    )
+    assert done.returncode == 1
+    assert lines == ["tests CI=true installer/dev.py test"]
+    assert "tests failed" in done.stderr
+
+
+def test_td_ci_skip_build_skips_the_build(tmp_path) -> None:
+    done, lines = _run(
+        tmp_path, present=("chromium", "soffice", "pdftotext"), args=(), skip_build=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert lines == ["tests CI=true installer/dev.py test"]

@@ -76,6 +76,10 @@ class BalanceProblem:
         0 = balance only, 1 = strongest preference for compact shapes.
     seed : int
         Random seed (same seed and input give the same plan).
+    forbidden : numpy.ndarray or None
+        (n, k) True where a unit may never belong to a territory (a project's hard rules:
+        licensed states, a "stay within" value kept per territory; see
+        :func:`territory_designer.core.rules.forbidden_matrix`). Never waived.
     """
 
     weight: np.ndarray
@@ -97,6 +101,7 @@ class BalanceProblem:
     distance: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     compactness: float = 0.5
     seed: int = 0
+    forbidden: np.ndarray | None = None
     targets: np.ndarray = field(init=False)
     out_of_range: np.ndarray = field(init=False)
     heavy_units: list[int] = field(default_factory=list)
@@ -141,6 +146,8 @@ class BalanceProblem:
         self.out_of_range = np.zeros(n, dtype=bool)
         if self.home is not None and self.max_distance is not None:
             self.out_of_range = self.home_distance().min(axis=1) > self.max_distance
+        if self.forbidden is not None:
+            self.forbidden = np.asarray(self.forbidden, dtype=bool).reshape(n, self.k)
 
     def home_distance(self, units: np.ndarray | None = None) -> np.ndarray:
         """(units, k) distance of each unit's centroid to each home base (computed once)."""
@@ -177,9 +184,12 @@ class BalanceProblem:
 
     def far_from_home(self) -> np.ndarray | None:
         """(n, k) True where the distance limit keeps a unit out of a territory, or None."""
-        if self.home is None or self.max_distance is None:
-            return None
-        return (self.home_distance() > self.max_distance) & ~self.out_of_range[:, None]
+        far = None
+        if self.home is not None and self.max_distance is not None:
+            far = (self.home_distance() > self.max_distance) & ~self.out_of_range[:, None]
+        if self.forbidden is not None:  # hard rules bar a unit as a distance limit does
+            far = self.forbidden if far is None else far | self.forbidden
+        return far
 
     def allowed(self, units: np.ndarray, terr: np.ndarray, distance: bool = True) -> np.ndarray:
         """Whether each unit may belong to the paired territory (group and distance).
@@ -192,6 +202,8 @@ class BalanceProblem:
         if distance and self.home is not None and self.max_distance is not None:
             d = self.home_distance()[units, terr]
             ok &= (d <= self.max_distance) | self.out_of_range[units]
+        if self.forbidden is not None:
+            ok &= ~self.forbidden[units, terr]
         return ok
 
 

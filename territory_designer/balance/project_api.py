@@ -27,10 +27,17 @@ from territory_designer.balance.project_inputs import (
     engine_problem,
     project_quality_report,
     unit_field,
-    within_groups,
 )
 from territory_designer.balance.quality import NOT_REACHED, QualityReport, paired_start
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
+from territory_designer.balance.rules_repair import (
+    build_groups,
+    group_by_parents,
+    keep_rules,
+    place_built_territories,
+    plan_forbidden,
+    rule_inputs,
+)
 from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
@@ -116,6 +123,9 @@ def build_plan(
     carried, editable = carried_territories(active)
     k = _territory_count(k, home_bases, carried)
     locked, closed, home = _fixed_parts(project, k, carried, editable, home_bases)
+    within, max_distance, forbidden = rule_inputs(
+        project, within, max_distance if home is not None else None, carried, continues, k
+    )
     problem = engine_problem(
         project,
         balance_on,
@@ -124,11 +134,12 @@ def build_plan(
         tolerance=tolerance,
         locked=locked,
         closed=closed,
-        groups=within_groups(project, within),
+        groups=build_groups(project, within),
         home=home,
         max_distance=max_distance,
         compactness=compactness,
         seed=seed,
+        forbidden=forbidden,
     )
     result = build_partition(problem, feedback)
     feedback.check_canceled()
@@ -146,8 +157,11 @@ def build_plan(
         BalanceCriterion.of(balance_on or project.balance_field, tolerance),
         set_targets=shares is not None and isinstance(balance_on, str),
     )
+    place_built_territories(project, plan, result.labels)
+    rule_notes = keep_rules(project, plan, problem, result)
     runtime_s = time.perf_counter() - t0
     report = _build_report(project, problem, result, pairs, runtime_s, bool(continues), inherit)
+    report.notes += rule_notes
     if inherit:
         report.notes += rep_notes(project, plan, inherit)
     if keep_identities and shares is not None and not home_bases:
@@ -303,7 +317,9 @@ def _rebalance_problem(
         tolerance=tolerance,
         locked=np.where(start >= 0, locked, -1),
         closed=np.array([active.territories[c].locked for c in codes]),
+        forbidden=plan_forbidden(project, active, codes),
     )
+    group_by_parents(project, problem, codes, start)
     return start, problem
 
 
@@ -370,10 +386,12 @@ def rebalance_plan(
     plan = active.copy(_unique_name(project, name, f"{active.name} rebalanced"))
     plan.assignment = np.asarray(codes, dtype=np.int32)[result.labels]
     plan.criterion = BalanceCriterion.of(balance_on or project.balance_field, tolerance)
+    rule_notes = keep_rules(project, plan, problem, result)
     report = project_quality_report(
         project, problem, result.labels, start, time.perf_counter() - t0, None
     )
     report.moved_against = active.name
+    report.notes += rule_notes
     if NOT_REACHED in report.notes and result.stopped_by == "cap reached":
         report.notes[report.notes.index(NOT_REACHED)] = (
             "Tolerance not reached within the cap on what may move: a higher cap balances "

@@ -238,6 +238,8 @@ def rebuild_around(
     """
     if problem.home is not None and problem.max_distance is not None:
         return None
+    if problem.forbidden is not None:  # a rebuild knows nothing of the project's rules
+        return None
     from territory_designer.balance.treecut import tree_partition
 
     terrs = np.array([seed_territory])

@@ -138,6 +138,8 @@ def graph_voronoi(
     if problem.max_distance is not None:
         far = (straight > problem.max_distance) & ~problem.out_of_range[units][None, :]
         dist = np.where(far, 1e30 + straight, dist)
+    if problem.forbidden is not None:  # the project's hard rules
+        dist = np.where(problem.forbidden[units][:, terr].T, 1e33 + straight, dist)
     return np.argmin(dist, axis=0)
 
 

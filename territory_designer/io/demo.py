@@ -99,8 +99,31 @@ def _accounts(zips: pd.DataFrame, units_crs: object, geoms: np.ndarray) -> Accou
     return AccountTable(table)
 
 
+#: File name of the demo project the installer build prepares (see :func:`build_demo_project`).
+DEMO_FILE = "demo.tdproj"
+
+
 def build_demo_project() -> Project:
-    """Build the demo project (deterministic, offline, about a second)."""
+    """The demo project, unsaved (deterministic, offline, about a second).
+
+    The installed application reads the copy its build wrote (the same project, made
+    by :func:`make_demo_project`), so it need not carry libpysal and the full ZIP list.
+    """
+    from territory_designer.core.resources import bundled_file
+
+    prebuilt = bundled_file(DEMO_FILE)
+    if prebuilt is None:
+        return make_demo_project()
+    from territory_designer.io.project_file import load_project
+
+    project = load_project(prebuilt)
+    project.path = None  # like a freshly built demo: Save asks where (never the bundle)
+    project.disk_stamp = None
+    return project
+
+
+def make_demo_project() -> Project:
+    """Build the demo project from the packages' data."""
     counties = _nc_counties()
     units = units_from_frame(counties, "FIPS", "NAME", source="libpysal sids2")
     adjacency = compute_adjacency(units.geometry)

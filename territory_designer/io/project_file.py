@@ -42,6 +42,7 @@ from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
 from territory_designer.io.atomic import atomic_target
+from territory_designer.io.change_log_table import read_change_log
 from territory_designer.io.file_stamp import check_unchanged, file_stamp, same_file
 from territory_designer.io.project_lock import ProjectLock, check_not_locked
 from territory_designer.io.project_write import (
@@ -232,6 +233,7 @@ def _read(path: Path, feedback: Feedback) -> Project:
         plans = _read_plans(con, path, n)
         settings = json.loads(meta.get("settings", "{}"))
         transactions = _read_transactions(con)
+        change_log = read_change_log(con)
     finally:
         con.close()
     feedback.set_progress(90, "Computing metrics")
@@ -245,6 +247,7 @@ def _read(path: Path, feedback: Feedback) -> Project:
         settings=settings,
     )
     project.transactions = transactions
+    project.change_log = change_log
     feedback.set_progress(100, "Opened")
     return project
 

@@ -23,6 +23,7 @@ from territory_designer import __version__
 from territory_designer.core.accounts import REQUIRED_COLUMNS
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
+from territory_designer.io.change_log_table import write_change_log
 from territory_designer.io.field_names import ACCOUNT_FIELDS, UNIT_FIELDS, non_clashing_names
 from territory_designer.io.project_lock import writer_label
 
@@ -197,6 +198,7 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
         zip(fids.tolist(), shapely.to_wkb(coarse), shapely.to_wkb(fine), strict=True),
     )
     _register(con, "td_display", "Territory Designer: simplified display geometry")
+    write_change_log(project.change_log, con)
     transactions = getattr(project, "transactions", None)
     if transactions is not None and len(transactions):
         transactions.to_sql("td_transactions", con, index=False)

@@ -211,6 +211,7 @@ def add_units(
     if len(own_overlaps):
         new.settings[OVERLAPS_SETTING] = own_overlaps.describe(ids)
     new.transactions = project.transactions
+    new.change_log = project.change_log.copy()
     new.path = project.path
     new.disk_stamp = project.disk_stamp  # still the file that was read: same guard at save
     new.revision = project.revision + 1

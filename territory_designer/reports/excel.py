@@ -15,6 +15,7 @@ from territory_designer.core.feedback import Feedback
 from territory_designer.core.formatting import field_label
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.registry import ExportOptions, exporter
+from territory_designer.reports.rules_tables import write_rule_sheets
 from territory_designer.reports.safety import safe_cell
 from territory_designer.reports.tables import ReportData, build_report_data
 from territory_designer.reports.xlsx_chart import balance_chart, reference_value
@@ -67,6 +68,7 @@ def territory_columns(data: ReportData, detailed: bool = False) -> list[Column]:
         Column(f"Deviation ({field_label(data.balance_field)})", t["deviation_pct"] / 100, "pct")
     )
     if detailed:
+        cols += [Column(level.capitalize(), t[level]) for level in data.hierarchy]
         cols += [
             Column("Target", t["target"], "float"),
             Column("Locked", t["locked"], "bool"),
@@ -144,7 +146,7 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions, fmt: str) -
     if options.include_map and n:
         from territory_designer.reports.mapping import map_png
 
-        img = Image(io.BytesIO(map_png(data, 7.0, 4.8, dpi=96)))
+        img = Image(io.BytesIO(map_png(data, 7.0, 4.8, dpi=96, basemap=options.basemap)))
         ws.add_image(img, f"A{below}")
         map_rows = -(-img.height // 20) + 1  # default row height: 20 px
     chart_rows = 0
@@ -316,6 +318,7 @@ def build_workbook(
     feedback.check_canceled()
     if "changes" in sheets and data.changes is not None:
         _changes(wb, data)
+    write_rule_sheets(wb, data)  # roll-ups per hierarchy level, the Rules sheet (if any)
     if not wb.sheetnames:
         wb.create_sheet("Summary")
     for ws in wb.worksheets:

@@ -42,7 +42,8 @@ def territory_frame(data: ReportData) -> gpd.GeoDataFrame:
     codes = [int(c) for c in t["code"]] if len(t) else []
     shapes = dissolve(data.geometry, data.assignment, codes)
     t = t[t["code"].isin(list(shapes))]
-    cols = ["id", "name", "owner", "color", "units", "accounts", *data.metric_fields]
+    cols = ["id", "name", "owner", *data.hierarchy, "color", "units", "accounts"]
+    cols += data.metric_fields
     cols += ["area_km2", "polsby_popper", "pieces", "deviation_pct"]
     frame = t[cols].rename(columns={"id": "territory"}).reset_index(drop=True)
     geoms = [shapes[int(c)] for c in t["code"]]

@@ -5,8 +5,7 @@ accounts have them, and the figures that matter (the balanced field first, then 
 potential, visits…), largest first. The rows of a page are one multi-line text in a
 monospaced font, columns padded with spaces: a PDF text run per row rather than per cell
 keeps a 10,000-account report within its time budget, and so do the PDF core fonts
-(Helvetica, Courier: no glyph embedding) when every text of the report is in their
-character set (:func:`core_fonts_rc`).
+(Helvetica, Courier: no glyph embedding; see :mod:`~.pdf_fonts`).
 """
 
 from __future__ import annotations
@@ -186,29 +185,3 @@ def _line(values: list[str], table: AccountList) -> str:
         w = int(width)
         parts.append(v[:w].rjust(w) if numeric else v[: w - 1].ljust(w))
     return "".join(parts).rstrip()
-
-
-#: Text in the PDF core fonts: nothing embedded, a few times faster to write than the
-#: embedded DejaVu subsets, but only for text in their (Windows-1252) character set.
-CORE_FONTS_RC = {
-    "pdf.use14corefonts": True,
-    "font.family": "sans-serif",
-    "font.sans-serif": ["Helvetica", "DejaVu Sans"],
-    "font.monospace": ["Courier", "DejaVu Sans Mono"],
-}
-
-
-def core_fonts_rc(data: ReportData, title: str) -> dict[str, object]:
-    """:data:`CORE_FONTS_RC` when every text of the report can be written in the core
-    fonts, else nothing (DejaVu, embedded, writes any script)."""
-    texts = [title, data.plan_name, data.criterion, *map(field_label, data.metric_fields)]
-    for frame, columns in (
-        (data.territories, ("id", "name", "owner")),
-        (data.accounts, ("account_id", "account_name", *TEXT_FIELDS)),
-    ):
-        texts += [str(v) for c in columns if c in frame.columns for v in frame[c]]
-    try:
-        "\n".join(texts).encode("cp1252")
-    except UnicodeEncodeError:
-        return {}
-    return dict(CORE_FONTS_RC)

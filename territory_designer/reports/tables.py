@@ -20,6 +20,7 @@ from territory_designer.core.formatting import field_label
 from territory_designer.core.metrics import PlanSummary
 from territory_designer.core.plan import UNASSIGNED, Plan
 from territory_designer.reports.comparison import comparison_plan
+from territory_designer.reports.rules_tables import add_hierarchy_and_rules
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -112,6 +113,11 @@ class ReportData:
     #: The balance criterion as stated in reports (with the plan's tolerance when built).
     criterion: str = ""
     _shapes: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
+    #: Hierarchy levels above the territories present as columns (reports.rules_tables).
+    hierarchy: list[str] = field(default_factory=list)
+    #: Figures rolled up per hierarchy level, and the plan's rule checks (or None).
+    rollups: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rule_checks: dict | None = None
 
     @property
     def mean_value(self) -> float:
@@ -269,6 +275,8 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
     if len(terr):
         terr["target"] = [plan.territories[c].target for c in terr["code"]]
     metric = [f for f in view.weight_fields if f not in ("units", "accounts")]
+    kpis = [f for f in project.settings.get("report_kpis") or [] if f in metric]
+    metric = kpis + [f for f in metric if f not in kpis]  # a template's KPIs first
     units = project.units
     codes = plan.assignment.copy()
     udf = pd.DataFrame({"unit_id": units.ids, "unit_name": units.names})
@@ -304,7 +312,7 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
     for f in project.accounts.numeric_fields():
         adf[f] = table[f].to_numpy()
     title = project.settings.get("title") or (project.path.stem if project.path else "")
-    return ReportData(
+    data = ReportData(
         project_title=str(title or "Territory plan"),
         plan_name=plan.name,
         date=dt.date.today(),
@@ -326,6 +334,7 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
         colors={c: t.color for c, t in plan.territories.items()},
         criterion=view.balance_criterion(),
     )
+    return add_hierarchy_and_rules(data, view, plan)
 
 
 def _how_located(located_by: np.ndarray, in_unit: np.ndarray) -> np.ndarray:

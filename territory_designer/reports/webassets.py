@@ -73,7 +73,7 @@ def leaflet_head(cluster: bool = True) -> str:
         mc = _data_dir("markercluster")
         css = "".join(
             _css((mc / name).read_text("utf-8"), mc)
-            for name in ("MarkerCluster.css", "MarkerCluster.Default.css")
+            for name in ("MarkerCluster.css",)  # .Default.css: green/amber/red bubbles
         )
         parts.insert(1, "<style>" + css + "</style>")
         parts.append(

@@ -16,13 +16,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from territory_designer.core.feedback import Feedback
-from territory_designer.core.formatting import field_label, format_number
-from territory_designer.core.plan import UNASSIGNED
+from territory_designer.core.formatting import field_label
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.registry import ExportError, ExportOptions, exporter
 from territory_designer.reports.safety import escape_html
 from territory_designer.reports.tables import ReportData, build_report_data
 from territory_designer.reports.webassets import find_urls, leaflet_head
+from territory_designer.reports.webmap_basemap import CREDIT, basemap_page_data
+from territory_designer.reports.webmap_data import (
+    account_rows,
+    label_points,
+    page_json,
+    territory_entries,
+    unit_index,
+)
+from territory_designer.reports.webmap_script import SCRIPT, STYLE
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -30,10 +38,16 @@ if TYPE_CHECKING:
 UNITS_LAYER_LIMIT = 5000
 CLUSTER_FROM = 300
 DECIMALS = 5
+#: Basemap coordinates are rounded further (about 100 m): it is context, not a boundary.
+BASEMAP_DECIMALS = 3
+#: Most city names shown at once.
+MAX_CITY_LABELS = 40
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
 
 
-def to_lonlat(geoms: np.ndarray, crs: object, centre_lon: float | None = None) -> np.ndarray:
+def to_lonlat(
+    geoms: np.ndarray, crs: object, centre_lon: float | None = None, decimals: int = DECIMALS
+) -> np.ndarray:
     """Geometries reprojected to EPSG:4326 and rounded to ``DECIMALS`` decimals.
 
     With ``centre_lon`` every longitude is brought within 180° of it (see
@@ -52,7 +66,7 @@ def to_lonlat(geoms: np.ndarray, crs: object, centre_lon: float | None = None) -
     def lonlat(xy: np.ndarray) -> np.ndarray:
         if centre_lon is not None:
             xy = np.column_stack([unwrap_longitudes(xy[:, 0], centre_lon), xy[:, 1]])
-        return np.round(xy, DECIMALS)
+        return np.round(xy, decimals)
 
     return shapely.transform(out, lonlat)
 
@@ -82,33 +96,11 @@ def _features(geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _territory_layer(data: ReportData, shapes: dict[int, Any], centre_lon: float) -> Any:
+def _territory_layer(geoms: np.ndarray, entries: list[dict[str, Any]]) -> Any:
+    """Filled territories; their popups and tooltips are bound by the page script."""
     import folium
 
-    t = data.territories.set_index("code")
-    codes = [c for c in shapes if c in t.index]
-    geoms = to_lonlat(np.array([shapes[c] for c in codes], dtype=object), data.crs, centre_lon)
-    fields = ["units", "accounts", *data.metric_fields]
-    props = []
-    for c in codes:
-        r = t.loc[c]
-        p = {
-            "id": escape_html(r["id"]),
-            "name": escape_html(r["name"]),
-            "owner": escape_html(r["owner"]),
-            "color": escape_html(r["color"]),
-        }
-        for k, f in enumerate(fields):
-            p[f"f{k}"] = format_number(float(r[f]))
-        p["dev"] = f"{r['deviation_pct']:+.1f}%"
-        props.append(p)
-    aliases = ["Territory", "Name", "Owner", *[field_label(f) for f in fields]]
-    aliases.append(f"Deviation ({field_label(data.balance_field)})")
-    tooltip = folium.GeoJsonTooltip(
-        fields=["id", "name", "owner", *[f"f{k}" for k in range(len(fields))], "dev"],
-        aliases=[escape_html(a) for a in aliases],
-        sticky=True,
-    )
+    props = [{"k": k, "color": e["color"]} for k, e in enumerate(entries) if e["label"]]
     return folium.GeoJson(
         _features(geoms, props),
         name="Territories",
@@ -119,34 +111,27 @@ def _territory_layer(data: ReportData, shapes: dict[int, Any], centre_lon: float
             "fillOpacity": 0.75,
         },
         highlight_function=lambda f: {"weight": 3, "color": "#222222", "fillOpacity": 0.9},
-        tooltip=tooltip,
         smooth_factor=0.5,
     )
 
 
 def _units_layer(data: ReportData, centre_lon: float) -> Any:
+    """Unit outlines (hidden at first); each feature is its row ``i`` of the unit index."""
     import folium
 
     geoms = to_lonlat(data.lod[0], data.crs, centre_lon)
-    u = data.units
-    props = [
-        {"u": escape_html(a), "n": escape_html(b), "t": escape_html(f"{c} {d}".strip())}
-        for a, b, c, d in zip(
-            u["unit_id"], u["unit_name"], u["territory"], u["territory_name"], strict=True
-        )
-    ]
     return folium.GeoJson(
-        _features(geoms, props),
+        _features(geoms, [{"i": k} for k in range(len(geoms))]),
         name="Units",
         show=False,
         style_function=lambda f: {"fillOpacity": 0.0, "color": "#333333", "weight": 0.4},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["u", "n", "t"], aliases=["Unit", "Name", "Territory"]
-        ),
     )
 
 
-def _accounts_layer(data: ReportData, centre_lon: float) -> Any:
+def _accounts_layer(
+    data: ReportData, centre_lon: float, territory_index: dict[int, int]
+) -> tuple[Any, dict[str, Any]]:
+    """Clustered account points (markers and bubbles made by the page script)."""
     import geopandas as gpd
     from folium.plugins import FastMarkerCluster
 
@@ -154,40 +139,22 @@ def _accounts_layer(data: ReportData, centre_lon: float) -> Any:
     pts = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=data.crs).to_crs(4326)
     lat = np.round(pts.y.to_numpy(), DECIMALS)
     lon = np.round(unwrap_longitudes(pts.x.to_numpy(), centre_lon), DECIMALS)
-    a = data.accounts
-    colors = {c: escape_html(v) for c, v in data.colors.items()}
-    rows = [
-        [
-            float(la),
-            float(lo),
-            f"<b>{escape_html(n)}</b><br>{escape_html(i)} · {escape_html(t)}",
-            colors.get(int(code), "#888888") if code != UNASSIGNED else "#888888",
-        ]
-        for la, lo, n, i, t, code in zip(
-            lat,
-            lon,
-            a["account_name"],
-            a["account_id"],
-            a["territory"],
-            data.account_code,
-            strict=True,
-        )
-    ]
-    callback = """function callback(row) {
-        var m = L.circleMarker([row[0], row[1]], {radius: 5, weight: 1, color: '#222222',
-            fillColor: row[3], fillOpacity: 0.9});
-        m.bindTooltip(row[2]);
-        return m;
-    }"""
-    options = {"chunkedLoading": True, "maxClusterRadius": 50}
+    rows, header = account_rows(data, territory_index, lat, lon)
+    options = {"chunkedLoading": True, "maxClusterRadius": 70}
     if len(rows) < CLUSTER_FROM:
         options["disableClusteringAtZoom"] = 0
-    layer = FastMarkerCluster(rows, callback=callback, name="Accounts", options=options)
+    layer = FastMarkerCluster(
+        rows,
+        callback="function (row) { return TD.accountMarker(row); }",
+        name="Accounts",
+        options=options,
+        icon_create_function="TD.clusterIcon",
+    )
     layer.default_js, layer.default_css = [], []
-    return layer
+    return layer, header
 
 
-def _legend(data: ReportData) -> str:
+def _legend(data: ReportData, credit: str = "") -> str:
     items = "".join(
         f'<div><i style="background:{escape_html(c)}"></i>{escape_html(i)} {escape_html(n)}</div>'
         for i, n, c in zip(
@@ -195,15 +162,23 @@ def _legend(data: ReportData) -> str:
         )
     )
     title = escape_html(f"{data.plan_name} · {data.criterion or field_label(data.balance_field)}")
+    note = f'<div class="td-credit">{credit}</div>' if credit else ""
     return (
         "<style>.td-legend{position:fixed;bottom:14px;right:10px;z-index:1000;background:#fff;"
         "padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.4);"
-        "font:12px/1.4 sans-serif;max-height:40vh;max-width:60vw;overflow:auto}"
+        "font:12px/1.4 sans-serif;max-height:40vh;max-width:min(60vw,320px);overflow:auto}"
         ".td-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;"
         "vertical-align:-2px;border:1px solid #777}"
-        ".td-legend summary{font-weight:bold;cursor:pointer}</style>"
-        f'<details class="td-legend" open><summary>{title}</summary>{items}</details>'
+        ".td-legend summary{font-weight:bold;cursor:pointer}"
+        ".td-credit{margin-top:4px;font-size:9.5px;color:#777;max-width:260px}</style>"
+        f'<details class="td-legend" open><summary>{title}</summary>{items}{note}</details>'
     )
+
+
+def _page_start(layers: dict[str, Any]) -> str:
+    """``TD.init(map, layers)``, run after folium's script has made the map and layers."""
+    names = ",".join(f"{k}:{v.get_name() if v is not None else 'null'}" for k, v in layers.items())
+    return f"<script>TD.init({layers['map'].get_name()}, {{{names}}});</script>"
 
 
 def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> str:
@@ -211,7 +186,6 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
     import folium
     from branca.element import Element
 
-    shapes = data.shapes("coarse")
     m = folium.Map(
         tiles=None,
         control_scale=True,
@@ -222,37 +196,100 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
     )
     m.default_js, m.default_css = [], []
     root = m.get_root()
-    root.header.add_child(Element(leaflet_head(cluster=True)), name="td_leaflet", index=0)
-    root.header.add_child(Element(_VIEWPORT), name="td_viewport")
     heading = page_heading(data, options)
     root.title = escape_html(heading)
     view = _bbox(data)
     centre_lon = _centre_lon(view, data.crs)
-    feedback.set_progress(30, "Territories")
-    if shapes:
-        _territory_layer(data, shapes, centre_lon).add_to(m)
+    feedback.set_progress(20, "Territories")
+    entries, territory_geoms = _territories(data, centre_lon)
+    territory_index = {e["code"]: k for k, e in enumerate(entries)}
+    page: dict[str, Any] = {"territories": entries, "maxCities": MAX_CITY_LABELS}
+    layers: dict[str, Any] = {"map": m, "territories": None, "units": None, "accounts": None}
+    if len(territory_geoms):
+        layers["territories"] = _territory_layer(territory_geoms, entries).add_to(m)
     feedback.check_canceled()
+    feedback.set_progress(40, "Units")
+    page["units"] = unit_index(data, territory_index, _lonlat_transform(data.crs, centre_lon))
     include_units = options.include_units
     if include_units is None:
         include_units = len(data.units) <= UNITS_LAYER_LIMIT
     if include_units:
-        feedback.set_progress(50, "Units")
-        _units_layer(data, centre_lon).add_to(m)
+        layers["units"] = _units_layer(data, centre_lon).add_to(m)
     feedback.check_canceled()
     if options.include_accounts and len(data.accounts):
-        feedback.set_progress(70, "Accounts")
-        _accounts_layer(data, centre_lon).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+        feedback.set_progress(60, "Accounts")
+        cluster, page["accountFields"] = _accounts_layer(data, centre_lon, territory_index)
+        layers["accounts"] = cluster.add_to(m)
+    feedback.check_canceled()
+    feedback.set_progress(70, "Basemap")
+    credit = ""
+    base = basemap_page_data(data, lambda g: to_lonlat(g, data.crs, centre_lon, BASEMAP_DECIMALS),
+                             _lonlat_transform(data.crs, centre_lon))  # fmt: skip
+    if base is not None:
+        page["basemap"], page["cities"] = base
+        credit = CREDIT
+    layers["control"] = folium.LayerControl(collapsed=True).add_to(m)
     bounds = to_lonlat(np.array([view], dtype=object), data.crs, centre_lon)[0].bounds
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    root.html.add_child(Element(_legend(data)))
+    page["fit"] = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    m.fit_bounds(page["fit"])
+    head = (
+        leaflet_head(cluster=True)
+        + f"<style>{STYLE}</style>"
+        + f"<script>var TD = {page_json(page)};</script>"
+        + f"<script>{SCRIPT}</script>"
+    )
+    root.header.add_child(Element(head), name="td_leaflet", index=0)
+    root.header.add_child(Element(_VIEWPORT), name="td_viewport")
+    root.html.add_child(Element(_legend(data, credit)))
     root.html.add_child(Element(_title_bar(heading)))
     feedback.set_progress(85, "Writing page")
     html = root.render()
+    # The encoding must be declared in the first 1,024 bytes, else the browser guesses
+    # (folium's declaration comes after the inlined Leaflet: "Montréal" read as GBK).
+    html = html.replace("<head>", '<head>\n<meta charset="utf-8" />', 1)
+    end = html.rindex("</html>")
+    html = html[:end] + _page_start(layers) + "\n" + html[end:]
     urls = find_urls(html)
     if urls:  # a new folium version added a CDN link we do not know about
         raise ExportError(f"The HTML map would load {urls[0]}; refusing to write an online page.")
     return html
+
+
+def _territories(data: ReportData, centre_lon: float) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """Every territory's page entry, and the drawn ones' shapes in longitude/latitude."""
+    import shapely
+
+    shapes = data.shapes("coarse")
+    codes = [int(c) for c in data.territories["code"]]
+    drawn = [c for c in codes if c in shapes]
+    projected = np.array([shapes[c] for c in drawn], dtype=object)
+    geoms = to_lonlat(projected, data.crs, centre_lon)
+    labels = label_points(list(projected))
+    transform = _lonlat_transform(data.crs, centre_lon)
+    lon, lat = transform(labels[:, 0], labels[:, 1]) if len(labels) else ([], [])
+    label_lonlat = np.column_stack([lon, lat]) if len(labels) else np.zeros((0, 2))
+    drawn_entries = territory_entries(data, drawn, geoms, label_lonlat)
+    areas = dict(zip(drawn, shapely.area(projected), strict=True)) if drawn else {}
+    by_code = {e["code"]: e for e in drawn_entries}
+    entries = []
+    for code in codes:
+        entry = by_code.get(code) or territory_entries(data, [code], None, None)[0]
+        entry["area"] = float(areas.get(code, 0.0))
+        entries.append(entry)
+    return entries, geoms
+
+
+def _lonlat_transform(crs: object, centre_lon: float) -> Any:
+    """``f(x, y) -> (lon, lat)`` from ``crs``, longitudes within 180° of ``centre_lon``."""
+    from pyproj import Transformer
+
+    to_lonlat_xy = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+
+    def transform(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lon, lat = to_lonlat_xy.transform(np.asarray(x, float), np.asarray(y, float))
+        return unwrap_longitudes(np.asarray(lon), centre_lon), np.asarray(lat)
+
+    return transform
 
 
 def page_heading(data: ReportData, options: ExportOptions) -> str:

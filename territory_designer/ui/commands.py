@@ -39,12 +39,16 @@ class OperationCommand(QUndoCommand):
             self.op.redo(self.project)
         else:
             self.op.apply(self.project)
+        entry = getattr(self.op, "log_entry", None)
+        if entry is not None:
+            self.project.change_log.add(entry)  # the edit is back: so is its log entry
         if exact:
             self.project.restore_state(self.after)
 
     def undo(self) -> None:
         exact = self.before is not None and self.project.state == self.after
         self.op.undo(self.project)
+        self.project.change_log.discard(getattr(self.op, "log_entry", None))
         if exact:
             self.project.restore_state(self.before)
 

@@ -56,6 +56,8 @@ class FileController(QObject, AutosaveMixin):
 
     sig_document_changed = Signal()
     sig_status = Signal(str)
+    #: A new project was made with an accounts file to import next (the wizard opens).
+    sig_accounts_requested = Signal(str)
 
     def __init__(
         self,
@@ -239,11 +241,13 @@ class FileController(QObject, AutosaveMixin):
         choice = self.choose_fields(path, fields, self.window)
         if choice is None:
             return None
-        # (id field, name field[, layer CRS[, working CRS]]): tests script shorter answers.
+        # (id field, name field[, layer CRS[, working CRS[, template[, accounts file]]]]):
+        # tests script shorter answers.
         id_field, name_field, *rest = choice
         crs = rest[0] if rest else None
         working_crs = rest[1] if len(rest) > 1 else None
-        return self._new_project(path, id_field, name_field, crs, working_crs)
+        then = (rest[2] if len(rest) > 2 else None, rest[3] if len(rest) > 3 else None)
+        return self._new_project(path, id_field, name_field, crs, working_crs, then=then)
 
     def _new_project(
         self,
@@ -253,12 +257,14 @@ class FileController(QObject, AutosaveMixin):
         crs: str | None,
         working_crs: str | None = None,
         allow_overlaps: bool = False,
+        then: tuple[str | None, str | None] = (None, None),
     ) -> Task | None:
         notes: list[str] = []
+        template_name, accounts = then  # industry template, accounts file to import next
 
         def build(fb: Feedback) -> Project | OverlapError:
             try:
-                return new_project_from_file(
+                project = new_project_from_file(
                     path,
                     id_field,
                     name_field,
@@ -270,6 +276,15 @@ class FileController(QObject, AutosaveMixin):
                 )
             except OverlapError as exc:
                 return exc  # the user decides on the GUI thread
+            if template_name:
+                from territory_designer.core.templates import apply_template
+                from territory_designer.io.templates import load_template
+
+                template = load_template(template_name)
+                apply_template(project, template)
+                project.saved_revision = project.state  # a new project: nothing to save yet
+                notes.append(f"Template: {template.title}.")
+            return project
 
         def finished(result: Project | OverlapError) -> None:
             if isinstance(result, OverlapError):
@@ -279,9 +294,13 @@ class FileController(QObject, AutosaveMixin):
             self._replace(result, Path(path).stem)
             done = f"New project with {len(result.units):,} units."
             self.sig_status.emit(" ".join([done, *notes]))
+            if accounts:
+                self.sig_accounts_requested.emit(accounts)
 
         def retry() -> None:
-            self._new_project(path, id_field, name_field, crs, working_crs, allow_overlaps=True)
+            self._new_project(
+                path, id_field, name_field, crs, working_crs, allow_overlaps=True, then=then
+            )
 
         return self.run_task(
             f"Reading {Path(path).name}…", build, finished, "Cannot create project"

@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from territory_designer.core.change_log import record
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.events import Callback
 from territory_designer.core.operations import AssignUnits, Operation
@@ -202,10 +203,14 @@ class Session(QObject):
         if op.skipped_locked:
             n = op.skipped_locked
             self.sig_status.emit(f"{n} locked unit{'s' if n != 1 else ''} skipped")
+        if op.refused:  # units a project rule kept out (core.rules): say why
+            n = op.refused
+            self.sig_status.emit(f"Refused {n} unit{'s' if n != 1 else ''}: {op.refused_reason}")
         if op.units.size == 0:
             return False
+        record(self.project, op)
         self.undo_stack.push(OperationCommand(self.project, op, self._stroke_before))
-        if not op.skipped_locked:
+        if not op.skipped_locked and not op.refused:
             self.sig_status.emit(op.text)
         return True
 

@@ -71,36 +71,31 @@ def test_html_map_escapes_account_and_unit_names(hostile_plan: Project, tmp_path
 # A hostile name that runs calls alert(); record the call instead of blocking on a dialog.
 _RECORD_ALERTS = """<head><script>window.alert = function (m) {
   document.documentElement.setAttribute('data-td-alert', String(m)); };</script>"""
-# Opens every account and unit tooltip once the page has loaded, so the DOM shows
-# what a user hovering the map would see.
-_OPEN_TOOLTIPS = """<script>
+# Builds every account, unit and territory popup the page can show (the same functions a
+# click runs) into the page once it has loaded, and opens one account's real popup, so the
+# DOM shows what a user clicking round the map would see.
+_OPEN_POPUPS = """<script>
 window.addEventListener('load', function () { setTimeout(function () {
-  var map = %s;
-  Object.keys(window).filter(function (k) { return /^geo_json_[0-9a-f]+$/.test(k); })
-    .forEach(function (k) {
-      var group = window[k];
-      map.addLayer(group);
-      group.eachLayer(function (shape) {  // the first shape of each layer: unit 0000
-        if (!group.isTooltipOpen()) { group.openTooltip(shape.getBounds().getCenter()); }
-      });
-    });
-  map.eachLayer(function (layer) {
-    if (layer.getLatLng && layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); }
-  });
+  var html = [];
+  TD.accountMarkers.forEach(function (m) { html.push(TD.accountPopup(m.tdRow)); });
+  TD.units.rows.forEach(function (r, i) { html.push(TD.unitPopup(i)); });
+  TD.territories.forEach(function (t, k) { html.push(TD.territoryPopup(k)); });
+  var all = document.createElement('div');
+  all.innerHTML = html.map(function (h) { return '<div class="td-all">' + h + '</div>'; }).join('');
+  document.body.appendChild(all);
+  TD.accountMarkers[0].openPopup();
   document.body.setAttribute('data-td-opened', 'yes');
 }, 300); });
 </script></body>"""
 
 
 def test_chromium_shows_hostile_names_as_text(hostile_plan: Project, tmp_path: Path) -> None:
-    """In a real browser the tooltips show the markup as text: no <img> element exists."""
+    """In a real browser the popups show the markup as text: no <img> element exists."""
     chromium = required_program("chromium")
     html = _html(hostile_plan, tmp_path)
-    map_var = re.search(r"var (map_[0-9a-f]+) = L\.map\(", html)
-    assert map_var
     page = tmp_path / "opened.html"
     html = html.replace("<head>", _RECORD_ALERTS, 1)
-    page.write_text(html.replace("</body>", _OPEN_TOOLTIPS % map_var.group(1), 1), "utf-8")
+    page.write_text(html.replace("</body>", _OPEN_POPUPS, 1), "utf-8")
     done = subprocess.run(
         [
             chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -112,9 +107,10 @@ def test_chromium_shows_hostile_names_as_text(hostile_plan: Project, tmp_path: P
     )  # fmt: skip
     dom = done.stdout
     assert 'data-td-opened="yes"' in dom, done.stderr[-2000:]
-    tooltips = re.findall(r'<div class="leaflet-tooltip[^"]*"[^>]*>(.*?)</div>', dom, re.S)
-    assert len(tooltips) >= 40, len(tooltips)  # every account's tooltip is open
-    shown = " ".join(tooltips)
+    popups = re.findall(r'<div class="td-all">(.*?)</table>', dom, re.S)
+    assert len(popups) >= 40 + 24, len(popups)  # every account's and unit's popup
+    shown = " ".join(popups)
     assert shown.count("&lt;img src=x onerror=alert('td')&gt;") >= 2  # an account, a unit
+    assert "leaflet-popup-content" in dom  # a real popup, opened on the map
     assert "<img" not in dom and "alert(2)</script>" not in dom
     assert "data-td-alert=" not in dom  # no name ran as script

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pdf_reading import fonts_by_page
 from td_programs import required_program
 
 from territory_designer.cli import main
@@ -149,8 +150,9 @@ def test_pdf_per_territory_cancel_leaves_nothing(grid_plan: Project, tmp_path: P
 
 
 def test_names_outside_the_core_fonts_print_as_typed(demo_project: Project, tmp_path: Path):
-    # Latin text goes in the fast PDF core fonts; a name they cannot hold switches the
-    # report to the embedded DejaVu fonts rather than printing "?".
+    # Latin text goes in the fast PDF core fonts; a text they cannot hold is drawn in the
+    # embedded DejaVu fonts rather than printing "?" — that text only, so one Polish
+    # territory name leaves the other pages in the fast core fonts.
     fonts = required_program("pdffonts")
     latin = export("pdf", demo_project, tmp_path / "latin.pdf")
     listing = subprocess.run([fonts, str(latin)], capture_output=True, text=True).stdout
@@ -164,6 +166,12 @@ def test_names_outside_the_core_fonts_print_as_typed(demo_project: Project, tmp_
     assert "Łódź Północ" in text and "Αθήνα Store" in text
     listing = subprocess.run([fonts, str(out)], capture_output=True, text=True).stdout
     assert "DejaVu" in listing
+    by_page = fonts_by_page(out)
+    # The renamed territory's pages embed DejaVu for its name; every other page keeps
+    # to the core fonts (the account lists in Courier).
+    plain = [fonts for fonts in by_page if not any("DejaVu" in f for f in fonts)]
+    assert len(plain) >= len(by_page) - 8
+    assert all("Courier" in fonts for fonts in plain[1:])
 
 
 def test_cover_lists_every_territory_with_its_rep(demo_project_file: Path, tmp_path: Path):

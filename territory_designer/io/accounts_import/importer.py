@@ -23,10 +23,16 @@ from territory_designer.core.project import Project
 from territory_designer.io.accounts_import.build import build_accounts
 from territory_designer.io.accounts_import.column_kinds import averaged_columns
 from territory_designer.io.accounts_import.gazetteer import gazetteer_for
+from territory_designer.io.accounts_import.headers import guess_mapping
 from territory_designer.io.accounts_import.locate import METHODS, REASONS
 from territory_designer.io.accounts_import.merge import MergeResult, merge_accounts
 from territory_designer.io.accounts_import.parsing import RowIssue
 from territory_designer.io.accounts_import.reading import read_table
+from territory_designer.io.accounts_import.template_columns import (
+    match_template_columns,
+    rename_template_columns,
+    template_fields,
+)
 
 
 class WouldRemoveAllError(InputError):
@@ -210,6 +216,13 @@ def prepare_import(
     feedback.set_progress(0, "Reading file")
     raw = read_table(path, sheet, header_row, feedback)
     feedback.check_canceled()
+    # The project's industry template: its header synonyms and its own fields.
+    template = None
+    if template_fields(project.settings):
+        guessed = guess_mapping(raw.columns)
+        template = match_template_columns(template_fields(project.settings), raw.columns, guessed)
+        user_mapped = {c for c in (mapping or {}).values() if c}
+        mapping = {**template.mapping, **(mapping or {})}
     gazetteer = gazetteer_for(gazetteer_csv)
     built = build_accounts(
         raw,
@@ -223,6 +236,8 @@ def prepare_import(
         aggregation,
         sites,
     )
+    if template is not None:
+        built.accounts = rename_template_columns(built.accounts, template, user_mapped, built.notes)
     feedback.set_progress(92, "Merging with the project's accounts")
     merged = merge_accounts(project.accounts, built.accounts, keep_removed)
     table = AccountTable(merged.table)
@@ -263,7 +278,11 @@ def prepare_import(
         sites=sites,
     )
     feedback.set_progress(100, "Ready")
-    return PreparedImport(table, report, averaged_columns(table, built.mapping, built.aggregation))
+    averaged = averaged_columns(table, built.mapping, built.aggregation)
+    if template is not None:  # a template's fields are amounts ("Share of wallet" too)
+        named = {str(f.get("name")) for f in template_fields(project.settings)}
+        averaged = [c for c in averaged if c not in named]
+    return PreparedImport(table, report, averaged)
 
 
 def _refuse_losing_every_account(

@@ -126,7 +126,8 @@ class BalanceController(QObject):
                 return
         else:
             (plan, report), moves, trajectory = result, None, None
-        if not self.session.execute(AddGeneratedPlan(plan)):
+        reasons = {m.unit_id: m.reason for m in moves or []}
+        if not self.session.execute(AddGeneratedPlan(plan, reasons)):
             return
         self.sig_plan_added.emit(plan.name)
         self.sig_status.emit(

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from territory_designer.io.accounts_import import PreparedImport, Preview, preview
 from territory_designer.io.accounts_import.reading import HEADER_SEARCH_ROWS
+from territory_designer.io.accounts_import.template_columns import preview_mapping
 from territory_designer.ui.dialogs.import_pages import (
     MappingPage,
     RunPage,
@@ -124,6 +125,8 @@ class FilePage(QWizardPage):
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
+        # The project's industry template maps the headers it names ("TRx" -> potential).
+        pv.mapping = preview_mapping(self.wiz.session.project.settings, pv.columns, pv.mapping)
         self.wiz.preview = pv
         self._loaded = Path(path)
         self._show(pv, "")

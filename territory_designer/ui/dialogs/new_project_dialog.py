@@ -10,9 +10,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -23,6 +26,7 @@ from territory_designer.core.working_crs import parse_working_crs
 ID_HINTS = ("geoid", "zcta5ce20", "zcta5ce10", "zip", "zipcode", "postcode", "fips", "id", "code")
 NAME_HINTS = ("name", "namelsad", "label", "title")
 NO_NAME = "(use the id)"
+NO_TEMPLATE = "(none)"
 FROM_DATA = "(chosen from the data)"
 #: Offered in the working-CRS box; any other EPSG code or PROJ string can be typed.
 CRS_CHOICES = (
@@ -117,12 +121,59 @@ class NewProjectDialog(QDialog):
             )
             form.addRow("Working CRS:", self.crs_combo)
             form.addRow(self.crs_error)
+        self.template_combo: QComboBox | None = None
+        self.accounts_edit = QLineEdit()
+        if ask_working_crs:  # a new project: its industry template, then its accounts
+            self._add_template_rows(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _add_template_rows(self, form: QFormLayout) -> None:
+        from territory_designer.io.templates import TemplateFileError, load_template
+        from territory_designer.io.templates import template_names as names
+
+        self.template_combo = QComboBox()
+        self.template_combo.setObjectName("template_combo")
+        self.template_combo.addItem(NO_TEMPLATE, None)
+        for name in names():
+            try:
+                self.template_combo.addItem(load_template(name).title, name)
+            except TemplateFileError:
+                continue  # listed with its error in File > Industry Templates…
+        self.template_combo.setToolTip(
+            "Fields, workload model, balance criterion, constraints and hierarchy of an "
+            "industry (File › Industry Templates… shows and edits them)"
+        )
+        form.addRow("Industry template:", self.template_combo)
+        self.accounts_edit.setObjectName("accounts_file")
+        self.accounts_edit.setPlaceholderText("optional: customer workbook to import next")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_accounts)
+        row = QHBoxLayout()
+        row.addWidget(self.accounts_edit, 1)
+        row.addWidget(browse)
+        form.addRow("Accounts file:", row)
+
+    def _on_browse_accounts(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Accounts file", "", "Tables (*.xlsx *.xlsm *.xls *.csv *.txt)"
+        )
+        if path:
+            self.accounts_edit.setText(path)
+
+    def template_name(self) -> str | None:
+        """The chosen industry template (None: none)."""
+        if self.template_combo is None:
+            return None
+        return self.template_combo.currentData()
+
+    def accounts_path(self) -> str | None:
+        """The accounts file to import once the project exists (None: none)."""
+        return self.accounts_edit.text().strip() or None
 
     def id_prefix(self) -> str:
         """The prefix for new unit ids ("" for none)."""
@@ -166,12 +217,19 @@ FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | Non
 
 def choose_new_project_fields(
     path: str, fields: list[str], parent: QWidget
-) -> tuple[str, str | None, str | None, str | None] | None:
-    """Ask for a new project's id and name fields, layer CRS and working CRS."""
+) -> tuple[str, str | None, str | None, str | None, str | None, str | None] | None:
+    """Ask for a new project's id and name fields, layer CRS, working CRS, industry
+    template and accounts file."""
     dialog = NewProjectDialog(path, fields, parent, ask_working_crs=True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return (*dialog.choice(), dialog.crs(), dialog.working_crs())
+    return (
+        *dialog.choice(),
+        dialog.crs(),
+        dialog.working_crs(),
+        dialog.template_name(),
+        dialog.accounts_path(),
+    )
 
 
 def choose_layer_fields(

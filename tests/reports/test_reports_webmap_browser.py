@@ -1,0 +1,161 @@
+"""The exported HTML map in a real browser, offline: on a desktop and on a 390 x 844 phone.
+
+Headless Chromium driven over the DevTools protocol (``td_chromium``), networking cut:
+territory names are drawn and never overlap, the search box finds a territory, a unit
+and an account and opens their popups, a tap opens a popup on the phone, the legend is a
+button there, nothing overflows the screen, and the page requests nothing but itself.
+Screenshots are kept beside the export (``--basetemp`` to look at them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from td_chromium import Page
+from td_programs import required_program
+
+from territory_designer.core.project import Project
+from territory_designer.reports import export
+
+SHOWN_LABELS = """[...document.querySelectorAll('.td-tlabel span')]
+  .filter(s => s.style.display !== 'none')
+  .map(s => { const r = s.getBoundingClientRect();
+              return [s.textContent, r.left, r.top, r.right, r.bottom]; })"""
+BUBBLES = """[...document.querySelectorAll('.td-cluster')]
+  .map(e => { const r = e.getBoundingClientRect();
+              return ['bubble', r.left, r.top, r.right, r.bottom]; })"""
+POPUP = "(document.querySelector('.leaflet-popup-content') || {}).textContent || ''"
+
+
+@pytest.fixture(scope="module")
+def demo_map(_demo_project_session: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    return export("html", _demo_project_session, folder / "map.html")
+
+
+def _page(demo_map: Path, name: str, width: int, height: int, mobile: bool) -> Iterator[Page]:
+    chromium = required_program("chromium", "chromium-browser", "google-chrome")
+    page = Page(chromium, demo_map.parent / f"profile-{name}", width, height, mobile)
+    try:
+        page.open(demo_map.as_uri(), settle=1.0)
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def desktop(demo_map: Path) -> Iterator[Page]:
+    yield from _page(demo_map, "desktop", 1280, 800, mobile=False)
+
+
+@pytest.fixture(scope="module")
+def phone(demo_map: Path) -> Iterator[Page]:
+    yield from _page(demo_map, "phone", 390, 844, mobile=True)
+
+
+def _no_overlap(boxes: list[list]) -> bool:
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a[1] < b[3] and a[3] > b[1] and a[2] < b[4] and a[4] > b[2]:
+                return False
+    return True
+
+
+def test_page_makes_no_request_and_no_error(desktop: Page, demo_map: Path) -> None:
+    fetched = [url for url in desktop.requests if not url.startswith("data:")]  # inlined
+    assert fetched == [demo_map.as_uri()]
+    assert not [c for c in desktop.console if c.startswith("EXCEPTION")], desktop.console
+
+
+def test_text_is_read_as_utf8(desktop: Page) -> None:
+    """Before: the charset came after 400 kB of inlined Leaflet; the browser guessed."""
+    assert desktop.evaluate("document.characterSet") == "UTF-8"
+    assert " · plan Working draft · " in desktop.evaluate("document.title")
+    assert "Montréal" in desktop.evaluate("TD.cities.map(c => c[2])")
+
+
+def test_territory_names_are_drawn_without_overlap(desktop: Page, demo_map: Path) -> None:
+    desktop.screenshot(demo_map.parent / "desktop.png")
+    shown = desktop.evaluate(SHOWN_LABELS)
+    bubbles = desktop.evaluate(BUBBLES)
+    assert len(shown) >= 6 and len(bubbles) >= 10, (shown, bubbles)
+    assert _no_overlap(shown)
+    assert all(_no_overlap([s, b]) for s in shown for b in bubbles)  # clear of bubbles
+    cities = desktop.evaluate("TD.shownCities")
+    assert {"Atlanta", "Richmond"} <= set(cities) and len(cities) <= 40
+    # With the accounts layer off every territory is named in full.
+    desktop.evaluate("TD.map.removeLayer(TD.layers.accounts); 1")
+    desktop.wait(0.3)
+    names = {s[0] for s in desktop.evaluate(SHOWN_LABELS)}
+    assert names == {
+        "Charlotte Metro", "Triangle", "Triad", "Coastal", "Mountains", "Sandhills",
+        "Inner Banks", "Foothills",
+    }  # fmt: skip
+    # Zoomed out, the names thin out (ids or nothing) instead of piling up.
+    desktop.evaluate("TD.map.setZoom(TD.map.getMinZoom(), {animate: false}); 1")
+    desktop.wait(0.3)
+    far = desktop.evaluate(SHOWN_LABELS)
+    assert _no_overlap(far) and len([s for s in far if len(s[0]) > 3]) < len(names)
+    desktop.evaluate("TD.map.addLayer(TD.layers.accounts); TD.map.fitBounds(TD.fit); 1")
+    desktop.wait(0.5)
+
+
+def test_search_box_finds_territory_unit_and_account(desktop: Page, demo_map: Path) -> None:
+    desktop.evaluate("document.querySelector('.td-search input').focus(); 1")
+    desktop.type_text("tria")
+    desktop.wait(0.2)
+    results = desktop.evaluate(
+        "[...document.querySelectorAll('.td-search li')].map(li => li.textContent)"
+    )
+    assert results[0] == "TerritoryT02 Triangle", results
+    desktop.press("Enter")
+    desktop.wait(0.3)
+    assert "T02 Triangle" in desktop.evaluate(POPUP) and "James Carter" in desktop.evaluate(POPUP)
+    desktop.screenshot(demo_map.parent / "desktop-search.png")
+    # A county by name: zoomed to it, its popup names its territory.
+    desktop.evaluate("TD.find('Wake'); 1")
+    desktop.wait(0.3)
+    text = desktop.evaluate(POPUP)
+    assert text.startswith("Unit 37183") and "Wake" in text and "T02 Triangle" in text
+    assert desktop.evaluate("TD.map.getZoom()") > 8
+    # An account by id: the cluster opens down to its marker and shows its figures.
+    desktop.evaluate("TD.find('A00001'); 1")
+    desktop.wait(2.0)
+    text = desktop.evaluate(POPUP)
+    assert text.startswith("Advance Clinic 0001"), text
+    assert "Revenue25,700" in text and "SegmentPharmacy" in text
+
+
+def test_phone_layout(phone: Page, demo_map: Path) -> None:
+    phone.screenshot(demo_map.parent / "phone.png")
+    assert phone.evaluate("innerWidth") == 390
+    # Nothing wider than the screen; every control on screen.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    boxes = phone.evaluate(
+        """[...document.querySelectorAll('.leaflet-control, .td-legend, .td-title')]
+           .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })"""
+    )
+    assert boxes and all(left >= 0 and right <= 390 for left, right in boxes), boxes
+    # The legend starts folded into a button.
+    assert phone.evaluate("document.querySelector('.td-legend').open") is False
+    # The first view holds the whole plan.
+    assert phone.evaluate("TD.map.getBounds().contains(L.latLngBounds(TD.fit))"), phone.evaluate(
+        "[TD.map.getBounds().toBBoxString(), TD.fit]"
+    )
+
+
+def test_phone_tap_opens_a_popup(phone: Page, demo_map: Path) -> None:
+    phone.evaluate("TD.map.removeLayer(TD.layers.accounts); 1")  # the layers menu's tick
+    x, y = phone.evaluate(
+        "(() => { const t = TD.territories.find(t => t.name === 'Mountains');"
+        " const p = TD.map.latLngToContainerPoint(t.label); return [p.x, p.y + 12]; })()"
+    )
+    phone.tap(x, y)
+    phone.wait(0.5)
+    text = phone.evaluate(POPUP)
+    assert "T05 Mountains" in text and "Emily Brooks" in text, text
+    phone.screenshot(demo_map.parent / "phone-popup.png")
+    width = phone.evaluate("document.querySelector('.leaflet-popup').getBoundingClientRect().width")
+    assert width <= 390
