@@ -27,6 +27,7 @@ from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit, unit_
 from territory_designer.ui.canvas.territory_layer import TerritoryLayer, home_marker_scale
 from territory_designer.ui.canvas.tools import PAINT_TOOLS, TOOLS, ToolController
 from territory_designer.ui.canvas.unit_layer import UnitItems
+from territory_designer.ui.gc_guard import collect_on_gui_thread_only
 from territory_designer.ui.session import Session
 
 BACKGROUND = QColor(236, 239, 242)
@@ -55,6 +56,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The canvas runs Python on worker threads (basemap cut, border tables): garbage
+        # holding widgets must never be collected there.
+        collect_on_gui_thread_only()
         self.session = session
         self._tool = "brush"
         self._previous_paint_tool = "brush"
