@@ -14,6 +14,10 @@ from typing import TYPE_CHECKING
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.formatting import field_label
 from territory_designer.io.atomic import atomic_target
+from territory_designer.reports.performance_report import (
+    performance_section,
+    write_performance_sheets,
+)
 from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.rules_tables import write_rule_sheets
 from territory_designer.reports.safety import safe_cell
@@ -338,6 +342,8 @@ def export_excel(project: Project, path: Path, options: ExportOptions, feedback:
     data = build_report_data(project, options.plan)
     currency = str(project.settings.get("currency") or DEFAULT_CURRENCY)
     wb = build_workbook(data, options, feedback, currency)
+    # Sales performance and white space (issue 15); nothing without order lines.
+    write_performance_sheets(wb, performance_section(project, options.plan))
     feedback.set_progress(85, "Saving workbook")
     feedback.check_canceled()
     with atomic_target(path) as tmp:
