@@ -33,7 +33,7 @@ from territory_designer.core.rules import (
     constraints_of,
     forbidden_matrix,
     unit_accounts,
-    unit_text,
+    unit_text_if_any,
     within_value,
 )
 
@@ -53,7 +53,8 @@ def rule_inputs(
     limit (metres) unless the run gives its own, and the units each territory may never
     hold when the territories' reps are known (carried and continued territories)."""
     rules = constraints_of(project)
-    within = within or rules.stay_within
+    if within is None and unit_text_if_any(project, rules.stay_within) is not None:
+        within = rules.stay_within
     if max_distance is None and rules.max_distance_km is not None:
         max_distance = rules.max_distance_km * 1000.0
     active = project.plan
@@ -86,8 +87,8 @@ def plan_forbidden(project: Project, plan: Plan, codes: list[int]) -> np.ndarray
     rules = constraints_of(project)
     territories = [plan.territories[c] for c in codes]
     within = None
-    if rules.stay_within:
-        values = unit_text(project, rules.stay_within)
+    values = unit_text_if_any(project, rules.stay_within)
+    if values is not None:
         within = [within_value(project, plan, c, values) for c in codes]
     out = forbidden_matrix(project, territories, within)
     if rules.max_distance_km is not None:

@@ -88,6 +88,22 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="write to this project file instead of in place")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=run_hierarchy, dry_run=True)
+    p = sub.add_parser(
+        "import-alignment",
+        help="import the alignment in force (unit, territory, district, region, rep) as a new plan",
+    )
+    p.add_argument("project")
+    p.add_argument("file", help="alignment table (.xlsx or .csv)")
+    p.add_argument("--sheet", help="worksheet (default: the first)")
+    p.add_argument("--name", help="name of the new plan (default: 'Alignment <file>')")
+    p.add_argument(
+        "--levels", help="hierarchy level names, territories first (default: the project's)"
+    )
+    p.add_argument("--baseline", action="store_true", help="make the new plan the baseline")
+    p.add_argument("--out", help="write to this project file instead of in place")
+    p.add_argument("--dry-run", action="store_true", help="check the file, save nothing")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run_import_alignment)
 
 
 class _Saving(argparse.Action):
@@ -137,7 +153,12 @@ def rules_report(project: Project) -> dict:
     """The rules, the broken ones and the soft targets of the active plan, as plain data."""
     from dataclasses import asdict
 
-    from territory_designer.core.rules import REP_ATTRIBUTES_KEY, check_plan, constraints_of
+    from territory_designer.core.rules import (
+        REP_ATTRIBUTES_KEY,
+        check_plan,
+        constraints_of,
+        inactive_rules,
+    )
     from territory_designer.core.soft_targets import check_soft_targets
 
     rules = constraints_of(project)
@@ -150,6 +171,7 @@ def rules_report(project: Project) -> dict:
             for rep, attrs in (project.settings.get(REP_ATTRIBUTES_KEY) or {}).items()
         },
         "violations": [asdict(v) for v in check_plan(project)],
+        "not_applied": inactive_rules(project),
         "soft_targets": [c.as_dict() for c in soft],
         "soft_targets_met": sum(c.met for c in soft),
         "soft_targets_checked": len(soft),
@@ -187,6 +209,8 @@ def _print_rules(report: dict) -> None:
     print(f"  max accounts per territory: {r['max_accounts'] or '-'}")
     print(f"  max distance from home base: {r['max_distance_km'] or '-'} km")
     print(f"  build and rebalance inside each: {r['within_level'] or '-'}")
+    for note in report["not_applied"]:
+        print(f"  not applied: {note}")
     if report["violations"]:
         print(f"BROKEN ({len(report['violations'])}):")
         for v in report["violations"]:
@@ -295,4 +319,38 @@ def run_hierarchy(args: argparse.Namespace) -> int:
             )
     if saved:
         print(f"saved to {saved}")
+    return 0
+
+
+def run_import_alignment(args: argparse.Namespace) -> int:
+    """Read an alignment table and add it as a new, active plan."""
+    from territory_designer.core.alignment import AddAlignment
+    from territory_designer.io.alignment_import import read_alignment
+
+    project = load(args.project)
+    levels = [v.strip() for v in args.levels.split(",") if v.strip()] if args.levels else None
+    alignment = read_alignment(project, args.file, args.sheet, args.name, levels)
+    project.apply(AddAlignment(alignment))
+    if args.baseline:
+        project.baseline_plan_name = alignment.plan.name
+    saved = None if args.dry_run else _save(project, args)
+    summary = alignment.describe()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "plan": alignment.plan.name,
+                    "rows": alignment.rows,
+                    "territories": len(alignment.plan.territories),
+                    "units_assigned": int((alignment.plan.assignment >= 0).sum()),
+                    "units_not_in_file": alignment.units_not_in_file,
+                    "nodes": alignment.nodes,
+                    "saved": saved,
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print(summary)
+    print(f"saved to {saved}" if saved else "(not saved: --dry-run)")
     return 0

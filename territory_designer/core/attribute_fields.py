@@ -122,9 +122,21 @@ def account_units(project: Project) -> np.ndarray:
     return project.accounts.table["unit"].to_numpy(dtype=np.int64)
 
 
+def _pinned(project: Project) -> np.ndarray:
+    """Whether each account is pinned to a territory of the active plan."""
+    pinned = np.zeros(len(project.accounts), dtype=bool)
+    plan = project.plan
+    for account_id, code in plan.account_overrides.items():
+        row = project.account_index.get(account_id)
+        if row is not None and code in plan.territories:
+            pinned[row] = True
+    return pinned
+
+
 def account_fields(project: Project) -> list[Field]:
-    """Columns of the accounts table: id, name, unit, territory, then the account's own
-    columns (coordinates and the internal unit index left out)."""
+    """Columns of the accounts table: id, name, unit, territory (a pin wins over the
+    unit's), pinned, then the account's own columns (coordinates and the internal unit
+    index left out)."""
     table = project.accounts.table
     units = account_units(project)
     located = units >= 0
@@ -136,6 +148,7 @@ def account_fields(project: Project) -> list[Field]:
         Field("name", table["name"].to_numpy(dtype=object), TEXT),
         Field("unit", unit_ids, TEXT),
         Field("territory", names, TEXT, (ids,)),
+        Field("pinned", _pinned(project), FLAG),
     ]
     taken = {f.name for f in fields}
     skip = {"account_id", "name", *_HIDDEN_ACCOUNT_COLUMNS}

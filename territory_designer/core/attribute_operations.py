@@ -14,7 +14,8 @@ import numpy as np
 
 from territory_designer.core.attribute_fields import unit_fields
 from territory_designer.core.attribute_query import Query, match, parse_query
-from territory_designer.core.operation_base import label_of
+from territory_designer.core.errors import EditError, LockedError
+from territory_designer.core.operation_base import Operation, label_of, territory_of
 from territory_designer.core.operations import AssignUnits
 from territory_designer.core.plan import UNASSIGNED
 
@@ -80,3 +81,67 @@ class AssignWhere(AssignUnits):
         if self.skipped_locked:
             parts.append(f"{_plural(self.skipped_locked, 'locked unit')} skipped")
         return "; ".join(parts) + "."
+
+
+class PinAccounts(Operation):
+    """Pin named accounts to a territory regardless of geography (``None`` unpins them),
+    as one edit: the attribute table's "Pin Accounts To" on a selection of accounts.
+
+    Refused when a territory an account leaves or joins is locked (its figures would
+    change), as painting refuses.
+    """
+
+    def __init__(self, account_ids: list[str] | np.ndarray, code: int | None) -> None:
+        self.account_ids = [str(a) for a in account_ids]
+        self.code = None if code is None else int(code)
+        self.before: dict[str, int | None] = {}
+        n = len(self.account_ids)
+        noun = f"{n:,} account{'s' if n != 1 else ''}"
+        self.text = f"Pin {noun}" if code is not None else f"Unpin {noun}"
+
+    def apply(self, project: Project) -> None:
+        """Check every account and lock first; then change the pins."""
+        from territory_designer.core.attribute_fields import account_codes
+
+        plan = project.plan
+        unknown = [a for a in self.account_ids if a not in project.account_index]
+        if unknown or not self.account_ids:
+            raise EditError(f"Unknown account id(s): {', '.join(unknown[:10]) or '(none)'}.")
+        if self.code is not None:
+            target = territory_of(plan, self.code)
+            if target.locked:
+                raise LockedError(f"Territory {target.name!r} is locked: it cannot gain accounts.")
+            self.text += f" to {target.name}"
+        codes = account_codes(project)
+        units = project.accounts.table["unit"].to_numpy(dtype=np.int64)
+        for a in self.account_ids:
+            row = project.account_index[a]
+            now = int(codes[row])
+            # Unpinned, an account goes back to the territory of the unit that holds it.
+            after = self.code
+            if after is None:
+                after = int(plan.assignment[units[row]]) if units[row] >= 0 else UNASSIGNED
+            for code in {now, after} if now != after else set():
+                t = plan.territories.get(code)
+                if t is not None and t.locked:
+                    raise LockedError(
+                        f"Account {a} would change locked territory {t.name!r}: unlock it first."
+                    )
+        overrides = plan.account_overrides
+        self.before = {a: overrides.get(a) for a in self.account_ids}
+        for a in self.account_ids:
+            if self.code is None:
+                overrides.pop(a, None)
+            else:
+                overrides[a] = self.code
+        project.notify_territories(list(plan.territories))
+
+    def undo(self, project: Project) -> None:
+        """Restore every pin as it was."""
+        overrides = project.plan.account_overrides
+        for a, code in self.before.items():
+            if code is None:
+                overrides.pop(a, None)
+            else:
+                overrides[a] = code
+        project.notify_territories(list(project.plan.territories))

@@ -11,6 +11,9 @@ expected (:func:`parse_mix` reads it back) and shown as ``"Accounts 60% + revenu
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 
@@ -98,8 +101,27 @@ def parse_mix(key: str) -> dict[str, float] | None:
     return out
 
 
+#: Report labels of fields (an industry template's ``decile`` -> ``"Rx decile"``), set
+#: for the time of an export with :func:`field_labels`.
+_LABELS: ContextVar[dict[str, str] | None] = ContextVar("field_labels", default=None)
+
+
+@contextmanager
+def field_labels(labels: dict[str, str]) -> Iterator[None]:
+    """Headings name fields by ``labels`` (field -> label) inside the block."""
+    token = _LABELS.set(dict(labels))
+    try:
+        yield
+    finally:
+        _LABELS.reset(token)
+
+
 def field_heading(name: str) -> str:
-    """A heading for one field (``visits_per_year`` -> ``Visits per year``)."""
+    """A heading for one field (``visits_per_year`` -> ``Visits per year``, or the label
+    an industry template gives it while :func:`field_labels` is in force)."""
+    label = (_LABELS.get() or {}).get(str(name))
+    if label:
+        return label
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:] if text else str(name)
 
@@ -111,5 +133,9 @@ def criterion_label(key: str) -> str:
     if mix is None:
         return field_heading(key)
     total = sum(mix.values()) or 1.0
-    parts = [f"{name.replace('_', ' ')} {coef / total * 100:.0f}%" for name, coef in mix.items()]
+    labels = _LABELS.get() or {}
+    parts = [
+        f"{labels.get(name) or name.replace('_', ' ')} {coef / total * 100:.0f}%"
+        for name, coef in mix.items()
+    ]
     return field_heading(" + ".join(parts))

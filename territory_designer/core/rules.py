@@ -134,6 +134,25 @@ def unit_text(project: Project, name: str) -> np.ndarray:
     return attrs[name].astype(str).str.strip().to_numpy(dtype=object)
 
 
+def unit_text_if_any(project: Project, name: str | None) -> np.ndarray | None:
+    """Unit attribute ``name`` as text, or None when the layer lacks it: a rule naming a
+    field the units do not have (a template made for other data) does not apply."""
+    if not name or name not in project.units.attributes.columns:
+        return None
+    return unit_text(project, name)
+
+
+def inactive_rules(project: Project) -> list[str]:
+    """Rules that name a unit field the layer does not have (so they do not apply)."""
+    rules = constraints_of(project)
+    out = []
+    for key in ("stay_within", "state_field"):
+        name = getattr(rules, key)
+        if name and unit_text_if_any(project, name) is None:
+            out.append(f"{key} names unit field {name!r}, which the units layer does not have")
+    return out
+
+
 def _home_distance_km(project: Project, units: np.ndarray, home: tuple[float, float]) -> np.ndarray:
     from territory_designer.core.geodesy import distance_matrix
 
@@ -181,8 +200,8 @@ def screen_assignment(
         return ok, None
     t = plan.territories[code]
     reasons: list[str] = []
-    if rules.stay_within:
-        values = unit_text(project, rules.stay_within)
+    values = unit_text_if_any(project, rules.stay_within)
+    if values is not None:
         held = within_value(project, plan, code, values)
         held = held if held is not None else str(values[units[0]])
         bad = values[units] != held
@@ -194,8 +213,8 @@ def screen_assignment(
                 f"{int(bad.sum())} unit(s) are in {', '.join(other[:5])}"
             )
     states = licensed_states(project, t)
-    if states is not None:
-        unit_states = unit_text(project, rules.state_field)
+    unit_states = unit_text_if_any(project, rules.state_field)
+    if states is not None and unit_states is not None:
         bad = ~np.isin(unit_states[units], list(states)) & ok
         if bad.any():
             ok &= ~bad
@@ -268,13 +287,15 @@ def check_plan(project: Project, plan: Plan | None = None) -> list[Violation]:
     out: list[Violation] = []
     if not rules.any_hard:
         return out
+    all_values = unit_text_if_any(project, rules.stay_within)
+    all_states = unit_text_if_any(project, rules.state_field)
     for code, t in plan.territories.items():
         units = plan.units_of(code)
-        if rules.stay_within and units.size:
-            values = unit_text(project, rules.stay_within)[units]
+        if all_values is not None and units.size:
+            values = all_values[units]
             found = sorted(set(values.tolist()))
             if len(found) > 1:
-                held = within_value(project, plan, code, unit_text(project, rules.stay_within))
+                held = within_value(project, plan, code, all_values)
                 n = int((values != held).sum())
                 out.append(
                     Violation(
@@ -285,8 +306,8 @@ def check_plan(project: Project, plan: Plan | None = None) -> list[Violation]:
                     )
                 )
         states = licensed_states(project, t)
-        if states is not None and units.size:
-            unit_states = unit_text(project, rules.state_field)[units]
+        if states is not None and all_states is not None and units.size:
+            unit_states = all_states[units]
             bad = ~np.isin(unit_states, list(states))
             if bad.any():
                 where = ", ".join(sorted(set(unit_states[bad].tolist()))[:6])
@@ -338,15 +359,15 @@ def forbidden_matrix(
     n, k = len(project.units), len(territories)
     out = np.zeros((n, k), dtype=bool)
     used = False
-    if rules.licences_apply:
-        unit_states = unit_text(project, rules.state_field)
+    unit_states = unit_text_if_any(project, rules.state_field)
+    if rules.licences_apply and unit_states is not None:
         for j, t in enumerate(territories):
             states = licensed_states(project, t)
             if states is not None:
                 out[:, j] |= ~np.isin(unit_states, list(states))
                 used = True
-    if rules.stay_within and within is not None:
-        values = unit_text(project, rules.stay_within)
+    values = unit_text_if_any(project, rules.stay_within)
+    if values is not None and within is not None:
         for j, v in enumerate(within):
             if v is not None:
                 out[:, j] |= values != v

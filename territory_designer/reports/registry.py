@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from territory_designer.core.criterion import field_labels
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
+from territory_designer.core.templates import template_labels
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -66,6 +68,9 @@ class ExportOptions:
         5,000 units).
     include_accounts : bool
         Account points in the HTML map and PDF pages.
+    basemap : bool
+        The offline basemap (coastlines, borders, lakes, city names) under the PDF and
+        Excel maps.
     layers : tuple of str
         GIS layers to write: any of ``territories``, ``units`` and ``accounts`` (the last
         only when the project has accounts).
@@ -80,6 +85,7 @@ class ExportOptions:
     include_map: bool = True
     include_units: bool | None = None
     include_accounts: bool = True
+    basemap: bool = True
     layers: tuple[str, ...] = ("territories", "units", "accounts")
     gis_crs: str | None = None
 
@@ -216,7 +222,9 @@ def export(
         )
     feedback.set_progress(0, f"Exporting {ex.label}")
     try:
-        out = ex.function(project, path, options, feedback)
+        # Headings use the labels of the project's industry template ("Rx decile").
+        with field_labels(template_labels(project)):
+            out = ex.function(project, path, options, feedback)
     except TooManyRowsError as exc:
         raise ExportError(f"Cannot write {ex.label} to {path}: {exc}") from exc
     except OSError as exc:

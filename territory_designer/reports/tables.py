@@ -275,6 +275,8 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
     if len(terr):
         terr["target"] = [plan.territories[c].target for c in terr["code"]]
     metric = [f for f in view.weight_fields if f not in ("units", "accounts")]
+    kpis = [f for f in project.settings.get("report_kpis") or [] if f in metric]
+    metric = kpis + [f for f in metric if f not in kpis]  # a template's KPIs first
     units = project.units
     codes = plan.assignment.copy()
     udf = pd.DataFrame({"unit_id": units.ids, "unit_name": units.names})

@@ -152,6 +152,17 @@ def _fresh_demo() -> Project:
     return build_demo_project()
 
 
+def step_templates(run: SelftestRun) -> str:
+    """Every industry template shipped with the app reads and checks."""
+    from territory_designer.io.templates import load_template, template_names
+
+    names = template_names()
+    _check(len(names) >= 9, f"only {len(names)} templates found: {names}")
+    for name in names:
+        load_template(name)
+    return f"{len(names)} templates"
+
+
 def step_basemap(run: SelftestRun) -> str:
     """The offline basemap around the project: land, borders and city names."""
     from territory_designer.io.basemap import load_basemap
@@ -227,6 +238,7 @@ STEPS: tuple[tuple[str, Callable[[SelftestRun], str]], ...] = (
     ("open demo", step_open_demo),
     ("paint", step_paint),
     ("import accounts", step_import),
+    ("templates", step_templates),
     ("basemap", step_basemap),
     ("build", step_build),
     ("save and reopen", step_save_reopen),

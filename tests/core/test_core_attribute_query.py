@@ -153,3 +153,50 @@ def test_fill_with_no_match_changes_nothing(project):
     project.apply(op)
     assert op.matched == 0 and op.units.size == 0 and project.revision == before
     assert op.describe(project) == "No unit matches revenue > 1e9."
+
+
+def _with_accounts(project):
+    table = pd.DataFrame(
+        {
+            "account_id": ["A1", "A2", "A3"],
+            "name": ["North Clinic", "South Store", "Corner Shop"],
+            "x": [0.0, 0.0, 0.0],
+            "y": [0.0, 0.0, 0.0],
+            "unit": [12, 0, 1],
+            "located_by": ["coordinates"] * 3,
+            "revenue": [5000.0, 20000.0, 100.0],
+        }
+    )
+    project.replace_accounts(AccountTable(table))
+    return project
+
+
+def test_pinning_accounts_is_one_edit_and_moves_their_figures(project):
+    from territory_designer.core.attribute_operations import PinAccounts
+
+    _with_accounts(project)
+    revenue = project.weight_fields.index("revenue (accounts)")
+    before = project.metrics.totals()[:, revenue].copy()
+    op = PinAccounts(["A2", "A3"], 0)  # units 0 and 1 are in C; pin them to A
+    project.apply(op)
+    assert op.text == "Pin 2 accounts to Territory A"
+    fields = account_fields(project)
+    assert match("pinned = yes", fields).tolist() == [False, True, True]
+    assert match("territory = Territory A", fields).tolist() == [True, True, True]
+    after = project.metrics.totals()[:, revenue]
+    assert after[1] - before[1] == pytest.approx(20100.0)  # slot 1 = code 0 (A)
+    op.undo(project)
+    assert project.plan.account_overrides == {}
+    assert match("pinned = yes", account_fields(project)).sum() == 0
+
+
+def test_pinning_refuses_locked_territories_either_side(project):
+    from territory_designer.core.attribute_operations import PinAccounts
+
+    _with_accounts(project)
+    project.apply(UpdateTerritory(2, locked=True))  # C holds A2 and A3
+    with pytest.raises(LockedError, match="locked territory 'Territory C'"):
+        project.apply(PinAccounts(["A2"], 0))
+    with pytest.raises(LockedError, match="cannot gain accounts"):
+        project.apply(PinAccounts(["A1"], 2))
+    assert project.plan.account_overrides == {}

@@ -130,3 +130,16 @@ def test_a_rule_naming_a_missing_field_is_refused() -> None:
     with pytest.raises(Exception, match=r"unit field 'region_x'.*has: .*state"):
         set_constraints(project, stay_within="region_x")
     assert "constraints" not in project.settings
+
+
+def test_a_rule_on_a_field_the_layer_lacks_does_not_block_painting() -> None:
+    project = two_state_project()  # as a template made for other data would leave it
+    project.settings["constraints"] = {"stay_within": "regulatory_region", "state_field": "st"}
+    project.settings["constraints"]["licensed_states_field"] = "licensed_states"
+    set_licences(project, "Ann", "NC")
+    project.apply(AssignUnits([SC_UNIT], 0))
+    assert project.plan.assignment[SC_UNIT] == 0
+    assert check_plan(project) == []
+    from territory_designer.core.rules import inactive_rules
+
+    assert len(inactive_rules(project)) == 2

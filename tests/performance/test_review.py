@@ -55,9 +55,7 @@ def drifted(make_grid_project, tmp_path):
     return save_project(project, tmp_path / "drift.tdproj")
 
 
-def test_review_flags_the_two_drifted_territories_and_proposes_few_moves(
-    capsys, drifted, tmp_path
-):
+def test_review_flags_the_two_drifted_territories_and_proposes_few_moves(capsys, drifted, tmp_path):
     out = tmp_path / "pack"
     code = main(
         ["review", str(drifted), "--period", "2026-11", "--out", str(out), "--max-moves", "5",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-from pathlib import Path
 
 import openpyxl
 from td_programs import required_program

@@ -38,7 +38,13 @@ def _units(tmp_path: Path) -> Path:
         for c in range(4)
     ]
     gdf = gpd.GeoDataFrame(
-        {"code": [f"U{k:02d}" for k in range(16)], "label": [f"Cell {k}" for k in range(16)]},
+        {
+            "code": [f"U{k:02d}" for k in range(16)],
+            "label": [f"Cell {k}" for k in range(16)],
+            # The energy template keeps territories inside a service region (a unit field).
+            "service_region": ["West" if k % 4 < 2 else "East" for k in range(16)],
+            "state": ["NC"] * 16,  # the financial-services licence rule reads it
+        },
         geometry=cells,
         crs="EPSG:4326",
     )
@@ -126,7 +132,12 @@ def test_template_end_to_end(capsys, tmp_path, name):
     code, out, err = run(capsys, "export", str(project), "--excel", str(xlsx),
                          "--account-assignments", str(tmp_path / "acc.csv"))  # fmt: skip
     assert code == 0, err
-    assert xlsx.stat().st_size > 0
+    sheet = openpyxl.load_workbook(xlsx, read_only=True)["Territories"]
+    headings = {str(c) for row in sheet.iter_rows(max_row=5, values_only=True) for c in row if c}
+    labels = template.labels()
+    for kpi in template.kpis:  # report columns carry the template's labels
+        if kpi in labels and p.is_metric(kpi):
+            assert labels[kpi] in headings, (kpi, headings)
     text = (tmp_path / "acc.csv").read_text()
     assert text.count("\n") >= N_ACCOUNTS
     code, out, err = run(capsys, "workload", str(project), "--json")

@@ -269,3 +269,46 @@ def test_a_table_nobody_opened_reads_nothing_and_catches_up_when_shown(qtbot, wi
     row = int(np.flatnonzero(dock.units_model.rows == wake)[0])
     assert shown(dock.units_model, "territory", [row]) == ["Coastal"]
     assert shown(dock.units_model, "revenue", [row])[0].count(",") == 2  # 3,930,200
+
+
+def test_accounts_can_be_pinned_from_the_table_in_one_undo_step(qtbot, window, dock):
+    project = window.session.project
+    stack = window.session.undo_stack
+    dock.tabs.setCurrentIndex(1)
+    page = dock.accounts_page
+    filter_by(qtbot, page, "city = Raleigh and segment = Hospital")
+    n = dock.accounts_model.rowCount()
+    assert n >= 1 and set(shown(dock.accounts_model, "territory")) == {"Triangle"}
+    page.view.selectAll()
+    coastal = code_of(project, "Coastal")
+    before = project.territory_table().set_index("name")["accounts"].to_dict()
+    menu = dock.context_menu(page)
+    pin = next(a.menu() for a in menu.actions() if a.menu() and a.text().startswith("Pin"))
+    assert f"({n} account" in pin.title()
+    count = stack.count()
+    next(a for a in pin.actions() if a.text().startswith("Coastal")).trigger()
+    assert stack.count() == count + 1
+    after = project.territory_table().set_index("name")["accounts"].to_dict()
+    assert after["Coastal"] == before["Coastal"] + n
+    assert after["Triangle"] == before["Triangle"] - n
+    # The table shows the pin (the filter still finds the rows: city and segment).
+    qtbot.waitUntil(
+        lambda: set(shown(dock.accounts_model, "territory")) == {"Coastal"}, timeout=2000
+    )
+    assert set(shown(dock.accounts_model, "pinned")) == {"yes"}
+    assert all(project.plan.account_overrides[a] == coastal for a in project.plan.account_overrides)
+    stack.undo()
+    assert project.plan.account_overrides == {}
+
+
+def test_switching_tabs_shows_the_selected_rows(qtbot, window, dock):
+    project = window.session.project
+    wake = project.units.index_of("37183")
+    window.session.set_selection(np.array([wake]))
+    dock.tabs.setCurrentIndex(1)
+    page = dock.accounts_page
+    qtbot.waitUntil(lambda: page.view.isVisible())
+    first = int(np.flatnonzero(np.isin(dock.accounts_model.rows, page.selected_rows()))[0])
+    top = page.view.rowAt(0)
+    bottom = page.view.rowAt(page.view.viewport().height() - 1)
+    assert top <= first <= (bottom if bottom >= 0 else dock.accounts_model.rowCount())

@@ -127,5 +127,13 @@ class AttributePage(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows
         )
         self.view.selectionModel().select(selection, flags)
-        if view_rows.size:
-            self.view.scrollTo(self.model.index(int(view_rows[0]), 0))
+        self.scroll_to_selection()
+
+    def scroll_to_selection(self) -> None:
+        """Bring the first selected row into view."""
+        ranges = self.view.selectionModel().selection()
+        if not ranges.isEmpty():
+            first = min(r.top() for r in ranges)
+            self.view.scrollTo(
+                self.model.index(first, 0), QAbstractItemView.ScrollHint.PositionAtTop
+            )

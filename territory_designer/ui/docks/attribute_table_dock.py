@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_designer.core.attribute_fields import account_fields, account_units, unit_fields
+from territory_designer.core.attribute_operations import PinAccounts
 from territory_designer.core.operations import SetUnitsLocked
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.ui.docks.attribute_page import AttributePage
@@ -106,7 +107,7 @@ class AttributeTableDock(QDockWidget):
             page.view.customContextMenuRequested.connect(
                 lambda pos, p=page: self._show_context_menu(p, pos)
             )
-        self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
+        self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
         s = session
         for sig in (s.sig_assignment_changed, s.sig_locks_changed, s.sig_territories_changed):
             sig.connect(lambda *_: self._schedule_refresh())
@@ -257,6 +258,10 @@ class AttributeTableDock(QDockWidget):
             page.select_rows(np.flatnonzero(held))
         page.update_status()
 
+    def _on_tab_changed(self) -> None:
+        self._update_buttons()
+        self.current_page.scroll_to_selection()
+
     def _update_buttons(self) -> None:
         has = bool(self.selected_units().size)
         self.assign_button.setEnabled(has)
@@ -290,6 +295,28 @@ class AttributeTableDock(QDockWidget):
             return False
         return self.session.execute(SetUnitsLocked(units, locked))
 
+    def pin_selection(self, code: int | None) -> bool:
+        """Pin the selected accounts to territory ``code`` (None unpins) in one undo step."""
+        rows = self.accounts_page.selected_rows()
+        if not rows.size:
+            return False
+        ids = self.session.project.accounts.table["account_id"].to_numpy()[rows]
+        return self.session.execute(PinAccounts(ids, code))
+
+    def _add_pin_menu(self, menu: QMenu, page: AttributePage) -> None:
+        k = page.selected_rows().size
+        pin = menu.addMenu(f"Pin Accounts To ({k:,} account{'s' if k != 1 else ''})")
+        pin.setObjectName("pin_menu")
+        pin.setToolTip("A pinned account counts in its territory wherever it lies")
+        plan = self.session.project.plan
+        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
+            action = pin.addAction(f"{t.name} ({t.id})")
+            action.setEnabled(not t.locked)
+            action.triggered.connect(lambda _=False, c=code: self.pin_selection(c))
+        pin.addSeparator()
+        pin.addAction("(unpin)").triggered.connect(lambda _=False: self.pin_selection(None))
+        pin.setEnabled(bool(k))
+
     def _show_context_menu(self, page: AttributePage, pos: QPoint) -> None:
         menu = self.context_menu(page)
         menu.exec(page.view.viewport().mapToGlobal(pos))
@@ -311,6 +338,8 @@ class AttributeTableDock(QDockWidget):
         unassign = assign.addAction("(unassign)")
         unassign.triggered.connect(lambda _=False: self.assign_selection(UNASSIGNED))
         assign.setEnabled(bool(n))
+        if page is self.accounts_page:
+            self._add_pin_menu(menu, page)
         menu.addAction("Zoom to Selection", self.zoom_to_selection).setEnabled(bool(n))
         menu.addSeparator()
         menu.addAction("Lock Selected Units", lambda: self.set_locked(True)).setEnabled(bool(n))

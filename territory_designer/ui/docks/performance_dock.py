@@ -1,0 +1,217 @@
+"""The "Performance" dock: trends per territory (small multiples) and a table with
+sparklines, from the project's order lines (:mod:`territory_designer.core.performance`).
+
+Refreshed after edits (at most every 400 ms); the figures follow the active plan.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.performance import PerformanceTable, project_performance
+from territory_designer.ui.session import Session
+
+#: Figures the small multiples can show: (label, PerformanceTable attribute or method).
+FIGURES = {
+    "Revenue": "revenue",
+    "Growth %": "growth_pct",
+    "Customers": "customers",
+    "Retention %": "retention_pct",
+    "Attainment %": "attainment_pct",
+}
+COLUMNS = ("Territory", "Name", "Trend", "Revenue", "Growth %", "YoY %", "Customers",
+           "Retention %", "Attainment %")  # fmt: skip
+SPARK = "▁▂▃▄▅▆▇█"
+MAX_PANELS = 24
+
+
+def sparkline(values: np.ndarray, width: int = 12) -> str:
+    """The last ``width`` values as block characters (blank where undefined)."""
+    v = np.asarray(values, dtype=float)[-width:]
+    ok = np.isfinite(v)
+    if not ok.any():
+        return ""
+    low, high = float(v[ok].min()), float(v[ok].max())
+    span = high - low or 1.0
+    return "".join(
+        SPARK[int(round((x - low) / span * (len(SPARK) - 1)))] if math.isfinite(x) else " "
+        for x in v
+    )
+
+
+def _figure(table: PerformanceTable, name: str) -> np.ndarray:
+    value = getattr(table, name)
+    return np.asarray(value() if callable(value) else value, dtype=float)
+
+
+def _text(value: float, pct: bool = False) -> str:
+    if not math.isfinite(value):
+        return "—"
+    return f"{value:+.1f}%" if pct else f"{value:,.0f}"
+
+
+def _compact_number(value: float, _pos: object = None) -> str:
+    """Axis labels: 1.2M, 350k, 12."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+_compact = FuncFormatter(_compact_number)
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}%" if math.isfinite(value) else "—"
+
+
+class PerformanceDock(QDockWidget):
+    """Small multiples of one figure per territory, and a table of the last period."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Performance", parent)
+        self.setObjectName("performance_dock")
+        self.session = session
+        self.table_data: PerformanceTable | None = None
+        self.period_box = QComboBox()
+        self.period_box.addItems(["month", "quarter", "year"])
+        self.figure_box = QComboBox()
+        self.figure_box.addItems(list(FIGURES))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.figure = Figure(figsize=(6, 3), layout="constrained")
+        self.chart = FigureCanvasQTAgg(self.figure)
+        self.chart.setMinimumHeight(180)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Period"))
+        controls.addWidget(self.period_box)
+        controls.addWidget(QLabel("Show"))
+        controls.addWidget(self.figure_box)
+        controls.addStretch(1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.chart)
+        split.addWidget(self.table)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addLayout(controls)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+        self.setWidget(body)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(400)
+        self._timer.timeout.connect(self.refresh)
+        for sig in (
+            session.sig_project_replaced,
+            session.sig_plan_changed,
+            session.sig_assignment_changed,
+            session.sig_territories_changed,
+            session.sig_structure_changed,
+            session.sig_settings_changed,
+            session.sig_accounts_changed,
+        ):
+            sig.connect(self._schedule)
+        self.period_box.currentTextChanged.connect(self.refresh)
+        self.figure_box.currentTextChanged.connect(self._draw_chart)
+        self.visibilityChanged.connect(lambda on: on and self.refresh())
+
+    def _schedule(self, *_args: object) -> None:
+        if self.isVisible() and not self._timer.isActive():
+            self._timer.start()
+
+    def refresh(self) -> None:
+        """Compute the figures again and redraw."""
+        try:
+            self.table_data = project_performance(
+                self.session.project, self.period_box.currentText()
+            )
+        except TerritoryDesignerError as exc:
+            self.table_data = None
+            self.message.setText(str(exc))
+            self.table.setRowCount(0)
+            self.figure.clear()
+            self.chart.draw_idle()
+            return
+        t = self.table_data
+        self.message.setText(
+            f"{t.periods[0]} to {t.periods[-1]}; {t.attribution.statement}; "
+            f"quota: {t.quota_source}."
+        )
+        self._fill_table()
+        self._draw_chart()
+
+    def _fill_table(self) -> None:
+        t = self.table_data
+        assert t is not None
+        revenue, growth, yoy = t.revenue, t.growth_pct(), t.yoy_pct()
+        retention, attainment = t.retention_pct(), t.attainment_pct()
+        self.table.setRowCount(len(t.groups))
+        for g, group in enumerate(t.groups):
+            cells = [
+                group.id,
+                group.name,
+                sparkline(revenue[g]),
+                _text(revenue[g, -1]),
+                _text(growth[g, -1], True),
+                _text(yoy[g, -1], True),
+                str(int(t.customers[g, -1])),
+                _percent(retention[g, -1]),
+                _percent(attainment[g, -1]),
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c >= 3:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(g, c, item)
+        self.table.resizeColumnsToContents()
+
+    def _draw_chart(self) -> None:
+        self.figure.clear()
+        t = self.table_data
+        if t is None:
+            self.chart.draw_idle()
+            return
+        values = _figure(t, FIGURES[self.figure_box.currentText()])
+        groups = t.groups[:MAX_PANELS]
+        cols = min(4, max(1, len(groups)))
+        rows = math.ceil(len(groups) / cols)
+        colours = {tr.id: tr.color for tr in self.session.project.plan.territories.values()}
+        x = np.arange(values.shape[1])
+        axes = self.figure.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+        for k, ax in enumerate(axes.flat):
+            if k >= len(groups):
+                ax.set_visible(False)
+                continue
+            ax.plot(x, values[k], color=colours.get(groups[k].id, "#4e79a7"), lw=1.2)
+            ax.set_title(f"{groups[k].id} {groups[k].name}"[:22], fontsize=7)
+            ax.tick_params(labelsize=6)
+        ticks = np.unique(np.linspace(0, len(x) - 1, min(4, len(x))).round().astype(int))
+        labels = t.periods
+        for ax in axes[-1]:
+            ax.set_xticks(ticks, [labels[i] for i in ticks])
+        axes[0, 0].yaxis.set_major_formatter(_compact)
+        self.chart.draw_idle()

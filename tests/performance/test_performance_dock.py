@@ -1,0 +1,79 @@
+"""The Performance dock driven through the real window (qtbot, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from perf_factories import two_territory_project
+
+from territory_designer.ui.app_settings import AppSettings
+from territory_designer.ui.dialogs.prompts import ScriptedPrompts
+from territory_designer.ui.main_window import MainWindow
+
+
+def _window(qtbot, project):
+    window = MainWindow(project, "Sales", AppSettings(), ScriptedPrompts())
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+@pytest.fixture
+def dock(qtbot):
+    window = _window(qtbot, two_territory_project())
+    action = window.actions_by_name["performance"]
+    assert action in window.menus["view"].actions()
+    action.trigger()
+    dock = window.performance_dock
+    qtbot.waitUntil(dock.isVisible)
+    return dock
+
+
+def cells(dock, row):
+    t = dock.table
+    return [t.item(row, c).text() for c in range(t.columnCount())]
+
+
+def test_the_dock_shows_each_territory_with_its_trend(qtbot, dock):
+    assert dock.table.rowCount() == 2
+    first = cells(dock, 0)
+    assert first[:2] == ["T01", "Territory A"]
+    # Month view: the last month is January 2025 (120 sold by a1, 20% below Jan 2024).
+    assert first[3] == "120" and first[5] == "-20.0%"
+    assert len(first[2]) == 12 and set(first[2]) <= set("▁▂▃▄▅▆▇█ ")
+    assert "2024-01 to 2025-01" in dock.message.text()
+    # One small multiple per territory.
+    assert len([ax for ax in dock.figure.axes if ax.get_visible()]) == 2
+
+
+def test_choosing_quarters_and_a_figure_redraws(qtbot, dock):
+    dock.period_box.setCurrentText("quarter")
+    qtbot.waitUntil(lambda: "2024-Q1 to 2025-Q1" in dock.message.text())
+    assert cells(dock, 0)[3] == "120"
+    dock.figure_box.setCurrentText("Retention %")
+    line = dock.figure.axes[0].get_lines()[0]
+    assert len(line.get_xdata()) == 5  # five quarters
+
+
+def test_an_edit_of_the_plan_updates_the_figures(qtbot, dock):
+    session = dock.session
+    project = session.project
+    trend = cells(dock, 1)[2]
+    assert trend != "▁" * 12  # T02 sold in February and March 2024
+    # Paint unit 1 (b1) into T01: T01 now sells b1's lines too, T02 nothing.
+    assert session.assign([1], project.plan.code_of("T01"))
+    qtbot.waitUntil(lambda: cells(dock, 1)[2] == "▁" * 12, timeout=3000)
+    assert dock.figure.axes[1].get_lines()[0].get_ydata().max() == 0
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: cells(dock, 1)[2] == trend, timeout=3000)
+
+
+def test_a_project_without_order_lines_says_what_to_do(qtbot):
+    project = two_territory_project()
+    project.transactions = None
+    window = _window(qtbot, project)
+    window.actions_by_name["performance"].trigger()
+    dock = window.performance_dock
+    qtbot.waitUntil(dock.isVisible)
+    assert "import-sales" in dock.message.text() and dock.table.rowCount() == 0
