@@ -77,6 +77,8 @@ def territory_columns(data: ReportData, detailed: bool = False) -> list[Column]:
             Column("Pieces", t["pieces"], "int"),
             Column("Colour", [""] * len(t)),  # filled with the colour, not its hex code
         ]
+        if "definition" in t and t["definition"].astype(bool).any():
+            cols.append(Column("Definition", t["definition"]))
     return cols
 
 
@@ -146,7 +148,7 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions, fmt: str) -
     if options.include_map and n:
         from territory_designer.reports.mapping import map_png
 
-        img = Image(io.BytesIO(map_png(data, 7.0, 4.8, dpi=96)))
+        img = Image(io.BytesIO(map_png(data, 7.0, 4.8, dpi=96, basemap=options.basemap)))
         ws.add_image(img, f"A{below}")
         map_rows = -(-img.height // 20) + 1  # default row height: 20 px
     chart_rows = 0

@@ -244,6 +244,9 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
     root.html.add_child(Element(_title_bar(heading)))
     feedback.set_progress(85, "Writing page")
     html = root.render()
+    # The encoding must be declared in the first 1,024 bytes, else the browser guesses
+    # (folium's declaration comes after the inlined Leaflet: "Montréal" read as GBK).
+    html = html.replace("<head>", '<head>\n<meta charset="utf-8" />', 1)
     end = html.rindex("</html>")
     html = html[:end] + _page_start(layers) + "\n" + html[end:]
     urls = find_urls(html)

@@ -67,20 +67,28 @@ def basemap_page_data(
     """
     import shapely
 
-    from territory_designer.io.basemap import load_basemap
+    from territory_designer.io.basemap import clip_box, load_basemap
 
     if data.crs is None or not len(data.lod[0]):
         return None
+    area = surroundings(shapely.total_bounds(data.lod[0]))
     try:
-        basemap = load_basemap(data.crs, surroundings(shapely.total_bounds(data.lod[0])))
+        basemap = load_basemap(data.crs, area)
     except (OSError, ImportError, ValueError) as exc:  # package missing or damaged
         log.warning("HTML map without basemap: %s", exc)
         return None
-    layers = {}
+    # The sheet the basemap covers, in sea colour: beyond it the page is plain grey, so its
+    # edge reads as the edge of the map, not as a coastline.
+    box = shapely.box(*clip_box(area))
+    sheet = shapely.segmentize(box, box.length / 256)
+    layers = {"sea": json.loads(shapely.to_geojson(to_lonlat(np.array([sheet], dtype=object))[0]))}
     for name in ("land", "lakes", "countries", "states"):
         geom = getattr(basemap, name)
         if geom is None or shapely.is_empty(geom):
             continue
+        # Long straight edges (where the sheet cut the land) follow the sheet's curved
+        # edge in longitude/latitude only with vertices along them.
+        geom = shapely.segmentize(geom, box.length / 256)
         (out,) = to_lonlat(np.array([geom], dtype=object))
         if not shapely.is_empty(out):
             layers[name] = json.loads(shapely.to_geojson(out))

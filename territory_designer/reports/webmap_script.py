@@ -20,7 +20,7 @@ once folium has created the map and its layers.
 from __future__ import annotations
 
 STYLE = """
-.leaflet-container{background:#d6e4ee;
+.leaflet-container{background:#e6e6e3;
  font:13px/1.35 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
 .td-tlabel span,.td-city span{position:absolute;left:0;top:0;transform:translate(-50%,-50%);
  white-space:nowrap;pointer-events:none;
@@ -132,7 +132,7 @@ SCRIPT = r"""
     for (var i = 1; i < markers.length && k >= 0; i++) {
       if (markers[i].options.tdTerritory !== k) k = -1;
     }
-    var n = cluster.getChildCount(), size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48;
+    var n = cluster.getChildCount(), size = clusterSize(n);
     var ring = k >= 0 ? TD.territories[k].color : '#6b7280';
     return L.divIcon({
       html: '<div style="border-color:' + ring + '">' + n + '</div>',
@@ -154,6 +154,8 @@ SCRIPT = r"""
     m.addTo(map);
     return m;
   }
+  var LABEL_SHIFTS = [0, -1, 1, -2, 2];
+  function clusterSize(n) { return n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48; }
   function measure(el, html) { el.innerHTML = html; return [el.offsetWidth, el.offsetHeight]; }
 
   function Labels(map) {
@@ -170,8 +172,19 @@ SCRIPT = r"""
     this.cities = (TD.cities || []).map(function (c) { return {c: c}; });
     this.citiesOn = true;
   }
+  // Where account bubbles are drawn: names keep clear of them.
+  Labels.prototype.obstacles = function () {
+    var map = this.map, out = [], cluster = TD.layers && TD.layers.accounts;
+    if (!cluster || !map.hasLayer(cluster) || !cluster._featureGroup) return out;
+    cluster._featureGroup.eachLayer(function (l) {
+      if (!l.getChildCount) return;  // a single account's dot: small, names may cross it
+      var r = clusterSize(l.getChildCount()) / 2, p = map.latLngToContainerPoint(l.getLatLng());
+      out.push([p.x - r, p.y - r, p.x + r, p.y + r]);
+    });
+    return out;
+  };
   Labels.prototype.place = function () {
-    var map = this.map, size = map.getSize(), boxes = [], shown = [];
+    var map = this.map, size = map.getSize(), boxes = this.obstacles(), shown = [];
     this.items.forEach(function (it) {
       if (!it.m) {
         it.m = labelMarker(map, it.t.label, 'td-tlabel', '<span></span>', 'tdLabels');
@@ -182,19 +195,26 @@ SCRIPT = r"""
       var p = map.latLngToContainerPoint(it.t.label);
       var a = map.latLngToContainerPoint(it.t.bounds[0]);
       var b = map.latLngToContainerPoint(it.t.bounds[1]);
-      var width = Math.abs(b.x - a.x);
-      var choice = null;
+      var width = Math.abs(b.x - a.x), height = Math.abs(b.y - a.y);
+      var choice = null, shift = 0;
+      // The name, else the id; at the label point or a line above or below it.
       [[it.t.name, it.wName], [it.t.id, it.wId]].some(function (c, j) {
         if (j === 0 && c[1][0] > width * 1.15) return false;  // the name overflows its area
         var w = c[1][0] / 2 + 2, h = c[1][1] / 2;
-        var r = [p.x - w, p.y - h, p.x + w, p.y + h];
-        if (overlaps(r, boxes)) return false;
-        boxes.push(r);
-        choice = c[0];
-        return true;
+        return LABEL_SHIFTS.some(function (k) {
+          var dy = k * (h * 2 + 2);
+          if (Math.abs(dy) > height / 2) return false;  // off its own territory
+          var r = [p.x - w, p.y + dy - h, p.x + w, p.y + dy + h];
+          if (overlaps(r, boxes)) return false;
+          boxes.push(r);
+          choice = c[0];
+          shift = dy;
+          return true;
+        });
       });
       if (choice !== null) {
         if (it.el.innerHTML !== choice) it.el.innerHTML = choice;
+        it.el.style.marginTop = shift + 'px';
         it.el.style.display = '';
         shown.push(choice);
       } else {
@@ -372,6 +392,7 @@ SCRIPT = r"""
     function add(geom, pane, style) {
       if (geom) L.geoJSON(geom, {pane: pane, interactive: false, style: style}).addTo(group);
     }
+    add(B.sea, 'tdBase', {stroke: false, fillColor: '#d6e4ee', fillOpacity: 1});
     add(B.land, 'tdBase', {color: '#8ca5b9', weight: 1, fillColor: '#f4f2ec', fillOpacity: 1});
     add(B.lakes, 'tdBase', {color: '#8ca5b9', weight: 0.8, fillColor: '#d6e4ee', fillOpacity: 1});
     add(B.states, 'tdBorders',
@@ -408,13 +429,14 @@ SCRIPT = r"""
     var labels = new Labels(map);
     TD.labels = labels;
     map.on('zoomend moveend resize', function () { labels.place(); });
-    if (layers.basemap) {
-      map.on('overlayadd overlayremove', function (e) {
-        if (e.layer !== layers.basemap) return;
-        labels.citiesOn = e.type === 'overlayadd';
-        labels.place();
-      });
+    if (layers.accounts) {  // bubbles settle after a zoom, and after loading in chunks
+      layers.accounts.on('animationend', function () { labels.place(); });
+      setTimeout(function () { labels.place(); }, 400);
     }
+    map.on('overlayadd overlayremove', function (e) {
+      if (e.layer === layers.basemap) labels.citiesOn = e.type === 'overlayadd';
+      labels.place();
+    });
     labels.place();
     var search = new SearchBox(map);
     TD.find = search.find;

@@ -23,6 +23,9 @@ SHOWN_LABELS = """[...document.querySelectorAll('.td-tlabel span')]
   .filter(s => s.style.display !== 'none')
   .map(s => { const r = s.getBoundingClientRect();
               return [s.textContent, r.left, r.top, r.right, r.bottom]; })"""
+BUBBLES = """[...document.querySelectorAll('.td-cluster')]
+  .map(e => { const r = e.getBoundingClientRect();
+              return ['bubble', r.left, r.top, r.right, r.bottom]; })"""
 POPUP = "(document.querySelector('.leaflet-popup-content') || {}).textContent || ''"
 
 
@@ -66,20 +69,37 @@ def test_page_makes_no_request_and_no_error(desktop: Page, demo_map: Path) -> No
     assert not [c for c in desktop.console if c.startswith("EXCEPTION")], desktop.console
 
 
+def test_text_is_read_as_utf8(desktop: Page) -> None:
+    """Before: the charset came after 400 kB of inlined Leaflet; the browser guessed."""
+    assert desktop.evaluate("document.characterSet") == "UTF-8"
+    assert " · plan Working draft · " in desktop.evaluate("document.title")
+    assert "Montréal" in desktop.evaluate("TD.cities.map(c => c[2])")
+
+
 def test_territory_names_are_drawn_without_overlap(desktop: Page, demo_map: Path) -> None:
     desktop.screenshot(demo_map.parent / "desktop.png")
     shown = desktop.evaluate(SHOWN_LABELS)
-    names = {s[0] for s in shown}
-    assert {"Charlotte Metro", "Triangle", "Mountains", "Inner Banks"} <= names, shown
+    bubbles = desktop.evaluate(BUBBLES)
+    assert len(shown) >= 6 and len(bubbles) >= 10, (shown, bubbles)
     assert _no_overlap(shown)
+    assert all(_no_overlap([s, b]) for s in shown for b in bubbles)  # clear of bubbles
     cities = desktop.evaluate("TD.shownCities")
-    assert "Raleigh" in cities and len(cities) <= 40
+    assert {"Atlanta", "Richmond"} <= set(cities) and len(cities) <= 40
+    # With the accounts layer off every territory is named in full.
+    desktop.evaluate("TD.map.removeLayer(TD.layers.accounts); 1")
+    desktop.wait(0.3)
+    names = {s[0] for s in desktop.evaluate(SHOWN_LABELS)}
+    assert names == {
+        "Charlotte Metro", "Triangle", "Triad", "Coastal", "Mountains", "Sandhills",
+        "Inner Banks", "Foothills",
+    }  # fmt: skip
     # Zoomed out, the names thin out (ids or nothing) instead of piling up.
     desktop.evaluate("TD.map.setZoom(TD.map.getMinZoom(), {animate: false}); 1")
     desktop.wait(0.3)
     far = desktop.evaluate(SHOWN_LABELS)
     assert _no_overlap(far) and len([s for s in far if len(s[0]) > 3]) < len(names)
-    desktop.evaluate("TD.map.fitBounds(TD.fit, {animate: false}); 1")
+    desktop.evaluate("TD.map.addLayer(TD.layers.accounts); TD.map.fitBounds(TD.fit); 1")
+    desktop.wait(0.5)
 
 
 def test_search_box_finds_territory_unit_and_account(desktop: Page, demo_map: Path) -> None:

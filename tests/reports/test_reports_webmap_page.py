@@ -47,6 +47,10 @@ def demo_page(_demo_project_session: Project, tmp_path_factory: pytest.TempPathF
     return out.read_text(encoding="utf-8")
 
 
+def test_encoding_is_declared_before_anything_else(demo_page: str) -> None:
+    assert '<meta charset="utf-8" />' in demo_page.encode("utf-8")[:1024].decode("utf-8", "ignore")
+
+
 def test_every_territory_is_named_inside_itself(demo_page: str) -> None:
     td = page_data(demo_page)
     names = [t["name"] for t in td["territories"]]
@@ -94,8 +98,10 @@ def test_cluster_bubbles_are_neutral_or_territory_coloured(demo_page: str) -> No
 def test_basemap_is_inlined_around_the_plan(demo_page: str) -> None:
     td = page_data(demo_page)
     base = td["basemap"]
-    assert set(base) == {"land", "lakes", "countries", "states"}
-    land = shapely.geometry.shape(base["land"])
+    assert set(base) == {"sea", "land", "lakes", "countries", "states"}
+    sheet = shapely.geometry.shape(base["sea"])
+    land = shapely.make_valid(shapely.geometry.shape(base["land"]))  # rounded: may self-touch
+    assert land.difference(sheet).area < land.area / 1000  # the land lies on the sheet
     plan = shapely.union_all(list(territory_shapes(demo_page).values()))
     assert land.buffer(0.05).contains(plan.representative_point())
     west, south, east, north = land.bounds
