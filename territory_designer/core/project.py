@@ -393,6 +393,7 @@ class Project:
                 "owner": t.owner,
                 "locked": t.locked,
                 "color": t.color,
+                "definition": t.definition,
             }
             for k, f in enumerate(m.field_names):
                 row[f] = float(totals[s, k])
