@@ -77,6 +77,8 @@ def territory_columns(data: ReportData, detailed: bool = False) -> list[Column]:
             Column("Pieces", t["pieces"], "int"),
             Column("Colour", [""] * len(t)),  # filled with the colour, not its hex code
         ]
+        if "definition" in t and t["definition"].astype(bool).any():
+            cols.append(Column("Definition", t["definition"]))
     return cols
 
 

@@ -27,6 +27,7 @@ from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit, unit_
 from territory_designer.ui.canvas.territory_layer import TerritoryLayer, home_marker_scale
 from territory_designer.ui.canvas.tools import PAINT_TOOLS, TOOLS, ToolController
 from territory_designer.ui.canvas.unit_layer import UnitItems
+from territory_designer.ui.gc_guard import collect_on_gui_thread_only
 from territory_designer.ui.session import Session
 
 BACKGROUND = QColor(236, 239, 242)
@@ -55,6 +56,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The canvas runs Python on worker threads (basemap cut, border tables): garbage
+        # holding widgets must never be collected there.
+        collect_on_gui_thread_only()
         self.session = session
         self._tool = "brush"
         self._previous_paint_tool = "brush"
@@ -184,6 +188,15 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         classes = quantile_classes(field, project.unit_values(field)) if field else None
         self.units.set_classes(classes)
         self.overlays.refresh(project, classes)
+        self._update_detail()
+
+    def set_color_values(self, label: str, values: np.ndarray) -> None:
+        """Colour units by figures that are not a project metric (a territory's retention
+        painted on its units, a unit's sales in a period), classed like a metric."""
+        self.color_field = None
+        classes = quantile_classes(label, np.asarray(values, dtype=float))
+        self.units.set_classes(classes)
+        self.overlays.refresh(self.session.project, classes)
         self._update_detail()
 
     def set_layer_visible(self, name: str, visible: bool) -> None:
