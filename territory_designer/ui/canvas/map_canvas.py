@@ -202,6 +202,15 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.overlays.refresh(project, classes)
         self._update_detail()
 
+    def set_color_values(self, label: str, values: np.ndarray) -> None:
+        """Colour units by figures that are not a project metric (a territory's retention
+        painted on its units, a unit's sales in a period), classed like a metric."""
+        self.color_field = None
+        classes = quantile_classes(label, np.asarray(values, dtype=float))
+        self.units.set_classes(classes)
+        self.overlays.refresh(self.session.project, classes)
+        self._update_detail()
+
     def set_layer_visible(self, name: str, visible: bool) -> None:
         """Show or hide a layer of :data:`LAYERS` (the legend and scale bar too)."""
         if name not in LAYERS:
