@@ -150,7 +150,10 @@ def territory_page(
     t = data.territories.set_index("code").loc[code]
     fig = Figure(figsize=PAPER_SIZES[paper])
     _header(fig, f"{t['id']}  {t['name']}", _territory_subtitle(data, t))
-    ax = fig.add_axes((0.06, 0.46, 0.88, 0.45))
+    definition = definition_lines(t.get("definition", ""))
+    if definition:  # what the territory covers and why, under the title
+        fig.text(0.06, 0.918, definition, fontsize=7.5, style="italic", color="#333333", va="top")
+    ax = fig.add_axes((0.06, 0.46, 0.88, 0.43 if definition else 0.45))
     bounds = draw_plan(ax, data, focus=code, basemap=basemap)
     mine = np.flatnonzero(data.account_code == code)
     if include_accounts and mine.size:
@@ -185,6 +188,18 @@ def territory_page(
     if not len(accounts):
         fig.text(0.46, 0.36, "No accounts in this territory.", fontsize=7, color="#555555")
     return fig
+
+
+def definition_lines(text: object, width: int = 120, lines: int = 2) -> str:
+    """A territory's definition wrapped to at most ``lines`` lines ('…' when cut)."""
+    import textwrap
+
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    wrapped = textwrap.wrap(" ".join(text.split()), width)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], clipped(" ".join(wrapped[lines - 1 :]), width)]
+    return "\n".join(wrapped)
 
 
 def _territory_subtitle(data: ReportData, t: object) -> str:
