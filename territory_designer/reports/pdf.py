@@ -36,6 +36,7 @@ from territory_designer.reports.pdf_accounts import (
     territory_table,
 )
 from territory_designer.reports.pdf_fonts import core_fonts
+from territory_designer.reports.performance_report import performance_pages, performance_section
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
 
@@ -149,7 +150,10 @@ def territory_page(
     t = data.territories.set_index("code").loc[code]
     fig = Figure(figsize=PAPER_SIZES[paper])
     _header(fig, f"{t['id']}  {t['name']}", _territory_subtitle(data, t))
-    ax = fig.add_axes((0.06, 0.46, 0.88, 0.45))
+    definition = definition_lines(t.get("definition", ""))
+    if definition:  # what the territory covers and why, under the title
+        fig.text(0.06, 0.918, definition, fontsize=7.5, style="italic", color="#333333", va="top")
+    ax = fig.add_axes((0.06, 0.46, 0.88, 0.43 if definition else 0.45))
     bounds = draw_plan(ax, data, focus=code, basemap=basemap)
     mine = np.flatnonzero(data.account_code == code)
     if include_accounts and mine.size:
@@ -184,6 +188,18 @@ def territory_page(
     if not len(accounts):
         fig.text(0.46, 0.36, "No accounts in this territory.", fontsize=7, color="#555555")
     return fig
+
+
+def definition_lines(text: object, width: int = 120, lines: int = 2) -> str:
+    """A territory's definition wrapped to at most ``lines`` lines ('…' when cut)."""
+    import textwrap
+
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    wrapped = textwrap.wrap(" ".join(text.split()), width)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], clipped(" ".join(wrapped[lines - 1 :]), width)]
+    return "\n".join(wrapped)
 
 
 def _territory_subtitle(data: ReportData, t: object) -> str:
@@ -245,13 +261,16 @@ def _write_pages(
     options: ExportOptions,
     feedback: Feedback,
     cover: bool,
+    extra: list | None = None,
 ) -> None:
-    """Write the cover (when asked) and the pages of ``codes`` into one PDF at ``path``."""
+    """Write the cover (when asked) and the pages of ``codes`` into one PDF at ``path``,
+    then the ``extra`` figures (performance pages)."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     lists = {c: account_list(data, c) for c in codes}
-    pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes)
+    extra = extra or []
+    pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes) + len(extra)
     page = 0
     meta = {"Title": f"{title} – plan {data.plan_name}"}
     with (
@@ -272,6 +291,10 @@ def _write_pages(
                     feedback.set_progress(5 + 90 * page / pages, f"Page {page} of {pages}")
                 _footer(fig, title, data.plan_name, page, pages)
                 pdf.savefig(fig)
+        for fig in extra:
+            page += 1
+            _footer(fig, title, data.plan_name, page, pages)
+            pdf.savefig(fig)
 
 
 @exporter("pdf", label="PDF report", suffixes=(".pdf",))
@@ -283,8 +306,11 @@ def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: F
     data.shapes("coarse")
     data.shapes("fine")
     title = report_title(project, options)
+    extra = performance_pages(
+        performance_section(project, options.plan), PAPER_SIZES[options.paper]
+    )
     with atomic_target(path) as tmp:
-        _write_pages(tmp, data, title, codes, options, feedback, cover=True)
+        _write_pages(tmp, data, title, codes, options, feedback, cover=True, extra=extra)
         feedback.check_canceled()
     return path
 
