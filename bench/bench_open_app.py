@@ -49,7 +49,7 @@ app.processEvents()
 window.canvas.wait_idle()
 image = window.grab()
 t3 = time.perf_counter()
-window.canvas.basemap.load()  # queued after the first paint in the app; here at once
+window.canvas.basemap.load_now()  # queued after the first paint in the app; here at once
 window.canvas.basemap.place()
 window.grab()
 t4 = time.perf_counter()

@@ -59,7 +59,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "--weights", help="weighted combination, e.g. accounts=0.6,revenue=0.4 (each a share)"
     )
     p.add_argument(
-        "--tolerance", type=_TOLERANCE, default=0.05, help="allowed deviation (0.05 = 5%%)"
+        "--tolerance",
+        type=_TOLERANCE,
+        help="allowed deviation (0.05 = 5%%; default: the project's template's, else 0.05)",
     )
     p.add_argument("--within", help="unit attribute no territory may cross (e.g. state)")
     p.add_argument("--compactness", type=_SHARE, default=0.5, help="0..1 balance vs compactness")
@@ -89,7 +91,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-moves", type=_COUNT, help="cap on units moved")
     p.add_argument("--max-accounts", type=_AMOUNT, help="cap on accounts moved")
     p.add_argument("--max-revenue", type=_AMOUNT, help="cap on revenue moved")
-    p.add_argument("--tolerance", type=_TOLERANCE, default=0.05)
+    p.add_argument(
+        "--tolerance", type=_TOLERANCE, help="default: the project's template's, else 0.05"
+    )
     p.add_argument("--balance-on", help="metric to balance (default: the project's)")
     p.add_argument("--from-plan", help="plan to start from (default: the active plan)")
     p.add_argument(
@@ -119,6 +123,13 @@ def _balance_on(args: argparse.Namespace) -> str | dict[str, float] | None:
     if not args.__dict__.get("weights"):
         return args.balance_on
     return parse_weights(args.weights)
+
+
+def _tolerance(project: Project, args: argparse.Namespace) -> float:
+    """``--tolerance``, else the tolerance of the project's industry template, else 5%."""
+    if args.tolerance is not None:
+        return args.tolerance
+    return float(project.settings.get("balance_tolerance") or 0.05)
 
 
 def _save(project: Project, args: argparse.Namespace) -> str | None:
@@ -173,7 +184,7 @@ def run_build(args: argparse.Namespace) -> int:
         k=args.territories,
         from_home_bases=args.from_home_bases,
         balance_on=_balance_on(args),
-        tolerance=args.tolerance,
+        tolerance=_tolerance(project, args),
         within=args.within,
         seed=args.seed,
         name=args.plan_name,
@@ -209,7 +220,7 @@ def run_rebalance(args: argparse.Namespace) -> int:
             max_moves=args.max_moves,
             max_accounts_moved=args.max_accounts,
             max_revenue_moved=args.max_revenue,
-            tolerance=args.tolerance,
+            tolerance=_tolerance(project, args),
             balance_on=args.balance_on,
             name=args.plan_name,
             rank_by=args.rank_by,

@@ -182,6 +182,8 @@ def _describe_update(t: Territory, changes: dict[str, Any]) -> str:
         return f"{'Lock' if changes['locked'] else 'Unlock'} {t.name}"
     if set(changes) == {"color"}:
         return f"Recolour {t.name}"
+    if set(changes) == {"definition"}:
+        return f"Define {t.name}"
     if set(changes) == {"owner"}:
         return f"Set owner of {t.name} to {changes['owner'] or 'nobody'}"
     return f"Edit {t.name} ({', '.join(changes)})"

@@ -35,6 +35,8 @@ class Territory:
         Parent region/district name for hierarchies.
     target : float, optional
         Target value of the balance metric (deviation is measured against it).
+    definition : str
+        What the territory covers and why (free text shown in reports).
     """
 
     id: str
@@ -45,9 +47,19 @@ class Territory:
     locked: bool = False
     parent: str | None = None
     target: float | None = None
+    definition: str = ""
 
 
-EDITABLE_FIELDS = ("name", "color", "owner", "home_base", "locked", "parent", "target")
+EDITABLE_FIELDS = (
+    "name",
+    "color",
+    "owner",
+    "home_base",
+    "locked",
+    "parent",
+    "target",
+    "definition",
+)
 
 
 @dataclass

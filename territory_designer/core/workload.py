@@ -21,8 +21,9 @@ al. for uniformly scattered points). The tour is driven once per visiting cycle 
 visits / accounts, the mean visits per account), times the circuity, at the average speed.
 The sum is shown in hours and as a share of a full-time selling year (1,200 hours by
 default). The engine balances the per-account part, stored as the account field
-``workload_hours`` (:func:`workload_table`): the routing term grows with the square root
-of a territory's accounts and is not a sum over units.
+``workload_hours`` (:func:`workload_table`, travel from the nearest home base): the
+routing term grows with the square root of a territory's accounts and is not a sum over
+units.
 """
 
 from __future__ import annotations
@@ -214,9 +215,12 @@ def account_codes(project: Project, plan: Plan) -> np.ndarray:
     return codes
 
 
-def _home_distances(project: Project, plan: Plan, codes: np.ndarray) -> np.ndarray:
-    """Metres from each account to its territory's home base, else to the nearest home
-    base of the plan; NaN where the plan has no home base or the account no point."""
+def _home_distances(
+    project: Project, plan: Plan, codes: np.ndarray, nearest_only: bool = False
+) -> np.ndarray:
+    """Metres from each account to its territory's home base, else (or with
+    ``nearest_only``) to the nearest home base of the plan; NaN where the plan has no
+    home base or the account no point."""
     xy = project.accounts.xy
     out = np.full(len(xy), np.nan)
     homes = {c: t.home_base for c, t in plan.territories.items() if t.home_base is not None}
@@ -225,6 +229,8 @@ def _home_distances(project: Project, plan: Plan, codes: np.ndarray) -> np.ndarr
     bases = np.array(list(homes.values()), dtype=float)
     nearest = np.sqrt(((xy[:, None, :] - bases[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
     out[:] = nearest
+    if nearest_only:
+        return out
     for code, (hx, hy) in homes.items():
         mine = codes == code
         out[mine] = np.hypot(xy[mine, 0] - hx, xy[mine, 1] - hy)
@@ -232,9 +238,15 @@ def _home_distances(project: Project, plan: Plan, codes: np.ndarray) -> np.ndarr
 
 
 def account_workload(
-    project: Project, plan: Plan | None = None, params: WorkloadParameters | None = None
+    project: Project,
+    plan: Plan | None = None,
+    params: WorkloadParameters | None = None,
+    nearest_home: bool = False,
 ) -> pd.DataFrame:
     """Hours a year of each account in ``plan`` (the active plan by default).
+
+    Travel is from the home base of the account's territory, else from the nearest home
+    base of the plan; with ``nearest_home`` always from the nearest one.
 
     Returns
     -------
@@ -248,7 +260,7 @@ def account_workload(
     table = project.accounts.table
     visits, minutes = visits_and_minutes(table, params)
     codes = account_codes(project, plan)
-    distance = np.nan_to_num(_home_distances(project, plan, codes), nan=0.0)
+    distance = np.nan_to_num(_home_distances(project, plan, codes, nearest_home), nan=0.0)
     travel = travel_minutes(distance, params)
     return pd.DataFrame(
         {
@@ -316,12 +328,14 @@ def territory_workload(
 def workload_table(
     project: Project, params: WorkloadParameters | None = None, plan: Plan | None = None
 ) -> AccountTable:
-    """The project's accounts with a ``workload_hours`` column (visits, minutes and travel
-    per account, as :func:`account_workload` counts them in ``plan``): a metric the
-    engine balances like any account field."""
+    """The project's accounts with a ``workload_hours`` column: visits, minutes and travel
+    per account, travel counted from the nearest home base of ``plan`` (the engine moves
+    accounts between reps, so the rep an account will have is not known beforehand, and
+    a balanced plan gives most accounts to a near rep). A metric the engine balances like
+    any account field."""
     from territory_designer.core.accounts import AccountTable
 
-    hours = account_workload(project, plan, params)["hours"].to_numpy()
+    hours = account_workload(project, plan, params, nearest_home=True)["hours"].to_numpy()
     table = project.accounts.table.copy()
     table[WORKLOAD_FIELD] = np.round(hours, 4)
     return AccountTable(table)

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from territory_designer.core.feedback import Feedback
+
 #: Bump when what is cached changes, so old cache files are not read.
 BASEMAP_VERSION = 2  # 2: hemisphere for national boxes (no land over the Pacific)
 #: Margin around the project's extent, as a fraction of its larger side.
@@ -91,7 +93,9 @@ def clip_box(bounds: tuple[float, float, float, float], margin: float = MARGIN) 
     return (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
 
 
-def load_basemap(crs: object, bounds: tuple[float, float, float, float]) -> Basemap:
+def load_basemap(
+    crs: object, bounds: tuple[float, float, float, float], feedback: Feedback | None = None
+) -> Basemap:
     """The basemap around ``bounds`` in ``crs``, from the cache or built and cached.
 
     Parameters
@@ -100,6 +104,9 @@ def load_basemap(crs: object, bounds: tuple[float, float, float, float]) -> Base
         The project's working CRS (projected, metres).
     bounds : tuple
         The project's extent ``(xmin, ymin, xmax, ymax)`` in ``crs``.
+    feedback : Feedback, optional
+        Checked for cancellation between layers of a first cut (it takes seconds, so
+        the window runs it on a worker thread and drops it when the project changes).
 
     Returns
     -------
@@ -118,15 +125,23 @@ def load_basemap(crs: object, bounds: tuple[float, float, float, float]) -> Base
             return _read(path)
         except (OSError, ValueError, KeyError):
             pass  # damaged: build it again
-    basemap = build_basemap(crs, box)
+    basemap = build_basemap(crs, box, feedback)
     with contextlib.suppress(OSError):
         _write(path, basemap)
     return basemap
 
 
-def build_basemap(crs: object, box: tuple[float, float, float, float]) -> Basemap:
-    """Cut, project and simplify the bundled layers to ``box`` (in ``crs``)."""
+def build_basemap(
+    crs: object, box: tuple[float, float, float, float], feedback: Feedback | None = None
+) -> Basemap:
+    """Cut, project and simplify the bundled layers to ``box`` (in ``crs``).
+
+    Raises :class:`~territory_designer.core.errors.CanceledError` between layers once
+    ``feedback`` is cancelled.
+    """
     from pyproj import CRS, Transformer
+
+    feedback = feedback or Feedback()
 
     crs = CRS.from_user_input(crs)
     to_lonlat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
@@ -137,6 +152,7 @@ def build_basemap(crs: object, box: tuple[float, float, float, float]) -> Basema
     data = _data_dir()
 
     def layer(name: str, types: tuple[int, ...] | None, polygons: bool) -> shapely.Geometry:
+        feedback.check_canceled()
         parts = _read_parts(data, name, lonlat_box, types, polygons)
         if not parts:
             return shapely.GeometryCollection()
@@ -153,11 +169,16 @@ def build_basemap(crs: object, box: tuple[float, float, float, float]) -> Basema
         return shapely.multilinestrings(parts[shapely.get_type_id(parts) == 1])
 
     xy, population, names = _cities(to_xy, lonlat_box, region)
+    land = layer("gshhs", _LAND, True)
+    lakes = layer("gshhs", _LAKE, True)
+    countries = layer("countries", None, False)
+    states = layer("states", None, False)
+    feedback.check_canceled()
     return Basemap(
-        land=layer("gshhs", _LAND, True),
-        lakes=layer("gshhs", _LAKE, True),
-        countries=layer("countries", None, False),
-        states=layer("states", None, False),
+        land=land,
+        lakes=lakes,
+        countries=countries,
+        states=states,
         city_xy=xy,
         city_population=population,
         city_names=names,

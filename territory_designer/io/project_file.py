@@ -306,6 +306,8 @@ def _read_plans(con: sqlite3.Connection, path: Path, n: int) -> list[Plan]:
                 locked=bool(r["locked"]),
                 parent=str(r["parent"]) or None,
                 target=target,
+                # Files saved before definitions have no such column.
+                definition=str(r.get("definition") or ""),
             )
         plans.append(
             Plan(

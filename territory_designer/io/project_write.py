@@ -117,10 +117,22 @@ def _write_territories(project: Project, tmp: Path) -> None:
                     "locked": int(t.locked),
                     "parent": t.parent or "",
                     "target": np.nan if t.target is None else float(t.target),
+                    "definition": t.definition,
                 }
             )
             geoms.append(shapely.Point(t.home_base) if t.home_base else None)
-    cols = ["plan", "code", "territory_id", "name", "color", "owner", "locked", "parent", "target"]
+    cols = [
+        "plan",
+        "code",
+        "territory_id",
+        "name",
+        "color",
+        "owner",
+        "locked",
+        "parent",
+        "target",
+        "definition",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=project.units.crs)
     pyogrio.write_dataframe(gdf, tmp, layer="territories", driver="GPKG", geometry_type="Point")

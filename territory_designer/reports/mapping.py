@@ -19,11 +19,21 @@ from territory_designer.core.colors import UNASSIGNED_COLOR
 from territory_designer.core.formatting import field_label, round_length
 from territory_designer.core.map_layout import MapLayout, map_layout
 from territory_designer.core.plan import UNASSIGNED
+from territory_designer.reports.map_basemap import (
+    CREDIT_TEXT,
+    MAX_CITIES,
+    draw_basemap,
+    has_basemap,
+    label_cities,
+    report_basemap,
+)
 from territory_designer.reports.tables import ReportData
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
 
 UNASSIGNED_FILL = "#e6e6e6"
 #: Insets' height, as a fraction of the map axes (see :mod:`~.map_insets`).
@@ -132,6 +142,7 @@ def draw_plan(
     focus: int | None = None,
     labels: bool = True,
     detail: str = "coarse",
+    basemap: bool = True,
 ) -> tuple[float, float, float, float]:
     """Draw the plan's territories on ``ax`` and return the bounds shown.
 
@@ -147,6 +158,9 @@ def draw_plan(
         Territory labels (names, or ids when there are many territories).
     detail : str
         ``coarse`` or ``fine`` display geometry.
+    basemap : bool
+        The offline basemap under the territories and city names (see
+        :mod:`~.map_basemap`), where the project has one.
     """
     full = data.shapes("fine" if focus is not None else detail)
     shapes = full
@@ -194,13 +208,27 @@ def draw_plan(
         # A strip along the bottom for the insets, clear of the main body.
         bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
     bounds = _frame(ax, bounds)
-    if labels:
-        _labels(ax, data, shapes, focus)
+    background = report_basemap(data) if basemap else None
+    if background is not None:
+        draw_basemap(ax, background, bounds)
+    texts = _labels(ax, data, shapes, focus) if labels else []
+    if background is not None:
+        avoid = [t.get_window_extent().padded(2) for t in texts if t.get_visible()]
+        if layout is not None and layout.insets:  # the insets' strip along the bottom
+            avoid.append(_strip(ax, INSET_HEIGHT))
+        label_cities(ax, background, bounds, avoid, MAX_CITIES if focus is None else 10)
     if layout is not None and layout.insets:
         from territory_designer.reports.map_insets import draw_insets
 
         draw_insets(ax, data, full, faces, layout)
     return bounds
+
+
+def _strip(ax: Axes, height: float) -> Bbox:
+    """The bottom ``height`` (a fraction) of ``ax``, in display coordinates."""
+    from matplotlib.transforms import Bbox
+
+    return Bbox([[0, 0], [1, height]]).transformed(ax.transAxes)
 
 
 def _layout(
@@ -268,14 +296,13 @@ def _frame(
     return xmin, ymin, xmax, ymax
 
 
-def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | None) -> None:
-    from matplotlib import patheffects
-
+def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | None) -> list[Text]:
+    """Territory labels that do not overlap (see :mod:`~.map_labels`)."""
     from territory_designer.reports.map_labels import declutter
+    from territory_designer.reports.map_text import halo_text
 
     many = len(shapes) > 25
     terr = data.territories.set_index("code")
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     texts, short, areas = [], [], []
     for code, shape in shapes.items():
         if focus is not None and code != focus:
@@ -286,14 +313,15 @@ def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | 
         p = shapely.point_on_surface(big)
         text = terr.at[code, "id"] if many else terr.at[code, "name"]
         texts.append(
-            ax.text(
+            halo_text(
+                ax,
                 p.x,
                 p.y,
                 str(text),
+                halo_width=2.2,
                 ha="center",
                 va="center",
                 fontsize=5 if many else 7,
-                path_effects=halo,
                 zorder=5,
                 clip_on=True,
             )
@@ -301,6 +329,7 @@ def _labels(ax: Axes, data: ReportData, shapes: dict[int, object], focus: int | 
         short.append(str(terr.at[code, "id"]))
         areas.append(float(shapely.area(big)))
     declutter(ax, texts, short, areas)
+    return texts
 
 
 def draw_legend(ax: Axes, data: ReportData, max_items: int = 30) -> None:
@@ -360,8 +389,11 @@ def draw_balance_chart(ax: Axes, data: ReportData) -> None:
         ax.spines[side].set_visible(False)
 
 
-def map_figure(data: ReportData, width_in: float = 7.0, height_in: float = 5.0) -> Figure:
-    """The plan map with legend and scale bar (and insets for far-away units)."""
+def map_figure(
+    data: ReportData, width_in: float = 7.0, height_in: float = 5.0, basemap: bool = True
+) -> Figure:
+    """The plan map with legend and scale bar (and insets for far-away units), over the
+    basemap (credited under the legend) unless ``basemap`` is False."""
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -369,21 +401,35 @@ def map_figure(data: ReportData, width_in: float = 7.0, height_in: float = 5.0) 
     with matplotlib.rc_context(PLAIN_TEXT):
         fig = Figure(figsize=(width_in, height_in))
         ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
-        bounds = draw_plan(ax, data)
+        bounds = draw_plan(ax, data, basemap=basemap)
         add_scale_bar(ax, bounds)
         legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
         legend_ax.set_axis_off()
         draw_legend(legend_ax, data, max_items=30)
+        if has_basemap(ax):
+            fig.text(
+                0.995,
+                0.005,
+                CREDIT_TEXT.replace("; ", ";\n").replace(", borders", ",\nborders"),
+                fontsize=4,
+                color="#777777",
+                ha="right",
+                va="bottom",
+            )
     return fig
 
 
 def map_png(
-    data: ReportData, width_in: float = 7.0, height_in: float = 5.0, dpi: int = 110
+    data: ReportData,
+    width_in: float = 7.0,
+    height_in: float = 5.0,
+    dpi: int = 110,
+    basemap: bool = True,
 ) -> bytes:
     """The plan map of :func:`map_figure` as PNG bytes (for spreadsheets)."""
     import matplotlib
 
-    fig = map_figure(data, width_in, height_in)
+    fig = map_figure(data, width_in, height_in, basemap)
     buf = io.BytesIO()
     with matplotlib.rc_context(PLAIN_TEXT):
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")

@@ -21,6 +21,7 @@ import numpy as np
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.formatting import clipped, field_label, format_figure
 from territory_designer.io.atomic import atomic_target
+from territory_designer.reports.map_basemap import credit_below
 from territory_designer.reports.mapping import (
     PLAIN_TEXT,
     draw_balance_chart,
@@ -35,6 +36,7 @@ from territory_designer.reports.pdf_accounts import (
     territory_table,
 )
 from territory_designer.reports.pdf_fonts import core_fonts
+from territory_designer.reports.performance_report import performance_pages, performance_section
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
 
@@ -102,7 +104,7 @@ def _footer(fig: Figure, title: str, plan: str, page: int, pages: int) -> None:
     fig.text(0.94, 0.02, f"page {page} of {pages}", fontsize=6.5, color="#777777", ha="right")
 
 
-def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
+def cover_page(data: ReportData, paper: str, title: str | None, basemap: bool = True) -> Figure:
     """The cover: overview map and plan figures; the balance chart beside a table of all
     territories (rep, units, accounts, the balanced figure, deviation, workload)."""
     from matplotlib.figure import Figure
@@ -116,8 +118,9 @@ def cover_page(data: ReportData, paper: str, title: str | None) -> Figure:
         subtitle += f"  ·  template {data.template}"
     _header(fig, title or f"Territory plan: {data.plan_name}", subtitle)
     ax = fig.add_axes((0.04, 0.51, 0.62, 0.40))
-    bounds = draw_plan(ax, data)
+    bounds = draw_plan(ax, data, basemap=basemap)
     scale_bar_below(fig, ax, bounds)
+    credit_below(fig, ax)
     figs = fig.add_axes((0.69, 0.51, 0.27, 0.40))
     rows = [("Figure", "Value")] + [
         (clipped(label, 30), format_figure(value, kind)) for label, value, kind in data.figures()
@@ -138,6 +141,7 @@ def territory_page(
     paper: str,
     include_accounts: bool,
     accounts: AccountList | None = None,
+    basemap: bool = True,
 ) -> Figure:
     """One territory: zoomed map with its accounts, key figures, start of the account list."""
     from matplotlib.figure import Figure
@@ -146,13 +150,17 @@ def territory_page(
     t = data.territories.set_index("code").loc[code]
     fig = Figure(figsize=PAPER_SIZES[paper])
     _header(fig, f"{t['id']}  {t['name']}", _territory_subtitle(data, t))
-    ax = fig.add_axes((0.06, 0.46, 0.88, 0.45))
-    bounds = draw_plan(ax, data, focus=code)
+    definition = definition_lines(t.get("definition", ""))
+    if definition:  # what the territory covers and why, under the title
+        fig.text(0.06, 0.918, definition, fontsize=7.5, style="italic", color="#333333", va="top")
+    ax = fig.add_axes((0.06, 0.46, 0.88, 0.43 if definition else 0.45))
+    bounds = draw_plan(ax, data, focus=code, basemap=basemap)
     mine = np.flatnonzero(data.account_code == code)
     if include_accounts and mine.size:
         xy = data.account_xy[mine]
         ax.scatter(xy[:, 0], xy[:, 1], s=4, c="#222222", linewidths=0, alpha=0.8, zorder=4)
     scale_bar_below(fig, ax, bounds)
+    credit_below(fig, ax)
     rows = [("Figure", "Value"), ("Units", format_figure(t["units"], "int"))]
     rows.append(("Accounts", format_figure(t["accounts"], "int")))
     rows += [(clipped(field_label(f), 28), format_figure(t[f])) for f in data.metric_fields]
@@ -180,6 +188,18 @@ def territory_page(
     if not len(accounts):
         fig.text(0.46, 0.36, "No accounts in this territory.", fontsize=7, color="#555555")
     return fig
+
+
+def definition_lines(text: object, width: int = 120, lines: int = 2) -> str:
+    """A territory's definition wrapped to at most ``lines`` lines ('…' when cut)."""
+    import textwrap
+
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    wrapped = textwrap.wrap(" ".join(text.split()), width)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], clipped(" ".join(wrapped[lines - 1 :]), width)]
+    return "\n".join(wrapped)
 
 
 def _territory_subtitle(data: ReportData, t: object) -> str:
@@ -217,7 +237,9 @@ def territory_pages(
     data: ReportData, code: int, options: ExportOptions, accounts: AccountList
 ) -> Iterator[Figure]:
     """The pages of territory ``code``: its first page, then its account list continued."""
-    yield territory_page(data, code, options.paper, options.include_accounts, accounts)
+    yield territory_page(
+        data, code, options.paper, options.include_accounts, accounts, options.basemap
+    )
     start, step = first_page_rows(accounts, options.paper), more_page_rows(accounts, options.paper)
     while start < len(accounts):
         stop = min(start + step, len(accounts))
@@ -239,13 +261,16 @@ def _write_pages(
     options: ExportOptions,
     feedback: Feedback,
     cover: bool,
+    extra: list | None = None,
 ) -> None:
-    """Write the cover (when asked) and the pages of ``codes`` into one PDF at ``path``."""
+    """Write the cover (when asked) and the pages of ``codes`` into one PDF at ``path``,
+    then the ``extra`` figures (performance pages)."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     lists = {c: account_list(data, c) for c in codes}
-    pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes)
+    extra = extra or []
+    pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes) + len(extra)
     page = 0
     meta = {"Title": f"{title} – plan {data.plan_name}"}
     with (
@@ -255,7 +280,7 @@ def _write_pages(
     ):
         if cover:
             page += 1
-            fig = cover_page(data, options.paper, options.title)
+            fig = cover_page(data, options.paper, options.title, options.basemap)
             _footer(fig, title, data.plan_name, page, pages)
             pdf.savefig(fig)
         for code in codes:
@@ -266,6 +291,10 @@ def _write_pages(
                     feedback.set_progress(5 + 90 * page / pages, f"Page {page} of {pages}")
                 _footer(fig, title, data.plan_name, page, pages)
                 pdf.savefig(fig)
+        for fig in extra:
+            page += 1
+            _footer(fig, title, data.plan_name, page, pages)
+            pdf.savefig(fig)
 
 
 @exporter("pdf", label="PDF report", suffixes=(".pdf",))
@@ -277,8 +306,11 @@ def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: F
     data.shapes("coarse")
     data.shapes("fine")
     title = report_title(project, options)
+    extra = performance_pages(
+        performance_section(project, options.plan), PAPER_SIZES[options.paper]
+    )
     with atomic_target(path) as tmp:
-        _write_pages(tmp, data, title, codes, options, feedback, cover=True)
+        _write_pages(tmp, data, title, codes, options, feedback, cover=True, extra=extra)
         feedback.check_canceled()
     return path
 

@@ -68,6 +68,9 @@ class ExportOptions:
         5,000 units).
     include_accounts : bool
         Account points in the HTML map and PDF pages.
+    basemap : bool
+        The offline basemap (coastlines, borders, lakes, city names) under the PDF and
+        Excel maps.
     layers : tuple of str
         GIS layers to write: any of ``territories``, ``units`` and ``accounts`` (the last
         only when the project has accounts).
@@ -82,6 +85,7 @@ class ExportOptions:
     include_map: bool = True
     include_units: bool | None = None
     include_accounts: bool = True
+    basemap: bool = True
     layers: tuple[str, ...] = ("territories", "units", "accounts")
     gis_crs: str | None = None
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: Unit attribute names taken for a postal code (CRM territory rules key on it).
 POSTAL_NAMES = ("postal_code", "postcode", "zip", "zipcode", "zip_code", "zcta", "plz", "cp")
 #: territory_table columns that are not figures.
-_ID_COLUMNS = ("code", "id", "name", "owner", "locked", "color")
+_ID_COLUMNS = ("code", "id", "name", "owner", "locked", "color", "definition")
 
 
 def plan_view(project: Project, plan_name: str | None) -> Project:

@@ -126,3 +126,19 @@ def test_store_workload_is_one_undo_step(project):
     op.undo(project)
     assert project.accounts is before
     assert project.settings["workload"]["speed_kmh"] == 60.0
+
+
+def test_stored_field_counts_travel_from_the_nearest_home_base(project):
+    # A second territory whose rep lives by the "near" account: the stored field counts
+    # that rep, whoever serves the account today.
+    from territory_designer.core.plan import Territory
+
+    project.plan.territories[1] = Territory(
+        "T02", "Other", "#123456", home_base=(HOME[0] + 5000, HOME[1])
+    )
+    assigned = account_workload(project).set_index("account_id")
+    nearest = account_workload(project, nearest_home=True).set_index("account_id")
+    assert assigned.loc["near", "hours"] == pytest.approx(7.3)  # its territory's rep
+    assert nearest.loc["near", "hours"] == pytest.approx(6.0)  # the rep next door
+    table = workload_table(project).table.set_index("account_id")
+    assert table.loc["near", WORKLOAD_FIELD] == pytest.approx(6.0)

@@ -77,3 +77,29 @@ def test_a_project_without_order_lines_says_what_to_do(qtbot):
     dock = window.performance_dock
     qtbot.waitUntil(dock.isVisible)
     assert "import-sales" in dock.message.text() and dock.table.rowCount() == 0
+
+
+def test_levels_and_growth_against_share(qtbot, dock):
+    dock.level_box.setCurrentText("Rep")
+    qtbot.waitUntil(lambda: dock.table.horizontalHeaderItem(0).text() == "Rep")
+    assert [dock.table.item(r, 0).text() for r in range(2)] == ["Rep A", "Rep B"]
+    dock.period_box.setCurrentText("quarter")
+    dock.figure_box.setCurrentText("Growth vs share")
+    (ax,) = dock.figure.axes
+    assert "Share of revenue" in ax.get_xlabel()
+
+
+def test_the_map_colours_by_a_figure_and_back(qtbot, dock):
+    canvas = dock.map_colours.canvas
+    box = dock.map_colours.box
+    dock.period_box.setCurrentText("quarter")
+    box.setCurrentText("Sales per unit (last period)")
+    classes = canvas.units.classes
+    assert classes is not None and classes.field == "Sales per unit (last period)"
+    # 2025-Q1: unit 0 sold 120, unit 1 nothing (no value colour).
+    assert classes.bins[0] >= 0 and classes.bins[1] == -1
+    assert "2025-Q1" in dock.map_colours.message.text()
+    box.setCurrentText("White space per unit")
+    assert "too few to fit a model" in dock.map_colours.message.text()  # two units
+    box.setCurrentText("Territories")
+    assert canvas.units.classes is None and not dock.map_colours.message.isVisible()

@@ -118,3 +118,16 @@ def test_a_project_without_order_lines_says_how_to_get_them():
     project.transactions = None
     with pytest.raises(InputError, match="import-sales"):
         project_performance(project)
+
+
+def test_figures_per_unit_for_the_map():
+    from territory_designer.core.performance_map import territory_figure_on_units, unit_sales
+    from territory_designer.core.sales_history import SalesHistory, parse_period
+
+    project = two_territory_project()
+    history = SalesHistory.of_project(project)
+    period, kind = parse_period("2024-Q1")
+    assert unit_sales(project, history, kind, period).tolist() == [330, 300]
+    table = project_performance(project, kind="quarter")
+    retention = territory_figure_on_units(project, table, table.retention_pct(), 1)
+    assert retention.tolist() == [0, 0]  # 2024-Q2: nobody bought again

@@ -126,6 +126,7 @@ def test_template_end_to_end(capsys, tmp_path, name):
     p = load_project(project)
     assert p.plan.criterion is not None
     assert p.plan.criterion.key == template.balance_on
+    assert p.plan.criterion.tolerance == pytest.approx(template.tolerance)
     for field in parse_mix(template.balance_on) or [template.balance_on]:
         assert p.is_metric(field), field
     xlsx = tmp_path / "report.xlsx"

@@ -135,9 +135,12 @@ def test_selection_follows_both_ways(qtbot, window, dock):
     wanted = sorted(project.units.index_of(i) for i in ("37183", "37063"))
     qtbot.waitUntil(lambda: window.session.selection.tolist() == wanted, timeout=2000)
     assert "2 units selected" in window.tool_status.text()
-    # The accounts tab shows the accounts of those units selected.
+    # The accounts tab, once shown, has the accounts of those units selected.
+    dock.tabs.setCurrentIndex(1)
     held = np.isin(project.accounts.table["unit"].to_numpy(), wanted)
     assert dock.accounts_page.selected_rows().tolist() == np.flatnonzero(held).tolist()
+    dock.tabs.setCurrentIndex(0)
+    assert page.selected_rows().tolist() == wanted
     # Map -> table: a selection made elsewhere selects the rows.
     mecklenburg = project.units.index_of("37119")
     window.session.set_selection(np.array([mecklenburg]))
@@ -312,3 +315,67 @@ def test_switching_tabs_shows_the_selected_rows(qtbot, window, dock):
     top = page.view.rowAt(0)
     bottom = page.view.rowAt(page.view.viewport().height() - 1)
     assert top <= first <= (bottom if bottom >= 0 else dock.accounts_model.rowCount())
+
+
+def test_a_chosen_account_stays_chosen_across_tab_switches(qtbot, window, dock):
+    project = window.session.project
+    dock.tabs.setCurrentIndex(1)
+    page = dock.accounts_page
+    filter_by(qtbot, page, "A00103")
+    page.view.selectRow(0)
+    account = project.account_index["A00103"]
+    unit = int(project.accounts.table["unit"].iloc[account])
+    qtbot.waitUntil(lambda: window.session.selection.tolist() == [unit], timeout=2000)
+    page.filter_edit.clear()
+    page.apply_filter()
+    page.select_rows(np.array([account]))  # the filter reset the rows; the user picks again
+    dock.tabs.setCurrentIndex(0)
+    assert dock.units_page.selected_rows().tolist() == [unit]
+    dock.tabs.setCurrentIndex(1)
+    assert page.selected_rows().tolist() == [account]  # not every account of the unit
+
+
+def test_sorting_and_filtering_keep_the_selection(qtbot, window, dock):
+    project = window.session.project
+    page = dock.units_page
+    wanted = sorted(project.units.index_of(i) for i in ("37183", "37063"))
+    window.session.set_selection(np.array(wanted))
+    assert page.selected_rows().tolist() == wanted
+    page.view.sortByColumn(column(dock.units_model, "revenue"), Qt.SortOrder.DescendingOrder)
+    assert page.selected_rows().tolist() == wanted
+    assert sorted(shown(dock.units_model, "name", page.model.view_rows_of(wanted))) == [
+        "Durham",
+        "Wake",
+    ]
+    filter_by(qtbot, page, "wake")
+    qtbot.wait(50)
+    assert window.session.selection.tolist() == wanted  # hiding a row does not deselect it
+    page.filter_edit.clear()
+    page.apply_filter()
+    qtbot.wait(50)
+    assert page.selected_rows().tolist() == wanted
+    assert window.session.selection.tolist() == wanted
+
+
+def test_a_project_without_accounts_and_a_project_opened_later(qtbot, make_grid_project):
+    project = make_grid_project(4, 6, ["AAABBB", "AAABBB", "CCCBB.", "CCCCC."])
+    window = MainWindow(project, "Grid", AppSettings(), ScriptedPrompts())
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_by_name["attribute_table"].trigger()
+    dock = window.attribute_table_dock
+    qtbot.waitUntil(dock.isVisible)
+    assert dock.units_model.rowCount() == 24 and dock.accounts_model.rowCount() == 0
+    assert "accounts" not in dock.units_model.field_names()  # no account list: no count
+    assert dock.accounts_page.status.text() == "0 accounts"
+    filter_by(qtbot, dock.units_page, "region = R1 and territory = T02")
+    assert dock.units_model.rowCount() == 6
+    # Opening another project reads it at once (and forgets the old rows' selection).
+    window.session.set_selection(np.array([3]))
+    other = make_grid_project(2, 3, ["ABB", "AA."])
+    window.session.replace_project(other)
+    dock.units_page.filter_edit.clear()
+    dock.units_page.apply_filter()
+    assert dock.units_model.rowCount() == 6
+    assert dock.territory_box.count() == 3  # A, B and (unassign)
+    assert dock.units_page.selected_rows().size == 0

@@ -75,6 +75,5 @@ def test_city_names_never_cover_territory_labels(qtbot, window):
     scale = canvas.scale_px_per_unit()
     for item in layer._labels.values():  # noqa: SLF001 - the city names drawn
         if item.isVisible():
-            x, y = item.pos().x() * scale, item.pos().y() * scale
-            rect = item.boundingRect().translated(x - 3, y - item.boundingRect().height() / 2)
+            rect = item.box.translated(item.pos().x() * scale, item.pos().y() * scale)
             assert not any(rect.intersects(r) for r in labels), item.text()

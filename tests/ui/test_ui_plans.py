@@ -144,3 +144,19 @@ def test_change_log_dock_filters_edits_notes_and_exports(window, tmp_path):
     rows = list(openpyxl.load_workbook(tmp_path / "log.xlsx")["Change log"].values)
     assert rows[0][:3] == ("Time", "User", "Plan") and len(rows) == 4
     assert rows[-1][-1] == "Reviewed with the district manager"
+
+
+def test_territory_definition_dialog_edits_the_active_territory_undoably(window):
+    session = window.session
+    code = session.active_code
+    window.actions_by_name["territory_definition"].trigger()
+    dialog = window.definition_dialog
+    assert dialog.isVisible()
+    dialog.editor.setPlainText("  The Piedmont's banks and their suppliers  ")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert session.project.plan.territories[code].definition == (
+        "The Piedmont's banks and their suppliers"
+    )
+    assert session.undo_stack.undoText().startswith("Define")
+    session.undo_stack.undo()
+    assert session.project.plan.territories[code].definition == ""

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from PySide6.QtWidgets import QDialogButtonBox
 
-from territory_designer.core.workload import WORKLOAD_FIELD, territory_workload
+from territory_designer.core.workload import WORKLOAD_FIELD, account_workload, territory_workload
 from territory_designer.io.templates import load_template, user_templates_dir
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.dialogs.new_project_dialog import NewProjectDialog
@@ -60,9 +60,7 @@ def test_store_workload_as_metric_is_one_undo_step(window):
     window.actions_by_name["store_workload"].trigger()
     assert WORKLOAD_FIELD in project.weight_fields
     total = project.accounts.table[WORKLOAD_FIELD].sum()
-    assert total == pytest.approx(
-        territory_workload(project)[["visit_hours", "travel_hours"]].to_numpy().sum(), rel=1e-6
-    )
+    assert total == pytest.approx(account_workload(project, nearest_home=True)["hours"].sum())
     window.session.undo_stack.undo()
     assert WORKLOAD_FIELD not in project.weight_fields
 

@@ -8,19 +8,21 @@ brings in the towns.
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsPathItem,
-    QGraphicsScene,
-    QGraphicsSimpleTextItem,
-)
+import weakref
 
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
+
+from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.feedback import Feedback
 from territory_designer.io.basemap import Basemap, load_basemap
+from territory_designer.ui.canvas.halo_text import HaloText
 from territory_designer.ui.canvas.paths import combined_path, scene_point
 from territory_designer.ui.canvas.z_order import Z_BASEMAP, Z_BASEMAP_LINES, Z_CITIES
+from territory_designer.ui.workers import Task
 
 SEA = QColor(214, 228, 238)
 LAND = QColor(244, 242, 236)
@@ -46,9 +48,10 @@ class BasemapLayer:
         self._add(basemap.countries, None, _pen(COUNTRY, 1.6), Z_BASEMAP_LINES)
         self._font = QFont()
         self._font.setPointSizeF(8.5)
-        self._metrics = QFontMetricsF(self._font)
-        self._labels: dict[int, QGraphicsSimpleTextItem] = {}
+        self._labels: dict[int, HaloText] = {}
         self.shown_cities: list[str] = []
+        #: Screen-pixel boxes of the city names shown (other labels keep clear of them).
+        self.shown_rects: list[QRectF] = []
 
     def _add(self, geom: object, brush: QBrush | None, pen: QPen, z: float) -> None:
         path = combined_path(np.array([geom], dtype=object))
@@ -68,7 +71,7 @@ class BasemapLayer:
         for item in [*self.items, *self._labels.values()]:
             item.setVisible(visible)
         if not visible:
-            self.shown_cities = []
+            self.shown_cities, self.shown_rects = [], []
 
     def clear(self) -> None:
         """Remove the layer from the scene."""
@@ -87,7 +90,7 @@ class BasemapLayer:
         b = self.basemap
         for item in self._labels.values():
             item.setVisible(False)
-        self.shown_cities = []
+        self.shown_cities, self.shown_rects = [], []
         if not self.visible or len(b.city_names) == 0 or px_per_m <= 0:
             return
         x0, y0, x1, y1 = view
@@ -97,31 +100,27 @@ class BasemapLayer:
         )
         blocked = list(avoid or [])
         taken: list[QRectF] = []
-        h = self._metrics.height()
         for k in inside[: MAX_CITY_LABELS * 6].tolist():  # already largest first
             name = str(b.city_names[k])
-            px, py = xy[k, 0] * px_per_m, -xy[k, 1] * px_per_m
-            rect = QRectF(px - 3, py - h / 2 - 1, self._metrics.horizontalAdvance(name) + 10, h + 2)
+            item = self._label(k, name)
+            rect = item.box.translated(xy[k, 0] * px_per_m, -xy[k, 1] * px_per_m)
             if any(rect.intersects(r) for r in taken) or any(rect.intersects(r) for r in blocked):
                 continue
             taken.append(rect)
-            self._label(k, name).setVisible(True)
+            item.setVisible(True)
             self.shown_cities.append(name)
             if len(taken) >= MAX_CITY_LABELS:
                 break
+        self.shown_rects = taken
 
-    def _label(self, k: int, name: str) -> QGraphicsSimpleTextItem:
+    def _label(self, k: int, name: str) -> HaloText:
         item = self._labels.get(k)
         if item is None:
-            item = QGraphicsSimpleTextItem(f"• {name}")
-            item.setFont(self._font)
-            item.setBrush(QBrush(CITY))
-            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            # A dot on the city, its name to the right, both haloed over any fill.
+            item = HaloText(name, self._font, dot=True, ink=CITY)
             item.setZValue(Z_CITIES)
-            # The dot on the city: the text starts half a bullet to the left of it.
             item.setPos(scene_point(*self.basemap.city_xy[k]))
-            item.setTransform(item.transform().translate(-3, -self._metrics.height() / 2))
+            item.setVisible(False)
             self.scene.addItem(item)
             self._labels[k] = item
         return item
@@ -134,21 +133,40 @@ def _pen(color: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine
 
 
 class CanvasBasemap(QObject):
-    """Loads the basemap of a canvas's project after its first paint and keeps it placed.
+    """Loads the basemap of a canvas's project off the GUI thread and keeps it placed.
+
+    The first cut of a project's basemap takes seconds (it reads, clips and projects the
+    bundled layers), so it runs on a worker thread once the units have been painted: the
+    territories show at once and the basemap appears when it is ready. A result that
+    arrives after the project was replaced (or the basemap cleared) is dropped.
 
     Parameters
     ----------
     canvas : MapCanvas
         The view (its scene, project, visible rectangle and scale are used).
+
+    Signals
+    -------
+    sig_loaded()
+        The basemap of the current project is on the map.
     """
+
+    sig_loaded = Signal()
 
     def __init__(self, canvas: object) -> None:
         super().__init__(canvas)
         self.canvas = canvas
         self._waiting = False
+        self._task: Task | None = None
+        self._generation = 0  # bumped by clear(): results of older loads are stale
         self.layer: BasemapLayer | None = None
         self.visible = True
         self.error = ""
+
+    @property
+    def loading(self) -> bool:
+        """True while the basemap is being read or cut on the worker thread."""
+        return self._task is not None
 
     def load_later(self) -> None:
         """Load once the units have been painted: the first map never waits for it."""
@@ -163,21 +181,89 @@ class CanvasBasemap(QObject):
             QTimer.singleShot(0, self.load)  # after this paint has reached the screen
         return False
 
+    def _source(self) -> tuple[object, tuple] | None:
+        """The current project's CRS and extent, or None when it has no basemap."""
+        units = self.canvas.session.project.units
+        if units.crs is None or len(units) == 0:
+            return None
+        return units.crs, units.bounds
+
     def load(self) -> None:
-        """Build or read the basemap of the canvas's project now (once)."""
+        """Start reading or cutting the current project's basemap on a worker thread."""
+        if self.layer is not None or self._task is not None:
+            return
+        source = self._source()
+        if source is None:
+            return
+        crs, bounds = source
+        generation = self._generation
+
+        def work(feedback: Feedback) -> Basemap:
+            try:
+                return load_basemap(crs, bounds, feedback)
+            except (OSError, ValueError, ImportError) as exc:  # a broken install
+                raise TerritoryDesignerError(f"No basemap: {exc}") from exc
+
+        # No parent, and slots that hold this object weakly: a canvas closed while the
+        # cut runs is freed at once, and the cut's result then goes nowhere.
+        task = Task(work, None)
+        me = weakref.ref(self)
+
+        def deliver(method: str, *args: object) -> None:
+            target = me()
+            if target is not None and shiboken6.isValid(target):
+                getattr(target, method)(generation, *args)
+
+        task.sig_finished.connect(lambda basemap: deliver("_on_loaded", basemap))
+        task.sig_failed.connect(lambda message: deliver("_on_failed", message))
+        task.sig_done.connect(lambda: deliver("_on_done", task))
+        self._task = task
+        task.start()
+
+    def load_now(self) -> None:
+        """Read or cut the basemap on this thread and show it (benchmarks, scripts)."""
         if self.layer is not None:
             return
-        project = self.canvas.session.project
-        if project.units.crs is None or len(project.units) == 0:
+        self._cancel_task()
+        source = self._source()
+        if source is None:
             return
         try:
-            basemap = load_basemap(project.units.crs, project.units.bounds)
-        except (OSError, ValueError, ImportError) as exc:  # a broken install: no basemap
-            self.error = f"No basemap: {exc}"
-            self.canvas.session.sig_status.emit(self.error)
+            basemap = load_basemap(*source)
+        except (OSError, ValueError, ImportError) as exc:
+            self._on_failed(self._generation, f"No basemap: {exc}")
             return
+        self._on_loaded(self._generation, basemap)
+
+    def wait(self, msecs: int = 60000) -> bool:
+        """Block until a load running on the worker thread has ended (tests, scripts).
+
+        The result is shown when the event loop next runs.
+        """
+        return self._task.wait(msecs) if self._task is not None else True
+
+    def _on_loaded(self, generation: int, basemap: Basemap) -> None:
+        if generation != self._generation or self.layer is not None:
+            return  # the project changed while this one was being cut
+        self.error = ""
         self.layer = BasemapLayer(self.canvas.scene(), basemap)
         self.set_visible(self.visible)
+        self.sig_loaded.emit()
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self.error = message
+        self.canvas.session.sig_status.emit(message)
+
+    def _on_done(self, _generation: int, task: Task) -> None:
+        if self._task is task:
+            self._task = None
+
+    def _cancel_task(self) -> None:
+        if self._task is not None:
+            self._task.cancel()  # its result, if any, is stale and will be dropped
+            self._task = None
 
     def set_visible(self, visible: bool) -> None:
         """Show or hide the basemap (the sea colour goes with it)."""
@@ -195,11 +281,13 @@ class CanvasBasemap(QObject):
             self.layer.place_cities(
                 canvas.visible_project_rect(),
                 canvas.scale_px_per_unit(),
-                canvas.territories.label_rects_px(),
+                canvas.territories.label_rects_px() + canvas.territories.home_rects_px(),
             )
 
     def clear(self) -> None:
-        """Drop the layer (the project is being replaced)."""
+        """Drop the layer and any load still running (the project is being replaced)."""
+        self._generation += 1
+        self._cancel_task()
         if self.layer is not None:
             self.layer.clear()
             self.layer = None

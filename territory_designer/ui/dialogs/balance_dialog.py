@@ -103,6 +103,8 @@ class BalanceDialog(QDialog):
         fields = list(project.weight_fields)
         self.criterion = CriterionEditor(fields, project.balance_field)
         self.tolerance = _tolerance_spin()
+        if project.settings.get("balance_tolerance"):  # an industry template's tolerance
+            self.tolerance.setValue(float(project.settings["balance_tolerance"]) * 100)
         common = QFormLayout()
         common.addRow("Balance on:", self.criterion)
         common.addRow("Tolerance:", self.tolerance)

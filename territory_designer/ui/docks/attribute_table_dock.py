@@ -58,6 +58,11 @@ class AttributeTableDock(QDockWidget):
         self._zoom = zoom_to_selection
         self._pushing = False
         self._stale = True
+        #: Units whose rows each tab shows selected (missing: to be synced when shown).
+        self._shown_for: dict[AttributePage, np.ndarray] = {}
+        #: Source rows (units or accounts) each tab has selected, kept across sorting and
+        #: filtering, which move rows.
+        self._chosen: dict[AttributePage, np.ndarray] = {}
         self.units_model = AttributeTableModel(
             lambda: unit_fields(self.session.project), self._unit_colors
         )
@@ -104,6 +109,8 @@ class AttributeTableDock(QDockWidget):
         self._refresh_timer.timeout.connect(self.refresh_values)
         for page in (self.units_page, self.accounts_page):
             page.sig_selection_changed.connect(self._on_rows_selected)
+            page.model.modelReset.connect(lambda p=page: self._on_rows_moved(p))
+            page.model.layoutChanged.connect(lambda *_, p=page: self._on_rows_moved(p))
             page.view.customContextMenuRequested.connect(
                 lambda pos, p=page: self._show_context_menu(p, pos)
             )
@@ -141,6 +148,8 @@ class AttributeTableDock(QDockWidget):
 
     def reload(self) -> None:
         """Read both tables again (a project opened, accounts imported)."""
+        self._chosen.clear()  # rows may mean other units or accounts now
+        self._shown_for.clear()
         self.units_model.reload()
         self.accounts_model.reload()
         for page in (self.units_page, self.accounts_page):
@@ -156,9 +165,9 @@ class AttributeTableDock(QDockWidget):
         if self._stale:
             self.reload()
             return
+        # Rows may move (sorted or filtered by territory): each tab selects its rows again.
         self.units_model.refresh_values()
         self.accounts_model.refresh_values()
-        self._on_map_selection_changed(self.session.selection)
 
     def _schedule_refresh(self) -> None:
         if self.isVisible():
@@ -226,41 +235,59 @@ class AttributeTableDock(QDockWidget):
 
     def _push_selection(self) -> None:
         """Table -> map: select the units of the rows selected in the tab shown."""
-        units = self.selected_units()
+        page = self.current_page
+        self._chosen[page] = page.selected_rows()
+        units = self.selected_units(page)
+        self._shown_for[page] = units
         if np.array_equal(units, self.session.selection):
             return
         self._pushing = True
         try:
             self.session.set_selection(units)
-            # The other tab follows the map; the tab the user works in keeps its rows.
-            other = self.accounts_page if self.current_page is self.units_page else self.units_page
-            self._select_in(other, units)
         finally:
             self._pushing = False
 
-    def _on_map_selection_changed(self, units: np.ndarray) -> None:
-        """Map -> table: select the rows of the selected units (and of their accounts)."""
-        if self._pushing or self._sync_timer.isActive() or not self.isVisible():
+    def _on_rows_moved(self, page: AttributePage) -> None:
+        """A sort, a filter or an edit moved the rows: select the chosen ones again."""
+        rows = self._chosen.get(page)
+        if rows is None:
             return
         self._pushing = True
         try:
-            for page in (self.units_page, self.accounts_page):
-                self._select_in(page, units)
+            page.select_rows(rows)
         finally:
             self._pushing = False
+        page.update_status()
+
+    def _on_map_selection_changed(self, units: np.ndarray) -> None:
+        """Map -> table: select the rows of the selected units in the tab shown (the
+        other tab catches up when shown: selecting thousands of scattered rows costs)."""
+        if self._pushing or self._sync_timer.isActive() or not self.isVisible():
+            return
+        self._select_in(self.current_page, units)
         self._update_buttons()
 
     def _select_in(self, page: AttributePage, units: np.ndarray) -> None:
         if page is self.units_page:
-            page.select_rows(units)
+            rows = np.asarray(units, dtype=np.int64)
         else:
-            held = np.isin(account_units(self.session.project), units)
-            page.select_rows(np.flatnonzero(held))
+            rows = np.flatnonzero(np.isin(account_units(self.session.project), units))
+        self._pushing = True
+        try:
+            page.select_rows(rows)
+        finally:
+            self._pushing = False
+        self._chosen[page] = rows
+        self._shown_for[page] = np.asarray(units, dtype=np.int64)
         page.update_status()
 
     def _on_tab_changed(self) -> None:
+        page = self.current_page
+        shown = self._shown_for.get(page)
+        if shown is None or not np.array_equal(shown, self.session.selection):
+            self._select_in(page, self.session.selection)
         self._update_buttons()
-        self.current_page.scroll_to_selection()
+        page.scroll_to_selection()
 
     def _update_buttons(self) -> None:
         has = bool(self.selected_units().size)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.performance import PerformanceTable, project_performance
+from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
 
 #: Figures the small multiples can show: (label, PerformanceTable attribute or method).
@@ -36,7 +37,10 @@ FIGURES = {
     "Customers": "customers",
     "Retention %": "retention_pct",
     "Attainment %": "attainment_pct",
+    "Growth vs share": "",
 }
+#: Level box entries -> ``attribute`` levels.
+LEVELS = {"Territory": "territory", "Rep": "rep", "Region": "region"}
 COLUMNS = ("Territory", "Name", "Trend", "Revenue", "Growth %", "YoY %", "Customers",
            "Retention %", "Attainment %")  # fmt: skip
 SPARK = "▁▂▃▄▅▆▇█"
@@ -86,13 +90,18 @@ def _percent(value: float) -> str:
 class PerformanceDock(QDockWidget):
     """Small multiples of one figure per territory, and a table of the last period."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, canvas: QWidget | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Performance", parent)
         self.setObjectName("performance_dock")
         self.session = session
         self.table_data: PerformanceTable | None = None
         self.period_box = QComboBox()
         self.period_box.addItems(["month", "quarter", "year"])
+        self.level_box = QComboBox()
+        self.level_box.addItems(list(LEVELS))
+        self.map_colours = MapColours(session, canvas)
         self.figure_box = QComboBox()
         self.figure_box.addItems(list(FIGURES))
         self.message = QLabel()
@@ -107,8 +116,13 @@ class PerformanceDock(QDockWidget):
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Period"))
         controls.addWidget(self.period_box)
+        controls.addWidget(QLabel("By"))
+        controls.addWidget(self.level_box)
         controls.addWidget(QLabel("Show"))
         controls.addWidget(self.figure_box)
+        if canvas is not None:
+            controls.addWidget(QLabel("Map"))
+            controls.addWidget(self.map_colours.box)
         controls.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart)
@@ -117,6 +131,7 @@ class PerformanceDock(QDockWidget):
         layout = QVBoxLayout(body)
         layout.addLayout(controls)
         layout.addWidget(self.message)
+        layout.addWidget(self.map_colours.message)
         layout.addWidget(split, 1)
         self.setWidget(body)
         self._timer = QTimer(self)
@@ -134,6 +149,7 @@ class PerformanceDock(QDockWidget):
         ):
             sig.connect(self._schedule)
         self.period_box.currentTextChanged.connect(self.refresh)
+        self.level_box.currentTextChanged.connect(self.refresh)
         self.figure_box.currentTextChanged.connect(self._draw_chart)
         self.visibilityChanged.connect(lambda on: on and self.refresh())
 
@@ -145,7 +161,9 @@ class PerformanceDock(QDockWidget):
         """Compute the figures again and redraw."""
         try:
             self.table_data = project_performance(
-                self.session.project, self.period_box.currentText()
+                self.session.project,
+                self.period_box.currentText(),
+                LEVELS[self.level_box.currentText()],
             )
         except TerritoryDesignerError as exc:
             self.table_data = None
@@ -161,12 +179,15 @@ class PerformanceDock(QDockWidget):
         )
         self._fill_table()
         self._draw_chart()
+        self.map_colours.period = self.period_box.currentText()
+        self.map_colours.apply()
 
     def _fill_table(self) -> None:
         t = self.table_data
         assert t is not None
         revenue, growth, yoy = t.revenue, t.growth_pct(), t.yoy_pct()
         retention, attainment = t.retention_pct(), t.attainment_pct()
+        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(self.level_box.currentText()))
         self.table.setRowCount(len(t.groups))
         for g, group in enumerate(t.groups):
             cells = [
@@ -195,6 +216,9 @@ class PerformanceDock(QDockWidget):
         if t is None:
             self.chart.draw_idle()
             return
+        if self.figure_box.currentText() == "Growth vs share":
+            self._draw_growth_share(t)
+            return
         values = _figure(t, FIGURES[self.figure_box.currentText()])
         groups = t.groups[:MAX_PANELS]
         cols = min(4, max(1, len(groups)))
@@ -214,4 +238,22 @@ class PerformanceDock(QDockWidget):
         for ax in axes[-1]:
             ax.set_xticks(ticks, [labels[i] for i in ticks])
         axes[0, 0].yaxis.set_major_formatter(_compact)
+        self.chart.draw_idle()
+
+    def _draw_growth_share(self, t: PerformanceTable) -> None:
+        """One scatter: each group's share of the last period's revenue against its growth."""
+        ax = self.figure.add_subplot(111)
+        revenue = t.revenue[:, -1]
+        total = revenue.sum()
+        share = 100.0 * revenue / total if total > 0 else np.zeros_like(revenue)
+        growth = t.growth_pct()[:, -1]
+        ok = np.isfinite(growth)
+        ax.scatter(share[ok], growth[ok], color="#4e79a7")
+        for k in np.flatnonzero(ok):
+            ax.annotate(t.groups[k].id, (share[k], growth[k]), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points")  # fmt: skip
+        ax.axhline(0, color="#999999", lw=0.8)
+        ax.set_xlabel(f"Share of revenue in {t.periods[-1]} (%)", fontsize=8)
+        ax.set_ylabel("Growth on the period before (%)", fontsize=8)
+        ax.tick_params(labelsize=7)
         self.chart.draw_idle()

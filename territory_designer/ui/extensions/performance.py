@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def install(window: MainWindow) -> None:
     """Add the dock (hidden until asked for) and its View menu entry."""
-    dock = PerformanceDock(window.session, window)
+    dock = PerformanceDock(window.session, window.canvas, window)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
     window.performance_dock = dock  # type: ignore[attr-defined]

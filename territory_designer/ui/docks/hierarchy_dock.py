@@ -1,0 +1,129 @@
+"""The Hierarchy dock: regions, districts and territories as a tree with rolled-up figures
+(:func:`territory_designer.core.hierarchy.rollup`), kept in step with the plan."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QTreeWidget, QTreeWidgetItem, QWidget
+
+from territory_designer.core.formatting import format_number
+from territory_designer.core.hierarchy import (
+    NO_PARENT,
+    chain,
+    hierarchy_levels,
+    node_name,
+    node_of_territories,
+    rollup,
+)
+
+if TYPE_CHECKING:
+    from territory_designer.ui.session import Session
+
+#: Role holding the territory codes under a tree item.
+CODES_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class HierarchyDock(QDockWidget):
+    """Tree of the hierarchy's nodes (top level first) down to territories.
+
+    Double-clicking an item selects the units of every territory under it.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Hierarchy", parent)
+        self.setObjectName("hierarchy_dock")
+        self.session = session
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(4)
+        self.tree.itemDoubleClicked.connect(self._select_units)
+        self.setWidget(self.tree)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.refresh)
+        for sig in (
+            session.sig_assignment_changed,
+            session.sig_territories_changed,
+            session.sig_structure_changed,
+            session.sig_plan_changed,
+            session.sig_settings_changed,
+            session.sig_project_replaced,
+        ):
+            sig.connect(self._schedule)
+        self.refresh()
+
+    def _schedule(self, *_args: object) -> None:
+        self._timer.start()
+
+    def refresh(self) -> None:
+        """Rebuild the tree from the active plan."""
+        project = self.session.project
+        field = project.balance_field
+        levels = hierarchy_levels(project)
+        self.tree.clear()
+        self.tree.setHeaderLabels(
+            [
+                " / ".join(reversed(levels)),
+                "units",
+                "accounts",
+                field if field in project.weight_fields else "units",
+            ]  # fmt: skip
+        )
+        shown = field if field in project.weight_fields else "units"
+        top = len(levels) - 1
+        items: dict[tuple[int, str], QTreeWidgetItem] = {}
+        figures = {i: rollup(project, i).set_index("node") for i in range(1, len(levels))}
+        plan = project.plan
+        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].id):
+            path = chain(project, t)
+            parent: QTreeWidgetItem | None = None
+            for i in range(top, 0, -1):
+                node = path[i - 1]
+                key = (i, node if node else f"{NO_PARENT}{path[i:]}")
+                item = items.get(key)
+                if item is None:
+                    row = figures[i].loc[node] if node in figures[i].index else None
+                    label = (
+                        f"{levels[i]} {node_name(project, node)}" if node else f"(no {levels[i]})"
+                    )
+                    item = QTreeWidgetItem([label, *self._figures(row, shown)])
+                    item.setData(0, CODES_ROLE, [])
+                    if parent is None:
+                        self.tree.addTopLevelItem(item)
+                    else:
+                        parent.addChild(item)
+                    items[key] = item
+                item.setData(0, CODES_ROLE, [*item.data(0, CODES_ROLE), code])
+                parent = item
+            m = project.metrics
+            row = {f: m.values(f).get(code, 0.0) for f in ("units", "accounts", shown)}
+            leaf = QTreeWidgetItem([f"{t.id} {t.name}", *self._figures(row, shown)])
+            leaf.setData(0, CODES_ROLE, [code])
+            if parent is None:
+                self.tree.addTopLevelItem(leaf)
+            else:
+                parent.addChild(leaf)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)
+
+    @staticmethod
+    def _figures(row: object, shown: str) -> list[str]:
+        if row is None:
+            return ["", "", ""]
+        return [format_number(float(row[f])) for f in ("units", "accounts", shown)]
+
+    def node_codes(self, level: int) -> dict[str, list[int]]:
+        """Territory codes per node of ``level`` (as the tree groups them)."""
+        out: dict[str, list[int]] = {}
+        for code, node in node_of_territories(self.session.project, self.session.project.plan,
+                                              level).items():  # fmt: skip
+            out.setdefault(node, []).append(code)
+        return out
+
+    def _select_units(self, item: QTreeWidgetItem, _column: int) -> None:
+        codes = item.data(0, CODES_ROLE) or []
+        plan = self.session.project.plan
+        self.session.set_selection(np.flatnonzero(np.isin(plan.assignment, codes)))

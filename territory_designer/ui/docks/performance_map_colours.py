@@ -1,0 +1,91 @@
+"""The Performance dock's "Map" choice: colour the map's units by a performance figure.
+
+Unit figures (sales in the last period, white space) are per unit; territory figures
+(retention, attainment) are painted on every unit of the territory. Classes are the
+canvas's quantile classes, so only positive values are coloured.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.ui.session import Session
+
+TERRITORIES = "Territories"
+CHOICES = (
+    TERRITORIES,
+    "Sales per unit (last period)",
+    "Retention % (territory)",
+    "Attainment % (territory)",
+    "White space per unit",
+)
+
+
+class MapColours:
+    """A combo box choosing what the map's units are coloured by, and a message line."""
+
+    def __init__(self, session: Session, canvas: QWidget | None) -> None:
+        self.session = session
+        self.canvas = canvas
+        self.period = "month"
+        self.box = QComboBox()
+        self.box.addItems(list(CHOICES))
+        self.box.setToolTip("Colour the map's units by a performance figure")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        #: The map shows our figures (so choosing "Territories" must restore it).
+        self.coloured = False
+        self.box.currentTextChanged.connect(lambda _text: self.apply())
+
+    def values(self, choice: str) -> tuple[np.ndarray, str]:
+        """Per-unit values of ``choice`` and a line saying what they are."""
+        from territory_designer.core.performance import project_performance
+        from territory_designer.core.performance_map import (
+            territory_figure_on_units,
+            unit_sales,
+        )
+        from territory_designer.core.sales_history import SalesHistory
+
+        project = self.session.project
+        if choice == "White space per unit":
+            from territory_designer.core.white_space import white_space
+
+            ws = white_space(project)
+            fit = ws.fit
+            return np.clip(ws.white_space, 0, None), (
+                f"White space = potential − actual ({ws.target}). {fit.message} "
+                f"Cross-validated R² {fit.cv_r2:.2f}."
+            )
+        history = SalesHistory.of_project(project)
+        table = project_performance(project, self.period, history=history)
+        last = table.periods[-1]
+        if choice.startswith("Sales"):
+            period = table.first_period + table.revenue.shape[1] - 1
+            return unit_sales(project, history, self.period, period), f"Sales per unit in {last}."
+        figure = table.retention_pct() if choice.startswith("Retention") else table.attainment_pct()
+        return territory_figure_on_units(project, table, figure), f"{choice} in {last}."
+
+    def apply(self) -> None:
+        """Colour the map by the current choice (territory colours for the first)."""
+        if self.canvas is None:
+            return
+        choice = self.box.currentText()
+        if choice == TERRITORIES:
+            self.message.hide()
+            if self.coloured and self.canvas.color_field is None:  # type: ignore[attr-defined]
+                self.canvas.set_color_by(None)  # type: ignore[attr-defined]
+            self.coloured = False
+            return
+        try:
+            values, text = self.values(choice)
+        except TerritoryDesignerError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return
+        self.canvas.set_color_values(choice, np.nan_to_num(values))  # type: ignore[attr-defined]
+        self.coloured = True
+        self.message.setText(text)
+        self.message.show()
