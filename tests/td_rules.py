@@ -47,3 +47,30 @@ def cell(row: int, col: int) -> int:
 def cell_centre(row: int, col: int) -> tuple[float, float]:
     """Centre of a cell in the project CRS."""
     return (ORIGIN[0] + (col + 0.5) * CELL, ORIGIN[1] + (row + 0.5) * CELL)
+
+
+def with_product_accounts(project: Project) -> Project:
+    """Three accounts in every cell: one ``Devices``, one ``Cloud``, one ``Devices; Cloud``
+    (revenue 100, 10 and 1 in cell ``k``… times ``k + 1``)."""
+    import pandas as pd
+
+    from territory_designer.core.accounts import AccountTable
+
+    rows = []
+    xy = project.units.centroid
+    for k in range(len(project.units)):
+        for j, (line, rev) in enumerate((("Devices", 100), ("Cloud", 10), ("Devices; Cloud", 1))):
+            rows.append(
+                {
+                    "account_id": f"A{k:03d}-{j}",
+                    "name": f"Account {k}-{j}",
+                    "x": xy[k, 0],
+                    "y": xy[k, 1],
+                    "unit": k,
+                    "located_by": "coordinates",
+                    "product_line": line,
+                    "revenue": float(rev * (k + 1)),
+                }
+            )
+    project.replace_accounts(AccountTable(pd.DataFrame(rows)))
+    return project

@@ -91,7 +91,7 @@ def test_a_full_green_run_builds_the_app_and_checks_it_offline(tmp_path) -> None
     assert lines == [
         "tests CI=true installer/dev.py test",
         "tests CI=true installer/dev.py build --no-archive",
-        "tests CI=true installer/dev.py check --require-offline",
+        "tests CI=true installer/dev.py check",
     ]
 
 

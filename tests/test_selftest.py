@@ -60,3 +60,36 @@ def test_a_failing_step_fails_the_run_and_is_named(
     assert "FAIL locate: SelftestError: the gazetteer is missing" in lines
     assert lines[-1].startswith("self-test FAILED (locate)")
     assert any(line.startswith("ok   close") for line in lines)  # later steps still ran
+
+
+def test_any_attempt_to_go_online_fails_the_run(
+    qapp, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+    import socket
+    import sys
+
+    def phones_home(run: selftest.SelftestRun) -> str:
+        # The audit events socket.getaddrinfo / socket.connect raise, as a real lookup or
+        # connection would (the tests' own network guard never sees a real socket here).
+        for event, args in (
+            ("socket.getaddrinfo", ("tiles.example.com", 443, 0, 0, 0)),
+            ("socket.getaddrinfo", ("localhost", 80, 0, 0, 0)),  # loopback is allowed
+        ):
+            # code that swallows the failure must not hide the attempt
+            with contextlib.suppress(ConnectionRefusedError):
+                sys.audit(event, *args)
+        with socket.socket() as sock:
+            with pytest.raises(ConnectionRefusedError):
+                sys.audit("socket.connect", sock, ("93.184.216.34", 80))
+            sys.audit("socket.connect", sock, ("127.0.0.1", 80))
+        return "done"
+
+    monkeypatch.setattr(selftest, "STEPS", (("fetch tiles", phones_home),))
+    lines: list[str] = []
+    assert selftest.run_selftest(str(isolated_env / "run"), out=lines.append) == 1
+    assert lines[1].startswith("ok   fetch tiles")
+    assert any(
+        line.startswith("FAIL network: 2 attempt") and "tiles.example.com" in line for line in lines
+    )
+    assert not selftest.NetworkWatch.active  # the rest of the process is not affected

@@ -146,6 +146,10 @@ class Project:
         self.weights = np.column_stack([np.asarray(c, dtype=float) for c in cols])
         self.unit_fields = unit_fields
         self.account_fields = acct_fields
+        # Product-line fields of overlay plans (``accounts [Devices]``…), last.
+        from territory_designer.core.overlays import add_overlay_weights
+
+        add_overlay_weights(self)
 
     def default_balance_field(self) -> str:
         """Account revenue, workload or potential if present, else account count."""

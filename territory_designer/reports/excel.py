@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.formatting import field_label
 from territory_designer.io.atomic import atomic_target
+from territory_designer.reports.performance_report import (
+    performance_section,
+    write_performance_sheets,
+)
 from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.rules_tables import write_rule_sheets
 from territory_designer.reports.safety import safe_cell
 from territory_designer.reports.tables import ReportData, build_report_data
-from territory_designer.reports.xlsx_chart import balance_chart, reference_value
+from territory_designer.reports.xlsx_chart import balance_chart, chart_width_cm, reference_value
 from territory_designer.reports.xlsx_style import (
     DEFAULT_CURRENCY,
     apply_currency,
@@ -152,13 +156,32 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions, fmt: str) -
         ws.add_image(img, f"A{below}")
         map_rows = -(-img.height // 20) + 1  # default row height: 20 px
     chart_rows = 0
+    last_print_col = fc + 3
     if n:
         value_col = _balance_column(data)
-        chart = balance_chart(data, ws, value_col, TABLE_ROW + 1)
+        # The chart widens with the territories: the print area reaches its right edge,
+        # and the line's hidden helper column lies beyond it.
+        last_print_col = max(last_print_col, _last_column_under(ws, fc, chart_width_cm(n)))
+        chart = balance_chart(data, ws, value_col, TABLE_ROW + 1, line_col=last_print_col + 2)
         ws.add_chart(chart, f"{get_column_letter(fc)}{TABLE_ROW + len(figures) + 2}")
         chart_rows = int(chart.height / 0.53) + 1  # 0.53 cm per default row
     last_print_row = max(below + map_rows, TABLE_ROW + len(figures) + 2 + chart_rows, total_row)
-    summary_print_setup(ws, f"A1:{get_column_letter(fc + 3)}{last_print_row}", data)
+    summary_print_setup(ws, f"A1:{get_column_letter(last_print_col)}{last_print_row}", data)
+
+
+def _last_column_under(ws: Worksheet, first: int, width_cm: float) -> int:
+    """The last sheet column that a drawing ``width_cm`` wide from column ``first`` covers
+    (a column ``w`` characters wide is about ``0.19 w + 0.13`` cm)."""
+    from openpyxl.utils import get_column_letter
+
+    col, covered = first, 0.0
+    while True:
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        width = dim.width if dim is not None and dim.customWidth else 8.43
+        covered += 0.19 * width + 0.13
+        if covered >= width_cm:
+            return col
+        col += 1
 
 
 def _money_positions(data: ReportData) -> set[int]:
@@ -340,6 +363,8 @@ def export_excel(project: Project, path: Path, options: ExportOptions, feedback:
     data = build_report_data(project, options.plan)
     currency = str(project.settings.get("currency") or DEFAULT_CURRENCY)
     wb = build_workbook(data, options, feedback, currency)
+    # Sales performance and white space (issue 15); nothing without order lines.
+    write_performance_sheets(wb, performance_section(project, options.plan))
     feedback.set_progress(85, "Saving workbook")
     feedback.check_canceled()
     with atomic_target(path) as tmp:

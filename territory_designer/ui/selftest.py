@@ -14,6 +14,7 @@ clean environment; developers can run ``python main.py --selftest`` too.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -21,7 +22,9 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from territory_designer.core.network import is_loopback_host
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -34,6 +37,52 @@ WORKBOOK_ROWS = (
     ("S-3", "Asheville Hospital", "28801", 2500.0),
     ("S-4", "Wilmington Store", "28401", 430.0),
 )
+
+
+class NetworkWatch:
+    """Refuses and records every attempt to reach a host other than this machine.
+
+    A Python audit hook (``socket.connect`` and ``socket.getaddrinfo`` events) is installed
+    once per process and acts only while :attr:`active`; the self-test fails if anything
+    was attempted, even where the build check cannot switch the network off itself.
+    """
+
+    active = False
+    attempts: ClassVar[list[str]] = []
+    _installed = False
+
+    @classmethod
+    def start(cls) -> None:
+        """Begin refusing and recording (installs the hook on first use)."""
+        if not cls._installed:
+            sys.addaudithook(cls._audit)
+            cls._installed = True
+        cls.attempts = []
+        cls.active = True
+
+    @classmethod
+    def stop(cls) -> list[str]:
+        """Stop; return what was attempted."""
+        cls.active = False
+        return list(cls.attempts)
+
+    @classmethod
+    def _audit(cls, event: str, args: tuple) -> None:
+        if not cls.active:
+            return
+        if event == "socket.getaddrinfo":
+            host = args[0]
+        elif event == "socket.connect":
+            sock, address = args
+            if sock.family not in (socket.AF_INET, socket.AF_INET6):
+                return
+            host = address[0] if isinstance(address, tuple) and address else None
+        else:
+            return
+        if is_loopback_host(host):
+            return
+        cls.attempts.append(f"{event}({host!r})")
+        raise ConnectionRefusedError(f"the self-test allows no network access ({host!r})")
 
 
 class SelftestError(RuntimeError):
@@ -279,6 +328,7 @@ def run_selftest(keep: str | None = None, out: Callable[[str], None] = print) ->
         frozen = " (frozen)" if getattr(sys, "frozen", False) else ""
         out(f"Territory Designer {__version__} self-test{frozen}, Python {sys.version.split()[0]}")
         started = time.perf_counter()
+        NetworkWatch.start()
         for name, step in STEPS:
             t0 = time.perf_counter()
             try:
@@ -292,6 +342,10 @@ def run_selftest(keep: str | None = None, out: Callable[[str], None] = print) ->
                     break
                 continue
             out(f"ok   {name} ({time.perf_counter() - t0:.1f} s): {detail}")
+        attempts = NetworkWatch.stop()
+        if attempts:
+            run.failures.append("network")
+            out(f"FAIL network: {len(attempts)} attempt(s) to go online: {attempts[:3]}")
         total = time.perf_counter() - started
         if run.failures:
             out(f"self-test FAILED ({', '.join(run.failures)}) in {total:.1f} s")

@@ -43,16 +43,16 @@ def built_plans(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return out
 
 
-def _chart_heights_cm(xlsx: Path) -> list[float]:
-    """Heights (cm) of the charts drawn on the first sheet, from their anchors."""
+def _chart_sizes_cm(xlsx: Path) -> list[tuple[float, float]]:
+    """(width, height) in cm of the charts drawn on the first sheet, from their anchors."""
     with zipfile.ZipFile(xlsx) as z:
         xml = z.read("xl/drawings/drawing1.xml").decode()
-    heights = re.findall(r'<(?:xdr:)?ext cx="\d+" cy="(\d+)"\s*/>\s*<(?:xdr:)?graphicFrame', xml)
-    assert heights
-    return [int(cy) / EMU_PER_CM for cy in heights]
+    sizes = re.findall(r'<(?:xdr:)?ext cx="(\d+)" cy="(\d+)"\s*/>\s*<(?:xdr:)?graphicFrame', xml)
+    assert sizes
+    return [(int(cx) / EMU_PER_CM, int(cy) / EMU_PER_CM) for cx, cy in sizes]
 
 
-def test_chart_starts_at_zero_with_a_mean_bar(demo_project: Project, tmp_path: Path):
+def test_chart_starts_at_zero_with_a_mean_line(demo_project: Project, tmp_path: Path):
     out = export("excel", demo_project, tmp_path / "plan.xlsx")
     ws = openpyxl.load_workbook(out)["Summary"]
     n = len(demo_project.territory_table())
@@ -64,23 +64,38 @@ def test_chart_starts_at_zero_with_a_mean_bar(demo_project: Project, tmp_path: P
     assert ws.cell(row=mean_row, column=rev).value == pytest.approx(mean)
     with zipfile.ZipFile(out) as z:
         chart = z.read("xl/charts/chart1.xml").decode()
-    assert re.search(r'barDir val="bar"', chart)  # horizontal bars
+    assert re.search(r'barDir val="col"', chart)  # a column per territory
     assert re.search(r'<(c:)?min val="0(\.0)?"\s*/>', chart)  # value axis from zero (was auto)
-    # The bars run from the first territory to the mean row, in the revenue column.
+    # The columns run over the territories' rows of the revenue column...
     col = openpyxl.utils.get_column_letter(rev)
-    assert f"${col}${TABLE_ROW + 1}:${col}${mean_row}" in chart
+    assert f"${col}${TABLE_ROW + 1}:${col}${TABLE_ROW + n}" in chart
+    # ...and a dashed line series over the same axes holds the mean once per territory,
+    # from a hidden helper column that the chart still plots.
+    line = re.search(r"<lineChart>.*</lineChart>", chart, re.S)
+    assert line and 'prstDash val="dash"' in line.group(0)
+    ref = re.search(r"<val><numRef><f>'Summary'!\$([A-Z]+)\$(\d+):\$\1\$(\d+)</f>", line.group(0))
+    line_col, first, last = ref.group(1), int(ref.group(2)), int(ref.group(3))
+    assert (first, last) == (TABLE_ROW + 1, TABLE_ROW + n)
+    values = [ws[f"{line_col}{r}"].value for r in range(first, last + 1)]
+    assert values == pytest.approx([mean] * n)
+    assert ws.column_dimensions[line_col].hidden
+    assert re.search(r'plotVisOnly val="0"', chart)
     assert "mean" in chart.lower()
     assert re.search(r'tickLblSkip val="1"', chart)  # every territory named on the axis
 
 
 def test_chart_grows_with_the_number_of_territories(built_plans, demo_project_file, tmp_path):
-    heights = {}
+    widths = {}
     for k, path in ((8, demo_project_file), *built_plans.items()):
         out = tmp_path / f"k{k}.xlsx"
         assert main(["export", str(path), "--excel", str(out)]) == 0
-        heights[k] = max(_chart_heights_cm(out))
-    assert heights[8] < heights[20] < heights[40]
-    assert heights[40] >= 0.45 * 41  # at least ~0.45 cm per bar: 40 names stay legible
+        widths[k] = max(w for w, _ in _chart_sizes_cm(out))
+        with zipfile.ZipFile(out) as z:
+            chart = z.read("xl/charts/chart1.xml").decode()
+        upright = re.search(r'<a:bodyPr rot="-5400000"', chart) is not None
+        assert upright == (k > 12)  # many names stand upright under their columns
+    assert widths[8] <= widths[20] < widths[40]
+    assert widths[40] >= 0.45 * 40  # at least ~0.45 cm per column: 40 names stay legible
 
 
 def test_summary_prints_on_one_landscape_page(demo_project: Project, tmp_path: Path):

@@ -327,6 +327,19 @@ class TerritoryLayer:
                 out.append(QRectF(x - w, y - h, 2 * w, 2 * h))
         return out
 
+    def home_rects_px(self) -> list[QRectF]:
+        """Screen-pixel boxes (scene position times scale) of the home markers shown."""
+        if not self._visible["home_bases"]:
+            return []
+        box = self._marker.boundingRect()
+        out = []
+        for item in self._homes.values():
+            f = item.scale()
+            x, y = item.pos().x() * self.scale, item.pos().y() * self.scale
+            left, top = x + box.left() * f, y + box.top() * f
+            out.append(QRectF(left, top, box.width() * f, box.height() * f))
+        return out
+
     def set_scale(self, scale: float) -> None:
         """Zoom changed: show the labels of territories big enough to hold them.
 
