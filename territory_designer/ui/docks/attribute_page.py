@@ -83,12 +83,20 @@ class AttributePage(QWidget):
         self.update_status()
 
     def size_columns(self) -> None:
-        """Fit columns to their titles and the first rows (never to all 30,000)."""
+        """Fit each column to its widest text over all rows (measured once per column,
+        not per row), between 48 and 280 pixels."""
         header = self.view.horizontalHeader()
-        header.setResizeContentsPrecision(50)
-        self.view.resizeColumnsToContents()
+        metrics = self.view.fontMetrics()
+        title_metrics = header.fontMetrics()
         for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(max(header.sectionSize(col), 60), 260))
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(
+                metrics.horizontalAdvance(self.model.widest_text(col)) + 16,
+                title_metrics.horizontalAdvance(title) + 28,  # room for the sort arrow
+            )
+            if title == "territory":
+                width += 22  # the colour swatch
+            header.resizeSection(col, min(max(width, 48), 280))
 
     def update_status(self) -> None:
         """Say how many rows are shown, and which query filters them."""

@@ -40,7 +40,9 @@ def cell_text(value: object, kind: str, grouped: bool = False) -> str:
             return ""
         if float(value).is_integer() and abs(value) < 1e15:
             return f"{int(value):,}" if grouped else str(int(value))
-        return f"{value:,.2f}" if grouped else f"{value:.12g}"
+        if grouped:  # money and counts in the thousands: cents only clutter
+            return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+        return f"{value:.12g}"
     if grouped and isinstance(value, int | np.integer):
         return f"{int(value):,}"
     if value is pd.NA or value is pd.NaT:
@@ -132,6 +134,30 @@ class AttributeTableModel(QAbstractTableModel):
     def total(self) -> int:
         """Rows before filtering."""
         return self._n
+
+    def widest_text(self, column: int) -> str:
+        """The longest text of a column over every row (for its width), found without
+        formatting each cell: the longest text, or the numbers furthest from zero."""
+        field = self.fields[column]
+        if not self._n:
+            return field.name
+        grouped = field.name in self._grouped
+        if field.kind == NUMBER:
+            v = pd.to_numeric(pd.Series(field.values), errors="coerce").to_numpy(dtype=float)
+            finite = v[np.isfinite(v)]
+            if not finite.size:
+                return field.name
+            picks = [finite.min(), finite.max()]
+            fraction = finite[finite != np.round(finite)]
+            if fraction.size:  # the most digits after the point
+                picks.append(fraction[np.argmax(np.abs(fraction))])
+            texts = [cell_text(float(x), NUMBER, grouped) for x in picks]
+        elif field.kind == FLAG:
+            texts = ["yes"]
+        else:
+            lengths = pd.Series(field.values, dtype=object).fillna("").astype(str).str.len()
+            texts = [str(field.values[int(lengths.to_numpy().argmax())])]
+        return max([field.name, *texts], key=len)
 
     def field_names(self) -> list[str]:
         """Column titles."""
