@@ -450,15 +450,11 @@ SCRIPT = r"""
       if (ev.touches.length > 1) TD.userMoved = true;
     });
     window.addEventListener('resize', function () {
-      if (TD.userMoved || !TD.fit) return;
-      map.setMinZoom(1);
-      map.fitBounds(TD.fit, {animate: false});
-      map.setMinZoom(Math.max(map.getZoom() - 2, 1));
+      if (!TD.userMoved && TD.fit) map.fitBounds(TD.fit, {animate: false});
     });
-    if (TD.fit) {
-      map.fitBounds(TD.fit, {animate: false});
-      map.setMinZoom(Math.max(map.getZoom() - 2, 1));  // not out past the basemap's edge
-    }
+    // No lowest zoom: changing it while markercluster loads in chunks breaks its grids
+    // (accounts stop loading); zoomed far out the basemap is a sheet on grey.
+    if (TD.fit) map.fitBounds(TD.fit, {animate: false});
     var hash = decodeURIComponent(location.hash || '');
     if (hash.indexOf('#find=') === 0) {
       setTimeout(function () { TD.find(hash.slice(6)); }, 0);
