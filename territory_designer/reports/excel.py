@@ -22,6 +22,7 @@ from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.rules_tables import write_rule_sheets
 from territory_designer.reports.safety import safe_cell
 from territory_designer.reports.tables import ReportData, build_report_data
+from territory_designer.reports.workload_sheet import write_workload_sheet
 from territory_designer.reports.xlsx_chart import balance_chart, chart_width_cm, reference_value
 from territory_designer.reports.xlsx_style import (
     DEFAULT_CURRENCY,
@@ -344,6 +345,7 @@ def build_workbook(
     if "changes" in sheets and data.changes is not None:
         _changes(wb, data)
     write_rule_sheets(wb, data)  # roll-ups per hierarchy level, the Rules sheet (if any)
+    write_workload_sheet(wb, data)  # hours and FTE per territory (with a workload model)
     if not wb.sheetnames:
         wb.create_sheet("Summary")
     for ws in wb.worksheets:

@@ -379,3 +379,24 @@ def test_a_project_without_accounts_and_a_project_opened_later(qtbot, make_grid_
     assert dock.units_model.rowCount() == 6
     assert dock.territory_box.count() == 3  # A, B and (unassign)
     assert dock.units_page.selected_rows().size == 0
+
+
+def test_selected_only_shows_the_accounts_of_the_map_selection(qtbot, window, dock):
+    project = window.session.project
+    dock.tabs.setCurrentIndex(1)
+    page = dock.accounts_page
+    page.selected_only.click()
+    assert dock.accounts_model.rowCount() == 0  # nothing selected on the map yet
+    wake = project.units.index_of("37183")
+    window.session.set_selection(np.array([wake]))
+    in_wake = int(np.count_nonzero(project.accounts.table["unit"].to_numpy() == wake))
+    assert dock.accounts_model.rowCount() == in_wake == page.selected_rows().size
+    assert f"{in_wake} of 1,480 accounts (selected only)" in page.status.text()
+    # A click on one of them selects its unit on the map but keeps the list.
+    page.view.selectRow(2)
+    qtbot.wait(50)
+    assert dock.accounts_model.rowCount() == in_wake
+    assert page.selected_rows().size == 1 and window.session.selection.tolist() == [wake]
+    page.selected_only.click()
+    assert dock.accounts_model.rowCount() == len(project.accounts)
+    assert page.selected_rows().size == 1

@@ -96,6 +96,7 @@ class AttributeTableModel(QAbstractTableModel):
         self._sort_key: str | None = None
         self._descending = False
         self._filter = ""
+        self._subset: np.ndarray | None = None
         self.filter_message = ""
         self._texts: dict[str, pd.Series] = {}
         self._grouped: set[str] = set()
@@ -111,7 +112,7 @@ class AttributeTableModel(QAbstractTableModel):
     def refresh_values(self) -> None:
         """Read the columns again after an edit. Rows move only when sorted or filtered
         (a paint stroke on a plain table just repaints); the owner re-selects rows then."""
-        if self._filter or self._sort_key:
+        if self._filter or self._sort_key or self._subset is not None:
             self.layoutAboutToBeChanged.emit()
             self._read()
             self.rows = self._compute_rows()
@@ -190,11 +191,25 @@ class AttributeTableModel(QAbstractTableModel):
         self.rows = self._compute_rows()
         self.endResetModel()
 
+    def set_subset(self, rows: np.ndarray | None) -> None:
+        """Show only these source rows (still filtered and sorted); None shows all."""
+        self.beginResetModel()
+        self._subset = None if rows is None else np.asarray(rows, dtype=np.int64)
+        self.rows = self._compute_rows()
+        self.endResetModel()
+
+    @property
+    def subset(self) -> np.ndarray | None:
+        """The rows :meth:`set_subset` limits the table to (None: all)."""
+        return self._subset
+
     def _compute_rows(self) -> np.ndarray:
         rows = np.arange(self._n, dtype=np.int64)
         mask = self._filter_mask()
         if mask is not None:
             rows = rows[mask]
+        if self._subset is not None:
+            rows = rows[np.isin(rows, self._subset)]
         if self._sort_key is not None:
             field = next((f for f in self.fields if f.name == self._sort_key), None)
             if field is not None:
