@@ -30,7 +30,8 @@ def test_change_view_colours_moved_units_by_gaining_territory(window, qtbot):
     plan = session.project.plan
     donors = plan.units_of(1)[:3]
     session.assign(donors, 0)
-    session.assign(plan.units_of(2)[:1], 3)
+    to_coastal = plan.units_of(2)[:1]
+    session.assign(to_coastal, 3)
     action = window.actions_by_name["view_changes"]
     action.trigger()
     view = window.change_view
@@ -39,6 +40,7 @@ def test_change_view_colours_moved_units_by_gaining_territory(window, qtbot):
     gain0, gain3 = plan.territories[0].color, plan.territories[3].color
     for u in donors:
         assert fill_of(window, u) == QColor(gain0)
+    assert fill_of(window, to_coastal[0]) == QColor(gain3)
     unmoved = plan.units_of(5)[0]
     assert fill_of(window, unmoved) == QColor(NO_VALUE_COLOR)
     legend = canvas.overlays.legend
