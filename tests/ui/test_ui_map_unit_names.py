@@ -77,9 +77,9 @@ def test_view_menu_switches_unit_names_off_and_on(window):
     assert canvas.unit_labels.shown
     action = window.actions_by_name["layer_unit_names"]
     view_actions = window.menus["view"].actions()
-    assert view_actions.index(action) == view_actions.index(
-        window.actions_by_name["layer_labels"]
-    ) + 1
+    assert (
+        view_actions.index(action) == view_actions.index(window.actions_by_name["layer_labels"]) + 1
+    )
     action.setChecked(False)
     canvas.wait_idle()
     assert canvas.unit_labels.shown == []
