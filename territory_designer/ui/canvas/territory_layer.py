@@ -327,6 +327,10 @@ class TerritoryLayer:
                 out.append(QRectF(x - w, y - h, 2 * w, 2 * h))
         return out
 
+    def home_items(self) -> dict[int, QGraphicsPathItem]:
+        """The home-base marker of each territory that has one, by territory code."""
+        return dict(self._homes)
+
     def home_rects_px(self) -> list[QRectF]:
         """Screen-pixel boxes (scene position times scale) of the home markers shown."""
         if not self._visible["home_bases"]:
