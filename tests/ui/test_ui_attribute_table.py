@@ -234,8 +234,11 @@ def test_assign_by_attribute_shows_the_count_and_is_one_undo_step(qtbot, window)
     assert (project.plan.assignment[units] == coastal).all()
     assert stack.count() == count + 1
     assert "Assigned 3 units to Coastal" in window.statusBar().currentMessage()
+    assert stack.undoText() == "Assign 3 units to Coastal where name in (Wake, Durham, Orange)"
     stack.undo()
     assert project.plan.assignment.tolist() == before.tolist()
+    stack.redo()
+    assert (project.plan.assignment[units] == coastal).all()
 
 
 def test_assign_by_attribute_counts_locked_units_and_territories(qtbot, window):
