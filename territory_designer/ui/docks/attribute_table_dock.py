@@ -110,9 +110,7 @@ class AttributeTableDock(QDockWidget):
         for page in (self.units_page, self.accounts_page):
             page.sig_selection_changed.connect(self._on_rows_selected)
             page.model.modelReset.connect(lambda p=page: self._on_rows_moved(p))
-            page.sig_selected_only_toggled.connect(
-                lambda on, p=page: self._on_selected_only(p, on)
-            )
+            page.sig_selected_only_toggled.connect(lambda on, p=page: self._on_selected_only(p, on))
             page.model.layoutChanged.connect(lambda *_, p=page: self._on_rows_moved(p))
             page.view.customContextMenuRequested.connect(
                 lambda pos, p=page: self._show_context_menu(p, pos)
