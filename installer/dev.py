@@ -98,6 +98,12 @@ def _check(cmd: list[str], dry_run: bool, **kwargs: object) -> None:
         sys.exit(rc)
 
 
+def _pip_install_editable(python: Path, extras: str, dry_run: bool) -> None:
+    """``pip install -e .[extras]`` into the environment of ``python``."""
+    cmd = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-e"]
+    _check([*cmd, f".[{extras}]"], dry_run, cwd=ROOT)
+
+
 def ensure_env(venv: Path, dry_run: bool = False, reinstall: bool = False) -> Path:
     """Create ``venv`` if needed and install the package when its dependencies changed.
 
@@ -121,19 +127,7 @@ def ensure_env(venv: Path, dry_run: bool = False, reinstall: bool = False) -> Pa
         _check([sys.executable, "-m", "venv", "--clear", str(venv)], dry_run)
     if "install" in steps:
         _say("installing the application and its test tools (pyproject.toml changed)")
-        _check(
-            [
-                str(python),
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "-e",
-                f".[{EXTRAS}]",
-            ],
-            dry_run,
-            cwd=ROOT,
-        )
+        _pip_install_editable(python, EXTRAS, dry_run)
         if not dry_run:
             (venv / STAMP_NAME).write_text(deps_hash() + "\n")
     return python
@@ -285,19 +279,7 @@ def ensure_build_tools(python: Path, dry_run: bool) -> None:
     if not dry_run and subprocess.run(probe, capture_output=True).returncode == 0:
         return
     _say("installing the build tools (PyInstaller)")
-    _check(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--disable-pip-version-check",
-            "-e",
-            f".[{BUILD_EXTRAS}]",
-        ],
-        dry_run,
-        cwd=ROOT,
-    )
+    _pip_install_editable(python, BUILD_EXTRAS, dry_run)
 
 
 def run_benchmarks(python: str, scripts: list[str], dry_run: bool) -> int:

@@ -6,11 +6,12 @@ conftest.py files exist under tests/ and would shadow each other).
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from typing import Any
 
 import pytest
+
+from territory_designer.core.network import is_loopback_host
 
 _INET = (socket.AF_INET, socket.AF_INET6)
 
@@ -20,18 +21,7 @@ class NetworkAccessError(RuntimeError):
     code that tolerates network failures must not hide the attempt)."""
 
 
-def _is_loopback_host(host: Any) -> bool:
-    if host is None:  # getaddrinfo(None, port): the local host
-        return True
-    if isinstance(host, bytes):
-        host = host.decode(errors="replace")
-    host = str(host).strip("[]").split("%")[0]
-    if host.lower() in {"localhost", "localhost.localdomain", "ip6-localhost"}:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a name we would have to resolve over the network
+_is_loopback_host = is_loopback_host
 
 
 def _is_allowed_address(address: Any) -> bool:

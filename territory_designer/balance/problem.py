@@ -79,7 +79,7 @@ class BalanceProblem:
     forbidden : numpy.ndarray or None
         (n, k) True where a unit may never belong to a territory (a project's hard rules:
         licensed states, a "stay within" value kept per territory; see
-        :func:`territory_designer.core.rules.forbidden_matrix`). Never waived.
+        :func:`territory_designer.balance.rules_repair.forbidden_matrix`). Never waived.
     """
 
     weight: np.ndarray

@@ -26,12 +26,12 @@ from territory_designer.balance.graph import Graph, can_leave
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.rebalance import RebalanceResult
 from territory_designer.core.geodesy import distance_matrix
-from territory_designer.core.plan import UNASSIGNED, Plan
+from territory_designer.core.plan import UNASSIGNED, Plan, Territory
 from territory_designer.core.rules import (
     ConstraintError,
     check_plan,
     constraints_of,
-    forbidden_matrix,
+    licensed_states,
     unit_accounts,
     unit_text_if_any,
     within_value,
@@ -39,6 +39,32 @@ from territory_designer.core.rules import (
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
+
+
+def forbidden_matrix(
+    project: Project, territories: list[Territory | None], within: list[str | None] | None = None
+) -> np.ndarray | None:
+    """(n, k) True where a unit may never belong to the k-th territory (licences, and the
+    ``stay_within`` value each territory keeps when ``within`` gives it); None if no rule
+    of that kind applies."""
+    rules = constraints_of(project)
+    n, k = len(project.units), len(territories)
+    out = np.zeros((n, k), dtype=bool)
+    used = False
+    unit_states = unit_text_if_any(project, rules.state_field)
+    if rules.licences_apply and unit_states is not None:
+        for j, t in enumerate(territories):
+            states = licensed_states(project, t)
+            if states is not None:
+                out[:, j] |= ~np.isin(unit_states, list(states))
+                used = True
+    values = unit_text_if_any(project, rules.stay_within)
+    if values is not None and within is not None:
+        for j, v in enumerate(within):
+            if v is not None:
+                out[:, j] |= values != v
+                used = True
+    return out if used else None
 
 
 def rule_inputs(
@@ -81,6 +107,23 @@ def keep_rules(
     return notes
 
 
+def describe_rules(project: Project) -> str:
+    """The hard rules in force, in a phrase (for reports)."""
+    rules = constraints_of(project)
+    parts = []
+    if unit_text_if_any(project, rules.stay_within) is not None:
+        parts.append(f"territories stay within {rules.stay_within}")
+    if rules.licences_apply and unit_text_if_any(project, rules.state_field) is not None:
+        parts.append("reps only in their licensed states")
+    if rules.max_accounts is not None:
+        parts.append(f"at most {rules.max_accounts:,} accounts per territory")
+    if rules.max_distance_km is not None:
+        parts.append(f"units within {rules.max_distance_km:g} km of the home base")
+    if rules.within_level:
+        parts.append(f"units stay in their {rules.within_level}")
+    return "; ".join(parts) or "none"
+
+
 def plan_forbidden(project: Project, plan: Plan, codes: list[int]) -> np.ndarray | None:
     """(n, len(codes)) True where a rule bars a unit from the plan territory ``codes[j]``:
     licences, the "stay within" value most of its units hold, the home-base distance."""
@@ -112,7 +155,7 @@ def enforce_rules(project: Project, plan: Plan, graph: Graph) -> list[str]:
     rules = constraints_of(project)
     if not rules.any_hard or not plan.territories:
         return []
-    notes: list[str] = []
+    notes = [f"Rules kept: {describe_rules(project)}."]
     codes = sorted(plan.territories)
     movable = plan.editable_mask()
     forbidden = plan_forbidden(project, plan, codes)

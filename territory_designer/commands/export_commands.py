@@ -19,6 +19,7 @@ OPTIONS = {
     "geojson": "geojson",
     "assignments": "assignments",
     "account_assignments": "account-assignments",
+    "proposal": "proposal",
 }
 
 
@@ -56,6 +57,12 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "--account-assignments",
         metavar="X.csv|X.xlsx",
         help="one row per account with its territory, owner and previous territory (CRM)",
+    )
+    p.add_argument(
+        "--proposal",
+        metavar="DIR",
+        help="one workbook per district or manager with the plan's moves against the "
+        "baseline and Accept/Reject/Comment columns, into DIR (answers: import-responses)",
     )
     p.add_argument("--plan", help="plan to export (default: the active plan)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")

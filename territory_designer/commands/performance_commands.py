@@ -39,6 +39,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="account field (satisfaction, NPS) averaged per territory; repeatable",
     )
     p.add_argument("--last", type=int, metavar="N", help="print only the last N periods")
+    p.add_argument("--excel", metavar="X.xlsx", help="write the figures by quarter to Excel")
+    p.add_argument("--pdf", metavar="X.pdf", help="write the charts by quarter to a PDF")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=run_performance)
 
@@ -91,6 +93,7 @@ def run_performance(args: argparse.Namespace) -> int:
         shown = set(periods[-args.last :])
         rows = [r for r in rows if r["period"] in shown]
     scores = group_scores(project, table.attribution, args.score) if args.score else []
+    written = _write_reports(project, args)
     if args.json:
         out = {
             "period": args.period,
@@ -102,6 +105,7 @@ def run_performance(args: argparse.Namespace) -> int:
             "rows": rows,
             "scores": scores,
             "notes": table.notes,
+            "written": written,
         }
         print(json.dumps(out, indent=2, allow_nan=False))
         return 0
@@ -125,7 +129,44 @@ def run_performance(args: argparse.Namespace) -> int:
     for s in scores:
         mean = "—" if s["mean"] is None else f"{s['mean']:.2f}"
         print(f"{s[key]}: mean {s['field']} {mean} over {s['accounts']} accounts")
+    for path in written:
+        print(f"wrote {path}")
     return 0
+
+
+def _write_reports(project: object, args: argparse.Namespace) -> list[str]:
+    """The Excel and PDF performance reports asked for (by quarter, the active plan)."""
+    if not (args.excel or args.pdf):
+        return []
+    from territory_designer.io.atomic import atomic_target
+    from territory_designer.reports.performance_report import (
+        performance_pages,
+        performance_section,
+        write_performance_sheets,
+    )
+    from territory_designer.reports.registry import PAPER_SIZES
+
+    section = performance_section(project)
+    written = []
+    if args.excel:
+        import openpyxl
+
+        target = out_path(args.excel)
+        wb = openpyxl.Workbook()
+        write_performance_sheets(wb, section)
+        wb.remove(wb.worksheets[0])
+        with atomic_target(target) as tmp:
+            wb.save(tmp)
+        written.append(str(target))
+    if args.pdf:
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        target = out_path(args.pdf)
+        with atomic_target(target) as tmp, PdfPages(tmp) as pdf:
+            for fig in performance_pages(section, PAPER_SIZES["a4"]):
+                pdf.savefig(fig)
+        written.append(str(target))
+    return written
 
 
 def _save(project: object, args: argparse.Namespace) -> str | None:

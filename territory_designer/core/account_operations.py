@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from territory_designer.core.accounts import AVERAGED_FIELDS_KEY
 from territory_designer.core.errors import EditError, LockedError
 from territory_designer.core.operation_base import Operation, territory_of
+from territory_designer.core.pin_rules import screen_pin
+from territory_designer.core.rules import ConstraintError
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -34,6 +36,9 @@ class SetAccountOverride(Operation):
                 raise LockedError(f"Territory {name!r} is locked: its accounts cannot change.")
         if self.code is not None:
             territory_of(plan, self.code)
+            reason = screen_pin(project, self.account_id, self.code)  # core.rules
+            if reason is not None:
+                raise ConstraintError(f"Refused: {reason}")
             overrides[self.account_id] = self.code
         else:
             overrides.pop(self.account_id, None)

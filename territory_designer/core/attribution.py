@@ -143,15 +143,21 @@ def account_codes(project: Project, plan: Plan, to_group: dict[int, int]) -> np.
 
 
 def attribute(
-    project: Project, history: SalesHistory, level: str = "territory", basis: str = "active"
+    project: Project,
+    history: SalesHistory,
+    level: str = "territory",
+    basis: str = "active",
+    plan: Plan | None = None,
 ) -> Attribution:
-    """Group code per order line on ``level`` under ``basis`` (see the module notes)."""
+    """Group code per order line on ``level`` under ``basis`` (see the module notes);
+    ``plan`` stands in for the active plan (a report of another plan)."""
+    plan = plan or project.plan
     if level not in LEVELS:
         raise InputError(f"Level {level!r}: choose one of {', '.join(LEVELS)}.")
     if basis not in BASES:
         raise InputError(f"Basis {basis!r}: choose one of {', '.join(BASES)}.")
     groups = _Groups(level)
-    active_codes = account_codes(project, project.plan, groups.of_plan(project.plan))
+    active_codes = account_codes(project, plan, groups.of_plan(plan))
     # History account -> project account row (-1: the account is not in the project).
     row = pd.Index(project.accounts.table["account_id"].astype(str)).get_indexer(
         history.account_ids
@@ -166,14 +172,15 @@ def attribute(
     if not dated:
         per_account = np.where(known, active_codes[np.maximum(row, 0)], -1)
         line_group = per_account[history.account]
-        statement = f"all periods under the active plan {project.plan.name!r}"
+        which_plan = "the active plan" if plan is project.plan else "plan"
+        statement = f"all periods under {which_plan} {plan.name!r}"
     else:
         line_group = np.full(len(history), -1, dtype=np.int32)
         starts = np.array([m for m, _ in dated])
         which = np.maximum(np.searchsorted(starts, history.month, side="right") - 1, 0)
         for k, (_, name) in enumerate(dated):
-            plan = project.plans[name]
-            codes = account_codes(project, plan, groups.of_plan(plan))
+            dated_plan = project.plans[name]
+            codes = account_codes(project, dated_plan, groups.of_plan(dated_plan))
             per_account = np.where(known, codes[np.maximum(row, 0)], -1)
             on = which == k
             line_group[on] = per_account[history.account[on]]

@@ -162,8 +162,8 @@ def entry_for(project: Project, op: Operation, note: str = "") -> ChangeEntry | 
         entry.units = [str(u) for u in project.units.ids[np.asarray(units, dtype=np.int64)]]
         entry.from_territories = list(dict.fromkeys(ids.get(int(c), "") for c in op.old))
         entry.to_territory = ids.get(int(code), "") if code is not None else ""
-    elif name == "AddGeneratedPlan":
-        entry.kind = "engine"
+    elif name in ("AddGeneratedPlan", "AddReviewedPlan"):
+        entry.kind = "engine" if name == "AddGeneratedPlan" else "review"
         entry.plan = op.plan.name
         entry.details = dict(getattr(op, "reasons", {}) or {})
         entry.units = [u for u in entry.details if u != "*"]
@@ -192,7 +192,7 @@ def move_reasons(project: Project, plan: str) -> dict[str, str]:
     for e in getattr(project, "change_log", ChangeLog()).entries:
         if e.plan != plan:
             continue
-        if e.kind == "engine" and "*" in e.details:
+        if e.kind in ("engine", "review") and "*" in e.details:
             reasons["*"] = e.details["*"]
         for unit in e.units:
             if e.note:

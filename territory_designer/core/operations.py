@@ -163,6 +163,8 @@ class UpdateTerritory(Operation):
         target = self.changes.get("target")
         if target is not None and float(target) <= 0:
             raise EditError("A target must be positive.")
+        if self.changes.get("home_base") is not None:
+            self.changes["home_base"] = _home_point(self.changes["home_base"])
         self.before = {k: getattr(t, k) for k in self.changes}
         self.text = _describe_update(t, self.changes)
         project.plan.territories[self.code] = replace(t, **self.changes)
@@ -175,7 +177,22 @@ class UpdateTerritory(Operation):
         project.notify_territories([self.code])
 
 
+def _home_point(value: Any) -> tuple[float, float]:
+    """A home base as two finite project coordinates, or :class:`EditError`."""
+    try:
+        x, y = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise EditError(f"Not a home-base point: {value!r} (give x and y).") from None
+    if not (np.isfinite(x) and np.isfinite(y)):
+        raise EditError(f"Not a home-base point: {value!r} (give x and y).")
+    return (x, y)
+
+
 def _describe_update(t: Territory, changes: dict[str, Any]) -> str:
+    if set(changes) == {"home_base"}:
+        if changes["home_base"] is None:
+            return f"Clear home base of {t.name}"
+        return f"{'Move' if t.home_base is not None else 'Set'} home base of {t.name}"
     if set(changes) == {"name"}:
         return f"Rename {t.name} to {changes['name']}"
     if set(changes) == {"locked"}:

@@ -35,6 +35,7 @@ from territory_designer.core.sales_history import (
 )
 
 if TYPE_CHECKING:
+    from territory_designer.core.plan import Plan
     from territory_designer.core.project import Project
 
 #: Project setting: ``{territory id: annual quota}``.
@@ -262,10 +263,12 @@ def project_performance(
     level: str = "territory",
     basis: str = "active",
     history: SalesHistory | None = None,
+    plan: Plan | None = None,
 ) -> PerformanceTable:
-    """The performance table of a project's order lines (see the module notes)."""
+    """The performance table of a project's order lines (see the module notes);
+    ``plan`` stands in for the active plan."""
     history = history if history is not None else SalesHistory.of_project(project)
-    attribution = attribute(project, history, level, basis)
+    attribution = attribute(project, history, level, basis, plan)
     annual, potential = group_quotas_and_potential(project, attribution)
     return summarise(history, attribution, kind, annual, potential)
 

@@ -16,8 +16,8 @@ Licences are attributes of a territory (``settings["territory_attributes"][terri
 or of its rep (``settings["rep_attributes"][owner]``), the territory's own value first.
 
 The same checks serve painting (:func:`screen_assignment`: which units may join a
-territory, and why not), the engine (:func:`forbidden_matrix`: which unit may never belong
-to which territory) and reports (:func:`check_plan`). Soft targets are in
+territory, and why not), the engine (:func:`territory_designer.balance.rules_repair.
+forbidden_matrix`) and reports (:func:`check_plan`). Soft targets are in
 :mod:`territory_designer.core.soft_targets`.
 """
 
@@ -333,6 +333,9 @@ def check_plan(project: Project, plan: Plan | None = None) -> list[Violation]:
                         f"{rules.max_distance_km:g} km from its home base",
                     )
                 )
+    from territory_designer.core.pin_rules import pin_violations
+
+    out += pin_violations(project, plan)
     if rules.max_accounts is not None:
         metrics = project.metrics if plan is project.plan else project.metrics_for(plan)
         for code, value in metrics.values("accounts").items():
@@ -347,32 +350,6 @@ def check_plan(project: Project, plan: Plan | None = None) -> list[Violation]:
                     )
                 )
     return out
-
-
-def forbidden_matrix(
-    project: Project, territories: list[Territory | None], within: list[str | None] | None = None
-) -> np.ndarray | None:
-    """(n, k) True where a unit may never belong to the k-th territory (licences, and the
-    ``stay_within`` value each territory keeps when ``within`` gives it); None if no rule
-    of that kind applies."""
-    rules = constraints_of(project)
-    n, k = len(project.units), len(territories)
-    out = np.zeros((n, k), dtype=bool)
-    used = False
-    unit_states = unit_text_if_any(project, rules.state_field)
-    if rules.licences_apply and unit_states is not None:
-        for j, t in enumerate(territories):
-            states = licensed_states(project, t)
-            if states is not None:
-                out[:, j] |= ~np.isin(unit_states, list(states))
-                used = True
-    values = unit_text_if_any(project, rules.stay_within)
-    if values is not None and within is not None:
-        for j, v in enumerate(within):
-            if v is not None:
-                out[:, j] |= values != v
-                used = True
-    return out if used else None
 
 
 def set_constraints(project: Project, **changes: Any) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import shapely
 from territory_designer.core.feedback import Feedback
 
 #: Bump when what is cached changes, so old cache files are not read.
-BASEMAP_VERSION = 1
+BASEMAP_VERSION = 2  # 2: hemisphere for national boxes (no land over the Pacific)
 #: Margin around the project's extent, as a fraction of its larger side.
 MARGIN = 0.6
 #: Shapes are simplified to this fraction of the clipped area's larger side.
@@ -186,8 +186,14 @@ def build_basemap(
 
 
 def _lonlat_box(to_lonlat: object, box: tuple) -> tuple[float, float, float, float]:
-    """Longitude/latitude bounds of a projected box (edges densified; the whole globe
-    when the box reaches past the projection's valid area or across 180°)."""
+    """Longitude/latitude bounds of a projected box (edges densified).
+
+    Longitudes are taken within 180° of the box's centre, so a box across the 180°
+    meridian (Alaska) gets bounds past ±180° rather than the whole globe. A box that
+    reaches past the projection's valid area or holds a pole (a national box with its
+    margin) gets the hemisphere round its centre: the far side of the globe, projected,
+    folds over the box (the Pacific drawn as land).
+    """
     xmin, ymin, xmax, ymax = box
     t = np.linspace(0, 1, 41)
     xs = np.r_[
@@ -196,17 +202,37 @@ def _lonlat_box(to_lonlat: object, box: tuple) -> tuple[float, float, float, flo
     ys = np.r_[
         np.full(41, ymin), ymin + (ymax - ymin) * t, np.full(41, ymax), ymax - (ymax - ymin) * t
     ]
-    lon, lat = to_lonlat.transform(xs, ys)
-    lon, lat = np.asarray(lon), np.asarray(lat)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    if not ok.all() or lon.max() - lon.min() > 180:
+    with np.errstate(invalid="ignore"):
+        lon, lat = (np.asarray(v) for v in to_lonlat.transform(xs, ys))
+        c_lon, c_lat = (float(v) for v in to_lonlat.transform((xmin + xmax) / 2, (ymin + ymax) / 2))
+    if not (np.isfinite(c_lon) and np.isfinite(c_lat)):
         return (-180.0, -90.0, 180.0, 90.0)
+    with np.errstate(invalid="ignore"):
+        lon = c_lon + (lon - c_lon + 180.0) % 360.0 - 180.0
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.all() or lon.max() - lon.min() > 180 or _holds_pole(to_lonlat, box):
+        return (c_lon - 90.0, max(c_lat - 90.0, -90.0), c_lon + 90.0, min(c_lat + 90.0, 90.0))
     return (
         float(lon.min()),
         float(max(lat.min(), -90)),
         float(lon.max()),
         float(min(lat.max(), 90)),
     )
+
+
+def _holds_pole(to_lonlat: object, box: tuple) -> bool:
+    """Whether the North or South Pole lies inside the projected box."""
+    from pyproj import Transformer
+
+    to_xy = Transformer.from_crs(to_lonlat.target_crs, to_lonlat.source_crs, always_xy=True)
+    with np.errstate(invalid="ignore"):
+        x, y = (np.asarray(v) for v in to_xy.transform([0.0, 0.0], [90.0, -90.0]))
+    inside = (x >= box[0]) & (x <= box[2]) & (y >= box[1]) & (y <= box[3])
+    return bool((np.isfinite(x) & np.isfinite(y) & inside).any())
+
+
+#: Longitude shifts tried when a box reaches past ±180°.
+_TURNS = (-360.0, 0.0, 360.0)
 
 
 def _read_parts(
@@ -222,9 +248,14 @@ def _read_parts(
     lo_x, hi_x = np.minimum.reduceat(lon, start), np.maximum.reduceat(lon, start)
     lo_y, hi_y = np.minimum.reduceat(lat, start), np.maximum.reduceat(lat, start)
     x0, y0, x1, y1 = lonlat_box
-    keep &= (hi_x >= x0) & (lo_x <= x1) & (hi_y >= y0) & (lo_y <= y1)
+    keep &= (hi_y >= y0) & (lo_y <= y1)
     make = shapely.polygons if polygons else shapely.linestrings
-    return [make(coords[s : s + n]) for s, n in zip(start[keep], npts[keep], strict=True)]
+    out = []
+    for turn in _TURNS:  # a box past ±180° takes the parts beyond, shifted by a turn
+        near = keep & (hi_x + turn >= x0) & (lo_x + turn <= x1)
+        for s, n in zip(start[near], npts[near], strict=True):
+            out.append(make(coords[s : s + n] + (turn, 0.0)))
+    return out
 
 
 def _cities(to_xy: object, lonlat_box: tuple, region: shapely.Geometry) -> tuple:
@@ -233,10 +264,15 @@ def _cities(to_xy: object, lonlat_box: tuple, region: shapely.Geometry) -> tuple
 
     lon, lat, population, names = load_cities()
     x0, y0, x1, y1 = lonlat_box
-    near = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-    if not near.any():
+    picks = []
+    for turn in _TURNS:
+        near = np.flatnonzero((lon + turn >= x0) & (lon + turn <= x1) & (lat >= y0) & (lat <= y1))
+        picks.append((near, turn))
+    index = np.concatenate([near for near, _ in picks])
+    if not len(index):
         return np.empty((0, 2)), np.empty(0, dtype=np.int64), np.empty(0, dtype=str)
-    lon, lat, population, names = lon[near], lat[near], population[near], names[near]
+    lon = np.concatenate([lon[near] + turn for near, turn in picks])
+    lat, population, names = lat[index], population[index], names[index]
     x, y = to_xy.transform(lon, lat)
     xy = np.column_stack([x, y])
     inside = np.isfinite(xy).all(axis=1) & shapely.contains_xy(region, xy[:, 0], xy[:, 1])

@@ -14,10 +14,15 @@ from typing import TYPE_CHECKING
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.formatting import field_label
 from territory_designer.io.atomic import atomic_target
+from territory_designer.reports.performance_report import (
+    performance_section,
+    write_performance_sheets,
+)
 from territory_designer.reports.registry import ExportOptions, exporter
 from territory_designer.reports.rules_tables import write_rule_sheets
 from territory_designer.reports.safety import safe_cell
 from territory_designer.reports.tables import ReportData, build_report_data
+from territory_designer.reports.workload_sheet import write_workload_sheet
 from territory_designer.reports.xlsx_chart import balance_chart, chart_width_cm, reference_value
 from territory_designer.reports.xlsx_style import (
     DEFAULT_CURRENCY,
@@ -340,6 +345,7 @@ def build_workbook(
     if "changes" in sheets and data.changes is not None:
         _changes(wb, data)
     write_rule_sheets(wb, data)  # roll-ups per hierarchy level, the Rules sheet (if any)
+    write_workload_sheet(wb, data)  # hours and FTE per territory (with a workload model)
     if not wb.sheetnames:
         wb.create_sheet("Summary")
     for ws in wb.worksheets:
@@ -359,6 +365,8 @@ def export_excel(project: Project, path: Path, options: ExportOptions, feedback:
     data = build_report_data(project, options.plan)
     currency = str(project.settings.get("currency") or DEFAULT_CURRENCY)
     wb = build_workbook(data, options, feedback, currency)
+    # Sales performance and white space (issue 15); nothing without order lines.
+    write_performance_sheets(wb, performance_section(project, options.plan))
     feedback.set_progress(85, "Saving workbook")
     feedback.check_canceled()
     with atomic_target(path) as tmp:

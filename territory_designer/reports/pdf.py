@@ -45,6 +45,7 @@ from territory_designer.reports.pdf_layout import (
     fit_territory_page,
     shape_ratio,
 )
+from territory_designer.reports.performance_report import performance_pages, performance_section
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
 
@@ -301,14 +302,18 @@ def _write_pages(
     options: ExportOptions,
     feedback: Feedback,
     cover: bool,
+    extra: list | None = None,
 ) -> None:
-    """Write the cover (when asked) and the pages of ``codes`` into one PDF at ``path``."""
+    """Write the cover (when asked) and the pages of ``codes`` into one PDF at ``path``,
+    then the ``extra`` figures (performance pages)."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     lists = {c: account_list(data, c) for c in codes}
+    extra = extra or []
     layouts = {c: territory_layout(data, c, options.paper) for c in codes}
     pages = int(cover) + sum(page_count(lists[c], options.paper, layouts[c]) for c in codes)
+    pages += len(extra)
     page = 0
     meta = {"Title": f"{title} – plan {data.plan_name}"}
     with (
@@ -329,6 +334,10 @@ def _write_pages(
                     feedback.set_progress(5 + 90 * page / pages, f"Page {page} of {pages}")
                 _footer(fig, title, data.plan_name, page, pages)
                 pdf.savefig(fig)
+        for fig in extra:
+            page += 1
+            _footer(fig, title, data.plan_name, page, pages)
+            pdf.savefig(fig)
 
 
 @exporter("pdf", label="PDF report", suffixes=(".pdf",))
@@ -340,8 +349,11 @@ def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: F
     data.shapes("coarse")
     data.shapes("fine")
     title = report_title(project, options)
+    extra = performance_pages(
+        performance_section(project, options.plan), PAPER_SIZES[options.paper]
+    )
     with atomic_target(path) as tmp:
-        _write_pages(tmp, data, title, codes, options, feedback, cover=True)
+        _write_pages(tmp, data, title, codes, options, feedback, cover=True, extra=extra)
         feedback.check_canceled()
     return path
 

@@ -30,6 +30,7 @@ BUILTIN_MODULES = (
     "territory_designer.reports.webmap",
     "territory_designer.reports.gis",
     "territory_designer.reports.assignments",
+    "territory_designer.reports.proposal",
 )
 
 #: Layers the GIS exporters can write.

@@ -21,6 +21,7 @@ from territory_designer.core.metrics import PlanSummary
 from territory_designer.core.plan import UNASSIGNED, Plan
 from territory_designer.reports.comparison import comparison_plan
 from territory_designer.reports.rules_tables import add_hierarchy_and_rules
+from territory_designer.reports.workload_sheet import full_time_hours, workload_figures
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -118,6 +119,9 @@ class ReportData:
     #: Figures rolled up per hierarchy level, and the plan's rule checks (or None).
     rollups: dict[str, pd.DataFrame] = field(default_factory=dict)
     rule_checks: dict | None = None
+    #: Workload per territory (reports.workload_sheet) when the project has a model.
+    workload: pd.DataFrame | None = None
+    full_time_hours: float = 1200.0
 
     @property
     def mean_value(self) -> float:
@@ -306,8 +310,11 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
             "pinned": table["account_id"].isin(list(plan.account_overrides)).to_numpy(),
         }
     )
-    for extra in ("postal_code", "city", "segment"):
-        if extra in table.columns:
+    report_columns = [str(c) for c in project.settings.get("report_columns") or []]
+    for extra in ("postal_code", "city", "segment", *report_columns):  # a template's too
+        if extra in table.columns and extra not in adf.columns:
+            if pd.api.types.is_numeric_dtype(table[extra]):
+                continue  # numeric fields follow below
             adf[extra] = table[extra].astype(str).to_numpy()
     for f in project.accounts.numeric_fields():
         adf[f] = table[f].to_numpy()
@@ -334,6 +341,8 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
         colors={c: t.color for c, t in plan.territories.items()},
         criterion=view.balance_criterion(),
     )
+    data.workload = workload_figures(view, plan)
+    data.full_time_hours = full_time_hours(view)
     return add_hierarchy_and_rules(data, view, plan)
 
 

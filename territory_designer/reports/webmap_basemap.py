@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import shapely
 
 from territory_designer.reports.safety import escape_html
 
@@ -65,8 +66,6 @@ def basemap_page_data(
     tuple or None
         ``None`` when the basemap data cannot be read (the map is still written).
     """
-    import shapely
-
     from territory_designer.io.basemap import clip_box, load_basemap
 
     if data.crs is None or not len(data.lod[0]):
@@ -80,8 +79,10 @@ def basemap_page_data(
     # The sheet the basemap covers, in sea colour: beyond it the page is plain grey, so its
     # edge reads as the edge of the map, not as a coastline.
     box = shapely.box(*clip_box(area))
-    sheet = shapely.segmentize(box, box.length / 256)
-    layers = {"sea": json.loads(shapely.to_geojson(to_lonlat(np.array([sheet], dtype=object))[0]))}
+    layers = {}
+    sheet = _sheet(box, transform)
+    if sheet is not None:
+        layers["sea"] = json.loads(shapely.to_geojson(sheet))
     for name in ("land", "lakes", "countries", "states"):
         geom = getattr(basemap, name)
         if geom is None or shapely.is_empty(geom):
@@ -101,3 +102,19 @@ def basemap_page_data(
             for la, lo, name in zip(lat, lon, basemap.city_names[:n], strict=True)
         ]
     return layers, cities
+
+
+def _sheet(box: shapely.Geometry, transform: Callable) -> shapely.Geometry | None:
+    """The projected box in longitude/latitude, edges densified to follow their curve.
+
+    A national box reaches where the projection is undefined (its corners may have no
+    longitude): such vertices are left out, and the sheet is skipped if too few remain.
+    """
+    ring = shapely.get_coordinates(shapely.segmentize(box, box.length / 256))
+    with np.errstate(invalid="ignore"):
+        lon, lat = transform(ring[:, 0], ring[:, 1])
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if ok.sum() < 4:
+        return None
+    sheet = shapely.make_valid(shapely.Polygon(np.round(np.column_stack([lon, lat])[ok], 3)))
+    return None if sheet.is_empty else sheet

@@ -25,6 +25,11 @@ TOOL_ACTIONS = {
     "eraser": ("Eraser", "E", "Unassign units"),
     "pick": ("Pick", "I", "Pick the active territory from the map"),
     "select": ("Select", "S", "Select units"),
+    "home": (
+        "Home Base",
+        "M",
+        "Click to put the active territory's rep home base there; drag a home marker to move it",
+    ),
 }
 
 
@@ -51,7 +56,9 @@ def tool_status_text(
     """
     label = TOOL_ACTIONS.get(tool, (tool.title(),))[0]
     text = f"{label} {brush_px} px" if tool in ("brush", "eraser") else label
-    if tool == "eraser":
+    if tool == "home":
+        text += f" → {territory.name}" if territory is not None else " (choose a territory)"
+    elif tool == "eraser":
         text += " → unassigned"
     elif tool in ("click", "brush", "lasso", "rectangle"):
         if territory is None:

@@ -13,7 +13,6 @@ clean environment; developers can run ``python main.py --selftest`` too.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 import sys
@@ -24,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
+
+from territory_designer.core.network import is_loopback_host
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -78,24 +79,10 @@ class NetworkWatch:
             host = address[0] if isinstance(address, tuple) and address else None
         else:
             return
-        if _is_loopback(host):
+        if is_loopback_host(host):
             return
         cls.attempts.append(f"{event}({host!r})")
         raise ConnectionRefusedError(f"the self-test allows no network access ({host!r})")
-
-
-def _is_loopback(host: object) -> bool:
-    if host is None:
-        return True
-    if isinstance(host, bytes):
-        host = host.decode(errors="replace")
-    host = str(host).strip("[]").split("%")[0]
-    if host.lower() in {"localhost", "localhost.localdomain", "ip6-localhost"}:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class SelftestError(RuntimeError):

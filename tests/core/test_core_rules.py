@@ -143,3 +143,25 @@ def test_a_rule_on_a_field_the_layer_lacks_does_not_block_painting() -> None:
     from territory_designer.core.rules import inactive_rules
 
     assert len(inactive_rules(project)) == 2
+
+
+def test_a_pin_keeps_the_licence_and_the_account_limit_but_not_geography() -> None:
+    from td_rules import with_product_accounts
+
+    from territory_designer.core.operations import SetAccountOverride
+
+    project = with_product_accounts(two_state_project())  # 3 accounts per cell
+    set_constraints(project, licensed_states_field="licensed_states", state_field="state")
+    set_licences(project, "Ann", "NC")
+    sc_account = f"A{SC_UNIT:03d}-0"
+    with pytest.raises(ConstraintError, match=f"Ann is licensed only in NC; account {sc_account}"):
+        project.apply(SetAccountOverride(sc_account, 0))
+    set_constraints(project, stay_within="state")  # geographic: a pin is exempt
+    project.apply(SetAccountOverride(f"A{cell(5, 0):03d}-0", 0))  # NC, from Territory 2
+    set_constraints(project, max_accounts=37)
+    with pytest.raises(ConstraintError, match="at most 37 accounts"):
+        project.apply(SetAccountOverride(f"A{cell(5, 0):03d}-1", 0))
+    assert check_plan(project) == []
+    set_constraints(project, max_accounts=None)
+    project.plan.account_overrides[sc_account] = 0  # as an old file could hold it
+    assert [v.rule for v in check_plan(project)] == ["licensed_states"]

@@ -66,3 +66,27 @@ def test_damaged_or_unwritable_cache_only_means_a_rebuild(own_cache, demo_projec
     blocker.write_text("a file, not a folder")
     monkeypatch.setenv("TD_CACHE_DIR", str(blocker))
     assert "Charlotte" in load_basemap(units.crs, units.bounds).city_names
+
+
+@pytest.mark.parametrize(
+    ("crs", "bounds", "sea", "land"),
+    [
+        # The lower 48 in Conus Albers: with its margin the box holds the North Pole.
+        ("EPSG:5070", (-2.36e6, 0.27e6, 2.26e6, 3.17e6), (-132.0, 35.0), (-98.0, 38.5)),
+        # Alaska in Alaska Albers: the box crosses the 180° meridian.
+        ("EPSG:3338", (-2.2e6, 0.4e6, 1.5e6, 2.4e6), (-150.0, 56.0), (170.0, 67.0)),
+    ],
+)
+def test_national_basemap_keeps_the_oceans(own_cache, crs, bounds, sea, land):
+    """Before: a box past the projection's valid area or across 180° read the whole globe,
+    whose far side folded over the box: land covered all of it in a few dozen vertices
+    (the Pacific and the Gulf of Alaska drawn as land, on the canvas and in every map)."""
+    from pyproj import Transformer
+
+    base = load_basemap(crs, bounds)
+    box = shapely.box(*clip_box(bounds))
+    assert 0.1 < base.land.area / box.area < 0.7
+    assert shapely.get_num_coordinates(base.land) > 5000  # real coastlines
+    to_xy = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    assert not base.land.contains(shapely.Point(*to_xy.transform(*sea)))
+    assert base.land.contains(shapely.Point(*to_xy.transform(*land)))

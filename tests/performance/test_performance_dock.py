@@ -103,3 +103,13 @@ def test_the_map_colours_by_a_figure_and_back(qtbot, dock):
     assert "too few to fit a model" in dock.map_colours.message.text()  # two units
     box.setCurrentText("Territories")
     assert canvas.units.classes is None and not dock.map_colours.message.isVisible()
+
+
+def test_plan_in_force_needs_dated_plans(qtbot, dock):
+    from territory_designer.core.attribution import plan_start_edit
+
+    dock.basis_box.setCurrentText("Plan in force")
+    assert "plan-start" in dock.message.text() and dock.table.rowCount() == 0
+    dock.session.execute(plan_start_edit(dock.session.project, "Plan 1", "2024-01-01"))
+    qtbot.waitUntil(lambda: dock.table.rowCount() == 2, timeout=3000)
+    assert "'Plan 1' from 2024-01-01" in dock.message.text()

@@ -101,3 +101,20 @@ def test_a_balanced_period_proposes_nothing(capsys, drifted, tmp_path):
     text = capsys.readouterr().out
     assert "no territory drifted" in text and "no re-alignment proposed" in text
     assert load_project(drifted).plans.keys() == {"Plan 1"}
+
+
+def test_a_retention_drop_is_flagged_but_not_realigned(capsys, drifted, tmp_path):
+    project = load_project(drifted)
+    lines = project.transactions
+    # Every territory sells the same, but half of C's accounts stop buying in November.
+    lines["revenue"] = 100.0
+    c_accounts = [f"acc{k:02d}" for k in range(24) if k % 6 >= 4][:4]
+    stop = lines["account_id"].isin(c_accounts) & (lines["order_date"] == "2026-11-01")
+    project.transactions = lines[~stop].reset_index(drop=True)
+    save_project(project, drifted)
+    assert main(["review", str(drifted), "--period", "2026-11", "--out", str(tmp_path),
+                 "--band", "0.2", "--json"]) == 0  # fmt: skip
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["territory_id"], d["measure"]) for d in data["drifts"]] == [("T03", "retention")]
+    assert data["drifts"][0]["value"] == 50
+    assert data["proposal_plan"] is None and "Only retention drifted" in data["proposal_message"]

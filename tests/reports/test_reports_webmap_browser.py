@@ -29,10 +29,18 @@ BUBBLES = """[...document.querySelectorAll('.td-cluster')]
 POPUP = "(document.querySelector('.leaflet-popup-content') || {}).textContent || ''"
 
 
+DEFINITION = "Blue Ridge counties west of Hickory.\nHome base: Asheville (28801)."
+
+
 @pytest.fixture(scope="module")
 def demo_map(_demo_project_session: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import copy
+
     folder = tmp_path_factory.mktemp("browser")
-    return export("html", _demo_project_session, folder / "map.html")
+    project = copy.deepcopy(_demo_project_session)
+    mountains = next(t for t in project.plan.territories.values() if t.name == "Mountains")
+    mountains.definition = DEFINITION
+    return export("html", project, folder / "map.html")
 
 
 def _page(demo_map: Path, name: str, width: int, height: int, mobile: bool) -> Iterator[Page]:
@@ -156,6 +164,38 @@ def test_phone_tap_opens_a_popup(phone: Page, demo_map: Path) -> None:
     phone.wait(0.5)
     text = phone.evaluate(POPUP)
     assert "T05 Mountains" in text and "Emily Brooks" in text, text
+    assert DEFINITION in text  # the territory's definition, its line break kept
     phone.screenshot(demo_map.parent / "phone-popup.png")
     width = phone.evaluate("document.querySelector('.leaflet-popup').getBoundingClientRect().width")
     assert width <= 390
+
+
+def test_ten_thousand_accounts_all_load(_demo_project_session: Project, tmp_path: Path) -> None:
+    """Markercluster adds this many in chunks after the page starts. Before: the page
+    changed its lowest zoom meanwhile, the clustering broke and a quarter of the accounts
+    never appeared (an exception in the console)."""
+    import copy
+
+    import numpy as np
+    import pandas as pd
+
+    from territory_designer.core.accounts import AccountTable
+
+    project = copy.deepcopy(_demo_project_session)
+    table = project.accounts.table
+    rng = np.random.default_rng(1)
+    copies = []
+    for k in range(7):
+        part = table.copy()
+        part["account_id"] = [f"C{k}-{a}" for a in table["account_id"]]
+        part["x"] = part["x"] + rng.normal(0, 2000, len(part))
+        part["y"] = part["y"] + rng.normal(0, 2000, len(part))
+        copies.append(part)
+    project.replace_accounts(AccountTable(pd.concat(copies, ignore_index=True)))
+    out = export("html", project, tmp_path / "many.html")
+    for page in _page(out, "many", 390, 844, mobile=True):
+        page.wait(3.0)
+        total = page.evaluate("TD.accountMarkers.length")
+        assert total == 7 * len(table) > 10_000
+        assert page.evaluate("TD.layers.accounts.getLayers().length") == total
+        assert not [c for c in page.console if c.startswith("EXCEPTION")], page.console

@@ -146,3 +146,15 @@ def test_template_end_to_end(capsys, tmp_path, name):
     assert len(figures["territories"]) == 3
     assert sum(t["accounts"] for t in figures["territories"]) == N_ACCOUNTS
     assert "Beardwood" in figures["approximation"]
+    book = openpyxl.load_workbook(xlsx, read_only=True)
+    rows = list(book["Workload"].iter_rows(values_only=True))
+    assert rows[0][8] == "Workload hours"
+    hours = [r[8] for r in rows[1:4]]
+    assert sum(hours) == pytest.approx(figures["total_hours"], rel=1e-6)
+    assert any("Beardwood" in str(r[0]) for r in rows[4:])
+    account_headings = next(book["Accounts"].iter_rows(max_row=1, values_only=True))
+    for column in template.report_columns:  # the template's account columns, labelled
+        if column in p.accounts.table.columns and column not in ("account_id", "name"):
+            assert template.labels().get(column, column) in account_headings or any(
+                column.replace("_", " ") in str(h).lower() for h in account_headings
+            ), (column, account_headings)

@@ -234,8 +234,11 @@ def test_assign_by_attribute_shows_the_count_and_is_one_undo_step(qtbot, window)
     assert (project.plan.assignment[units] == coastal).all()
     assert stack.count() == count + 1
     assert "Assigned 3 units to Coastal" in window.statusBar().currentMessage()
+    assert stack.undoText() == "Assign 3 units to Coastal where name in (Wake, Durham, Orange)"
     stack.undo()
     assert project.plan.assignment.tolist() == before.tolist()
+    stack.redo()
+    assert (project.plan.assignment[units] == coastal).all()
 
 
 def test_assign_by_attribute_counts_locked_units_and_territories(qtbot, window):
@@ -355,3 +358,48 @@ def test_sorting_and_filtering_keep_the_selection(qtbot, window, dock):
     qtbot.wait(50)
     assert page.selected_rows().tolist() == wanted
     assert window.session.selection.tolist() == wanted
+
+
+def test_a_project_without_accounts_and_a_project_opened_later(qtbot, make_grid_project):
+    project = make_grid_project(4, 6, ["AAABBB", "AAABBB", "CCCBB.", "CCCCC."])
+    window = MainWindow(project, "Grid", AppSettings(), ScriptedPrompts())
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_by_name["attribute_table"].trigger()
+    dock = window.attribute_table_dock
+    qtbot.waitUntil(dock.isVisible)
+    assert dock.units_model.rowCount() == 24 and dock.accounts_model.rowCount() == 0
+    assert "accounts" not in dock.units_model.field_names()  # no account list: no count
+    assert dock.accounts_page.status.text() == "0 accounts"
+    filter_by(qtbot, dock.units_page, "region = R1 and territory = T02")
+    assert dock.units_model.rowCount() == 6
+    # Opening another project reads it at once (and forgets the old rows' selection).
+    window.session.set_selection(np.array([3]))
+    other = make_grid_project(2, 3, ["ABB", "AA."])
+    window.session.replace_project(other)
+    dock.units_page.filter_edit.clear()
+    dock.units_page.apply_filter()
+    assert dock.units_model.rowCount() == 6
+    assert dock.territory_box.count() == 3  # A, B and (unassign)
+    assert dock.units_page.selected_rows().size == 0
+
+
+def test_selected_only_shows_the_accounts_of_the_map_selection(qtbot, window, dock):
+    project = window.session.project
+    dock.tabs.setCurrentIndex(1)
+    page = dock.accounts_page
+    page.selected_only.click()
+    assert dock.accounts_model.rowCount() == 0  # nothing selected on the map yet
+    wake = project.units.index_of("37183")
+    window.session.set_selection(np.array([wake]))
+    in_wake = int(np.count_nonzero(project.accounts.table["unit"].to_numpy() == wake))
+    assert dock.accounts_model.rowCount() == in_wake == page.selected_rows().size
+    assert f"{in_wake} of 1,480 accounts (selected only)" in page.status.text()
+    # A click on one of them selects its unit on the map but keeps the list.
+    page.view.selectRow(2)
+    qtbot.wait(50)
+    assert dock.accounts_model.rowCount() == in_wake
+    assert page.selected_rows().size == 1 and window.session.selection.tolist() == [wake]
+    page.selected_only.click()
+    assert dock.accounts_model.rowCount() == len(project.accounts)
+    assert page.selected_rows().size == 1

@@ -148,3 +148,19 @@ def test_import_alignment_from_the_file_menu(qtbot, tmp_path):
     assert "2 territories" in window.statusBar().currentMessage()
     window.actions_by_name["undo"].trigger()
     assert dict(project.plans) == before
+
+
+def test_the_legend_names_the_districts_while_the_map_shows_them(qtbot):
+    window = open_window(qtbot, two_state_project())
+    session = window.session
+    for code, district in enumerate(["D1", "D1", "D2", "D3"]):
+        assert session.execute(SetParents(code, [district], {"D1": "Piedmont"}))
+    window.level_colouring.colour_by("district")
+    legend = window.canvas.overlays.legend
+    assert legend.title == "District"
+    assert [text for _c, text in legend.rows] == ["Piedmont", "D2", "D3"]
+    session.assign(np.array([cell(0, 4)]), 0)
+    qtbot.wait(400)  # the canvas's own refresh after an edit
+    assert legend.title == "District"
+    window.level_colouring.colour_by(None)
+    assert legend.title == "Territories"

@@ -26,6 +26,7 @@ from territory_designer.ui.canvas.paths import project_xy, scene_point
 from territory_designer.ui.canvas.spatial import UnitIndex, describe_unit, unit_tooltip
 from territory_designer.ui.canvas.territory_layer import TerritoryLayer, home_marker_scale
 from territory_designer.ui.canvas.tools import PAINT_TOOLS, TOOLS, ToolController
+from territory_designer.ui.canvas.unit_labels import UnitLabels
 from territory_designer.ui.canvas.unit_layer import UnitItems
 from territory_designer.ui.gc_guard import collect_on_gui_thread_only
 from territory_designer.ui.session import Session
@@ -33,7 +34,16 @@ from territory_designer.ui.session import Session
 BACKGROUND = QColor(236, 239, 242)
 #: Unit outlines are drawn once a typical unit is at least this many pixels across.
 UNIT_BORDER_MIN_PX = 6.0
-LAYERS = ("basemap", "accounts", "labels", "unit_borders", "home_bases", "legend", "scale_bar")
+LAYERS = (
+    "basemap",
+    "accounts",
+    "labels",
+    "unit_names",
+    "unit_borders",
+    "home_bases",
+    "legend",
+    "scale_bar",
+)
 #: Labels move into the visible part of their territory once zoom or pan has settled.
 LABEL_SETTLE_MS = 120
 
@@ -82,6 +92,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.color_field: str | None = None  # None: units in their territory's colour
         self.overlays = Overlays(self)
         self.basemap = CanvasBasemap(self)
+        self.basemap.sig_loaded.connect(self._place_point_labels)  # unit names avoid cities
         self.tools = ToolController(self)
         self._build()
         for sig, slot in (
@@ -122,6 +133,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.index = UnitIndex(project)
         self.units = UnitItems(self.scene(), project)
         self.territories = TerritoryLayer(self.scene(), project)
+        self.unit_labels = UnitLabels(self.scene(), project)
         self.tools.add_to_scene()
         units = project.units
         xmin, ymin, xmax, ymax = units.bounds
@@ -208,6 +220,10 @@ class MapCanvas(NavigationMixin, QGraphicsView):
             getattr(self.overlays, name).setVisible(visible)
         elif name == "basemap":
             self.basemap.set_visible(visible)
+            self._view_timer.start()  # unit names may take the cities' room
+        elif name == "unit_names":
+            self.unit_labels.set_visible(visible)
+            self._view_timer.start()
         elif name == "accounts":
             self.units.set_accounts_visible(visible)
         elif name == "unit_borders":
@@ -283,7 +299,17 @@ class MapCanvas(NavigationMixin, QGraphicsView):
     def _place_labels_in_view(self) -> None:
         """Zoom or pan settled: label every territory visible, inside its visible part."""
         self.territories.set_view(self.visible_project_rect())
+        self._place_point_labels()
+
+    def _place_point_labels(self) -> None:
+        """City names, then unit names, clear of the territory labels and each other."""
         self.basemap.place()
+        layer = self.basemap.layer
+        t = self.territories
+        avoid = t.label_rects_px() + t.home_rects_px()
+        if layer is not None:
+            avoid += layer.shown_rects
+        self.unit_labels.place(self.visible_project_rect(), self.scale_px_per_unit(), avoid)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
@@ -315,6 +341,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
             self.units.refresh_locks()
         if self.color_field is None:  # names, colours, "Unassigned" may have changed
             self.overlays.refresh(self.session.project, None)
+        if full or codes:  # territory labels and home bases may have moved
+            self._place_point_labels()
 
     def _on_assignment_changed(self, units: np.ndarray, codes: set[int]) -> None:
         self.units.recolor(np.asarray(units, dtype=np.int64))
@@ -366,6 +394,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._pending_codes, self._pending_full = set(), False
         self.units.clear()
         self.territories.clear()
+        self.unit_labels.clear()
         self.basemap.clear()
         self._hover_unit = -1
         self._build()

@@ -327,6 +327,23 @@ class TerritoryLayer:
                 out.append(QRectF(x - w, y - h, 2 * w, 2 * h))
         return out
 
+    def home_items(self) -> dict[int, QGraphicsPathItem]:
+        """The home-base marker of each territory that has one, by territory code."""
+        return dict(self._homes)
+
+    def home_rects_px(self) -> list[QRectF]:
+        """Screen-pixel boxes (scene position times scale) of the home markers shown."""
+        if not self._visible["home_bases"]:
+            return []
+        box = self._marker.boundingRect()
+        out = []
+        for item in self._homes.values():
+            f = item.scale()
+            x, y = item.pos().x() * self.scale, item.pos().y() * self.scale
+            left, top = x + box.left() * f, y + box.top() * f
+            out.append(QRectF(left, top, box.width() * f, box.height() * f))
+        return out
+
     def set_scale(self, scale: float) -> None:
         """Zoom changed: show the labels of territories big enough to hold them.
 

@@ -3,7 +3,8 @@
 A tool turns left-button gestures into Session calls: the brush and the eraser open a
 stroke on press, extend it with the units under the swept circle as the mouse moves, and
 close it on release (one undo step); lasso and rectangle assign on release; click assigns
-one unit; pick makes the clicked unit's territory active; select changes the selection.
+one unit; pick makes the clicked unit's territory active; select changes the selection;
+home sets or drags a rep's home base (:mod:`~territory_designer.ui.canvas.home_base_tool`).
 Locked units are refused by the core and reported by the Session.
 """
 
@@ -17,13 +18,14 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem
 
 from territory_designer.core.plan import UNASSIGNED
+from territory_designer.ui.canvas.home_base_tool import HomeBaseTool
 from territory_designer.ui.canvas.paths import project_xy
 from territory_designer.ui.canvas.z_order import Z_TOOL
 
 if TYPE_CHECKING:
     from territory_designer.ui.canvas.map_canvas import MapCanvas
 
-TOOLS = ("pan", "click", "brush", "lasso", "rectangle", "eraser", "pick", "select")
+TOOLS = ("pan", "click", "brush", "lasso", "rectangle", "eraser", "pick", "select", "home")
 PAINT_TOOLS = ("click", "brush", "lasso", "rectangle", "eraser")
 
 
@@ -48,6 +50,7 @@ class ToolController:
         self.outline.setBrush(QColor(40, 120, 220, 40))
         self.outline.setZValue(Z_TOOL)
         self.outline.setVisible(False)
+        self.home = HomeBaseTool(canvas)
 
     def add_to_scene(self) -> None:
         """(Re)insert the tool overlays into the canvas' scene."""
@@ -84,6 +87,9 @@ class ToolController:
         """Left button pressed at ``scene_pos``."""
         tool, session, index = self.canvas.tool, self._session, self.canvas.index
         x, y = project_xy(scene_pos)
+        if tool == "home":
+            self._last = (x, y) if self.home.press(scene_pos) else None
+            return
         self._last = (x, y)
         self._drag = [(x, y)]
         self._modifiers = modifiers
@@ -116,6 +122,9 @@ class ToolController:
             return
         x, y = project_xy(scene_pos)
         tool = self.canvas.tool
+        if tool == "home":
+            self.home.move(scene_pos)
+            return
         if tool in ("brush", "eraser"):
             seg = np.array([self._last, (x, y)])
             self._session.extend_stroke(self.canvas.index.units_in_brush(seg, self._radius()))
@@ -129,6 +138,10 @@ class ToolController:
     def release(self, scene_pos: QPointF) -> None:
         """Left button released: finish the gesture."""
         if self._last is None:
+            return
+        if self.canvas.tool == "home":
+            self._last = None
+            self.home.release(scene_pos)
             return
         self.move(scene_pos)
         tool, index = self.canvas.tool, self.canvas.index
@@ -149,6 +162,7 @@ class ToolController:
         """Abandon the gesture (Escape, tool change, project replaced)."""
         if self._last is not None and self._session.stroke_open:
             self._session.cancel_stroke()
+        self.home.cancel()
         self._last = None
         self._drag = []
         self.outline.setVisible(False)

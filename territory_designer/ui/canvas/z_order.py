@@ -14,6 +14,7 @@ Z_BORDERS = 3.0  #: territory outlines
 Z_SELECTION = 4.0  #: selected units
 Z_ACCOUNTS = 5.0  #: account points
 Z_HOMES = 6.0  #: reps' home-base markers
+Z_UNIT_NAMES = 6.3  #: unit names when zoomed in, under the city names
 Z_CITIES = 6.5  #: basemap city names, under the territory labels
 Z_LABELS = 7.0  #: territory labels (the text sits 0.1 above its halo)
 Z_TOOL = 20.0  #: the active tool's feedback (brush circle, lasso outline)

@@ -181,6 +181,13 @@ class Prompts:
         """Where to write an Excel file (``.xlsx`` added when missing)."""
         return _save_file(parent, "Export to Excel", suggested, XLSX_FILTER, (".xlsx",))
 
+    def ask_response_files(self, parent: QWidget | None, folder: str = "") -> list[str]:
+        """Answered proposal workbooks to import (empty: cancelled)."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            parent, "Import responses", folder, "Proposal workbooks (*.xlsx);;All files (*)"
+        )
+        return list(paths)
+
     def ask_unit(self, parent: QWidget | None, choices: list[str]) -> int | None:
         """Index of the unit chosen from ``choices`` (an editable, searchable list)."""
         text, ok = QInputDialog.getItem(
@@ -354,6 +361,12 @@ class ScriptedPrompts(Prompts):
 
     def ask_xlsx_path(self, parent: QWidget | None, suggested: str = "") -> str | None:
         return self.xlsx_path
+
+    #: Answer to "import responses from which files?" (empty: cancelled).
+    response_files: tuple[str, ...] = ()
+
+    def ask_response_files(self, parent: QWidget | None, folder: str = "") -> list[str]:
+        return list(self.response_files)
 
     def ask_export_path(
         self,

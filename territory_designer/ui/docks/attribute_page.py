@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +34,7 @@ class AttributePage(QWidget):
     """
 
     sig_selection_changed = Signal()
+    sig_selected_only_toggled = Signal(bool)
 
     def __init__(self, model: AttributeTableModel, noun: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -42,6 +44,12 @@ class AttributePage(QWidget):
         self.filter_edit.setPlaceholderText(FILTER_HINT)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setObjectName(f"{noun}_filter")
+        self.selected_only = QCheckBox("Selected only")
+        self.selected_only.setObjectName(f"{noun}_selected_only")
+        self.selected_only.setToolTip(
+            f"Show only the {noun} of the map's selection (follows the map, not clicks here)"
+        )
+        self.selected_only.toggled.connect(self.sig_selected_only_toggled.emit)
         self.status = QLabel()
         self.status.setObjectName(f"{noun}_status")
         self.view = QTableView()
@@ -61,6 +69,7 @@ class AttributePage(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 3)
+        top.addWidget(self.selected_only)
         top.addWidget(self.status, 2)
         layout.addLayout(top)
         layout.addWidget(self.view)
@@ -83,18 +92,28 @@ class AttributePage(QWidget):
         self.update_status()
 
     def size_columns(self) -> None:
-        """Fit columns to their titles and the first rows (never to all 30,000)."""
+        """Fit each column to its widest text over all rows (measured once per column,
+        not per row), between 48 and 280 pixels."""
         header = self.view.horizontalHeader()
-        header.setResizeContentsPrecision(50)
-        self.view.resizeColumnsToContents()
+        metrics = self.view.fontMetrics()
+        title_metrics = header.fontMetrics()
         for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(max(header.sectionSize(col), 60), 260))
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(
+                metrics.horizontalAdvance(self.model.widest_text(col)) + 16,
+                title_metrics.horizontalAdvance(title) + 28,  # room for the sort arrow
+            )
+            if title == "territory":
+                width += 22  # the colour swatch
+            header.resizeSection(col, min(max(width, 48), 280))
 
     def update_status(self) -> None:
         """Say how many rows are shown, and which query filters them."""
         shown, total = self.model.rowCount(), self.model.total
         selected = self.selected_rows().size
         text = f"{shown:,} of {total:,} {self.noun}" if shown != total else f"{total:,} {self.noun}"
+        if self.model.subset is not None:
+            text += " (selected only)"
         if selected:
             text += f" · {selected:,} selected"
         message = self.model.filter_message

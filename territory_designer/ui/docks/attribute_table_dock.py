@@ -110,6 +110,7 @@ class AttributeTableDock(QDockWidget):
         for page in (self.units_page, self.accounts_page):
             page.sig_selection_changed.connect(self._on_rows_selected)
             page.model.modelReset.connect(lambda p=page: self._on_rows_moved(p))
+            page.sig_selected_only_toggled.connect(lambda on, p=page: self._on_selected_only(p, on))
             page.model.layoutChanged.connect(lambda *_, p=page: self._on_rows_moved(p))
             page.view.customContextMenuRequested.connect(
                 lambda pos, p=page: self._show_context_menu(p, pos)
@@ -272,14 +273,23 @@ class AttributeTableDock(QDockWidget):
             rows = np.asarray(units, dtype=np.int64)
         else:
             rows = np.flatnonzero(np.isin(account_units(self.session.project), units))
+        self._chosen[page] = rows
+        self._shown_for[page] = np.asarray(units, dtype=np.int64)
+        if page.selected_only.isChecked():
+            page.model.set_subset(rows)  # selects the rows again when reset
+            return
         self._pushing = True
         try:
             page.select_rows(rows)
         finally:
             self._pushing = False
-        self._chosen[page] = rows
-        self._shown_for[page] = np.asarray(units, dtype=np.int64)
         page.update_status()
+
+    def _on_selected_only(self, page: AttributePage, on: bool) -> None:
+        if on:
+            self._select_in(page, self.session.selection)
+        else:
+            page.model.set_subset(None)
 
     def _on_tab_changed(self) -> None:
         page = self.current_page

@@ -39,6 +39,8 @@ FIGURES = {
     "Attainment %": "attainment_pct",
     "Growth vs share": "",
 }
+#: Basis box entries -> ``attribute`` bases.
+BASES = {"Active plan": "active", "Plan in force": "in-force"}
 #: Level box entries -> ``attribute`` levels.
 LEVELS = {"Territory": "territory", "Rep": "rep", "Region": "region"}
 COLUMNS = ("Territory", "Name", "Trend", "Revenue", "Growth %", "YoY %", "Customers",
@@ -101,6 +103,12 @@ class PerformanceDock(QDockWidget):
         self.period_box.addItems(["month", "quarter", "year"])
         self.level_box = QComboBox()
         self.level_box.addItems(list(LEVELS))
+        self.basis_box = QComboBox()
+        self.basis_box.addItems(list(BASES))
+        self.basis_box.setToolTip(
+            "Count all history under the active plan, or each period under the plan in force "
+            "at the time (plans dated with plan-start)"
+        )
         self.map_colours = MapColours(session, canvas)
         self.figure_box = QComboBox()
         self.figure_box.addItems(list(FIGURES))
@@ -118,6 +126,7 @@ class PerformanceDock(QDockWidget):
         controls.addWidget(self.period_box)
         controls.addWidget(QLabel("By"))
         controls.addWidget(self.level_box)
+        controls.addWidget(self.basis_box)
         controls.addWidget(QLabel("Show"))
         controls.addWidget(self.figure_box)
         if canvas is not None:
@@ -150,6 +159,7 @@ class PerformanceDock(QDockWidget):
             sig.connect(self._schedule)
         self.period_box.currentTextChanged.connect(self.refresh)
         self.level_box.currentTextChanged.connect(self.refresh)
+        self.basis_box.currentTextChanged.connect(self.refresh)
         self.figure_box.currentTextChanged.connect(self._draw_chart)
         self.visibilityChanged.connect(lambda on: on and self.refresh())
 
@@ -164,6 +174,7 @@ class PerformanceDock(QDockWidget):
                 self.session.project,
                 self.period_box.currentText(),
                 LEVELS[self.level_box.currentText()],
+                BASES[self.basis_box.currentText()],
             )
         except TerritoryDesignerError as exc:
             self.table_data = None

@@ -40,7 +40,9 @@ def cell_text(value: object, kind: str, grouped: bool = False) -> str:
             return ""
         if float(value).is_integer() and abs(value) < 1e15:
             return f"{int(value):,}" if grouped else str(int(value))
-        return f"{value:,.2f}" if grouped else f"{value:.12g}"
+        if grouped:  # money and counts in the thousands: cents only clutter
+            return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+        return f"{value:.12g}"
     if grouped and isinstance(value, int | np.integer):
         return f"{int(value):,}"
     if value is pd.NA or value is pd.NaT:
@@ -94,6 +96,7 @@ class AttributeTableModel(QAbstractTableModel):
         self._sort_key: str | None = None
         self._descending = False
         self._filter = ""
+        self._subset: np.ndarray | None = None
         self.filter_message = ""
         self._texts: dict[str, pd.Series] = {}
         self._grouped: set[str] = set()
@@ -109,7 +112,7 @@ class AttributeTableModel(QAbstractTableModel):
     def refresh_values(self) -> None:
         """Read the columns again after an edit. Rows move only when sorted or filtered
         (a paint stroke on a plain table just repaints); the owner re-selects rows then."""
-        if self._filter or self._sort_key:
+        if self._filter or self._sort_key or self._subset is not None:
             self.layoutAboutToBeChanged.emit()
             self._read()
             self.rows = self._compute_rows()
@@ -132,6 +135,30 @@ class AttributeTableModel(QAbstractTableModel):
     def total(self) -> int:
         """Rows before filtering."""
         return self._n
+
+    def widest_text(self, column: int) -> str:
+        """The longest text of a column over every row (for its width), found without
+        formatting each cell: the longest text, or the numbers furthest from zero."""
+        field = self.fields[column]
+        if not self._n:
+            return field.name
+        grouped = field.name in self._grouped
+        if field.kind == NUMBER:
+            v = pd.to_numeric(pd.Series(field.values), errors="coerce").to_numpy(dtype=float)
+            finite = v[np.isfinite(v)]
+            if not finite.size:
+                return field.name
+            picks = [finite.min(), finite.max()]
+            fraction = finite[finite != np.round(finite)]
+            if fraction.size:  # the most digits after the point
+                picks.append(fraction[np.argmax(np.abs(fraction))])
+            texts = [cell_text(float(x), NUMBER, grouped) for x in picks]
+        elif field.kind == FLAG:
+            texts = ["yes"]
+        else:
+            lengths = pd.Series(field.values, dtype=object).fillna("").astype(str).str.len()
+            texts = [str(field.values[int(lengths.to_numpy().argmax())])]
+        return max([field.name, *texts], key=len)
 
     def field_names(self) -> list[str]:
         """Column titles."""
@@ -164,11 +191,25 @@ class AttributeTableModel(QAbstractTableModel):
         self.rows = self._compute_rows()
         self.endResetModel()
 
+    def set_subset(self, rows: np.ndarray | None) -> None:
+        """Show only these source rows (still filtered and sorted); None shows all."""
+        self.beginResetModel()
+        self._subset = None if rows is None else np.asarray(rows, dtype=np.int64)
+        self.rows = self._compute_rows()
+        self.endResetModel()
+
+    @property
+    def subset(self) -> np.ndarray | None:
+        """The rows :meth:`set_subset` limits the table to (None: all)."""
+        return self._subset
+
     def _compute_rows(self) -> np.ndarray:
         rows = np.arange(self._n, dtype=np.int64)
         mask = self._filter_mask()
         if mask is not None:
             rows = rows[mask]
+        if self._subset is not None:
+            rows = rows[np.isin(rows, self._subset)]
         if self._sort_key is not None:
             field = next((f for f in self.fields if f.name == self._sort_key), None)
             if field is not None:
