@@ -20,8 +20,10 @@ once folium has created the map and its layers.
 from __future__ import annotations
 
 STYLE = """
-.leaflet-container{background:#e6e6e3;
+html,body{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+html .leaflet-container{background:#e6e6e3;
  font:13px/1.35 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}
+/* html: folium's own style (later in the page) sets 1rem, 16 px */
 .td-tlabel span,.td-city span{position:absolute;left:0;top:0;transform:translate(-50%,-50%);
  white-space:nowrap;pointer-events:none;
  text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff}
@@ -64,7 +66,9 @@ STYLE = """
 SCRIPT = r"""
 (function () {
   var hover = window.matchMedia && window.matchMedia('(hover: hover)').matches;
-  var POPUP = {maxWidth: 300, autoPanPadding: [12, 12]};
+  // Popups pan clear of the title and search box at the top, and of the screen's edges.
+  var POPUP = {maxWidth: 300, autoPanPaddingTopLeft: [12, 125],
+               autoPanPaddingBottomRight: [12, 12]};
   TD.accountMarkers = [];
 
   function fmt(v) {

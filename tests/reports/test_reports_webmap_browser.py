@@ -29,10 +29,18 @@ BUBBLES = """[...document.querySelectorAll('.td-cluster')]
 POPUP = "(document.querySelector('.leaflet-popup-content') || {}).textContent || ''"
 
 
+DEFINITION = "Blue Ridge counties west of Hickory.\nHome base: Asheville (28801)."
+
+
 @pytest.fixture(scope="module")
 def demo_map(_demo_project_session: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import copy
+
     folder = tmp_path_factory.mktemp("browser")
-    return export("html", _demo_project_session, folder / "map.html")
+    project = copy.deepcopy(_demo_project_session)
+    mountains = next(t for t in project.plan.territories.values() if t.name == "Mountains")
+    mountains.definition = DEFINITION
+    return export("html", project, folder / "map.html")
 
 
 def _page(demo_map: Path, name: str, width: int, height: int, mobile: bool) -> Iterator[Page]:
@@ -156,6 +164,7 @@ def test_phone_tap_opens_a_popup(phone: Page, demo_map: Path) -> None:
     phone.wait(0.5)
     text = phone.evaluate(POPUP)
     assert "T05 Mountains" in text and "Emily Brooks" in text, text
+    assert DEFINITION in text  # the territory's definition, its line break kept
     phone.screenshot(demo_map.parent / "phone-popup.png")
     width = phone.evaluate("document.querySelector('.leaflet-popup').getBoundingClientRect().width")
     assert width <= 390

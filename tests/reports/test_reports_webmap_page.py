@@ -131,3 +131,14 @@ def test_territory_without_units_is_listed_not_drawn(grid_plan: Project, tmp_pat
     empty = next(t for t in td["territories"] if t["name"] == "Empty one")
     assert empty["label"] is None and empty["bounds"] is None
     assert len(territory_shapes(out.read_text(encoding="utf-8"))) == len(td["territories"]) - 1
+
+
+def test_territory_definition_is_in_its_popup(demo_project: Project, tmp_path: Path) -> None:
+    """Issue 13's written definition of a territory, shown (escaped) when clicked."""
+    triad = next(t for t in demo_project.plan.territories.values() if t.name == "Triad")
+    triad.definition = "Guilford, Forsyth & Davidson <core>"
+    out = export("html", demo_project, tmp_path / "map.html")
+    td = page_data(out.read_text(encoding="utf-8"))
+    by_name = {t["name"]: t["definition"] for t in td["territories"]}
+    assert by_name["Triad"] == "Guilford, Forsyth &amp; Davidson &lt;core&gt;"
+    assert by_name["Coastal"] == ""

@@ -148,3 +148,40 @@ def test_import_alignment_from_the_file_menu(qtbot, tmp_path):
     assert "2 territories" in window.statusBar().currentMessage()
     window.actions_by_name["undo"].trigger()
     assert dict(project.plans) == before
+
+
+def test_the_legend_names_the_districts_while_the_map_shows_them(qtbot):
+    window = open_window(qtbot, two_state_project())
+    session = window.session
+    for code, district in enumerate(["D1", "D1", "D2", "D3"]):
+        assert session.execute(SetParents(code, [district], {"D1": "Piedmont"}))
+    window.level_colouring.colour_by("district")
+    legend = window.canvas.overlays.legend
+    assert legend.title == "District"
+    assert [text for _c, text in legend.rows] == ["Piedmont", "D2", "D3"]
+    session.assign(np.array([cell(0, 4)]), 0)
+    qtbot.wait(400)  # the canvas's own refresh after an edit
+    assert legend.title == "District"
+    window.level_colouring.colour_by(None)
+    assert legend.title == "Territories"
+
+
+def test_new_overlay_from_the_plans_menu(qtbot):
+    from td_rules import with_product_accounts
+
+    window = open_window(qtbot, with_product_accounts(two_state_project()))
+    project = window.session.project
+    window.actions_by_name["overlay_new"].trigger()
+    dialog = window.overlay_dialog
+    assert dialog.column.currentText() == "product_line"
+    assert [dialog.line.itemText(i) for i in range(dialog.line.count())] == ["Cloud", "Devices"]
+    dialog.line.setCurrentText("Devices")
+    assert dialog.name.text() == "Overlay Devices"
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert project.active_plan_name == "Overlay Devices"
+    assert "revenue [Devices]" in project.weight_fields
+    assert sum(project.metrics.values("accounts [Devices]").values()) == 96
+    assert "96 Devices accounts" in window.statusBar().currentMessage()
+    window.actions_by_name["undo"].trigger()
+    assert "Overlay Devices" not in project.plans
+    assert "revenue [Devices]" not in project.weight_fields

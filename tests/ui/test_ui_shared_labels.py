@@ -104,7 +104,7 @@ def test_a_figure_reads_the_same_in_the_dock_the_pdf_and_the_web_map(qtbot, proj
         assert printed and printed.group(1) == text, territory_id
 
     html = export("html", project, tmp_path / "plan.html").read_text("utf-8")
-    properties = [json.loads(p) for p in re.findall(r'"properties": (\{[^{}]*\})', html)]
-    tooltips = {p["id"]: set(p.values()) for p in properties if "dev" in p}
+    data = json.loads(re.search(r"var TD = (\{.*?\});?</script>", html, re.DOTALL).group(1))
+    popups = {t["id"]: dict(t["figures"]) for t in data["territories"]}
     for territory_id, text in shown.items():
-        assert text in tooltips[territory_id], territory_id
+        assert popups[territory_id]["Potential"] == text, territory_id

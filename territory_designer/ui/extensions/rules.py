@@ -54,6 +54,14 @@ def install(window: MainWindow) -> None:
         lambda: import_alignment(window),
         tip="The alignment in force (unit, territory, district, region, rep) as a new plan",
     )
+    plans_menu = window.menus.get("plans", window.menus["territory"])
+    window.add_action(
+        plans_menu,
+        "overlay_new",
+        "New &Overlay…",
+        lambda: open_overlay(window),
+        tip="A plan for one product line with its own territories and reps",
+    )
     colouring = LevelColouring(window)
     window.level_colouring = colouring  # type: ignore[attr-defined]
     menu = window.menus["view"].addMenu("Colour by Hierarchy &Level")
@@ -66,6 +74,18 @@ def open_rules(window: MainWindow) -> None:
 
     dialog = RulesDialog(window.session, window)
     window.rules_dialog = dialog  # type: ignore[attr-defined]
+    dialog.open()
+
+
+def open_overlay(window: MainWindow) -> None:
+    """Plans › New Overlay…"""
+    from territory_designer.ui.dialogs.overlay_dialog import OverlayDialog
+
+    if not len(window.session.project.accounts):
+        window.session.sig_status.emit("Import accounts first: an overlay splits them by line.")
+        return
+    dialog = OverlayDialog(window.session, window)
+    window.overlay_dialog = dialog  # type: ignore[attr-defined]
     dialog.open()
 
 
@@ -117,9 +137,23 @@ class LevelColouring:
         self.window = window
         self.level: str | None = None
         self.classes: Classes | None = None
+        self._names: list[str] = []
         window.session.sig_assignment_changed.connect(self._refresh)
         window.session.sig_territories_changed.connect(self._refresh)
         window.session.sig_plan_changed.connect(self._refresh)
+        # The canvas redraws its legend from the territories after edits; while the map
+        # shows a level, the legend lists that level's nodes instead.
+        overlays = window.canvas.overlays
+        territory_legend = overlays.refresh
+
+        def refresh_legend(project: object, classes: Classes | None) -> None:
+            if classes is None and self.active:
+                self._show_legend()
+                overlays.place()
+            else:
+                territory_legend(project, classes)
+
+        overlays.refresh = refresh_legend
 
     def fill_menu(self, menu: object) -> None:
         """Territory (the usual colours), then every level above it."""
@@ -148,10 +182,26 @@ class LevelColouring:
         canvas.color_field = None
         self.classes = self._classes(level)
         canvas.units.set_classes(self.classes)
+        self._show_legend()
+        canvas.overlays.place()
+
+    def _show_legend(self) -> None:
+        """The level's nodes with their colours (and the hatch for units in none)."""
+        classes = self.classes
+        legend = self.window.canvas.overlays.legend
+        project = self.window.session.project
+        from territory_designer.core.hierarchy import node_name
+
+        names = self._names
+        rows = [(node_name(project, n), c) for n, c in zip(names, classes.colors, strict=True)]
+        legend.show_territories(rows, bool((classes.bins < 0).any()))
+        legend.title = (self.level or "").capitalize()
+        legend.update()
 
     def _classes(self, level: str) -> Classes:
         nodes = unit_nodes(self.window.session.project, level)
         names = sorted({str(n) for n in nodes if n})
+        self._names = names
         index = {n: i for i, n in enumerate(names)}
         bins = np.array([index.get(str(n), -1) for n in nodes], dtype=np.int64)
         colors = tuple(palette_color(i) for i in range(len(names)))
@@ -161,3 +211,4 @@ class LevelColouring:
         if self.active and self.level:
             self.classes = self._classes(self.level)
             self.window.canvas.units.set_classes(self.classes)
+            self._show_legend()
