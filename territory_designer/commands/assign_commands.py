@@ -40,8 +40,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     target.add_argument("--unassign", action="store_true", help="take the units out of theirs")
     _common(p)
     p.set_defaults(handler=run_assign)
-    for name, verb in (("lock", "lock"), ("unlock", "unlock")):
-        p = sub.add_parser(name, help=f"{verb} single units (no edit may move a locked unit)")
+    for name, text in (
+        ("lock", "lock single units: no paint, fill or engine run moves them"),
+        ("unlock", "unlock single units"),
+    ):
+        p = sub.add_parser(name, help=text)
         p.add_argument("project")
         chosen = p.add_mutually_exclusive_group(required=True)
         chosen.add_argument("--where", help=_WHERE_HELP)

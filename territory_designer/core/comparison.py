@@ -314,3 +314,18 @@ def _disruption(
         "territories_added": len(_ids(b) - _ids(a)),
         "territories_removed": len(_ids(a) - _ids(b)),
     }
+
+
+def change_classes(project: Project, before: Plan, after: Plan) -> tuple[np.ndarray, list[int]]:
+    """For a change map: per unit, the index of its gaining territory in the returned list
+    of ``after``'s codes (-1 for units that did not move), territories by id as always.
+
+    Units that left every territory (unassigned in ``after``) are not a gain: -1 too.
+    """
+    moved = (before.territory_ids() != after.territory_ids()) & (after.assignment >= 0)
+    gaining = sorted({int(c) for c in after.assignment[moved]})
+    slot = {c: k for k, c in enumerate(gaining)}
+    bins = np.full(len(after.assignment), -1, dtype=np.int64)
+    idx = np.flatnonzero(moved)
+    bins[idx] = [slot[int(c)] for c in after.assignment[idx]]
+    return bins, gaining

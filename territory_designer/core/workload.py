@@ -157,8 +157,13 @@ def _numbers(table: pd.DataFrame, column: str | None) -> np.ndarray:
 def _looked_up(table: pd.DataFrame, column: str | None, lookup: dict[str, float]) -> np.ndarray:
     if not column or column not in table.columns or not lookup:
         return np.full(len(table), np.nan)
-    keys = [table_key(v) if v is not None and v == v else "" for v in table[column]]
-    return np.array([lookup.get(k, np.nan) for k in keys], dtype=float)
+    # Keyed once per distinct value (ten deciles, a few segments), not once per account.
+    codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
+    values = np.array([lookup.get(table_key(v), np.nan) for v in uniques], dtype=float)
+    out = np.full(len(table), np.nan)
+    known = codes >= 0
+    out[known] = values[codes[known]]
+    return out
 
 
 def visits_and_minutes(
@@ -227,13 +232,29 @@ def _home_distances(
     if not homes or not len(xy):
         return out
     bases = np.array(list(homes.values()), dtype=float)
-    nearest = np.sqrt(((xy[:, None, :] - bases[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
-    out[:] = nearest
-    if nearest_only:
-        return out
-    for code, (hx, hy) in homes.items():
-        mine = codes == code
-        out[mine] = np.hypot(xy[mine, 0] - hx, xy[mine, 1] - hy)
+    need = np.ones(len(xy), dtype=bool)
+    if not nearest_only:
+        home_of = np.full(max(plan.territories, default=-1) + 2, -1)  # slot = code + 1
+        for k, code in enumerate(homes):
+            home_of[code + 1] = k
+        which = home_of[codes + 1]
+        own = which >= 0
+        out[own] = np.hypot(*(xy[own] - bases[which[own]]).T)
+        need = ~own
+    # The rest: the nearest home, in blocks of rows (accounts x homes squared distances).
+    rows = np.flatnonzero(need)
+    for start in range(0, len(rows), 20_000):
+        block = xy[rows[start : start + 20_000]]
+        d2 = (block[:, 0, None] - bases[None, :, 0]) ** 2
+        d2 += (block[:, 1, None] - bases[None, :, 1]) ** 2
+        out[rows[start : start + 20_000]] = np.sqrt(d2.min(axis=1))
+    return out
+    home_of = np.full(max(plan.territories, default=-1) + 2, -1)  # slot = code + 1
+    for k, code in enumerate(homes):
+        home_of[code + 1] = k
+    which = home_of[codes + 1]
+    own = which >= 0
+    out[own] = np.hypot(*(xy[own] - bases[which[own]]).T)
     return out
 
 
@@ -258,22 +279,32 @@ def account_workload(
     plan = plan or project.plan
     params = params or workload_parameters(project)
     table = project.accounts.table
-    visits, minutes = visits_and_minutes(table, params)
-    codes = account_codes(project, plan)
-    distance = np.nan_to_num(_home_distances(project, plan, codes, nearest_home), nan=0.0)
-    travel = travel_minutes(distance, params)
+    figures = _account_figures(project, plan, params, nearest_home)
     return pd.DataFrame(
         {
             "account_id": table["account_id"].astype(str).to_numpy(),
             "name": table["name"].astype(str).to_numpy(),
-            "code": codes,
-            "visits": visits,
-            "minutes": minutes,
-            "travel_km": distance / 1000.0 * params.circuity,
-            "travel_minutes": travel,
-            "hours": visits * (minutes + travel) / 60.0,
+            **figures,
         }
     )
+
+
+def _account_figures(
+    project: Project, plan: Plan, params: WorkloadParameters, nearest_home: bool
+) -> dict[str, np.ndarray]:
+    """The numeric columns of :func:`account_workload`, as arrays."""
+    visits, minutes = visits_and_minutes(project.accounts.table, params)
+    codes = account_codes(project, plan)
+    distance = np.nan_to_num(_home_distances(project, plan, codes, nearest_home), nan=0.0)
+    travel = travel_minutes(distance, params)
+    return {
+        "code": codes,
+        "visits": visits,
+        "minutes": minutes,
+        "travel_km": distance / 1000.0 * params.circuity,
+        "travel_minutes": travel,
+        "hours": visits * (minutes + travel) / 60.0,
+    }
 
 
 def territory_workload(
@@ -291,15 +322,25 @@ def territory_workload(
     """
     plan = plan or project.plan
     params = params or workload_parameters(project)
-    per_account = account_workload(project, plan, params)
+    a = _account_figures(project, plan, params, nearest_home=False)
+    slots = max(plan.territories, default=-1) + 2  # slot = code + 1; slot 0 unassigned
+
+    def per_territory(weights: np.ndarray | None, index: np.ndarray) -> np.ndarray:
+        return np.bincount(index + 1, weights=weights, minlength=slots)
+
+    count = per_territory(None, a["code"])
+    visit_sum = per_territory(a["visits"], a["code"])
+    visit_h = per_territory(a["visits"] * a["minutes"] / 60.0, a["code"])
+    travel_h = per_territory(a["visits"] * a["travel_minutes"] / 60.0, a["code"])
+    area = per_territory(np.asarray(project.units.area, dtype=float), plan.assignment) / 1e6
     rows = []
     for code, t in plan.territories.items():
-        mine = per_account[per_account["code"] == code]
-        n = len(mine)
-        visits = float(mine["visits"].sum())
-        visit_hours = float((mine["visits"] * mine["minutes"]).sum() / 60.0)
-        travel_hours = float((mine["visits"] * mine["travel_minutes"]).sum() / 60.0)
-        area_km2 = float(project.units.area[plan.assignment == code].sum() / 1e6)
+        s = code + 1
+        n = int(count[s])
+        visits = float(visit_sum[s])
+        visit_hours = float(visit_h[s])
+        travel_hours = float(travel_h[s])
+        area_km2 = float(area[s])
         tour = bhh_tour_km(n, area_km2) * params.circuity if params.routing else 0.0
         cycles = visits / n if n else 0.0
         routing_hours = tour / params.speed_kmh * cycles
@@ -335,7 +376,9 @@ def workload_table(
     any account field."""
     from territory_designer.core.accounts import AccountTable
 
-    hours = account_workload(project, plan, params, nearest_home=True)["hours"].to_numpy()
+    plan = plan or project.plan
+    params = params or workload_parameters(project)
+    hours = _account_figures(project, plan, params, nearest_home=True)["hours"]
     table = project.accounts.table.copy()
     table[WORKLOAD_FIELD] = np.round(hours, 4)
     return AccountTable(table)

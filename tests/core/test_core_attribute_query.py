@@ -200,3 +200,13 @@ def test_pinning_refuses_locked_territories_either_side(project):
     with pytest.raises(LockedError, match="cannot gain accounts"):
         project.apply(PinAccounts(["A1"], 2))
     assert project.plan.account_overrides == {}
+
+
+def test_layer_fields_named_like_the_table_columns_keep_both(project):
+    project.units.attributes["territory"] = ["Old"] * 24
+    project.units.attributes["Name"] = ["x"] * 24
+    names = [f.name for f in unit_fields(project)]
+    assert names[:4] == ["id", "name", "territory", "locked"]
+    assert "territory (units layer)" in names and "Name (units layer)" in names
+    assert units_where(project, "'territory (units layer)' = old").size == 24
+    assert units_where(project, "territory = old").size == 0

@@ -164,3 +164,24 @@ def test_the_legend_names_the_districts_while_the_map_shows_them(qtbot):
     assert legend.title == "District"
     window.level_colouring.colour_by(None)
     assert legend.title == "Territories"
+
+
+def test_new_overlay_from_the_plans_menu(qtbot):
+    from td_rules import with_product_accounts
+
+    window = open_window(qtbot, with_product_accounts(two_state_project()))
+    project = window.session.project
+    window.actions_by_name["overlay_new"].trigger()
+    dialog = window.overlay_dialog
+    assert dialog.column.currentText() == "product_line"
+    assert [dialog.line.itemText(i) for i in range(dialog.line.count())] == ["Cloud", "Devices"]
+    dialog.line.setCurrentText("Devices")
+    assert dialog.name.text() == "Overlay Devices"
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert project.active_plan_name == "Overlay Devices"
+    assert "revenue [Devices]" in project.weight_fields
+    assert sum(project.metrics.values("accounts [Devices]").values()) == 96
+    assert "96 Devices accounts" in window.statusBar().currentMessage()
+    window.actions_by_name["undo"].trigger()
+    assert "Overlay Devices" not in project.plans
+    assert "revenue [Devices]" not in project.weight_fields

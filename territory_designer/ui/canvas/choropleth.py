@@ -29,6 +29,10 @@ class Classes:
         Smallest positive value (the lower bound of the first class).
     bins : numpy.ndarray
         Class per unit; -1 for units without a positive value.
+    labels : tuple of str
+        Legend text per class for categories (a change view); empty for value ranges.
+    none_label : str
+        Legend text of the units in no class.
     """
 
     field: str
@@ -36,6 +40,8 @@ class Classes:
     colors: tuple[str, ...]
     lower: float
     bins: np.ndarray
+    labels: tuple[str, ...] = ()
+    none_label: str = "none"
 
 
 def quantile_classes(field: str, values: np.ndarray, ramp: tuple[str, ...] = RAMP) -> Classes:

@@ -19,7 +19,7 @@ from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
 from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
 from territory_designer.ui.canvas.basemap_layer import CanvasBasemap
-from territory_designer.ui.canvas.choropleth import quantile_classes
+from territory_designer.ui.canvas.choropleth import Classes, quantile_classes
 from territory_designer.ui.canvas.navigation import NavigationMixin
 from territory_designer.ui.canvas.overlays import Overlays
 from territory_designer.ui.canvas.paths import project_xy, scene_point
@@ -211,6 +211,14 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.overlays.refresh(self.session.project, classes)
         self._update_detail()
 
+    def set_color_classes(self, classes: Classes | None) -> None:
+        """Colour units by ready-made classes (categories with legend labels: the change
+        view); None gives units back their territory's colour."""
+        self.color_field = None
+        self.units.set_classes(classes)
+        self.overlays.refresh(self.session.project, classes)
+        self._update_detail()
+
     def set_layer_visible(self, name: str, visible: bool) -> None:
         """Show or hide a layer of :data:`LAYERS` (the legend and scale bar too)."""
         if name not in LAYERS:
@@ -339,7 +347,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         plan = self.session.project.plan
         if full or plan.locked_units.any() or any(t.locked for t in plan.territories.values()):
             self.units.refresh_locks()
-        if self.color_field is None:  # names, colours, "Unassigned" may have changed
+        if self.color_field is None and self.units.classes is None:  # names, colours…
             self.overlays.refresh(self.session.project, None)
         if full or codes:  # territory labels and home bases may have moved
             self._place_point_labels()

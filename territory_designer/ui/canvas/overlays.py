@@ -118,10 +118,13 @@ class Legend(_Panel):
         """The metric's classes, light to dark, with their value ranges."""
         rows: list[tuple[QColor | None, str]] = []
         low = classes.lower
-        for color, high in zip(classes.colors, classes.breaks.tolist(), strict=True):
-            rows.append((QColor(color), f"{fmt(low)} – {fmt(high)}"))
+        for k, (color, high) in enumerate(
+            zip(classes.colors, classes.breaks.tolist(), strict=True)
+        ):
+            label = classes.labels[k] if classes.labels else f"{fmt(low)} – {fmt(high)}"
+            rows.append((QColor(color), label))
             low = high
-        rows.append((QColor(NO_VALUE_COLOR), "none"))
+        rows.append((QColor(NO_VALUE_COLOR), classes.none_label))
         self._set(criterion_label(classes.field), rows)
 
     def _set(self, title: str, rows: list[tuple[QColor | None, str]]) -> None:

@@ -54,6 +54,14 @@ def install(window: MainWindow) -> None:
         lambda: import_alignment(window),
         tip="The alignment in force (unit, territory, district, region, rep) as a new plan",
     )
+    plans_menu = window.menus.get("plans", window.menus["territory"])
+    window.add_action(
+        plans_menu,
+        "overlay_new",
+        "New &Overlay…",
+        lambda: open_overlay(window),
+        tip="A plan for one product line with its own territories and reps",
+    )
     colouring = LevelColouring(window)
     window.level_colouring = colouring  # type: ignore[attr-defined]
     menu = window.menus["view"].addMenu("Colour by Hierarchy &Level")
@@ -66,6 +74,18 @@ def open_rules(window: MainWindow) -> None:
 
     dialog = RulesDialog(window.session, window)
     window.rules_dialog = dialog  # type: ignore[attr-defined]
+    dialog.open()
+
+
+def open_overlay(window: MainWindow) -> None:
+    """Plans › New Overlay…"""
+    from territory_designer.ui.dialogs.overlay_dialog import OverlayDialog
+
+    if not len(window.session.project.accounts):
+        window.session.sig_status.emit("Import accounts first: an overlay splits them by line.")
+        return
+    dialog = OverlayDialog(window.session, window)
+    window.overlay_dialog = dialog  # type: ignore[attr-defined]
     dialog.open()
 
 
