@@ -12,7 +12,7 @@ from territory_designer.commands.common import load, out_path
 from territory_designer.core.errors import InputError
 
 #: Commands of this group that save the project they read.
-SAVING_COMMANDS = frozenset({"white-space"})
+SAVING_COMMANDS = frozenset({"white-space", "conversion"})
 WHITE_SPACE_FIELD = "white_space"
 
 
@@ -39,12 +39,23 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "conversion", help="win rate and won value per territory from an opportunity list"
     )
     p.add_argument("project")
-    p.add_argument("file", help="workbook or text file, one row per opportunity")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="workbook or text file, one row per opportunity (default: the "
+        "opportunities kept in the project by --save)",
+    )
     p.add_argument("--sheet")
     p.add_argument("--account-column", help="column holding the account id")
     p.add_argument("--status-column", help="column holding open / won / lost")
     p.add_argument("--value-column", help="column holding the opportunity value")
     p.add_argument("--units", action="store_true", help="also list every unit with opportunities")
+    p.add_argument(
+        "--save",
+        action="store_true",
+        help="keep the opportunities in the project (the window's Performance dock then "
+        "colours the map by win rate or won value)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_conversion)
 
@@ -191,22 +202,51 @@ def _column(raw: object, given: str | None, words: tuple[str, ...], what: str) -
     )
 
 
+ACCOUNT_WORDS = ("account id", "account", "customer id", "id")
+
+
 def run_conversion(args: argparse.Namespace) -> int:
     """Win rate and won value per territory (and unit) from an opportunity list."""
     import pandas as pd
 
-    from territory_designer.core.conversion import conversion
+    from territory_designer.core.conversion import (
+        OPPORTUNITIES_KEY,
+        conversion,
+        opportunities_edit,
+        stored_conversion,
+    )
     from territory_designer.io.accounts_import.reading import read_table
 
     project = load(args.project)
-    raw = read_table(args.file, args.sheet)
-    acct = _column(
-        raw, args.account_column, ("account id", "account", "customer id", "id"), "account"
-    )
-    status = _column(raw, args.status_column, ("status", "stage", "outcome", "result"), "status")
-    value = _column(raw, args.value_column, ("value", "amount", "revenue", "deal size"), "value")
-    data = raw.data
-    result = conversion(project, data[acct].astype(str).str.strip(), data[status], data[value])
+    if args.file:
+        raw = read_table(args.file, args.sheet)
+        acct = _column(raw, args.account_column, ACCOUNT_WORDS, "account")
+        status = _column(
+            raw, args.status_column, ("status", "stage", "outcome", "result"), "status"
+        )
+        value = _column(
+            raw, args.value_column, ("value", "amount", "revenue", "deal size"), "value"
+        )
+        data = raw.data
+        accounts = data[acct].astype(str).str.strip()
+        result = conversion(project, accounts, data[status], data[value])
+        source, count = raw.path.name, len(data)
+        if args.save:
+            from territory_designer.io.project_file import save_project
+
+            project.apply(opportunities_edit(accounts, data[status], data[value]))
+            save_project(project, args.project)
+    else:
+        if args.save:
+            raise InputError("--save needs the opportunity FILE to keep.")
+        stored = stored_conversion(project)
+        if stored is None:
+            raise InputError(
+                f"{args.project}: no opportunities kept in the project; give the opportunity "
+                "FILE (and --save to keep it)."
+            )
+        result, source = stored, "opportunities kept in the project"
+        count = len(project.settings[OPPORTUNITIES_KEY]["account_id"])
     terr = result.per_territory
     unit = result.per_unit[(result.per_unit[["won", "lost", "open"]].sum(axis=1) > 0)]
 
@@ -215,15 +255,16 @@ def run_conversion(args: argparse.Namespace) -> int:
 
     if args.json:
         out = {
-            "file": raw.path.name,
-            "opportunities": len(data),
+            "file": source,
+            "opportunities": count,
+            "saved": bool(args.save),
             "not_in_project": result.unplaced,
             "territories": records(terr),
             "units": records(unit) if args.units else [],
         }
         print(json.dumps(out, indent=2, allow_nan=False))
         return 0
-    print(f"{raw.path.name}: {len(data):,} opportunities")
+    print(f"{source}: {count:,} opportunities" + (" (kept in the project)" if args.save else ""))
     if result.unplaced:
         print(f"  {result.unplaced:,} name an account not in the project (left out)")
     for r in records(terr):

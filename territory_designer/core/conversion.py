@@ -81,3 +81,34 @@ def conversion(
     per_terr.insert(0, "territory_id", [plan.territories[c].id for c in codes])
     per_terr.insert(1, "name", [plan.territories[c].name for c in codes])
     return Conversion(per_unit, per_terr, int((row < 0).sum()))
+
+
+#: Project setting holding the opportunities kept by ``conversion --save`` (columns).
+OPPORTUNITIES_KEY = "opportunities"
+
+
+def opportunities_edit(accounts: pd.Series, status: pd.Series, value: pd.Series) -> object:
+    """The edit keeping opportunities in the project (account, won/lost/open, value), so
+    the map can show conversion without the file; undoable."""
+    from territory_designer.core.history_operations import SetSetting
+
+    amount = np.nan_to_num(pd.to_numeric(value, errors="coerce").to_numpy(dtype=float))
+    columns = {
+        "account_id": [str(a) for a in accounts],
+        "status": [str(s) for s in status_kind(status)],
+        "value": [float(v) for v in amount],
+    }
+    return SetSetting(OPPORTUNITIES_KEY, columns, "Keep opportunities")
+
+
+def stored_conversion(project: object) -> Conversion | None:
+    """Conversion of the opportunities kept in the project (None when there are none)."""
+    data = project.settings.get(OPPORTUNITIES_KEY)  # type: ignore[attr-defined]
+    if not data:
+        return None
+    return conversion(
+        project,
+        pd.Series(data["account_id"], dtype=object),
+        pd.Series(data["status"], dtype=object),
+        pd.Series(data["value"], dtype=float),
+    )

@@ -58,6 +58,8 @@ class FileController(QObject, AutosaveMixin):
     sig_status = Signal(str)
     #: A new project was made with an accounts file to import next (the wizard opens).
     sig_accounts_requested = Signal(str)
+    #: A new project was made with today's alignment to import as a plan (before accounts).
+    sig_alignment_requested = Signal(str)
 
     def __init__(
         self,
@@ -241,12 +243,12 @@ class FileController(QObject, AutosaveMixin):
         choice = self.choose_fields(path, fields, self.window)
         if choice is None:
             return None
-        # (id field, name field[, layer CRS[, working CRS[, template[, accounts file]]]]):
-        # tests script shorter answers.
+        # (id field, name field[, layer CRS[, working CRS[, template[, accounts file[,
+        # alignment file]]]]]): tests script shorter answers.
         id_field, name_field, *rest = choice
-        crs = rest[0] if rest else None
-        working_crs = rest[1] if len(rest) > 1 else None
-        then = (rest[2] if len(rest) > 2 else None, rest[3] if len(rest) > 3 else None)
+        rest = [*rest, None, None, None, None, None][:5]
+        crs, working_crs = rest[0], rest[1]
+        then = (rest[2], rest[3], rest[4])
         return self._new_project(path, id_field, name_field, crs, working_crs, then=then)
 
     def _new_project(
@@ -257,10 +259,11 @@ class FileController(QObject, AutosaveMixin):
         crs: str | None,
         working_crs: str | None = None,
         allow_overlaps: bool = False,
-        then: tuple[str | None, str | None] = (None, None),
+        then: tuple[str | None, ...] = (None, None, None),
     ) -> Task | None:
         notes: list[str] = []
-        template_name, accounts = then  # industry template, accounts file to import next
+        # The new-project steps after the units: industry template, accounts, alignment.
+        template_name, accounts, alignment = (*then, None, None, None)[:3]
 
         def build(fb: Feedback) -> Project | OverlapError:
             try:
@@ -294,6 +297,8 @@ class FileController(QObject, AutosaveMixin):
             self._replace(result, Path(path).stem)
             done = f"New project with {len(result.units):,} units."
             self.sig_status.emit(" ".join([done, *notes]))
+            if alignment:
+                self.sig_alignment_requested.emit(alignment)
             if accounts:
                 self.sig_accounts_requested.emit(accounts)
 

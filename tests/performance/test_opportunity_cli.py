@@ -92,3 +92,37 @@ def test_white_space_refuses_two_units(capsys, tmp_path):
     path = save_project(two_territory_project(), tmp_path / "p.tdproj")
     assert main(["white-space", str(path)]) != 0
     assert "too few to fit a model" in capsys.readouterr().err
+
+
+def test_conversion_kept_in_the_project_colours_the_map(capsys, qtbot, tmp_path):
+    from territory_designer.ui.app_settings import AppSettings
+    from territory_designer.ui.dialogs.prompts import ScriptedPrompts
+    from territory_designer.ui.main_window import MainWindow
+
+    path = save_project(two_territory_project(), tmp_path / "p.tdproj")
+    assert main(["conversion", str(path)]) != 0
+    assert "no opportunities kept" in capsys.readouterr().err
+    book = _workbook(
+        tmp_path / "opps.xlsx",
+        [["Account", "Status", "Value"], ["a1", "won", 10], ["a2", "lost", 10],
+         ["b1", "won", 40]],
+    )  # fmt: skip
+    assert main(["conversion", str(path), str(book), "--save"]) == 0
+    capsys.readouterr()
+    assert main(["conversion", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["opportunities"] == 3 and data["file"] == "opportunities kept in the project"
+    assert {t["territory_id"]: t["win_rate_pct"] for t in data["territories"]} == {
+        "T01": 50,
+        "T02": 100,
+    }
+    window = MainWindow(load_project(path), "Opps", AppSettings(), ScriptedPrompts())
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_by_name["performance"].trigger()
+    colours = window.performance_dock.map_colours
+    colours.box.setCurrentText("Win rate % per unit")
+    classes = window.canvas.units.classes
+    assert classes.field == "Win rate % per unit"
+    assert classes.bins[1] > classes.bins[0]  # unit 1 (100%) darker than unit 0 (50%)
+    assert "Highest territory win rate: T02 100%" in colours.message.text()

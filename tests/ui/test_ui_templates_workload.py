@@ -102,8 +102,11 @@ def test_new_project_dialog_offers_templates_and_an_accounts_file(qtbot):
     assert dialog.template_name() is None
     dialog.template_combo.setCurrentIndex(titles.index("Energy / utilities"))
     dialog.accounts_edit.setText("/data/clients.xlsx")
+    dialog.alignment_edit.setText("/data/today.xlsx")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
-    assert (dialog.template_name(), dialog.accounts_path()) == ("energy", "/data/clients.xlsx")
+    assert (dialog.template_name(), dialog.accounts_path(), dialog.alignment_path()) == (
+        "energy", "/data/clients.xlsx", "/data/today.xlsx",
+    )  # fmt: skip
 
 
 def test_new_project_with_a_template_then_imports_its_accounts(qtbot, demo_project, tmp_path):
@@ -120,8 +123,12 @@ def test_new_project_with_a_template_then_imports_its_accounts(qtbot, demo_proje
     window = MainWindow(demo_project, "Demo", AppSettings(), ScriptedPrompts(units_file=str(units)))
     qtbot.addWidget(window)
     window.show()
+    alignment = tmp_path / "today.csv"
+    alignment.write_text(
+        "unit,territory,rep,district\na,T1,Ann,North\nb,T1,Ann,North\nc,T2,Bob,South\n"
+    )
     window.files.choose_fields = lambda p, f, parent: (
-        "code", None, None, None, "pharmaceutical", str(book),
+        "code", None, None, None, "pharmaceutical", str(book), str(alignment),
     )  # fmt: skip
     task = window.files.new_from_units_file()
     with qtbot.waitSignal(task.sig_done, timeout=10000):
@@ -131,6 +138,9 @@ def test_new_project_with_a_template_then_imports_its_accounts(qtbot, demo_proje
     assert project.settings["constraints"]["max_distance_km"] == 250
     assert not project.is_dirty or project.path is None
     qtbot.waitUntil(lambda: window.imports.wizard is not None, timeout=5000)
+    plan = project.plan  # today's alignment came in first, as the active plan
+    assert sorted(t.owner for t in plan.territories.values()) == ["Ann", "Bob"]
+    assert (plan.assignment >= 0).all()
     wizard = window.imports.wizard
     qtbot.addWidget(wizard)
     mapping = wizard.preview.mapping

@@ -123,6 +123,7 @@ class NewProjectDialog(QDialog):
             form.addRow(self.crs_error)
         self.template_combo: QComboBox | None = None
         self.accounts_edit = QLineEdit()
+        self.alignment_edit = QLineEdit()
         if ask_working_crs:  # a new project: its industry template, then its accounts
             self._add_template_rows(form)
         buttons = QDialogButtonBox(
@@ -157,6 +158,27 @@ class NewProjectDialog(QDialog):
         row.addWidget(self.accounts_edit, 1)
         row.addWidget(browse)
         form.addRow("Accounts file:", row)
+        self.alignment_edit.setObjectName("alignment_file")
+        self.alignment_edit.setPlaceholderText(
+            "optional: today's alignment (unit, territory, district, region, rep)"
+        )
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._on_browse_alignment)
+        row = QHBoxLayout()
+        row.addWidget(self.alignment_edit, 1)
+        row.addWidget(browse)
+        form.addRow("Existing alignment:", row)
+
+    def _on_browse_alignment(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Existing alignment", "", "Tables (*.xlsx *.csv)"
+        )
+        if path:
+            self.alignment_edit.setText(path)
+
+    def alignment_path(self) -> str | None:
+        """The alignment table to import as the plan in force (None: none)."""
+        return self.alignment_edit.text().strip() or None
 
     def _on_browse_accounts(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -217,9 +239,9 @@ FieldChooser = Callable[[str, list[str], QWidget], "tuple[str | None, ...] | Non
 
 def choose_new_project_fields(
     path: str, fields: list[str], parent: QWidget
-) -> tuple[str, str | None, str | None, str | None, str | None, str | None] | None:
+) -> tuple[str, str | None, str | None, str | None, str | None, str | None, str | None] | None:
     """Ask for a new project's id and name fields, layer CRS, working CRS, industry
-    template and accounts file."""
+    template, accounts file and existing alignment."""
     dialog = NewProjectDialog(path, fields, parent, ask_working_crs=True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -229,6 +251,7 @@ def choose_new_project_fields(
         dialog.working_crs(),
         dialog.template_name(),
         dialog.accounts_path(),
+        dialog.alignment_path(),
     )
 
 

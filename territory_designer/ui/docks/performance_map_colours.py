@@ -20,6 +20,8 @@ CHOICES = (
     "Retention % (territory)",
     "Attainment % (territory)",
     "White space per unit",
+    "Win rate % per unit",
+    "Won value per unit",
 )
 
 
@@ -50,6 +52,8 @@ class MapColours:
         from territory_designer.core.sales_history import SalesHistory
 
         project = self.session.project
+        if choice.startswith("Win"):
+            return self._conversion(choice)
         if choice == "White space per unit":
             from territory_designer.core.white_space import white_space
 
@@ -67,6 +71,30 @@ class MapColours:
             return unit_sales(project, history, self.period, period), f"Sales per unit in {last}."
         figure = table.retention_pct() if choice.startswith("Retention") else table.attainment_pct()
         return territory_figure_on_units(project, table, figure), f"{choice} in {last}."
+
+    def _conversion(self, choice: str) -> tuple[np.ndarray, str]:
+        from territory_designer.core.conversion import stored_conversion
+        from territory_designer.core.errors import InputError
+
+        result = stored_conversion(self.session.project)
+        if result is None:
+            raise InputError(
+                "No opportunities in the project: keep them with "
+                "`conversion P OPPORTUNITIES.xlsx --save`."
+            )
+        unit = result.per_unit
+        if choice.startswith("Win rate"):
+            values = unit["win_rate_pct"].to_numpy(dtype=float)
+            text = "Win rate per unit: won ÷ closed (won + lost) opportunities."
+        else:
+            values = unit["won_value"].to_numpy(dtype=float)
+            text = "Value of the opportunities won per unit."
+        best = result.per_territory.sort_values("win_rate_pct", ascending=False).iloc[0]
+        if np.isfinite(best["win_rate_pct"]):
+            text += (
+                f" Highest territory win rate: {best['territory_id']} {best['win_rate_pct']:.0f}%."
+            )
+        return values, text
 
     def apply(self) -> None:
         """Colour the map by the current choice (territory colours for the first)."""

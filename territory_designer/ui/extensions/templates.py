@@ -33,6 +33,19 @@ def install(window: MainWindow) -> None:
         lambda path: QTimer.singleShot(0, lambda: import_next(path))
     )
 
+    def alignment_next(path: str) -> None:
+        """New-project step: today's alignment as a plan (File › Import › Alignment)."""
+        if window.files.busy:
+            QTimer.singleShot(50, lambda: alignment_next(path))
+            return
+        from territory_designer.ui.extensions.rules import import_alignment
+
+        import_alignment(window, path)
+
+    window.files.sig_alignment_requested.connect(
+        lambda path: QTimer.singleShot(0, lambda: alignment_next(path))
+    )
+
     def open_templates() -> None:
         from territory_designer.ui.dialogs.templates_dialog import TemplatesDialog
 
