@@ -81,9 +81,15 @@ def rule_inputs(
     rules = constraints_of(project)
     if within is None and unit_text_if_any(project, rules.stay_within) is not None:
         within = rules.stay_within
+    active = project.plan
+    if within is None and unit_text_if_any(project, rules.state_field) is not None:
+        # Every rep licensed in one state: territories are built inside states, so the
+        # reps' territories need no repair afterwards.
+        licences = [licensed_states(project, t) for t in active.territories.values()]
+        if licences and all(lic is not None and len(lic) == 1 for lic in licences):
+            within = rules.state_field
     if max_distance is None and rules.max_distance_km is not None:
         max_distance = rules.max_distance_km * 1000.0
-    active = project.plan
     known = [active.territories[c] for c in carried]
     if continues and len(carried) + len(continues) == k:
         known += [active.territories[c] for c in continues]

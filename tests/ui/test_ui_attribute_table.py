@@ -403,3 +403,48 @@ def test_selected_only_shows_the_accounts_of_the_map_selection(qtbot, window, do
     page.selected_only.click()
     assert dock.accounts_model.rowCount() == len(project.accounts)
     assert page.selected_rows().size == 1
+
+
+def test_switching_plans_shows_that_plans_territories_and_locks(qtbot, make_grid_project):
+    from territory_designer.core.operations import SetActivePlan
+
+    project = make_grid_project(4, 6, ["AAABBB", "AAABBB", "CCCBB.", "CCCCC."], plans=2)
+    project.plans["Plan 2"].assignment[:] = 1  # all B
+    project.plans["Plan 2"].locked_units[0] = True
+    window = MainWindow(project, "Grid", AppSettings(), ScriptedPrompts())
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_by_name["attribute_table"].trigger()
+    dock = window.attribute_table_dock
+    qtbot.waitUntil(dock.isVisible)
+    assert set(shown(dock.units_model, "territory")) == {
+        "Territory A",
+        "Territory B",
+        "Territory C",
+        "",
+    }
+    window.session.execute(SetActivePlan("Plan 2"))
+    qtbot.waitUntil(
+        lambda: set(shown(dock.units_model, "territory")) == {"Territory B"}, timeout=2000
+    )
+    assert shown(dock.units_model, "locked").count("yes") == 1
+
+
+def test_right_click_on_a_cell_offers_to_assign_every_unit_with_that_value(qtbot, window, dock):
+    project = window.session.project
+    model = dock.units_model
+    wake = project.units.index_of("37183")
+    row = int(np.flatnonzero(model.rows == wake)[0])
+    menu = dock.context_menu(dock.units_page, row, column(model, "territory"))
+    action = next(a for a in menu.actions() if a.objectName() == "assign_where_cell")
+    assert action.text() == "Assign Every Unit Where territory = Triangle…"
+    action.trigger()
+    dialog = window.fill_dialog
+    triangle = len(project.plan.units_of(code_of(project, "Triangle")))
+    assert f"{triangle} units</b> match territory = Triangle" in dialog.count_label.text()
+    dialog.reject()
+    # A large amount is matched exactly, not as the rounded figure shown.
+    menu = dock.context_menu(dock.units_page, row, column(model, "revenue"))
+    next(a for a in menu.actions() if a.objectName() == "assign_where_cell").trigger()
+    assert "1 unit</b> match revenue = 3930200" in window.fill_dialog.count_label.text()
+    window.fill_dialog.reject()

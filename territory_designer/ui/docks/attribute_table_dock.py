@@ -58,6 +58,9 @@ class AttributeTableDock(QDockWidget):
         self._zoom = zoom_to_selection
         self._pushing = False
         self._stale = True
+        #: Opens Territory › Assign by Attribute… with ``field = value`` filled in (set
+        #: by the window's extension; None leaves the entry out of the menu).
+        self.open_fill: Callable[[str, str], object] | None = None
         #: Units whose rows each tab shows selected (missing: to be synced when shown).
         self._shown_for: dict[AttributePage, np.ndarray] = {}
         #: Source rows (units or accounts) each tab has selected, kept across sorting and
@@ -355,12 +358,25 @@ class AttributeTableDock(QDockWidget):
         pin.setEnabled(bool(k))
 
     def _show_context_menu(self, page: AttributePage, pos: QPoint) -> None:
-        menu = self.context_menu(page)
+        index = page.view.indexAt(pos)
+        menu = self.context_menu(page, index.row(), index.column())
         menu.exec(page.view.viewport().mapToGlobal(pos))
 
-    def context_menu(self, page: AttributePage) -> QMenu:
-        """The table's right-click menu (built fresh: territories change)."""
+    def context_menu(self, page: AttributePage, row: int = -1, column: int = -1) -> QMenu:
+        """The table's right-click menu (built fresh: territories change). On a cell of
+        the units tab it also offers to assign every unit with that cell's value."""
         menu = QMenu(self)
+        if page is self.units_page and row >= 0 and column >= 0 and self.open_fill:
+            field = self.units_model.field_names()[column]
+            value = self.units_model.exact_text(row, column)
+            if value and field != "locked":
+                shown = value if len(value) <= 24 else value[:23] + "…"
+                action = menu.addAction(
+                    f"Assign Every Unit Where {field} = {shown}…",
+                    lambda: self.open_fill(field, value),  # type: ignore[misc]
+                )
+                action.setObjectName("assign_where_cell")
+                menu.addSeparator()
         units = self.selected_units(page)
         n = units.size
         label = "Assign Their Units To" if page is self.accounts_page else "Assign Selection To"

@@ -81,10 +81,18 @@ def install(window: MainWindow) -> None:
     refresh()
 
 
-def open_fill_dialog(window: MainWindow) -> FillByAttributeDialog:
-    """Show the dialog (window-modal, not blocking); Assign applies it."""
+def open_fill_dialog(
+    window: MainWindow, condition: tuple[str, str, str] | None = None
+) -> FillByAttributeDialog:
+    """Show the dialog (window-modal, not blocking); Assign applies it.
+
+    ``condition`` (field, operator, value) fills the boxes (the table's "Assign Every Unit
+    Where …" on a cell).
+    """
     session = window.session
     dialog = FillByAttributeDialog(session.project, session.active_code, window)
+    if condition is not None:
+        dialog.set_condition(*condition)
     window.fill_dialog = dialog  # type: ignore[attr-defined]
 
     def done(result: int) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from territory_designer.ui.docks.attribute_table_dock import AttributeTableDock
+from territory_designer.ui.extensions.attribute_fill import open_fill_dialog
 
 if TYPE_CHECKING:
     from territory_designer.ui.main_window import MainWindow
@@ -22,6 +23,7 @@ def install(window: MainWindow) -> None:
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
     window.attribute_table_dock = dock  # type: ignore[attr-defined]
+    dock.open_fill = lambda field, value: open_fill_dialog(window, (field, "=", value))
     action = dock.toggleViewAction()
     action.setText("Attribute &Table")
     action.setShortcut(QKeySequence(SHORTCUT))

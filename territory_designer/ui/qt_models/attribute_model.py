@@ -136,6 +136,12 @@ class AttributeTableModel(QAbstractTableModel):
         """Rows before filtering."""
         return self._n
 
+    def exact_text(self, row: int, column: int) -> str:
+        """A cell's value in full (no thousands separators or rounding), as a query
+        matches it."""
+        field = self.fields[column]
+        return cell_text(field.values[int(self.rows[row])], field.kind)
+
     def widest_text(self, column: int) -> str:
         """The longest text of a column over every row (for its width), found without
         formatting each cell: the longest text, or the numbers furthest from zero."""
