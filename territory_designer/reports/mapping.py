@@ -203,11 +203,7 @@ def draw_plan(
         ax.add_collection(
             shape_collection([shapes[focus]], ["none"], edgecolors="#222222", linewidths=1.2)
         )
-    bounds = pad_bounds(main_box, 0.08 if focus is not None else 0.03)
-    if layout is not None and layout.insets:
-        # A strip along the bottom for the insets, clear of the main body.
-        bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
-    bounds = _frame(ax, bounds)
+    bounds = _frame(ax, _shown_bounds(layout, main_box, focus))
     background = report_basemap(data) if basemap else None
     if background is not None:
         draw_basemap(ax, background, bounds)
@@ -229,6 +225,29 @@ def _strip(ax: Axes, height: float) -> Bbox:
     from matplotlib.transforms import Bbox
 
     return Bbox([[0, 0], [1, height]]).transformed(ax.transAxes)
+
+
+def map_bounds(
+    data: ReportData, focus: int | None = None, detail: str = "coarse"
+) -> tuple[float, float, float, float]:
+    """What :func:`draw_plan` shows before it widens the box to its frame's shape: the
+    plan's main body (or territory ``focus``) with a margin, and the insets' strip.
+
+    Its width over its height is the frame shape that the map fills exactly.
+    """
+    full = data.shapes("fine" if focus is not None else detail)
+    layout, main_box = _layout(data, full, focus)
+    return _shown_bounds(layout, main_box, focus)
+
+
+def _shown_bounds(
+    layout: MapLayout | None, main_box: tuple[float, float, float, float], focus: int | None
+) -> tuple[float, float, float, float]:
+    bounds = pad_bounds(main_box, 0.08 if focus is not None else 0.03)
+    if layout is not None and layout.insets:
+        # A strip along the bottom for the insets, clear of the main body.
+        bounds = (bounds[0], bounds[1] - INSET_HEIGHT * (bounds[3] - bounds[1]), *bounds[2:])
+    return bounds
 
 
 def _layout(

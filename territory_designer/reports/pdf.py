@@ -26,6 +26,7 @@ from territory_designer.reports.mapping import (
     PLAIN_TEXT,
     draw_balance_chart,
     draw_plan,
+    map_bounds,
     scale_bar_below,
 )
 from territory_designer.reports.pdf_accounts import (
@@ -36,6 +37,14 @@ from territory_designer.reports.pdf_accounts import (
     territory_table,
 )
 from territory_designer.reports.pdf_fonts import core_fonts
+from territory_designer.reports.pdf_layout import (
+    DEFAULT_COVER,
+    DEFAULT_LAYOUT,
+    TerritoryLayout,
+    fit_cover,
+    fit_territory_page,
+    shape_ratio,
+)
 from territory_designer.reports.performance_report import performance_pages, performance_section
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
@@ -47,10 +56,23 @@ if TYPE_CHECKING:
     from territory_designer.core.project import Project
 
 _DARK = "#1f4e78"
-#: Where the account list sits on a territory's first page and on the pages after it
-#: (left, bottom, width, height as fractions of the page).
-FIRST_LIST_BOX = (0.46, 0.05, 0.48, 0.36)
+#: Where the account list sits on the pages continuing a territory's list (left, bottom,
+#: width, height as fractions of the page; its first page: :mod:`~.pdf_layout`).
 MORE_LIST_BOX = (0.06, 0.05, 0.88, 0.85)
+#: Largest spacing of the rows of key figures (points).
+ROW_PT = 18.0
+
+
+def territory_layout(data: ReportData, code: int, paper: str) -> TerritoryLayout:
+    """The first page of territory ``code``, fitted to its map's shape (see
+    :func:`~.pdf_layout.fit_territory_page`)."""
+    t = data.territories.set_index("code").loc[code]
+    top = 0.89 if definition_lines(t.get("definition", "")) else 0.91
+    try:
+        bounds = map_bounds(data, focus=code)
+    except (KeyError, ValueError):
+        return DEFAULT_LAYOUT
+    return fit_territory_page(shape_ratio(bounds), paper, top)
 
 
 def _rows(
@@ -61,16 +83,18 @@ def _rows(
     title: str | None = None,
     fontsize: float = 7.5,
 ) -> None:
-    """A plain text table filling ``ax`` from the top (first row bold)."""
+    """A plain text table filling ``ax`` from the top (first row bold), rows at most
+    :data:`ROW_PT` apart however tall the box."""
     ax.set_axis_off()
     tr = ax.transAxes
+    height_pt = ax.get_position().height * ax.figure.get_size_inches()[1] * 72
     y = 1.0
     if title:
         ax.text(
             0, y, title, fontsize=fontsize + 2, weight="bold", color=_DARK, va="top", transform=tr
         )
-        y -= 0.075
-    step = min(0.06, (y - 0.02) / max(len(rows), 1))
+        y -= 1.25 * ROW_PT / height_pt
+    step = min(ROW_PT / height_pt, (y - 0.02) / max(len(rows), 1))
     for i, row in enumerate(rows):
         if i == 1:
             ax.plot([0, 1], [y + step * 0.15] * 2, color="#999999", linewidth=0.5, transform=tr)
@@ -117,20 +141,22 @@ def cover_page(data: ReportData, paper: str, title: str | None, basemap: bool = 
     if data.template:
         subtitle += f"  ·  template {data.template}"
     _header(fig, title or f"Territory plan: {data.plan_name}", subtitle)
-    ax = fig.add_axes((0.04, 0.51, 0.62, 0.40))
+    layout = fit_cover(shape_ratio(map_bounds(data)), paper) if len(data.territories) else None
+    layout = layout or DEFAULT_COVER
+    ax = fig.add_axes(layout.map_box)
     bounds = draw_plan(ax, data, basemap=basemap)
     scale_bar_below(fig, ax, bounds)
     credit_below(fig, ax)
-    figs = fig.add_axes((0.69, 0.51, 0.27, 0.40))
+    figs = fig.add_axes(layout.figures_box)
     rows = [("Figure", "Value")] + [
         (clipped(label, 30), format_figure(value, kind)) for label, value, kind in data.figures()
     ]
     _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=6.5)
-    chart = fig.add_axes((0.17, 0.07, 0.27, 0.36))
+    chart = fig.add_axes(layout.chart_box)
     draw_balance_chart(chart, data)
     chart.set_title("Balance", fontsize=10, loc="left", color=_DARK, weight="bold")
     table = territory_table(data)
-    box = fig.add_axes((0.49, 0.05, 0.47, 0.40))
+    box = fig.add_axes(layout.table_box)
     draw_accounts(box, table, 0, len(table), f"Territories ({len(table)})", shrink=True)
     return fig
 
@@ -142,18 +168,20 @@ def territory_page(
     include_accounts: bool,
     accounts: AccountList | None = None,
     basemap: bool = True,
+    layout: TerritoryLayout | None = None,
 ) -> Figure:
     """One territory: zoomed map with its accounts, key figures, start of the account list."""
     from matplotlib.figure import Figure
 
     accounts = accounts if accounts is not None else account_list(data, code)
+    layout = layout or territory_layout(data, code, paper)
     t = data.territories.set_index("code").loc[code]
     fig = Figure(figsize=PAPER_SIZES[paper])
     _header(fig, f"{t['id']}  {t['name']}", _territory_subtitle(data, t))
     definition = definition_lines(t.get("definition", ""))
     if definition:  # what the territory covers and why, under the title
         fig.text(0.06, 0.918, definition, fontsize=7.5, style="italic", color="#333333", va="top")
-    ax = fig.add_axes((0.06, 0.46, 0.88, 0.43 if definition else 0.45))
+    ax = fig.add_axes(layout.map_box)
     bounds = draw_plan(ax, data, focus=code, basemap=basemap)
     mine = np.flatnonzero(data.account_code == code)
     if include_accounts and mine.size:
@@ -179,14 +207,17 @@ def territory_page(
         if t["id"] in flow.index:
             f = flow.loc[t["id"]]
             rows.append(("Units gained / lost", f"+{f['units_gained']} / -{f['units_lost']}"))
-    _rows(fig.add_axes((0.06, 0.05, 0.34, 0.36)), rows, (0, 1), ("left", "right"), "Key figures")
-    stop = first_page_rows(accounts, paper)
+    figures = fig.add_axes(layout.figures_box)
+    _rows(figures, rows, (0, 1), ("left", "right"), "Key figures")
+    stop = first_page_rows(accounts, paper, layout)
     title = f"Accounts ({len(accounts):,})"
     if len(accounts) > stop:
         title += f", 1–{stop} (continued)"
-    draw_accounts(fig.add_axes(FIRST_LIST_BOX), accounts, 0, stop, title)
+    list_box = layout.list_box
+    draw_accounts(fig.add_axes(list_box), accounts, 0, stop, title)
     if not len(accounts):
-        fig.text(0.46, 0.36, "No accounts in this territory.", fontsize=7, color="#555555")
+        top = list_box[1] + list_box[3] - 0.05
+        fig.text(list_box[0], top, "No accounts in this territory.", fontsize=7, color="#555555")
     return fig
 
 
@@ -207,10 +238,13 @@ def _territory_subtitle(data: ReportData, t: object) -> str:
     return f"{owner}  ·  plan {data.plan_name}"
 
 
-def first_page_rows(accounts: AccountList, paper: str) -> int:
+def first_page_rows(
+    accounts: AccountList, paper: str, layout: TerritoryLayout = DEFAULT_LAYOUT
+) -> int:
     """Account rows on a territory's first page."""
     w, h = PAPER_SIZES[paper]
-    return rows_fitting(accounts, FIRST_LIST_BOX[2] * w, FIRST_LIST_BOX[3] * h)
+    box = layout.list_box
+    return rows_fitting(accounts, box[2] * w, box[3] * h)
 
 
 def more_page_rows(accounts: AccountList, paper: str) -> int:
@@ -234,22 +268,29 @@ def accounts_page(
 
 
 def territory_pages(
-    data: ReportData, code: int, options: ExportOptions, accounts: AccountList
+    data: ReportData,
+    code: int,
+    options: ExportOptions,
+    accounts: AccountList,
+    layout: TerritoryLayout | None = None,
 ) -> Iterator[Figure]:
     """The pages of territory ``code``: its first page, then its account list continued."""
+    layout = layout or territory_layout(data, code, options.paper)
     yield territory_page(
-        data, code, options.paper, options.include_accounts, accounts, options.basemap
+        data, code, options.paper, options.include_accounts, accounts, options.basemap, layout
     )
-    start, step = first_page_rows(accounts, options.paper), more_page_rows(accounts, options.paper)
+    start = first_page_rows(accounts, options.paper, layout)
+    step = more_page_rows(accounts, options.paper)
     while start < len(accounts):
         stop = min(start + step, len(accounts))
         yield accounts_page(data, code, options.paper, accounts, start, stop)
         start = stop
 
 
-def page_count(accounts: AccountList, paper: str) -> int:
-    """How many pages :func:`territory_pages` makes for a territory with ``accounts``."""
-    rest = max(0, len(accounts) - first_page_rows(accounts, paper))
+def page_count(accounts: AccountList, paper: str, layout: TerritoryLayout = DEFAULT_LAYOUT) -> int:
+    """How many pages :func:`territory_pages` makes for a territory with ``accounts``
+    (its first page laid out as ``layout``)."""
+    rest = max(0, len(accounts) - first_page_rows(accounts, paper, layout))
     return 1 + -(-rest // more_page_rows(accounts, paper))
 
 
@@ -270,7 +311,9 @@ def _write_pages(
 
     lists = {c: account_list(data, c) for c in codes}
     extra = extra or []
-    pages = int(cover) + sum(page_count(lists[c], options.paper) for c in codes) + len(extra)
+    layouts = {c: territory_layout(data, c, options.paper) for c in codes}
+    pages = int(cover) + sum(page_count(lists[c], options.paper, layouts[c]) for c in codes)
+    pages += len(extra)
     page = 0
     meta = {"Title": f"{title} – plan {data.plan_name}"}
     with (
@@ -284,7 +327,7 @@ def _write_pages(
             _footer(fig, title, data.plan_name, page, pages)
             pdf.savefig(fig)
         for code in codes:
-            for fig in territory_pages(data, code, options, lists[code]):
+            for fig in territory_pages(data, code, options, lists[code], layouts[code]):
                 feedback.check_canceled()
                 page += 1
                 if cover:  # the whole report: progress page by page

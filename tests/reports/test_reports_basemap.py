@@ -1,7 +1,7 @@
 """The offline basemap under the PDF and Excel maps (issue 11): land, borders, city names.
 
 The demo project: real North Carolina counties, so the map shows the Atlantic coast, the
-neighbouring states and cities such as Raleigh and Wilmington.
+neighbouring states and cities such as Raleigh, Wilmington and Knoxville (Tennessee).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def demo_pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_pdf_cover_names_cities_and_credits_the_sources(demo_pdfs):
     with_map, without = demo_pdfs
     cover = _text(with_map, 1, 1)
-    for city in ("Raleigh", "Wilmington", "Richmond"):
+    for city in ("Raleigh", "Wilmington", "Winston-Salem", "Knoxville"):
         assert city in cover
     assert "GeoNames (CC BY 4.0)" in cover and "GSHHS" in cover
     plain = _text(without, 1, 1)

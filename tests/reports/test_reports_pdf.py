@@ -19,6 +19,7 @@ from td_programs import required_program
 from territory_designer.core.project import Project
 from territory_designer.reports import ExportOptions, export
 from territory_designer.reports.pdf import page_count as pages_of
+from territory_designer.reports.pdf import territory_layout
 from territory_designer.reports.pdf_accounts import account_list
 from territory_designer.reports.tables import build_report_data
 
@@ -43,7 +44,8 @@ def test_demo_pdf_pages_and_paper(
     # A cover, then each territory's page and the pages continuing its account list.
     data = build_report_data(demo_project)
     expected = 1 + sum(
-        pages_of(account_list(data, int(c)), paper) for c in data.territories["code"]
+        pages_of(account_list(data, int(c)), paper, territory_layout(data, int(c), paper))
+        for c in data.territories["code"]
     )
     assert page_count(out) == expected > 1 + len(demo_project.plan.territories)
     assert media_box(out) == pytest.approx(size, abs=1)

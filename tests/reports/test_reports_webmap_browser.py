@@ -134,6 +134,20 @@ def test_search_box_finds_territory_unit_and_account(desktop: Page, demo_map: Pa
     text = desktop.evaluate(POPUP)
     assert text.startswith("Advance Clinic 0001"), text
     assert "Revenue25,700" in text and "SegmentPharmacy" in text
+    # A town of the basemap.
+    desktop.evaluate("TD.find('Boone'); 1")
+    desktop.wait(0.3)
+    assert desktop.evaluate(POPUP) == "Boone"
+    assert desktop.evaluate("TD.map.getCenter().distanceTo([36.2168, -81.6746])") < 2000
+
+
+def test_find_link_opens_on_a_territory(demo_map: Path) -> None:
+    """``map.html#find=T03`` (a link in an e-mail to the rep) opens on that territory."""
+    chromium = required_program("chromium", "chromium-browser", "google-chrome")
+    with Page(chromium, demo_map.parent / "profile-link", 390, 844, mobile=True) as page:
+        page.open(demo_map.as_uri() + "#find=T03", settle=1.0)
+        assert "T03 Triad" in page.evaluate(POPUP)
+        assert page.evaluate("document.querySelector('.td-search input').value") == "T03"
 
 
 def test_phone_layout(phone: Page, demo_map: Path) -> None:
