@@ -142,6 +142,7 @@ class PerformanceDock(QDockWidget):
         if canvas is not None:
             controls.addWidget(QLabel("Map"))
             controls.addWidget(self.map_colours.box)
+            controls.addWidget(self.map_colours.keep_button)
         controls.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart)
