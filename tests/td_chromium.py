@@ -162,6 +162,24 @@ class Page:
             raise ChromiumError(json.dumps(result["exceptionDetails"])[:2000])
         return result["result"].get("value")
 
+    def before_scripts(self, source: str) -> None:
+        """Run ``source`` in every page loaded from now on, before the page's own scripts."""
+        self.call("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+
+    def pretend_mouse(self) -> None:
+        """Make the page see a mouse (``(hover: hover)``): headless Chromium has no pointer
+        device, so pages take it for a touch screen."""
+        self.before_scripts(
+            "(function () { var real = window.matchMedia.bind(window);"
+            " window.matchMedia = function (q) { return /\\(\\s*hover\\s*:\\s*hover\\s*\\)/"
+            ".test(q) ? {matches: true, media: q, addListener: function () {},"
+            " removeListener: function () {}} : real(q); }; })();"
+        )
+
+    def move_mouse(self, x: float, y: float) -> None:
+        """Move the mouse to page pixel (x, y)."""
+        self.call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
+
     def tap(self, x: float, y: float) -> None:
         """A finger tap at page pixel (x, y)."""
         for kind, points in (("touchStart", [{"x": x, "y": y}]), ("touchEnd", [])):

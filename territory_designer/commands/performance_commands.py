@@ -81,6 +81,10 @@ def _number(value: float | None, pct: bool = False) -> str:
     return f"{value:+.1f}%" if pct else f"{value:,.0f}"
 
 
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
 def run_performance(args: argparse.Namespace) -> int:
     """Print the performance table."""
     from territory_designer.core.performance import group_scores, project_performance
@@ -112,19 +116,18 @@ def run_performance(args: argparse.Namespace) -> int:
     for note in table.notes:
         print(note)
     print(f"Quota: {table.quota_source}.")
-    key = next(iter(rows[0])) if rows else "territory_id"
+    key = {"territory": "territory_id", "rep": "rep", "region": "region"}[args.by]
     print(
-        f"{'':<12} {'period':<8} {'revenue':>12} {'growth':>8} {'YoY':>8} {'cust':>5} "
-        f"{'new':>4} {'lost':>4} {'retain':>7} {'attain':>7}"
+        f"{args.by:<14} {'period':<8} {'revenue':>12} {'growth':>8} {'YoY':>8} {'cust':>5} "
+        f"{'new':>4} {'lost':>4} {'retain':>7} {'per rep':>10} {'attain':>7}"
     )
     for r in rows:
         print(
-            f"{str(r[key])[:12]:<12} {r['period']:<8} {_number(r['revenue']):>12} "
+            f"{str(r[key])[:14]:<14} {r['period']:<8} {_number(r['revenue']):>12} "
             f"{_number(r['growth_pct'], True):>8} {_number(r['yoy_pct'], True):>8} "
             f"{r['customers']:>5} {_number(r['new_customers']):>4} "
-            f"{_number(r['lost_customers']):>4} "
-            f"{_number(r['retention_pct']) if r['retention_pct'] is None else format(r['retention_pct'], '.0f') + '%':>7} "  # noqa: E501
-            f"{'—' if r['attainment_pct'] is None else format(r['attainment_pct'], '.0f') + '%':>7}"
+            f"{_number(r['lost_customers']):>4} {_share(r['retention_pct']):>7} "
+            f"{_number(r['revenue_per_rep']):>10} {_share(r['attainment_pct']):>7}"
         )
     for s in scores:
         mean = "—" if s["mean"] is None else f"{s['mean']:.2f}"

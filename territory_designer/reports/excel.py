@@ -294,6 +294,7 @@ def _changes(wb: Workbook, data: ReportData) -> None:
         "to_territory": "To",
         "to_name": "To name",
         c.value_field: field_label(c.value_field),
+        "reason": "Reason",
     }
     row = last + 3
     ws.cell(row=row - 1, column=1, value="Units moved").font = Font(bold=True)

@@ -56,11 +56,17 @@ class PerformanceSection:
     unit_ids: np.ndarray
     unit_names: np.ndarray
     colours: dict[str, str]
+    #: Mean satisfaction / NPS per territory (``group_scores`` rows).
+    scores: list[dict] | None = None
 
 
 def performance_section(project: Project, plan_name: str | None = None) -> PerformanceSection:
     """Figures of ``plan_name`` (default: the active plan) for the reports."""
-    from territory_designer.core.performance import project_performance
+    from territory_designer.core.performance import (
+        group_scores,
+        project_performance,
+        score_fields,
+    )
     from territory_designer.core.white_space import white_space
 
     plan = project.plans[plan_name] if plan_name else project.plan
@@ -69,6 +75,8 @@ def performance_section(project: Project, plan_name: str | None = None) -> Perfo
     except InputError:
         table = None
     ws, message = None, ""
+    fields = score_fields(project)
+    scores = group_scores(project, table.attribution, fields) if table and fields else None
     if table is not None:  # the reports show white space beside the sales figures
         try:
             ws = white_space(project)
@@ -82,6 +90,7 @@ def performance_section(project: Project, plan_name: str | None = None) -> Perfo
         np.asarray(project.units.ids),
         np.asarray(project.units.names),
         {t.id: t.color for t in plan.territories.values()},
+        scores,
     )
 
 
@@ -117,6 +126,14 @@ def write_performance_sheets(wb: Workbook, section: PerformanceSection) -> None:
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(trends, min_col=1, min_row=2, max_row=1 + len(periods)))
     trends.add_chart(chart, f"{_column_letter(len(t.groups) + 3)}2")
+    if section.scores:
+        sheet = wb.create_sheet("Scores")
+        sheet.append(["Territory", "Field", "Mean", "Accounts"])
+        for c in sheet[1]:
+            c.font = Font(bold=True)
+        for r in section.scores:
+            sheet.append([safe_cell(r["territory_id"]), safe_cell(r["field"]), r["mean"],
+                          r["accounts"]])  # fmt: skip
     _white_space_sheet(wb, section)
 
 

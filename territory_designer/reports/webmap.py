@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 UNITS_LAYER_LIMIT = 5000
 CLUSTER_FROM = 300
 DECIMALS = 5
-#: Basemap coordinates are rounded further (about 100 m): it is context, not a boundary.
-BASEMAP_DECIMALS = 3
 #: Most city names shown at once.
 MAX_CITY_LABELS = 40
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
@@ -223,8 +221,11 @@ def build_map(data: ReportData, options: ExportOptions, feedback: Feedback) -> s
     feedback.check_canceled()
     feedback.set_progress(70, "Basemap")
     credit = ""
-    base = basemap_page_data(data, lambda g: to_lonlat(g, data.crs, centre_lon, BASEMAP_DECIMALS),
-                             _lonlat_transform(data.crs, centre_lon))  # fmt: skip
+    base = basemap_page_data(
+        data,
+        lambda g, decimals: to_lonlat(g, data.crs, centre_lon, decimals),
+        _lonlat_transform(data.crs, centre_lon),
+    )
     if base is not None:
         page["basemap"], page["cities"] = base
         credit = CREDIT

@@ -2,7 +2,9 @@
 
 The same layers as the window's canvas (:mod:`territory_designer.io.basemap`: cut to the
 project's surroundings, simplified to what a screen shows, cached), reprojected to
-longitude/latitude and rounded to three decimals (about 100 m). The page draws land and
+longitude/latitude and rounded to what its simplification keeps (three decimals, about
+100 m, around a state; two for a national plan, whose shapes are simplified to about
+4 km). The page draws land and
 lakes under the territories and the borders over their fills, and writes city names by
 zoom, largest first (see :mod:`webmap_script`).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +38,13 @@ CREDIT = (
 )
 
 
+def basemap_decimals(width_degrees: float) -> int:
+    """Decimals of the basemap's coordinates: about a quarter of the simplification
+    tolerance (1/4,000 of the area's width), two to four."""
+    step = max(width_degrees, 1e-6) / 4000 / 4
+    return int(min(max(math.ceil(-math.log10(step)), 2), 4))
+
+
 def surroundings(bounds: np.ndarray) -> tuple[float, float, float, float]:
     """The area whose basemap the page holds: a square of ``SURROUNDINGS`` times the
     plan's larger side, so a tall phone screen or a step of zooming out does not run
@@ -47,7 +57,7 @@ def surroundings(bounds: np.ndarray) -> tuple[float, float, float, float]:
 
 def basemap_page_data(
     data: ReportData,
-    to_lonlat: Callable[[np.ndarray], np.ndarray],
+    to_lonlat: Callable[[np.ndarray, int], np.ndarray],
     transform: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> tuple[dict[str, Any], list[list[Any]]] | None:
     """The basemap's GeoJSON geometries and its cities ``[lat, lon, name]``.
@@ -57,7 +67,7 @@ def basemap_page_data(
     data : ReportData
         The plan (its units' CRS and extent choose the area).
     to_lonlat : callable
-        Geometries in the project's CRS to rounded longitude/latitude.
+        ``(geometries, decimals)`` in the project's CRS to rounded longitude/latitude.
     transform : callable
         ``(x, y)`` arrays to ``(lon, lat)`` arrays.
 
@@ -81,8 +91,10 @@ def basemap_page_data(
     box = shapely.box(*clip_box(area))
     layers = {}
     sheet = _sheet(box, transform)
+    decimals = 3
     if sheet is not None:
         layers["sea"] = json.loads(shapely.to_geojson(sheet))
+        decimals = basemap_decimals(sheet.bounds[2] - sheet.bounds[0])
     for name in ("land", "lakes", "countries", "states"):
         geom = getattr(basemap, name)
         if geom is None or shapely.is_empty(geom):
@@ -90,7 +102,7 @@ def basemap_page_data(
         # Long straight edges (where the sheet cut the land) follow the sheet's curved
         # edge in longitude/latitude only with vertices along them.
         geom = shapely.segmentize(geom, box.length / 256)
-        (out,) = to_lonlat(np.array([geom], dtype=object))
+        out = _on_grid(to_lonlat, geom, decimals)
         if not shapely.is_empty(out):
             layers[name] = json.loads(shapely.to_geojson(out))
     n = min(len(basemap.city_names), MAX_CITIES)
@@ -118,3 +130,33 @@ def _sheet(box: shapely.Geometry, transform: Callable) -> shapely.Geometry | Non
         return None
     sheet = shapely.make_valid(shapely.Polygon(np.round(np.column_stack([lon, lat])[ok], 3)))
     return None if sheet.is_empty else sheet
+
+
+def _on_grid(to_lonlat: Callable, geom: shapely.Geometry, decimals: int) -> shapely.Geometry:
+    """``geom`` in longitude/latitude rounded to ``decimals``, without the vertices that
+    rounding made one nor the rings it shrank to nothing (plain rounding keeps both: a
+    third of a national basemap's bytes). No topology: GEOS takes seconds on a continent.
+    """
+    (out,) = to_lonlat(np.array([geom], dtype=object), decimals)
+    parts = shapely.get_parts(out)
+    if not len(parts):
+        return out
+    if shapely.get_dimensions(parts[0]) == 1:
+        lines = [c for c in (_distinct(shapely.get_coordinates(g)) for g in parts) if len(c) > 1]
+        return shapely.multilinestrings([shapely.linestrings(c) for c in lines])
+    polygons = []
+    for polygon in parts:
+        shell = _distinct(shapely.get_coordinates(polygon.exterior))
+        if len(shell) < 4:
+            continue
+        holes = [_distinct(shapely.get_coordinates(r)) for r in polygon.interiors]
+        polygons.append(shapely.Polygon(shell, [h for h in holes if len(h) >= 4]))
+    return shapely.MultiPolygon(polygons) if polygons else shapely.GeometryCollection()
+
+
+def _distinct(coords: np.ndarray) -> np.ndarray:
+    """Coordinates without a vertex equal to the one before it."""
+    if len(coords) < 2:
+        return coords
+    keep = np.r_[True, np.any(coords[1:] != coords[:-1], axis=1)]
+    return coords[keep]

@@ -27,8 +27,8 @@ from territory_designer.reports.safety import escape_html
 if TYPE_CHECKING:
     from territory_designer.reports.tables import ReportData
 
-#: Decimals of positions in the search index (about 10 m).
-INDEX_DECIMALS = 4
+#: Decimals of positions in the search index (about 100 m: where a popup opens).
+INDEX_DECIMALS = 3
 #: Account text fields shown in popups when the accounts have them.
 ACCOUNT_TEXT = ("segment", "city", "postal_code")
 #: Numeric account fields shown in popups at most (the balanced one first).

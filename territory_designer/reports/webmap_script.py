@@ -10,8 +10,9 @@ once folium has created the map and its layers.
 * City names of the basemap come in by zoom, largest first, where they do not collide.
 * Popups on click (a tap on a phone): territory, unit and account figures. Hover
   tooltips only where there is a mouse.
-* The search box finds a territory, unit or account by id or name (prefix matches
-  first); Enter or a click zooms there and opens its popup. ``map.html#find=T03`` opens
+* The search box finds a territory, unit or account by id or name, or a place of the
+  basemap (exact, then prefix, then word matches first); Enter or a click zooms there and
+  opens its popup. ``map.html#find=T03`` opens
   the page on that search.
 * On a narrow screen the legend starts folded into a button; the first view is fitted
   again when the window changes size until the user moves the map.
@@ -277,6 +278,9 @@ SCRIPT = r"""
       out.push({kind: 'Account', keys: [plain(r[4]), plain(r[2])],
                 label: r[2] + ' <small>' + r[4] + '</small>', go: ['a', j]});
     });
+    (TD.cities || []).forEach(function (c, i) {  // the basemap's places, largest first
+      out.push({kind: 'Place', keys: [plain(c[2])], label: c[2], go: ['c', i]});
+    });
     return out;
   }
   function score(keys, q) {
@@ -315,6 +319,11 @@ SCRIPT = r"""
       map.fitBounds([[r[3] - r[5], r[4] - r[6]], [r[3] + r[5], r[4] + r[6]]],
                     {padding: [30, 30], maxZoom: 15, animate: false});
       L.popup(POPUP).setLatLng([r[3], r[4]]).setContent(TD.unitPopup(i)).openOn(map);
+    } else if (kind === 'c') {
+      var c = TD.cities[i];
+      map.setView([c[0], c[1]], Math.max(map.getZoom(), 11), {animate: false});
+      L.popup(POPUP).setLatLng([c[0], c[1]])
+        .setContent('<div class="td-pop-title">' + c[2] + '</div>').openOn(map);
     } else {
       var m = TD.accountMarkers[i], cluster = TD.layers.accounts;
       if (!map.hasLayer(cluster)) map.addLayer(cluster);
@@ -339,8 +348,8 @@ SCRIPT = r"""
     var box = L.DomUtil.create('div', 'td-search leaflet-control');
     var input = L.DomUtil.create('input', '', box);
     input.type = 'search';
-    input.placeholder = 'Find territory, unit, account';
-    input.setAttribute('aria-label', 'Find a territory, unit or account');
+    input.placeholder = 'Find territory, unit, account…';
+    input.setAttribute('aria-label', 'Find a territory, unit, account or place');
     input.autocomplete = 'off';
     var list = L.DomUtil.create('ul', '', box);
     L.DomEvent.disableClickPropagation(box);

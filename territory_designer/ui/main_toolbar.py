@@ -33,6 +33,10 @@ TOOL_ACTIONS = {
 }
 
 
+#: Tools whose action sits in a menu only (the toolbar row has no room left for them).
+MENU_ONLY_TOOLS = ("home",)
+
+
 def tool_status_text(
     tool: str, brush_px: int, territory: Territory | None, selected: int = 0
 ) -> str:
@@ -123,7 +127,8 @@ class ToolsToolBar(QToolBar):
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.canvas.set_tool(n))
             self.group.addAction(action)
-            self.addAction(action)
+            if name not in MENU_ONLY_TOOLS:
+                self.addAction(action)
             self.tool_actions[name] = action
         self.addSeparator()
         self.addWidget(QLabel(" Brush "))

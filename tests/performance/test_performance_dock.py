@@ -113,3 +113,10 @@ def test_plan_in_force_needs_dated_plans(qtbot, dock):
     dock.session.execute(plan_start_edit(dock.session.project, "Plan 1", "2024-01-01"))
     qtbot.waitUntil(lambda: dock.table.rowCount() == 2, timeout=3000)
     assert "'Plan 1' from 2024-01-01" in dock.message.text()
+
+
+def test_satisfaction_scores_sit_beside_the_sales_figures(qtbot, dock):
+    # perf_factories gives the accounts an "nps" field: a1 8, a2 6 (T01), b1 9 (T02).
+    header = [dock.table.horizontalHeaderItem(c).text() for c in range(dock.table.columnCount())]
+    assert header[-1] == "Mean nps"
+    assert [cells(dock, r)[-1] for r in range(2)] == ["7.0", "9.0"]

@@ -25,7 +25,9 @@ def test_export_adds_performance_sheets_and_pages_when_there_are_order_lines(tmp
         assert main(["export", str(path), "--excel", str(tmp_path / f"{stem}.xlsx"),
                      "--pdf", str(tmp_path / f"{stem}.pdf")]) == 0  # fmt: skip
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
-    assert book.sheetnames[-3:] == ["Performance", "Trends", "White space"]
+    assert book.sheetnames[-4:] == ["Performance", "Trends", "Scores", "White space"]
+    scores = list(book["Scores"].iter_rows(min_row=2, values_only=True))
+    assert scores == [("T01", "nps", 7, 2), ("T02", "nps", 9, 1)]
     perf = book["Performance"]
     header = [c.value for c in perf[3]]
     assert header[:4] == ["Territory", "Name", "Period", "Revenue"]
@@ -43,5 +45,10 @@ def test_performance_writes_its_own_report(capsys, tmp_path):
     xlsx, pdf = tmp_path / "perf.xlsx", tmp_path / "perf.pdf"
     assert main(["performance", str(path), "--excel", str(xlsx), "--pdf", str(pdf)]) == 0
     assert f"wrote {xlsx}" in capsys.readouterr().out
-    assert openpyxl.load_workbook(xlsx).sheetnames == ["Performance", "Trends", "White space"]
+    assert openpyxl.load_workbook(xlsx).sheetnames == [
+        "Performance",
+        "Trends",
+        "Scores",
+        "White space",
+    ]
     assert _pages(pdf) == 2

@@ -134,6 +134,20 @@ def test_search_box_finds_territory_unit_and_account(desktop: Page, demo_map: Pa
     text = desktop.evaluate(POPUP)
     assert text.startswith("Advance Clinic 0001"), text
     assert "Revenue25,700" in text and "SegmentPharmacy" in text
+    # A town of the basemap.
+    desktop.evaluate("TD.find('Boone'); 1")
+    desktop.wait(0.3)
+    assert desktop.evaluate(POPUP) == "Boone"
+    assert desktop.evaluate("TD.map.getCenter().distanceTo([36.2168, -81.6746])") < 2000
+
+
+def test_find_link_opens_on_a_territory(demo_map: Path) -> None:
+    """``map.html#find=T03`` (a link in an e-mail to the rep) opens on that territory."""
+    chromium = required_program("chromium", "chromium-browser", "google-chrome")
+    with Page(chromium, demo_map.parent / "profile-link", 390, 844, mobile=True) as page:
+        page.open(demo_map.as_uri() + "#find=T03", settle=1.0)
+        assert "T03 Triad" in page.evaluate(POPUP)
+        assert page.evaluate("document.querySelector('.td-search input').value") == "T03"
 
 
 def test_phone_layout(phone: Page, demo_map: Path) -> None:
@@ -198,4 +212,33 @@ def test_ten_thousand_accounts_all_load(_demo_project_session: Project, tmp_path
         total = page.evaluate("TD.accountMarkers.length")
         assert total == 7 * len(table) > 10_000
         assert page.evaluate("TD.layers.accounts.getLayers().length") == total
+        assert not [c for c in page.console if c.startswith("EXCEPTION")], page.console
+
+
+def test_with_a_mouse_hover_names_and_click_opens(demo_map: Path) -> None:
+    """On a desktop with a mouse, hovering a territory names it; a click opens its popup."""
+    chromium = required_program("chromium", "chromium-browser", "google-chrome")
+    with Page(chromium, demo_map.parent / "profile-mouse", 1280, 800) as page:
+        page.pretend_mouse()
+        page.open(demo_map.as_uri(), settle=1.0)
+        assert page.evaluate("matchMedia('(hover: hover)').matches") is True
+        page.evaluate("TD.map.removeLayer(TD.layers.accounts); 1")
+        x, y = page.evaluate(
+            "(() => { const t = TD.territories.find(t => t.name === 'Sandhills');"
+            " const p = TD.map.latLngToContainerPoint(t.label); return [p.x, p.y + 14]; })()"
+        )
+        page.move_mouse(x - 3, y)
+        page.move_mouse(x, y)
+        page.wait(0.3)
+        tip = page.evaluate("(document.querySelector('.leaflet-tooltip') || {}).textContent")
+        assert tip == "T06 Sandhills"
+        page.click(x, y)
+        page.wait(0.3)
+        assert "T06 Sandhills" in page.evaluate(POPUP) and "Robert King" in page.evaluate(POPUP)
+        # With the Units layer ticked, a click names the county under the pointer.
+        page.evaluate("TD.map.closePopup(); TD.map.addLayer(TD.layers.units); 1")
+        page.click(x, y)
+        page.wait(0.3)
+        text = page.evaluate(POPUP)
+        assert text.startswith("Unit 37") and "T06 Sandhills" in text, text
         assert not [c for c in page.console if c.startswith("EXCEPTION")], page.console

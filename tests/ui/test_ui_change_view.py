@@ -68,3 +68,41 @@ def test_change_view_of_the_baseline_itself_has_nothing_to_compare(window, qtbot
     assert window.change_view.against is None
     assert window.change_view.moved.size == 0
     assert np.all(window.canvas.units.classes.bins == -1)
+
+
+def same_view(a, b) -> bool:
+    """Same scale, and centres within a pixel (panes may differ in width by one pixel)."""
+    from territory_designer.ui.dialogs.side_by_side import view_state
+
+    (sa, xa, ya), (sb, xb, yb) = view_state(a), view_state(b)
+    return sa == sb and abs(xa - xb) * sa <= 1.01 and abs(ya - yb) * sa <= 1.01
+
+
+def test_side_by_side_shows_two_plans_and_pans_and_zooms_them_together(window, qtbot):
+    session = window.session
+    plan = session.project.plan
+    session.assign(plan.units_of(1)[:3], 0)
+    window.actions_by_name["view_side_by_side"].trigger()
+    dialog = window.side_by_side
+    qtbot.waitExposed(dialog)
+    assert dialog.plans == ["Baseline 2026", "Working draft"]
+    left, right = dialog.canvases
+    assert left.tool == right.tool == "pan"
+    assert left.session.project.plan.name == "Baseline 2026"
+    assert "3 units differ" in dialog.captions[1].text()
+    # Zoom and pan the left map: the right one follows.
+    left.zoom_in()
+    left.zoom_in()
+    left._pan_by_pixels(40, -25)
+    dialog.sync_now()
+    assert same_view(right, left)
+    # ... and the other way round.
+    right.zoom_out()
+    dialog.sync_now()
+    assert same_view(left, right)
+    # The user's active plan was never switched; the right pane can show another plan.
+    assert session.project.active_plan_name == "Working draft"
+    dialog.combos[1].setCurrentText("Baseline 2026")
+    assert right.session.project.plan.name == "Baseline 2026"
+    assert same_view(right, left)
+    dialog.close()

@@ -10,6 +10,7 @@ import pytest
 import shapely
 from PySide6.QtWidgets import QDialogButtonBox
 
+from territory_designer.core.templates import ApplyTemplate
 from territory_designer.core.workload import WORKLOAD_FIELD, account_workload, territory_workload
 from territory_designer.io.templates import load_template, user_templates_dir
 from territory_designer.ui.app_settings import AppSettings
@@ -54,15 +55,22 @@ def test_workload_dock_shows_the_core_figures_and_follows_painting(qtbot, window
     )
 
 
-def test_store_workload_as_metric_is_one_undo_step(window):
+def test_store_workload_as_metric_is_one_undo_step(qtbot, window):
     project = window.session.project
+    dock = window.workload_dock
     assert WORKLOAD_FIELD not in project.weight_fields
+    window.session.execute(ApplyTemplate(load_template("pharmaceutical")))
+    qtbot.waitUntil(lambda: "Store as metric" in dock.hint.text())
     window.actions_by_name["store_workload"].trigger()
     assert WORKLOAD_FIELD in project.weight_fields
+    assert project.balance_field == WORKLOAD_FIELD  # the template's criterion, now usable
+    qtbot.waitUntil(lambda: dock.hint.text() == "")
     total = project.accounts.table[WORKLOAD_FIELD].sum()
     assert total == pytest.approx(account_workload(project, nearest_home=True)["hours"].sum())
     window.session.undo_stack.undo()
     assert WORKLOAD_FIELD not in project.weight_fields
+    window.session.undo_stack.undo()
+    assert "template" not in project.settings
 
 
 def test_templates_dialog_copies_edits_saves_and_applies(qtbot, window):

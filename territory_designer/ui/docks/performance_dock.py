@@ -25,8 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from territory_designer.core.attribution import LEVELS as LEVEL_KEYS
 from territory_designer.core.errors import TerritoryDesignerError
-from territory_designer.core.performance import PerformanceTable, project_performance
+from territory_designer.core.performance import (
+    PerformanceTable,
+    group_scores,
+    project_performance,
+    score_fields,
+)
 from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
 
@@ -85,6 +91,10 @@ def _compact_number(value: float, _pos: object = None) -> str:
 _compact = FuncFormatter(_compact_number)
 
 
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 def _percent(value: float) -> str:
     return f"{value:.0f}%" if math.isfinite(value) else "—"
 
@@ -132,6 +142,7 @@ class PerformanceDock(QDockWidget):
         if canvas is not None:
             controls.addWidget(QLabel("Map"))
             controls.addWidget(self.map_colours.box)
+            controls.addWidget(self.map_colours.keep_button)
         controls.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart)
@@ -198,7 +209,14 @@ class PerformanceDock(QDockWidget):
         assert t is not None
         revenue, growth, yoy = t.revenue, t.growth_pct(), t.yoy_pct()
         retention, attainment = t.retention_pct(), t.attainment_pct()
-        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(self.level_box.currentText()))
+        project = self.session.project
+        fields = score_fields(project)
+        scores = group_scores(project, t.attribution, fields) if fields else []
+        means = {(s["field"], s[LEVEL_KEYS[t.attribution.level]]): s["mean"] for s in scores}
+        self.table.setColumnCount(len(COLUMNS) + len(fields))
+        self.table.setHorizontalHeaderLabels(
+            [self.level_box.currentText(), *COLUMNS[1:], *[f"Mean {f}" for f in fields]]
+        )
         self.table.setRowCount(len(t.groups))
         for g, group in enumerate(t.groups):
             cells = [
@@ -211,6 +229,7 @@ class PerformanceDock(QDockWidget):
                 str(int(t.customers[g, -1])),
                 _percent(retention[g, -1]),
                 _percent(attainment[g, -1]),
+                *[_score(means.get((f, group.id))) for f in fields],
             ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -78,6 +78,11 @@ class WorkloadDock(QDockWidget):
         self.total = QLabel()
         self.total.setWordWrap(True)
         layout.addWidget(self.total)
+        self.hint = QLabel()
+        self.hint.setObjectName("workload_hint")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #8a5a00")
+        layout.addWidget(self.hint)
         note = QLabel(APPROXIMATION_NOTE)
         note.setWordWrap(True)
         note.setStyleSheet("color: #555")
@@ -172,6 +177,16 @@ class WorkloadDock(QDockWidget):
             )
         else:
             self.total.setText("No territories yet.")
+        project = self.session.project
+        wanted = WORKLOAD_FIELD in str(project.settings.get("balance_field") or "")
+        missing = wanted and WORKLOAD_FIELD not in project.weight_fields
+        self.hint.setText(
+            "The template balances on workload: click Store as metric (after importing "
+            "the accounts) to build and rebalance on it."
+            if missing and len(project.accounts)
+            else ""
+        )
+        self.hint.setVisible(bool(self.hint.text()))
 
     def store(self) -> bool:
         """Save the parameters and each account's hours as a metric (one undo step)."""

@@ -1,13 +1,17 @@
-"""View › Show Changes: the active plan against the baseline (or the plan before it), each
-moved unit filled with the colour of the territory that gains it and outlined, every
-other unit grey; the legend names the gaining territories."""
+"""View › Show Changes vs Baseline and View › Plans Side by Side.
+
+Show Changes: the active plan against the baseline (or the plan before it), each moved
+unit filled with the colour of the territory that gains it and outlined, every other unit
+grey; the legend names the gaining territories. Side by side: two plans on two maps that
+pan and zoom together (:mod:`territory_designer.ui.dialogs.side_by_side`).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
@@ -136,3 +140,25 @@ def install(window: MainWindow) -> None:
         "Colour the units that moved by the territory that gains them",
     )
     action.setCheckable(True)
+    window.add_action(
+        window.menus["view"],
+        "view_side_by_side",
+        "Plans Side &by Side…",
+        lambda: open_side_by_side(window),
+        tip="Two plans on two maps that pan and zoom together",
+    )
+
+
+def open_side_by_side(window: MainWindow) -> object:
+    """Open (or bring back) the side-by-side view of two plans."""
+    from territory_designer.ui.dialogs.side_by_side import SideBySideDialog
+
+    dialog = getattr(window, "side_by_side", None)
+    if dialog is None or not dialog.isVisible():
+        dialog = SideBySideDialog(window.session, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_: setattr(window, "side_by_side", None))
+        window.side_by_side = dialog  # type: ignore[attr-defined]
+    dialog.show()
+    dialog.raise_()
+    return dialog

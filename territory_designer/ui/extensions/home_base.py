@@ -24,30 +24,32 @@ def install(window: MainWindow) -> None:
     session, canvas = window.session, window.canvas
     menu.addSeparator()
 
-    def set_home() -> None:
-        canvas.set_tool("home")
+    # The map tool's own action (checked while the tool is on; M with the map focused).
+    tool = window.tools_toolbar.tool_actions["home"]
+    tool.setText("Set &Home Base on Map")
+    tool.setStatusTip(
+        "Home-base tool (M): click to set the active territory's, drag a marker to move it"
+    )
+
+    def on_tool() -> None:
         canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
         session.sig_status.emit(
             "Click the map to put the rep's home base there, or drag a home marker."
         )
+
+    tool.triggered.connect(lambda _=False: on_tool())
+    menu.addAction(tool)
+    window.actions_by_name["territory_set_home"] = tool
 
     def clear_home() -> None:
         t = session.project.plan.territories.get(session.active_code)
         if t is not None and t.home_base is not None:
             session.execute(UpdateTerritory(session.active_code, home_base=None))
 
-    window.add_action(
-        menu,
-        "territory_set_home",
-        "Set &Home Base on Map",
-        set_home,
-        tip="Home-base tool (M): click to set the active territory's, drag a marker to move it",
-    )
     window.add_action(menu, "territory_clear_home", "Clear Home Base", clear_home)
 
     def refresh(*_args: object) -> None:
         t = session.project.plan.territories.get(session.active_code)
-        window.actions_by_name["territory_set_home"].setEnabled(t is not None)
         window.actions_by_name["territory_clear_home"].setEnabled(
             t is not None and t.home_base is not None
         )
