@@ -268,7 +268,7 @@ class Project:
         attrs = self.units.attributes
         old = attrs[name].to_numpy().copy() if name in attrs.columns else None
         if values is None:
-            attrs.drop(columns=[name], inplace=True, errors="ignore")
+            self.units.attributes = attrs.drop(columns=[name], errors="ignore")
         else:
             attrs[name] = np.asarray(values, dtype=float)
         self._build_weights()

@@ -205,6 +205,15 @@ def dissolve(geoms: np.ndarray, assignment: np.ndarray, codes: list[int]) -> dic
     return out
 
 
+def _reasons(project: Project, plan_name: str, unit_ids: np.ndarray) -> list[str]:
+    """Why each unit moved: from the change log (core.change_log.move_reasons)."""
+    from territory_designer.core.change_log import move_reasons
+
+    reasons = move_reasons(project, plan_name)
+    other = reasons.get("*", "")
+    return [reasons.get(str(u), other) for u in unit_ids]
+
+
 def _changes(project: Project, plan: Plan, field_name: str) -> Changes | None:
     base = comparison_plan(project, plan)  # the baseline, else the previous plan
     if base is None:
@@ -226,6 +235,7 @@ def _changes(project: Project, plan: Plan, field_name: str) -> Changes | None:
             "to_territory": new_ids[moved],
             "to_name": _lookup(plan, plan.assignment[moved], "name"),
             field_name: project.weights[moved, k],
+            "reason": _reasons(project, plan.name, units.ids[moved]),
         }
     )
     table = project.accounts.table

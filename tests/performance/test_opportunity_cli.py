@@ -8,6 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from perf_factories import two_territory_project
+from PySide6.QtCore import Qt
 
 from territory_designer.cli import main
 from territory_designer.core.accounts import AccountTable
@@ -126,3 +127,42 @@ def test_conversion_kept_in_the_project_colours_the_map(capsys, qtbot, tmp_path)
     assert classes.field == "Win rate % per unit"
     assert classes.bins[1] > classes.bins[0]  # unit 1 (100%) darker than unit 0 (50%)
     assert "Highest territory win rate: T02 100%" in colours.message.text()
+
+
+def test_white_space_kept_as_a_metric_from_the_dock(qtbot, make_grid_project):
+    from territory_designer.ui.app_settings import AppSettings
+    from territory_designer.ui.dialogs.prompts import ScriptedPrompts
+    from territory_designer.ui.main_window import MainWindow
+
+    project = make_grid_project(4, 6, ["AAABBB"] * 4)
+    xy = project.units.centroid
+    population = project.units.attributes["population"].to_numpy(float)
+    project.apply(
+        ReplaceAccounts(
+            AccountTable(
+                pd.DataFrame(
+                    {
+                        "account_id": [f"a{k}" for k in range(24)],
+                        "name": [f"Account {k}" for k in range(24)],
+                        "x": xy[:, 0],
+                        "y": xy[:, 1],
+                        "unit": range(24),
+                        "located_by": "coordinates",
+                        "revenue": 10.0 * population,
+                    }
+                )
+            )
+        )
+    )
+    window = MainWindow(project, "WS", AppSettings(), ScriptedPrompts())
+    qtbot.addWidget(window)
+    window.show()
+    window.actions_by_name["performance"].trigger()
+    colours = window.performance_dock.map_colours
+    assert not colours.keep_button.isVisible()
+    colours.box.setCurrentText("White space per unit")
+    assert colours.keep_button.isVisible() and "explain" in colours.message.text()
+    qtbot.mouseClick(colours.keep_button, Qt.MouseButton.LeftButton)
+    assert "white_space" in window.session.project.weight_fields
+    window.session.undo_stack.undo()
+    assert "white_space" not in window.session.project.weight_fields

@@ -448,3 +448,20 @@ def test_right_click_on_a_cell_offers_to_assign_every_unit_with_that_value(qtbot
     next(a for a in menu.actions() if a.objectName() == "assign_where_cell").trigger()
     assert "1 unit</b> match revenue = 3930200" in window.fill_dialog.count_label.text()
     window.fill_dialog.reject()
+
+
+def test_the_territory_box_follows_renames_and_locks(qtbot, window, dock):
+    from territory_designer.core.operations import UpdateTerritory
+
+    project = window.session.project
+    coastal = code_of(project, "Coastal")
+    window.session.execute(UpdateTerritory(coastal, name="Shore", locked=True))
+    k = dock.territory_box.findData(coastal)
+    assert dock.territory_box.itemText(k) == "Shore (T04) — locked"
+    dock.territory_box.setCurrentIndex(k)
+    dock.units_page.view.selectRow(0)
+    qtbot.waitUntil(lambda: window.session.selection.size == 1, timeout=2000)
+    before = project.plan.assignment.copy()
+    assert not dock.assign_selection()
+    assert "locked" in window.statusBar().currentMessage()
+    assert project.plan.assignment.tolist() == before.tolist()

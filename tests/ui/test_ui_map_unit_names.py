@@ -65,8 +65,9 @@ def test_names_overlap_neither_each_other_nor_other_map_text(window):
         canvas.territories.label_rects_px()
         + canvas.territories.home_rects_px()
         + canvas.basemap.layer.shown_rects
+        + canvas.overlay_rects_px()  # the legend and the scale bar
     )
-    assert others
+    assert len(canvas.overlay_rects_px()) == 2
     for a in shown:
         assert not any(a.intersects(b) for b in others)
 
@@ -113,3 +114,27 @@ def test_names_stay_clear_of_a_territory_label_that_moved_after_an_edit(qtbot, w
     territory_labels = canvas.territories.label_rects_px()
     for a in canvas.unit_labels.shown_rects:
         assert not any(a.intersects(b) for b in territory_labels)
+
+
+def test_an_edit_does_not_redraw_names_that_stay(qtbot, window, monkeypatch):
+    """Names keep their cached pixels across edits (redrawing haloed text is costly)."""
+    from territory_designer.ui.canvas.halo_text import HaloText
+
+    canvas, session = window.canvas, window.session
+    _zoom_to(window, ["37183", "37063", "37069", "37101", "37037"])
+    canvas.viewport().repaint()
+    cities = list(canvas.basemap.layer.shown_cities)
+    names = list(canvas.unit_labels.shown)
+    assert cities and names
+    painted = []
+    original = HaloText.paint
+    monkeypatch.setattr(
+        HaloText, "paint", lambda self, *a: (painted.append(self.text()), original(self, *a))
+    )
+    project = session.project
+    far = project.units.index_of("37039")  # Cherokee, at the far west end
+    session.assign(np.array([far]), int(project.plan.assignment[project.units.index_of("37001")]))
+    canvas.wait_idle()
+    canvas.viewport().repaint()
+    assert canvas.basemap.layer.shown_cities == cities and canvas.unit_labels.shown == names
+    assert painted == []

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.feedback import Feedback
 from territory_designer.io.basemap import Basemap, load_basemap
+from territory_designer.ui.canvas.collision import TakenBoxes
 from territory_designer.ui.canvas.halo_text import HaloText
 from territory_designer.ui.canvas.paths import combined_path, scene_point
 from territory_designer.ui.canvas.z_order import Z_BASEMAP, Z_BASEMAP_LINES, Z_CITIES
@@ -87,9 +88,24 @@ class BasemapLayer:
     ) -> None:
         """Label the cities in ``view`` (project coordinates), largest first, overlapping
         neither each other nor the boxes in ``avoid`` (the territory labels, in pixels)."""
+        shown: set[int] = set()
+        try:
+            self._choose_cities(view, px_per_m, avoid, shown)
+        finally:
+            # Only names that go away are hidden: hiding drops an item's cached pixels,
+            # and drawing a haloed name again costs far more than blitting it.
+            for k, item in self._labels.items():
+                if k not in shown and item.isVisible():
+                    item.setVisible(False)
+
+    def _choose_cities(
+        self,
+        view: tuple[float, float, float, float],
+        px_per_m: float,
+        avoid: list[QRectF] | None,
+        shown: set[int],
+    ) -> None:
         b = self.basemap
-        for item in self._labels.values():
-            item.setVisible(False)
         self.shown_cities, self.shown_rects = [], []
         if not self.visible or len(b.city_names) == 0 or px_per_m <= 0:
             return
@@ -98,16 +114,17 @@ class BasemapLayer:
         inside = np.flatnonzero(
             (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
         )
-        blocked = list(avoid or [])
+        boxes = TakenBoxes(avoid, MAX_CITY_LABELS)
         taken: list[QRectF] = []
         for k in inside[: MAX_CITY_LABELS * 6].tolist():  # already largest first
             name = str(b.city_names[k])
             item = self._label(k, name)
             rect = item.box.translated(xy[k, 0] * px_per_m, -xy[k, 1] * px_per_m)
-            if any(rect.intersects(r) for r in taken) or any(rect.intersects(r) for r in blocked):
+            if not boxes.take(rect):
                 continue
             taken.append(rect)
             item.setVisible(True)
+            shown.add(k)
             self.shown_cities.append(name)
             if len(taken) >= MAX_CITY_LABELS:
                 break
@@ -281,7 +298,9 @@ class CanvasBasemap(QObject):
             self.layer.place_cities(
                 canvas.visible_project_rect(),
                 canvas.scale_px_per_unit(),
-                canvas.territories.label_rects_px() + canvas.territories.home_rects_px(),
+                canvas.territories.label_rects_px()
+                + canvas.territories.home_rects_px()
+                + canvas.overlay_rects_px(),
             )
 
     def clear(self) -> None:

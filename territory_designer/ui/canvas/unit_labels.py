@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene
 
 from territory_designer.core.project import Project
+from territory_designer.ui.canvas.collision import TakenBoxes
 from territory_designer.ui.canvas.halo_text import HaloText
 from territory_designer.ui.canvas.paths import scene_point
 from territory_designer.ui.canvas.z_order import Z_UNIT_NAMES
@@ -106,7 +107,23 @@ class UnitLabels:
         avoid : list of QRectF, optional
             Boxes already taken by other labels and markers, in screen pixels.
         """
-        self._hide_all()
+        before = self.shown
+        try:
+            self._choose(view, px_per_m, avoid)
+        finally:
+            # Only names that go away are hidden: hiding drops an item's cached pixels.
+            keep = set(self.shown)
+            for k in before:
+                if k not in keep:
+                    self._items[k].setVisible(False)
+
+    def _choose(
+        self,
+        view: tuple[float, float, float, float],
+        px_per_m: float,
+        avoid: list[QRectF] | None,
+    ) -> None:
+        self.shown, self.shown_rects = [], []
         if not self.visible or self._typical_width * px_per_m < TYPICAL_UNIT_PX:
             return  # not zoomed in far enough: territory names only
         x0, y0, x1, y1 = view
@@ -118,26 +135,17 @@ class UnitLabels:
         cand = order[big]
         px, py = xy[cand, 0], xy[cand, 1]
         cand = cand[(px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)][:MAX_CANDIDATES]
-        boxes = np.empty((len(avoid or []) + MAX_UNIT_LABELS, 4))
-        n = 0
-        for r in avoid or []:
-            boxes[n] = (r.left(), r.top(), r.right(), r.bottom())
-            n += 1
+        boxes = TakenBoxes(avoid, MAX_UNIT_LABELS)
         for k in cand.tolist():
             if self._text_width(k) + 4 > self._width[k] * px_per_m:
                 continue  # the name would spill over the unit
             item = self._item(k)
-            cx, cy = xy[k, 0] * px_per_m, -xy[k, 1] * px_per_m
-            b = item.box
-            left, top, right, bottom = cx + b.left(), cy + b.top(), cx + b.right(), cy + b.bottom()
-            p = boxes[:n]
-            if np.any((left < p[:, 2]) & (p[:, 0] < right) & (top < p[:, 3]) & (p[:, 1] < bottom)):
+            rect = item.box.translated(xy[k, 0] * px_per_m, -xy[k, 1] * px_per_m)
+            if not boxes.take(rect):
                 continue
-            boxes[n] = (left, top, right, bottom)
-            n += 1
             item.setVisible(True)
             self.shown.append(k)
-            self.shown_rects.append(QRectF(left, top, right - left, bottom - top))
+            self.shown_rects.append(rect)
             if len(self.shown) >= MAX_UNIT_LABELS:
                 break
 

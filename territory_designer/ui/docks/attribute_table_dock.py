@@ -120,9 +120,10 @@ class AttributeTableDock(QDockWidget):
             )
         self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
         s = session
-        for sig in (s.sig_assignment_changed, s.sig_locks_changed, s.sig_territories_changed):
+        for sig in (s.sig_assignment_changed, s.sig_locks_changed):
             sig.connect(lambda *_: self._schedule_refresh())
-        for sig in (s.sig_structure_changed, s.sig_plan_changed):
+        # Territory renames and locks show in the Territory box too.
+        for sig in (s.sig_structure_changed, s.sig_plan_changed, s.sig_territories_changed):
             sig.connect(lambda *_: self._on_structure_changed())
         s.sig_accounts_changed.connect(self._on_accounts_changed)
         s.sig_project_replaced.connect(self._on_project_replaced)
@@ -209,7 +210,7 @@ class AttributeTableDock(QDockWidget):
         box.blockSignals(True)
         box.clear()
         for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
-            box.addItem(f"{t.name} ({t.id})", code)
+            box.addItem(f"{t.name} ({t.id}){' — locked' if t.locked else ''}", code)
         box.addItem("(unassign)", UNASSIGNED)
         k = box.findData(current)
         box.setCurrentIndex(max(k, 0))

@@ -8,7 +8,7 @@ canvas's quantile classes, so only positive values are coloured.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.ui.session import Session
@@ -41,6 +41,13 @@ class MapColours:
         #: The map shows our figures (so choosing "Territories" must restore it).
         self.coloured = False
         self.box.currentTextChanged.connect(lambda _text: self.apply())
+        self.keep_button = QPushButton("Keep as metric")
+        self.keep_button.setToolTip(
+            "Store white space per unit as the unit field 'white_space': a metric to colour "
+            "by and to balance on (one undo step)"
+        )
+        self.keep_button.clicked.connect(self.keep_white_space)
+        self.keep_button.setVisible(False)
 
     def values(self, choice: str) -> tuple[np.ndarray, str]:
         """Per-unit values of ``choice`` and a line saying what they are."""
@@ -101,6 +108,7 @@ class MapColours:
         if self.canvas is None:
             return
         choice = self.box.currentText()
+        self.keep_button.setVisible(choice == "White space per unit")
         if choice == TERRITORIES:
             self.message.hide()
             if self.coloured and self.canvas.color_field is None:  # type: ignore[attr-defined]
@@ -117,3 +125,22 @@ class MapColours:
         self.coloured = True
         self.message.setText(text)
         self.message.show()
+
+    def keep_white_space(self) -> bool:
+        """Store white space per unit as the metric ``white_space`` (one undo step)."""
+        from territory_designer.core.history_operations import SetUnitField
+        from territory_designer.core.white_space import white_space
+
+        try:
+            gap = white_space(self.session.project).white_space
+        except TerritoryDesignerError as exc:
+            self.message.setText(str(exc))
+            self.message.show()
+            return False
+        done = self.session.execute(SetUnitField("white_space", gap, "Keep white space"))
+        if done:
+            self.session.sig_status.emit(
+                "White space kept as the unit metric 'white_space' (Balance on it to re-align "
+                "towards unserved potential)."
+            )
+        return done
