@@ -148,14 +148,31 @@ def workload_parameters(project: Project, **overrides: Any) -> WorkloadParameter
     return WorkloadParameters.from_dict(data)
 
 
+def _squashed(name: object) -> str:
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+def find_column(table: pd.DataFrame, name: str | None) -> str | None:
+    """The column called ``name``, or written so that case, spaces and punctuation aside
+    it is the same (``"Minutes per visit"`` for ``minutes_per_visit``); None if none."""
+    if not name:
+        return None
+    if name in table.columns:
+        return name
+    wanted = _squashed(name)
+    return next((c for c in table.columns if _squashed(c) == wanted), None)
+
+
 def _numbers(table: pd.DataFrame, column: str | None) -> np.ndarray:
-    if not column or column not in table.columns:
+    column = find_column(table, column)
+    if column is None:
         return np.full(len(table), np.nan)
     return pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float, copy=True)
 
 
 def _looked_up(table: pd.DataFrame, column: str | None, lookup: dict[str, float]) -> np.ndarray:
-    if not column or column not in table.columns or not lookup:
+    column = find_column(table, column)
+    if column is None or not lookup:
         return np.full(len(table), np.nan)
     # Keyed once per distinct value (ten deciles, a few segments), not once per account.
     codes, uniques = pd.factorize(table[column], use_na_sentinel=True)

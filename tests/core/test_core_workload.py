@@ -142,3 +142,13 @@ def test_stored_field_counts_travel_from_the_nearest_home_base(project):
     assert nearest.loc["near", "hours"] == pytest.approx(6.0)  # the rep next door
     table = workload_table(project).table.set_index("account_id")
     assert table.loc["near", WORKLOAD_FIELD] == pytest.approx(6.0)
+
+
+def test_columns_are_found_whatever_their_case_and_spacing(project):
+    table = project.accounts.table.rename(
+        columns={"minutes_per_visit": "Minutes per Visit", "decile": "DECILE"}
+    )
+    project.replace_accounts(AccountTable(table))
+    w = account_workload(project).set_index("account_id")
+    assert w.loc["near", "hours"] == pytest.approx(7.3)  # its own 30 minutes
+    assert w.loc["doc", "visits"] == 24  # decile 10 from the "DECILE" column
