@@ -153,7 +153,10 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions, fmt: str) -
     if options.include_map and n:
         from territory_designer.reports.mapping import map_png
 
-        img = Image(io.BytesIO(map_png(data, 7.0, 4.8, dpi=96, basemap=options.basemap)))
+        # As wide as the table above it (7 to 11 inches), as tall as the plan's shape asks.
+        width = min(11.0, max(7.0, _columns_width_cm(ws, 1, last_col) / 2.54))
+        height = map_image_height(data, width)
+        img = Image(io.BytesIO(map_png(data, width, height, dpi=96, basemap=options.basemap)))
         ws.add_image(img, f"A{below}")
         map_rows = -(-img.height // 20) + 1  # default row height: 20 px
     chart_rows = 0
@@ -168,6 +171,29 @@ def _summary(wb: Workbook, data: ReportData, options: ExportOptions, fmt: str) -
         chart_rows = int(chart.height / 0.53) + 1  # 0.53 cm per default row
     last_print_row = max(below + map_rows, TABLE_ROW + len(figures) + 2 + chart_rows, total_row)
     summary_print_setup(ws, f"A1:{get_column_letter(last_print_col)}{last_print_row}", data)
+
+
+def map_image_height(data: ReportData, width_in: float) -> float:
+    """Height (inches) of the summary's map image: as tall as the plan's shape asks beside
+    its legend (a wide plan gets a low image, not bands of margin), tall enough for the
+    legend of many territories."""
+    from territory_designer.reports.mapping import LEGEND_IN, map_bounds
+    from territory_designer.reports.pdf_layout import shape_ratio
+
+    least = 3.0 if len(data.territories) <= 15 else 4.8
+    return min(4.8, max(least, (width_in - LEGEND_IN) / shape_ratio(map_bounds(data))))
+
+
+def _columns_width_cm(ws: Worksheet, first: int, last: int) -> float:
+    """Width (cm) of sheet columns ``first`` to ``last``."""
+    from openpyxl.utils import get_column_letter
+
+    total = 0.0
+    for col in range(first, last + 1):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        width = dim.width if dim is not None and dim.customWidth else 8.43
+        total += 0.19 * width + 0.13
+    return total
 
 
 def _last_column_under(ws: Worksheet, first: int, width_cm: float) -> int:

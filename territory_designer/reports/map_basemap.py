@@ -146,11 +146,13 @@ def label_cities(
     left = offset_copy(ax.transData, fig=ax.figure, x=-4.0, y=0, units="points")
     taken = list(avoid)
     placed: list[str] = []
-    for k in inside[: max_labels * 8].tolist():  # already largest first
+    for k in inside[: max_labels * 6].tolist():  # already largest first
         name = str(basemap.city_names[k])
         x, y = float(xy[k, 0]), float(xy[k, 1])
         dot = ax.transData.transform((x, y))
         dot_box = _box(dot[0] - 1.5, dot[1] - 1.5, dot[0] + 1.5, dot[1] + 1.5)
+        if any(dot_box.overlaps(b) for b in taken):
+            continue  # under a label already placed: no need to measure its name
         text = halo_text(
             ax,
             x,

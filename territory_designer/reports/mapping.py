@@ -14,6 +14,7 @@ import numpy as np
 import shapely
 from matplotlib.collections import PathCollection
 from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
 
 from territory_designer.core.colors import UNASSIGNED_COLOR
 from territory_designer.core.formatting import field_label, round_length
@@ -33,9 +34,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.text import Text
-    from matplotlib.transforms import Bbox
 
 UNASSIGNED_FILL = "#e6e6e6"
+#: Width of the legend beside the map of :func:`map_figure` (inches).
+LEGEND_IN = 1.7
 #: Insets' height, as a fraction of the map axes (see :mod:`~.map_insets`).
 INSET_HEIGHT = 0.2
 #: Names are user text: "$5M$" must print as typed, and "$^$" must not stop the export
@@ -143,6 +145,7 @@ def draw_plan(
     labels: bool = True,
     detail: str = "coarse",
     basemap: bool = True,
+    keep_clear: tuple[tuple[float, float, float, float], ...] = (),
 ) -> tuple[float, float, float, float]:
     """Draw the plan's territories on ``ax`` and return the bounds shown.
 
@@ -161,6 +164,9 @@ def draw_plan(
     basemap : bool
         The offline basemap under the territories and city names (see
         :mod:`~.map_basemap`), where the project has one.
+    keep_clear : tuple of boxes
+        ``(x0, y0, x1, y1)`` boxes in axes fractions where no city is named (a scale bar
+        drawn on the map).
     """
     full = data.shapes("fine" if focus is not None else detail)
     shapes = full
@@ -212,6 +218,7 @@ def draw_plan(
         avoid = [t.get_window_extent().padded(2) for t in texts if t.get_visible()]
         if layout is not None and layout.insets:  # the insets' strip along the bottom
             avoid.append(_strip(ax, INSET_HEIGHT))
+        avoid += [Bbox([b[:2], b[2:]]).transformed(ax.transAxes) for b in keep_clear]
         label_cities(ax, background, bounds, avoid, MAX_CITIES if focus is None else 10)
     if layout is not None and layout.insets:
         from territory_designer.reports.map_insets import draw_insets
@@ -222,8 +229,6 @@ def draw_plan(
 
 def _strip(ax: Axes, height: float) -> Bbox:
     """The bottom ``height`` (a fraction) of ``ax``, in display coordinates."""
-    from matplotlib.transforms import Bbox
-
     return Bbox([[0, 0], [1, height]]).transformed(ax.transAxes)
 
 
@@ -419,10 +424,12 @@ def map_figure(
     # Text objects read ``text.parse_math`` when created: user names print as typed.
     with matplotlib.rc_context(PLAIN_TEXT):
         fig = Figure(figsize=(width_in, height_in))
-        ax = fig.add_axes((0.0, 0.0, 0.76, 1.0))
-        bounds = draw_plan(ax, data, basemap=basemap)
+        split = 1.0 - LEGEND_IN / width_in
+        ax = fig.add_axes((0.0, 0.0, split, 1.0))
+        # The scale bar's corner (see add_scale_bar) stays clear of city names.
+        bounds = draw_plan(ax, data, basemap=basemap, keep_clear=((0.0, 0.0, 0.36, 0.12),))
         add_scale_bar(ax, bounds)
-        legend_ax = fig.add_axes((0.76, 0.0, 0.24, 1.0))
+        legend_ax = fig.add_axes((split, 0.0, 1.0 - split, 1.0))
         legend_ax.set_axis_off()
         draw_legend(legend_ax, data, max_items=30)
         if has_basemap(ax):

@@ -114,7 +114,7 @@ def test_summary_prints_on_one_landscape_page(demo_project: Project, tmp_path: P
     n = len(demo_project.territory_table())
     assert anchor.col == 0 and anchor.row + 1 > TABLE_ROW + n + 2
     last_print_row = int(re.search(r"\$(\d+)$", str(ws.print_area)).group(1))
-    assert last_print_row >= anchor.row + 20  # the map is inside the printed page
+    assert last_print_row >= anchor.row + image.height / 20  # the map (20 px rows) is printed
 
 
 def test_friendly_headers_currency_and_colour_fills(demo_project: Project, tmp_path: Path):
@@ -181,3 +181,13 @@ def test_libreoffice_prints_the_40_territory_summary_on_page_one(built_plans, tm
     assert all(i in first for i in ids) and "Plan figures" in first and "Total" in first
     assert "Page 1 of" in first
     assert "Plan figures" not in second  # page 2 is the Territories sheet
+
+
+def test_map_image_takes_the_plan_s_shape_under_the_table(demo_project: Project, tmp_path: Path):
+    # North Carolina is about three times as wide as tall: the image is as wide as the
+    # table above it and low, not a 7 x 4.8 inch box of margins around a band of map.
+    out = export("excel", demo_project, tmp_path / "plan.xlsx")
+    ws = openpyxl.load_workbook(out)["Summary"]
+    (image,) = ws._images
+    assert image.width >= 7.0 * 96
+    assert image.width / image.height > 2.5
