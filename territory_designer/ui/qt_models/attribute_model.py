@@ -20,6 +20,8 @@ from territory_designer.core.attribute_fields import FLAG, NUMBER, Field
 from territory_designer.core.attribute_query import QueryError, match, parse_query
 
 _Index = QModelIndex | QPersistentModelIndex
+#: Columns an edit of the plan changes (the others change only with a reload).
+EDITED_COLUMNS = frozenset({"territory", "locked", "pinned"})
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -112,13 +114,18 @@ class AttributeTableModel(QAbstractTableModel):
     def refresh_values(self) -> None:
         """Read the columns again after an edit. Rows move only when sorted or filtered
         (a paint stroke on a plain table just repaints); the owner re-selects rows then."""
+        # Edits change territories, locks and pins only: keep the other columns' texts
+        # for the plain-text filter (rebuilt in full by reload()).
+        kept = {k: v for k, v in self._texts.items() if k not in EDITED_COLUMNS}
         if self._filter or self._sort_key or self._subset is not None:
             self.layoutAboutToBeChanged.emit()
             self._read()
+            self._texts = kept
             self.rows = self._compute_rows()
             self.layoutChanged.emit()
             return
         self._read()
+        self._texts = kept
         if self.rows.size and self.fields:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(self.rows.size - 1, len(self.fields) - 1)
