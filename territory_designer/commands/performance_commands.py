@@ -21,7 +21,9 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--period", choices=("month", "quarter", "year"), default="month")
     p.add_argument(
-        "--by", choices=("territory", "rep", "region"), default="territory", help="level"
+        "--by",
+        default="territory",
+        help="territory (default), rep, or a level of the hierarchy (district, region, ...)",
     )
     p.add_argument(
         "--plans",
@@ -87,6 +89,7 @@ def _share(value: float | None) -> str:
 
 def run_performance(args: argparse.Namespace) -> int:
     """Print the performance table."""
+    from territory_designer.core.attribution import level_key
     from territory_designer.core.performance import group_scores, project_performance
 
     project = load(args.project, args.plan)
@@ -116,7 +119,7 @@ def run_performance(args: argparse.Namespace) -> int:
     for note in table.notes:
         print(note)
     print(f"Quota: {table.quota_source}.")
-    key = {"territory": "territory_id", "rep": "rep", "region": "region"}[args.by]
+    key = level_key(args.by)
     print(
         f"{args.by:<14} {'period':<8} {'revenue':>12} {'growth':>8} {'YoY':>8} {'cust':>5} "
         f"{'new':>4} {'lost':>4} {'retain':>7} {'per rep':>10} {'attain':>7}"

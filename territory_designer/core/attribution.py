@@ -25,15 +25,27 @@ from territory_designer.core.history_operations import SetSetting
 from territory_designer.core.sales_history import SalesHistory, month_of_date
 
 if TYPE_CHECKING:
-    from territory_designer.core.plan import Plan
+    from territory_designer.core.plan import Plan, Territory
     from territory_designer.core.project import Project
 
 #: Project setting: ``{plan name: "YYYY-MM-DD"}``, the day each plan came into force.
 PLAN_START_KEY = "plan_start_dates"
-#: Levels figures are grouped by, and what a group is called on each.
-LEVELS = {"territory": "territory_id", "rep": "rep", "region": "region"}
 BASES = ("active", "in-force")
-NO_REP, NO_REGION = "(no rep)", "(no region)"
+NO_REP = "(no rep)"
+
+
+def level_key(level: str) -> str:
+    """What a group is called in rows of ``level``: ``territory_id``, ``rep`` or the level's
+    own name (``district``, ``region``)."""
+    return "territory_id" if level == "territory" else level
+
+
+def levels_of(project: Project) -> list[str]:
+    """Levels figures can be grouped by: territory, rep, then the hierarchy's levels above
+    the territories (:func:`territory_designer.core.hierarchy.hierarchy_levels`)."""
+    from territory_designer.core.hierarchy import hierarchy_levels
+
+    return ["territory", "rep", *hierarchy_levels(project)[1:]]
 
 
 @dataclass
@@ -77,20 +89,23 @@ def dated_plans(project: Project) -> list[tuple[int, str]]:
     return sorted(out)
 
 
-def _key_of(t: object, level: str) -> tuple[str, str]:
+def _key_of(project: Project, t: Territory, level: str) -> tuple[str, str]:
+    from territory_designer.core.hierarchy import chain, hierarchy_levels, node_name
+
     if level == "territory":
-        return t.id, t.name  # type: ignore[attr-defined]
+        return t.id, t.name
     if level == "rep":
-        owner = (t.owner or "").strip()  # type: ignore[attr-defined]
+        owner = (t.owner or "").strip()
         return (owner or NO_REP), (owner or NO_REP)
-    parent = (t.parent or "").strip()  # type: ignore[attr-defined]
-    return (parent or NO_REGION), (parent or NO_REGION)
+    node = chain(project, t)[hierarchy_levels(project).index(level) - 1]
+    return (node, node_name(project, node)) if node else (f"(no {level})", f"(no {level})")
 
 
 class _Groups:
     """Group codes handed out as plans are read, with what each group holds."""
 
-    def __init__(self, level: str) -> None:
+    def __init__(self, project: Project, level: str) -> None:
+        self.project = project
         self.level = level
         self.code: dict[str, int] = {}
         self.names: list[str] = []
@@ -101,7 +116,7 @@ class _Groups:
         """Plan territory code -> group code."""
         out = {}
         for c, t in plan.territories.items():
-            key, name = _key_of(t, self.level)
+            key, name = _key_of(self.project, t, self.level)
             if key not in self.code:
                 self.code[key] = len(self.names)
                 self.names.append(name)
@@ -152,11 +167,11 @@ def attribute(
     """Group code per order line on ``level`` under ``basis`` (see the module notes);
     ``plan`` stands in for the active plan (a report of another plan)."""
     plan = plan or project.plan
-    if level not in LEVELS:
-        raise InputError(f"Level {level!r}: choose one of {', '.join(LEVELS)}.")
+    if level not in levels_of(project):
+        raise InputError(f"Level {level!r}: choose one of {', '.join(levels_of(project))}.")
     if basis not in BASES:
         raise InputError(f"Basis {basis!r}: choose one of {', '.join(BASES)}.")
-    groups = _Groups(level)
+    groups = _Groups(project, level)
     active_codes = account_codes(project, plan, groups.of_plan(plan))
     # History account -> project account row (-1: the account is not in the project).
     row = pd.Index(project.accounts.table["account_id"].astype(str)).get_indexer(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from territory_designer.core.attribution import LEVELS, Attribution, attribute
+from territory_designer.core.attribution import Attribution, attribute, level_key
 from territory_designer.core.errors import InputError
 from territory_designer.core.sales_history import (
     PERIOD_MONTHS,
@@ -99,7 +99,7 @@ class PerformanceTable:
 
     def rows(self) -> list[dict]:
         """One plain dict per group and period (``None`` where undefined)."""
-        key = LEVELS[self.attribution.level]
+        key = level_key(self.attribution.level)
         figures = {
             "revenue": self.revenue,
             "growth_pct": self.growth_pct(),
@@ -276,7 +276,7 @@ def project_performance(
 def group_scores(project: Project, attribution: Attribution, fields: list[str]) -> list[dict]:
     """Mean of account score fields (satisfaction, NPS) per group under the active plan."""
     table = project.accounts.table
-    key = LEVELS[attribution.level]
+    key = level_key(attribution.level)
     out = []
     for f in fields:
         if f not in table.columns:

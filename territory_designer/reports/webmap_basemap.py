@@ -89,12 +89,10 @@ def basemap_page_data(
     # The sheet the basemap covers, in sea colour: beyond it the page is plain grey, so its
     # edge reads as the edge of the map, not as a coastline.
     box = shapely.box(*clip_box(area))
-    layers = {}
-    sheet = _sheet(box, transform)
-    decimals = 3
-    if sheet is not None:
-        layers["sea"] = json.loads(shapely.to_geojson(sheet))
-        decimals = basemap_decimals(sheet.bounds[2] - sheet.bounds[0])
+    sheet, width = _sheet(box, transform)
+    decimals = basemap_decimals(width)
+    layers: dict[str, Any] = {}
+    drawn = []
     for name in ("land", "lakes", "countries", "states"):
         geom = getattr(basemap, name)
         if geom is None or shapely.is_empty(geom):
@@ -105,6 +103,11 @@ def basemap_page_data(
         out = _on_grid(to_lonlat, geom, decimals)
         if not shapely.is_empty(out):
             layers[name] = json.loads(shapely.to_geojson(out))
+            drawn.append(out)
+    if sheet is None and drawn:  # round a pole: the rectangle of what is drawn
+        sheet = shapely.box(*shapely.total_bounds(np.array(drawn, dtype=object)))
+    if sheet is not None:
+        layers["sea"] = json.loads(shapely.to_geojson(sheet))
     n = min(len(basemap.city_names), MAX_CITIES)
     cities: list[list[Any]] = []
     if n:
@@ -116,20 +119,24 @@ def basemap_page_data(
     return layers, cities
 
 
-def _sheet(box: shapely.Geometry, transform: Callable) -> shapely.Geometry | None:
-    """The projected box in longitude/latitude, edges densified to follow their curve.
+def _sheet(box: shapely.Geometry, transform: Callable) -> tuple[shapely.Geometry | None, float]:
+    """The projected box in longitude/latitude, edges densified to follow their curve, and
+    its width in degrees.
 
-    A national box reaches where the projection is undefined (its corners may have no
-    longitude): such vertices are left out, and the sheet is skipped if too few remain.
+    ``None`` for a box that reaches where the projection is undefined or round a pole
+    (its edge then runs all round the globe and no longitude/latitude polygon is it).
     """
     ring = shapely.get_coordinates(shapely.segmentize(box, box.length / 256))
     with np.errstate(invalid="ignore"):
         lon, lat = transform(ring[:, 0], ring[:, 1])
     ok = np.isfinite(lon) & np.isfinite(lat)
     if ok.sum() < 4:
-        return None
-    sheet = shapely.make_valid(shapely.Polygon(np.round(np.column_stack([lon, lat])[ok], 3)))
-    return None if sheet.is_empty else sheet
+        return None, 360.0
+    width = float(np.ptp(lon[ok]))
+    if not ok.all() or width > 180 or np.abs(np.diff(lon)).max() > 90:
+        return None, min(width, 360.0)
+    sheet = shapely.make_valid(shapely.Polygon(np.round(np.column_stack([lon, lat]), 3)))
+    return (None if sheet.is_empty else sheet), width
 
 
 def _on_grid(to_lonlat: Callable, geom: shapely.Geometry, decimals: int) -> shapely.Geometry:

@@ -47,6 +47,7 @@ def render_main_window(
     from territory_designer.ui.app_settings import AppSettings, make_qsettings
     from territory_designer.ui.dialogs.prompts import ScriptedPrompts
     from territory_designer.ui.main_window import MainWindow
+    from territory_designer.ui.workers import wait_for_all_tasks
 
     if project_path:
         project, name = load_project(project_path), Path(project_path).name
@@ -65,6 +66,7 @@ def render_main_window(
             for _ in range(3):
                 QApplication.processEvents()
             window.canvas.zoom_to_main()
+            window.canvas.basemap.load_now()  # the picture shows the basemap, not its absence
             window.territory_dock.refresh_summary()
             for _ in range(3):
                 QApplication.processEvents()
@@ -75,5 +77,7 @@ def render_main_window(
         finally:
             window.session.undo_stack.clear()
             window.hide()
+            # No worker thread may outlive the window (Qt aborts the process otherwise).
+            wait_for_all_tasks(30000, cancel=True)
             window.deleteLater()
             QApplication.processEvents()

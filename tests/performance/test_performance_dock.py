@@ -120,3 +120,17 @@ def test_satisfaction_scores_sit_beside_the_sales_figures(qtbot, dock):
     header = [dock.table.horizontalHeaderItem(c).text() for c in range(dock.table.columnCount())]
     assert header[-1] == "Mean nps"
     assert [cells(dock, r)[-1] for r in range(2)] == ["7.0", "9.0"]
+
+
+def test_the_dock_groups_by_the_project_hierarchy(qtbot, dock):
+    from territory_designer.core.hierarchy import NODES_KEY
+
+    project = dock.session.project
+    for t in project.plan.territories.values():
+        t.parent = "D1"
+    project.settings[NODES_KEY] = {"D1": {"level": "district", "name": "North", "parent": None}}
+    dock.refresh()
+    items = [dock.level_box.itemText(k) for k in range(dock.level_box.count())]
+    assert items == ["Territory", "Rep", "District", "Region"]
+    dock.level_box.setCurrentText("District")
+    assert [cells(dock, 0)[:2]] == [["D1", "North"]] and dock.table.rowCount() == 1

@@ -71,15 +71,26 @@ def test_attainment_against_potential_share_then_against_set_quotas():
     assert table.quota_source == "set quotas"
 
 
-def test_rep_and_region_levels_and_revenue_per_rep():
+def test_rep_and_hierarchy_levels_and_revenue_per_rep():
+    from territory_designer.core.hierarchy import NODES_KEY
+
     project = two_territory_project()
     for t in project.plan.territories.values():
-        t.parent = "North"
-    rows, _ = _rows(project, kind="year", level="region")
-    north = rows["North", "2024"]
+        t.parent = "D1"
+    project.settings[NODES_KEY] = {
+        "D1": {"level": "district", "name": "North", "parent": "R1"},
+        "R1": {"level": "region", "name": "East", "parent": None},
+    }
+    rows, _ = _rows(project, kind="year", level="district")
+    north = rows["D1", "2024"]
+    assert north["name"] == "North"
     assert north["revenue"] == 630 and north["revenue_per_rep"] == 315
+    regions, _ = _rows(project, kind="year", level="region")
+    assert regions["R1", "2024"]["revenue"] == 630
     reps, _ = _rows(project, kind="year", level="rep")
     assert reps["Rep B", "2024"]["revenue"] == 300
+    with pytest.raises(InputError, match="territory, rep, district, region"):
+        project_performance(project, level="area")
 
 
 def test_plan_in_force_at_the_time_against_the_active_plan():

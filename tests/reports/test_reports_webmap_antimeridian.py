@@ -93,3 +93,17 @@ def test_accounts_sit_on_their_islands(alaska_html: str) -> None:
     lons = _layer_longitudes(alaska_html)
     assert all(lons.min() - 1 <= x <= lons.max() + 1 for x in lon.values())
     assert abs(lon["Attu Station"] - lon["Adak"]) < 15
+
+
+def test_basemap_round_alaska_keeps_the_bering_sea(alaska_html: str) -> None:
+    """The basemap's box holds the North Pole: its edge runs round the globe. Before, the
+    sea sheet was cut from that edge and ended at 57°N, the Bering Sea left grey."""
+    import shapely
+
+    start = alaska_html.index("var TD = ") + len("var TD = ")
+    td, _ = json.JSONDecoder().raw_decode(alaska_html, start)
+    base = {k: shapely.make_valid(shapely.geometry.shape(v)) for k, v in td["basemap"].items()}
+    bering, kamchatka = shapely.Point(-175.0, 58.0), shapely.Point(-201.0, 56.0)  # 159°E
+    assert base["sea"].contains(bering) and not base["land"].contains(bering)
+    assert base["land"].contains(kamchatka)  # Siberia, past 180°, beside Alaska
+    assert base["land"].contains(shapely.Point(-150.0, 64.0))  # interior Alaska

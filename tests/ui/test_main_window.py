@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -377,3 +381,26 @@ def test_shrinking_the_window_keeps_room_for_the_map(qtbot, window):
     window.resize(900, 600)
     qtbot.waitUntil(lambda: window.territory_dock.width() <= 450, timeout=2000)
     assert window.canvas.width() >= 400
+
+
+def test_screenshot_command_waits_for_the_basemap_and_leaves_no_thread(project_file, tmp_path):
+    """`main.py screenshot` ended with Qt's "QThread: Destroyed while thread is still
+    running" abort when the basemap worker was still cutting (seen on the built app)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "main.py",
+            "screenshot",
+            str(project_file),
+            "--out",
+            str(tmp_path / "w.png"),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "TD_CACHE_DIR": str(tmp_path / "c")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "QThread" not in done.stderr
+    assert (tmp_path / "c" / "basemap").is_dir()  # the basemap was cut for the picture

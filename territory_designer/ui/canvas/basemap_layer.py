@@ -298,7 +298,9 @@ class CanvasBasemap(QObject):
             self.layer.place_cities(
                 canvas.visible_project_rect(),
                 canvas.scale_px_per_unit(),
-                canvas.territories.label_rects_px() + canvas.territories.home_rects_px(),
+                canvas.territories.label_rects_px()
+                + canvas.territories.home_rects_px()
+                + canvas.overlay_rects_px(),
             )
 
     def clear(self) -> None:

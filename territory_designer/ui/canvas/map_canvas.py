@@ -309,12 +309,24 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.territories.set_view(self.visible_project_rect())
         self._place_point_labels()
 
+    def overlay_rects_px(self) -> list[QRectF]:
+        """Boxes of the legend and scale bar shown, in the labels' pixel coordinates
+        (scene position times scale), so map names do not hide under them."""
+        scale = self.scale_px_per_unit()
+        out = []
+        for widget in (self.overlays.legend, self.overlays.scale_bar):
+            if widget.isVisible():
+                geometry = widget.geometry().translated(-self.viewport().pos())
+                rect = self.mapToScene(geometry).boundingRect()
+                out.append(QRectF(rect.topLeft() * scale, rect.bottomRight() * scale))
+        return out
+
     def _place_point_labels(self) -> None:
         """City names, then unit names, clear of the territory labels and each other."""
         self.basemap.place()
         layer = self.basemap.layer
         t = self.territories
-        avoid = t.label_rects_px() + t.home_rects_px()
+        avoid = t.label_rects_px() + t.home_rects_px() + self.overlay_rects_px()
         if layer is not None:
             avoid += layer.shown_rects
         self.unit_labels.place(self.visible_project_rect(), self.scale_px_per_unit(), avoid)

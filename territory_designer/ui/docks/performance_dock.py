@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from territory_designer.core.attribution import LEVELS as LEVEL_KEYS
+from territory_designer.core.attribution import level_key, levels_of
 from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.performance import (
     PerformanceTable,
@@ -33,6 +33,7 @@ from territory_designer.core.performance import (
     project_performance,
     score_fields,
 )
+from territory_designer.core.sales_history import SalesHistory
 from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
 
@@ -47,8 +48,6 @@ FIGURES = {
 }
 #: Basis box entries -> ``attribute`` bases.
 BASES = {"Active plan": "active", "Plan in force": "in-force"}
-#: Level box entries -> ``attribute`` levels.
-LEVELS = {"Territory": "territory", "Rep": "rep", "Region": "region"}
 COLUMNS = ("Territory", "Name", "Trend", "Revenue", "Growth %", "YoY %", "Customers",
            "Retention %", "Attainment %")  # fmt: skip
 SPARK = "▁▂▃▄▅▆▇█"
@@ -109,10 +108,12 @@ class PerformanceDock(QDockWidget):
         self.setObjectName("performance_dock")
         self.session = session
         self.table_data: PerformanceTable | None = None
+        self._lines: object = None
+        self._columns: SalesHistory | None = None
         self.period_box = QComboBox()
         self.period_box.addItems(["month", "quarter", "year"])
         self.level_box = QComboBox()
-        self.level_box.addItems(list(LEVELS))
+        self._fill_levels()
         self.basis_box = QComboBox()
         self.basis_box.addItems(list(BASES))
         self.basis_box.setToolTip(
@@ -178,14 +179,38 @@ class PerformanceDock(QDockWidget):
         if self.isVisible() and not self._timer.isActive():
             self._timer.start()
 
+    def _history(self) -> SalesHistory:
+        """The project's order lines as columns, read once per table of lines (a plan edit
+        does not change them; an import replaces the table)."""
+        lines = self.session.project.transactions
+        if self._lines is not lines or self._columns is None:
+            self._columns = SalesHistory.of_project(self.session.project)
+            self._lines = lines
+        return self._columns
+
+    def _fill_levels(self) -> None:
+        """Territory, Rep and the project's hierarchy levels (District, Region...)."""
+        levels = levels_of(self.session.project)
+        current = self.level_box.currentData()
+        if [self.level_box.itemData(k) for k in range(self.level_box.count())] == levels:
+            return
+        self.level_box.blockSignals(True)
+        self.level_box.clear()
+        for level in levels:
+            self.level_box.addItem(level[:1].upper() + level[1:], level)
+        self.level_box.setCurrentIndex(levels.index(current) if current in levels else 0)
+        self.level_box.blockSignals(False)
+
     def refresh(self) -> None:
         """Compute the figures again and redraw."""
+        self._fill_levels()
         try:
             self.table_data = project_performance(
                 self.session.project,
                 self.period_box.currentText(),
-                LEVELS[self.level_box.currentText()],
+                self.level_box.currentData() or "territory",
                 BASES[self.basis_box.currentText()],
+                history=self._history(),
             )
         except TerritoryDesignerError as exc:
             self.table_data = None
@@ -212,7 +237,7 @@ class PerformanceDock(QDockWidget):
         project = self.session.project
         fields = score_fields(project)
         scores = group_scores(project, t.attribution, fields) if fields else []
-        means = {(s["field"], s[LEVEL_KEYS[t.attribution.level]]): s["mean"] for s in scores}
+        means = {(s["field"], s[level_key(t.attribution.level)]): s["mean"] for s in scores}
         self.table.setColumnCount(len(COLUMNS) + len(fields))
         self.table.setHorizontalHeaderLabels(
             [self.level_box.currentText(), *COLUMNS[1:], *[f"Mean {f}" for f in fields]]

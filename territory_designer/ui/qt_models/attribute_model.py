@@ -20,6 +20,8 @@ from territory_designer.core.attribute_fields import FLAG, NUMBER, Field
 from territory_designer.core.attribute_query import QueryError, match, parse_query
 
 _Index = QModelIndex | QPersistentModelIndex
+#: Columns an edit of the plan changes (the others change only with a reload).
+EDITED_COLUMNS = frozenset({"territory", "locked", "pinned"})
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -67,6 +69,23 @@ def number_texts(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _cell_for_sheet(text: str) -> str:
+    """One cell for a pasted table: no tabs or line breaks inside, and never a formula
+    (user data starting with = + - @ is quoted, as the Excel exports do)."""
+    text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 class AttributeTableModel(QAbstractTableModel):
     """Rows of units or accounts under their field names, sortable and filterable.
 
@@ -112,13 +131,18 @@ class AttributeTableModel(QAbstractTableModel):
     def refresh_values(self) -> None:
         """Read the columns again after an edit. Rows move only when sorted or filtered
         (a paint stroke on a plain table just repaints); the owner re-selects rows then."""
+        # Edits change territories, locks and pins only: keep the other columns' texts
+        # for the plain-text filter (rebuilt in full by reload()).
+        kept = {k: v for k, v in self._texts.items() if k not in EDITED_COLUMNS}
         if self._filter or self._sort_key or self._subset is not None:
             self.layoutAboutToBeChanged.emit()
             self._read()
+            self._texts = kept
             self.rows = self._compute_rows()
             self.layoutChanged.emit()
             return
         self._read()
+        self._texts = kept
         if self.rows.size and self.fields:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(self.rows.size - 1, len(self.fields) - 1)
@@ -141,6 +165,22 @@ class AttributeTableModel(QAbstractTableModel):
         matches it."""
         field = self.fields[column]
         return cell_text(field.values[int(self.rows[row])], field.kind)
+
+    def rows_as_tsv(self, source_rows: np.ndarray, limit: int = 100_000) -> str:
+        """Tab-separated text of ``source_rows`` (in view order) under a header line, values
+        in full, as a spreadsheet pastes it; at most ``limit`` rows."""
+        wanted = np.isin(self.rows, np.asarray(source_rows, dtype=np.int64))
+        rows = self.rows[wanted][:limit]
+        lines = ["\t".join(f.name for f in self.fields)]
+        columns = [
+            number_texts(f.values[rows])
+            if f.kind == NUMBER
+            else np.array([cell_text(v, f.kind) for v in f.values[rows]], dtype=object)
+            for f in self.fields
+        ]
+        for k in range(rows.size):
+            lines.append("\t".join(_cell_for_sheet(str(c[k])) for c in columns))
+        return "\n".join(lines) + "\n"
 
     def widest_text(self, column: int) -> str:
         """The longest text of a column over every row (for its width), found without
