@@ -150,9 +150,14 @@ class ChangeLog:
 
 def entry_for(project: Project, op: Operation, note: str = "") -> ChangeEntry | None:
     """The log entry describing ``op``, just applied to ``project`` (None: not logged)."""
+    kinds = {c.__name__ for c in type(op).__mro__}  # AssignWhere is an AssignUnits
     name = type(op).__name__
     if name in UNLOGGED:
         return None
+    if "AssignUnits" in kinds:
+        name = "AssignUnits"
+    elif "AddGeneratedPlan" in kinds:
+        name = "AddGeneratedPlan"
     entry = ChangeEntry(now_text(), os_user(), project.active_plan_name, op.text, note=note)
     units = getattr(op, "units", None)
     code = getattr(op, "code", None)

@@ -64,3 +64,12 @@ def test_filtering(grid_project):
     assert len(log.filtered(kind="edit")) == 2
     assert len(log.filtered(plan="Other")) == 0
     assert list(log.to_frame().columns)[:3] == ["time", "user", "plan"]
+
+
+def test_an_assignment_by_attribute_is_logged_with_its_units(grid_project):
+    from territory_designer.core.attribute_operations import AssignWhere
+
+    grid_project.apply(AssignWhere("row = 0", 1))  # the bottom row: C, C, C, C, C, '' -> B
+    (e,) = grid_project.change_log.entries
+    assert e.units == ["0000", "0001", "0002", "0003", "0004", "0005"]
+    assert e.from_territories == ["T03", ""] and e.to_territory == "T02"

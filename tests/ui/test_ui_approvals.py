@@ -56,3 +56,16 @@ def test_a_workbook_that_is_not_a_proposal_is_an_error_not_a_traceback(window, t
     assert window.prompts.errors[-1][0] == "Responses not imported"
     assert "not a proposal workbook" in window.prompts.errors[-1][1]
     assert list(window.session.project.plans) == ["Baseline 2026", "Working draft"]
+
+
+def test_file_export_proposal_writes_one_workbook_per_rep(qtbot, window, tmp_path):
+    window.exports.show_after_ms = 0
+    window.actions_by_name["export_proposal"].trigger()
+    dialog = window.exports.dialog
+    assert dialog.isVisible()
+    dialog.path_edit.setText(str(tmp_path / "review"))
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: window.exports.task is None, timeout=60000)
+    assert window.prompts.errors == []
+    names = sorted(f.name for f in (tmp_path / "review").iterdir())
+    assert names == ["Proposal - James Carter.xlsx", "Proposal - Maria Lopez.xlsx"]
