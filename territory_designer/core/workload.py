@@ -145,7 +145,21 @@ def workload_parameters(project: Project, **overrides: Any) -> WorkloadParameter
     """The project's parameters (from its template) with ``overrides`` (None ignored)."""
     data = dict(project.settings.get(WORKLOAD_SETTING) or {})
     data.update({k: v for k, v in overrides.items() if v is not None})
-    return WorkloadParameters.from_dict(data)
+    params = WorkloadParameters.from_dict(data)
+    # Accounts imported before the template was applied keep the client's headers
+    # ("Rx Decile"): a template field's synonyms find them.
+    synonyms = {
+        str(f.get("name")): [str(s) for s in f.get("synonyms") or []]
+        for f in project.settings.get("template_fields") or []
+        if isinstance(f, dict)
+    }
+    table = project.accounts.table
+    for key in ("visits_field", "minutes_field", "decile_field", "segment_field"):
+        name = getattr(params, key)
+        if name and find_column(table, name) is None:
+            found = (find_column(table, s) for s in synonyms.get(name, []))
+            setattr(params, key, next((c for c in found if c), name))
+    return params
 
 
 def _squashed(name: object) -> str:

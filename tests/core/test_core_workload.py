@@ -152,3 +152,17 @@ def test_columns_are_found_whatever_their_case_and_spacing(project):
     w = account_workload(project).set_index("account_id")
     assert w.loc["near", "hours"] == pytest.approx(7.3)  # its own 30 minutes
     assert w.loc["doc", "visits"] == 24  # decile 10 from the "DECILE" column
+
+
+def test_a_template_applied_after_the_import_finds_the_clients_headers(project):
+    from territory_designer.core.templates import apply_template
+    from territory_designer.io.templates import load_template
+
+    table = project.accounts.table.rename(columns={"decile": "Rx Decile"})
+    project.replace_accounts(AccountTable(table))
+    apply_template(project, load_template("pharmaceutical"))
+    params = workload_parameters(project)
+    assert params.decile_field == "Rx Decile"
+    w = account_workload(project, params=params).set_index("account_id")
+    assert w.loc["doc", "visits"] == 24  # decile 10 in the pharma template
+    assert w.loc["doc", "minutes"] == 20  # cardiology

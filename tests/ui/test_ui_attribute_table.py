@@ -465,3 +465,39 @@ def test_the_territory_box_follows_renames_and_locks(qtbot, window, dock):
     assert not dock.assign_selection()
     assert "locked" in window.statusBar().currentMessage()
     assert project.plan.assignment.tolist() == before.tolist()
+
+
+def test_copy_rows_pastes_into_a_sheet_and_double_click_zooms(qtbot, window, dock):
+    from PySide6.QtGui import QGuiApplication
+
+    project = window.session.project
+    page = dock.units_page
+    filter_by(qtbot, page, "name in (Wake, Durham)")
+    page.view.selectAll()
+    page.view.setFocus()
+    qtbot.keySequence(page.view, QKeySequence.StandardKey.Copy)
+    lines = QGuiApplication.clipboard().text().splitlines()
+    header = lines[0].split("\t")
+    assert header[:4] == ["id", "name", "territory", "locked"] and len(lines) == 3
+    wake = next(line.split("\t") for line in lines[1:] if "\tWake\t" in line)
+    assert wake[0] == "37183" and wake[2] == "Triangle"
+    assert wake[header.index("revenue")] == "3930200"  # in full, no separators
+    # Double-clicking a row frames it on the map.
+    window.canvas.zoom_to_all()
+    index = page.model.index(0, 1)
+    rect = page.view.visualRect(index)
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    unit = int(page.model.rows[0])
+    assert window.session.selection.tolist() == [unit]
+    x0, y0, x1, y1 = window.canvas.visible_project_rect()
+    assert (x1 - x0) < 0.5 * (project.units.bounds[2] - project.units.bounds[0])
+
+
+def test_copied_cells_never_start_a_formula():
+    from territory_designer.ui.qt_models.attribute_model import _cell_for_sheet
+
+    assert _cell_for_sheet("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _cell_for_sheet("-12.5") == "-12.5"
+    assert _cell_for_sheet("-bad") == "'-bad"
+    assert _cell_for_sheet("a\tb\nc") == "a b c"

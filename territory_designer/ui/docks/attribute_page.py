@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -82,8 +83,20 @@ class AttributePage(QWidget):
         self.view.selectionModel().selectionChanged.connect(
             lambda *_: self.sig_selection_changed.emit()
         )
+        copy = QAction("Copy Rows", self.view)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_rows)
+        self.view.addAction(copy)
+        self.copy_action = copy
         self.size_columns()
         self.update_status()
+
+    def copy_rows(self) -> None:
+        """Put the selected rows on the clipboard as tab-separated text (for a sheet)."""
+        rows = self.selected_rows()
+        if rows.size:
+            QGuiApplication.clipboard().setText(self.model.rows_as_tsv(rows))
 
     def apply_filter(self) -> None:
         """Filter by the box's text now."""

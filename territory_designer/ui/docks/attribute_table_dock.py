@@ -115,6 +115,7 @@ class AttributeTableDock(QDockWidget):
             page.model.modelReset.connect(lambda p=page: self._on_rows_moved(p))
             page.sig_selected_only_toggled.connect(lambda on, p=page: self._on_selected_only(p, on))
             page.model.layoutChanged.connect(lambda *_, p=page: self._on_rows_moved(p))
+            page.view.doubleClicked.connect(lambda _i: self.zoom_to_selection())
             page.view.customContextMenuRequested.connect(
                 lambda pos, p=page: self._show_context_menu(p, pos)
             )
@@ -394,6 +395,7 @@ class AttributeTableDock(QDockWidget):
         assign.setEnabled(bool(n))
         if page is self.accounts_page:
             self._add_pin_menu(menu, page)
+        menu.addAction(page.copy_action)
         menu.addAction("Zoom to Selection", self.zoom_to_selection).setEnabled(bool(n))
         menu.addSeparator()
         menu.addAction("Lock Selected Units", lambda: self.set_locked(True)).setEnabled(bool(n))

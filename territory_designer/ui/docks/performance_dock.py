@@ -33,6 +33,7 @@ from territory_designer.core.performance import (
     project_performance,
     score_fields,
 )
+from territory_designer.core.sales_history import SalesHistory
 from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
 
@@ -107,6 +108,8 @@ class PerformanceDock(QDockWidget):
         self.setObjectName("performance_dock")
         self.session = session
         self.table_data: PerformanceTable | None = None
+        self._lines: object = None
+        self._columns: SalesHistory | None = None
         self.period_box = QComboBox()
         self.period_box.addItems(["month", "quarter", "year"])
         self.level_box = QComboBox()
@@ -176,6 +179,15 @@ class PerformanceDock(QDockWidget):
         if self.isVisible() and not self._timer.isActive():
             self._timer.start()
 
+    def _history(self) -> SalesHistory:
+        """The project's order lines as columns, read once per table of lines (a plan edit
+        does not change them; an import replaces the table)."""
+        lines = self.session.project.transactions
+        if self._lines is not lines or self._columns is None:
+            self._columns = SalesHistory.of_project(self.session.project)
+            self._lines = lines
+        return self._columns
+
     def _fill_levels(self) -> None:
         """Territory, Rep and the project's hierarchy levels (District, Region...)."""
         levels = levels_of(self.session.project)
@@ -198,6 +210,7 @@ class PerformanceDock(QDockWidget):
                 self.period_box.currentText(),
                 self.level_box.currentData() or "territory",
                 BASES[self.basis_box.currentText()],
+                history=self._history(),
             )
         except TerritoryDesignerError as exc:
             self.table_data = None

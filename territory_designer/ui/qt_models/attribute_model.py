@@ -69,6 +69,23 @@ def number_texts(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _cell_for_sheet(text: str) -> str:
+    """One cell for a pasted table: no tabs or line breaks inside, and never a formula
+    (user data starting with = + - @ is quoted, as the Excel exports do)."""
+    text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 class AttributeTableModel(QAbstractTableModel):
     """Rows of units or accounts under their field names, sortable and filterable.
 
@@ -148,6 +165,22 @@ class AttributeTableModel(QAbstractTableModel):
         matches it."""
         field = self.fields[column]
         return cell_text(field.values[int(self.rows[row])], field.kind)
+
+    def rows_as_tsv(self, source_rows: np.ndarray, limit: int = 100_000) -> str:
+        """Tab-separated text of ``source_rows`` (in view order) under a header line, values
+        in full, as a spreadsheet pastes it; at most ``limit`` rows."""
+        wanted = np.isin(self.rows, np.asarray(source_rows, dtype=np.int64))
+        rows = self.rows[wanted][:limit]
+        lines = ["\t".join(f.name for f in self.fields)]
+        columns = [
+            number_texts(f.values[rows])
+            if f.kind == NUMBER
+            else np.array([cell_text(v, f.kind) for v in f.values[rows]], dtype=object)
+            for f in self.fields
+        ]
+        for k in range(rows.size):
+            lines.append("\t".join(_cell_for_sheet(str(c[k])) for c in columns))
+        return "\n".join(lines) + "\n"
 
     def widest_text(self, column: int) -> str:
         """The longest text of a column over every row (for its width), found without
