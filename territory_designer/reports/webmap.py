@@ -25,12 +25,14 @@ from territory_designer.reports.webassets import find_urls, leaflet_head
 from territory_designer.reports.webmap_basemap import CREDIT, basemap_page_data
 from territory_designer.reports.webmap_data import (
     account_rows,
+    css_color,
     label_points,
     page_json,
     territory_entries,
     unit_index,
 )
-from territory_designer.reports.webmap_script import SCRIPT, STYLE
+from territory_designer.reports.webmap_script import SCRIPT
+from territory_designer.reports.webmap_style import STYLE
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
@@ -154,7 +156,7 @@ def _accounts_layer(
 
 def _legend(data: ReportData, credit: str = "") -> str:
     items = "".join(
-        f'<div><i style="background:{escape_html(c)}"></i>{escape_html(i)} {escape_html(n)}</div>'
+        f'<div><i style="background:{css_color(c)}"></i>{escape_html(i)} {escape_html(n)}</div>'
         for i, n, c in zip(
             data.territories["id"], data.territories["name"], data.territories["color"], strict=True
         )

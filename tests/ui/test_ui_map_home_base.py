@@ -189,3 +189,14 @@ def test_a_home_base_must_be_a_point(grid_project, bad):
     with pytest.raises(EditError, match="home-base point"):
         grid_project.apply(UpdateTerritory(code, home_base=bad))
     assert grid_project.plan.territories[code].home_base == old
+
+
+def test_the_cursor_says_a_marker_can_be_dragged(qtbot, window):
+    canvas = window.canvas
+    canvas.set_tool("home")
+    qtbot.wait(50)  # the window's layout has settled
+    code = _territory(window, "Triangle")
+    qtbot.mouseMove(canvas.viewport(), _marker_pos(window, code))
+    assert canvas.viewport().cursor().shape() == Qt.CursorShape.OpenHandCursor
+    qtbot.mouseMove(canvas.viewport(), QPoint(5, canvas.viewport().height() - 60))
+    assert canvas.viewport().cursor().shape() == Qt.CursorShape.CrossCursor

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRect
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from territory_designer.core.operations import UpdateTerritory
@@ -44,18 +44,35 @@ class HomeBaseTool:
         return self._code
 
     def marker_at(self, scene_pos: QPointF) -> int | None:
-        """Territory of the home-base marker under ``scene_pos`` (None when none is)."""
-        homes = self.canvas.territories.home_items()
-        if not homes:
-            return None
-        codes = {id(item): code for code, item in homes.items()}
-        p = self.canvas.mapFromScene(scene_pos)
-        near = QRect(p.x() - GRAB_PX, p.y() - GRAB_PX, 2 * GRAB_PX + 1, 2 * GRAB_PX + 1)
-        for item in self.canvas.items(near):
-            code = codes.get(id(item))
-            if code is not None and item.isVisible():
-                return code
-        return None
+        """Territory of the home-base marker under ``scene_pos`` (None when none is).
+
+        Tested against each marker's box on screen (a house standing on its point, at
+        the marker's current size), nearest first; a few pixels around count.
+        """
+        p = QPointF(self.canvas.mapFromScene(scene_pos))
+        best, best_d = None, float("inf")
+        for code, item in self.canvas.territories.home_items().items():
+            if not item.isVisible():
+                continue
+            box = item.boundingRect()  # in pixels, anchored at the home base
+            f = item.scale()
+            at = QPointF(self.canvas.mapFromScene(item.pos()))
+            dx, dy = p.x() - at.x(), p.y() - at.y()
+            inside = (
+                box.left() * f - GRAB_PX <= dx <= box.right() * f + GRAB_PX
+                and box.top() * f - GRAB_PX <= dy <= box.bottom() * f + GRAB_PX
+            )
+            d = abs(dx) + abs(dy - box.center().y() * f)
+            if inside and d < best_d:
+                best, best_d = code, d
+        return best
+
+    def hover(self, scene_pos: QPointF | None) -> None:
+        """The mouse moved (no button): an open hand over a marker says it can be dragged."""
+        over = scene_pos is not None and self.marker_at(scene_pos) is not None
+        shape = Qt.CursorShape.OpenHandCursor if over else Qt.CursorShape.CrossCursor
+        if self.canvas.viewport().cursor().shape() != shape:
+            self.canvas.viewport().setCursor(shape)
 
     def press(self, scene_pos: QPointF) -> bool:
         """Left button down; True while a gesture goes on until the release."""
@@ -65,6 +82,7 @@ class HomeBaseTool:
             self._item = self.canvas.territories.home_items()[code]
             self._origin = self._item.pos()
             self._grab = scene_pos - self._origin  # the marker does not jump to the cursor
+            self.canvas.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
         self._press_px = QPointF(self.canvas.mapFromScene(scene_pos))
         return True
 
@@ -77,6 +95,7 @@ class HomeBaseTool:
         """Button up: move the dragged marker's home base, or set the active one's."""
         code, item = self._code, self._item
         self._code, self._item = None, None
+        self.hover(scene_pos)
         session = self.canvas.session
         if code is not None:
             moved = QPointF(self.canvas.mapFromScene(scene_pos)) - self._press_px
@@ -85,7 +104,9 @@ class HomeBaseTool:
                 session.set_active_territory(code)  # a click on a marker picks its territory
                 return
             home = project_xy(scene_pos - self._grab)
-            if not session.execute(UpdateTerritory(code, home_base=home)):
+            if session.execute(UpdateTerritory(code, home_base=home)):
+                session.sig_status.emit(session.undo_stack.undoText())
+            else:
                 item.setPos(self._origin)
             return
         code = session.active_code

@@ -75,6 +75,8 @@ class ToolController:
 
     def update_circle(self, scene_pos: QPointF | None) -> None:
         """Move the brush outline to the cursor (hidden for other tools)."""
+        if self.canvas.tool == "home" and not self.active and scene_pos is not None:
+            self.home.hover(scene_pos)
         show = scene_pos is not None and self.canvas.tool in ("brush", "eraser")
         self.circle.setVisible(show)
         if show:
