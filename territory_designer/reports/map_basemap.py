@@ -196,10 +196,13 @@ def has_basemap(ax: Axes) -> bool:
 
 
 def credit_below(fig: Figure, ax: Axes) -> None:
-    """The basemap's credit line under map ``ax``, right-aligned (nothing without one)."""
+    """The basemap's credit line under map ``ax``: right-aligned beside the scale bar under
+    a page-wide map, on its own line under a narrower one (nothing without a basemap)."""
     if not has_basemap(ax):
         return
     box = ax.get_position()
-    fig.text(
-        box.x1, box.y0 - 0.022, CREDIT_TEXT, fontsize=4.5, color="#777777", ha="right", va="top"
-    )
+    if box.width * fig.get_size_inches()[0] >= 6.5:
+        x, y, ha = box.x1, box.y0 - 0.022, "right"
+    else:
+        x, y, ha = box.x0, box.y0 - 0.032, "left"
+    fig.text(x, y, CREDIT_TEXT, fontsize=4.5, color="#777777", ha=ha, va="top")

@@ -32,6 +32,10 @@ FONT_SIZE = 6.5
 #: Smallest font the list shrinks to when its columns are wide for the box.
 MIN_FONT_SIZE = 5.0
 LINE_SPACING = 1.3
+#: The distance of the rows that matplotlib draws at :data:`LINE_SPACING`, in font sizes:
+#: it spaces lines by the height of "lp" (measured in the PDF: 0.985 for Courier and DejaVu
+#: Sans Mono; 1.3, the value used before, left a quarter of every list page empty).
+ROW_PITCH = 1.02
 #: Width of a character of the monospaced font, as a fraction of the font size.
 CHAR_WIDTH = 0.602
 MONO = "monospace"
@@ -138,7 +142,7 @@ def territory_table(data: ReportData) -> AccountList:
 
 def rows_fitting(table: AccountList, width_in: float, height_in: float) -> int:
     """How many account rows fit in a box of ``width_in`` x ``height_in`` inches."""
-    line_pt = font_size(table, width_in) * LINE_SPACING
+    line_pt = font_size(table, width_in) * ROW_PITCH
     return max(1, int(height_in * 72 / line_pt) - 4)  # title and header lines
 
 
@@ -154,7 +158,7 @@ def draw_accounts(
     size = font_size(table, box.width * fig_w)
     if shrink:
         lines = min(stop, len(table)) - start + 4
-        size = min(size, max(4.0, box.height * fig_h * 72 / (lines * LINE_SPACING)))
+        size = min(size, max(4.0, box.height * fig_h * 72 / (lines * ROW_PITCH)))
     line = size * LINE_SPACING / (box.height * fig_h * 72)  # one line in axes fractions
     ax.text(0, 1, title, fontsize=FONT_SIZE + 3, weight="bold", color=DARK, va="top", transform=tr)
     top = 1 - 2.2 * line

@@ -2,11 +2,11 @@
 
 A map drawn at equal scale in a frame of another shape leaves margins; here the frame
 takes the map's shape instead (within limits) and the page's other blocks take what it
-leaves. On a territory's first page the map spans the page's width and is as tall as
-the territory asks: a wide (east-west) territory gets a low map and its figures and
-account list move up. On the cover a wide plan gets a map across the whole page, its
-figures, chart and territory table under it. All boxes are ``(left, bottom, width,
-height)`` as fractions of the page.
+leaves. On a territory's first page a wide (east-west) territory gets a low, page-wide
+map and its figures and account list move up; a tall one a narrower map with its
+figures beside it and the list across the page under both. On the cover a wide plan gets
+a map across the whole page, its figures, chart and territory table under it. All boxes
+are ``(left, bottom, width, height)`` as fractions of the page.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ MAP_MIN_HEIGHT = 0.15
 MAP_MAX_HEIGHT = 0.52
 #: Under a map: its scale bar and the basemap's credit (a fraction of the page).
 UNDER_MAP = 0.05
+#: Up to this width-over-height a territory's key figures go beside its map.
+TALL = 0.8
 #: From this width-over-height on, the cover's map spans the page.
 WIDE_COVER = 1.5
 
@@ -49,8 +51,23 @@ def shape_ratio(bounds: tuple[float, float, float, float]) -> float:
 
 
 def fit_territory_page(ratio: float, paper: str, top: float = 0.91) -> TerritoryLayout:
-    """A territory's first page for a map ``ratio`` times as wide as tall, under ``top``."""
+    """A territory's first page for a map ``ratio`` times as wide as tall, under ``top``.
+
+    A tall territory (:data:`TALL` and under) gets a map as tall as allowed and as wide as
+    its shape asks, its key figures beside it and the account list across the page under
+    both; any other a page-wide map as tall as its shape asks.
+    """
     w_in, h_in = PAPER_SIZES[paper]
+    if ratio <= TALL:
+        height = min(MAP_MAX_HEIGHT, top - 0.3)
+        width = min(max(height * h_in * ratio / w_in, 0.45), 0.58)
+        bottom = top - height
+        side = 0.06 + width + 0.04
+        return TerritoryLayout(
+            (0.06, bottom, width, height),
+            (side, bottom + 0.1, 0.94 - side, height - 0.1),
+            (0.06, 0.05, 0.88, bottom - UNDER_MAP - 0.05),
+        )
     width = 0.88
     height = min(max(width * w_in / ratio / h_in, MAP_MIN_HEIGHT), MAP_MAX_HEIGHT, top - 0.3)
     bottom = top - height

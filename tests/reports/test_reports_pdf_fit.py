@@ -95,3 +95,23 @@ def test_a_wide_plan_gets_the_cover_s_whole_width(demo_project: Project, tmp_pat
     mask[int(0.5 * page.shape[0]) :] = False  # the map, not the chart under it
     cols = np.flatnonzero(mask.any(axis=0))
     assert (cols.max() - cols.min()) / page.shape[1] > 0.75
+
+
+def test_a_tall_territory_has_its_figures_beside_its_map(tmp_path: Path) -> None:
+    # A strip 8 squares tall and 2 wide: the map is as tall as allowed, narrower than the
+    # page, and the key figures sit to its right instead of under it.
+    project = build_grid_project(8, 2, ["AA"] * 8)
+    out = export("pdf", project, tmp_path / "tall.pdf", ExportOptions(basemap=False))
+    words, _, _ = _words(out, 2)
+    x, y = _first(words, "Key")
+    assert x > 0.5 and y < 0.2
+    # The account list's heading: under both, from the left margin.
+    assert any(w == "Accounts" and x < 0.1 and y > 0.5 for w, x, y in words)
+
+
+def test_continued_account_lists_fill_their_page(demo_project: Project, tmp_path: Path) -> None:
+    out = export("pdf", demo_project, tmp_path / "nc.pdf", ExportOptions(basemap=False))
+    words, _, _ = _words(out, 3)  # T01's list continued
+    assert "(continued)" in " ".join(w for w, _, _ in words[:12])
+    rows = [y for w, x, y in words if re.fullmatch(r"A\d{5}", w)]
+    assert max(rows) > 0.85  # down to the footer (at 1.3 line heights a row: 0.72)
