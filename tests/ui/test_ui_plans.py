@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from territory_designer.core.operations import SetActivePlan
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.dialogs.prompts import ScriptedPrompts
 from territory_designer.ui.docks.plans_dock import NAME, ROLE
@@ -160,3 +161,19 @@ def test_territory_definition_dialog_edits_the_active_territory_undoably(window)
     assert session.undo_stack.undoText().startswith("Define")
     session.undo_stack.undo()
     assert session.project.plan.territories[code].definition == ""
+
+
+def test_compare_with_baseline_to_excel_from_the_plans_menu(window, tmp_path):
+    import openpyxl
+
+    session = window.session
+    plan = session.project.plan
+    session.assign(plan.units_of(1)[:2], 0)
+    window.prompts.xlsx_path = str(tmp_path / "cmp.xlsx")
+    window.actions_by_name["plan_compare_excel"].trigger()
+    wb = openpyxl.load_workbook(tmp_path / "cmp.xlsx")
+    assert wb["Summary"]["A1"].value == "Changes from Baseline 2026 to Working draft"
+    assert wb["Units moved"].max_row == 3  # header and the two units
+    session.execute(SetActivePlan("Baseline 2026"))
+    window.actions_by_name["plan_compare_excel"].trigger()
+    assert window.prompts.errors[-1][0] == "Nothing to compare"
