@@ -140,6 +140,7 @@ def project_info(project: Project) -> dict:
         "balance_field": project.balance_field,
         "overlapping_units": project.settings.get(OVERLAPS_SETTING),
         "balance_criterion": project.balance_criterion(),
+        "template": project.settings.get("template"),
         "metric_fields": project.weight_fields,
         "summary": summary,
         "territories": json.loads(table.drop(columns=["code"]).to_json(orient="records"))
@@ -167,6 +168,8 @@ def run_info(args: argparse.Namespace) -> int:
     )
     if info["overlapping_units"]:
         print(f"  overlapping units (accepted): {info['overlapping_units']}")
+    if info["template"]:
+        print(f"  industry template: {info['template']}")
     print(
         f"  balanced on {info['balance_criterion']}:"
         f" max deviation {s['max_abs_deviation_pct']:.1f}%,"

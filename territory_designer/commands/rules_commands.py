@@ -50,6 +50,13 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         help="states a rep is licensed in, e.g. 'Ann Lee=NC;SC' (repeatable)",
     )
     p.add_argument(
+        "--territory-licence",
+        action="append",
+        default=[],
+        metavar="ID=STATES",
+        help="states one territory may hold, over its rep's, e.g. T01=NC (repeatable)",
+    )
+    p.add_argument(
         "--soft-target",
         action="append",
         default=[],
@@ -143,9 +150,16 @@ def _set_rules(project: Project, args: argparse.Namespace) -> None:
         if not sep or not rep.strip():
             raise TerritoryDesignerError(f"--licence {item!r}: write REP=STATES, e.g. Ann=NC;SC")
         set_licences(project, rep.strip(), states)
+    for item in args.territory_licence:
+        tid, sep, states = item.partition("=")
+        if not sep or tid.strip() not in {t.id for t in project.plan.territories.values()}:
+            raise TerritoryDesignerError(
+                f"--territory-licence {item!r}: write ID=STATES with a territory id of the plan."
+            )
+        set_licences(project, tid.strip(), states, by_rep=False)
     for spec in args.soft_target:
         add_soft_target(project, parse_target(spec))
-    if not (changes or args.licence or args.soft_target):
+    if not (changes or args.licence or args.territory_licence or args.soft_target):
         raise TerritoryDesignerError("constraints set: give at least one rule to change.")
 
 

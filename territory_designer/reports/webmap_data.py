@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +36,14 @@ ACCOUNT_TEXT = ("segment", "city", "postal_code")
 ACCOUNT_FIGURES = 4
 #: Figures preferred, in order, after the balanced field.
 PREFERRED = ("revenue", "potential", "visits_per_year", "visits")
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def css_color(value: object) -> str:
+    """``#rrggbb``, or grey for anything else: colours go into style attributes, where a
+    colour from a hand-edited project file could carry ``url(…)`` and fetch something."""
+    text = str(value)
+    return text if _HEX_COLOR.fullmatch(text) else "#888888"
 
 
 def page_json(value: object) -> str:
@@ -106,7 +115,7 @@ def territory_entries(
                 "id": escape_html(r["id"]),
                 "name": escape_html(r["name"]),
                 "owner": escape_html(r["owner"]),
-                "color": escape_html(r["color"]),
+                "color": css_color(r["color"]),
                 "parent": _text(r.get("parent")),
                 "definition": escape_html(definitions.get(int(code), "")),
                 **place,

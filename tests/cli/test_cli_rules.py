@@ -99,3 +99,14 @@ def test_hierarchy_errors_name_what_is_wrong(capsys, project_file):
     assert code == 0, err
     code, _, err = run(capsys, "hierarchy", str(project_file), "set", "T1", "--parent", "zone=Z")
     assert code == 0, err
+
+
+def test_a_territory_licence_from_the_command_line(capsys, project_file):
+    code, out, err = run(capsys, "constraints", str(project_file), "set",
+                         "--licensed-states-field", "licensed_states", "--state-field", "state",
+                         "--licence", "Ann=NC;SC", "--territory-licence", "T1=SC")  # fmt: skip
+    assert code == 1  # Territory 1 holds NC units, its own licence says SC only
+    assert "Ann is licensed in SC but Territory 1 holds 12 unit(s) in NC" in out
+    code, _, err = run(capsys, "constraints", str(project_file), "set",
+                       "--territory-licence", "T9=NC")  # fmt: skip
+    assert code == 2 and "territory id of the plan" in err

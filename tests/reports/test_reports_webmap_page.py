@@ -142,3 +142,12 @@ def test_territory_definition_is_in_its_popup(demo_project: Project, tmp_path: P
     by_name = {t["name"]: t["definition"] for t in td["territories"]}
     assert by_name["Triad"] == "Guilford, Forsyth &amp; Davidson &lt;core&gt;"
     assert by_name["Coastal"] == ""
+
+
+def test_a_colour_that_is_not_a_colour_is_grey(grid_plan: Project, tmp_path: Path) -> None:
+    """A hand-edited project file could hold a 'colour' that fetches: never written."""
+    first = next(iter(grid_plan.plan.territories.values()))
+    first.color = "red;background-image:url(//example.invalid/x.png)"
+    html = export("html", grid_plan, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "example.invalid" not in html
+    assert page_data(html)["territories"][0]["color"] == "#888888"

@@ -111,6 +111,8 @@ def test_template_end_to_end(capsys, tmp_path, name):
     assert report["located"]["total"] == N_ACCOUNTS
     p = load_project(project)
     assert p.settings["template"] == name
+    code, out, _ = run(capsys, "info", str(project))
+    assert f"industry template: {name}" in out
     accounts = p.accounts.table
     for f in template.fields:  # every template field arrived under its own name
         assert f.name in accounts.columns, (f.name, list(accounts.columns))

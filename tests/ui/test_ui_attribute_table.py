@@ -501,3 +501,29 @@ def test_copied_cells_never_start_a_formula():
     assert _cell_for_sheet("-12.5") == "-12.5"
     assert _cell_for_sheet("-bad") == "'-bad"
     assert _cell_for_sheet("a\tb\nc") == "a b c"
+
+
+def pick_from_list(qtbot, box, text):
+    box.showPopup()
+    view = box.view()
+    index = box.model().index(box.findText(text), 0)
+    view.scrollTo(index)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+    )
+
+
+def test_values_picked_from_the_list_add_up_in_an_in_list(qtbot, window):
+    window.actions_by_name["territory_fill_by_attribute"].trigger()
+    dialog = window.fill_dialog
+    dialog.set_condition("name", "in", "Wake")
+    box = dialog.value_box
+    pick_from_list(qtbot, box, "Durham")
+    assert box.currentText() == "Wake, Durham"
+    assert "2 units</b> match name in (Wake, Durham)" in dialog.count_label.text()
+    pick_from_list(qtbot, box, "Wake")  # already listed: kept once
+    assert box.currentText() == "Wake, Durham"
+    dialog.set_condition("name", "=", "Wake")
+    pick_from_list(qtbot, box, "Durham")
+    assert box.currentText() == "Durham"  # '=' takes one value: the pick replaces it
+    dialog.reject()

@@ -94,7 +94,9 @@ class FillByAttributeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.field_box.currentIndexChanged.connect(self._on_field_changed)
         self.operator_box.currentIndexChanged.connect(lambda _i: self.update_count())
-        self.value_box.editTextChanged.connect(lambda _t: self.update_count())
+        self.value_box.editTextChanged.connect(self._on_value_edited)
+        self.value_box.textActivated.connect(self._on_value_picked)
+        self._text_now = self._text_before = ""
         self.target_box.currentIndexChanged.connect(lambda _i: self.update_count())
         self.resize(480, self.sizeHint().height())
         self._on_field_changed()
@@ -116,6 +118,21 @@ class FillByAttributeDialog(QDialog):
         self.operator_box.setCurrentIndex(self.operator_box.findData(op))
         self.value_box.setEditText(value)
         self.update_count()
+
+    def _on_value_edited(self, text: str) -> None:
+        self._text_before, self._text_now = self._text_now, text
+        self.update_count()
+
+    def _on_value_picked(self, picked: str) -> None:
+        """A value picked from the list adds to an "in list" condition, not replaces it."""
+        before = self._text_before.strip()
+        if str(self.operator_box.currentData()) not in ("in", "not in") or not before:
+            return
+        items = [v.strip().casefold() for v in before.split(",")]
+        if picked.strip().casefold() not in items:
+            self.value_box.setEditText(f"{before}, {picked}")
+        else:
+            self.value_box.setEditText(before)
 
     def _on_field_changed(self) -> None:
         field = self.field

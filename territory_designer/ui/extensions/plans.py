@@ -44,6 +44,13 @@ def install(window: MainWindow) -> None:
         on_active(dock.set_baseline),
         tip="The plan in force: other plans are compared with it",
     )
+    window.add_action(
+        menu,
+        "plan_compare_excel",
+        "&Compare with Baseline to Excel…",
+        lambda: export_comparison(window),
+        tip="Units and accounts moved, territories before and after, disruption",
+    )
     menu.addSeparator()
     menu.addAction(dock.toggleViewAction())
     window.menus["view"].addAction(dock.toggleViewAction())
@@ -56,3 +63,33 @@ def _rename(window: MainWindow, dock: PlansDock) -> object:
         dock.start_rename()
 
     return run
+
+
+def export_comparison(window: MainWindow) -> str | None:
+    """Write the comparison of the baseline (or the plan before) with the active plan."""
+    from territory_designer.core.comparison import compare_plans
+    from territory_designer.core.errors import TerritoryDesignerError
+    from territory_designer.reports.comparison import comparison_plan
+    from territory_designer.reports.comparison_export import write_comparison_xlsx
+
+    project = window.session.project
+    base = comparison_plan(project, project.plan)
+    if base is None:
+        window.prompts.show_error(
+            window, "Nothing to compare", "Set another plan as the baseline to compare with."
+        )
+        return None
+    path = window.prompts.ask_xlsx_path(window, f"{base.name} to {project.plan.name}.xlsx")
+    if not path:
+        return None
+    try:
+        c = compare_plans(project, base.name, project.plan.name)
+        write_comparison_xlsx(c, path)
+    except (OSError, TerritoryDesignerError) as exc:
+        window.prompts.show_error(window, "Comparison not written", f"{path}: {exc}")
+        return None
+    d = c.disruption
+    window.statusBar().showMessage(
+        f"Wrote {path}: {d['units_moved']} units, {d['accounts_moved']} accounts moved", 6000
+    )
+    return path
