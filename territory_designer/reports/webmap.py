@@ -1,10 +1,13 @@
 """Interactive HTML map (folium): one self-contained file that works with no network.
 
 Territories are dissolved from the units' coverage-simplified display geometry,
-reprojected to EPSG:4326 and rounded to 5 decimals (about a metre), so a 3,000-unit plan
-stays well under 10 MB. Accounts are clustered points; a legend and a layer control
-complete the page. Leaflet is inlined (see :mod:`webassets`), there are no tiles, every
-user string is HTML-escaped, and the file is refused if any http(s) address slipped in.
+reprojected to EPSG:4326 and rounded to 5 decimals (about a metre). Accounts are
+clustered points; the offline basemap (:mod:`webmap_basemap`) lies under the territories;
+a legend, a layer control, a search box, names on the map and popups complete the page
+(the page's data in :mod:`webmap_data`, its own script in :mod:`webmap_script`). Leaflet
+is inlined (see :mod:`webassets`), there are no tiles, every user string is HTML-escaped,
+and the file is refused if any http(s) address slipped in. Measured (bench/bench_webmap.py,
+10,000 accounts): 2,645 units 2.7 MB, 29,380 units 4.7 MB.
 """
 
 from __future__ import annotations

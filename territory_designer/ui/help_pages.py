@@ -77,7 +77,9 @@ def shortcuts_html(actions: Iterable[QAction], tool_actions: Iterable[QAction]) 
     def label(action: QAction) -> str:
         return action.text().replace("&", "").rstrip("…").strip()
 
-    menu = [(keys(a), label(a)) for a in actions if keys(a)]
+    tool_actions = list(tool_actions)
+    # A tool's action may sit in a menu too; its key still acts on the map only.
+    menu = [(keys(a), label(a)) for a in actions if keys(a) and a not in tool_actions]
     tools = [(keys(a), label(a)) for a in tool_actions if keys(a)]
     return (
         "<h3>Keyboard shortcuts</h3><table>"

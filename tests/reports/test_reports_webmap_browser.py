@@ -118,6 +118,9 @@ def test_search_box_finds_territory_unit_and_account(desktop: Page, demo_map: Pa
         "[...document.querySelectorAll('.td-search li')].map(li => li.textContent)"
     )
     assert results[0] == "TerritoryT02 Triangle", results
+    # The town itself before the many accounts named after it.
+    found = desktop.evaluate("TD.search('char').map(e => [e.kind, e.label])")
+    assert [k for k, _ in found[:2]] == ["Territory", "Place"] and found[1][1] == "Charlotte"
     desktop.press("Enter")
     desktop.wait(0.3)
     assert "T02 Triangle" in desktop.evaluate(POPUP) and "James Carter" in desktop.evaluate(POPUP)
@@ -241,4 +244,20 @@ def test_with_a_mouse_hover_names_and_click_opens(demo_map: Path) -> None:
         page.wait(0.3)
         text = page.evaluate(POPUP)
         assert text.startswith("Unit 37") and "T06 Sandhills" in text, text
+        assert not [c for c in page.console if c.startswith("EXCEPTION")], page.console
+
+
+def test_without_units_and_accounts_layers(grid_plan: Project, tmp_path: Path) -> None:
+    """A page written without the unit outlines and the accounts still names, searches
+    (units by the index) and opens popups, with no error."""
+    from territory_designer.reports import ExportOptions
+
+    options = ExportOptions(include_units=False, include_accounts=False)
+    out = export("html", grid_plan, tmp_path / "bare.html", options)
+    for page in _page(out, "bare", 1280, 800, mobile=False):
+        assert page.evaluate("TD.layers.units === null && TD.layers.accounts === null")
+        assert len(page.evaluate("TD.shownLabels")) == 3
+        page.evaluate("TD.find('0005'); 1")
+        page.wait(0.2)
+        assert page.evaluate(POPUP).startswith("Unit 0005")
         assert not [c for c in page.console if c.startswith("EXCEPTION")], page.console

@@ -200,3 +200,11 @@ def test_the_cursor_says_a_marker_can_be_dragged(qtbot, window):
     assert canvas.viewport().cursor().shape() == Qt.CursorShape.OpenHandCursor
     qtbot.mouseMove(canvas.viewport(), QPoint(5, canvas.viewport().height() - 60))
     assert canvas.viewport().cursor().shape() == Qt.CursorShape.CrossCursor
+
+
+def test_help_lists_the_home_base_key_once_among_the_map_keys(window):
+    window.actions_by_name["help_shortcuts"].trigger()
+    _title, html = window.prompts.help_pages[-1]
+    menu_part, map_part = html.split("On the map", 1)
+    assert "Set Home Base on Map" not in menu_part
+    assert map_part.count("Set Home Base on Map") == 1
