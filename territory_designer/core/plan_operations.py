@@ -147,6 +147,9 @@ class RenamePlan(Operation):
             project.active_plan_name = new
         if project.baseline_plan_name == old:
             project.baseline_plan_name = new
+        tags = project.settings.get("overlays")  # core.overlays: a plan's product line
+        if tags and old in tags:
+            tags[new] = tags.pop(old)
         shown_plan, shown = project._shown_field
         if shown_plan == old:
             project._shown_field = (new, shown)

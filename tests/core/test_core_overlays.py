@@ -69,3 +69,13 @@ def test_bad_overlays_are_refused() -> None:
     with pytest.raises(EditError, match="No account has 'Phones'"):
         project.apply(AddOverlay(project.plan.copy("X"), "product_line", "Phones"))
     assert "X" not in project.plans
+
+
+def test_a_renamed_overlay_stays_an_overlay() -> None:
+    from territory_designer.core.operations import RenamePlan
+
+    project = project_with_overlays()
+    op = project.apply(RenamePlan("Devices", "Devices 2027"))
+    assert "Devices 2027" in overlay_summary(project)["overlays"]
+    op.undo(project)
+    assert set(overlay_summary(project)["overlays"]) == {"Devices", "Cloud"}

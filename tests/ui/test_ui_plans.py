@@ -177,3 +177,22 @@ def test_compare_with_baseline_to_excel_from_the_plans_menu(window, tmp_path):
     session.execute(SetActivePlan("Baseline 2026"))
     window.actions_by_name["plan_compare_excel"].trigger()
     assert window.prompts.errors[-1][0] == "Nothing to compare"
+
+
+def test_a_long_change_log_lists_the_newest_entries_and_exports_them_all(window, tmp_path):
+    import openpyxl
+
+    from territory_designer.core.change_log import ChangeEntry
+    from territory_designer.ui.docks.change_log_dock import MAX_ROWS
+
+    log = window.session.project.change_log
+    for k in range(MAX_ROWS + 100):
+        log.add(ChangeEntry(f"2026-01-01T00:{k // 60:02d}:{k % 60:02d}", "u", "P", f"e{k}"))
+    dock = window.change_log_dock
+    dock.refresh()
+    assert dock.table.rowCount() == MAX_ROWS
+    assert dock.table.item(0, 4).text() == f"e{MAX_ROWS + 99}"
+    assert dock.windowTitle() == f"Change Log ({MAX_ROWS + 100})"
+    window.prompts.xlsx_path = str(tmp_path / "all.xlsx")
+    dock.export()
+    assert openpyxl.load_workbook(tmp_path / "all.xlsx").active.max_row == MAX_ROWS + 101

@@ -24,6 +24,8 @@ from territory_designer.ui.session import Session
 HEADERS = ("Time", "User", "Plan", "Kind", "What", "Units", "From", "To", "Note")
 NOTE = COLUMNS.index("note")
 ALL = "(all)"
+#: Newest entries listed (a long history stays quick to show; Export writes them all).
+MAX_ROWS = 2000
 
 
 class ChangeLogDock(QDockWidget):
@@ -42,7 +44,8 @@ class ChangeLogDock(QDockWidget):
         self.setObjectName("change_log_dock")
         self.session = session
         self._export = export
-        self.entries: list[ChangeEntry] = []
+        self.entries: list[ChangeEntry] = []  # the rows shown, newest first
+        self.matching: list[ChangeEntry] = []  # every entry the filters keep, oldest first
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter: unit, territory, user, note…")
         self.search.setClearButtonEnabled(True)
@@ -117,11 +120,12 @@ class ChangeLogDock(QDockWidget):
         plan = self.plan_filter.currentText()
         kind = self.kind_filter.currentText()
         log = self.session.project.change_log
-        self.entries = log.filtered(
+        self.matching = log.filtered(
             self.search.text(),
             plan=None if plan == ALL else plan,
             kind=None if kind == ALL else kind,
-        )[::-1]
+        )
+        self.entries = self.matching[::-1][:MAX_ROWS]
         self.table.blockSignals(True)
         try:
             self.table.setRowCount(len(self.entries))
@@ -139,7 +143,7 @@ class ChangeLogDock(QDockWidget):
                     self.table.setItem(r, c, item)
         finally:
             self.table.blockSignals(False)
-        shown, total = len(self.entries), len(log)
+        shown, total = len(self.matching), len(log)
         self.setWindowTitle(
             f"Change Log ({shown} of {total})" if shown != total else f"Change Log ({total})"
         )
@@ -164,7 +168,7 @@ class ChangeLogDock(QDockWidget):
         if self._export is None:
             return None
         self.refresh()  # edits of the last 300 ms included
-        return self._export(self.entries[::-1])
+        return self._export(list(self.matching))
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == NOTE and 0 <= item.row() < len(self.entries):
