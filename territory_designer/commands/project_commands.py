@@ -174,7 +174,8 @@ def run_info(args: argparse.Namespace) -> int:
         f"  balanced on {info['balance_criterion']}:"
         f" max deviation {s['max_abs_deviation_pct']:.1f}%,"
         f" CV {s['cv']:.3f}, {contiguity_phrase(s)},"
-        f" unassigned units {s['unassigned_units']}, mean Polsby-Popper {s['pp_mean']:.3f}"
+        f" unassigned units {s['unassigned_units']},"
+        f" Polsby-Popper mean {s['pp_mean']:.3f} min {s['pp_min']:.3f}"
     )
     field = info["balance_field"]
     # A weighted mix is each territory's share of the mixed total (about 1/k): printed

@@ -118,6 +118,9 @@ def test_search_box_finds_territory_unit_and_account(desktop: Page, demo_map: Pa
         "[...document.querySelectorAll('.td-search li')].map(li => li.textContent)"
     )
     assert results[0] == "TerritoryT02 Triangle", results
+    # The town itself before the many accounts named after it.
+    found = desktop.evaluate("TD.search('char').map(e => [e.kind, e.label])")
+    assert [k for k, _ in found[:2]] == ["Territory", "Place"] and found[1][1] == "Charlotte"
     desktop.press("Enter")
     desktop.wait(0.3)
     assert "T02 Triangle" in desktop.evaluate(POPUP) and "James Carter" in desktop.evaluate(POPUP)

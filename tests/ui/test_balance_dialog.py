@@ -275,3 +275,27 @@ def test_a_half_capacity_territory_built_by_count_is_smaller(qtbot, window):
     totals = {t.id: revenue[plan.assignment == c].sum() for c, t in plan.territories.items()}
     assert totals["T02"] == pytest.approx(totals["T01"] / 2, rel=0.15)
     assert all(t.target for t in plan.territories.values())
+
+
+def test_result_rows_give_min_pp_beside_mean():
+    from territory_designer.balance.quality import QualityReport
+    from territory_designer.ui.dialogs.balance_result import report_rows
+
+    report = QualityReport(
+        territories=3,
+        max_abs_deviation_pct=1.0,
+        min_deviation_pct=-1.0,
+        max_deviation_pct=1.0,
+        cv=0.01,
+        contiguous=True,
+        noncontiguous=0,
+        extra_pieces=0,
+        unassigned=0,
+        pp_mean=0.41,
+        pp_min=0.17,
+        cut_edges=9,
+        tolerance_pct=5.0,
+        within_tolerance=True,
+        lower_bound_pct=0.0,
+    )
+    assert dict(report_rows(report))["Compactness (Polsby-Popper)"] == "mean 0.41, min 0.17"

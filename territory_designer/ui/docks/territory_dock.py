@@ -58,7 +58,7 @@ def plan_summary_text(session: Session) -> str:
         f"CV {s.cv:.3f}",
         "contiguous" if s.contiguous else f"not contiguous ({s.contiguity()[4:]})",
         f"{s.unassigned_units:,} unassigned",
-        f"mean Polsby-Popper {s.pp_mean:.2f}",
+        f"Polsby-Popper mean {s.pp_mean:.2f}, min {s.pp_min:.2f}",
     ]
     moved = project.units_moved_vs_baseline()
     if moved is not None:
