@@ -147,16 +147,26 @@ def write_proposal(
     plan: str | None = None,
     base: str | None = None,
     title: str | None = None,
+    feedback: Feedback | None = None,
 ) -> list[Path]:
-    """Write one workbook per reviewing group into ``folder``; return their paths."""
+    """Write one workbook per reviewing group into ``folder``; return their paths.
+
+    A cancel through ``feedback`` leaves nothing in ``folder``.
+    """
+    feedback = feedback or Feedback()
     proposal = build_proposal(project, plan or project.active_plan_name, base)
     title = title or str(project.settings.get("title") or "Territory plan")
     written = []
     with staged_folder(Path(folder)) as staging:
-        for group in proposal.groups():
+        groups = list(proposal.groups())
+        for i, group in enumerate(groups):
             name = file_name(group)
+            feedback.set_progress(10 + 85 * i / len(groups), f"Writing {name}")
+            feedback.check_canceled()
             write_group_workbook(proposal, group, proposal.moves_of(group), staging / name, title)
             written.append(Path(folder) / name)
+        feedback.set_progress(97, "Moving the workbooks into place")
+        feedback.check_canceled()
     return written
 
 
@@ -167,5 +177,5 @@ def export_proposal(
     """Write the proposal of ``options.plan`` (default: the active plan) against the
     baseline, one workbook per district or manager, into folder ``path``."""
     feedback.set_progress(5, "Listing the proposed moves")
-    write_proposal(project, path, options.plan, title=options.title)
+    write_proposal(project, path, options.plan, title=options.title, feedback=feedback)
     return path

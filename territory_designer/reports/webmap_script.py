@@ -250,6 +250,7 @@ SCRIPT = r"""
     });
     return best;
   }
+  var RANK = {Territory: 0, Unit: 1, Place: 2, Account: 3};
   TD.search = function (query, limit) {
     var q = query.trim().toLowerCase();
     if (!q) return [];
@@ -259,7 +260,11 @@ SCRIPT = r"""
       var s = score(e.keys, q);
       if (s < 9) hits.push([s, n, e]);
     });
-    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    // Best match first; among equals a territory, a unit, a place, then accounts (many
+    // accounts share a town's name and would push the town itself off the list).
+    hits.sort(function (a, b) {
+      return a[0] - b[0] || RANK[a[2].kind] - RANK[b[2].kind] || a[1] - b[1];
+    });
     return hits.slice(0, limit || 8).map(function (h) { return h[2]; });
   };
 
@@ -269,7 +274,9 @@ SCRIPT = r"""
     if (kind === 't') {
       var t = TD.territories[i];
       if (t.bounds) map.fitBounds(t.bounds, {padding: [20, 20], animate: false});
-      if (t.label) L.popup(POPUP).setLatLng(t.label).setContent(TD.territoryPopup(i)).openOn(map);
+      // A territory without units has no place: its figures open where the view is.
+      L.popup(POPUP).setLatLng(t.label || map.getCenter())
+        .setContent(TD.territoryPopup(i)).openOn(map);
     } else if (kind === 'u') {
       var r = TD.units.rows[i];
       map.fitBounds([[r[3] - r[5], r[4] - r[6]], [r[3] + r[5], r[4] + r[6]]],

@@ -23,6 +23,7 @@ FILES = {
     "assignments": "out.csv",
     "account-assignments": "accounts.csv",
     "shp": "out_shp",
+    "proposal": "out_proposals",
 }
 
 
