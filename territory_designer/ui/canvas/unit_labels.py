@@ -54,13 +54,8 @@ class UnitLabels:
     def __init__(self, scene: QGraphicsScene, project: Project) -> None:
         self.scene = scene
         self.visible = True
-        units = project.units
-        self._names = unit_display_names(project)
-        self._xy = np.asarray(units.centroid, dtype=float)  # a point inside each unit
-        bounds = shapely.bounds(units.lod[0])
-        self._width = bounds[:, 2] - bounds[:, 0]
-        self._typical_width = float(np.median(self._width))
-        self._order = np.argsort(-np.asarray(units.area), kind="stable")  # largest first
+        self.project = project
+        self._ready = False  # names, points and sizes are read at the first placement
         self._font = QFont()
         self._font.setPointSizeF(8.0)
         self._font.setItalic(True)  # areas in italics, places (cities) upright with a dot
@@ -117,6 +112,17 @@ class UnitLabels:
                 if k not in keep:
                     self._items[k].setVisible(False)
 
+    def _prepare(self) -> None:
+        """Read the units' names, points and sizes (not on the first map's path)."""
+        units = self.project.units
+        self._names = unit_display_names(self.project)
+        self._xy = np.asarray(units.centroid, dtype=float)  # a point inside each unit
+        bounds = shapely.bounds(units.lod[0])
+        self._width = bounds[:, 2] - bounds[:, 0]
+        self._typical_width = float(np.median(self._width))
+        self._order = np.argsort(-np.asarray(units.area), kind="stable")  # largest first
+        self._ready = True
+
     def _choose(
         self,
         view: tuple[float, float, float, float],
@@ -124,6 +130,10 @@ class UnitLabels:
         avoid: list[QRectF] | None,
     ) -> None:
         self.shown, self.shown_rects = [], []
+        if not self.visible:
+            return
+        if not self._ready:
+            self._prepare()
         if not self.visible or self._typical_width * px_per_m < TYPICAL_UNIT_PX:
             return  # not zoomed in far enough: territory names only
         x0, y0, x1, y1 = view
@@ -151,6 +161,8 @@ class UnitLabels:
 
     def name(self, unit: int) -> str:
         """The name drawn for ``unit``."""
+        if not self._ready:
+            self._prepare()
         return str(self._names[unit])
 
     def _text_width(self, k: int) -> float:
