@@ -67,6 +67,11 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plan", help="plan to export (default: the active plan)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
     p.add_argument("--title", help="report title (default: the plan name)")
+    p.add_argument(
+        "--no-basemap",
+        action="store_true",
+        help="PDF and Excel maps without the offline basemap (coasts, borders, city names)",
+    )
     p.set_defaults(handler=run_export)
 
 
@@ -81,7 +86,11 @@ def run_export(args: argparse.Namespace) -> int:
     available = exporters()
     project = load(args.project)
     options = ExportOptions(
-        plan=args.plan, paper=args.paper, title=args.title, gis_crs=args.gis_crs
+        plan=args.plan,
+        paper=args.paper,
+        title=args.title,
+        gis_crs=args.gis_crs,
+        basemap=not args.no_basemap,
     )
     for name, target in wanted:
         if name not in available:

