@@ -274,7 +274,9 @@ SCRIPT = r"""
     if (kind === 't') {
       var t = TD.territories[i];
       if (t.bounds) map.fitBounds(t.bounds, {padding: [20, 20], animate: false});
-      if (t.label) L.popup(POPUP).setLatLng(t.label).setContent(TD.territoryPopup(i)).openOn(map);
+      // A territory without units has no place: its figures open where the view is.
+      L.popup(POPUP).setLatLng(t.label || map.getCenter())
+        .setContent(TD.territoryPopup(i)).openOn(map);
     } else if (kind === 'u') {
       var r = TD.units.rows[i];
       map.fitBounds([[r[3] - r[5], r[4] - r[6]], [r[3] + r[5], r[4] + r[6]]],
