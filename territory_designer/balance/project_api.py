@@ -28,7 +28,12 @@ from territory_designer.balance.project_inputs import (
     project_quality_report,
     unit_field,
 )
-from territory_designer.balance.quality import NOT_REACHED, QualityReport, paired_start
+from territory_designer.balance.quality import (
+    NOT_REACHED,
+    QualityReport,
+    lower_bound,
+    paired_start,
+)
 from territory_designer.balance.rebalance import RebalanceResult, fill_unassigned, rebalance
 from territory_designer.balance.rules_repair import (
     build_groups,
@@ -369,6 +374,7 @@ def rebalance_plan(
     start, problem = _rebalance_problem(project, codes, tolerance, balance_on)
     graph = graph_of(problem)
     filled = fill_unassigned(graph, start, problem.xy)
+    lb = lower_bound(problem)  # before heavy units are locked where they are
     result = rebalance(
         problem,
         graph,
@@ -388,7 +394,7 @@ def rebalance_plan(
     plan.criterion = BalanceCriterion.of(balance_on or project.balance_field, tolerance)
     rule_notes = keep_rules(project, plan, problem, result)
     report = project_quality_report(
-        project, problem, result.labels, start, time.perf_counter() - t0, None
+        project, problem, result.labels, start, time.perf_counter() - t0, lb
     )
     report.moved_against = active.name
     report.notes += rule_notes

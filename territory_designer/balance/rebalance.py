@@ -21,7 +21,7 @@ import numpy as np
 
 from territory_designer.balance.graph import Graph, can_leave
 from territory_designer.balance.local_search import SearchState, Weights, candidates, score_moves
-from territory_designer.balance.problem import BalanceProblem
+from territory_designer.balance.problem import ZERO_WEIGHT_FLOOR, BalanceProblem, compute_targets
 from territory_designer.core.feedback import Feedback
 
 COSTS = ("accounts", "revenue", "units")
@@ -48,6 +48,8 @@ class CurvePoint:
     accounts_moved: float
     revenue_moved: float
     max_abs_deviation_pct: float
+    #: Max deviation of the territories without a heavy unit (None: no heavy unit).
+    rest_max_abs_deviation_pct: float | None = None
 
 
 @dataclass
@@ -60,6 +62,65 @@ class RebalanceResult:
     reached: bool = False
     stopped_by: str = ""
     runtime_s: float = 0.0
+    heavy_units: list[int] = field(default_factory=list)
+
+
+def isolate_heavy_in_plan(problem: BalanceProblem, labels: np.ndarray) -> list[int]:
+    """Keep each unit too heavy for the tolerance in its territory and balance the rest.
+
+    A unit heavier than ``(1 + tolerance)`` times its territory's target (Los Angeles
+    county under revenue, say) cannot be balanced, and left as it is its deviation is the
+    plan's maximum whatever else moves. As a build does
+    (:func:`~territory_designer.balance.problem.isolate_heavy_units`), but without moving
+    it: the unit is locked in the territory holding it, that territory's target becomes
+    the unit's weight (plus what else is locked there), so its other units are pushed out,
+    and the other territories of its group are re-targeted to share what is left.
+    Heaviest first, re-targeting after each.
+
+    Returns
+    -------
+    list of int
+        The heavy units (also stored in ``problem.heavy_units``).
+    """
+    heavy: list[int] = []
+    heavy_t = np.zeros(problem.k, dtype=bool)
+    lab = np.asarray(labels, dtype=np.int64)
+    while True:
+        ok = lab >= 0
+        over = np.zeros(problem.n, dtype=bool)
+        t_of = np.where(ok, lab, 0)
+        over[ok] = problem.weight[ok] > problem.targets[t_of[ok]] * (1 + problem.tolerance)
+        over &= ~heavy_t[t_of]
+        if not over.any():
+            break
+        cand = np.flatnonzero(over)
+        u = int(cand[np.argmax(problem.weight[cand])])
+        t, g = int(lab[u]), problem.groups[u]
+        rest = (problem.territory_group == g) & ~heavy_t
+        rest[t] = False
+        if not rest.any():
+            break
+        problem.locked[u] = t
+        heavy_t[t] = True
+        heavy.append(u)
+        kept = problem.locked == t
+        problem.targets[t] = max(float(problem.weight[kept].sum()), 1e-12)
+        in_g = problem.territory_group == g
+        remaining = (
+            problem.weight[problem.groups == g].sum() - problem.targets[in_g & heavy_t].sum()
+        )
+        problem.targets[rest] = np.maximum(
+            remaining * problem.shares[rest] / problem.shares[rest].sum(), 1e-12
+        )
+    problem.heavy_units = heavy
+    return heavy
+
+
+def zero_weight_units(problem: BalanceProblem) -> np.ndarray:
+    """Units that carry no weight (only the floor every unit is given): moving them
+    changes no territory's balance, so a rebalance never spends a move on them."""
+    floor = ZERO_WEIGHT_FLOOR * float(problem.weight.sum()) / max(problem.n, 1)
+    return problem.weight <= floor * (1 + 1e-6)
 
 
 def fill_unassigned(graph: Graph, labels: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -158,6 +219,7 @@ def rebalance(
     """
     feedback = feedback or Feedback()
     t0 = time.perf_counter()
+    heavy = isolate_heavy_in_plan(problem, start)
     run = _Descent(
         problem,
         graph,
@@ -176,6 +238,7 @@ def rebalance(
             feedback.set_progress(min(95.0, step / 5), "Moving boundary units")
         run.step()
     run.result.labels = run.state.lab.copy()
+    run.result.heavy_units = heavy
     run.result.runtime_s = time.perf_counter() - t0
     return run.result
 
@@ -203,6 +266,12 @@ class _Descent:
         self.unit_cost = unit_cost + 0.02 * max(float(unit_cost.mean()), 1e-9)
         self.stop_at_tolerance = stop_at_tolerance
         self.state = SearchState(problem, graph, start)
+        self.state.movable &= ~zero_weight_units(problem)
+        self.plain_targets = compute_targets(
+            problem.weight, problem.groups, problem.territory_group, problem.shares
+        )
+        self.rest = np.ones(problem.k, dtype=bool)
+        self.rest[np.unique(np.asarray(start)[problem.heavy_units])] = False
         self.objective = Weights(
             alpha=1.0,
             big=100.0,
@@ -211,10 +280,18 @@ class _Descent:
         )
         self.batch = max(1, problem.k // 4)  # moves per round, each between other territories
         self.result = RebalanceResult(labels=start)
-        self.result.trajectory.append(budget.point(self._max_dev_pct()))
+        self.result.trajectory.append(self._point())
 
-    def _max_dev_pct(self) -> float:
-        return float(np.abs(self.state.dev()).max() * 100)
+    def _point(self) -> CurvePoint:
+        """The trajectory point now: deviation from the plain targets (what a user reads),
+        and of the territories without a heavy unit when there are such units."""
+        loads = self.state.W
+        plain = float(np.abs(loads / self.plain_targets - 1.0).max() * 100)
+        point = self.budget.point(plain)
+        if self.problem.heavy_units:
+            dev = np.abs(loads / self.problem.targets - 1.0)[self.rest]
+            point.rest_max_abs_deviation_pct = float(dev.max() * 100) if dev.size else 0.0
+        return point
 
     def step(self) -> None:
         """One round: rank the improving moves that fit the budget and make the best few.
@@ -282,7 +359,7 @@ class _Descent:
         self.budget.spend(acc, rev)
         weight = float(self.problem.weight[unit])
         self.result.moves.append(Move(unit, was, to, weight, float(acc), float(rev), reason))
-        self.result.trajectory.append(self.budget.point(self._max_dev_pct()))
+        self.result.trajectory.append(self._point())
 
 
 def tradeoff_curve(

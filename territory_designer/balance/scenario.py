@@ -359,6 +359,7 @@ def balance_curve(
             "accounts_moved": float(p.accounts_moved),
             "revenue_moved": float(p.revenue_moved),
             "max_abs_deviation_pct": float(p.max_abs_deviation_pct),
+            "rest_max_abs_deviation_pct": p.rest_max_abs_deviation_pct,
         }
         for cap, p in tradeoff_curve(result, caps, by="units")
     ]

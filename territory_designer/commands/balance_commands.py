@@ -283,8 +283,10 @@ def run_rebalance(args: argparse.Namespace) -> int:
     if len(moves) > 20:
         print(f"    … {len(moves) - 20} more (use --json for all)")
     for c in curve:
+        rest = c.get("rest_max_abs_deviation_pct")
         print(
             f"  curve: ≤{c['max_moves']} moves -> max deviation {c['max_abs_deviation_pct']:.2f}%"
-            f" ({c['accounts_moved']:.0f} accounts moved)"
+            + (f", rest {rest:.2f}%" if rest is not None else "")
+            + f" ({c['accounts_moved']:.0f} accounts moved)"
         )
     return 0

@@ -27,7 +27,13 @@ def dock(qtbot):
     action.trigger()
     dock = window.performance_dock
     qtbot.waitUntil(dock.isVisible)
+    settle(qtbot, dock)
     return dock
+
+
+def settle(qtbot, dock):
+    """Wait until the figures computed on the worker thread are shown."""
+    qtbot.waitUntil(lambda: not dock.updating, timeout=5000)
 
 
 def cells(dock, row):
@@ -51,6 +57,7 @@ def test_choosing_quarters_and_a_figure_redraws(qtbot, dock):
     dock.period_box.setCurrentText("quarter")
     qtbot.waitUntil(lambda: "2024-Q1 to 2025-Q1" in dock.message.text())
     assert cells(dock, 0)[3] == "120"
+    settle(qtbot, dock)
     dock.figure_box.setCurrentText("Retention %")
     line = dock.figure.axes[0].get_lines()[0]
     assert len(line.get_xdata()) == 5  # five quarters
@@ -76,6 +83,7 @@ def test_a_project_without_order_lines_says_what_to_do(qtbot):
     window.actions_by_name["performance"].trigger()
     dock = window.performance_dock
     qtbot.waitUntil(dock.isVisible)
+    settle(qtbot, dock)
     assert "import-sales" in dock.message.text() and dock.table.rowCount() == 0
 
 
@@ -84,6 +92,7 @@ def test_levels_and_growth_against_share(qtbot, dock):
     qtbot.waitUntil(lambda: dock.table.horizontalHeaderItem(0).text() == "Rep")
     assert [dock.table.item(r, 0).text() for r in range(2)] == ["Rep A", "Rep B"]
     dock.period_box.setCurrentText("quarter")
+    settle(qtbot, dock)
     dock.figure_box.setCurrentText("Growth vs share")
     (ax,) = dock.figure.axes
     assert "Share of revenue" in ax.get_xlabel()
@@ -93,6 +102,7 @@ def test_the_map_colours_by_a_figure_and_back(qtbot, dock):
     canvas = dock.map_colours.canvas
     box = dock.map_colours.box
     dock.period_box.setCurrentText("quarter")
+    settle(qtbot, dock)
     box.setCurrentText("Sales per unit (last period)")
     classes = canvas.units.classes
     assert classes is not None and classes.field == "Sales per unit (last period)"
@@ -109,6 +119,7 @@ def test_plan_in_force_needs_dated_plans(qtbot, dock):
     from territory_designer.core.attribution import plan_start_edit
 
     dock.basis_box.setCurrentText("Plan in force")
+    settle(qtbot, dock)
     assert "plan-start" in dock.message.text() and dock.table.rowCount() == 0
     dock.session.execute(plan_start_edit(dock.session.project, "Plan 1", "2024-01-01"))
     qtbot.waitUntil(lambda: dock.table.rowCount() == 2, timeout=3000)
@@ -133,4 +144,86 @@ def test_the_dock_groups_by_the_project_hierarchy(qtbot, dock):
     items = [dock.level_box.itemText(k) for k in range(dock.level_box.count())]
     assert items == ["Territory", "Rep", "District", "Region"]
     dock.level_box.setCurrentText("District")
+    settle(qtbot, dock)
     assert [cells(dock, 0)[:2]] == [["D1", "North"]] and dock.table.rowCount() == 1
+
+
+class _Gated:
+    """Stands in for project_performance on the worker: each call waits for its gate."""
+
+    def __init__(self, monkeypatch):
+        import threading
+
+        from territory_designer.ui.docks import performance_dock
+
+        self.real = performance_dock.project_performance
+        self.gates = [threading.Event() for _ in range(4)]
+        self.results = []
+        self.calls = 0
+        monkeypatch.setattr(performance_dock, "project_performance", self)
+
+    def __call__(self, *args, **kwargs):
+        k = self.calls
+        self.calls += 1
+        self.gates[k].wait(10)
+        result = self.real(*args, **kwargs)
+        self.results.append(result)
+        return result
+
+
+def test_an_edit_does_not_block_the_window_and_a_stroke_computes_once(qtbot, dock, monkeypatch):
+    import time
+
+    gated = _Gated(monkeypatch)
+    session, project = dock.session, dock.session.project
+    t01, t02 = project.plan.code_of("T01"), project.plan.code_of("T02")
+    start = time.perf_counter()
+    for code in (t01, t02, t01, t02, t01):  # a paint stroke back and forth over unit 1
+        assert session.assign([1], code)
+    assert time.perf_counter() - start < 0.3  # no computation on the GUI thread
+    qtbot.waitUntil(lambda: gated.calls == 1, timeout=3000)
+    # The worker is held: the window still runs its event loop and says it is updating.
+    assert dock.updating and dock.message.text() == "Updating…"
+    qtbot.wait(600)  # longer than the debounce: still one computation for the stroke
+    assert gated.calls == 1 and dock.message.text() == "Updating…"
+    gated.gates[0].set()
+    settle(qtbot, dock)
+    assert gated.calls == 1
+    assert cells(dock, 1)[2] == "▁" * 12  # unit 1 (b1) ended in T01
+    assert "2024-01 to 2025-01" in dock.message.text()
+
+
+def test_a_result_computed_for_an_older_state_is_dropped(qtbot, dock, monkeypatch):
+    gated = _Gated(monkeypatch)
+    session, project = dock.session, dock.session.project
+    before = dock.table_data
+    dock.refresh()  # computation 1: unit 1 still in T02
+    qtbot.waitUntil(lambda: gated.calls == 1, timeout=3000)
+    assert session.assign([1], project.plan.code_of("T01"))
+    dock.refresh()  # the project changed: computation 1 is now stale
+    gated.gates[0].set()
+    qtbot.waitUntil(lambda: gated.calls == 2, timeout=3000)  # 1 ended, 2 started
+    qtbot.wait(50)
+    assert len(gated.results) == 1
+    assert dock.table_data is before and dock.message.text() == "Updating…"
+    assert cells(dock, 1)[2] != "▁" * 12  # the stale figures were not shown
+    gated.gates[1].set()
+    settle(qtbot, dock)
+    assert dock.table_data is gated.results[1]
+    assert cells(dock, 1)[2] == "▁" * 12
+
+
+def test_closing_the_window_while_the_figures_compute(qtbot, dock, monkeypatch):
+    from territory_designer.ui.workers import running_threads, wait_for_all_tasks
+
+    gated = _Gated(monkeypatch)
+    dock.refresh()
+    qtbot.waitUntil(lambda: gated.calls == 1, timeout=3000)
+    window = dock.parent()
+    window.session.undo_stack.clear()
+    window.close()
+    assert running_threads() == 1
+    gated.gates[0].set()
+    assert wait_for_all_tasks(10000)
+    qtbot.wait(50)  # the finished signal arrives at a closed window: nothing happens
+    assert running_threads() == 0

@@ -1,14 +1,21 @@
 """The "Performance" dock: trends per territory (small multiples) and a table with
 sparklines, from the project's order lines (:mod:`territory_designer.core.performance`).
 
-Refreshed after edits (at most every 400 ms); the figures follow the active plan.
+Refreshed after edits; the figures follow the active plan. The figures are computed on a
+worker thread (with a million order lines that takes about a second) from a snapshot of the
+project, 400 ms after the last edit (so a paint stroke costs one computation); meanwhile the
+dock says "Updating…". A result computed for an older state of the project is dropped (a
+generation counter, as the basemap loader does), and at most one computation runs at a time.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
+from dataclasses import dataclass
 
 import numpy as np
+import shiboken6
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -27,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from territory_designer.core.attribution import level_key, levels_of
 from territory_designer.core.errors import TerritoryDesignerError
+from territory_designer.core.feedback import Feedback
 from territory_designer.core.performance import (
     PerformanceTable,
     group_scores,
@@ -36,6 +44,10 @@ from territory_designer.core.performance import (
 from territory_designer.core.sales_history import SalesHistory
 from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
+from territory_designer.ui.workers import Task
+
+#: Shown in the message line while the figures are being computed.
+UPDATING = "Updating…"
 
 #: Figures the small multiples can show: (label, PerformanceTable attribute or method).
 FIGURES = {
@@ -98,6 +110,40 @@ def _percent(value: float) -> str:
     return f"{value:.0f}%" if math.isfinite(value) else "—"
 
 
+@dataclass
+class _Computed:
+    """What the worker hands back: the figures, the score means and the order lines read."""
+
+    table: PerformanceTable | None
+    error: str
+    fields: list[str]
+    scores: list[dict]
+    history: SalesHistory | None
+    lines: object
+
+
+def _compute(
+    project: object,
+    lines: object,
+    history: SalesHistory | None,
+    period: str,
+    level: str,
+    basis: str,
+    feedback: Feedback,
+) -> _Computed:
+    """The dock's figures for a project snapshot (runs on the worker thread)."""
+    try:
+        if history is None:
+            history = SalesHistory.of_project(project)  # type: ignore[arg-type]
+        feedback.check_canceled()
+        table = project_performance(project, period, level, basis, history=history)  # type: ignore[arg-type]
+        fields = score_fields(project)  # type: ignore[arg-type]
+        scores = group_scores(project, table.attribution, fields) if fields else []  # type: ignore[arg-type]
+    except TerritoryDesignerError as exc:
+        return _Computed(None, str(exc), [], [], history, lines)
+    return _Computed(table, "", fields, scores, history, lines)
+
+
 class PerformanceDock(QDockWidget):
     """Small multiples of one figure per territory, and a table of the last period."""
 
@@ -110,6 +156,14 @@ class PerformanceDock(QDockWidget):
         self.table_data: PerformanceTable | None = None
         self._lines: object = None
         self._columns: SalesHistory | None = None
+        self._scores: tuple[list[str], list[dict]] = ([], [])
+        #: Bumped by every refresh: a result of an older generation is stale and dropped.
+        self._generation = 0
+        self._task: Task | None = None
+        #: A refresh was asked for while a computation ran: start one when it ends.
+        self._pending = False
+        #: True from a refresh until its figures are shown.
+        self.updating = False
         self.period_box = QComboBox()
         self.period_box.addItems(["month", "quarter", "year"])
         self.level_box = QComboBox()
@@ -176,17 +230,16 @@ class PerformanceDock(QDockWidget):
         self.visibilityChanged.connect(lambda on: on and self.refresh())
 
     def _schedule(self, *_args: object) -> None:
-        if self.isVisible() and not self._timer.isActive():
+        """Debounce: restart the timer, so a burst of edits (a paint stroke) computes once."""
+        if self.isVisible():
             self._timer.start()
 
-    def _history(self) -> SalesHistory:
-        """The project's order lines as columns, read once per table of lines (a plan edit
-        does not change them; an import replaces the table)."""
-        lines = self.session.project.transactions
-        if self._lines is not lines or self._columns is None:
-            self._columns = SalesHistory.of_project(self.session.project)
-            self._lines = lines
-        return self._columns
+    def _cached_history(self) -> SalesHistory | None:
+        """The order lines as columns when already read for this table of lines (a plan
+        edit does not change them; an import replaces the table), else None."""
+        if self._lines is self.session.project.transactions:
+            return self._columns
+        return None
 
     def _fill_levels(self) -> None:
         """Territory, Rep and the project's hierarchy levels (District, Region...)."""
@@ -202,24 +255,82 @@ class PerformanceDock(QDockWidget):
         self.level_box.blockSignals(False)
 
     def refresh(self) -> None:
-        """Compute the figures again and redraw."""
+        """Compute the figures again on a worker thread; redraw when they arrive."""
+        self._timer.stop()
         self._fill_levels()
-        try:
-            self.table_data = project_performance(
-                self.session.project,
-                self.period_box.currentText(),
-                self.level_box.currentData() or "territory",
-                BASES[self.basis_box.currentText()],
-                history=self._history(),
-            )
-        except TerritoryDesignerError as exc:
-            self.table_data = None
-            self.message.setText(str(exc))
+        self._generation += 1
+        self.updating = True
+        self.message.setText(UPDATING)
+        if self._task is not None:  # one computation at a time; its result is now stale
+            self._task.cancel()
+            self._pending = True
+            return
+        self._start()
+
+    def _start(self) -> None:
+        project = self.session.project
+        generation = self._generation
+        snapshot = project.snapshot()  # plans and settings copied; order lines shared
+        lines = project.transactions
+        history = self._cached_history()
+        args = (
+            self.period_box.currentText(),
+            self.level_box.currentData() or "territory",
+            BASES[self.basis_box.currentText()],
+        )
+
+        def work(feedback: Feedback) -> _Computed:
+            return _compute(snapshot, lines, history, *args, feedback)
+
+        # No parent, and slots that hold the dock weakly: a window closed while the work
+        # runs is freed at once and the result goes nowhere (wait_for_all_tasks joins it).
+        task = Task(work, None)
+        me = weakref.ref(self)
+
+        def deliver(method: str, *a: object) -> None:
+            target = me()
+            if target is not None and shiboken6.isValid(target):
+                getattr(target, method)(generation, *a)
+
+        task.sig_finished.connect(lambda result: deliver("_on_computed", result))
+        task.sig_failed.connect(lambda message: deliver("_on_failed", message))
+        task.sig_done.connect(lambda: deliver("_on_done"))
+        self._task = task
+        task.start()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until a running computation ends (tests, scripts); shown on the next
+        event loop turn."""
+        return self._task.wait(msecs) if self._task is not None else True
+
+    def _on_done(self, _generation: int) -> None:
+        self._task = None
+        if self._pending:
+            self._pending = False
+            self._start()
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._show(_Computed(None, message, [], [], None, None))
+
+    def _on_computed(self, generation: int, result: _Computed) -> None:
+        if result.history is not None and result.lines is self.session.project.transactions:
+            self._columns, self._lines = result.history, result.lines
+        if generation != self._generation:
+            return  # stale: computed for an older state of the project or the controls
+        self._show(result)
+
+    def _show(self, result: _Computed) -> None:
+        self.updating = False
+        self.table_data = result.table
+        self._scores = (result.fields, result.scores)
+        if result.table is None:
+            self.message.setText(result.error)
             self.table.setRowCount(0)
             self.figure.clear()
             self.chart.draw_idle()
             return
-        t = self.table_data
+        t = result.table
         self.message.setText(
             f"{t.periods[0]} to {t.periods[-1]}; {t.attribution.statement}; "
             f"quota: {t.quota_source}."
@@ -234,9 +345,7 @@ class PerformanceDock(QDockWidget):
         assert t is not None
         revenue, growth, yoy = t.revenue, t.growth_pct(), t.yoy_pct()
         retention, attainment = t.retention_pct(), t.attainment_pct()
-        project = self.session.project
-        fields = score_fields(project)
-        scores = group_scores(project, t.attribution, fields) if fields else []
+        fields, scores = self._scores
         means = {(s["field"], s[level_key(t.attribution.level)]): s["mean"] for s in scores}
         self.table.setColumnCount(len(COLUMNS) + len(fields))
         self.table.setHorizontalHeaderLabels(

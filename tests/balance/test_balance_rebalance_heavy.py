@@ -1,0 +1,56 @@
+"""Rebalance with a unit heavier than a territory's target, and units of zero weight."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from territory_designer.balance.build import build_partition, graph_of
+from territory_designer.balance.graph import extra_pieces
+from territory_designer.balance.quality import quality_report
+from territory_designer.balance.rebalance import rebalance
+from tests.balance.conftest import grid_problem
+
+HEAVY = 44  # row 4, column 4 of a 10 x 10 grid
+
+
+def _weights(zero_top_row: bool = False) -> np.ndarray:
+    w = np.ones(100)
+    w[HEAVY] = 60.0  # target (99 + 60) / 5 ~ 32: the unit alone is 1.9 x target
+    if zero_top_row:
+        w[np.arange(100) % 10 == 9] = 0.0  # the top row carries nothing
+    return w
+
+
+def _strips() -> np.ndarray:
+    """Five vertical strips of two columns, the heavy unit in strip 2 with 19 others."""
+    return np.arange(100) // 20
+
+
+def test_rebalance_balances_the_rest_around_a_heavy_unit():
+    w = _weights()
+    prob = grid_problem(10, 10, 5, weight=w, tolerance=0.05)
+    start = _strips()
+    res = rebalance(prob, graph_of(prob), start, max_moves=80)
+    assert res.heavy_units == [HEAVY] and res.labels[HEAVY] == start[HEAVY]
+    rep = quality_report(prob, graph_of(prob), res.labels, start=start)
+    assert rep.rest_max_abs_deviation_pct is not None
+    # The curve is not flat at the heavy unit's deviation: the rest keeps improving.
+    rest = [p.rest_max_abs_deviation_pct for p in res.trajectory]
+    assert rest[-1] < 0.5 * rest[0]
+    assert rep.rest_max_abs_deviation_pct == pytest.approx(rest[-1])
+    # No worse than 1.5 x what a fresh build reaches for the rest on the same plan.
+    fresh = grid_problem(10, 10, 5, weight=w, tolerance=0.05)
+    built = build_partition(fresh)
+    fresh_rep = quality_report(fresh, graph_of(fresh), built.labels, lb=built.lower_bound)
+    assert rep.rest_max_abs_deviation_pct <= max(1.5 * fresh_rep.rest_max_abs_deviation_pct, 5.0)
+    assert (extra_pieces(graph_of(prob), res.labels) == 0).all()
+
+
+def test_rebalance_never_moves_a_unit_of_zero_weight():
+    w = _weights(zero_top_row=True)
+    prob = grid_problem(10, 10, 5, weight=w, tolerance=0.01)
+    start = _strips()
+    res = rebalance(prob, graph_of(prob), start, max_moves=80)
+    assert res.moves
+    assert all(w[m.unit] > 0 for m in res.moves)
