@@ -51,7 +51,8 @@ SCRIPT = r"""
 
   TD.territoryPopup = function (k) {
     var t = TD.territories[k];
-    var rows = [['Owner', t.owner, 1], ['Region', t.parent, 1]];
+    var rows = [['Owner', t.owner, 1]];
+    t.parents.forEach(function (p) { rows.push([p[0], p[1], 1]); });
     t.figures.forEach(function (f) { rows.push([f[0], f[1]]); });
     var html = '<div class="td-pop-title">' + swatch(t.color) + t.id + ' ' + t.name + '</div>' +
       table(rows);
