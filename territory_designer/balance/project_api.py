@@ -77,6 +77,7 @@ def build_plan(
     continues: list[int] | None = None,
     keep_identities: bool = False,
     feedback: Feedback | None = None,
+    time_limit: float | None = None,
 ) -> tuple[Plan, QualityReport]:
     """Build a new plan of ``k`` balanced, contiguous, compact territories.
 
@@ -117,6 +118,9 @@ def build_plan(
         ``shares``, which are given per new territory).
     feedback : Feedback, optional
         Progress and cancel (``CanceledError``; the project is untouched either way).
+    time_limit : float, optional
+        Thorough mode: keep searching until this many seconds have passed and keep the
+        best plan found (the report's notes say what the extra time bought).
 
     Returns
     -------
@@ -146,7 +150,7 @@ def build_plan(
         seed=seed,
         forbidden=forbidden,
     )
-    result = build_partition(problem, feedback)
+    result = build_partition(problem, feedback, time_limit)
     feedback.check_canceled()
     pairs = pair_with_active(project, carried, continues or [], result.labels)
     inherit = {}
@@ -247,6 +251,8 @@ def _build_report(
     if compared:
         report.moved_against = active.name
         report.notes.append(pairing_note(active.name, reps, bool(inherit)))
+    if result.thorough_note:
+        report.notes.append(result.thorough_note)
     return report
 
 
