@@ -177,11 +177,13 @@ SCRIPT = r"""
           return true;
         });
       }
-      // The name, else the id, clear of other names and of account bubbles; else the id
-      // over a bubble (a territory's name matters more than a count), never over a name.
+      // The name, else the id, clear of other names and of account bubbles; else, in a
+      // territory with room for it, the id over a bubble (a territory's name matters more
+      // than a count; small ones on a crowded screen stay bare), never over a name.
       var nameFits = it.wName[0] <= width * 1.15;
+      var roomy = width > 3 * it.wId[0] && height > 3 * it.wId[1];
       (nameFits && fits(it.t.name, it.wName, boxes)) || fits(it.t.id, it.wId, boxes) ||
-        fits(it.t.id, it.wId, names);
+        (roomy && fits(it.t.id, it.wId, names));
       if (choice !== null) {
         if (it.el.innerHTML !== choice) it.el.innerHTML = choice;
         it.el.style.marginLeft = dx + 'px';
