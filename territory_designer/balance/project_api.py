@@ -78,6 +78,7 @@ def build_plan(
     continues: list[int] | None = None,
     keep_identities: bool = False,
     feedback: Feedback | None = None,
+    time_limit: float | None = None,
 ) -> tuple[Plan, QualityReport]:
     """Build a new plan of ``k`` balanced, contiguous, compact territories.
 
@@ -118,6 +119,9 @@ def build_plan(
         ``shares``, which are given per new territory).
     feedback : Feedback, optional
         Progress and cancel (``CanceledError``; the project is untouched either way).
+    time_limit : float, optional
+        Thorough mode: keep searching until this many seconds have passed and keep the
+        best plan found (the report's notes say what the extra time bought).
 
     Returns
     -------
@@ -149,7 +153,7 @@ def build_plan(
     )
     if home is not None:
         _pin_home_units(project, problem, len(carried))
-    result = build_partition(problem, feedback)
+    result = build_partition(problem, feedback, time_limit)
     feedback.check_canceled()
     pairs = pair_with_active(project, carried, continues or [], result.labels)
     inherit = {}
@@ -250,6 +254,8 @@ def _build_report(
     if compared:
         report.moved_against = active.name
         report.notes.append(pairing_note(active.name, reps, bool(inherit)))
+    if result.thorough_note:
+        report.notes.append(result.thorough_note)
     return report
 
 

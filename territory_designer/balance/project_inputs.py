@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from territory_designer.balance.graph import ISLAND_LINK_M, Graph, island_links
+from territory_designer.balance.island_notes import island_notes
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.quality import QualityReport, quality_report
 from territory_designer.core.criterion import BalanceCriterion, mix_key
@@ -133,7 +134,7 @@ def project_quality_report(
     shared = adj.rook_mask()
     # Contiguity as the metrics and reports count it: neighbours only, islands apart.
     contact = Graph(problem.n, *adj.contact_edges())
-    return quality_report(
+    report = quality_report(
         problem,
         contact,
         labels,
@@ -145,3 +146,7 @@ def project_quality_report(
         lb,
         project.units.names,
     )
+    report.notes += island_notes(
+        project.units.centroid, adj.components, labels, project.units.names
+    )
+    return report

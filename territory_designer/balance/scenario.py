@@ -56,6 +56,8 @@ class BuildRequest:
     max_distance: float | None = None
     shares: Capacities = None
     keep_identities: bool = True
+    #: Thorough mode: seconds to keep searching for a better plan (None: the usual search).
+    time_limit: float | None = None
 
 
 @dataclass
@@ -273,6 +275,7 @@ def build_scenario(
         continues=[_code_of(project.plan, t) for t in reps],
         keep_identities=request.keep_identities,
         feedback=feedback,
+        time_limit=request.time_limit,
     )
     adopt_reps(plan, reps)
     return plan, report

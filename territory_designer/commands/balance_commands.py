@@ -83,6 +83,13 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
         "shares most accounts with (capacities always give new names)",
     )
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--time-limit",
+        type=_ranged(float, 0.0),
+        metavar="SECONDS",
+        help="thorough mode: keep searching this long (counted from the start of the build) "
+        "and keep the best plan found; the result then depends on the machine's speed",
+    )
     p.add_argument("--plan", dest="plan_name", help="name of the new plan")
     _common(p)
     p.set_defaults(handler=run_build)
@@ -192,6 +199,7 @@ def run_build(args: argparse.Namespace) -> int:
         max_distance=args.max_distance_km * 1000 if args.max_distance_km else None,
         shares=parse_capacities(args.capacities) if args.capacities else None,
         keep_identities=not args.fresh_territories,
+        time_limit=args.time_limit,
     )
     plan, report = build_scenario(project, request)
     project.apply(AddGeneratedPlan(plan))

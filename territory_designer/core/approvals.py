@@ -25,6 +25,7 @@ import numpy as np
 from territory_designer.core.change_log import ChangeEntry, now_text, os_user
 from territory_designer.core.comparison import compare_plans
 from territory_designer.core.errors import EditError
+from territory_designer.core.hierarchy import node_name
 from territory_designer.core.operation_base import Operation
 from territory_designer.core.plan import Plan, Territory
 from territory_designer.core.plan_operations import AddGeneratedPlan, free_plan_name
@@ -95,12 +96,15 @@ def _grouping(base: Plan, plan: Plan) -> str:
     return "territory"
 
 
-def group_of(t: Territory | None, grouping: str) -> str:
-    """The reviewing group of territory ``t`` ('' for none)."""
+def group_of(
+    t: Territory | None, grouping: str, district_names: dict[str, str] | None = None
+) -> str:
+    """The reviewing group of territory ``t`` ('' for none): its district's name (the
+    hierarchy node above it), else its rep, else the territory itself."""
     if t is None:
         return ""
     if grouping == "district" and t.parent:
-        return t.parent
+        return (district_names or {}).get(t.parent, t.parent)
     if grouping in ("district", "rep") and t.owner:
         return t.owner
     return f"{t.id} {t.name}"
@@ -125,8 +129,17 @@ def build_proposal(project: Project, plan: str, base: str | None = None) -> Prop
     by_id_a = {t.id: t for t in a.territories.values()}
     by_id_b = {t.id: t for t in b.territories.values()}
 
+    districts = {
+        t.parent: node_name(project, t.parent)
+        for t in [*a.territories.values(), *b.territories.values()]
+        if t.parent
+    }
+
     def groups(from_id: str, to_id: str) -> list[str]:
-        found = [group_of(by_id_a.get(from_id), grouping), group_of(by_id_b.get(to_id), grouping)]
+        found = [
+            group_of(by_id_a.get(from_id), grouping, districts),
+            group_of(by_id_b.get(to_id), grouping, districts),
+        ]
         return list(dict.fromkeys(g for g in found if g))
 
     moves = []

@@ -25,7 +25,11 @@ class SetSetting(Operation):
 
     def apply(self, project: Project) -> None:
         """Store the new value and tell listeners (``settings_changed``)."""
-        self._old = copy.deepcopy(project.settings.get(self.key, _MISSING))
+        # Not deepcopy(get(key, _MISSING)): a deep copy of the sentinel is not the sentinel,
+        # and undo would then store a bare object() instead of removing the key.
+        self._old = (
+            copy.deepcopy(project.settings[self.key]) if self.key in project.settings else _MISSING
+        )
         if self.value is None:
             project.settings.pop(self.key, None)
         else:

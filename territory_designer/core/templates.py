@@ -15,7 +15,9 @@ settings (saved with the project; an older project simply has none):
     The balance criterion (a field or a weighted-mix key) and its tolerance.
 ``constraints``
     ``{stay_within, licensed_states_field, state_field, max_accounts, max_distance_km,
-    soft_targets: [{metric, min, max, ideal, weight}]}`` (absent rules are None / []).
+    soft_targets: [{metric, min, max, ideal, weight}], within_level}`` (absent rules are
+    None / []). ``within_level`` names a hierarchy level above the territories (build and
+    rebalance inside each of its nodes).
 ``hierarchy_levels``
     Level names from the bottom up (``["territory", "district", "region"]``).
 ``report_kpis`` / ``report_columns``
@@ -45,7 +47,7 @@ FIELD_KINDS = ("text", "number")
 BALANCE_KEYS = ("criterion", "mix", "tolerance")
 CONSTRAINT_KEYS = (
     "stay_within", "licensed_states_field", "state_field", "max_accounts", "max_distance_km",
-    "soft_targets",
+    "soft_targets", "within_level",
 )  # fmt: skip
 SOFT_TARGET_KEYS = ("metric", "min", "max", "ideal", "weight")
 HIERARCHY_KEYS = ("levels",)
@@ -265,7 +267,7 @@ def _constraints(data: dict) -> dict[str, Any]:
     raw = _table(data, "constraints", (), CONSTRAINT_KEYS)
     path = ("constraints",)
     out: dict[str, Any] = {}
-    for k in ("stay_within", "licensed_states_field", "state_field"):
+    for k in ("stay_within", "licensed_states_field", "state_field", "within_level"):
         out[k] = _text(raw.get(k), (*path, k), optional=True)
     if out["licensed_states_field"] and not out["state_field"]:
         out["state_field"] = "state"
@@ -308,6 +310,17 @@ def _constraints(data: dict) -> dict[str, Any]:
     return out
 
 
+def _check_within_level(level: str | None, levels: list[str]) -> None:
+    """Refuse a ``within_level`` that is not a hierarchy level above the territories."""
+    if level and level not in levels[1:]:
+        above = ", ".join(levels[1:]) or "none: hierarchy.levels has only the territory level"
+        raise TemplateError(
+            f"constraints.within_level {level!r} is not a hierarchy level above the "
+            f"territories (levels: {above})",
+            ("constraints", "within_level"),
+        )
+
+
 def parse_template(data: dict[str, Any], name: str, source: str = "") -> Template:
     """Check a template read from TOML and return it.
 
@@ -329,6 +342,7 @@ def parse_template(data: dict[str, Any], name: str, source: str = "") -> Templat
     levels = _texts(hierarchy.get("levels", DEFAULT_LEVELS), ("hierarchy", "levels"))
     if not levels:
         raise TemplateError("hierarchy.levels needs at least one level", ("hierarchy", "levels"))
+    _check_within_level(constraints.get("within_level"), levels)
     report = _table(data, "report", (), REPORT_KEYS)
     return Template(
         name=name,

@@ -45,6 +45,7 @@ from territory_designer.reports.pdf_layout import (
     fit_territory_page,
     shape_ratio,
 )
+from territory_designer.reports.pdf_tables import hierarchy_pages, hierarchy_text
 from territory_designer.reports.performance_report import performance_pages, performance_section
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
@@ -235,7 +236,8 @@ def definition_lines(text: object, width: int = 120, lines: int = 2) -> str:
 
 def _territory_subtitle(data: ReportData, t: object) -> str:
     owner = f"Owner: {t['owner']}" if t["owner"] else "No owner"
-    return f"{owner}  ·  plan {data.plan_name}"
+    placed = hierarchy_text(data, t)
+    return f"{owner}  ·  {placed + '  ·  ' if placed else ''}plan {data.plan_name}"
 
 
 def first_page_rows(
@@ -349,7 +351,8 @@ def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: F
     data.shapes("coarse")
     data.shapes("fine")
     title = report_title(project, options)
-    extra = performance_pages(
+    extra = hierarchy_pages(data, PAPER_SIZES[options.paper])
+    extra += performance_pages(
         performance_section(project, options.plan), PAPER_SIZES[options.paper]
     )
     with atomic_target(path) as tmp:

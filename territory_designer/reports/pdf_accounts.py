@@ -33,8 +33,9 @@ FONT_SIZE = 6.5
 MIN_FONT_SIZE = 5.0
 LINE_SPACING = 1.3
 #: The distance of the rows that matplotlib draws at :data:`LINE_SPACING`, in font sizes:
-#: it spaces lines by the height of "lp" (measured in the PDF: 0.985 for Courier and DejaVu
-#: Sans Mono; 1.3, the value used before, left a quarter of every list page empty).
+#: it spaces lines by the height of "lp" in the font, 0.985 in the PDF's Courier (counting
+#: 1.3 left a quarter of every list page empty) but 1.3 in the embedded DejaVu Sans Mono
+#: that a list with a name outside Windows-1252 is drawn in (:func:`row_pitch`).
 ROW_PITCH = 1.02
 #: Width of a character of the monospaced font, as a fraction of the font size.
 CHAR_WIDTH = 0.602
@@ -140,9 +141,19 @@ def territory_table(data: ReportData) -> AccountList:
     return AccountList(headers, cells, numeric, [w + 2 for w in widths])
 
 
+def row_pitch(table: AccountList) -> float:
+    """The distance of ``table``'s rows in font sizes: :data:`ROW_PITCH` in the PDF core
+    fonts, :data:`LINE_SPACING` when a cell needs the embedded font (see
+    :mod:`~.pdf_fonts`; a page of such rows is drawn in it)."""
+    from territory_designer.reports.pdf_fonts import in_core_fonts
+
+    text = "\n".join(["".join(table.headers), *("".join(col) for col in table.cells)])
+    return ROW_PITCH if in_core_fonts(text) else LINE_SPACING
+
+
 def rows_fitting(table: AccountList, width_in: float, height_in: float) -> int:
     """How many account rows fit in a box of ``width_in`` x ``height_in`` inches."""
-    line_pt = font_size(table, width_in) * ROW_PITCH
+    line_pt = font_size(table, width_in) * row_pitch(table)
     return max(1, int(height_in * 72 / line_pt) - 4)  # title and header lines
 
 
@@ -158,7 +169,7 @@ def draw_accounts(
     size = font_size(table, box.width * fig_w)
     if shrink:
         lines = min(stop, len(table)) - start + 4
-        size = min(size, max(4.0, box.height * fig_h * 72 / (lines * ROW_PITCH)))
+        size = min(size, max(4.0, box.height * fig_h * 72 / (lines * row_pitch(table))))
     line = size * LINE_SPACING / (box.height * fig_h * 72)  # one line in axes fractions
     ax.text(0, 1, title, fontsize=FONT_SIZE + 3, weight="bold", color=DARK, va="top", transform=tr)
     top = 1 - 2.2 * line

@@ -54,6 +54,14 @@ def add_hierarchy_and_rules(data: ReportData, view: Project, plan: Plan) -> Repo
     return data
 
 
+def node_names(data: ReportData) -> dict[str, dict[str, str]]:
+    """Display name of every hierarchy node, by level then node id."""
+    out: dict[str, dict[str, str]] = {}
+    for level, table in data.rollups.items():
+        out[level] = {str(n): str(m) for n, m in zip(table["node"], table["name"], strict=True)}
+    return out
+
+
 def _per_code(by_code: dict[int, str], codes: np.ndarray) -> np.ndarray:
     lookup = np.array([by_code.get(c, "") for c in range(max(by_code, default=0) + 1)] + [""])
     codes = np.asarray(codes, dtype=np.int64)

@@ -23,6 +23,7 @@ import numpy as np
 
 from territory_designer.core.formatting import field_label, format_number
 from territory_designer.core.plan import UNASSIGNED
+from territory_designer.reports.rules_tables import node_names
 from territory_designer.reports.safety import escape_html
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def territory_entries(
     fields = ["units", "accounts", *data.metric_fields]
     bounds = shapely.bounds(lonlat) if lonlat is not None else None
     definitions = _definitions(data)
+    names = node_names(data)
     out = []
     for k, code in enumerate(codes):
         r = t.loc[code]
@@ -116,7 +118,11 @@ def territory_entries(
                 "name": escape_html(r["name"]),
                 "owner": escape_html(r["owner"]),
                 "color": css_color(r["color"]),
-                "parent": _text(r.get("parent")),
+                "parents": [
+                    [escape_html(level.capitalize()), _node_text(names, level, r.get(level))]
+                    for level in data.hierarchy
+                    if _text(r.get(level))
+                ],
                 "definition": escape_html(definitions.get(int(code), "")),
                 **place,
                 "figures": figures,
@@ -239,6 +245,13 @@ def account_rows(
         "figures": [escape_html(field_label(f)) for f in figures],
     }
     return rows, header
+
+
+def _node_text(names: dict[str, dict[str, str]], level: str, node: object) -> str:
+    """``"D1 Triangle"`` (id and name; the id alone when the node has no other name)."""
+    node = str(node)
+    name = names.get(level, {}).get(node, node)
+    return escape_html(node if name == node else f"{node} {name}")
 
 
 def _text(value: object) -> str:

@@ -51,7 +51,8 @@ SCRIPT = r"""
 
   TD.territoryPopup = function (k) {
     var t = TD.territories[k];
-    var rows = [['Owner', t.owner, 1], ['Region', t.parent, 1]];
+    var rows = [['Owner', t.owner, 1]];
+    t.parents.forEach(function (p) { rows.push([p[0], p[1], 1]); });
     t.figures.forEach(function (f) { rows.push([f[0], f[1]]); });
     var html = '<div class="td-pop-title">' + swatch(t.color) + t.id + ' ' + t.name + '</div>' +
       table(rows);
@@ -115,7 +116,9 @@ SCRIPT = r"""
     m.addTo(map);
     return m;
   }
-  var LABEL_SHIFTS = [0, -1, 1, -2, 2];
+  // Where a name may go round its label point: [half widths across, lines down].
+  var LABEL_SHIFTS = [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0], [0, -2], [0, 2],
+                      [-1, -1], [1, -1], [-1, 1], [1, 1]];
   function clusterSize(n) { return n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48; }
   function measure(el, html) { el.innerHTML = html; return [el.offsetWidth, el.offsetHeight]; }
 
@@ -145,7 +148,8 @@ SCRIPT = r"""
     return out;
   };
   Labels.prototype.place = function () {
-    var map = this.map, size = map.getSize(), boxes = this.obstacles(), shown = [];
+    var map = this.map, size = map.getSize(), bubbles = this.obstacles(), shown = [];
+    var boxes = bubbles.slice(), names = [];
     this.items.forEach(function (it) {
       if (!it.m) {
         it.m = labelMarker(map, it.t.label, 'td-tlabel', '<span></span>', 'tdLabels');
@@ -157,25 +161,33 @@ SCRIPT = r"""
       var a = map.latLngToContainerPoint(it.t.bounds[0]);
       var b = map.latLngToContainerPoint(it.t.bounds[1]);
       var width = Math.abs(b.x - a.x), height = Math.abs(b.y - a.y);
-      var choice = null, shift = 0;
-      // The name, else the id; at the label point or a line above or below it.
-      [[it.t.name, it.wName], [it.t.id, it.wId]].some(function (c, j) {
-        if (j === 0 && c[1][0] > width * 1.15) return false;  // the name overflows its area
-        var w = c[1][0] / 2 + 2, h = c[1][1] / 2;
+      var choice = null, dx = 0, dy = 0;
+      function fits(text, size, avoid) {
+        var w = size[0] / 2 + 2, h = size[1] / 2;
         return LABEL_SHIFTS.some(function (k) {
-          var dy = k * (h * 2 + 2);
-          if (Math.abs(dy) > height / 2) return false;  // off its own territory
-          var r = [p.x - w, p.y + dy - h, p.x + w, p.y + dy + h];
-          if (overlaps(r, boxes)) return false;
+          var x = k[0] * w, y = k[1] * (h * 2 + 2);
+          if (Math.abs(x) > width / 2 || Math.abs(y) > height / 2) return false;  // off its area
+          var r = [p.x + x - w, p.y + y - h, p.x + x + w, p.y + y + h];
+          if (overlaps(r, avoid)) return false;
           boxes.push(r);
-          choice = c[0];
-          shift = dy;
+          names.push(r);
+          choice = text;
+          dx = x;
+          dy = y;
           return true;
         });
-      });
+      }
+      // The name, else the id, clear of other names and of account bubbles; else, in a
+      // territory with room for it, the id over a bubble (a territory's name matters more
+      // than a count; small ones on a crowded screen stay bare), never over a name.
+      var nameFits = it.wName[0] <= width * 1.15;
+      var roomy = width > 3 * it.wId[0] && height > 3 * it.wId[1];
+      (nameFits && fits(it.t.name, it.wName, boxes)) || fits(it.t.id, it.wId, boxes) ||
+        (roomy && fits(it.t.id, it.wId, names));
       if (choice !== null) {
         if (it.el.innerHTML !== choice) it.el.innerHTML = choice;
-        it.el.style.marginTop = shift + 'px';
+        it.el.style.marginLeft = dx + 'px';
+        it.el.style.marginTop = dy + 'px';
         it.el.style.display = '';
         shown.push(choice);
       } else {

@@ -79,8 +79,12 @@ def fill_color_menu(
     fields: list[str],
     current: str | None,
     choose: Callable[[str | None], None],
+    shown: str | None = None,
 ) -> None:
     """View › Colour Units By: "Territory", then every metric (a choropleth), one checked.
+
+    When the map shows figures that are not a metric (``shown``, a performance figure of
+    the Performance dock), that entry is listed first and checked instead.
 
     Parameters
     ----------
@@ -92,9 +96,18 @@ def fill_color_menu(
         What the map is coloured by now (None: territory).
     choose : callable
         Called with the field chosen (None for territory).
+    shown : str, optional
+        Label of the figures the map shows instead of a metric.
     """
     menu.clear()
     group = QActionGroup(menu)
+    if shown:
+        action = menu.addAction(f"{shown} (Performance)")
+        action.setCheckable(True)
+        action.setChecked(True)
+        action.setToolTip("Chosen in the Performance dock's Map box")
+        group.addAction(action)
+        current = ""  # neither Territory nor a metric
     for field, label in [(None, "Territory")] + [(f, field_label(f)) for f in fields]:
         action = menu.addAction(label)
         action.setCheckable(True)

@@ -364,7 +364,10 @@ class MainWindow(QMainWindow):
 
     def _rebuild_color_menu(self) -> None:
         fields = self.session.project.weight_fields
-        fill_color_menu(self.color_menu, fields, self.canvas.color_field, self.canvas.set_color_by)
+        shown = getattr(self.canvas, "color_values_label", None)
+        fill_color_menu(
+            self.color_menu, fields, self.canvas.color_field, self.canvas.set_color_by, shown
+        )
 
     def rebuild_recent_menu(self) -> None:
         """Fill File > Open Recent from the settings."""

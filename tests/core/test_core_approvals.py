@@ -100,3 +100,17 @@ def test_nothing_to_propose():
     p.baseline_plan_name = None
     with pytest.raises(EditError, match="No baseline"):
         build_proposal(p, "After")
+
+
+def test_with_a_hierarchy_each_district_reviews_under_its_name():
+    p = known_case()
+    p.settings["hierarchy_nodes"] = {
+        "D1": {"level": "district", "name": "Piedmont", "parent": None},
+        "D2": {"level": "district", "name": "Coast", "parent": None},
+    }
+    for plan in p.plans.values():
+        plan.territories[0].parent = "D1"
+        plan.territories[1].parent = "D2"
+    proposal = build_proposal(p, "After", "Before")
+    assert proposal.grouping == "district"
+    assert proposal.groups() == ["Piedmont", "Coast"]

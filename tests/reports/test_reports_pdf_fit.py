@@ -115,3 +115,17 @@ def test_continued_account_lists_fill_their_page(demo_project: Project, tmp_path
     assert "(continued)" in " ".join(w for w, _, _ in words[:12])
     rows = [y for w, x, y in words if re.fullmatch(r"A\d{5}", w)]
     assert max(rows) > 0.85  # down to the footer (at 1.3 line heights a row: 0.72)
+
+
+def test_lists_in_the_embedded_font_stay_above_the_footer(
+    demo_project: Project, tmp_path: Path
+) -> None:
+    # Names outside Windows-1252 are drawn in DejaVu Sans Mono, whose lines matplotlib
+    # spaces wider than Courier's: the rows of a page are counted for that font.
+    table = demo_project.accounts.table
+    table["name"] = [n.replace("a", "ł", 1) for n in table["name"]]
+    out = export("pdf", demo_project, tmp_path / "pl.pdf", ExportOptions(basemap=False))
+    words, _, _ = _words(out, 3)
+    assert any("ł" in w for w, _, _ in words)
+    rows = [y for w, x, y in words if re.fullmatch(r"A\d{5}", w)]
+    assert len(rows) > 50 and max(rows) < 0.96  # the footer's line is at 0.98

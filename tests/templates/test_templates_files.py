@@ -38,7 +38,7 @@ def test_every_built_in_template_loads_with_fields_workload_rules_and_levels(nam
     assert t.title and t.hierarchy_levels and t.balance_on
     assert set(t.constraints) == {
         "stay_within", "licensed_states_field", "state_field", "max_accounts",
-        "max_distance_km", "soft_targets",
+        "max_distance_km", "soft_targets", "within_level",
     }  # fmt: skip
     assert not t.workload.check()
     if name != "blank":
@@ -64,6 +64,7 @@ def test_pharma_template_calls_by_decile_and_contracts_its_settings(grid_project
         "weight": 1.0,
     }  # fmt: skip
     assert s["constraints"]["max_distance_km"] == 250
+    assert s["constraints"]["within_level"] == "district"
     op.undo(grid_project)
     assert "template" not in grid_project.settings
 
@@ -109,6 +110,11 @@ def test_invalid_toml_names_file_and_line(capsys):
          "whole number"),
         ('title = "X"\n[constraints]\n[[constraints.soft_targets]]\nmetric = "revenue"\n'
          'min = 10\nmax = 5\n', 5, "constraints.soft_targets[1].min", "above max"),
+        ('title = "X"\n[constraints]\nwithin_level = "state"\n\n[hierarchy]\n'
+         'levels = ["territory", "district"]\n', 3, "constraints.within_level",
+         "not a hierarchy level above the territories (levels: district)"),
+        ('title = "X"\n[constraints]\nwithin_level = "territory"\n', 3,
+         "constraints.within_level", "levels: district, region"),
         ('title = "X"\n[workload]\nvisits_by_decile = { "10" = 24, "9" = "many" }\n', 3,
          "workload.visits_by_decile.9", "a number"),
     ],

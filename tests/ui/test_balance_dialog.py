@@ -299,3 +299,10 @@ def test_result_rows_give_min_pp_beside_mean():
         lower_bound_pct=0.0,
     )
     assert dict(report_rows(report))["Compactness (Polsby-Popper)"] == "mean 0.41, min 0.17"
+
+
+def test_search_time_field_asks_for_thorough_mode(qtbot, window):
+    dialog = window.balancer.open_dialog("build")
+    assert dialog.request().time_limit is None  # the usual search by default
+    dialog.time_limit.setValue(10)
+    assert dialog.request().time_limit == 10.0

@@ -63,6 +63,11 @@ class BasemapLayer:
         item.setPen(pen)
         item.setZValue(z)
         item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        if brush is not None:
+            # Land and lakes (thousands of coastline vertices) never change while the map
+            # is edited: a repaint after a stroke blits their pixels instead of filling
+            # them again (Qt caches only the part in view, and redraws it after a zoom).
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.scene.addItem(item)
         self.items.append(item)
 

@@ -19,7 +19,7 @@ from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
 from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
 from territory_designer.ui.canvas.basemap_layer import CanvasBasemap
-from territory_designer.ui.canvas.choropleth import Classes, quantile_classes
+from territory_designer.ui.canvas.choropleth import Classes, classes_of
 from territory_designer.ui.canvas.navigation import NavigationMixin
 from territory_designer.ui.canvas.overlays import Overlays
 from territory_designer.ui.canvas.paths import project_xy, scene_point
@@ -90,6 +90,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self._view_timer.timeout.connect(self._place_labels_in_view)
         self._setup_view()
         self.color_field: str | None = None  # None: units in their territory's colour
+        #: What :meth:`set_color_values` coloured the units by (a performance figure).
+        self.color_values_label: str | None = None
         self.overlays = Overlays(self)
         self.basemap = CanvasBasemap(self)
         self.basemap.sig_loaded.connect(self._place_point_labels)  # unit names avoid cities
@@ -196,17 +198,20 @@ class MapCanvas(NavigationMixin, QGraphicsView):
     def set_color_by(self, field: str | None) -> None:
         """Colour units by their territory (None) or by a metric's classes (choropleth)."""
         self.color_field = field
+        self.color_values_label = None
         project = self.session.project
-        classes = quantile_classes(field, project.unit_values(field)) if field else None
+        classes = classes_of(field, project.unit_values(field)) if field else None
         self.units.set_classes(classes)
         self.overlays.refresh(project, classes)
         self._update_detail()
 
     def set_color_values(self, label: str, values: np.ndarray) -> None:
         """Colour units by figures that are not a project metric (a territory's retention
-        painted on its units, a unit's sales in a period), classed like a metric."""
+        painted on its units, a unit's sales in a period), classed like a metric; signed
+        figures (growth %) on a diverging scale centred on zero. NaN: no value."""
         self.color_field = None
-        classes = quantile_classes(label, np.asarray(values, dtype=float))
+        self.color_values_label = label
+        classes = classes_of(label, np.asarray(values, dtype=float))
         self.units.set_classes(classes)
         self.overlays.refresh(self.session.project, classes)
         self._update_detail()
@@ -215,6 +220,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         """Colour units by ready-made classes (categories with legend labels: the change
         view); None gives units back their territory's colour."""
         self.color_field = None
+        self.color_values_label = None
         self.units.set_classes(classes)
         self.overlays.refresh(self.session.project, classes)
         self._update_detail()

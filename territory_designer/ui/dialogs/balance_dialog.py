@@ -194,6 +194,12 @@ class BalanceDialog(QDialog):
         slider_row.addWidget(QLabel("Compactness"))
         self.seed = _spin(0, 2_000_000_000, 0)
         self.seed.setToolTip("The same choices and seed always give the same plan.")
+        self.time_limit = _spin(0, 3600, 0, " s")
+        self.time_limit.setSpecialValueText("usual search")
+        self.time_limit.setToolTip(
+            "Thorough mode: keep searching this many seconds and keep the best plan found "
+            "(the result then depends on the computer's speed)."
+        )
         self.build_name = QLineEdit()
         self.build_name.setPlaceholderText("Balanced k=… (automatic)")
         tab = QWidget()
@@ -209,6 +215,7 @@ class BalanceDialog(QDialog):
         form.addRow("Stay within:", self.within)
         form.addRow("Priority:", slider_row)
         form.addRow("Seed:", self.seed)
+        form.addRow("Search time (thorough):", self.time_limit)
         form.addRow("New plan name:", self.build_name)
         return tab
 
@@ -347,6 +354,7 @@ class BalanceDialog(QDialog):
                 else None,
                 shares=self._shares(),
                 keep_identities=self.keep_identities.isChecked(),
+                time_limit=float(self.time_limit.value()) or None,
             )
         caps = [
             self.cap_units_spin.value() if self.cap_units.isChecked() else None,

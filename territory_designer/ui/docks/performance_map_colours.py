@@ -1,8 +1,9 @@
 """The Performance dock's "Map" choice: colour the map's units by a performance figure.
 
 Unit figures (sales in the last period, white space) are per unit; territory figures
-(retention, attainment) are painted on every unit of the territory. Classes are the
-canvas's quantile classes, so only positive values are coloured.
+(retention, attainment, growth) are painted on every unit of the territory. Classes are
+the canvas's: quantile classes of positive values, or for a signed figure (growth %) a
+diverging scale centred on zero (losses red, gains blue). Units without the figure are grey.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ TERRITORIES = "Territories"
 CHOICES = (
     TERRITORIES,
     "Sales per unit (last period)",
+    "Growth % (territory)",
     "Retention % (territory)",
     "Attainment % (territory)",
     "White space per unit",
@@ -76,6 +78,10 @@ class MapColours:
         if choice.startswith("Sales"):
             period = table.first_period + table.revenue.shape[1] - 1
             return unit_sales(project, history, self.period, period), f"Sales per unit in {last}."
+        if choice.startswith("Growth"):
+            figure = table.growth_pct()
+            text = f"{choice} in {last} on the period before: losses red, gains blue."
+            return territory_figure_on_units(project, table, figure), text
         figure = table.retention_pct() if choice.startswith("Retention") else table.attainment_pct()
         return territory_figure_on_units(project, table, figure), f"{choice} in {last}."
 
@@ -121,7 +127,8 @@ class MapColours:
             self.message.setText(str(exc))
             self.message.show()
             return
-        self.canvas.set_color_values(choice, np.nan_to_num(values))  # type: ignore[attr-defined]
+        # NaN (no figure: no earlier period, no territory) stays out of the classes.
+        self.canvas.set_color_values(choice, values)  # type: ignore[attr-defined]
         self.coloured = True
         self.message.setText(text)
         self.message.show()

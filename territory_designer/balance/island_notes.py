@@ -1,0 +1,91 @@
+"""Notes on the separate parts of a layer (islands, exclaves): which territory each joined.
+
+The engine ties every separate part to the nearest unit of the mainland
+(:func:`~territory_designer.balance.graph.island_links`), so a part goes with the territory
+nearest to it. The report says so, part by part, and says plainly when a part ended up in
+a territory farther away than the nearest one (a lock, a "stay within" group or a rule
+barred the nearest): never a silent attachment to a far-away territory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+MAX_NAMED = 5  # parts named in a note; the rest are counted
+
+
+def island_notes(
+    xy: np.ndarray,
+    components: np.ndarray,
+    labels: np.ndarray,
+    unit_names: np.ndarray | None = None,
+) -> list[str]:
+    """Notes on the territory each separate part of the layer joined.
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        (n, 2) unit centroids in metres.
+    components : numpy.ndarray
+        Connected component of each unit in the layer's neighbour graph.
+    labels : numpy.ndarray
+        Territory index per unit (-1 unassigned).
+    unit_names : numpy.ndarray, optional
+        Names of the units (default: their indices).
+
+    Returns
+    -------
+    list of str
+        One note for the parts that joined the nearest territory, one per part that did not.
+    """
+    components = np.asarray(components)
+    labels = np.asarray(labels)
+    if components.size == 0 or components.max(initial=0) == 0:
+        return []
+    mainland_id = int(np.bincount(components).argmax())
+    mainland = np.flatnonzero((components == mainland_id) & (labels >= 0))
+    if mainland.size == 0:
+        return []
+    tree = cKDTree(xy[mainland])
+    by_territory: dict[int, cKDTree] = {}
+
+    def name(u: int) -> str:
+        return str(unit_names[u]) if unit_names is not None else f"unit {u}"
+
+    near_parts, far_notes = [], []
+    assigned = np.flatnonzero((labels >= 0) & (components != mainland_id))
+    order = assigned[np.argsort(components[assigned], kind="stable")]
+    cuts = np.flatnonzero(np.diff(components[order])) + 1
+    for units in np.split(order, cuts) if order.size else []:
+        joined = int(np.bincount(labels[units]).argmax())
+        dist, idx = tree.query(xy[units])
+        closest = int(np.argmin(dist))
+        nearest_unit = int(mainland[idx[closest]])
+        label = name(int(units[0])) + (f" ({units.size} units)" if units.size > 1 else "")
+        km = dist[closest] / 1000
+        if labels[nearest_unit] == joined:
+            near_parts.append(f"{label}, {km:,.1f} km from {name(nearest_unit)}")
+            continue
+        own = mainland[labels[mainland] == joined]
+        if own.size:
+            if joined not in by_territory:
+                by_territory[joined] = cKDTree(xy[own])
+            far_km = float(by_territory[joined].query(xy[units])[0].min()) / 1000
+            how_far = f"a territory {far_km:,.1f} km away"
+        else:
+            how_far = "a territory with no unit on the mainland"
+        far_notes.append(
+            f"Separate part {label} joined {how_far}, although the territory of "
+            f"{name(nearest_unit)} is {km:,.1f} km away: a lock, a group or a rule kept it "
+            "from the nearest territory."
+        )
+    notes = []
+    if near_parts:
+        shown = "; ".join(near_parts[:MAX_NAMED])
+        more = f"; and {len(near_parts) - MAX_NAMED} more" if len(near_parts) > MAX_NAMED else ""
+        notes.append(
+            f"{len(near_parts)} separate part(s) of the layer (islands, exclaves) joined the "
+            f"territory nearest to them: {shown}{more}."
+        )
+    return notes + far_notes

@@ -1,0 +1,39 @@
+"""Thorough mode: a build given a time limit keeps searching and keeps the best plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from territory_designer.balance.build import _rank, build_partition, graph_of
+from territory_designer.cli import main
+from tests.balance.conftest import grid_problem
+
+
+def _problem():
+    rng = np.random.default_rng(3)
+    return grid_problem(12, 12, 6, weight=rng.integers(1, 9, 144).astype(float), tolerance=0.03)
+
+
+def test_time_limit_searches_longer_and_is_never_worse():
+    usual = build_partition(_problem())
+    problem = _problem()
+    thorough = build_partition(problem, time_limit=usual.runtime_s + 1.5)
+    assert thorough.runtime_s >= usual.runtime_s + 1.0
+    assert thorough.rounds > usual.rounds
+    graph = graph_of(problem)
+    assert _rank(problem, graph, thorough.labels) <= _rank(problem, graph, usual.labels)
+    assert "Thorough mode searched" in thorough.thorough_note
+    assert "mean Polsby-Popper" in thorough.thorough_note
+
+
+def test_build_time_limit_on_the_command_line(capsys, demo_project_file, tmp_path):
+    path = tmp_path / "demo.tdproj"
+    path.write_bytes(Path(demo_project_file).read_bytes())
+    argv = ["build", str(path), "-k", "6", "--time-limit", "3", "--dry-run", "--json"]
+    assert main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["runtime_s"] >= 2.5
+    assert any(n.startswith("Thorough mode searched") for n in report["notes"])
