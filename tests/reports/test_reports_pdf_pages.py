@@ -17,9 +17,9 @@ from pdf_reading import fonts_by_page
 from td_programs import required_program
 
 from territory_designer.cli import main
+from territory_designer.core.account_territories import account_codes
 from territory_designer.core.project import Project
 from territory_designer.reports import ExportOptions, export
-from territory_designer.reports.tables import account_codes
 
 
 def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
