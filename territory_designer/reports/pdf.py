@@ -45,7 +45,7 @@ from territory_designer.reports.pdf_layout import (
     fit_territory_page,
     shape_ratio,
 )
-from territory_designer.reports.pdf_tables import hierarchy_pages, hierarchy_text
+from territory_designer.reports.pdf_tables import hierarchy_pages, hierarchy_text, workload_pages
 from territory_designer.reports.performance_report import performance_pages, performance_section
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
@@ -352,6 +352,7 @@ def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: F
     data.shapes("fine")
     title = report_title(project, options)
     extra = hierarchy_pages(data, PAPER_SIZES[options.paper])
+    extra += workload_pages(data, PAPER_SIZES[options.paper])
     extra += performance_pages(
         performance_section(project, options.plan), PAPER_SIZES[options.paper]
     )
