@@ -7,7 +7,8 @@ ratios the issue asks for (our PP / GerryChain ReCom 2 % PP, our time / GerryCha
 Then the rebalance experiment: a balanced zip_se4 plan drifted until one territory is
 20 % over target is rebalanced to 5 %, and the balance-versus-accounts-moved curve printed.
 
-Usage: ``python bench/bench_balance.py [--only NAME ...] [--skip-rebalance]``
+Usage: ``python bench/bench_balance.py [--only NAME ...] [--skip-rebalance]
+[--time-limit SECONDS]`` (thorough mode: each build searches that long).
 """
 
 from __future__ import annotations
@@ -127,13 +128,22 @@ def fnum(v: object, fmt: str = "{:.4g}") -> str:
         return ""
 
 
-def run_case(name: str, k: int, tol: float, peer_rows: list[dict], cache: dict) -> dict:
+def run_case(
+    name: str,
+    k: int,
+    tol: float,
+    peer_rows: list[dict],
+    cache: dict,
+    time_limit: float | None = None,
+) -> dict:
     """Build, score and print one case."""
     if name not in cache:
         cache[name] = load(name)
     gdf, arrays = cache[name]
     problem = problem_for(gdf, arrays, k, tol)
-    result = build_partition(problem)
+    result = build_partition(problem, time_limit=time_limit)
+    if result.thorough_note:
+        print(f"{name} k={k}: {result.thorough_note}")
     path = PLANS / f"{name}_k{k}.csv"
     write_plan(gdf, result.labels, path)
     s = score(name, path, k)
@@ -246,13 +256,16 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--skip-rebalance", action="store_true")
+    ap.add_argument(
+        "--time-limit", type=float, default=None, help="thorough mode: seconds per build"
+    )
     args = ap.parse_args(argv)
     peer_rows = peers()
     cache: dict = {}
     for name, k, tol in CASES:
         if args.only and name not in args.only:
             continue
-        run_case(name, k, tol, peer_rows, cache)
+        run_case(name, k, tol, peer_rows, cache, args.time_limit)
     if not args.skip_rebalance:
         rebalance_experiment(cache)
 

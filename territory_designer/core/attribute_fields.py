@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.account_territories import account_codes
 from territory_designer.core.plan import UNASSIGNED, Plan
 from territory_designer.core.project import ACCOUNTS_FIELD, UNITS_FIELD, Project
 
@@ -101,20 +102,6 @@ def unit_fields(project: Project) -> list[Field]:
         name = _unique_name(weight, taken, "accounts")
         fields.append(Field(name, project.weights[:, k], NUMBER))
     return fields
-
-
-def account_codes(project: Project) -> np.ndarray:
-    """Territory code of each account in the active plan (pinned accounts follow the pin)."""
-    plan = project.plan
-    unit = project.accounts.table["unit"].to_numpy(dtype=np.int64)
-    codes = np.full(unit.size, UNASSIGNED, dtype=np.int64)
-    ok = unit >= 0
-    codes[ok] = plan.assignment[unit[ok]]
-    for account_id, code in plan.account_overrides.items():
-        row = project.account_index.get(account_id)
-        if row is not None and code in plan.territories:
-            codes[row] = code
-    return codes
 
 
 def account_units(project: Project) -> np.ndarray:

@@ -15,35 +15,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.account_territories import account_codes, territory_attribute
 from territory_designer.core.criterion import parse_mix
 from territory_designer.core.errors import EditError
-from territory_designer.core.plan import UNASSIGNED, Plan
+from territory_designer.core.plan import Plan
 
 if TYPE_CHECKING:
     from territory_designer.core.project import Project
 
 #: Columns of a customer id in an account table (several accounts of one customer).
 CUSTOMER_COLUMNS = ("customer_id", "customer")
-
-
-def account_codes(project: Project, plan: Plan) -> np.ndarray:
-    """Territory code of each account in ``plan`` (pinned accounts follow their pin)."""
-    table = project.accounts.table
-    unit = table["unit"].to_numpy(dtype=np.int64)
-    codes = np.full(len(table), UNASSIGNED, dtype=np.int32)
-    ok = unit >= 0
-    codes[ok] = plan.assignment[unit[ok]]
-    for account_id, code in plan.account_overrides.items():
-        a = project.account_index.get(account_id)
-        if a is not None and code in plan.territories:
-            codes[a] = code
-    return codes
-
-
-def lookup(plan: Plan, codes: np.ndarray, attr: str) -> np.ndarray:
-    """Territory attribute (``id``, ``name``, ``owner``) per code; '' for unassigned."""
-    table = {c: getattr(t, attr) for c, t in plan.territories.items()}
-    return np.array([table.get(int(c), "") for c in codes], dtype=object)
 
 
 def value_field_for(project: Project, wanted: str | None = None) -> str:
@@ -171,9 +152,9 @@ def compare_plans(
             "unit_id": units.ids[moved],
             "unit_name": units.names[moved],
             "from_territory": ids_a[moved],
-            "from_name": lookup(a, a.assignment[moved], "name"),
+            "from_name": territory_attribute(a, a.assignment[moved], "name"),
             "to_territory": ids_b[moved],
-            "to_name": lookup(b, b.assignment[moved], "name"),
+            "to_name": territory_attribute(b, b.assignment[moved], "name"),
             "accounts": project.weights[moved, acc_col],
             vf: project.weights[moved, k],
             "reason": [unit_reason[i] for i in moved.tolist()],
@@ -190,9 +171,12 @@ def _account_moves(
 ) -> pd.DataFrame:
     table = project.accounts.table
     ca, cb = account_codes(project, a), account_codes(project, b)
-    ida, idb = lookup(a, ca, "id"), lookup(b, cb, "id")
+    ida, idb = territory_attribute(a, ca, "id"), territory_attribute(b, cb, "id")
     am = np.flatnonzero(ida != idb)
-    owner_a, owner_b = lookup(a, ca[am], "owner"), lookup(b, cb[am], "owner")
+    owner_a, owner_b = (
+        territory_attribute(a, ca[am], "owner"),
+        territory_attribute(b, cb[am], "owner"),
+    )
     # A territory without an owner stands for its own rep.
     rep_a = np.where(owner_a == "", ida[am], owner_a)
     rep_b = np.where(owner_b == "", idb[am], owner_b)
@@ -216,10 +200,10 @@ def _account_moves(
             "account_id": account_ids,
             "account_name": table["name"].astype(str).to_numpy()[am] if len(table) else [],
             "from_territory": ida[am],
-            "from_name": lookup(a, ca[am], "name"),
+            "from_name": territory_attribute(a, ca[am], "name"),
             "from_owner": owner_a,
             "to_territory": idb[am],
-            "to_name": lookup(b, cb[am], "name"),
+            "to_name": territory_attribute(b, cb[am], "name"),
             "to_owner": owner_b,
             vf: project.account_weights[am, k] if len(table) else np.zeros(0),
             "rep_changed": rep_a != rep_b,

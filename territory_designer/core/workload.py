@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.account_territories import account_codes
 from territory_designer.core.operation_base import Operation
-from territory_designer.core.plan import UNASSIGNED
 
 if TYPE_CHECKING:
     from territory_designer.core.accounts import AccountTable
@@ -235,20 +235,6 @@ def bhh_tour_km(n: int, area_km2: float) -> float:
     if n < 2 or not area_km2 > 0:
         return 0.0
     return BHH_CONSTANT * math.sqrt(n * area_km2)
-
-
-def account_codes(project: Project, plan: Plan) -> np.ndarray:
-    """Territory code of each account in ``plan`` (pinned accounts follow their pin)."""
-    table = project.accounts.table
-    unit = table["unit"].to_numpy(dtype=np.int64)
-    codes = np.full(len(table), UNASSIGNED, dtype=np.int32)
-    ok = unit >= 0
-    codes[ok] = plan.assignment[unit[ok]]
-    for account_id, code in plan.account_overrides.items():
-        a = project.account_index.get(account_id)
-        if a is not None and code in plan.territories:
-            codes[a] = code
-    return codes
 
 
 def _home_distances(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from territory_designer.core.account_territories import account_codes
 from territory_designer.core.feedback import Feedback
 from territory_designer.io.atomic import atomic_target
 from territory_designer.reports.comparison import comparison_plan
@@ -31,7 +32,7 @@ from territory_designer.reports.registry import (
     exporter,
 )
 from territory_designer.reports.safety import safe_text
-from territory_designer.reports.tables import account_codes, build_report_data
+from territory_designer.reports.tables import build_report_data
 from territory_designer.reports.xlsx_tables import Column, write_table
 
 if TYPE_CHECKING:

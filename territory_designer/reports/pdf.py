@@ -150,7 +150,7 @@ def cover_page(data: ReportData, paper: str, title: str | None, basemap: bool = 
     credit_below(fig, ax)
     figs = fig.add_axes(layout.figures_box)
     rows = [("Figure", "Value")] + [
-        (clipped(label, 30), format_figure(value, kind)) for label, value, kind in data.figures()
+        (clipped(label, 40), format_figure(value, kind)) for label, value, kind in data.figures()
     ]
     _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=6.5)
     chart = fig.add_axes(layout.chart_box)

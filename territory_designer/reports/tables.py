@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from territory_designer.core.account_territories import account_codes, territory_attribute
 from territory_designer.core.formatting import field_label
 from territory_designer.core.metrics import PlanSummary
-from territory_designer.core.plan import UNASSIGNED, Plan
+from territory_designer.core.plan import Plan
 from territory_designer.reports.comparison import comparison_plan
 from territory_designer.reports.rules_tables import add_hierarchy_and_rules
 from territory_designer.reports.workload_sheet import full_time_hours, workload_figures
@@ -53,25 +54,6 @@ def postal_column(attributes: pd.DataFrame) -> str | None:
         if name in lower:
             return lower[name]
     return None
-
-
-def account_codes(project: Project, plan: Plan) -> np.ndarray:
-    """Territory code of each account in ``plan`` (pinned accounts follow their pin)."""
-    table = project.accounts.table
-    unit = table["unit"].to_numpy(dtype=np.int64)
-    codes = np.full(len(table), UNASSIGNED, dtype=np.int32)
-    ok = unit >= 0
-    codes[ok] = plan.assignment[unit[ok]]
-    for account_id, code in plan.account_overrides.items():
-        a = project.account_index.get(account_id)
-        if a is not None and code in plan.territories:
-            codes[a] = code
-    return codes
-
-
-def _lookup(plan: Plan, codes: np.ndarray, attr: str) -> np.ndarray:
-    table = {c: getattr(t, attr) for c, t in plan.territories.items()}
-    return np.array([table.get(int(c), "") for c in codes], dtype=object)
 
 
 @dataclass
@@ -231,25 +213,25 @@ def _changes(project: Project, plan: Plan, field_name: str) -> Changes | None:
             "unit_id": units.ids[moved],
             "unit_name": units.names[moved],
             "from_territory": old_ids[moved],
-            "from_name": _lookup(base, base.assignment[moved], "name"),
+            "from_name": territory_attribute(base, base.assignment[moved], "name"),
             "to_territory": new_ids[moved],
-            "to_name": _lookup(plan, plan.assignment[moved], "name"),
+            "to_name": territory_attribute(plan, plan.assignment[moved], "name"),
             field_name: project.weights[moved, k],
             "reason": _reasons(project, plan.name, units.ids[moved]),
         }
     )
     table = project.accounts.table
     old_c, new_c = account_codes(project, base), account_codes(project, plan)
-    old_a, new_a = _lookup(base, old_c, "id"), _lookup(plan, new_c, "id")
+    old_a, new_a = territory_attribute(base, old_c, "id"), territory_attribute(plan, new_c, "id")
     am = np.flatnonzero(old_a != new_a)
     a = pd.DataFrame(
         {
             "account_id": table["account_id"].to_numpy()[am],
             "account_name": table["name"].astype(str).to_numpy()[am],
             "from_territory": old_a[am],
-            "from_name": _lookup(base, old_c[am], "name"),
+            "from_name": territory_attribute(base, old_c[am], "name"),
             "to_territory": new_a[am],
-            "to_name": _lookup(plan, new_c[am], "name"),
+            "to_name": territory_attribute(plan, new_c[am], "name"),
             field_name: project.account_weights[am, k] if len(table) else np.zeros(0),
         }
     )
@@ -298,8 +280,8 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
     if pc is not None:
         udf["postal_code"] = units.attributes[pc].astype(str).to_numpy()
     udf["territory"] = plan.territory_ids()
-    udf["territory_name"] = _lookup(plan, codes, "name")
-    udf["owner"] = _lookup(plan, codes, "owner")
+    udf["territory_name"] = territory_attribute(plan, codes, "name")
+    udf["owner"] = territory_attribute(plan, codes, "owner")
     udf["locked"] = plan.locked_units.copy()
     for f in units.numeric_fields():
         udf[f] = units.attributes[f].to_numpy()
@@ -313,9 +295,9 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
             "account_name": table["name"].astype(str).to_numpy(),
             "unit_id": np.where(ok, units.ids[np.where(ok, unit_idx, 0)], ""),
             "unit_name": np.where(ok, units.names[np.where(ok, unit_idx, 0)], ""),
-            "territory": _lookup(plan, acode, "id"),
-            "territory_name": _lookup(plan, acode, "name"),
-            "owner": _lookup(plan, acode, "owner"),
+            "territory": territory_attribute(plan, acode, "id"),
+            "territory_name": territory_attribute(plan, acode, "name"),
+            "owner": territory_attribute(plan, acode, "owner"),
             "located_by": _how_located(table["located_by"].astype(str).to_numpy(), ok),
             "pinned": table["account_id"].isin(list(plan.account_overrides)).to_numpy(),
         }

@@ -19,9 +19,9 @@ import pytest
 from pyproj import CRS
 
 from territory_designer.cli import main
+from territory_designer.core.account_territories import account_codes
 from territory_designer.core.project import Project
 from territory_designer.reports import ExportOptions, export
-from territory_designer.reports.tables import account_codes
 
 NO_NAME = ("unknown", "undefined", "unnamed", "")
 

@@ -140,7 +140,7 @@ class AttributeTableDock(QDockWidget):
         return self._colors_of(plan.assignment)
 
     def _account_colors(self) -> np.ndarray:
-        from territory_designer.core.attribute_fields import account_codes
+        from territory_designer.core.account_territories import account_codes
 
         return self._colors_of(account_codes(self.session.project))
 
