@@ -43,6 +43,7 @@ from territory_designer.balance.rules_repair import (
     plan_forbidden,
     rule_inputs,
 )
+from territory_designer.core.accounts import locate_points
 from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import InputError
 from territory_designer.core.feedback import Feedback
@@ -150,6 +151,8 @@ def build_plan(
         seed=seed,
         forbidden=forbidden,
     )
+    if home is not None:
+        _pin_home_units(project, problem, len(carried))
     result = build_partition(problem, feedback, time_limit)
     feedback.check_canceled()
     pairs = pair_with_active(project, carried, continues or [], result.labels)
@@ -294,6 +297,21 @@ def _fixed_parts(
     carried_xy = [project.units.centroid[locked == i].mean(axis=0) for i in range(len(carried))]
     home = np.array(carried_xy + [tuple(h) for h in home_bases], dtype=float).reshape(k, 2)
     return locked, closed, home
+
+
+def _pin_home_units(project: Project, problem: BalanceProblem, first: int) -> None:
+    """Lock the unit holding each new territory's home base (the nearest unit when none
+    does) to that territory, so every phase of the build keeps each rep's home in their
+    own territory. A unit already locked or holding an earlier home keeps that lock; one
+    outside the territory's "within" group or barred from it by a rule stays free."""
+    homes = problem.home[first:]
+    units = locate_points(homes, project.units.geometry)
+    for j, (unit, xy) in enumerate(zip(units.tolist(), homes, strict=True)):
+        t = first + j
+        if unit < 0:
+            unit = int(np.argmin(np.hypot(*(project.units.centroid - xy).T)))
+        if problem.locked[unit] < 0 and problem.allowed(np.array([unit]), np.array([t]))[0]:
+            problem.locked[unit] = t
 
 
 def _rebalance_problem(

@@ -17,8 +17,8 @@
   Stuetzle 2003) whose local search is the merge-split descent (:func:`iterated_search`).
 
 Locked units, closed territories, "within" groups and the distance limit are respected: a
-cut that puts a unit where it may not go is skipped, and rebuilds avoid regions holding
-locked units or under a distance limit.
+cut that puts a unit where it may not go is skipped (rebuilds included: locked units
+stay in their territory), and rebuilds are not used under a distance limit.
 """
 
 from __future__ import annotations
@@ -233,8 +233,10 @@ def rebuild_around(
 
     The region is split again by :func:`~territory_designer.balance.treecut.tree_partition`
     into as many territories; the excess of one territory is thereby shared by all of its
-    neighbourhood. Returns the new labels, or None when the region holds locked units,
-    crosses a "within" group or a distance limit applies (then only pair moves are used).
+    neighbourhood. Locked units (reps' home units) keep their territory: every cut keeps
+    them on their territory's side. Returns the new labels, or None when no such split is
+    found, the region crosses a "within" group or a distance limit applies (then only pair
+    moves are used).
     """
     if problem.home is not None and problem.max_distance is not None:
         return None
@@ -258,12 +260,22 @@ def rebuild_around(
     if terrs.size < 2:
         return None
     units = np.flatnonzero(np.isin(labels, terrs))
-    if (problem.locked[units] >= 0).any():
-        return None
+    index = np.full(problem.k, -1, dtype=np.int64)
+    index[terrs] = np.arange(terrs.size)
+    locked = problem.locked[units]
+    pinned = np.where(locked >= 0, index[np.maximum(locked, 0)], -1)
     part = tree_partition(
-        problem, graph, units, terrs, problem.targets[terrs], rng, trees=trees, max_splits=12
+        problem,
+        graph,
+        units,
+        terrs,
+        problem.targets[terrs],
+        rng,
+        trees=trees,
+        max_splits=12,
+        pinned=pinned,
     )
-    if part is None:
+    if part is None or (part[locked >= 0] != pinned[locked >= 0]).any():
         return None
     new = labels.copy()
     new[units] = terrs[part]

@@ -200,6 +200,7 @@ def tree_partition(
     rng: np.random.Generator,
     trees: int = 12,
     max_splits: int = 40,
+    pinned: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Recursive spanning-tree bisection of ``units`` into the territories ``terr``.
 
@@ -223,13 +224,16 @@ def tree_partition(
         Trees drawn per split.
     max_splits : int
         Bound on the splits tried in all (retries included).
+    pinned : numpy.ndarray, optional
+        Index into ``terr`` of the territory each of ``units`` must join, -1 where free
+        (locked units such as reps' home units); every cut keeps them on their side.
 
     Returns
     -------
     numpy.ndarray or None
         Index into ``terr`` of each unit, or None when a region is not connected.
     """
-    bisection = _Bisection(problem, graph, units, targets, rng, trees, max_splits)
+    bisection = _Bisection(problem, graph, units, targets, rng, trees, max_splits, pinned)
     if bisection.split(np.arange(units.size), np.arange(terr.size)) is None:
         return None
     return bisection.out
@@ -247,8 +251,10 @@ class _Bisection:
         rng: np.random.Generator,
         trees: int,
         max_splits: int,
+        pinned: np.ndarray | None = None,
     ) -> None:
         self.problem, self.graph, self.units, self.targets = problem, graph, units, targets
+        self.pinned = np.full(units.size, -1, dtype=np.int64) if pinned is None else pinned
         self.rng, self.trees, self.left = rng, trees, max_splits
         self.out = np.zeros(units.size, dtype=np.int64)
         # Each split aims inside a share of the band, so the parts' own splits can fit.
@@ -284,16 +290,17 @@ class _Bisection:
     def _split_once(
         self, idx: np.ndarray, parts_a: np.ndarray, parts_b: np.ndarray, tgt_a: float, tgt_b: float
     ) -> float | None:
-        """Cut ``idx`` in two along new trees and split each side further."""
-        none = np.zeros(idx.size, dtype=bool)
+        """Cut ``idx`` in two along new trees and split each side further (pinned units
+        on the side of their territory)."""
+        pinned = self.pinned[idx]
         got = best_split(
             self.problem,
             self.graph,
             self.units[idx],
             tgt_a,
             tgt_b,
-            none,
-            none,
+            (pinned >= 0) & ~np.isin(pinned, parts_a),
+            (pinned >= 0) & ~np.isin(pinned, parts_b),
             self.trees,
             self.rng,
             tol=self.tol / (parts_a.size + parts_b.size),

@@ -45,7 +45,7 @@ from territory_designer.reports.pdf_layout import (
     fit_territory_page,
     shape_ratio,
 )
-from territory_designer.reports.pdf_tables import hierarchy_pages, hierarchy_text
+from territory_designer.reports.pdf_tables import hierarchy_pages, hierarchy_text, workload_pages
 from territory_designer.reports.performance_report import performance_pages, performance_section
 from territory_designer.reports.registry import PAPER_SIZES, ExportOptions, exporter
 from territory_designer.reports.tables import ReportData, build_report_data
@@ -150,7 +150,7 @@ def cover_page(data: ReportData, paper: str, title: str | None, basemap: bool = 
     credit_below(fig, ax)
     figs = fig.add_axes(layout.figures_box)
     rows = [("Figure", "Value")] + [
-        (clipped(label, 30), format_figure(value, kind)) for label, value, kind in data.figures()
+        (clipped(label, 40), format_figure(value, kind)) for label, value, kind in data.figures()
     ]
     _rows(figs, rows, (0.0, 1.0), ("left", "right"), title="Plan figures", fontsize=6.5)
     chart = fig.add_axes(layout.chart_box)
@@ -352,6 +352,7 @@ def export_pdf(project: Project, path: Path, options: ExportOptions, feedback: F
     data.shapes("fine")
     title = report_title(project, options)
     extra = hierarchy_pages(data, PAPER_SIZES[options.paper])
+    extra += workload_pages(data, PAPER_SIZES[options.paper])
     extra += performance_pages(
         performance_section(project, options.plan), PAPER_SIZES[options.paper]
     )

@@ -24,8 +24,11 @@ MAX_ROLLUP_FIGURES = 4
 _DARK = "#1f4e78"
 
 
-def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> AccountList:
-    """A data frame as a drawable table: numbers right-aligned, texts clipped."""
+def frame_table(
+    frame: pd.DataFrame, labels: dict[str, str] | None = None, right: tuple[str, ...] = ()
+) -> AccountList:
+    """A data frame as a drawable table: numbers (and the ``right`` columns, e.g. texts
+    holding percentages) right-aligned, texts clipped."""
     labels = labels or {}
     headers, cells, numeric = [], [], []
     for col in frame.columns:
@@ -36,7 +39,7 @@ def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> Ac
             cells.append([_number(v) for v in values])
         else:
             cells.append([clipped("" if v is None else str(v), 24) for v in values])
-        numeric.append(is_number)
+        numeric.append(is_number or col in right)
     widths = [
         max(len(h), *(len(c) for c in col)) if len(col) else len(h)
         for h, col in zip(headers, cells, strict=True)
@@ -110,3 +113,46 @@ def hierarchy_pages(data: ReportData, paper: tuple[float, float]) -> list[Figure
     ]
     note = "Figures of each node are the sums of its territories' figures."
     return [table_page("Hierarchy roll-up", tables, paper, note)]
+
+
+#: Workload columns on the PDF page (keys of :func:`~.workload_sheet.workload_figures`).
+WORKLOAD_COLUMNS = {
+    "id": "Territory",
+    "name": "Name",
+    "owner": "Rep",
+    "accounts": "Accounts",
+    "visits": "Visits/yr",
+    "visit_hours": "Visit h",
+    "travel_hours": "Travel h",
+    "routing_hours": "Routing h",
+    "hours": "Hours",
+    "fte": "Full-time",
+}
+
+
+def workload_pages(data: ReportData, paper: tuple[float, float]) -> list[Figure]:
+    """The workload page (hours a year per territory and share of a full-time year), none
+    when the project has no workload model."""
+    import textwrap
+
+    from territory_designer.core.workload import APPROXIMATION_NOTE
+
+    table = data.workload
+    if table is None or not len(table):
+        return []
+    frame = table[[c for c in WORKLOAD_COLUMNS if c in table.columns]].copy()
+    frame["fte"] = [f"{100 * float(v):.0f}%" for v in frame["fte"]]
+    for col in ("id", "name", "owner"):
+        frame[col] = frame[col].fillna("").astype(str)
+    hours = float(table["hours"].sum())
+    title = f"Workload by territory ({len(frame)})"
+    note = (
+        f"Hours a year per territory; full-time year {data.full_time_hours:,.0f} hours. "
+        f"Total {hours:,.0f} hours = {hours / data.full_time_hours:.1f} full-time reps."
+    )
+    fig = table_page(
+        "Workload", [(title, frame_table(frame, WORKLOAD_COLUMNS, ("fte",)))], paper, note
+    )
+    fig.text(0.06, 0.035, "\n".join(textwrap.wrap(APPROXIMATION_NOTE, 130)), fontsize=6,
+             color="#555555", va="bottom")  # fmt: skip
+    return [fig]

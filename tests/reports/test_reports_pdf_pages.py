@@ -192,10 +192,12 @@ def test_cover_lists_every_territory_with_its_rep(demo_project_file: Path, tmp_p
         assert t.owner in row[0] and re.search(r"[+-]\d+\.\d%", row[0])
 
 
-def test_cover_figures_cut_to_fit_end_in_an_ellipsis(demo_pdf):
-    """A label cut to fit must not read as another figure: "Accounts moved vs Baseline
-    2026" cut bare became "… Baseline 202", which looks like a count of 202."""
+def test_cover_figures_read_in_full(demo_pdf):
+    """The cover's figure labels have room to be read whole (they were cut at 30
+    characters: "Compactness (mean Polsby-Popp…", "Accounts moved vs Baseline 20…"), and a
+    label is never cut bare ("… Baseline 202" read as a count of 202)."""
     pdf, _project = demo_pdf
     cover = pdf_text(pdf, 1)
     assert "Baseline 202 " not in cover and not re.search(r"Baseline 202\s*$", cover, re.M)
-    assert "Accounts moved vs Baseline 20…" in cover
+    assert "Accounts moved vs Baseline 2026" in cover
+    assert "Compactness (mean Polsby-Popper)" in cover
