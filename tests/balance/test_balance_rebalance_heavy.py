@@ -70,3 +70,26 @@ def test_two_heavy_units_in_one_territory_both_stay_and_the_rest_is_balanced():
     rest = np.delete(loads, start[HEAVY])
     assert np.abs(rest / 24.5 - 1).max() * 100 == pytest.approx(rep.rest_max_abs_deviation_pct)
     assert rep.rest_max_abs_deviation_pct <= 5.0
+
+
+def test_rebalance_of_a_project_reports_the_rest_with_a_heavy_unit(capsys, tmp_path):
+    import json
+
+    from td_factories import build_grid_project
+
+    from territory_designer.cli import main
+    from territory_designer.io.project_file import save_project
+
+    layout = ["AABBCC"] * 6
+    project = build_grid_project(6, 6, layout)
+    population = project.units.attributes["population"].to_numpy(float)
+    population[14] = 5 * population.sum()  # one unit outweighs every territory
+    project.units.attributes["population"] = population
+    path = tmp_path / "heavy.tdproj"
+    save_project(project, path)
+    argv = ["rebalance", str(path), "--max-moves", "20", "--balance-on", "population"]
+    assert main([*argv, "--json", "--curve", "--dry-run"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["rest_max_abs_deviation_pct"] is not None
+    assert report["curve"][-1]["rest_max_abs_deviation_pct"] is not None
+    assert "rest" in report["infeasible_reason"]
