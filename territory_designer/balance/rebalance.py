@@ -84,13 +84,16 @@ def isolate_heavy_in_plan(problem: BalanceProblem, labels: np.ndarray) -> list[i
     """
     heavy: list[int] = []
     heavy_t = np.zeros(problem.k, dtype=bool)
+    is_heavy = np.zeros(problem.n, dtype=bool)
+    plain = problem.targets.copy()
     lab = np.asarray(labels, dtype=np.int64)
+    ok = lab >= 0
+    t_of = np.where(ok, lab, 0)
     while True:
-        ok = lab >= 0
-        over = np.zeros(problem.n, dtype=bool)
-        t_of = np.where(ok, lab, 0)
-        over[ok] = problem.weight[ok] > problem.targets[t_of[ok]] * (1 + problem.tolerance)
-        over &= ~heavy_t[t_of]
+        # A second heavy unit in a territory already holding one is judged against the
+        # plain target (that territory's own target is now the first unit's weight).
+        limit = np.where(heavy_t[t_of], plain[t_of], problem.targets[t_of])
+        over = ok & ~is_heavy & (problem.weight > limit * (1 + problem.tolerance))
         if not over.any():
             break
         cand = np.flatnonzero(over)
@@ -101,7 +104,7 @@ def isolate_heavy_in_plan(problem: BalanceProblem, labels: np.ndarray) -> list[i
         if not rest.any():
             break
         problem.locked[u] = t
-        heavy_t[t] = True
+        heavy_t[t] = is_heavy[u] = True
         heavy.append(u)
         kept = problem.locked == t
         problem.targets[t] = max(float(problem.weight[kept].sum()), 1e-12)

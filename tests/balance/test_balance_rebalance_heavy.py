@@ -54,3 +54,19 @@ def test_rebalance_never_moves_a_unit_of_zero_weight():
     res = rebalance(prob, graph_of(prob), start, max_moves=80)
     assert res.moves
     assert all(w[m.unit] > 0 for m in res.moves)
+
+
+def test_two_heavy_units_in_one_territory_both_stay_and_the_rest_is_balanced():
+    w = _weights()
+    w[45] = 50.0  # a second heavy unit next to the first, in the same strip
+    prob = grid_problem(10, 10, 5, weight=w, tolerance=0.05)
+    start = _strips()
+    res = rebalance(prob, graph_of(prob), start, max_moves=80)
+    assert sorted(res.heavy_units) == [HEAVY, 45]
+    assert res.labels[HEAVY] == res.labels[45] == start[HEAVY]
+    rep = quality_report(prob, graph_of(prob), res.labels, start=start)
+    # The rest share what the two heavy units leave: (98 + 0) / 4 = 24.5 each.
+    loads = np.bincount(res.labels, weights=prob.weight, minlength=5)
+    rest = np.delete(loads, start[HEAVY])
+    assert np.abs(rest / 24.5 - 1).max() * 100 == pytest.approx(rep.rest_max_abs_deviation_pct)
+    assert rep.rest_max_abs_deviation_pct <= 5.0
