@@ -73,3 +73,23 @@ def test_without_a_selection_the_status_bar_says_what_to_do(qtbot):
     window.session.set_selection(np.empty(0, dtype=np.int64))
     window.actions_by_name["assign_selection_to_district"].trigger()
     assert not asked and "Select units first" in window.statusBar().currentMessage()
+
+
+def test_a_district_in_the_hierarchy_dock_takes_the_selection(qtbot):
+    window, asked = placed_window(qtbot)
+    session = window.session
+    plan = session.project.plan
+    dock = window.hierarchy_dock
+    dock.refresh()
+    west = next(dock.tree.topLevelItem(i) for i in range(2)
+                if dock.tree.topLevelItem(i).text(0) == "region West")  # fmt: skip
+    assert [a.text() for a in dock.node_actions(west)] == ["Assign Selection to This Region"]
+    east = next(dock.tree.topLevelItem(i) for i in range(2)
+                if dock.tree.topLevelItem(i).text(0) == "region East")  # fmt: skip
+    (triangle,) = [east.child(i) for i in range(east.childCount())]
+    assert dock.node_actions(triangle.child(0)) == []  # a territory: no such action
+    session.set_selection(np.array([cell(0, 4)]))
+    dock.node_actions(triangle)[0].trigger()
+    assert not asked  # the node was chosen in the dock
+    assert plan.assignment[cell(0, 4)] == 0
+    assert window.statusBar().currentMessage() == "Assign 1 unit to District Triangle"

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from territory_designer.core.formatting import format_number
 from territory_designer.core.hierarchy import (
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
 #: Role holding the territory codes under a tree item.
 CODES_ROLE = Qt.ItemDataRole.UserRole + 1
+#: ``(node id, level name)`` of a district/region item (absent on territories).
+NODE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class HierarchyDock(QDockWidget):
@@ -39,6 +43,11 @@ class HierarchyDock(QDockWidget):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.itemDoubleClicked.connect(self._select_units)
+        #: Called with (node id, level) by a node's "Assign Selection Here" (set by the
+        #: window's extension; None: no such action).
+        self.assign_here: Callable[[str, str], object] | None = None
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         self.setWidget(self.tree)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -91,6 +100,8 @@ class HierarchyDock(QDockWidget):
                     )
                     item = QTreeWidgetItem([label, *self._figures(row, shown)])
                     item.setData(0, CODES_ROLE, [])
+                    if node:
+                        item.setData(0, NODE_ROLE, (node, levels[i]))
                     if parent is None:
                         self.tree.addTopLevelItem(item)
                     else:
@@ -122,6 +133,24 @@ class HierarchyDock(QDockWidget):
                                               level).items():  # fmt: skip
             out.setdefault(node, []).append(code)
         return out
+
+    def node_actions(self, item: QTreeWidgetItem) -> list[QAction]:
+        """The context-menu actions of ``item``: "Assign Selection Here" on a node."""
+        place = item.data(0, NODE_ROLE)
+        if not place or self.assign_here is None:
+            return []
+        node, level = place
+        action = QAction(f"Assign Selection to This {level.capitalize()}", self.tree)
+        action.triggered.connect(lambda: self.assign_here(node, level))
+        return [action]
+
+    def _context_menu(self, pos: object) -> None:
+        item = self.tree.itemAt(pos)
+        actions = self.node_actions(item) if item is not None else []
+        if actions:
+            menu = QMenu(self.tree)
+            menu.addActions(actions)
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
 
     def _select_units(self, item: QTreeWidgetItem, _column: int) -> None:
         codes = item.data(0, CODES_ROLE) or []

@@ -1,6 +1,7 @@
-"""Territory › Assign Selection to District…: the selected units go to the chosen
-district's (region's…) territories, each unit to the nearest one, in one undo step and
-under the project's rules (see :mod:`territory_designer.core.hierarchy_assign`)."""
+"""Territory › Assign Selection to District… (and "Assign Selection to This District" on a
+node of the Hierarchy dock): the selected units go to the chosen district's (region's…)
+territories, each unit to the nearest one, in one undo step and under the project's rules
+(see :mod:`territory_designer.core.hierarchy_assign`)."""
 
 from __future__ import annotations
 
@@ -40,15 +41,18 @@ def node_choices(window: MainWindow) -> list[tuple[str, str, str]]:
     return out
 
 
-def assign_selection_to_node(window: MainWindow, choice: str | None = None) -> bool:
-    """Ask for a node (unless ``choice``, its list text, is given) and assign the
-    selection to it; the status bar says what moved and what was left out."""
-    from territory_designer.core.hierarchy_assign import AssignToNode
-
+def assign_selection_to_node(
+    window: MainWindow, choice: str | None = None, node: tuple[str, str] | None = None
+) -> bool:
+    """Ask for a node (unless ``choice``, its list text, or ``node``, its (id, level), is
+    given) and assign the selection to it; the status bar says what moved and what was
+    left out."""
     session = window.session
     if not session.selection.size:
         session.sig_status.emit("Select units first (Select tool), then choose a district.")
         return False
+    if node is not None:
+        return _assign(window, *node)
     choices = node_choices(window)
     if not choices:
         session.sig_status.emit("No districts yet: Territory › Place in Hierarchy… makes one.")
@@ -65,7 +69,14 @@ def assign_selection_to_node(window: MainWindow, choice: str | None = None) -> b
             choice = choice if ok else None
     if choice not in texts:
         return False
-    _, node, level = choices[texts.index(choice)]
+    _, node_id, level = choices[texts.index(choice)]
+    return _assign(window, node_id, level)
+
+
+def _assign(window: MainWindow, node: str, level: str) -> bool:
+    from territory_designer.core.hierarchy_assign import AssignToNode
+
+    session = window.session
     op = AssignToNode(session.selection, node, level)
     if not session.execute(op):
         return False

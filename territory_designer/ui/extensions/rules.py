@@ -16,6 +16,7 @@ from territory_designer.core.errors import TerritoryDesignerError
 from territory_designer.core.hierarchy import hierarchy_levels, unit_nodes
 from territory_designer.ui.canvas.choropleth import Classes
 from territory_designer.ui.docks.hierarchy_dock import HierarchyDock
+from territory_designer.ui.extensions.hierarchy_assign import assign_selection_to_node
 
 if TYPE_CHECKING:
     from territory_designer.ui.main_window import MainWindow
@@ -30,6 +31,7 @@ def install(window: MainWindow) -> None:
     window.tabifyDockWidget(window.territory_dock, dock)
     window.territory_dock.raise_()
     window.hierarchy_dock = dock  # type: ignore[attr-defined]
+    dock.assign_here = lambda node, level: assign_selection_to_node(window, node=(node, level))
     window.menus["view"].addAction(dock.toggleViewAction())
     territory = window.menus["territory"]
     territory.addSeparator()
