@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -35,5 +36,7 @@ def test_build_time_limit_on_the_command_line(capsys, demo_project_file, tmp_pat
     argv = ["build", str(path), "-k", "6", "--time-limit", "3", "--dry-run", "--json"]
     assert main(argv) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["runtime_s"] >= 2.5
-    assert any(n.startswith("Thorough mode searched") for n in report["notes"])
+    # Not a wall-clock bound (a loaded machine stops earlier when one more start would
+    # overrun the limit): the search went on past the usual build with more starts.
+    (note,) = [n for n in report["notes"] if n.startswith("Thorough mode searched")]
+    assert int(re.search(r"\((\d+) more starts", note).group(1)) >= 1
