@@ -180,7 +180,9 @@ def test_an_edit_does_not_block_the_window_and_a_stroke_computes_once(qtbot, doc
     start = time.perf_counter()
     for code in (t01, t02, t01, t02, t01):  # a paint stroke back and forth over unit 1
         assert session.assign([1], code)
-    assert time.perf_counter() - start < 0.3  # no computation on the GUI thread
+    # A computation on the GUI thread would sit at the closed gate for 10 s; the bound
+    # leaves room for a loaded machine's slow edits.
+    assert time.perf_counter() - start < 5.0
     qtbot.waitUntil(lambda: gated.calls == 1, timeout=3000)
     # The worker is held: the window still runs its event loop and says it is updating.
     assert dock.updating and dock.message.text() == "Updating…"
