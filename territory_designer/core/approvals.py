@@ -372,40 +372,28 @@ def review_entries(rec: Reconciliation, plan_name: str) -> list[ChangeEntry]:
     entries = []
     user, when = os_user(), now_text()
     seen = set()
+
+    def entry(verb: str, move: ProposedMove, r: Response, ans: Answer) -> ChangeEntry:
+        return ChangeEntry(
+            when,
+            user,
+            plan_name,
+            f"{verb} by {r.group}: {move.describe()}",
+            kind="review",
+            units=[move.item_id] if move.kind == "unit" else [],
+            from_territories=[move.from_id],
+            to_territory=move.to_id,
+            note=ans.comment,
+            details={"file": r.source, "row": str(ans.row)},
+        )
+
     for move, r, ans in rec.rejected:
         seen.add((move.move_id, r.source))
-        entries.append(
-            ChangeEntry(
-                when,
-                user,
-                plan_name,
-                f"Rejected by {r.group}: {move.describe()}",
-                kind="review",
-                units=[move.item_id] if move.kind == "unit" else [],
-                from_territories=[move.from_id],
-                to_territory=move.to_id,
-                note=ans.comment,
-                details={"file": r.source, "row": str(ans.row)},
-            )
-        )
+        entries.append(entry("Rejected", move, r, ans))
     for move, r, ans in rec.comments:
-        if (move.move_id, r.source) in seen:
-            continue
-        verb = {ACCEPT: "Accepted", REJECT: "Rejected"}.get(ans.decision, "Commented")
-        entries.append(
-            ChangeEntry(
-                when,
-                user,
-                plan_name,
-                f"{verb} by {r.group}: {move.describe()}",
-                kind="review",
-                units=[move.item_id] if move.kind == "unit" else [],
-                from_territories=[move.from_id],
-                to_territory=move.to_id,
-                note=ans.comment,
-                details={"file": r.source, "row": str(ans.row)},
-            )
-        )
+        if (move.move_id, r.source) not in seen:
+            verb = {ACCEPT: "Accepted", REJECT: "Rejected"}.get(ans.decision, "Commented")
+            entries.append(entry(verb, move, r, ans))
     for text in rec.conflicts:
         entries.append(ChangeEntry(when, user, plan_name, f"Conflict: {text}", kind="review"))
     return entries
