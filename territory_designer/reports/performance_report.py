@@ -18,6 +18,7 @@ from territory_designer.core.errors import InputError
 from territory_designer.reports.safety import safe_cell
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from openpyxl import Workbook
 
@@ -207,9 +208,17 @@ def _trend_page(section: PerformanceSection, paper: tuple[float, float]) -> Figu
         ax.set_title(f"{g.id} {g.name}"[:24], fontsize=7)
         ax.set_xticks([0, len(labels) - 1], [labels[0], labels[-1]])
         ax.tick_params(labelsize=5)
-    ax = fig.add_subplot(grid[rows:, :])
+    draw_growth_share(fig.add_subplot(grid[rows:, :]), t)
+    fig.text(0.07, 0.045, " ".join(t.notes)[:160], fontsize=6)
+    return fig
+
+
+def draw_growth_share(ax: Axes, t: PerformanceTable) -> None:
+    """One scatter on ``ax``: each group's share of the last period's revenue against its
+    growth on the period before (the PDF's trend page and the Performance dock)."""
     revenue = t.revenue[:, -1]
-    share = 100 * revenue / revenue.sum() if revenue.sum() > 0 else revenue * 0
+    total = revenue.sum()
+    share = 100.0 * revenue / total if total > 0 else np.zeros_like(revenue)
     growth = t.growth_pct()[:, -1]
     ok = np.isfinite(growth)
     ax.scatter(share[ok], growth[ok], color="#4e79a7")
@@ -218,10 +227,8 @@ def _trend_page(section: PerformanceSection, paper: tuple[float, float]) -> Figu
                     textcoords="offset points")  # fmt: skip
     ax.axhline(0, color="#999999", lw=0.8)
     ax.set_xlabel(f"Share of revenue in {t.periods[-1]} (%)", fontsize=8)
-    ax.set_ylabel("Growth on the quarter before (%)", fontsize=8)
+    ax.set_ylabel(f"Growth on the {t.kind} before (%)", fontsize=8)
     ax.tick_params(labelsize=7)
-    fig.text(0.07, 0.045, " ".join(t.notes)[:160], fontsize=6)
-    return fig
 
 
 def _white_space_page(section: PerformanceSection, paper: tuple[float, float]) -> Figure:

@@ -42,6 +42,7 @@ from territory_designer.core.performance import (
     score_fields,
 )
 from territory_designer.core.sales_history import SalesHistory
+from territory_designer.reports.performance_report import draw_growth_share
 from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task
@@ -406,18 +407,5 @@ class PerformanceDock(QDockWidget):
 
     def _draw_growth_share(self, t: PerformanceTable) -> None:
         """One scatter: each group's share of the last period's revenue against its growth."""
-        ax = self.figure.add_subplot(111)
-        revenue = t.revenue[:, -1]
-        total = revenue.sum()
-        share = 100.0 * revenue / total if total > 0 else np.zeros_like(revenue)
-        growth = t.growth_pct()[:, -1]
-        ok = np.isfinite(growth)
-        ax.scatter(share[ok], growth[ok], color="#4e79a7")
-        for k in np.flatnonzero(ok):
-            ax.annotate(t.groups[k].id, (share[k], growth[k]), fontsize=7, xytext=(3, 3),
-                        textcoords="offset points")  # fmt: skip
-        ax.axhline(0, color="#999999", lw=0.8)
-        ax.set_xlabel(f"Share of revenue in {t.periods[-1]} (%)", fontsize=8)
-        ax.set_ylabel("Growth on the period before (%)", fontsize=8)
-        ax.tick_params(labelsize=7)
+        draw_growth_share(self.figure.add_subplot(111), t)
         self.chart.draw_idle()
