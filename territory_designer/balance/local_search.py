@@ -70,11 +70,8 @@ class SearchState:
         inner = np.bincount(self.lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
         self.P = per - 2 * inner
         self.version += 1
-        # Directed edges of each unit that leave its territory (boundary units have some).
-        cross = ~same
-        self.n_cross = np.bincount(graph.ei[cross], minlength=problem.n) + np.bincount(
-            graph.ej[cross], minlength=problem.n
-        )
+        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._moved: list[int] = []
 
     def dev(self) -> np.ndarray:
         """Relative deviation of each territory from its target."""
@@ -97,40 +94,72 @@ class SearchState:
         self.P[b] += p.perimeter[u] - 2 * s_to
         self.cnt[a] -= 1
         self.cnt[b] += 1
-        nbrs = self.g.dv[self.g.out_edges_of(np.array([u]))]
-        nbrs = nbrs[nbrs != u]
-        was = self.lab[nbrs] != a
-        now = self.lab[nbrs] != b
-        self.n_cross[u] = np.count_nonzero(now)
-        np.add.at(self.n_cross, nbrs, now.astype(np.int64) - was)
         self.lab[u] = b
         self.version[a] += 1
         self.version[b] += 1
+        self._moved.append(u)
+
+    def boundary_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every boundary move ``(key = unit * k + territory, shared with the territory,
+        shared with its own)``, sorted by key, before any filter.
+
+        Kept from round to round: only the rows of the units moved since the last call
+        and of their neighbours are made again, so a round costs the moves, not the
+        layer (a million-unit layer has six million directed edges).
+        """
+        g = self.g
+        if self._rows is None:
+            cross = self.lab[g.du] != self.lab[g.dv]
+            self._rows = _rows_of(self, np.unique(g.du[cross]))
+            self._moved = []
+        elif self._moved:
+            moved = np.unique(np.asarray(self._moved, dtype=np.int64))
+            self._moved = []
+            touched = np.union1d(moved, g.dv[g.out_edges_of(moved)])
+            key, s_to, own = self._rows
+            keep = ~np.isin(key // self.p.k, touched, kind="sort")
+            new_key, new_to, new_own = _rows_of(self, touched)
+            key, s_to, own = key[keep], s_to[keep], own[keep]
+            at = np.searchsorted(key, new_key)
+            self._rows = (
+                np.insert(key, at, new_key),
+                np.insert(s_to, at, new_to),
+                np.insert(own, at, new_own),
+            )
+        return self._rows
+
+
+def _rows_of(state: SearchState, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boundary rows (see :meth:`SearchState.boundary_rows`) of ``units`` (sorted, unique).
+
+    A unit's edges are taken in their original order, so every sum adds the same numbers
+    in the same order as a pass over all edges would (plans stay the same to the bit).
+    """
+    g, lab, k = state.g, state.lab, state.p.k
+    e = g.out_edges_of(units)
+    du, dl = g.du[e], g.dl[e]
+    lb = lab[g.dv[e]]
+    same = lab[du] == lb
+    order, start = g.out_edges
+    local = np.repeat(np.arange(units.size), start[units + 1] - start[units])
+    s_own = np.bincount(local[same], weights=dl[same], minlength=units.size)
+    cross = ~same
+    key = du[cross] * k + lb[cross]
+    uk, inv = np.unique(key, return_inverse=True)
+    s_to = np.bincount(inv, weights=dl[cross], minlength=uk.size)
+    return uk, s_to, s_own[np.searchsorted(units, uk // k)]
 
 
 def candidates(state: SearchState) -> tuple[np.ndarray, ...]:
     """Boundary moves ``(unit, to, shared with own, shared with target)`` allowed now."""
-    g, lab, p = state.g, state.lab, state.p
-    # Only the edges of boundary units matter; taken grouped by unit in their original
-    # order, so every sum below adds the same numbers in the same order as over all edges.
-    boundary = np.flatnonzero((state.n_cross > 0) & state.movable)
-    e = g.out_edges_of(boundary)
-    du, dl = g.du[e], g.dl[e]
-    la, lb = lab[du], lab[g.dv[e]]
-    same = la == lb
-    local = np.repeat(np.arange(boundary.size), np.diff(g.out_edges[1])[boundary])
-    s_own = np.bincount(local[same], weights=dl[same], minlength=boundary.size)
-    cross = ~same
-    key = du[cross] * p.k + lb[cross]
-    uk, inv = np.unique(key, return_inverse=True)
-    s_to = np.bincount(inv, weights=dl[cross], minlength=uk.size)
-    u, b = uk // p.k, uk % p.k
+    lab, p = state.lab, state.p
+    key, s_to, own = state.boundary_rows()
+    u, b = key // p.k, key % p.k
     a = lab[u]
-    ok = (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
+    ok = state.movable[u] & (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
     ok &= state.blocked[u] != state.version[a]
     ok &= state.tabu_until[u] <= state.round
-    own = s_own[np.searchsorted(boundary, u[ok])]
-    return u[ok], b[ok], own, s_to[ok]
+    return u[ok], b[ok], own[ok], s_to[ok]
 
 
 def _penalty(d: np.ndarray, obj: Weights) -> np.ndarray:

@@ -61,22 +61,20 @@ def test_boundary_candidates_equal_the_whole_graph_scan_through_a_search():
     # After moves, tabu steps and a reset, the kept boundary still matches a fresh count.
     optimise(state, Weights(alpha=1.0, big=400.0, tol=0.02, lam=0.5), 60, kicks=5)
     _assert_same(candidates(state), _plain_candidates(state))
-    cross = state.lab[graph.du] != state.lab[graph.dv]
-    np.testing.assert_array_equal(state.n_cross, np.bincount(graph.du[cross], minlength=problem.n))
 
 
-def test_moves_keep_the_boundary_counts_of_the_unit_and_its_neighbours():
+def test_moves_keep_the_rows_of_the_unit_and_its_neighbours():
     problem = _irregular_problem()
     graph = graph_of(problem)
     state = SearchState(problem, graph, np.repeat(np.arange(5), [31, 31, 31, 31, 30]))
-    for _ in range(25):
-        u, b, s_own, s_to = candidates(state)
+    candidates(state)
+    for step in range(25):
+        u, b, s_own, s_to = _plain_candidates(state)
         i = int(np.argmax(s_to - s_own))
         state.move(int(u[i]), int(b[i]), float(s_own[i]), float(s_to[i]))
-        cross = state.lab[graph.du] != state.lab[graph.dv]
-        np.testing.assert_array_equal(
-            state.n_cross, np.bincount(graph.du[cross], minlength=problem.n)
-        )
+        if step % 4 == 0:  # rows made again after one move, or after several
+            _assert_same(candidates(state), _plain_candidates(state))
+    _assert_same(candidates(state), _plain_candidates(state))
 
 
 def test_region_edges_equal_the_whole_graph_mask_in_edge_order():
@@ -116,3 +114,45 @@ def test_a_local_search_lists_only_units_near_boundaries():
     state = SearchState(problem, graph, labels)
     optimise(state, Weights(alpha=1.0, big=400.0, tol=0.02, lam=0.5), 200, kicks=5)
     assert 0 < len(dict(graph.nb)) < problem.n // 2
+
+
+def _plain_bisect(xy, w, targets, ei, ej, elen, rng):
+    """:func:`bisect` as it was: the edges of each group found by a pass over all edges."""
+    from territory_designer.balance.seeding import N_DIRECTIONS, _best_cut
+
+    out = np.zeros(xy.shape[0], dtype=np.int64)
+    stack = [(np.arange(xy.shape[0]), np.arange(targets.size))]
+    local = np.full(xy.shape[0], -1, dtype=np.int64)
+    while stack:
+        idx, parts = stack.pop()
+        if parts.size == 1 or idx.size <= 1:
+            out[idx] = parts[0]
+            continue
+        h = parts.size // 2
+        share = targets[parts[:h]].sum() / targets[parts].sum()
+        local[idx] = np.arange(idx.size)
+        inside = (local[ei] >= 0) & (local[ej] >= 0)
+        first = _best_cut(
+            xy[idx],
+            w[idx] + 1e-12,
+            share,
+            local[ei[inside]],
+            local[ej[inside]],
+            elen[inside],
+            float(rng.uniform(0, np.pi / N_DIRECTIONS)),
+        )
+        local[idx] = -1
+        stack.append((idx[first], parts[:h]))
+        stack.append((idx[~first], parts[h:]))
+    return out
+
+
+def test_straight_cut_bisection_equals_the_whole_graph_version():
+    from territory_designer.balance.seeding import bisect
+
+    problem = _irregular_problem()
+    for k in (2, 7, 23):
+        targets = np.random.default_rng(k).uniform(0.5, 1.5, k)
+        args = (problem.xy, problem.weight, targets, problem.ei, problem.ej, problem.elen)
+        got = bisect(*args, np.random.default_rng(k))
+        np.testing.assert_array_equal(got, _plain_bisect(*args, np.random.default_rng(k)))
