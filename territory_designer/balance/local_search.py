@@ -56,6 +56,7 @@ class SearchState:
         self.blocked = np.full(problem.n, -1, dtype=np.int64)
         self.tabu_until = np.zeros(problem.n, dtype=np.int64)
         self.round = 0
+        self.journal: list[tuple[int, int]] = []  # (unit, territory it left) per move
         self.reset(labels)
 
     def reset(self, labels: np.ndarray) -> None:
@@ -98,6 +99,7 @@ class SearchState:
         self.version[a] += 1
         self.version[b] += 1
         self._moved.append(u)
+        self.journal.append((u, a))
 
     def boundary_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every boundary move ``(key = unit * k + territory, shared with the territory,
@@ -307,7 +309,10 @@ def optimise(
     The best labelling met is restored at the end. Returns the rounds used.
     """
     best_val = objective(state, obj)
-    best_lab = state.lab.copy()
+    # The best labelling is the current one less the moves made since: a journal, not a
+    # copy of every label per improving round (a million units are 8 MB a copy).
+    state.journal = []
+    best_at = 0
     improved_since = True
     for r in range(max_rounds):
         if check is not None and r % 10 == 0:
@@ -319,9 +324,14 @@ def optimise(
             kicks -= 1
         val = objective(state, obj)
         if val < best_val - 1e-12:
-            best_val, best_lab, improved_since = val, state.lab.copy(), True
+            best_val, best_at, improved_since = val, len(state.journal), True
     else:
         r = max_rounds - 1
-    if improved_since and not np.array_equal(best_lab, state.lab):
-        state.reset(best_lab)
+    if improved_since and len(state.journal) > best_at:
+        best_lab = state.lab.copy()
+        for u, a in reversed(state.journal[best_at:]):
+            best_lab[u] = a
+        if not np.array_equal(best_lab, state.lab):
+            state.reset(best_lab)
+    state.journal = []
     return r + 1
