@@ -156,3 +156,72 @@ def test_straight_cut_bisection_equals_the_whole_graph_version():
         args = (problem.xy, problem.weight, targets, problem.ei, problem.ej, problem.elen)
         got = bisect(*args, np.random.default_rng(k))
         np.testing.assert_array_equal(got, _plain_bisect(*args, np.random.default_rng(k)))
+
+
+def _plain_can_leave(graph, labels, u):
+    """:func:`can_leave` as it was: one breadth-first search from one neighbour."""
+    from collections import deque
+
+    lab = labels[u]
+    ring = [v for v in graph.nb[u] if labels[v] == lab]
+    if len(ring) <= 1:
+        return True
+    want, seen, queue = set(ring[1:]), {u, ring[0]}, deque([ring[0]])
+    while queue:
+        for y in graph.nb[queue.popleft()]:
+            if y in seen or labels[y] != lab:
+                continue
+            if y in want:
+                want.discard(y)
+                if not want:
+                    return True
+            seen.add(y)
+            queue.append(y)
+    return False
+
+
+def test_connectivity_check_agrees_with_a_single_search_on_ragged_territories():
+    from territory_designer.balance.graph import can_leave
+
+    problem = _irregular_problem(k=3)
+    graph = graph_of(problem)
+    rng = np.random.default_rng(11)
+    answers = set()
+    strips = np.arange(problem.n) * 3 // problem.n
+    for trial in range(40):
+        # Three strips with some units flipped: necks, holes, pieces, corridors.
+        flip = rng.random(problem.n) < 0.05 + trial / 80
+        labels = np.where(flip, rng.integers(0, 3, problem.n), strips)
+        for u in range(problem.n):
+            got = can_leave(graph, labels, u)
+            assert got == _plain_can_leave(graph, labels, u)
+            answers.add(got)
+    assert answers == {True, False}
+
+
+def _consume(chunks, a, b, used, accept):
+    """Rows looked at (not skipped for a used territory), as :func:`_best_moves` does."""
+    seen = []
+    for chunk in chunks:
+        for i in chunk.tolist():
+            if used[a[i]] or used[b[i]]:
+                continue
+            seen.append(i)
+            if accept[i]:
+                used[a[i]] = used[b[i]] = True
+    return seen
+
+
+def test_best_first_order_equals_one_stable_sort_of_all_improving_moves():
+    from territory_designer.balance.local_search import _best_first
+
+    rng = np.random.default_rng(2)
+    for size in (50, 9000, 40000):
+        values = -rng.integers(0, 60, size).astype(float)  # many ties
+        a, b = rng.integers(0, 300, size), rng.integers(0, 300, size)
+        accept = rng.random(size) < 0.3
+        rows = np.arange(size)
+        want = _consume([np.argsort(values, kind="stable")], a, b, np.zeros(300, bool), accept)
+        used = np.zeros(300, bool)
+        got = _consume(_best_first(rows, values, a, b, used), a, b, used, accept)
+        assert got == want
