@@ -200,34 +200,44 @@ def score_moves(
     s_to: np.ndarray,
     obj: Weights,
 ) -> np.ndarray:
-    """Change of the objective for each candidate move (negative = better)."""
+    """Change of the objective for each candidate move (negative = better).
+
+    Moves ruled out (infinite change: no flow to follow, or a hard bound broken) get no
+    shape term, which only a few of the moves of a large layer need.
+    """
     p = state.p
     a = state.lab[u]
     w = p.weight[u]
-    ta, tb = p.targets[a], p.targets[b]
-    da0 = (state.W[a] - ta) / ta
-    db0 = (state.W[b] - tb) / tb
-    da1 = da0 - w / ta
-    db1 = db0 + w / tb
+    ta = p.targets[a]
     if obj.flow:
         f = flows(state, a, b)
         gain = (f - np.abs(f - w)) / ta
         delta = np.where(gain > 1e-9, -gain, np.inf)
-    else:
-        delta = _penalty(da1, obj) + _penalty(db1, obj) - _penalty(da0, obj) - _penalty(db0, obj)
-    if obj.hard:
-        bad = ((np.abs(da1) > obj.tol) & (np.abs(da1) > np.abs(da0))) | (
-            (np.abs(db1) > obj.tol) & (np.abs(db1) > np.abs(db0))
-        )
-        delta = np.where(bad, np.inf, delta)
+    if not obj.flow or obj.hard:
+        tb = p.targets[b]
+        da0 = (state.W[a] - ta) / ta
+        db0 = (state.W[b] - tb) / tb
+        da1 = da0 - w / ta
+        db1 = db0 + w / tb
+        if not obj.flow:
+            delta = (
+                _penalty(da1, obj) + _penalty(db1, obj) - _penalty(da0, obj) - _penalty(db0, obj)
+            )
+        if obj.hard:
+            bad = ((np.abs(da1) > obj.tol) & (np.abs(da1) > np.abs(da0))) | (
+                (np.abs(db1) > obj.tol) & (np.abs(db1) > np.abs(db0))
+            )
+            delta = np.where(bad, np.inf, delta)
     if obj.lam > 0:
+        live = np.flatnonzero(np.isfinite(delta))
+        uu, al, bl = u[live], a[live], b[live]
         pp = state.pp()
-        aa1 = state.A[a] - p.area[u]
-        pa1 = np.maximum(state.P[a] - p.perimeter[u] + 2 * s_own, 1e-9)
-        ab1 = state.A[b] + p.area[u]
-        pb1 = np.maximum(state.P[b] + p.perimeter[u] - 2 * s_to, 1e-9)
-        dpp = FOUR_PI * (aa1 / pa1**2 + ab1 / pb1**2) - pp[a] - pp[b]
-        delta = delta - obj.lam * dpp
+        aa1 = state.A[al] - p.area[uu]
+        pa1 = np.maximum(state.P[al] - p.perimeter[uu] + 2 * s_own[live], 1e-9)
+        ab1 = state.A[bl] + p.area[uu]
+        pb1 = np.maximum(state.P[bl] + p.perimeter[uu] - 2 * s_to[live], 1e-9)
+        dpp = FOUR_PI * (aa1 / pa1**2 + ab1 / pb1**2) - pp[al] - pp[bl]
+        delta[live] = delta[live] - obj.lam * dpp
     return delta
 
 

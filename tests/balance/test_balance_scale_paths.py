@@ -225,3 +225,13 @@ def test_best_first_order_equals_one_stable_sort_of_all_improving_moves():
         used = np.zeros(300, bool)
         got = _consume(_best_first(rows, values, a, b, used), a, b, used, accept)
         assert got == want
+
+
+def test_merge_split_effort_is_bounded_on_huge_layers_only():
+    from territory_designer.balance.build import effort_for
+
+    for n, k in ((100, 10), (2600, 20), (29_380, 200), (66_000, 50)):
+        e = effort_for(n, k)
+        assert e.trees == (int(np.clip(40 * k, 200, 2000)) if n <= 10_000 else 8 * k)
+    assert effort_for(1_000_000, 800).trees == 1000  # 6,400 before: minutes at this size
+    assert effort_for(1_000_000, 800).trees * 2 * 1_000_000 / 800 <= 2_500_000
