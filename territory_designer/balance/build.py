@@ -20,9 +20,12 @@ Each of several starts (:class:`Effort` decides how many, by layer size) runs:
    Cannon et al. 2022, Lourenco et al. 2003), then boundary moves with Polsby-Popper
    inside the band (Ricca & Simeone 2008; Bozkaya, Erkut & Laporte 2003).
 
-The best start by (excess over the tolerance, mean Polsby-Popper) is then annealed with
-single boundary moves and swaps inside 95 % of the tolerance
-(:mod:`territory_designer.balance.anneal`; Kirkpatrick, Gelatt & Vecchi 1983).
+The best start by (excess over the tolerance, mean Polsby-Popper) then has its least
+compact territories raised by max-min merge-splits
+(:mod:`territory_designer.balance.worst_territory`) and is annealed with single boundary
+moves and swaps inside 95 % of the tolerance, no territory falling below the raised
+worst score (:mod:`territory_designer.balance.anneal`; Kirkpatrick, Gelatt & Vecchi 1983);
+a last, short max-min pass follows.
 
 Deterministic: every random choice comes from generators seeded by ``problem.seed`` and the
 start index, and every budget is a count of operations, never a clock.
@@ -47,6 +50,7 @@ from territory_designer.balance.recom import (
     repair_balance,
 )
 from territory_designer.balance.seeding import initial_partition
+from territory_designer.balance.worst_territory import lift_worst
 from territory_designer.core.feedback import Feedback
 
 ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the tolerance
@@ -248,16 +252,24 @@ def build_partition(
     effort = effort_for(problem.n, problem.k)
     best, best_key, starts = _best_start(problem, graph, feedback, effort)
     c = float(np.clip(problem.compactness, 0.0, 1.0))
+    floor = None
+    if c > 0:
+        feedback.set_progress(95, "Raising the least compact territory")
+        best, floor = lift_worst(problem, graph, best, (problem.seed, 98), feedback.check_canceled)
+        best_key = _rank(problem, graph, best)
     if c > 0 and effort.anneal_steps:
         feedback.set_progress(96, "Smoothing boundaries")
         steps = int(effort.anneal_steps * min(1.0, 2 * c))
-        annealed = _smooth(problem, graph, best, steps, feedback)
+        annealed = _smooth(problem, graph, best, steps, feedback, floor=floor)
         if _rank(problem, graph, annealed) <= best_key:
             best = annealed
     note = ""
     if time_limit is not None and time.perf_counter() - t0 < time_limit:
         best, extra, note = _thorough(problem, graph, feedback, effort, best, t0 + time_limit)
         starts += extra
+    if c > 0:  # the annealing (thorough mode's too) may leave room to raise the worst again
+        check = feedback.check_canceled
+        best, _ = lift_worst(problem, graph, best, (problem.seed, 96), check, tries=1, slack=0.02)
     feedback.set_progress(100, "Done")
     return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb, note)
 
@@ -341,8 +353,10 @@ def _smooth(
     steps: int,
     feedback: Feedback,
     seed: tuple[int, ...] | None = None,
+    floor: float | None = None,
 ) -> np.ndarray:
-    """Anneal ``labels`` for ``steps`` proposals inside :data:`ANNEAL_BAND` of the band."""
+    """Anneal ``labels`` for ``steps`` proposals inside :data:`ANNEAL_BAND` of the band
+    (no territory pushed below Polsby-Popper ``floor``)."""
     schedule = auto_schedule(
         problem, graph, labels, steps, hot=0.3, price=(20.0, 500.0), swap_share=0.3
     )
@@ -354,6 +368,7 @@ def _smooth(
         seed=(problem.seed, 99) if seed is None else seed,
         check=feedback.check_canceled,
         band=ANNEAL_BAND * problem.tolerance,
+        floor=floor,
     )
 
 
