@@ -199,12 +199,30 @@ class _Proposals:
     ) -> None:
         steps = int(schedule.steps)
         self.steps = steps
-        self.du, self.dv = du.tolist(), dv.tolist()
-        self.edge = rng.integers(0, du.size, size=steps).tolist()  # the cut edge proposed
+        edge = rng.integers(0, du.size, size=steps)  # the cut edge proposed
+        # Its two units, per step (not lists of all edges: a million-unit layer has six
+        # million directed edges).
+        self.u, self.v = du[edge].tolist(), dv[edge].tolist()
         self.coin = rng.random(steps).tolist()  # Metropolis acceptance
         self.swap = (rng.random(steps) < schedule.swap_share).tolist()
         # Which unit a swap sends back (the acceptance draws when there are no swaps).
         self.partner = rng.random(steps).tolist() if schedule.swap_share > 0 else self.coin
+
+
+class _NeighbourLengths(dict):
+    """``nbl[u]``: list of ``(neighbour, shared length)`` of unit ``u`` in the order of the
+    graph's directed edges, made on first access (the walk visits boundary units only)."""
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__()
+        self.graph = graph
+        self.order, self.start = graph.out_edges
+
+    def __missing__(self, u: int) -> list[tuple[int, float]]:
+        e = self.order[self.start[u] : self.start[u + 1]]
+        got = list(zip(self.graph.dv[e].tolist(), self.graph.dl[e].tolist(), strict=True))
+        self[u] = got
+        return got
 
 
 class _Walk:
@@ -214,16 +232,9 @@ class _Walk:
     """
 
     def __init__(self, problem: BalanceProblem, graph: Graph, lab0: np.ndarray, tol: float):
-        n, k = problem.n, problem.k
+        k = problem.k
         self.graph, self.k, self.tol = graph, k, tol
-        # Neighbour lists with shared lengths.
-        order = np.argsort(graph.du, kind="stable")
-        starts = np.searchsorted(graph.du[order], np.arange(n + 1))
-        nb_v, nb_l = graph.dv[order].tolist(), graph.dl[order].tolist()
-        self.nbl = [
-            list(zip(nb_v[starts[u] : starts[u + 1]], nb_l[starts[u] : starts[u + 1]], strict=True))
-            for u in range(n)
-        ]
+        self.nbl = _NeighbourLengths(graph)
         self.wt, self.ar = problem.weight.tolist(), problem.area.tolist()
         self.pe, self.tgt = problem.perimeter.tolist(), problem.targets.tolist()
         self.closed = problem.closed.tolist()
@@ -345,14 +356,7 @@ def _run(
     the length of its prefix that reaches the best labelling met. No move leaves a
     territory below Polsby-Popper ``floor`` and worse than it was."""
     steps = draws.steps
-    pick, coin, kind, alt, du_l, dv_l = (
-        draws.edge,
-        draws.coin,
-        draws.swap,
-        draws.partner,
-        draws.du,
-        draws.dv,
-    )
+    coin, kind, alt, du_l, dv_l = draws.coin, draws.swap, draws.partner, draws.u, draws.v
     lab, cnt, closed, pp, exc = walk.lab, walk.cnt, walk.closed, walk.pp, walk.exc
     journal: list[tuple[int, int]] = []
     best_pos = 0
@@ -366,8 +370,7 @@ def _run(
             check()
         temp *= t_ratio
         mu *= m_ratio
-        e = pick[s]
-        u, v = du_l[e], dv_l[e]
+        u, v = du_l[s], dv_l[s]
         a, b = lab[u], lab[v]
         if a == b or closed[a] or cnt[a] < 2 or not walk.can_join(u, b):
             continue

@@ -43,11 +43,74 @@ class Graph:
         m = sparse.csr_matrix((np.ones(self.du.size, dtype=bool), (self.du, self.dv)), shape=(n, n))
         m.sum_duplicates()
         self.csr = m
-        self.nb: list[list[int]] = [
-            m.indices[m.indptr[u] : m.indptr[u + 1]].tolist() for u in range(n)
-        ]
+        self.nb = LazyNeighbours(m.indptr, m.indices)
         self.n_components, self.components = connected_components(m, directed=False)
         self.degree = np.diff(m.indptr)
+        self._out: tuple[np.ndarray, np.ndarray] | None = None
+        self._local: np.ndarray | None = None  # scratch of inner_edges, all -1 between calls
+
+    @property
+    def out_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(order, start)``: the directed edges (indices into :attr:`du`) grouped by their
+        first unit, in their original order within each unit; unit ``u``'s are
+        ``order[start[u]:start[u + 1]]``. Sums over them in this order equal
+        ``np.bincount`` over all directed edges to the last bit."""
+        if self._out is None:
+            order = np.argsort(self.du, kind="stable")
+            start = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.du, minlength=self.n), out=start[1:])
+            self._out = (order, start)
+        return self._out
+
+    def out_edges_of(self, units: np.ndarray) -> np.ndarray:
+        """Directed edges (indices into :attr:`du`) leaving ``units``, grouped by unit in
+        the order of ``units`` (see :attr:`out_edges`)."""
+        order, start = self.out_edges
+        lo, hi = start[units], start[units + 1]
+        lens = hi - lo
+        total = int(lens.sum())
+        if total == 0:
+            return np.empty(0, dtype=np.int64)
+        # Concatenated ranges [lo, hi) without a Python loop.
+        offsets = np.repeat(lo - (np.cumsum(lens) - lens), lens)
+        return order[offsets + np.arange(total)]
+
+    def inner_edges(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Edges with both ends in ``units``: ``(edge ids ascending, local i, local j)``,
+        local indices being positions in ``units``. Costs the units' degrees, not the
+        graph's size."""
+        units = np.asarray(units, dtype=np.int64)
+        local = np.full(self.n, -1, dtype=np.int64) if self._local is None else self._local
+        self._local = None  # not shared by a nested call
+        local[units] = np.arange(units.size)
+        try:
+            d = self.out_edges_of(units)
+            m = self.ei.size
+            d = np.sort(d[d < m])  # each edge once, from its ``ei`` end
+            li, lj = local[self.ei[d]], local[self.ej[d]]
+            keep = lj >= 0
+            return d[keep], li[keep], lj[keep]
+        finally:
+            local[units] = -1
+            self._local = local
+
+
+class LazyNeighbours(dict):
+    """Neighbour list of each unit (a Python list), made on first access and kept.
+
+    The engine's Python loops (connectivity checks, annealing) visit units near territory
+    boundaries only; building a list for every unit of a million-unit layer up front took
+    seconds and a gigabyte. ``nb[u]`` reads like the list of lists it replaces.
+    """
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray) -> None:
+        super().__init__()
+        self.indptr, self.indices = indptr, indices
+
+    def __missing__(self, u: int) -> list[int]:
+        got = self.indices[self.indptr[u] : self.indptr[u + 1]].tolist()
+        self[u] = got
+        return got
 
 
 def pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:

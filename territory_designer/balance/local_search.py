@@ -70,6 +70,11 @@ class SearchState:
         inner = np.bincount(self.lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
         self.P = per - 2 * inner
         self.version += 1
+        # Directed edges of each unit that leave its territory (boundary units have some).
+        cross = ~same
+        self.n_cross = np.bincount(graph.ei[cross], minlength=problem.n) + np.bincount(
+            graph.ej[cross], minlength=problem.n
+        )
 
     def dev(self) -> np.ndarray:
         """Relative deviation of each territory from its target."""
@@ -92,6 +97,12 @@ class SearchState:
         self.P[b] += p.perimeter[u] - 2 * s_to
         self.cnt[a] -= 1
         self.cnt[b] += 1
+        nbrs = self.g.dv[self.g.out_edges_of(np.array([u]))]
+        nbrs = nbrs[nbrs != u]
+        was = self.lab[nbrs] != a
+        now = self.lab[nbrs] != b
+        self.n_cross[u] = np.count_nonzero(now)
+        np.add.at(self.n_cross, nbrs, now.astype(np.int64) - was)
         self.lab[u] = b
         self.version[a] += 1
         self.version[b] += 1
@@ -100,19 +111,26 @@ class SearchState:
 def candidates(state: SearchState) -> tuple[np.ndarray, ...]:
     """Boundary moves ``(unit, to, shared with own, shared with target)`` allowed now."""
     g, lab, p = state.g, state.lab, state.p
-    la, lb = lab[g.du], lab[g.dv]
+    # Only the edges of boundary units matter; taken grouped by unit in their original
+    # order, so every sum below adds the same numbers in the same order as over all edges.
+    boundary = np.flatnonzero((state.n_cross > 0) & state.movable)
+    e = g.out_edges_of(boundary)
+    du, dl = g.du[e], g.dl[e]
+    la, lb = lab[du], lab[g.dv[e]]
     same = la == lb
-    s_own = np.bincount(g.du[same], weights=g.dl[same], minlength=p.n)
-    cross = ~same & state.movable[g.du]
-    key = g.du[cross] * p.k + lb[cross]
+    local = np.repeat(np.arange(boundary.size), np.diff(g.out_edges[1])[boundary])
+    s_own = np.bincount(local[same], weights=dl[same], minlength=boundary.size)
+    cross = ~same
+    key = du[cross] * p.k + lb[cross]
     uk, inv = np.unique(key, return_inverse=True)
-    s_to = np.bincount(inv, weights=g.dl[cross], minlength=uk.size)
+    s_to = np.bincount(inv, weights=dl[cross], minlength=uk.size)
     u, b = uk // p.k, uk % p.k
     a = lab[u]
     ok = (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
     ok &= state.blocked[u] != state.version[a]
     ok &= state.tabu_until[u] <= state.round
-    return u[ok], b[ok], s_own[u[ok]], s_to[ok]
+    own = s_own[np.searchsorted(boundary, u[ok])]
+    return u[ok], b[ok], own, s_to[ok]
 
 
 def _penalty(d: np.ndarray, obj: Weights) -> np.ndarray:

@@ -134,13 +134,10 @@ def _region_edges(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Edges inside ``units`` (local indices) with their shared lengths; None when there
     are too few to connect the region."""
-    local = np.full(problem.n, -1, dtype=np.int64)
-    local[units] = np.arange(units.size)
-    li, lj = local[graph.ei], local[graph.ej]
-    inside = (li >= 0) & (lj >= 0)
-    if np.count_nonzero(inside) < units.size - 1:
+    eid, li, lj = graph.inner_edges(units)
+    if eid.size < units.size - 1:
         return None
-    return li[inside], lj[inside], graph.elen[inside]
+    return li, lj, graph.elen[eid]
 
 
 def _subtree_sums(

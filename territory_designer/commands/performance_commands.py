@@ -236,7 +236,7 @@ def run_plan_start(args: argparse.Namespace) -> int:
 def run_quota(args: argparse.Namespace) -> int:
     """Set, remove or list annual quotas per territory."""
     from territory_designer.core.history_operations import SetSetting
-    from territory_designer.core.performance import QUOTAS_KEY
+    from territory_designer.core.performance import QUOTAS_KEY, quota_value
 
     project = load(args.project)
     quotas = {} if args.clear else dict(project.settings.get(QUOTAS_KEY, {}) or {})
@@ -247,16 +247,11 @@ def run_quota(args: argparse.Namespace) -> int:
             raise InputError(f"{item!r}: give TERRITORY_ID=AMOUNT.")
         if tid not in known:
             raise InputError(f"{item!r}: no territory {tid!r} in any plan.")
-        if not amount.strip():
+        value = quota_value(amount, repr(item))
+        if value is None:
             quotas.pop(tid, None)
-            continue
-        try:
-            value = float(amount)
-        except ValueError:
-            raise InputError(f"{item!r}: {amount!r} is not a number.") from None
-        if not math.isfinite(value) or value < 0:
-            raise InputError(f"{item!r}: a quota is a positive amount.")
-        quotas[tid] = value
+        else:
+            quotas[tid] = value
     if args.quotas or args.clear:
         project.apply(SetSetting(QUOTAS_KEY, quotas or None, "Set quotas"))
         _save(project, args)

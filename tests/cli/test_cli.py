@@ -12,24 +12,12 @@ import geopandas as gpd
 import openpyxl
 import pytest
 import shapely
+from cli_helpers import run
 
 from territory_designer.cli import main
 from territory_designer.io.project_file import load_project
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def demo_file(demo_project_file: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.tdproj"
-    target.write_bytes(Path(demo_project_file).read_bytes())
-    return target
 
 
 def test_demo_writes_a_project_that_info_reports(capsys, tmp_path):

@@ -10,19 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_helpers import run
 
-from territory_designer.cli import main
 from territory_designer.core.operations import AssignUnits
 from territory_designer.io.project_file import load_project, save_project
 
 HEADER_ROW = 7
 DECISION, COMMENT, TO = 12, 13, 7  # columns L, M, G
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -8,18 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import run
 from td_factories import build_grid_project
 
-from territory_designer.cli import main
 from territory_designer.io.project_file import load_project, save_project
 
 LAYOUT = ["AAABBB", "AAABBB", "CCCBB.", "CCCCC."]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -7,27 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from territory_designer.cli import main
-from territory_designer.core.operations import AssignUnits
-from territory_designer.io.project_file import save_project
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_helpers import run
 
 
 @pytest.fixture
-def demo_file(demo_project, tmp_path: Path) -> Path:
+def demo_file(demo_file_with_moves) -> Path:
     """The demo with six units of the working draft moved to another territory."""
-    plan = demo_project.plan
-    codes = sorted(plan.territories)
-    demo_project.apply(AssignUnits(plan.units_of(codes[1])[:6], codes[0]))
-    target = tmp_path / "demo.tdproj"
-    save_project(demo_project, target)
-    return target
+    return demo_file_with_moves(6)
 
 
 def test_compare_json_names_moves_territories_and_disruption(capsys, demo_file):

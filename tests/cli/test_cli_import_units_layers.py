@@ -39,13 +39,6 @@ def _digest(path: Path) -> str:
 
 
 @pytest.fixture
-def demo_file(demo_project_file: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.tdproj"
-    target.write_bytes(Path(demo_project_file).read_bytes())
-    return target
-
-
-@pytest.fixture
 def triangle_zips(demo_file: Path, tmp_path: Path) -> Path:
     project = load_project(demo_file)
     units = project.units

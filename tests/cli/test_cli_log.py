@@ -7,26 +7,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_helpers import run
 
-from territory_designer.cli import main
-from territory_designer.core.operations import AssignUnits
-from territory_designer.io.project_file import load_project, save_project
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from territory_designer.io.project_file import load_project
 
 
 @pytest.fixture
-def project_file(demo_project, tmp_path: Path) -> Path:
-    plan = demo_project.plan
-    codes = sorted(plan.territories)
-    demo_project.apply(AssignUnits(plan.units_of(codes[1])[:2], codes[0]))
-    path = tmp_path / "demo.tdproj"
-    save_project(demo_project, path)
-    return path
+def project_file(demo_file_with_moves) -> Path:
+    return demo_file_with_moves(2)
 
 
 def test_note_then_log_filters_and_exports(capsys, project_file, tmp_path):

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from territory_designer.cli import main
-
-
-@pytest.fixture
-def demo_file(demo_project_file: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.tdproj"
-    target.write_bytes(Path(demo_project_file).read_bytes())
-    return target
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

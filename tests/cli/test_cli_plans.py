@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from cli_helpers import run
 
-from territory_designer.cli import main
 from territory_designer.io.project_file import load_project
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def demo_file(demo_project_file: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.tdproj"
-    target.write_bytes(Path(demo_project_file).read_bytes())
-    return target
 
 
 def test_plans_lists_roles_and_moves(capsys, demo_file):

@@ -5,16 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_helpers import run
 from td_rules import two_state_project
 
-from territory_designer.cli import main
 from territory_designer.io.project_file import load_project, save_project
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

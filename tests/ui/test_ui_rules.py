@@ -185,3 +185,17 @@ def test_new_overlay_from_the_plans_menu(qtbot):
     window.actions_by_name["undo"].trigger()
     assert "Overlay Devices" not in project.plans
     assert "revenue [Devices]" not in project.weight_fields
+
+
+def test_a_refused_hierarchy_edit_keeps_the_dialog_open_with_the_reason(qtbot):
+    window = open_window(qtbot, two_state_project())
+    session = window.session
+    assert session.execute(SetParents(1, ["D1", "East"]))
+    session.set_active_territory(0)
+    window.actions_by_name["place_in_hierarchy"].trigger()
+    dialog = window.parents_dialog
+    dialog.fields[0].setText("East")  # a region given as the district
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible()
+    assert "'East' is a region, not a district." in dialog.error.text()
+    assert session.undo_stack.count() == 1  # only the edit above

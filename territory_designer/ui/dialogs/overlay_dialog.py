@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from territory_designer.core.overlays import AddOverlay, in_line
 from territory_designer.core.plan import Plan
 from territory_designer.core.plan_operations import free_plan_name
+from territory_designer.ui.dialogs.edit_form_dialog import EditFormDialog
 
 if TYPE_CHECKING:
     from territory_designer.ui.session import Session
@@ -36,13 +28,12 @@ def line_values(column: object) -> list[str]:
     return sorted(found)
 
 
-class OverlayDialog(QDialog):
+class OverlayDialog(EditFormDialog):
     """Choose the account column, the product line and where the overlay starts from."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         self.setWindowTitle("New overlay")
-        self.session = session
         project = session.project
         table = project.accounts.table
         skip = {"account_id", "name", "x", "y", "unit", "located_by", *project.account_fields}
@@ -68,23 +59,11 @@ class OverlayDialog(QDialog):
         form.addRow("Product line", self.line)
         form.addRow("Start from", self.start)
         form.addRow("Plan name", self.name)
-        self.error = QLabel("")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.set_form(
+            form,
+            intro="An overlay has its own territories and reps for one product line; its "
+            "figures count that line's accounts only (e.g. 'revenue [Devices]').",
         )
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "An overlay has its own territories and reps for one product line; its "
-                "figures count that line's accounts only (e.g. 'revenue [Devices]')."
-            )
-        )
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
 
     def _fill_lines(self, column: str) -> None:
         table = self.session.project.accounts.table
@@ -101,17 +80,9 @@ class OverlayDialog(QDialog):
             plan = Plan.empty(name, len(project.units))
         else:
             plan = project.plans[start].copy(name)
-        messages: list[str] = []
-        self.session.sig_status.connect(messages.append)
-        try:
-            op = AddOverlay(plan, self.column.currentText(), self.line.currentText())
-            ok = self.session.execute(op)
-        finally:
-            self.session.sig_status.disconnect(messages.append)
-        if ok:
+        op = AddOverlay(plan, self.column.currentText(), self.line.currentText())
+        if self.execute_or_explain(op):
             table = project.accounts.table
             n = int(in_line(table[op.field], op.value).sum())
             self.session.sig_status.emit(f"Overlay {name}: {n} {op.value} accounts")
             self.accept()
-        else:
-            self.error.setText(messages[-1] if messages else "Refused.")

@@ -5,28 +5,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from territory_designer.core.hierarchy import SetParents, chain, hierarchy_levels
+from territory_designer.ui.dialogs.edit_form_dialog import EditFormDialog
 
 if TYPE_CHECKING:
     from territory_designer.ui.session import Session
 
 
-class ParentsDialog(QDialog):
+class ParentsDialog(EditFormDialog):
     """Edit the parents of the active territory; OK applies them as one undoable edit."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         project = session.project
         self.code = session.active_code
         t = project.plan.territories[self.code]
@@ -38,28 +30,10 @@ class ParentsDialog(QDialog):
             edit.setPlaceholderText(f"{level} id (blank: none)")
             form.addRow(level.capitalize(), edit)
             self.fields.append(edit)
-        self.error = QLabel("")
-        self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.set_form(form)
 
     def apply(self) -> None:
         """Place the territory; stay open with the reason when refused."""
-        messages: list[str] = []
-        self.session.sig_status.connect(messages.append)
-        try:
-            path = [f.text().strip() for f in self.fields]
-            ok = self.session.execute(SetParents(self.code, path))
-        finally:
-            self.session.sig_status.disconnect(messages.append)
-        if ok:
+        path = [f.text().strip() for f in self.fields]
+        if self.execute_or_explain(SetParents(self.code, path)):
             self.accept()
-        else:
-            self.error.setText(messages[-1] if messages else "Refused.")

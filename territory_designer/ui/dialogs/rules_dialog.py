@@ -7,15 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +25,7 @@ from territory_designer.core.rules import (
     licensed_states,
 )
 from territory_designer.core.soft_targets import check_soft_targets
+from territory_designer.ui.dialogs.edit_form_dialog import EditFormDialog
 
 if TYPE_CHECKING:
     from territory_designer.ui.session import Session
@@ -54,13 +52,12 @@ def rules_text(session: Session) -> str:
     return "\n".join(lines)
 
 
-class RulesDialog(QDialog):
+class RulesDialog(EditFormDialog):
     """Edit the rules; OK applies them as one undoable edit, refused ones say why."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, parent)
         self.setWindowTitle("Rules")
-        self.session = session
         project = session.project
         rules = constraints_of(project)
         text_fields = [
@@ -97,20 +94,7 @@ class RulesDialog(QDialog):
         form.addRow("Build and rebalance inside each", self.within_level)
         self.report = QPlainTextEdit(rules_text(session))
         self.report.setReadOnly(True)
-        self.error = QLabel("")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("The active plan against the rules:"))
-        layout.addWidget(self.report)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.set_form(form, below=(QLabel("The active plan against the rules:"), self.report))
 
     @staticmethod
     def _combo(choices: list[str], current: str | None) -> QComboBox:
@@ -139,14 +123,9 @@ class RulesDialog(QDialog):
     def apply(self) -> None:
         """Apply the form; stay open with the reason when refused."""
         licences = {self.rep: self.licences.text()} if self.rep else {}
-        messages: list[str] = []
-        self.session.sig_status.connect(messages.append)
-        try:
-            ok = self.session.execute(SetRules(self.changes(), licences))
-        finally:
-            self.session.sig_status.disconnect(messages.append)
-        if not ok:
-            self.error.setText(messages[-1] if messages else "The rules were refused.")
+        if not self.execute_or_explain(
+            SetRules(self.changes(), licences), "The rules were refused."
+        ):
             return
         self.report.setPlainText(rules_text(self.session))
         self.accept()

@@ -127,6 +127,7 @@ class AttributeTableDock(QDockWidget):
         for sig in (s.sig_structure_changed, s.sig_plan_changed, s.sig_territories_changed):
             sig.connect(lambda *_: self._on_structure_changed())
         s.sig_accounts_changed.connect(self._on_accounts_changed)
+        s.sig_settings_changed.connect(self._on_settings_changed)
         s.sig_project_replaced.connect(self._on_project_replaced)
         s.sig_selection_changed.connect(self._on_map_selection_changed)
         s.sig_active_territory_changed.connect(lambda _c: self._fill_territories())
@@ -193,6 +194,10 @@ class AttributeTableDock(QDockWidget):
         self._stale = True  # the account count and sums per unit changed too
         if self.isVisible():
             self.reload()
+
+    def _on_settings_changed(self, key: str) -> None:
+        if key == "template":  # its labels title the columns
+            self._on_accounts_changed()
 
     def _on_visibility_changed(self, visible: bool) -> None:
         # Read the tables when first shown (and after a change made while hidden); while
