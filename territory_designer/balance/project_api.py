@@ -155,7 +155,8 @@ def build_plan(
     if home is not None:
         _pin_home_units(project, problem, len(carried))
     result = build_partition(problem, feedback, time_limit)
-    feedback.check_canceled()
+    if not result.stopped_by_user:  # a cancelled thorough search keeps its best plan
+        feedback.check_canceled()
     pairs = pair_with_active(project, carried, continues or [], result.labels)
     inherit = {}
     if keep_identities and shares is None and not home_bases:
