@@ -10,7 +10,8 @@ step; locked units are skipped and counted), locked or unlocked, or zoomed to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtCore import QPoint, QTimer
@@ -252,9 +253,16 @@ class AttributeTableDock(QDockWidget):
         self._shown_for[page] = units
         if np.array_equal(units, self.session.selection):
             return
+        with self._echo_blocked():
+            self.session.set_selection(units)
+
+    @contextmanager
+    def _echo_blocked(self) -> Iterator[None]:
+        """Selection changes made inside the block are not echoed back (table -> map ->
+        table)."""
         self._pushing = True
         try:
-            self.session.set_selection(units)
+            yield
         finally:
             self._pushing = False
 
@@ -263,11 +271,8 @@ class AttributeTableDock(QDockWidget):
         rows = self._chosen.get(page)
         if rows is None:
             return
-        self._pushing = True
-        try:
+        with self._echo_blocked():
             page.select_rows(rows)
-        finally:
-            self._pushing = False
         page.update_status()
 
     def _on_map_selection_changed(self, units: np.ndarray) -> None:
@@ -288,11 +293,8 @@ class AttributeTableDock(QDockWidget):
         if page.selected_only.isChecked():
             page.model.set_subset(rows)  # selects the rows again when reset
             return
-        self._pushing = True
-        try:
+        with self._echo_blocked():
             page.select_rows(rows)
-        finally:
-            self._pushing = False
         page.update_status()
 
     def _on_selected_only(self, page: AttributePage, on: bool) -> None:
