@@ -20,9 +20,12 @@ Each of several starts (:class:`Effort` decides how many, by layer size) runs:
    Cannon et al. 2022, Lourenco et al. 2003), then boundary moves with Polsby-Popper
    inside the band (Ricca & Simeone 2008; Bozkaya, Erkut & Laporte 2003).
 
-The best start by (excess over the tolerance, mean Polsby-Popper) is then annealed with
-single boundary moves and swaps inside 95 % of the tolerance
-(:mod:`territory_designer.balance.anneal`; Kirkpatrick, Gelatt & Vecchi 1983).
+The best start by (excess over the tolerance, mean Polsby-Popper) then has its least
+compact territories raised by max-min merge-splits
+(:mod:`territory_designer.balance.worst_territory`) and is annealed with single boundary
+moves and swaps inside 95 % of the tolerance, no territory falling below the raised
+worst score (:mod:`territory_designer.balance.anneal`; Kirkpatrick, Gelatt & Vecchi 1983);
+a last, short max-min pass follows.
 
 Deterministic: every random choice comes from generators seeded by ``problem.seed`` and the
 start index, and every budget is a count of operations, never a clock.
@@ -47,6 +50,8 @@ from territory_designer.balance.recom import (
     repair_balance,
 )
 from territory_designer.balance.seeding import initial_partition
+from territory_designer.balance.thorough import STEP_KICKS, ThoroughResult, thorough_search
+from territory_designer.balance.worst_territory import lift_worst
 from territory_designer.core.feedback import Feedback
 
 ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the tolerance
@@ -67,6 +72,8 @@ class BuildResult:
     lower_bound: float = 0.0
     #: Thorough mode (a time limit): what the extra time bought, as a sentence.
     thorough_note: str = ""
+    #: Thorough mode was cancelled: the search stopped and kept the best plan so far.
+    stopped_by_user: bool = False
 
 
 def graph_of(problem: BalanceProblem) -> Graph:
@@ -225,7 +232,10 @@ def _one_start(
 
 
 def build_partition(
-    problem: BalanceProblem, feedback: Feedback | None = None, time_limit: float | None = None
+    problem: BalanceProblem,
+    feedback: Feedback | None = None,
+    time_limit: float | None = None,
+    thorough_runs: int | None = None,
 ) -> BuildResult:
     """Partition the units into ``problem.k`` balanced, contiguous, compact territories.
 
@@ -236,9 +246,14 @@ def build_partition(
     feedback : Feedback, optional
         Progress and cancel; a cancelled run raises ``CanceledError``.
     time_limit : float, optional
-        Thorough mode: after the usual search, keep making new starts, each annealed
-        longer, until this many seconds have passed since the call, and return the best
-        plan found (:func:`_thorough`). The result then depends on the machine's speed.
+        Thorough mode: after the usual search, keep searching (:mod:`territory_designer.
+        balance.thorough`) until this many seconds have passed since the call, and return
+        the best plan found, never worse than the usual one on mean Polsby-Popper, largest
+        deviation or least compact territory. The result then depends on the machine's
+        speed.
+    thorough_runs : int, optional
+        Thorough mode for a fixed amount of work: this many runs (deterministic; with
+        ``time_limit`` too, whichever ends first).
 
     Returns
     -------
@@ -254,18 +269,28 @@ def build_partition(
     effort = effort_for(problem.n, problem.k)
     best, best_key, starts = _best_start(problem, graph, feedback, effort)
     c = float(np.clip(problem.compactness, 0.0, 1.0))
+    floor = None
+    if c > 0:
+        feedback.set_progress(95, "Raising the least compact territory")
+        best, floor = lift_worst(problem, graph, best, (problem.seed, 98), feedback.check_canceled)
+        best_key = _rank(problem, graph, best)
     if c > 0 and effort.anneal_steps:
         feedback.set_progress(96, "Smoothing boundaries")
         steps = int(effort.anneal_steps * min(1.0, 2 * c))
-        annealed = _smooth(problem, graph, best, steps, feedback)
+        annealed = _smooth(problem, graph, best, steps, feedback, floor=floor)
         if _rank(problem, graph, annealed) <= best_key:
             best = annealed
-    note = ""
-    if time_limit is not None and time.perf_counter() - t0 < time_limit:
-        best, extra, note = _thorough(problem, graph, feedback, effort, best, t0 + time_limit)
-        starts += extra
+    note, stopped = "", False
+    deadline = None if time_limit is None else t0 + time_limit
+    if thorough_runs or (deadline is not None and time.perf_counter() < deadline):
+        found = _thorough(problem, graph, feedback, effort, best, deadline, thorough_runs)
+        best, note, stopped = found.labels, found.note, found.stopped
+        starts += found.runs
+    if c > 0 and not stopped:  # the annealing (thorough mode's too) may leave room to raise
+        check = feedback.check_canceled  # the worst territory again
+        best, _ = lift_worst(problem, graph, best, (problem.seed, 96), check, tries=1, slack=0.02)
     feedback.set_progress(100, "Done")
-    return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb, note)
+    return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb, note, stopped)
 
 
 def _thorough(
@@ -274,50 +299,23 @@ def _thorough(
     feedback: Feedback,
     effort: Effort,
     best: np.ndarray,
-    deadline: float,
-) -> tuple[np.ndarray, int, str]:
-    """Keep searching until ``deadline`` (a :func:`time.perf_counter` value).
+    deadline: float | None,
+    runs: int | None = None,
+) -> ThoroughResult:
+    """Keep searching until ``deadline`` (a :func:`time.perf_counter` value) or for
+    ``runs`` runs: continuation runs from a wider band and fresh annealed starts
+    (:func:`territory_designer.balance.thorough.thorough_search`)."""
 
-    Makes fresh starts (:func:`_one_start` with new start indices), each annealed with
-    twice the usual steps; each result replaces the best when it ranks better
-    (:func:`_rank`). Re-annealing the best plan from new seeds was tried and never found
-    a better plan on NC counties (the annealing's local optimum holds), so the time goes
-    to diversity. A new start is only begun while the time left looks enough for one,
-    judged by the slowest start so far.
+    def start(p: BalanceProblem, r: int) -> np.ndarray:
+        return _one_start(p, graph, feedback, r, effort, (96.0, 96.0))
 
-    Returns
-    -------
-    (labels, starts made, note saying what the extra time bought)
-    """
-    t_begin = time.perf_counter()
-    first = _rank(problem, graph, best)
-    best_key = first
-    steps = 2 * effort.anneal_steps
-    starts, slowest = 0, 0.0
-    r = 1000
-    while True:
-        now = time.perf_counter()
-        if now + slowest > deadline:
-            break
-        feedback.check_canceled()
-        done = (now - t_begin) / max(deadline - t_begin, 1e-9)
-        feedback.set_progress(96 + 3 * min(done, 1.0), "Searching further (thorough mode)")
-        candidate = _one_start(problem, graph, feedback, r, effort, (96.0, 96.0))
-        starts += 1
-        r += 1
-        candidate = _smooth(problem, graph, candidate, steps, feedback, seed=(problem.seed, r))
-        key = _rank(problem, graph, candidate)
-        if key < best_key:
-            best, best_key = candidate, key
-        slowest = max(slowest, time.perf_counter() - now)
-    spent = time.perf_counter() - t_begin
-    note = (
-        f"Thorough mode searched {spent:.1f} s more ({starts} more starts, each annealed): "
-        f"mean Polsby-Popper {-first[1]:.3f} -> {-best_key[1]:.3f}"
-        + (", excess over the tolerance removed" if first[0] > 0 and best_key[0] == 0 else "")
-        + ("." if best_key < first else " (no better plan found).")
+    def smooth(p: BalanceProblem, labels: np.ndarray, steps: int, seed: tuple) -> np.ndarray:
+        return _smooth(p, graph, labels, steps, feedback, seed=seed)
+
+    kicks = int(np.clip(STEP_KICKS * 100 // max(problem.n // 10, 1), 0, STEP_KICKS))
+    return thorough_search(
+        problem, graph, feedback, best, start, smooth, effort.anneal_steps, kicks, deadline, runs
     )
-    return best, starts, note
 
 
 def _best_start(
@@ -347,8 +345,10 @@ def _smooth(
     steps: int,
     feedback: Feedback,
     seed: tuple[int, ...] | None = None,
+    floor: float | None = None,
 ) -> np.ndarray:
-    """Anneal ``labels`` for ``steps`` proposals inside :data:`ANNEAL_BAND` of the band."""
+    """Anneal ``labels`` for ``steps`` proposals inside :data:`ANNEAL_BAND` of the band
+    (no territory pushed below Polsby-Popper ``floor``)."""
     schedule = auto_schedule(
         problem, graph, labels, steps, hot=0.3, price=(20.0, 500.0), swap_share=0.3
     )
@@ -360,6 +360,7 @@ def _smooth(
         seed=(problem.seed, 99) if seed is None else seed,
         check=feedback.check_canceled,
         band=ANNEAL_BAND * problem.tolerance,
+        floor=floor,
     )
 
 

@@ -19,6 +19,9 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+# Re-exported: the engine's callers import island_links from here.
+from territory_designer.balance.islands import island_links  # noqa: F401
+
 
 class Graph:
     """Adjacency of the units as CSR arrays and Python neighbour lists.
@@ -147,57 +150,6 @@ def extra_pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
 #: Shared length given to the links that tie islands to the mainland (metres): long enough
 #: to be an edge, too short to change any perimeter.
 ISLAND_LINK_M = 1.0
-
-
-def island_links(
-    xy: np.ndarray, ei: np.ndarray, ej: np.ndarray, groups: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Edges tying every island to the nearest unit of the mainland, per ``within`` group.
-
-    Separate parts of a layer (Alaska, Hawaii, Puerto Rico, coastal islands, a layer of
-    several disconnected regions) share no boundary with the rest, so no spanning tree
-    reaches them. Linking each part (a connected component of the graph restricted to
-    its group) by one edge from its unit nearest the group's largest part to that unit
-    makes the group connected: the engine then builds as on a mainland, and an island
-    goes with the territory of the mainland nearest to it.
-
-    Parameters
-    ----------
-    xy : numpy.ndarray
-        (n, 2) unit centroids.
-    ei, ej : numpy.ndarray
-        Neighbour edges.
-    groups : numpy.ndarray, optional
-        (n,) ``within`` group of each unit; links never cross groups.
-
-    Returns
-    -------
-    (li, lj)
-        The links, ``li < lj`` (empty when every group is connected).
-    """
-    from scipy.spatial import cKDTree
-
-    n = xy.shape[0]
-    groups = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
-    same = groups[ei] == groups[ej]
-    m = sparse.csr_matrix((np.ones(int(same.sum())), (ei[same], ej[same])), shape=(n, n))
-    _, comp = connected_components(m, directed=False)
-    li, lj = [], []
-    for g in np.unique(groups):
-        units = np.flatnonzero(groups == g)
-        parts, sizes = np.unique(comp[units], return_counts=True)
-        if parts.size < 2:
-            continue
-        main = units[comp[units] == parts[np.argmax(sizes)]]
-        tree = cKDTree(xy[main])
-        for part in parts[parts != parts[np.argmax(sizes)]]:
-            island = units[comp[units] == part]
-            dist, near = tree.query(xy[island])
-            u = int(np.argmin(dist))
-            a, b = int(island[u]), int(main[near[u]])
-            li.append(min(a, b))
-            lj.append(max(a, b))
-    return np.asarray(li, dtype=np.int64), np.asarray(lj, dtype=np.int64)
 
 
 def can_leave(graph: Graph, labels: np.ndarray, u: int) -> bool:

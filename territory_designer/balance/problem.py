@@ -105,6 +105,9 @@ class BalanceProblem:
     targets: np.ndarray = field(init=False)
     out_of_range: np.ndarray = field(init=False)
     heavy_units: list[int] = field(default_factory=list)
+    #: Heavy units that share a territory with locked units (no territory was free), and
+    #: that territory (see :func:`isolate_heavy_units`).
+    heavy_shared: dict[int, int] = field(default_factory=dict)
     _home_distance: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -253,12 +256,17 @@ def compute_targets(
 
 
 def isolate_heavy_units(problem: BalanceProblem) -> list[int]:
-    """Give each unit too heavy for the tolerance its own, closed territory.
+    """Give each unit too heavy for the tolerance a territory of its own.
 
     A unit heavier than ``(1 + tolerance)`` times its territory's target cannot be balanced.
     Such units (heaviest first, re-targeting after each) are fixed alone in the free
-    territory of their group with the largest share, that territory is closed, and the
-    other territories of the group are re-targeted to the mean of the remaining weight.
+    territory of their group with the largest share, and that territory is closed. When no
+    territory is free (every one holds a locked unit, e.g. each rep's home), the heavy unit
+    joins the territory it is locked to, else the one whose locked units (the rep's home)
+    lie nearest to it (:func:`_home_territory`); that territory's target becomes what is
+    locked in it, so it keeps little else, and the choice is recorded in
+    ``problem.heavy_shared`` for the report. The other territories of the group are
+    re-targeted to share what remains.
 
     Returns
     -------
@@ -266,36 +274,94 @@ def isolate_heavy_units(problem: BalanceProblem) -> list[int]:
         The isolated units (also stored in ``problem.heavy_units``).
     """
     heavy: list[int] = []
+    is_heavy = np.zeros(problem.n, dtype=bool)
+    heavy_t = np.zeros(problem.k, dtype=bool)
+    terr = np.arange(problem.k)
     while True:
-        free_t = ~problem.closed
-        cand = np.flatnonzero(problem.locked < 0)
+        open_lock = (problem.locked < 0) | ~problem.closed[np.maximum(problem.locked, 0)]
+        cand = np.flatnonzero(~is_heavy & open_lock)
         if cand.size == 0:
             break
         u = int(cand[np.argmax(problem.weight[cand])])
         g = problem.groups[u]
-        in_g = (
-            free_t
-            & (problem.territory_group == g)
-            & ~np.isin(np.arange(problem.k), problem.locked[problem.locked >= 0])
-        )
-        if np.count_nonzero(in_g) < 2:
-            break
-        j = int(np.flatnonzero(in_g)[np.argmax(problem.shares[in_g])])
+        in_g = ~problem.closed & (problem.territory_group == g) & ~heavy_t
+        holding = np.isin(terr, problem.locked[problem.locked >= 0])
+        shared = problem.locked[u] >= 0 or np.count_nonzero(in_g & ~holding) < 2
+        if not shared:
+            free = in_g & ~holding
+            j = int(np.flatnonzero(free)[np.argmax(problem.shares[free])])
+        else:
+            j = _home_territory(problem, u, in_g)
+            if j < 0 or np.count_nonzero(in_g) < 2:
+                break
         if problem.weight[u] <= problem.targets[j] * (1 + problem.tolerance):
             break
         problem.locked[u] = j
-        problem.closed[j] = True
+        is_heavy[u] = heavy_t[j] = True
         heavy.append(u)
-        rest = in_g.copy()
-        rest[j] = False
-        remaining = problem.weight[(problem.groups == g) & (problem.locked < 0)].sum()
-        remaining += problem.weight[np.isin(problem.locked, np.flatnonzero(rest))].sum()
-        problem.targets[j] = max(problem.weight[u], 1e-12)
+        if shared:
+            problem.heavy_shared[u] = j
+            held = float(problem.weight[problem.locked == j].sum())
+            problem.targets[j] = max(held + link_weight(problem, u, j), 1e-12)
+        else:
+            problem.closed[j] = True
+            problem.targets[j] = max(problem.weight[u], 1e-12)
+        group_t = problem.territory_group == g
+        rest = group_t & ~heavy_t & ~problem.closed
+        if not rest.any():
+            break
+        # What the rest share: the group's weight but the heavy territories' targets and
+        # what closed territories hold.
+        closed = terr[group_t & problem.closed & ~heavy_t]
+        remaining = problem.weight[problem.groups == g].sum()
+        remaining -= problem.weight[(problem.groups == g) & np.isin(problem.locked, closed)].sum()
+        remaining -= problem.targets[group_t & heavy_t].sum()
         problem.targets[rest] = np.maximum(
             remaining * problem.shares[rest] / problem.shares[rest].sum(), 1e-12
         )
     problem.heavy_units = heavy
     return heavy
+
+
+def link_weight(problem: BalanceProblem, u: int, j: int) -> float:
+    """Weight of the free units a territory must hold to link heavy unit ``u`` to its
+    other locked units: those of the chain of fewest units between them (the lightest of
+    such chains; 0 when ``u`` touches them or nothing links them)."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import dijkstra
+
+    others = np.flatnonzero(problem.locked == j)
+    others = others[others != u]
+    if others.size == 0:
+        return 0.0
+    ei = np.r_[problem.ei, problem.ej]
+    ej = np.r_[problem.ej, problem.ei]
+    # Each unit entered costs 1 plus under half its share of the total: fewest units
+    # first, then the lightest; units locked elsewhere are walls.
+    ok = (problem.locked[ej] < 0) | (problem.locked[ej] == j)
+    cost = 1.0 + 0.5 * problem.weight[ej[ok]] / problem.weight.sum()
+    m = sparse.csr_matrix((cost, (ei[ok], ej[ok])), shape=(problem.n, problem.n))
+    dist, prev = dijkstra(m, indices=u, return_predecessors=True)
+    end = int(others[np.argmin(dist[others])])
+    if not np.isfinite(dist[end]):
+        return 0.0
+    link, x = 0.0, int(prev[end])
+    while x >= 0 and x != u:
+        link += float(problem.weight[x]) if problem.locked[x] < 0 else 0.0
+        x = int(prev[x])
+    return link
+
+
+def _home_territory(problem: BalanceProblem, u: int, among: np.ndarray) -> int:
+    """The territory (of ``among``) a heavy unit goes with when none is free: the one it is
+    locked to, else the one whose locked units lie nearest to it (-1: none)."""
+    if problem.locked[u] >= 0:
+        return int(problem.locked[u]) if among[problem.locked[u]] else -1
+    held = np.flatnonzero((problem.locked >= 0) & among[np.maximum(problem.locked, 0)])
+    if held.size == 0:
+        return -1
+    d = np.hypot(*(problem.xy[held] - problem.xy[u]).T)
+    return int(problem.locked[held[np.argmin(d)]])
 
 
 def band_excess(

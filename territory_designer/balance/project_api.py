@@ -43,6 +43,7 @@ from territory_designer.balance.rules_repair import (
     plan_forbidden,
     rule_inputs,
 )
+from territory_designer.balance.zero_weight import carried_note
 from territory_designer.core.accounts import locate_points
 from territory_designer.core.criterion import BalanceCriterion
 from territory_designer.core.errors import InputError
@@ -154,7 +155,8 @@ def build_plan(
     if home is not None:
         _pin_home_units(project, problem, len(carried))
     result = build_partition(problem, feedback, time_limit)
-    feedback.check_canceled()
+    if not result.stopped_by_user:  # a cancelled thorough search keeps its best plan
+        feedback.check_canceled()
     pairs = pair_with_active(project, carried, continues or [], result.labels)
     inherit = {}
     if keep_identities and shares is None and not home_bases:
@@ -422,6 +424,9 @@ def rebalance_plan(
     )
     report.moved_against = active.name
     report.notes += rule_notes
+    carried = sum(m.carried for m in result.moves)
+    if carried:
+        report.notes.append(carried_note(carried, len(result.moves) - carried))
     if NOT_REACHED in report.notes and result.stopped_by == "cap reached":
         report.notes[report.notes.index(NOT_REACHED)] = (
             "Tolerance not reached within the cap on what may move: a higher cap balances "

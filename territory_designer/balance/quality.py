@@ -223,7 +223,7 @@ def quality_report(
         territories_in_pieces=int((n_pieces > 1).sum()),
         island_pieces=int(np.clip(n_comps - 1, 0, None).sum()),
     )
-    _feasibility_notes(problem, labels, totals, lbv, report)
+    _feasibility_notes(problem, labels, totals, lbv, report, unit_names)
     if problem.home is not None and problem.max_distance is not None:
         _distance_notes(problem, labels, report, unit_names)
     if start is not None:
@@ -261,6 +261,7 @@ def _feasibility_notes(
     totals: np.ndarray,
     lbv: float,
     report: QualityReport,
+    unit_names: np.ndarray | None = None,
 ) -> None:
     """Say why the tolerance is not met: units heavier than a territory may be, or not
     reached (the balance of the rest when heavy units stand alone)."""
@@ -268,14 +269,22 @@ def _feasibility_notes(
     if problem.heavy_units:
         heavy_t = np.unique(labels[problem.heavy_units])
         rest = np.setdiff1d(np.arange(k), heavy_t)
-        rdev = (totals[rest] - problem.targets[rest]) / problem.targets[rest]
-        report.rest_max_abs_deviation_pct = float(np.abs(rdev).max() * 100) if rest.size else 0.0
+        report.rest_max_abs_deviation_pct = rest_deviation(problem, totals, rest)
         report.infeasible_reason = (
             f"{len(problem.heavy_units)} unit(s) weigh more than {1 + tol:.2f} x the target "
             f"(the heaviest is {1 + lbv:.2f} x): the tolerance cannot be met. Each was given "
             f"its own territory and the other territories were balanced to the mean of the "
             f"rest (max deviation {report.rest_max_abs_deviation_pct:.2f} %)."
         )
+        plain = compute_plain_targets(problem)
+        for u, t in problem.heavy_shared.items():  # heavy units beside a home
+            name = str(unit_names[u]) if unit_names is not None else f"unit {u}"
+            report.notes.append(
+                f"{name} weighs {problem.weight[u] / plain[t]:.2f} x a territory's target, "
+                "but every territory holds a locked unit (a rep's home): it stays with the "
+                "territory whose locked units lie nearest to it, which keeps little else; "
+                "the other territories are balanced around it."
+            )
         if rest.size and totals[rest].sum() <= ZERO_WEIGHT_FLOOR * totals.sum() * 1.01:
             # Only the floor every unit carries is left: nothing real to share out.
             report.infeasible_reason = (
@@ -323,6 +332,14 @@ def _distance_notes(
             f"{cut_off.size} unit(s) are beyond {limit} from their territory's home base "
             f"({named(cut_off)}): no territory within reach touches them, so contiguity won."
         )
+
+
+def rest_deviation(problem: BalanceProblem, totals: np.ndarray, rest: np.ndarray) -> float:
+    """Max deviation (%) of the territories ``rest`` (indices or mask) from their targets:
+    each one's share of what the heavy units' territories leave (``problem.targets`` once
+    the heavy units are isolated)."""
+    dev = np.abs(totals / problem.targets - 1.0)[rest]
+    return float(dev.max() * 100) if dev.size else 0.0
 
 
 def compute_plain_targets(problem: BalanceProblem) -> np.ndarray:

@@ -18,10 +18,18 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from territory_designer.balance.graph import Graph, can_leave
+from territory_designer.balance.heavy_units import isolate_heavy_in_plan
 from territory_designer.balance.local_search import SearchState, Weights, candidates, score_moves
-from territory_designer.balance.problem import ZERO_WEIGHT_FLOOR, BalanceProblem, compute_targets
+from territory_designer.balance.problem import BalanceProblem, compute_targets
+from territory_designer.balance.quality import rest_deviation
+from territory_designer.balance.zero_weight import (
+    bridged_candidates,
+    split_off,
+    zero_weight_units,
+)
 from territory_designer.core.feedback import Feedback
 
 COSTS = ("accounts", "revenue", "units")
@@ -38,6 +46,8 @@ class Move:
     accounts: float
     revenue: float
     reason: str
+    #: A unit of zero weight moved along with a weighted one (not counted as a move).
+    carried: bool = False
 
 
 @dataclass
@@ -63,67 +73,6 @@ class RebalanceResult:
     stopped_by: str = ""
     runtime_s: float = 0.0
     heavy_units: list[int] = field(default_factory=list)
-
-
-def isolate_heavy_in_plan(problem: BalanceProblem, labels: np.ndarray) -> list[int]:
-    """Keep each unit too heavy for the tolerance in its territory and balance the rest.
-
-    A unit heavier than ``(1 + tolerance)`` times its territory's target (Los Angeles
-    county under revenue, say) cannot be balanced, and left as it is its deviation is the
-    plan's maximum whatever else moves. As a build does
-    (:func:`~territory_designer.balance.problem.isolate_heavy_units`), but without moving
-    it: the unit is locked in the territory holding it, that territory's target becomes
-    the unit's weight (plus what else is locked there), so its other units are pushed out,
-    and the other territories of its group are re-targeted to share what is left.
-    Heaviest first, re-targeting after each.
-
-    Returns
-    -------
-    list of int
-        The heavy units (also stored in ``problem.heavy_units``).
-    """
-    heavy: list[int] = []
-    heavy_t = np.zeros(problem.k, dtype=bool)
-    is_heavy = np.zeros(problem.n, dtype=bool)
-    plain = problem.targets.copy()
-    lab = np.asarray(labels, dtype=np.int64)
-    ok = lab >= 0
-    t_of = np.where(ok, lab, 0)
-    while True:
-        # A second heavy unit in a territory already holding one is judged against the
-        # plain target (that territory's own target is now the first unit's weight).
-        limit = np.where(heavy_t[t_of], plain[t_of], problem.targets[t_of])
-        over = ok & ~is_heavy & (problem.weight > limit * (1 + problem.tolerance))
-        if not over.any():
-            break
-        cand = np.flatnonzero(over)
-        u = int(cand[np.argmax(problem.weight[cand])])
-        t, g = int(lab[u]), problem.groups[u]
-        rest = (problem.territory_group == g) & ~heavy_t
-        rest[t] = False
-        if not rest.any():
-            break
-        problem.locked[u] = t
-        heavy_t[t] = is_heavy[u] = True
-        heavy.append(u)
-        kept = problem.locked == t
-        problem.targets[t] = max(float(problem.weight[kept].sum()), 1e-12)
-        in_g = problem.territory_group == g
-        remaining = (
-            problem.weight[problem.groups == g].sum() - problem.targets[in_g & heavy_t].sum()
-        )
-        problem.targets[rest] = np.maximum(
-            remaining * problem.shares[rest] / problem.shares[rest].sum(), 1e-12
-        )
-    problem.heavy_units = heavy
-    return heavy
-
-
-def zero_weight_units(problem: BalanceProblem) -> np.ndarray:
-    """Units that carry no weight (only the floor every unit is given): moving them
-    changes no territory's balance, so a rebalance never spends a move on them."""
-    floor = ZERO_WEIGHT_FLOOR * float(problem.weight.sum()) / max(problem.n, 1)
-    return problem.weight <= floor * (1 + 1e-6)
 
 
 def fill_unassigned(graph: Graph, labels: np.ndarray, xy: np.ndarray) -> np.ndarray:
@@ -171,9 +120,10 @@ class MoveBudget:
                 ok &= have + more <= cap + 1e-9
         return ok
 
-    def spend(self, accounts: float, revenue: float) -> None:
-        """Count one unit moved with its accounts and revenue."""
-        self.units += 1
+    def spend(self, accounts: float, revenue: float, units: int = 1) -> None:
+        """Count ``units`` units moved (0 for zero-weight units carried along) with their
+        accounts and revenue."""
+        self.units += units
         self.accounts += accounts
         self.revenue += revenue
 
@@ -269,7 +219,13 @@ class _Descent:
         self.unit_cost = unit_cost + 0.02 * max(float(unit_cost.mean()), 1e-9)
         self.stop_at_tolerance = stop_at_tolerance
         self.state = SearchState(problem, graph, start)
-        self.state.movable &= ~zero_weight_units(problem)
+        self.zero = zero_weight_units(problem)
+        self.free = problem.locked < 0  # may move at all (zero-weight units: carried only)
+        self.state.movable &= ~self.zero
+        # Shared boundary lengths, for the perimeters of units moved in a chain.
+        self.shared = sparse.csr_matrix((graph.dl, (graph.du, graph.dv)), shape=(n, n))
+        self.chain_cost = 0.02 * max(float(unit_cost.mean()), 1e-9)
+        self.bridge_blocked: dict[tuple[int, int], int] = {}
         self.plain_targets = compute_targets(
             problem.weight, problem.groups, problem.territory_group, problem.shares
         )
@@ -292,8 +248,7 @@ class _Descent:
         plain = float(np.abs(loads / self.plain_targets - 1.0).max() * 100)
         point = self.budget.point(plain)
         if self.problem.heavy_units:
-            dev = np.abs(loads / self.problem.targets - 1.0)[self.rest]
-            point.rest_max_abs_deviation_pct = float(dev.max() * 100) if dev.size else 0.0
+            point.rest_max_abs_deviation_pct = rest_deviation(self.problem, loads, self.rest)
         return point
 
     def step(self) -> None:
@@ -307,29 +262,67 @@ class _Descent:
             res.reached, res.stopped_by = True, "tolerance reached"
             return
         state.round = 0  # a moved unit stays tabu for good: each unit moves at most once
-        u, b, s_own, s_to = candidates(state)
+        u, b, s_own, s_to, chains = self._candidates()
         if u.size == 0:
             res.stopped_by = "no move left"
             return
         delta = score_moves(state, u, b, s_own, s_to, self.objective)
-        fits = self.budget.allows(self.acc[u], self.rev[u])
+        extra = [(self.acc[c].sum(), self.rev[c].sum(), len(c)) for c in chains]
+        c_acc, c_rev, c_len = (np.array(x, dtype=float) for x in zip(*extra, strict=True))
+        fits = self.budget.allows(self.acc[u] + c_acc, self.rev[u] + c_rev)
         good = np.flatnonzero((delta < -1e-12) & fits)
         if good.size == 0:
             capped = ((delta < -1e-12) & ~fits).any()
             res.stopped_by = "cap reached" if capped else "no improving move"
             return
-        # Balance gained per unit of disruption, best first (the greedy knapsack ratio).
-        good = good[np.argsort(delta[good] / self.unit_cost[u[good]], kind="stable")]
-        if self._apply_best(good, u, b, s_own, s_to, dev) == 0:
+        # Balance gained per unit of disruption, best first (the greedy knapsack ratio);
+        # a chain of zero-weight units taken along costs a little, so direct moves come first.
+        cost = self.unit_cost[u[good]] + self.chain_cost * c_len[good]
+        good = good[np.argsort(delta[good] / cost, kind="stable")]
+        if self._apply_best(good, u, b, chains, dev) == 0:
             res.stopped_by = "no improving move"
+
+    def _candidates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
+        """Boundary moves of weighted units, then bridged ones (through zero-weight units of
+        their own territory, :func:`~territory_designer.balance.zero_weight.
+        bridged_candidates`); with the chain each bridged move takes along."""
+        state, p = self.state, self.problem
+        u, b, s_own, s_to = candidates(state)
+        chains: list[list[int]] = [[] for _ in range(u.size)]
+        if not self.zero.any():
+            return u, b, s_own, s_to, chains
+        not_tabu = state.tabu_until <= state.round
+        bu, bb, bchains = bridged_candidates(
+            p, self.graph, state.lab, self.zero, self.free & not_tabu
+        )
+        a = state.lab[bu]
+        keep = (state.movable & not_tabu)[bu] & (state.cnt[a] > 1) & ~p.closed[a]
+        for i in np.flatnonzero(keep).tolist():
+            key = (int(bu[i]), int(bb[i]))
+            keep[i] = self.bridge_blocked.get(key, -1) != state.version[a[i]]
+        idx = np.flatnonzero(keep)
+        own = np.array([self._shares(int(x), int(state.lab[x]))[0] for x in bu[idx]], dtype=float)
+        return (
+            np.r_[u, bu[idx]],
+            np.r_[b, bb[idx]],
+            np.r_[s_own, own],
+            np.r_[s_to, np.zeros(idx.size)],
+            chains + [bchains[i] for i in idx.tolist()],
+        )
+
+    def _shares(self, unit: int, to: int) -> tuple[float, float]:
+        """Boundary ``unit`` shares with its own territory and with territory ``to``."""
+        sh, lab = self.shared, self.state.lab
+        lo, hi = sh.indptr[unit], sh.indptr[unit + 1]
+        nbr, length = sh.indices[lo:hi], sh.data[lo:hi]
+        return float(length[lab[nbr] == lab[unit]].sum()), float(length[lab[nbr] == to].sum())
 
     def _apply_best(
         self,
         ranked: np.ndarray,
         u: np.ndarray,
         b: np.ndarray,
-        s_own: np.ndarray,
-        s_to: np.ndarray,
+        chains: list[list[int]],
         dev: np.ndarray,
     ) -> int:
         """Make up to ``batch`` of the ranked moves, at most one per territory; how many."""
@@ -339,29 +332,72 @@ class _Descent:
         for i in ranked.tolist():
             uu, bb = int(u[i]), int(b[i])
             aa = int(state.lab[uu])
-            if busy[aa] or busy[bb] or not self.budget.allows(self.acc[uu], self.rev[uu]):
+            if busy[aa] or busy[bb]:
                 continue
-            if not can_leave(self.graph, state.lab, uu):
-                state.blocked[uu] = state.version[aa]
+            carried = self._taken_along(uu, bb, chains[i])
+            if carried is None:
+                continue
+            acc = self.acc[uu] + self.acc[carried].sum()
+            rev = self.rev[uu] + self.rev[carried].sum()
+            if not self.budget.allows(acc, rev):
                 continue
             reason = (
                 f"territory {aa} was {dev[aa] * 100:+.1f}% from target, "
                 f"territory {bb} {dev[bb] * 100:+.1f}%"
             )
-            state.move(uu, bb, float(s_own[i]), float(s_to[i]))
-            state.tabu_until[uu] = np.iinfo(np.int64).max
-            self._record(uu, aa, bb, reason)
+            for x in [*carried, uu]:  # chain first, from the destination outwards
+                state.move(x, bb, *self._shares(x, bb))
+                state.tabu_until[x] = np.iinfo(np.int64).max
+            self._record(uu, aa, bb, reason, carried)
             busy[aa] = busy[bb] = True
             applied += 1
             if applied >= self.batch:
                 break
         return applied
 
-    def _record(self, unit: int, was: int, to: int, reason: str) -> None:
+    def _taken_along(self, unit: int, to: int, chain: list[int]) -> list[int] | None:
+        """The zero-weight units that move with ``unit`` to ``to``: its ``chain``, and any
+        piece of zero-weight units the move would cut off (None: the move would split its
+        territory's weighted units, or take along a unit barred from ``to``)."""
+        state, p = self.state, self.problem
+        was = int(state.lab[unit])
+        if not chain and can_leave(self.graph, state.lab, unit):
+            return []
+        cut = split_off(self.graph, state.lab, [*chain, unit], self.zero, self.free)
+        if cut is not None and cut:
+            ok = p.allowed(np.asarray(cut), np.full(len(cut), to))
+            cut = cut if ok.all() else None
+        if cut is None:
+            if chain:
+                self.bridge_blocked[(unit, to)] = int(state.version[was])
+            else:
+                state.blocked[unit] = state.version[was]
+            return None
+        return [*chain, *cut]
+
+    def _record(
+        self, unit: int, was: int, to: int, reason: str, carried: list[int] | None = None
+    ) -> None:
+        carried = carried or []
         acc, rev = self.acc[unit], self.rev[unit]
         self.budget.spend(acc, rev)
         weight = float(self.problem.weight[unit])
         self.result.moves.append(Move(unit, was, to, weight, float(acc), float(rev), reason))
+        for x in carried:
+            self.budget.spend(float(self.acc[x]), float(self.rev[x]), units=0)
+            self.result.moves.append(
+                Move(
+                    x,
+                    was,
+                    to,
+                    0.0,
+                    float(self.acc[x]),
+                    float(self.rev[x]),
+                    f"zero weight: carried along from territory {was} to territory {to} with "
+                    "a weighted unit, to keep both territories connected",
+                    carried=True,
+                )
+            )
         self.result.trajectory.append(self._point())
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import math
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, out_path, save_project_file
 from territory_designer.core.errors import InputError
 
 #: Commands of this group that save the project they read.
@@ -176,13 +176,7 @@ def _write_reports(project: object, args: argparse.Namespace) -> list[str]:
 
 
 def _save(project: object, args: argparse.Namespace) -> str | None:
-    from territory_designer.io.project_file import save_project
-
-    if getattr(args, "dry_run", False):
-        return None
-    target = out_path(args.out, "project file") if getattr(args, "out", None) else args.project
-    save_project(project, target)
-    return str(target)
+    return None if getattr(args, "dry_run", False) else save_project_file(project, args)
 
 
 def run_import_sales(args: argparse.Namespace) -> int:
@@ -236,7 +230,7 @@ def run_plan_start(args: argparse.Namespace) -> int:
 def run_quota(args: argparse.Namespace) -> int:
     """Set, remove or list annual quotas per territory."""
     from territory_designer.core.history_operations import SetSetting
-    from territory_designer.core.performance import QUOTAS_KEY
+    from territory_designer.core.performance import QUOTAS_KEY, quota_value
 
     project = load(args.project)
     quotas = {} if args.clear else dict(project.settings.get(QUOTAS_KEY, {}) or {})
@@ -247,16 +241,11 @@ def run_quota(args: argparse.Namespace) -> int:
             raise InputError(f"{item!r}: give TERRITORY_ID=AMOUNT.")
         if tid not in known:
             raise InputError(f"{item!r}: no territory {tid!r} in any plan.")
-        if not amount.strip():
+        value = quota_value(amount, repr(item))
+        if value is None:
             quotas.pop(tid, None)
-            continue
-        try:
-            value = float(amount)
-        except ValueError:
-            raise InputError(f"{item!r}: {amount!r} is not a number.") from None
-        if not math.isfinite(value) or value < 0:
-            raise InputError(f"{item!r}: a quota is a positive amount.")
-        quotas[tid] = value
+        else:
+            quotas[tid] = value
     if args.quotas or args.clear:
         project.apply(SetSetting(QUOTAS_KEY, quotas or None, "Set quotas"))
         _save(project, args)

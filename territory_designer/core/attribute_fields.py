@@ -9,7 +9,7 @@ an edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ import pandas as pd
 from territory_designer.core.account_territories import account_codes
 from territory_designer.core.plan import UNASSIGNED, Plan
 from territory_designer.core.project import ACCOUNTS_FIELD, UNITS_FIELD, Project
+from territory_designer.core.templates import template_labels
 
 #: Field kinds: how values compare and how the table aligns them.
 NUMBER, TEXT, FLAG = "number", "text", "flag"
@@ -39,12 +40,21 @@ class Field:
         ``"number"``, ``"text"`` or ``"flag"``.
     aliases : tuple of numpy.ndarray
         Other texts a row also answers to (a territory's id beside its name).
+    label : str
+        The heading the project's industry template gives the field ("Rx decile" for
+        ``decile``), shown over the column; '' shows ``name``. A query may use either.
     """
 
     name: str
     values: np.ndarray
     kind: str
     aliases: tuple[np.ndarray, ...] = ()
+    label: str = ""
+
+    @property
+    def heading(self) -> str:
+        """What the column is titled: the template's label, else the name."""
+        return self.label or self.name
 
 
 def _kind_of(series: pd.Series) -> str:
@@ -74,6 +84,15 @@ def territory_lookup(plan: Plan, codes: np.ndarray) -> tuple[np.ndarray, np.ndar
     return names[slots], ids[slots]
 
 
+def _labelled(field: Field, labels: dict[str, str], source: str) -> Field:
+    """``field`` with the template's label of ``source`` (unchanged when it has none or
+    the label only repeats the name)."""
+    label = labels.get(source, "")
+    if not label or label == field.name:
+        return field
+    return replace(field, label=label)
+
+
 def unit_fields(project: Project) -> list[Field]:
     """Columns of the units table: id, name, territory, locked (the unit's own lock), the
     layer's attributes, then the account count and the account sums per unit."""
@@ -95,12 +114,15 @@ def unit_fields(project: Project) -> list[Field]:
         values = series.to_numpy(dtype=object) if kind == TEXT else series.to_numpy()
         fields.append(Field(name, values, kind))
     # What the accounts add to each unit (count and sums), as territory metrics see it.
+    # What the accounts add to each unit (count and sums), as territory metrics see it;
+    # titled as the template labels the account field summed.
+    labels = template_labels(project)
     layer = set(project.unit_fields) | {UNITS_FIELD}
     for k, weight in enumerate(project.weight_fields):
         if weight in layer or (weight == ACCOUNTS_FIELD and not len(project.accounts)):
             continue
         name = _unique_name(weight, taken, "accounts")
-        fields.append(Field(name, project.weights[:, k], NUMBER))
+        fields.append(_labelled(Field(name, project.weights[:, k], NUMBER), labels, weight))
     return fields
 
 
@@ -130,9 +152,12 @@ def account_fields(project: Project) -> list[Field]:
     unit_ids = np.full(units.size, "", dtype=object)
     unit_ids[located] = project.units.ids[units[located]]
     names, ids = territory_lookup(project.plan, account_codes(project))
+    labels = template_labels(project)
     fields = [
-        Field("id", table["account_id"].to_numpy(dtype=object), TEXT),
-        Field("name", table["name"].to_numpy(dtype=object), TEXT),
+        _labelled(
+            Field("id", table["account_id"].to_numpy(dtype=object), TEXT), labels, "account_id"
+        ),
+        _labelled(Field("name", table["name"].to_numpy(dtype=object), TEXT), labels, "name"),
         Field("unit", unit_ids, TEXT),
         Field("territory", names, TEXT, (ids,)),
         Field("pinned", _pinned(project), FLAG),
@@ -145,5 +170,5 @@ def account_fields(project: Project) -> list[Field]:
         series = table[col]
         name = _unique_name(str(col), taken, "account")
         values = series.to_numpy(dtype=object) if _kind_of(series) == TEXT else series.to_numpy()
-        fields.append(Field(name, values, _kind_of(series)))
+        fields.append(_labelled(Field(name, values, _kind_of(series)), labels, str(col)))
     return fields

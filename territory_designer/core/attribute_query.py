@@ -214,10 +214,14 @@ def _value_list(
 
 # -- evaluation ---------------------------------------------------------------------------
 def find_field(fields: Sequence[Field], name: str, what: str = "field") -> Field:
-    """The field called ``name`` (any case); :class:`QueryError` lists close names."""
+    """The field called ``name`` (any case), else the one the template labels so (the
+    column's heading); :class:`QueryError` lists close names."""
     key = name.strip().casefold()
     for f in fields:
         if f.name.casefold() == key:
+            return f
+    for f in fields:
+        if f.label and f.label.casefold() == key:
             return f
     names = [f.name for f in fields]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)

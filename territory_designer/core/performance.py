@@ -20,6 +20,7 @@ Definitions (each figure is ``NaN`` where it is undefined, ``null`` in JSON):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,28 @@ if TYPE_CHECKING:
 
 #: Project setting: ``{territory id: annual quota}``.
 QUOTAS_KEY = "quotas"
+
+
+def quota_value(text: str, where: str) -> float | None:
+    """An annual quota as typed (None for a blank, which removes the quota).
+
+    Raises
+    ------
+    InputError
+        Naming ``where`` when ``text`` is not a number, or is negative or not finite.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{where}: {text!r} is not a number.") from None
+    if not math.isfinite(value) or value < 0:
+        raise InputError(f"{where}: a quota is a positive amount, not {text}.")
+    return value
+
+
 #: Periods in a year, per period kind (the lag of year-over-year growth).
 PER_YEAR = {k: 12 // m for k, m in PERIOD_MONTHS.items()}
 

@@ -53,9 +53,14 @@ class SalesImport:
             "unknown_accounts": self.unknown_accounts,
             "unknown_revenue": self.unknown_amount,
             "mapping": {k: v for k, v in self.mapping.items() if k in REQUIRED + KEPT and v},
-            "issues": [f"row {i.row}, column {i.column}: {i.message}" for i in self.issues],
+            "issues": [f"{self._place(i)}: {i.message}" for i in self.issues],
             "notes": self.notes,
         }
+
+    def _place(self, issue: RowIssue) -> str:
+        """``"sheet 'Sales', row 6, column 'Amount'"`` (no sheet for a text file)."""
+        sheet = f"sheet {self.sheet!r}, " if self.sheet is not None else ""
+        return f"{sheet}row {issue.row}, column {issue.column!r}"
 
 
 def read_sales(

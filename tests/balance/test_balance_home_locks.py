@@ -45,3 +45,29 @@ def test_a_build_keeps_every_locked_unit_in_its_territory():
     assert (labels[held] == locked[held]).all()
     sizes = np.bincount(labels, minlength=k)
     assert (np.abs(sizes / sizes.mean() - 1) <= 0.05 + 1e-9).all()
+
+
+def test_a_heavy_unit_stays_with_the_nearest_home_when_every_territory_holds_one():
+    """Every territory holds a rep's locked home, so no territory is free for a unit
+    heavier than a target: it joins the territory whose home is nearest, which keeps
+    little else, and the other territories are balanced around it (issue 17)."""
+    from territory_designer.balance.quality import quality_report
+
+    weight = np.ones(100)
+    weight[44] = 60.0  # 1.9 x the target of 5 territories
+    locked = np.full(100, -1, dtype=np.int64)
+    homes = [11, 18, 81, 88, 55]  # territory 4's home is nearest unit 44
+    locked[homes] = np.arange(5)
+    problem = grid_problem(10, 10, 5, weight, tolerance=0.05, locked=locked.copy())
+    result = build_partition(problem)
+    assert result.heavy_units == [44] and result.labels[44] == 4
+    assert (result.labels[homes] == np.arange(5)).all()
+    graph = graph_of(problem)
+    report = quality_report(problem, graph, result.labels, lb=result.lower_bound)
+    assert report.contiguous
+    # The rest share what unit 44, the home and the unit linking them leave: 97 / 4.
+    loads = np.bincount(result.labels, weights=problem.weight, minlength=5)
+    assert loads[4] <= 60 + 1 + 1 + 1
+    assert report.rest_max_abs_deviation_pct is not None
+    assert report.rest_max_abs_deviation_pct <= 5.0
+    assert any("every territory holds a locked unit" in n for n in report.notes)

@@ -47,13 +47,17 @@ def test_rebalance_balances_the_rest_around_a_heavy_unit():
     assert (extra_pieces(graph_of(prob), res.labels) == 0).all()
 
 
-def test_rebalance_never_moves_a_unit_of_zero_weight():
+def test_rebalance_never_spends_a_move_on_a_unit_of_zero_weight():
     w = _weights(zero_top_row=True)
     prob = grid_problem(10, 10, 5, weight=w, tolerance=0.01)
     start = _strips()
     res = rebalance(prob, graph_of(prob), start, max_moves=80)
-    assert res.moves
-    assert all(w[m.unit] > 0 for m in res.moves)
+    spent = [m for m in res.moves if not m.carried]
+    assert spent and all(w[m.unit] > 0 for m in spent)
+    # Zero-weight units move only when carried along (listed, flagged, never counted).
+    assert all(w[m.unit] == 0 for m in res.moves if m.carried)
+    assert res.trajectory[-1].moves == len(spent)
+    assert (extra_pieces(graph_of(prob), res.labels) == 0).all()
 
 
 def test_two_heavy_units_in_one_territory_both_stay_and_the_rest_is_balanced():
@@ -93,3 +97,23 @@ def test_rebalance_of_a_project_reports_the_rest_with_a_heavy_unit(capsys, tmp_p
     assert report["rest_max_abs_deviation_pct"] is not None
     assert report["curve"][-1]["rest_max_abs_deviation_pct"] is not None
     assert "rest" in report["infeasible_reason"]
+
+
+def test_a_corridor_of_zero_weight_units_does_not_strand_the_weighted_units_behind_it():
+    """Territory 0 (the left half) is 23 % over target, and all of its units on the border
+    with territory 1 weigh nothing: its weighted units reach territory 1 only by taking
+    the zero-weight unit in front of them along."""
+    x = np.arange(100) // 10
+    w = np.where(x < 4, 2.0, 1.0)
+    w[x == 4] = 0.0  # the corridor: the last column of territory 0
+    prob = grid_problem(10, 10, 2, weight=w, tolerance=0.02)
+    start = (x >= 5).astype(np.int64)
+    res = rebalance(prob, graph_of(prob), start, max_moves=20)
+    rep = quality_report(prob, graph_of(prob), res.labels, start=start)
+    assert rep.max_abs_deviation_pct <= 2.0 and res.reached
+    spent = [m for m in res.moves if not m.carried]
+    carried = [m for m in res.moves if m.carried]
+    assert all(w[m.unit] > 0 for m in spent) and len(spent) <= 20
+    assert carried and all(w[m.unit] == 0 for m in carried)
+    assert res.trajectory[-1].moves == len(spent)
+    assert (extra_pieces(graph_of(prob), res.labels) == 0).all()

@@ -10,6 +10,7 @@ import numpy as np
 
 from territory_designer.balance.build import _rank, build_partition, graph_of
 from territory_designer.cli import main
+from territory_designer.core.feedback import Feedback
 from tests.balance.conftest import grid_problem
 
 
@@ -41,3 +42,75 @@ def test_build_time_limit_on_the_command_line(capsys, demo_project_file, tmp_pat
     # overrun the limit): the search went on past the usual build with more starts.
     (note,) = [n for n in report["notes"] if n.startswith("Thorough mode searched")]
     assert int(re.search(r"\((\d+) more starts", note).group(1)) >= 1
+
+
+def _figures(problem, labels):
+    from territory_designer.balance.thorough import PlanFigures
+
+    return PlanFigures.of(problem, graph_of(problem), labels)
+
+
+def _contiguous(problem, labels) -> bool:
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    for t in range(problem.k):
+        inside = labels == t
+        keep = inside[problem.ei] & inside[problem.ej]
+        idx = np.flatnonzero(inside)
+        local = np.full(problem.n, -1)
+        local[idx] = np.arange(idx.size)
+        m = sparse.coo_matrix(
+            (np.ones(keep.sum()), (local[problem.ei[keep]], local[problem.ej[keep]])),
+            shape=(idx.size, idx.size),
+        )
+        if connected_components(m, directed=False)[0] != 1:
+            return False
+    return True
+
+
+def _coarse_problem():
+    """Coarse units (about eight per territory) of uneven weight: few plans fit the band."""
+    rng = np.random.default_rng(11)
+    return grid_problem(8, 8, 8, weight=rng.uniform(1.0, 3.0, 64), tolerance=0.03)
+
+
+def test_fixed_runs_never_worse_than_the_usual_build_and_contiguous():
+    usual = build_partition(_coarse_problem())
+    problem = _coarse_problem()
+    thorough = build_partition(problem, thorough_runs=4)
+    assert thorough.rounds == usual.rounds + 4
+    before, after = _figures(problem, usual.labels), _figures(problem, thorough.labels)
+    assert after.excess == 0
+    assert after.mean_pp >= before.mean_pp
+    assert after.min_pp >= before.min_pp
+    assert after.max_dev <= before.max_dev + 1e-9
+    assert _contiguous(problem, thorough.labels)
+    assert "4 more starts" in thorough.thorough_note
+
+
+def test_fixed_runs_are_deterministic():
+    a = build_partition(_coarse_problem(), thorough_runs=2).labels
+    b = build_partition(_coarse_problem(), thorough_runs=2).labels
+    assert np.array_equal(a, b)
+
+
+class _CancelInThoroughMode(Feedback):
+    """Cancels as soon as thorough mode has begun its second run."""
+
+    def on_progress(self, percent: float, message: str) -> None:
+        if message.startswith("Searching further"):
+            self.seen = getattr(self, "seen", 0) + 1
+            if self.seen >= 2:
+                self.cancel()
+
+
+def test_cancel_in_thorough_mode_returns_the_best_plan_so_far():
+    usual = build_partition(_coarse_problem())
+    problem = _coarse_problem()
+    result = build_partition(problem, _CancelInThoroughMode(), thorough_runs=50)
+    assert result.rounds < usual.rounds + 50
+    after, before = _figures(problem, result.labels), _figures(problem, usual.labels)
+    assert after.excess == 0 and after.mean_pp >= before.mean_pp
+    assert _contiguous(problem, result.labels)
+    assert "Stopped by the user" in result.thorough_note

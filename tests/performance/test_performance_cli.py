@@ -76,3 +76,10 @@ def test_plan_start_and_quota_commands(capsys, project_file, tmp_path):
     assert "'Plan 1' from 2024-01-01" in data["basis_statement"]
     assert main(["quota", str(project_file), "T99=5"]) != 0
     assert "no territory 'T99'" in capsys.readouterr().err
+    for item, message in [
+        ("T01=lots", "'lots' is not a number"),
+        ("T01=-5", "a quota is a positive amount, not -5"),
+    ]:
+        assert main(["quota", str(project_file), item]) != 0
+        assert f"'{item}': {message}" in capsys.readouterr().err
+    assert load_project(project_file).settings["quotas"] == {"T01": 1200.0}  # unchanged

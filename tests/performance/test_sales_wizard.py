@@ -83,7 +83,7 @@ def test_a_file_without_amounts_cannot_be_imported(qtbot, tmp_path):
     window.actions_by_name["import_sales"].trigger()
     wizard = window.sales_wizard
     wizard.next()
-    assert wizard.mapping_page.combos["revenue"].currentText() == "(none)"
+    assert wizard.mapping_page.combos["revenue"].currentText() == "(not mapped)"
     assert not wizard.mapping_page.isComplete()
     wizard.reject()
     assert len(project.transactions) == len(LINES)  # unchanged

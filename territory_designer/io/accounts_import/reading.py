@@ -116,6 +116,8 @@ class Preview:
     rows: list[list[object]]
     mapping: dict[str, str | None]
     notes: list[str] = field(default_factory=list)
+    #: Row number in the file (as Excel shows it) of each preview row.
+    row_numbers: list[int] = field(default_factory=list)
 
 
 # -- public API ---------------------------------------------------------------------------
@@ -150,15 +152,18 @@ def preview(
     width = max((len(r) for r in top), default=0)
     if k is None:
         columns = make_column_names([], width)
-        body, header_row = top, 0
+        body, header_row, body_numbers = top, 0, numbers
     else:
         columns = make_column_names(top[k], width)
-        body, header_row = top[k + 1 :], numbers[k]
+        body, header_row, body_numbers = top[k + 1 :], numbers[k], numbers[k + 1 :]
     body = [[peek.as_datetime(v) for v in r] + [None] * (width - len(r)) for r in body[:rows]]
     mapping = guess_mapping(columns)
     wrong = contradicted_guesses(mapping, lambda col: [r[columns.index(col)] for r in body])
     mapping.update(dict.fromkeys(wrong))
-    return Preview(sheets, sheet, header_row, columns, body, mapping, notes + unmapping_note(wrong))
+    notes += unmapping_note(wrong)
+    return Preview(
+        sheets, sheet, header_row, columns, body, mapping, notes, list(body_numbers[: len(body)])
+    )
 
 
 def list_sheets(path: Path | str) -> list[str]:

@@ -1,23 +1,17 @@
-"""Pages of the account-import wizard after the file page: mapping, import, summary."""
+"""Pages of the account-import wizard after the file page: mapping (over the shared
+:class:`~territory_designer.ui.dialogs.column_mapping.ColumnMappingPage`) and import."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWizardPage,
 )
@@ -30,32 +24,21 @@ from territory_designer.io.accounts_import import (
     prepare_import,
 )
 from territory_designer.io.accounts_import.headers import LOCATION_FIELDS
+from territory_designer.io.accounts_import.reading import Preview
+from territory_designer.ui.dialogs.column_mapping import ColumnMappingPage
 from territory_designer.ui.dialogs.import_aggregation import AggregationBox
-from territory_designer.ui.qt_models.table_model import RowsModel
+from territory_designer.ui.dialogs.import_widgets import (  # noqa: F401 - re-exported
+    ERROR_STYLE,
+    FIELD_LABELS,
+    NOT_MAPPED,
+    error_label,
+    read_only_table,
+)
 from territory_designer.ui.workers import Task
 
 if TYPE_CHECKING:
     from territory_designer.ui.dialogs.import_wizard import ImportWizard
 
-NOT_MAPPED = "(not mapped)"
-ERROR_STYLE = "color: #b00020;"
-FIELD_LABELS = {
-    "account_id": "Account id",
-    "name": "Name",
-    "latitude": "Latitude",
-    "longitude": "Longitude",
-    "postal_code": "Postal code",
-    "city": "City",
-    "state": "State / region",
-    "country": "Country",
-    "revenue": "Revenue",
-    "potential": "Potential",
-    "visits_per_year": "Visits per year",
-    "segment": "Segment",
-    "product_line": "Product line",
-    "owner": "Owner",
-    "order_date": "Order date",
-}
 GROUPS = (
     ("Account", ("account_id", "name", "segment", "product_line", "owner")),
     ("Location", LOCATION_FIELDS),
@@ -63,55 +46,16 @@ GROUPS = (
 )
 
 
-def error_label() -> QLabel:
-    """A red, wrapping, selectable label for one clear error message."""
-    label = QLabel()
-    label.setObjectName("error_label")
-    label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.hide()
-    return label
-
-
-def read_only_table(model: RowsModel) -> QTableView:
-    """A table view fit for lists the user reads and selects from."""
-    view = QTableView()
-    view.setModel(model)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view
-
-
-class MappingPage(QWizardPage):
+class MappingPage(ColumnMappingPage):
     """One combo per account field (guessed, every one changeable) and aggregation."""
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+        super().__init__(wizard, GROUPS)
         self.setTitle("Map the columns")
         self.setSubTitle(
             "Columns were matched to account fields by their headers; change any of them. "
             "Columns not mapped are kept as account attributes."
         )
-        self.combos: dict[str, QComboBox] = {}
-        self._columns: list[str] | None = None
-        grid = QGridLayout()
-        for k, (title, fields) in enumerate(GROUPS):
-            box = QGroupBox(title)
-            form = QFormLayout(box)
-            for f in fields:
-                combo = QComboBox()
-                combo.setObjectName(f"map_{f}")
-                combo.setMinimumContentsLength(14)
-                combo.currentTextChanged.connect(self._on_mapping_changed)
-                self.combos[f] = combo
-                form.addRow(f"{FIELD_LABELS[f]}:", combo)
-            grid.addWidget(box, 0 if k < 2 else 1, k % 2 if k < 2 else 0)
         self.aggregation = AggregationBox()
         self.aggregation.sig_changed.connect(self._on_mapping_changed)
         self.aggregate_check = self.aggregation.aggregate_check
@@ -122,40 +66,17 @@ class MappingPage(QWizardPage):
         lay = QVBoxLayout(options)
         lay.addWidget(self.keep_check)
         lay.addStretch(1)
-        grid.addWidget(options, 1, 1)
-        grid.addWidget(self.aggregation, 2, 0, 1, 2)
-        grid.setRowStretch(2, 1)  # the per-column rules take the room left
-        self.warning = QLabel()
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(ERROR_STYLE)
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid, 1)
-        layout.addWidget(self.warning)
+        self.grid.addWidget(options, 1, 1)
+        self.grid.addWidget(self.aggregation, 2, 0, 1, 2)
+        self.grid.setRowStretch(2, 1)  # the per-column rules take the room left
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
-        pv = self.wiz.preview
-        if pv is None or pv.columns == self._columns:
-            return  # keep the user's choices when coming back to the page
-        self._columns = list(pv.columns)
-        for f, combo in self.combos.items():
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems([NOT_MAPPED, *pv.columns])
-            combo.setCurrentText(pv.mapping.get(f) or NOT_MAPPED)
-            combo.blockSignals(False)
+    def reset(self, pv: Preview) -> None:
+        """A newly previewed file: aggregation guessed again, "keep" unticked."""
         guess = pv.mapping.get("account_id") or pv.mapping.get("name")
         self.aggregation.reset(pv.columns, pv.rows, guess)
         has_accounts = len(self.wiz.session.project.accounts) > 0
         self.keep_check.setVisible(has_accounts)
         self.keep_check.setChecked(False)
-        self._on_mapping_changed()
-
-    def mapping(self) -> dict[str, str | None]:
-        """Field -> column (None: not mapped)."""
-        return {
-            f: (None if c.currentText() == NOT_MAPPED else c.currentText())
-            for f, c in self.combos.items()
-        }
 
     def choices(self) -> dict:
         """``mapping``, ``keep_removed`` and the aggregation choices for ``prepare_import``."""
@@ -171,26 +92,12 @@ class MappingPage(QWizardPage):
             f"{message}\nAggregate the rows into one account per customer?", column, sticky=True
         )
 
-    def set_field(self, field: str, column: str | None) -> None:
-        """Map ``field`` to ``column`` (None unmaps it), as the user would."""
-        self.combos[field].setCurrentText(column or NOT_MAPPED)
-
-    def _problems(self) -> tuple[list[str], list[str]]:
+    def field_problems(self, mapping: dict[str, str | None]) -> tuple[list[str], list[str]]:
+        """Latitude without longitude (or the reverse); no location column at all."""
         errors, warnings = [], []
-        used: dict[str, str] = {}
-        for f, col in self.mapping().items():
-            if col is None:
-                continue
-            if col in used:
-                errors.append(
-                    f"Column “{col}” is mapped to both {FIELD_LABELS[used[col]]} "
-                    f"and {FIELD_LABELS[f]}."
-                )
-            used[col] = f
-        m = self.mapping()
-        if (m["latitude"] is None) != (m["longitude"] is None):
+        if (mapping["latitude"] is None) != (mapping["longitude"] is None):
             errors.append("Map both latitude and longitude, or neither.")
-        if not any(m[f] for f in ("latitude", "postal_code", "city")):
+        if not any(mapping[f] for f in ("latitude", "postal_code", "city")):
             warnings.append(
                 "No location column is mapped: every account will be listed as unlocated."
             )
@@ -199,12 +106,7 @@ class MappingPage(QWizardPage):
     def _on_mapping_changed(self, *_args: object) -> None:
         if self.sender() is not self.aggregation:
             self.aggregation.set_mapping(self.mapping())
-        errors, warnings = self._problems()
-        self.warning.setText("\n".join(errors + warnings))
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        return not self._problems()[0]
+        super()._on_mapping_changed()
 
 
 class RunPage(QWizardPage):

@@ -1,6 +1,8 @@
-"""File ▸ Import ▸ Sales History: the account wizard's file page, then the four columns of
-an order line (account, date, amount, product) and a summary; **Import** stores the lines
-as one undo step (:class:`~territory_designer.core.history_operations.ReplaceOrderLines`).
+"""File ▸ Import ▸ Sales History: the account wizard's file page and column-mapping page
+(:class:`~territory_designer.ui.dialogs.column_mapping.ColumnMappingPage`) over the four
+columns of an order line (account, date, amount, product), then a summary; **Import**
+stores the lines as one undo step
+(:class:`~territory_designer.core.history_operations.ReplaceOrderLines`).
 
 Reading and parsing are the Qt-free :func:`territory_designer.io.sales_import.read_sales`.
 """
@@ -11,78 +13,37 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-    QWizard,
-    QWizardPage,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from territory_designer.core.history_operations import ReplaceOrderLines
-from territory_designer.io.sales_import import SalesImport, read_sales
-from territory_designer.ui.dialogs.import_pages import error_label
-from territory_designer.ui.dialogs.import_wizard import FilePage
+from territory_designer.io.accounts_import import Preview
+from territory_designer.io.sales_import import REQUIRED, SalesImport, read_sales
+from territory_designer.ui.dialogs.column_mapping import ColumnMappingPage
+from territory_designer.ui.dialogs.file_import_wizard import FileImportWizard
+from territory_designer.ui.dialogs.import_widgets import error_label
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import error_message
 
-#: (field, label, required) in the order the page lists them.
-SALES_FIELDS = (
-    ("account_id", "Account id", True),
-    ("order_date", "Order date", True),
-    ("revenue", "Amount", True),
-    ("product_line", "Product", False),
-)
-NONE = "(none)"
+SALES_GROUPS = (("Order line", ("account_id", "order_date", "revenue", "product_line")),)
+SALES_LABELS = {"revenue": "Amount", "product_line": "Product"}
 
 
-class SalesMappingPage(QWizardPage):
+class SalesMappingPage(ColumnMappingPage):
     """One combo box per order-line field, guessed from the headers."""
 
     def __init__(self, wizard: SalesImportWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
+        super().__init__(wizard, SALES_GROUPS, SALES_LABELS, REQUIRED)
         self.setTitle("Columns of an order line")
         self.setSubTitle("Which column holds the account id, the date and the amount of a line.")
-        self.combos: dict[str, QComboBox] = {}
-        form = QFormLayout()
-        for f, label, required in SALES_FIELDS:
-            box = QComboBox()
-            box.currentTextChanged.connect(lambda _t: self.completeChanged.emit())
-            self.combos[f] = box
-            form.addRow(f"{label}{'' if required else ' (optional)'}:", box)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        self.grid.setRowStretch(1, 1)  # the one box keeps its height; the room stays below
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
-        pv = self.wiz.preview
-        if pv is None:
-            return
+    def guess(self, pv: Preview) -> dict[str, str | None]:
+        """The preview's guess; "Customer" (guessed as the name) holds the id here."""
         guess = dict(pv.mapping)
         if not guess.get("account_id") and guess.get("name"):
-            guess["account_id"] = guess["name"]  # "Customer" holds the id in a sales file
-        for f, box in self.combos.items():
-            box.blockSignals(True)
-            box.clear()
-            box.addItems([NONE, *pv.columns])
-            box.setCurrentText(guess.get(f) or NONE)
-            box.blockSignals(False)
-        self.completeChanged.emit()
-
-    def mapping(self) -> dict[str, str | None]:
-        """Field -> column (None: not in the file)."""
-        return {
-            f: (None if box.currentText() == NONE else box.currentText())
-            for f, box in self.combos.items()
-        }
-
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        m = self.mapping()
-        return all(m[f] for f, _l, required in SALES_FIELDS if required)
+            guess["account_id"] = guess["name"]
+        return guess
 
 
 class SalesSummaryPage(QWizardPage):
@@ -103,15 +64,15 @@ class SalesSummaryPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         w = self.wiz
         w.result = None
-        pv = w.preview
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            file = w.file_choices()
             w.result = read_sales(
                 w.session.project,
-                w.path,
-                pv.sheet if pv is not None else None,
+                file["path"],
+                file["sheet"],
                 w.mapping_page.mapping(),
-                pv.header_row if pv is not None else None,
+                file["header_row"],
             )
         except Exception as exc:  # noqa: BLE001 - a file that cannot be read: one message
             self.error.setText(error_message(exc))
@@ -147,7 +108,7 @@ def summary_text(result: SalesImport) -> str:
     return "\n".join(lines)
 
 
-class SalesImportWizard(QWizard):
+class SalesImportWizard(FileImportWizard):
     """Import order lines into the session's project (one undo step).
 
     Attributes
@@ -165,17 +126,10 @@ class SalesImportWizard(QWizard):
         path: str | Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(session, prompts, parent)
         self.setObjectName("sales_import_wizard")
         self.setWindowTitle("Import sales history")
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.session = session
-        self.prompts = prompts
-        self.path: Path | None = None
-        self.preview = None
         self.result: SalesImport | None = None
-        self.applied = False
-        self.file_page = FilePage(self)  # type: ignore[arg-type]
         self.file_page.setTitle("Choose the sales file")
         self.file_page.setSubTitle(
             "One row per order line: account, date, amount (and product). An Excel workbook "
@@ -183,12 +137,9 @@ class SalesImportWizard(QWizard):
         )
         self.mapping_page = SalesMappingPage(self)
         self.summary_page = SalesSummaryPage(self)
-        for page in (self.file_page, self.mapping_page, self.summary_page):
-            self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Import")
+        self.add_pages(self.mapping_page, self.summary_page)
         self.resize(820, 620)
-        if path:
-            self.file_page.load(path)
+        self.open_file(path)
 
     def accept(self) -> None:
         """Import: store the lines as one undo step."""

@@ -7,8 +7,6 @@ the caller applies the result as one undo step.
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_designer.core.errors import InputError
+from territory_designer.core.performance import quota_value
 from territory_designer.core.project import Project
 
 
@@ -105,17 +104,12 @@ class QuotaDialog(QDialog):
         """
         quotas = dict(self.quotas)
         for row, tid in enumerate(self.ids):
-            text = self.table.item(row, self.QUOTA_COLUMN).text().strip().replace(",", "")
-            if not text:
+            text = self.table.item(row, self.QUOTA_COLUMN).text().replace(",", "")
+            value = quota_value(text, f"Territory {tid}")
+            if value is None:
                 quotas.pop(tid, None)
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                raise InputError(f"Territory {tid}: {text!r} is not a number.") from None
-            if not math.isfinite(value) or value < 0:
-                raise InputError(f"Territory {tid}: a quota is a positive amount, not {text}.")
-            quotas[tid] = value
+            else:
+                quotas[tid] = value
         return quotas
 
     def accept(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from territory_designer.core.templates import template_labels
 from territory_designer.io.accounts_import import REASONS, export_unlocated
 from territory_designer.ui.dialogs.import_pages import read_only_table
 from territory_designer.ui.dialogs.prompts import Prompts
@@ -76,6 +77,9 @@ class UnlocatedDock(QDockWidget):
         self.setWidget(body)
         session.sig_accounts_changed.connect(self.refresh)
         session.sig_project_replaced.connect(self.refresh)
+        session.sig_settings_changed.connect(
+            lambda key: self.refresh() if key == "template" else None  # its labels title columns
+        )
         self.refresh()
 
     @property
@@ -85,8 +89,10 @@ class UnlocatedDock(QDockWidget):
 
     def refresh(self) -> None:
         """Re-read the project's accounts."""
-        frame = unlocated_frame(self.session.project.accounts.table)
-        self.model.set_frame(frame, COLUMNS)
+        project = self.session.project
+        frame = unlocated_frame(project.accounts.table)
+        labels = {k: v for k, v in template_labels(project).items() if k in COLUMNS}
+        self.model.set_frame(frame, {**COLUMNS, **labels})  # "HCP id" under pharma
         n = len(frame)
         total = len(self.session.project.accounts)
         if n:

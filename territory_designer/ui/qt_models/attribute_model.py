@@ -171,7 +171,7 @@ class AttributeTableModel(QAbstractTableModel):
         in full, as a spreadsheet pastes it; at most ``limit`` rows."""
         wanted = np.isin(self.rows, np.asarray(source_rows, dtype=np.int64))
         rows = self.rows[wanted][:limit]
-        lines = ["\t".join(f.name for f in self.fields)]
+        lines = ["\t".join(f.heading for f in self.fields)]
         columns = [
             number_texts(f.values[rows])
             if f.kind == NUMBER
@@ -187,13 +187,13 @@ class AttributeTableModel(QAbstractTableModel):
         formatting each cell: the longest text, or the numbers furthest from zero."""
         field = self.fields[column]
         if not self._n:
-            return field.name
+            return field.heading
         grouped = field.name in self._grouped
         if field.kind == NUMBER:
             v = pd.to_numeric(pd.Series(field.values), errors="coerce").to_numpy(dtype=float)
             finite = v[np.isfinite(v)]
             if not finite.size:
-                return field.name
+                return field.heading
             picks = [finite.min(), finite.max()]
             fraction = finite[finite != np.round(finite)]
             if fraction.size:  # the most digits after the point
@@ -204,7 +204,7 @@ class AttributeTableModel(QAbstractTableModel):
         else:
             lengths = pd.Series(field.values, dtype=object).fillna("").astype(str).str.len()
             texts = [str(field.values[int(lengths.to_numpy().argmax())])]
-        return max([field.name, *texts], key=len)
+        return max([field.heading, *texts], key=len)
 
     def field_names(self) -> list[str]:
         """Column titles."""
@@ -353,8 +353,13 @@ class AttributeTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and section >= len(self.fields):
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and horizontal and self.fields[section].label:
+            f = self.fields[section]
+            return f"{f.label} (field {f.name}; a query may use either)"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.fields[section].name if section < len(self.fields) else None
-        return str(section + 1)
+        # The industry template's label where it gives one ("Rx decile" for decile).
+        return self.fields[section].heading if horizontal else str(section + 1)
