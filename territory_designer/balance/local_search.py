@@ -181,7 +181,10 @@ def flows(state: SearchState, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     the solve regular.
     """
     k = state.p.k
-    pa, pb = np.minimum(a, b), np.maximum(a, b)
+    # One link per pair of territories (a large layer has a hundred thousand moves).
+    key = np.minimum(a, b) * k + np.maximum(a, b)
+    pairs = np.flatnonzero(np.bincount(key, minlength=k * k)) if k <= 2000 else np.unique(key)
+    pa, pb = pairs // k, pairs % k
     adj = sparse.coo_matrix((np.ones(pa.size), (pa, pb)), shape=(k, k)).tocsr()
     adj.data[:] = 1.0  # duplicates summed: one link per pair
     adj = adj + adj.T
