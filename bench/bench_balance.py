@@ -18,6 +18,7 @@ import csv
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -141,7 +142,9 @@ def run_case(
         cache[name] = load(name)
     gdf, arrays = cache[name]
     problem = problem_for(gdf, arrays, k, tol)
+    cpu0 = time.process_time()
     result = build_partition(problem, time_limit=time_limit)
+    cpu_s = time.process_time() - cpu0
     if result.thorough_note:
         print(f"{name} k={k}: {result.thorough_note}")
     path = PLANS / f"{name}_k{k}.csv"
@@ -168,7 +171,7 @@ def run_case(
         f"{b['cv']:.4f} | {c['noncontiguous']} | {c['extra_pieces']} | {p['pp_mean']:.4f} | "
         f"{p['pp_min']:.4f} | {p['cut_edges']} |"
     )
-    notes = [f"unassigned {s['unassigned']}"]
+    notes = [f"unassigned {s['unassigned']}", f"CPU {cpu_s:.2f} s"]
     if result.heavy_units:
         w = problem.weight
         rest = np.setdiff1d(np.arange(k), result.labels[result.heavy_units])
@@ -184,7 +187,7 @@ def run_case(
     if tree:
         notes.append(f"time / tree(2%) = {result.runtime_s / float(tree['time_s']):.3f}")
     print("; ".join(notes))
-    return {"instance": name, "k": k, "time_s": result.runtime_s, **b, **c, **p}
+    return {"instance": name, "k": k, "time_s": result.runtime_s, "cpu_s": cpu_s, **b, **c, **p}
 
 
 def drift(problem: BalanceProblem, labels: np.ndarray, over: float = 0.20) -> np.ndarray:
