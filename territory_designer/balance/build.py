@@ -55,6 +55,10 @@ from territory_designer.balance.worst_territory import lift_worst
 from territory_designer.core.feedback import Feedback
 
 ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the tolerance
+#: Units the merge-split descent's spanning trees may span in all (trees x pair size):
+#: bounds it on huge layers (1,000 trees at a million units and k = 800, instead of 6,400;
+#: no layer below about 100,000 units is affected).
+MERGE_SPLIT_UNITS = 2_500_000
 
 
 @dataclass
@@ -167,6 +171,8 @@ def effort_for(n: int, k: int) -> Effort:
     """Search effort for ``n`` units and ``k`` territories (see :class:`Effort`)."""
     restarts = int(np.clip(200 // max(n, 1), 1, 2))
     trees = int(np.clip(40 * k, 200, 2000)) if n <= 10_000 else 8 * k
+    if n > 10_000:  # each tree spans a merged pair, about 2 n / k units
+        trees = min(trees, max(8, int(MERGE_SPLIT_UNITS * k / (2 * n))))
     rebuilds = int(np.clip(2 * k, 4, 40))
     kicks = int(np.clip(8_000 // max(n, 1), 0, 80)) // restarts
     anneal_steps = int(np.clip(40 * n, 20_000, 1_000_000))
