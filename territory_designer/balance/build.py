@@ -47,10 +47,11 @@ from territory_designer.balance.recom import (
     repair_balance,
 )
 from territory_designer.balance.seeding import initial_partition
-from territory_designer.balance.thorough import STEP_KICKS, ThoroughResult, thorough_search
+from territory_designer.balance.thorough import Moves, RunEffort, ThoroughResult, thorough_search
 from territory_designer.core.feedback import Feedback
 
 ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the tolerance
+THOROUGH_KICKS = 20  # most iterated-search iterations per band step in thorough mode
 
 
 @dataclass
@@ -268,7 +269,15 @@ def build_partition(
     note, stopped = "", False
     deadline = None if time_limit is None else t0 + time_limit
     if thorough_runs or (deadline is not None and time.perf_counter() < deadline):
-        found = _thorough(problem, graph, feedback, effort, best, deadline, thorough_runs)
+        found = _thorough(
+            problem,
+            graph,
+            feedback,
+            effort,
+            best,
+            (deadline, time.perf_counter() - t0),
+            thorough_runs,
+        )
         best, note, stopped = found.labels, found.note, found.stopped
         starts += found.runs
     feedback.set_progress(100, "Done")
@@ -281,12 +290,12 @@ def _thorough(
     feedback: Feedback,
     effort: Effort,
     best: np.ndarray,
-    deadline: float | None,
+    deadline: tuple[float | None, float],
     runs: int | None = None,
 ) -> ThoroughResult:
-    """Keep searching until ``deadline`` (a :func:`time.perf_counter` value) or for
-    ``runs`` runs: continuation runs from a wider band and fresh annealed starts
-    (:func:`territory_designer.balance.thorough.thorough_search`)."""
+    """Keep searching until ``deadline[0]`` (a :func:`time.perf_counter` value) or for
+    ``runs`` runs (:func:`territory_designer.balance.thorough.thorough_search`);
+    ``deadline[1]`` is the usual build's time, from which a run's length is guessed."""
 
     def start(p: BalanceProblem, r: int) -> np.ndarray:
         return _one_start(p, graph, feedback, r, effort, (96.0, 96.0))
@@ -294,9 +303,15 @@ def _thorough(
     def smooth(p: BalanceProblem, labels: np.ndarray, steps: int, seed: tuple) -> np.ndarray:
         return _smooth(p, graph, labels, steps, feedback, seed=seed)
 
-    kicks = int(np.clip(STEP_KICKS * 100 // max(problem.n // 10, 1), 0, STEP_KICKS))
+    # Per band step: the iterated search of a start (capped), and on small layers five
+    # times a start's merge-split trees (no more than 2,000).
+    kicks = min(effort.kicks, THOROUGH_KICKS)
+    trees = min(5 * effort.trees, 2000) if problem.n <= 1000 else effort.trees
+    moves = Moves(
+        start, smooth, RunEffort(effort.anneal_steps, kicks, trees), feedback.check_canceled
+    )
     return thorough_search(
-        problem, graph, feedback, best, start, smooth, effort.anneal_steps, kicks, deadline, runs
+        problem, graph, feedback, best, moves, deadline[0], runs, first_estimate=1.5 * deadline[1]
     )
 
 
