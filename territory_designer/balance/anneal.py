@@ -137,6 +137,7 @@ def anneal(
     seed: tuple[int, ...] | int = 0,
     check: object = None,
     band: float | None = None,
+    floor: float | None = None,
 ) -> np.ndarray:
     """Anneal ``labels`` towards compact shapes inside the tolerance band.
 
@@ -156,6 +157,10 @@ def anneal(
         Called every few thousand proposals (cancel).
     band : float, optional
         Half-width of the balance band (default: the problem's tolerance).
+    floor : float, optional
+        Least Polsby-Popper score of any territory: a proposal that leaves a territory
+        below it, and less compact than it was, is refused (keeps the worst territory
+        that :mod:`territory_designer.balance.worst_territory` raised).
 
     Returns
     -------
@@ -171,7 +176,7 @@ def anneal(
         return lab0.copy()
     proposals = _Proposals(np.random.default_rng(seed), du, dv, schedule)
     walk = _Walk(problem, graph, lab0, float(problem.tolerance if band is None else band))
-    journal, best_pos = _run(walk, proposals, schedule, check)
+    journal, best_pos = _run(walk, proposals, schedule, check, -1.0 if floor is None else floor)
     # Roll back to the best labelling met.
     for u, a in reversed(journal[best_pos:]):
         walk.lab_np[u] = a
@@ -345,10 +350,11 @@ class _Walk:
 
 
 def _run(
-    walk: _Walk, draws: _Proposals, schedule: AnnealSchedule, check: object
+    walk: _Walk, draws: _Proposals, schedule: AnnealSchedule, check: object, floor: float
 ) -> tuple[list[tuple[int, int]], int]:
     """The annealing loop; returns the journal of moves ``(unit, territory it left)`` and
-    the length of its prefix that reaches the best labelling met."""
+    the length of its prefix that reaches the best labelling met. No move leaves a
+    territory below Polsby-Popper ``floor`` and worse than it was."""
     steps = draws.steps
     coin, kind, alt, du_l, dv_l = draws.coin, draws.swap, draws.partner, draws.u, draws.v
     lab, cnt, closed, pp, exc = walk.lab, walk.cnt, walk.closed, walk.pp, walk.exc
@@ -374,6 +380,8 @@ def _run(
             if v < 0:
                 continue
         sa, sb, ppa, ppb, ea, eb = walk.proposal(u, v, a, b, swap)
+        if (ppa < floor and ppa < pp[a]) or (ppb < floor and ppb < pp[b]):
+            continue
         delta = (pp[a] + pp[b] - ppa - ppb) + mu * (ea + eb - exc[a] - exc[b])
         if delta > 0 and coin[s] >= math.exp(-delta / temp):
             continue

@@ -20,9 +20,12 @@ Each of several starts (:class:`Effort` decides how many, by layer size) runs:
    Cannon et al. 2022, Lourenco et al. 2003), then boundary moves with Polsby-Popper
    inside the band (Ricca & Simeone 2008; Bozkaya, Erkut & Laporte 2003).
 
-The best start by (excess over the tolerance, mean Polsby-Popper) is then annealed with
-single boundary moves and swaps inside 95 % of the tolerance
-(:mod:`territory_designer.balance.anneal`; Kirkpatrick, Gelatt & Vecchi 1983).
+The best start by (excess over the tolerance, mean Polsby-Popper) then has its least
+compact territories raised by max-min merge-splits
+(:mod:`territory_designer.balance.worst_territory`) and is annealed with single boundary
+moves and swaps inside 95 % of the tolerance, no territory falling below the raised
+worst score (:mod:`territory_designer.balance.anneal`; Kirkpatrick, Gelatt & Vecchi 1983);
+a last, short max-min pass follows.
 
 Deterministic: every random choice comes from generators seeded by ``problem.seed`` and the
 start index, and every budget is a count of operations, never a clock.
@@ -47,11 +50,22 @@ from territory_designer.balance.recom import (
     repair_balance,
 )
 from territory_designer.balance.seeding import initial_partition
-from territory_designer.balance.thorough import Moves, RunEffort, ThoroughResult, thorough_search
+from territory_designer.balance.thorough import (
+    Moves,
+    PlanFigures,
+    RunEffort,
+    ThoroughResult,
+    thorough_search,
+)
+from territory_designer.balance.worst_territory import lift_worst
 from territory_designer.core.feedback import Feedback
 
 ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the tolerance
 THOROUGH_KICKS = 20  # most iterated-search iterations per band step in thorough mode
+#: Units the merge-split descent's spanning trees may span in all (trees x pair size):
+#: bounds it on huge layers (1,000 trees at a million units and k = 800, instead of 6,400;
+#: no layer below about 100,000 units is affected).
+MERGE_SPLIT_UNITS = 2_500_000
 
 
 @dataclass
@@ -164,6 +178,8 @@ def effort_for(n: int, k: int) -> Effort:
     """Search effort for ``n`` units and ``k`` territories (see :class:`Effort`)."""
     restarts = int(np.clip(200 // max(n, 1), 1, 2))
     trees = int(np.clip(40 * k, 200, 2000)) if n <= 10_000 else 8 * k
+    if n > 10_000:  # each tree spans a merged pair, about 2 n / k units
+        trees = min(trees, max(8, int(MERGE_SPLIT_UNITS * k / (2 * n))))
     rebuilds = int(np.clip(2 * k, 4, 40))
     kicks = int(np.clip(8_000 // max(n, 1), 0, 80)) // restarts
     anneal_steps = int(np.clip(40 * n, 20_000, 1_000_000))
@@ -260,15 +276,23 @@ def build_partition(
     effort = effort_for(problem.n, problem.k)
     best, best_key, starts = _best_start(problem, graph, feedback, effort)
     c = float(np.clip(problem.compactness, 0.0, 1.0))
+    floor = None
+    if c > 0:
+        feedback.set_progress(95, "Raising the least compact territory")
+        best, floor = lift_worst(problem, graph, best, (problem.seed, 98), feedback.check_canceled)
+        best_key = _rank(problem, graph, best)
     if c > 0 and effort.anneal_steps:
         feedback.set_progress(96, "Smoothing boundaries")
         steps = int(effort.anneal_steps * min(1.0, 2 * c))
-        annealed = _smooth(problem, graph, best, steps, feedback)
+        annealed = _smooth(problem, graph, best, steps, feedback, floor=floor)
         if _rank(problem, graph, annealed) <= best_key:
             best = annealed
     note, stopped = "", False
     deadline = None if time_limit is None else t0 + time_limit
+    if c > 0:  # the annealing may leave room to raise the worst territory again
+        best = _lift_again(problem, graph, best, feedback)
     if thorough_runs or (deadline is not None and time.perf_counter() < deadline):
+        usual = best  # what the usual build returns: thorough mode is never worse
         found = _thorough(
             problem,
             graph,
@@ -280,8 +304,23 @@ def build_partition(
         )
         best, note, stopped = found.labels, found.note, found.stopped
         starts += found.runs
+        if c > 0 and not stopped and best is not usual:
+            lifted = _lift_again(problem, graph, best, feedback)
+            after = PlanFigures.of(problem, graph, lifted)
+            reference = PlanFigures.of(problem, graph, usual)
+            if after.rank() < reference.rank() and after.not_worse_than(reference):
+                best = lifted
     feedback.set_progress(100, "Done")
     return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb, note, stopped)
+
+
+def _lift_again(
+    problem: BalanceProblem, graph: Graph, labels: np.ndarray, feedback: Feedback
+) -> np.ndarray:
+    """The build's last step: one more max-min pass on the least compact territory."""
+    check = feedback.check_canceled
+    lifted, _ = lift_worst(problem, graph, labels, (problem.seed, 96), check, tries=1, slack=0.02)
+    return lifted
 
 
 def _thorough(
@@ -342,8 +381,10 @@ def _smooth(
     steps: int,
     feedback: Feedback,
     seed: tuple[int, ...] | None = None,
+    floor: float | None = None,
 ) -> np.ndarray:
-    """Anneal ``labels`` for ``steps`` proposals inside :data:`ANNEAL_BAND` of the band."""
+    """Anneal ``labels`` for ``steps`` proposals inside :data:`ANNEAL_BAND` of the band
+    (no territory pushed below Polsby-Popper ``floor``)."""
     schedule = auto_schedule(
         problem, graph, labels, steps, hot=0.3, price=(20.0, 500.0), swap_share=0.3
     )
@@ -355,6 +396,7 @@ def _smooth(
         seed=(problem.seed, 99) if seed is None else seed,
         check=feedback.check_canceled,
         band=ANNEAL_BAND * problem.tolerance,
+        floor=floor,
     )
 
 

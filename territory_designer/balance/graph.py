@@ -19,6 +19,9 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+# Re-exported: the engine's callers import island_links from here.
+from territory_designer.balance.islands import island_links  # noqa: F401
+
 
 class Graph:
     """Adjacency of the units as CSR arrays and Python neighbour lists.
@@ -149,79 +152,58 @@ def extra_pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
 ISLAND_LINK_M = 1.0
 
 
-def island_links(
-    xy: np.ndarray, ei: np.ndarray, ej: np.ndarray, groups: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Edges tying every island to the nearest unit of the mainland, per ``within`` group.
-
-    Separate parts of a layer (Alaska, Hawaii, Puerto Rico, coastal islands, a layer of
-    several disconnected regions) share no boundary with the rest, so no spanning tree
-    reaches them. Linking each part (a connected component of the graph restricted to
-    its group) by one edge from its unit nearest the group's largest part to that unit
-    makes the group connected: the engine then builds as on a mainland, and an island
-    goes with the territory of the mainland nearest to it.
-
-    Parameters
-    ----------
-    xy : numpy.ndarray
-        (n, 2) unit centroids.
-    ei, ej : numpy.ndarray
-        Neighbour edges.
-    groups : numpy.ndarray, optional
-        (n,) ``within`` group of each unit; links never cross groups.
-
-    Returns
-    -------
-    (li, lj)
-        The links, ``li < lj`` (empty when every group is connected).
-    """
-    from scipy.spatial import cKDTree
-
-    n = xy.shape[0]
-    groups = np.zeros(n, dtype=np.int64) if groups is None else np.asarray(groups)
-    same = groups[ei] == groups[ej]
-    m = sparse.csr_matrix((np.ones(int(same.sum())), (ei[same], ej[same])), shape=(n, n))
-    _, comp = connected_components(m, directed=False)
-    li, lj = [], []
-    for g in np.unique(groups):
-        units = np.flatnonzero(groups == g)
-        parts, sizes = np.unique(comp[units], return_counts=True)
-        if parts.size < 2:
-            continue
-        main = units[comp[units] == parts[np.argmax(sizes)]]
-        tree = cKDTree(xy[main])
-        for part in parts[parts != parts[np.argmax(sizes)]]:
-            island = units[comp[units] == part]
-            dist, near = tree.query(xy[island])
-            u = int(np.argmin(dist))
-            a, b = int(island[u]), int(main[near[u]])
-            li.append(min(a, b))
-            lj.append(max(a, b))
-    return np.asarray(li, dtype=np.int64), np.asarray(lj, dtype=np.int64)
-
-
 def can_leave(graph: Graph, labels: np.ndarray, u: int) -> bool:
-    """True when removing ``u`` keeps its territory's piece connected."""
+    """True when removing ``u`` keeps its territory's piece connected.
+
+    Searches from every same-territory neighbour of ``u`` at once, one unit each in turn
+    (their searches merge when they meet): the answer is yes as soon as all have met, and
+    no as soon as one search runs out alone, after visiting only the piece that would be
+    cut off. A single search from one neighbour proves a "no" by visiting everything it
+    reaches, often the whole territory, which on a layer of a million units was most of
+    the engine's time.
+    """
     lab = labels[u]
     nb = graph.nb
-    ring = [v for v in nb[u] if labels[v] == lab]
+    ring = [v for v in nb[u] if v != u and labels[v] == lab]
     if len(ring) <= 1:
         return True
-    want = set(ring[1:])
-    seen = {u, ring[0]}
-    queue = deque([ring[0]])
-    while queue:
-        x = queue.popleft()
-        for y in nb[x]:
-            if y in seen or labels[y] != lab:
+    owner = {u: -1}
+    for i, v in enumerate(ring):
+        owner[v] = i
+    parent = list(range(len(ring)))
+    queues = [deque([v]) for v in ring]
+    groups = len(ring)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    while True:
+        for i, queue in enumerate(queues):
+            if not queue:
                 continue
-            if y in want:
-                want.discard(y)
-                if not want:
-                    return True
-            seen.add(y)
-            queue.append(y)
-    return False
+            for y in nb[queue.popleft()]:
+                o = owner.get(y)
+                if o is None:
+                    if labels[y] == lab:
+                        owner[y] = i
+                        queue.append(y)
+                elif o >= 0:
+                    ri, ro = find(i), find(o)
+                    if ri != ro:
+                        parent[ri] = ro
+                        groups -= 1
+                        if groups == 1:
+                            return True
+        # A search (with those it met) that has nothing left to visit is cut off.
+        live = set()
+        for i, queue in enumerate(queues):
+            if queue:
+                live.add(find(i))
+        if len(live) < len({find(i) for i in range(len(ring))}):
+            return False
 
 
 def repair_contiguity(

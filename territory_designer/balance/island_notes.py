@@ -1,8 +1,8 @@
 """Notes on the separate parts of a layer (islands, exclaves): which territory each joined.
 
-The engine ties every separate part to the nearest unit of the mainland
-(:func:`~territory_designer.balance.graph.island_links`), so a part goes with the territory
-nearest to it. The report says so, part by part, and says plainly when a part ended up in
+The engine ties every separate part to the part nearest to it (the mainland or another
+island: :func:`~territory_designer.balance.graph.island_links`), so a part goes with the
+territory nearest to it. The report says so, part by part, and says plainly when a part ended up in
 a territory farther away than the nearest one (a lock, a "stay within" group or a rule
 barred the nearest): never a silent attachment to a far-away territory.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.spatial import cKDTree
+
+from territory_designer.balance.islands import nearest_outside
 
 MAX_NAMED = 5  # parts named in a note; the rest are counted
 
@@ -44,37 +46,36 @@ def island_notes(
     if components.size == 0 or components.max(initial=0) == 0:
         return []
     mainland_id = int(np.bincount(components).argmax())
-    mainland = np.flatnonzero((components == mainland_id) & (labels >= 0))
-    if mainland.size == 0:
+    placed = np.flatnonzero(labels >= 0)
+    if not (components[placed] == mainland_id).any():
         return []
-    tree = cKDTree(xy[mainland])
-    by_territory: dict[int, cKDTree] = {}
+    tree = cKDTree(xy[placed])
+    where = np.full(labels.size, -1, dtype=np.int64)
+    where[placed] = np.arange(placed.size)
+    ask = where[placed[components[placed] != mainland_id]]
+    # The nearest unit outside each part: of the mainland or of another part (Kauai's
+    # is on Honolulu, Vieques's on Puerto Rico).
+    nearest = nearest_outside(tree, xy[placed], components[placed], ask)
 
     def name(u: int) -> str:
         return str(unit_names[u]) if unit_names is not None else f"unit {u}"
 
     near_parts, far_notes = [], []
-    assigned = np.flatnonzero((labels >= 0) & (components != mainland_id))
-    order = assigned[np.argsort(components[assigned], kind="stable")]
-    cuts = np.flatnonzero(np.diff(components[order])) + 1
-    for units in np.split(order, cuts) if order.size else []:
+    for part, (a, b) in sorted(nearest.items()):
+        units = placed[components[placed] == part]
         joined = int(np.bincount(labels[units]).argmax())
-        dist, idx = tree.query(xy[units])
-        closest = int(np.argmin(dist))
-        nearest_unit = int(mainland[idx[closest]])
+        nearest_unit = int(placed[b])
         label = name(int(units[0])) + (f" ({units.size} units)" if units.size > 1 else "")
-        km = dist[closest] / 1000
+        km = float(np.hypot(*(xy[placed[a]] - xy[nearest_unit]))) / 1000
         if labels[nearest_unit] == joined:
             near_parts.append(f"{label}, {km:,.1f} km from {name(nearest_unit)}")
             continue
-        own = mainland[labels[mainland] == joined]
+        own = placed[(labels[placed] == joined) & (components[placed] != part)]
         if own.size:
-            if joined not in by_territory:
-                by_territory[joined] = cKDTree(xy[own])
-            far_km = float(by_territory[joined].query(xy[units])[0].min()) / 1000
+            far_km = float(cKDTree(xy[own]).query(xy[units])[0].min()) / 1000
             how_far = f"a territory {far_km:,.1f} km away"
         else:
-            how_far = "a territory with no unit on the mainland"
+            how_far = "a territory with no unit outside it"
         far_notes.append(
             f"Separate part {label} joined {how_far}, although the territory of "
             f"{name(nearest_unit)} is {km:,.1f} km away: a lock, a group or a rule kept it "

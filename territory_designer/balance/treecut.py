@@ -43,6 +43,7 @@ def best_split(
     squared: bool = False,
     tol: float | None = None,
     max_candidates: int = 256,
+    floor: float | None = None,
 ) -> tuple[tuple[float, float], np.ndarray, np.ndarray] | None:
     """Best two-way split of ``units`` into sides ``a`` and ``b`` along a spanning-tree cut.
 
@@ -66,6 +67,10 @@ def best_split(
         Half-width of the band (default: the problem's tolerance).
     max_candidates : int
         Most cuts (of least excess) whose shapes are scored.
+    floor : float, optional
+        Of the cuts of least excess, take the one of largest summed Polsby-Popper score
+        whose both sides score at least ``floor``; when none does, the one whose less
+        compact side is the most compact (max-min).
 
     Returns
     -------
@@ -105,8 +110,15 @@ def best_split(
     clo, chi = cj + 1, hi[ct, cj]
     sub_c = sub[ct, cj]
     a_sub, p_sub, a_rest, p_rest = _sides_shape(order, edges, ct, clo, chi, sub_c, tot)
-    pp = FOUR_PI * (a_sub / np.maximum(p_sub, 1e-9) ** 2 + a_rest / np.maximum(p_rest, 1e-9) ** 2)
-    i = int(np.argmax(pp))
+    pp_sub = FOUR_PI * a_sub / np.maximum(p_sub, 1e-9) ** 2
+    pp_rest = FOUR_PI * a_rest / np.maximum(p_rest, 1e-9) ** 2
+    pp = pp_sub + pp_rest
+    if floor is not None:
+        low = np.minimum(pp_sub, pp_rest)
+        ok = low >= floor
+        i = int(np.lexsort((np.where(ok, pp, low), ok))[-1])
+    else:
+        i = int(np.argmax(pp))
     mask = np.zeros(m, dtype=bool)
     mask[order[ct[i], clo[i] : chi[i]]] = True
     side = np.array(

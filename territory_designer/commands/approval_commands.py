@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, save_project_file
 
 SAVING_COMMANDS = frozenset({"import-responses"})
 
@@ -28,7 +28,6 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
 def run_import_responses(args: argparse.Namespace) -> int:
     """Reconcile the answers, add the reviewed plan and save."""
     from territory_designer.core.approvals import AddReviewedPlan, reconcile, reviewed_plan
-    from territory_designer.io.project_file import save_project
     from territory_designer.io.responses import read_responses
 
     project = load(args.project)
@@ -38,8 +37,7 @@ def run_import_responses(args: argparse.Namespace) -> int:
     active = project.active_plan_name
     project.apply(AddReviewedPlan(plan, rec))
     project.set_active_plan(active)  # the CLI adds plans without switching to them
-    target = out_path(args.out, "project file") if args.out else args.project
-    save_project(project, target)
+    target = save_project_file(project, args)
     if args.json:
         print(
             json.dumps(

@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, save_project_file
 from territory_designer.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -76,13 +76,7 @@ def territory_code(project: Project, key: str) -> int:
 
 
 def _save(project: Project, args: argparse.Namespace, changed: bool) -> str | None:
-    from territory_designer.io.project_file import save_project
-
-    if args.dry_run or not changed:
-        return None
-    target = out_path(args.out, "project file") if args.out else args.project
-    save_project(project, target)
-    return str(target)
+    return None if args.dry_run or not changed else save_project_file(project, args)
 
 
 def _saved_note(saved: str | None, args: argparse.Namespace) -> str:

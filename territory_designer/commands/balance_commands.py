@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from territory_designer.commands.common import contiguity_phrase, load, out_path
+from territory_designer.commands.common import contiguity_phrase, load, save_project_file
 from territory_designer.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -140,13 +140,7 @@ def _tolerance(project: Project, args: argparse.Namespace) -> float:
 
 
 def _save(project: Project, args: argparse.Namespace) -> str | None:
-    from territory_designer.io.project_file import save_project
-
-    if args.dry_run:
-        return None
-    target = out_path(args.out, "project file") if args.out else args.project
-    save_project(project, target)
-    return str(target)
+    return None if args.dry_run else save_project_file(project, args)
 
 
 def _print_report(report: dict, plan_name: str, saved: str | None) -> None:

@@ -18,6 +18,18 @@ def out_path(value: str, what: str = "file") -> Path:
     return out
 
 
+def save_project_file(project: object, args: object) -> str:
+    """Save ``project`` where the command writes: ``--out`` when given (checked with
+    :func:`out_path`), else over the project file named on the command line. Returns the
+    path written; a command's ``--dry-run`` is for the caller to honour."""
+    from territory_designer.io.project_file import save_project
+
+    out = getattr(args, "out", None)
+    target = out_path(out, "project file") if out else args.project  # type: ignore[attr-defined]
+    save_project(project, target)  # type: ignore[arg-type]
+    return str(target)
+
+
 def load(path: str, plan: str | None = None) -> object:
     """Open a project and optionally activate a plan (clear error when unknown)."""
     from territory_designer.io.project_file import load_project

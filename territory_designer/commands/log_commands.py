@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, out_path, save_project_file
 from territory_designer.core.errors import InputError
 
 SAVING_COMMANDS = frozenset({"note"})
@@ -34,7 +34,6 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
 def run_note(args: argparse.Namespace) -> int:
     """Add a note entry and save."""
     from territory_designer.core.change_log import AddNote
-    from territory_designer.io.project_file import save_project
 
     project = load(args.project)
     active = project.active_plan_name
@@ -46,8 +45,7 @@ def run_note(args: argparse.Namespace) -> int:
         project.set_active_plan(args.plan)
     project.apply(AddNote(args.text))
     project.set_active_plan(active)  # a note does not switch plans
-    target = out_path(args.out, "project file") if args.out else args.project
-    save_project(project, target)
+    target = save_project_file(project, args)
     print(f"Noted for plan {args.plan or active!r}: saved to {target}")
     return 0
 

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, save_project_file
 from territory_designer.core.errors import InputError
 
 #: Commands of this group that save the project they read.
@@ -98,12 +98,8 @@ def run_white_space(args: argparse.Namespace) -> int:
     accounts = _account_white_space(project, args.top)
     saved = None
     if args.save_field:
-        from territory_designer.io.project_file import save_project
-
         project.apply(SetUnitField(WHITE_SPACE_FIELD, gap, "Store white space"))
-        target = out_path(args.out, "project file") if args.out else args.project
-        save_project(project, target)
-        saved = str(target)
+        saved = save_project_file(project, args)
     if args.json:
         out = {
             "target": ws.target,

@@ -6,7 +6,7 @@ import argparse
 import json
 import math
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, out_path, save_project_file
 from territory_designer.core.errors import InputError
 
 #: Commands of this group that save the project they read.
@@ -176,13 +176,7 @@ def _write_reports(project: object, args: argparse.Namespace) -> list[str]:
 
 
 def _save(project: object, args: argparse.Namespace) -> str | None:
-    from territory_designer.io.project_file import save_project
-
-    if getattr(args, "dry_run", False):
-        return None
-    target = out_path(args.out, "project file") if getattr(args, "out", None) else args.project
-    save_project(project, target)
-    return str(target)
+    return None if getattr(args, "dry_run", False) else save_project_file(project, args)
 
 
 def run_import_sales(args: argparse.Namespace) -> int:

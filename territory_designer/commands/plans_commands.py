@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, save_project_file
 from territory_designer.core.errors import InputError
 from territory_designer.core.plan_overview import plans_table
 
@@ -96,7 +96,6 @@ def plan_operation(project: Project, action: str, names: list[str]) -> Operation
 
 def run_plan(args: argparse.Namespace) -> int:
     """Apply one plan edit and save the project."""
-    from territory_designer.io.project_file import save_project
 
     project = load(args.project)
     active = project.active_plan_name
@@ -104,8 +103,7 @@ def run_plan(args: argparse.Namespace) -> int:
     project.apply(op)
     if args.action in ("new", "copy") and active in project.plans:
         project.set_active_plan(active)  # the CLI adds plans without switching to them
-    target = out_path(args.out, "project file") if args.out else args.project
-    save_project(project, target)
+    target = save_project_file(project, args)
     print(f"{op.text}: saved to {target}")
     print(
         f"  plans: {', '.join(project.plans)} (active: {project.active_plan_name}, "

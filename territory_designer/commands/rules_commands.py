@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from territory_designer.commands.common import load, out_path
+from territory_designer.commands.common import load, save_project_file
 from territory_designer.core.errors import TerritoryDesignerError
 
 if TYPE_CHECKING:
@@ -123,11 +123,7 @@ class _Saving(argparse.Action):
 
 
 def _save(project: Project, args: argparse.Namespace) -> str:
-    from territory_designer.io.project_file import save_project
-
-    target = out_path(args.out, "project file") if args.out else args.project
-    save_project(project, target)
-    return str(target)
+    return save_project_file(project, args)
 
 
 def _set_rules(project: Project, args: argparse.Namespace) -> None:

@@ -143,15 +143,13 @@ def _show(name: str, as_json: bool) -> int:
 
 def run_apply_template(args: argparse.Namespace) -> int:
     """Apply a template to a saved project."""
-    from territory_designer.commands.common import load, out_path
+    from territory_designer.commands.common import load, save_project_file
     from territory_designer.core.templates import apply_template
-    from territory_designer.io.project_file import save_project
     from territory_designer.io.templates import load_template
 
     template = load_template(args.name)
     project = load(args.project)
     apply_template(project, template)
-    target = out_path(args.out, "project file") if args.out else args.project
-    save_project(project, target)
+    target = save_project_file(project, args)
     print(f"Applied template {template.title} to {target}")
     return 0

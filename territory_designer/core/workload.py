@@ -266,13 +266,6 @@ def _home_distances(
         d2 += (block[:, 1, None] - bases[None, :, 1]) ** 2
         out[rows[start : start + 20_000]] = np.sqrt(d2.min(axis=1))
     return out
-    home_of = np.full(max(plan.territories, default=-1) + 2, -1)  # slot = code + 1
-    for k, code in enumerate(homes):
-        home_of[code + 1] = k
-    which = home_of[codes + 1]
-    own = which >= 0
-    out[own] = np.hypot(*(xy[own] - bases[which[own]]).T)
-    return out
 
 
 def account_workload(

@@ -60,6 +60,12 @@ def test_template_labels_title_the_attribute_table_and_undo_restores_names(qtbot
     page.apply_filter()
     assert accounts.rowCount() == int((table["segment"] == "Hospital").sum())
 
+    window.actions_by_name["territory_fill_by_attribute"].trigger()
+    box = window.fill_dialog.field_box
+    k = box.findData("potential")
+    assert box.itemText(k) == "TRx potential"
+    window.fill_dialog.reject()
+
     window.actions_by_name["undo"].trigger()
     assert headings(accounts)[:2] == ["id", "name"]
     assert "TRx potential" not in headings(units)

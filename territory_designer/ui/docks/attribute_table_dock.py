@@ -10,7 +10,8 @@ step; locked units are skipped and counted), locked or unlocked, or zoomed to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtCore import QPoint, QTimer
@@ -252,9 +253,16 @@ class AttributeTableDock(QDockWidget):
         self._shown_for[page] = units
         if np.array_equal(units, self.session.selection):
             return
+        with self._echo_blocked():
+            self.session.set_selection(units)
+
+    @contextmanager
+    def _echo_blocked(self) -> Iterator[None]:
+        """Selection changes made inside the block are not echoed back (table -> map ->
+        table)."""
         self._pushing = True
         try:
-            self.session.set_selection(units)
+            yield
         finally:
             self._pushing = False
 
@@ -263,11 +271,8 @@ class AttributeTableDock(QDockWidget):
         rows = self._chosen.get(page)
         if rows is None:
             return
-        self._pushing = True
-        try:
+        with self._echo_blocked():
             page.select_rows(rows)
-        finally:
-            self._pushing = False
         page.update_status()
 
     def _on_map_selection_changed(self, units: np.ndarray) -> None:
@@ -288,11 +293,8 @@ class AttributeTableDock(QDockWidget):
         if page.selected_only.isChecked():
             page.model.set_subset(rows)  # selects the rows again when reset
             return
-        self._pushing = True
-        try:
+        with self._echo_blocked():
             page.select_rows(rows)
-        finally:
-            self._pushing = False
         page.update_status()
 
     def _on_selected_only(self, page: AttributePage, on: bool) -> None:
@@ -352,17 +354,25 @@ class AttributeTableDock(QDockWidget):
 
     def _add_pin_menu(self, menu: QMenu, page: AttributePage) -> None:
         k = page.selected_rows().size
-        pin = menu.addMenu(f"Pin Accounts To ({k:,} account{'s' if k != 1 else ''})")
+        pin = self._territory_menu(
+            menu, f"Pin Accounts To ({k:,} account{'s' if k != 1 else ''})", self.pin_selection
+        )
         pin.setObjectName("pin_menu")
         pin.setToolTip("A pinned account counts in its territory wherever it lies")
-        plan = self.session.project.plan
-        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
-            action = pin.addAction(f"{t.name} ({t.id})")
-            action.setEnabled(not t.locked)
-            action.triggered.connect(lambda _=False, c=code: self.pin_selection(c))
-        pin.addSeparator()
         pin.addAction("(unpin)").triggered.connect(lambda _=False: self.pin_selection(None))
         pin.setEnabled(bool(k))
+
+    def _territory_menu(self, menu: QMenu, title: str, choose: Callable[[int], object]) -> QMenu:
+        """A submenu of ``menu`` listing the plan's territories by name (locked ones
+        greyed out) that calls ``choose(code)``, ending in a separator."""
+        sub = menu.addMenu(title)
+        plan = self.session.project.plan
+        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
+            action = sub.addAction(f"{t.name} ({t.id})")
+            action.setEnabled(not t.locked)
+            action.triggered.connect(lambda _=False, c=code: choose(c))
+        sub.addSeparator()
+        return sub
 
     def _show_context_menu(self, page: AttributePage, pos: QPoint) -> None:
         index = page.view.indexAt(pos)
@@ -387,14 +397,10 @@ class AttributeTableDock(QDockWidget):
         units = self.selected_units(page)
         n = units.size
         label = "Assign Their Units To" if page is self.accounts_page else "Assign Selection To"
-        assign = menu.addMenu(f"{label} ({n:,} unit{'s' if n != 1 else ''})")
+        assign = self._territory_menu(
+            menu, f"{label} ({n:,} unit{'s' if n != 1 else ''})", self.assign_selection
+        )
         assign.setObjectName("assign_menu")
-        plan = self.session.project.plan
-        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
-            action = assign.addAction(f"{t.name} ({t.id})")
-            action.setEnabled(not t.locked)
-            action.triggered.connect(lambda _=False, c=code: self.assign_selection(c))
-        assign.addSeparator()
         unassign = assign.addAction("(unassign)")
         unassign.triggered.connect(lambda _=False: self.assign_selection(UNASSIGNED))
         assign.setEnabled(bool(n))
