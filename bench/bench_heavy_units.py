@@ -138,30 +138,36 @@ def drift(project: object, plan: object, pulls: int, seed: int = 0) -> object:
 
 
 def heavy_names(project: object, k: int, tol: float) -> str:
-    """The units heavier than (1 + tol) x the plain target, with their x target."""
-    population = project.units.attributes["population"].to_numpy(float)
-    target = population.sum() / k
-    heavy = np.flatnonzero(population > (1 + tol) * target)
-    heavy = heavy[np.argsort(-population[heavy])]
+    """The units the engine finds too heavy for the tolerance (as a build isolates them:
+    heaviest first, re-targeting after each), with their weight over the plain target."""
+    from territory_designer.balance.problem import isolate_heavy_units
+    from territory_designer.balance.project_inputs import engine_problem
+
+    problem = engine_problem(project, "population", k, np.ones(k), tolerance=tol)
+    target = problem.weight.sum() / k
     names = project.units.names
-    return ", ".join(f"{names[u]} {population[u] / target:.2f}x" for u in heavy)
+    heavy = isolate_heavy_units(problem)
+    return ", ".join(f"{names[u]} {problem.weight[u] / target:.2f}x" for u in heavy)
 
 
 def homes_of(project: object, plan: object, k: int, tol: float) -> list[tuple[float, float]]:
-    """One home per territory: its most populous county that is not heavy (else the
-    nearest county outside it), so no territory is free."""
+    """One home per territory, each in a different county: the territory's most populous
+    county that is not heavy (else the nearest such county outside it), so no territory is
+    free."""
     population = project.units.attributes["population"].to_numpy(float)
     heavy = population > (1 + tol) * population.sum() / k
     xy = project.units.centroid
+    taken = np.zeros(len(population), dtype=bool)
     homes = []
     for code in sorted(plan.territories):
-        units = np.flatnonzero((plan.assignment == code) & ~heavy)
+        units = np.flatnonzero((plan.assignment == code) & ~heavy & ~taken)
         if units.size == 0:
             own = np.flatnonzero(plan.assignment == code)
-            others = np.flatnonzero((plan.assignment != code) & ~heavy)
+            others = np.flatnonzero(~heavy & ~taken)
             d = np.hypot(*(xy[others][:, None, :] - xy[own][None, :, :]).transpose(2, 0, 1))
             units = others[[int(np.argmin(d.min(axis=1)))]]
         u = int(units[np.argmax(population[units])])
+        taken[u] = True
         homes.append((float(xy[u, 0]), float(xy[u, 1])))
     return homes
 

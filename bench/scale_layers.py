@@ -6,8 +6,9 @@ tessellation of the lower 48 states: a hexagonal lattice whose shared vertices a
 irregular six-sided cells, like a Voronoi diagram of jittered points), clipped to the ZIP
 layer ``zip_us48`` (EPSG:5070). Each cell takes the revenue of the ZIP code holding its
 centre, shared among the cells of that ZIP and scattered by a log-normal factor: weights
-are as skewed as real ones (dense cities, empty deserts). Written once to ``.bench/`` and
-reused.
+are as skewed as real ones (dense cities, empty deserts), capped at a tenth of a
+territory's share at k = 1000 so that no unit alone makes a build infeasible. Written once
+to ``.bench/`` and reused.
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ def make_layer(n_target: int, out: Path) -> Path:
     rng = np.random.default_rng(17)
     per_zip = np.bincount(zip_i, minlength=len(zips))
     revenue = zips["revenue"].to_numpy(float)[zip_i] / per_zip[zip_i]
-    revenue = np.round(revenue * rng.lognormal(0.0, 0.75, cell_i.size), 2)
+    revenue = revenue * rng.lognormal(0.0, 0.75, cell_i.size)
+    # No cell heavier than a tenth of a territory's share at k = 1000 (a few hundred of
+    # ZIP codes' revenues sit on one or two cells): builds up to k = 1000 stay feasible.
+    revenue = np.round(np.minimum(revenue, 0.1 * revenue.sum() / 1000), 2)
     geoms = shapely.polygons(verts[cell_i])
     gdf = gpd.GeoDataFrame(
         {

@@ -56,6 +56,7 @@ class SearchState:
         self.blocked = np.full(problem.n, -1, dtype=np.int64)
         self.tabu_until = np.zeros(problem.n, dtype=np.int64)
         self.round = 0
+        self.journal: list[tuple[int, int]] = []  # (unit, territory it left) per move
         self.reset(labels)
 
     def reset(self, labels: np.ndarray) -> None:
@@ -70,11 +71,8 @@ class SearchState:
         inner = np.bincount(self.lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
         self.P = per - 2 * inner
         self.version += 1
-        # Directed edges of each unit that leave its territory (boundary units have some).
-        cross = ~same
-        self.n_cross = np.bincount(graph.ei[cross], minlength=problem.n) + np.bincount(
-            graph.ej[cross], minlength=problem.n
-        )
+        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._moved: list[int] = []
 
     def dev(self) -> np.ndarray:
         """Relative deviation of each territory from its target."""
@@ -97,40 +95,73 @@ class SearchState:
         self.P[b] += p.perimeter[u] - 2 * s_to
         self.cnt[a] -= 1
         self.cnt[b] += 1
-        nbrs = self.g.dv[self.g.out_edges_of(np.array([u]))]
-        nbrs = nbrs[nbrs != u]
-        was = self.lab[nbrs] != a
-        now = self.lab[nbrs] != b
-        self.n_cross[u] = np.count_nonzero(now)
-        np.add.at(self.n_cross, nbrs, now.astype(np.int64) - was)
         self.lab[u] = b
         self.version[a] += 1
         self.version[b] += 1
+        self._moved.append(u)
+        self.journal.append((u, a))
+
+    def boundary_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every boundary move ``(key = unit * k + territory, shared with the territory,
+        shared with its own)``, sorted by key, before any filter.
+
+        Kept from round to round: only the rows of the units moved since the last call
+        and of their neighbours are made again, so a round costs the moves, not the
+        layer (a million-unit layer has six million directed edges).
+        """
+        g = self.g
+        if self._rows is None:
+            cross = self.lab[g.du] != self.lab[g.dv]
+            self._rows = _rows_of(self, np.unique(g.du[cross]))
+            self._moved = []
+        elif self._moved:
+            moved = np.unique(np.asarray(self._moved, dtype=np.int64))
+            self._moved = []
+            touched = np.union1d(moved, g.dv[g.out_edges_of(moved)])
+            key, s_to, own = self._rows
+            keep = ~np.isin(key // self.p.k, touched, kind="sort")
+            new_key, new_to, new_own = _rows_of(self, touched)
+            key, s_to, own = key[keep], s_to[keep], own[keep]
+            at = np.searchsorted(key, new_key)
+            self._rows = (
+                np.insert(key, at, new_key),
+                np.insert(s_to, at, new_to),
+                np.insert(own, at, new_own),
+            )
+        return self._rows
+
+
+def _rows_of(state: SearchState, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boundary rows (see :meth:`SearchState.boundary_rows`) of ``units`` (sorted, unique).
+
+    A unit's edges are taken in their original order, so every sum adds the same numbers
+    in the same order as a pass over all edges would (plans stay the same to the bit).
+    """
+    g, lab, k = state.g, state.lab, state.p.k
+    e = g.out_edges_of(units)
+    du, dl = g.du[e], g.dl[e]
+    lb = lab[g.dv[e]]
+    same = lab[du] == lb
+    order, start = g.out_edges
+    local = np.repeat(np.arange(units.size), start[units + 1] - start[units])
+    s_own = np.bincount(local[same], weights=dl[same], minlength=units.size)
+    cross = ~same
+    key = du[cross] * k + lb[cross]
+    uk, inv = np.unique(key, return_inverse=True)
+    s_to = np.bincount(inv, weights=dl[cross], minlength=uk.size)
+    return uk, s_to, s_own[np.searchsorted(units, uk // k)]
 
 
 def candidates(state: SearchState) -> tuple[np.ndarray, ...]:
     """Boundary moves ``(unit, to, shared with own, shared with target)`` allowed now."""
-    g, lab, p = state.g, state.lab, state.p
-    # Only the edges of boundary units matter; taken grouped by unit in their original
-    # order, so every sum below adds the same numbers in the same order as over all edges.
-    boundary = np.flatnonzero((state.n_cross > 0) & state.movable)
-    e = g.out_edges_of(boundary)
-    du, dl = g.du[e], g.dl[e]
-    la, lb = lab[du], lab[g.dv[e]]
-    same = la == lb
-    local = np.repeat(np.arange(boundary.size), np.diff(g.out_edges[1])[boundary])
-    s_own = np.bincount(local[same], weights=dl[same], minlength=boundary.size)
-    cross = ~same
-    key = du[cross] * p.k + lb[cross]
-    uk, inv = np.unique(key, return_inverse=True)
-    s_to = np.bincount(inv, weights=dl[cross], minlength=uk.size)
-    u, b = uk // p.k, uk % p.k
+    lab, p = state.lab, state.p
+    key, s_to, own = state.boundary_rows()
+    u, b = key // p.k, key % p.k
     a = lab[u]
-    ok = (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
+    ok = state.movable[u] & (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
     ok &= state.blocked[u] != state.version[a]
     ok &= state.tabu_until[u] <= state.round
-    own = s_own[np.searchsorted(boundary, u[ok])]
-    return u[ok], b[ok], own, s_to[ok]
+    return u[ok], b[ok], own[ok], s_to[ok]
 
 
 def _penalty(d: np.ndarray, obj: Weights) -> np.ndarray:
@@ -169,34 +200,44 @@ def score_moves(
     s_to: np.ndarray,
     obj: Weights,
 ) -> np.ndarray:
-    """Change of the objective for each candidate move (negative = better)."""
+    """Change of the objective for each candidate move (negative = better).
+
+    Moves ruled out (infinite change: no flow to follow, or a hard bound broken) get no
+    shape term, which only a few of the moves of a large layer need.
+    """
     p = state.p
     a = state.lab[u]
     w = p.weight[u]
-    ta, tb = p.targets[a], p.targets[b]
-    da0 = (state.W[a] - ta) / ta
-    db0 = (state.W[b] - tb) / tb
-    da1 = da0 - w / ta
-    db1 = db0 + w / tb
+    ta = p.targets[a]
     if obj.flow:
         f = flows(state, a, b)
         gain = (f - np.abs(f - w)) / ta
         delta = np.where(gain > 1e-9, -gain, np.inf)
-    else:
-        delta = _penalty(da1, obj) + _penalty(db1, obj) - _penalty(da0, obj) - _penalty(db0, obj)
-    if obj.hard:
-        bad = ((np.abs(da1) > obj.tol) & (np.abs(da1) > np.abs(da0))) | (
-            (np.abs(db1) > obj.tol) & (np.abs(db1) > np.abs(db0))
-        )
-        delta = np.where(bad, np.inf, delta)
+    if not obj.flow or obj.hard:
+        tb = p.targets[b]
+        da0 = (state.W[a] - ta) / ta
+        db0 = (state.W[b] - tb) / tb
+        da1 = da0 - w / ta
+        db1 = db0 + w / tb
+        if not obj.flow:
+            delta = (
+                _penalty(da1, obj) + _penalty(db1, obj) - _penalty(da0, obj) - _penalty(db0, obj)
+            )
+        if obj.hard:
+            bad = ((np.abs(da1) > obj.tol) & (np.abs(da1) > np.abs(da0))) | (
+                (np.abs(db1) > obj.tol) & (np.abs(db1) > np.abs(db0))
+            )
+            delta = np.where(bad, np.inf, delta)
     if obj.lam > 0:
+        live = np.flatnonzero(np.isfinite(delta))
+        uu, al, bl = u[live], a[live], b[live]
         pp = state.pp()
-        aa1 = state.A[a] - p.area[u]
-        pa1 = np.maximum(state.P[a] - p.perimeter[u] + 2 * s_own, 1e-9)
-        ab1 = state.A[b] + p.area[u]
-        pb1 = np.maximum(state.P[b] + p.perimeter[u] - 2 * s_to, 1e-9)
-        dpp = FOUR_PI * (aa1 / pa1**2 + ab1 / pb1**2) - pp[a] - pp[b]
-        delta = delta - obj.lam * dpp
+        aa1 = state.A[al] - p.area[uu]
+        pa1 = np.maximum(state.P[al] - p.perimeter[uu] + 2 * s_own[live], 1e-9)
+        ab1 = state.A[bl] + p.area[uu]
+        pb1 = np.maximum(state.P[bl] + p.perimeter[uu] - 2 * s_to[live], 1e-9)
+        dpp = FOUR_PI * (aa1 / pa1**2 + ab1 / pb1**2) - pp[al] - pp[bl]
+        delta[live] = delta[live] - obj.lam * dpp
     return delta
 
 
@@ -247,27 +288,51 @@ def _best_moves(state: SearchState, moves: Moves, delta: np.ndarray, tabu: int, 
     good = np.flatnonzero(delta < -eps)
     if good.size == 0:
         return 0
-    good = good[np.argsort(delta[good], kind="stable")]
+    a = state.lab[u]
     used = np.zeros(state.p.k, dtype=bool)
     lab = state.lab
     moved = 0
     free = state.p.k
-    for i in good.tolist():
-        uu, bb = int(u[i]), int(b[i])
-        aa = int(lab[uu])
-        if used[aa] or used[bb]:
-            continue
-        if not can_leave(state.g, lab, uu):
-            state.blocked[uu] = state.version[aa]
-            continue
-        state.move(uu, bb, float(s_own[i]), float(s_to[i]))
-        state.tabu_until[uu] = state.round + tabu
-        used[aa] = used[bb] = True
-        moved += 1
-        free -= 2
-        if free < 2:
-            break
+    for chunk in _best_first(good, delta[good], a, b, used):
+        for i in chunk.tolist():
+            uu, bb = int(u[i]), int(b[i])
+            aa = int(lab[uu])
+            if used[aa] or used[bb]:
+                continue
+            if not can_leave(state.g, lab, uu):
+                state.blocked[uu] = state.version[aa]
+                continue
+            state.move(uu, bb, float(s_own[i]), float(s_to[i]))
+            state.tabu_until[uu] = state.round + tabu
+            used[aa] = used[bb] = True
+            moved += 1
+            free -= 2
+            if free < 2:
+                return moved
     return moved
+
+
+def _best_first(
+    rows: np.ndarray, values: np.ndarray, a: np.ndarray, b: np.ndarray, used: np.ndarray
+):
+    """``rows`` in increasing ``values`` (ties in row order), as chunks, less rows that
+    the caller would skip anyway (a territory of theirs already ``used``, checked when a
+    chunk is made: ``used`` only grows).
+
+    Sorting every improving move of a million-unit layer each round, and looking at each
+    in Python, cost more than the moves: the best few thousand are sorted first, and the
+    rest only once the territories used by then are filtered out.
+    """
+    head = 4096
+    if rows.size <= 2 * head:
+        yield rows[np.argsort(values, kind="stable")]
+        return
+    cut = np.partition(values, head - 1)[head - 1]
+    first = values <= cut  # every row tied with the cut too, so no tie is split
+    yield rows[first][np.argsort(values[first], kind="stable")]
+    rest, vals = rows[~first], values[~first]
+    keep = ~(used[a[rest]] | used[b[rest]])
+    yield rest[keep][np.argsort(vals[keep], kind="stable")]
 
 
 def optimise(
@@ -278,7 +343,10 @@ def optimise(
     The best labelling met is restored at the end. Returns the rounds used.
     """
     best_val = objective(state, obj)
-    best_lab = state.lab.copy()
+    # The best labelling is the current one less the moves made since: a journal, not a
+    # copy of every label per improving round (a million units are 8 MB a copy).
+    state.journal = []
+    best_at = 0
     improved_since = True
     for r in range(max_rounds):
         if check is not None and r % 10 == 0:
@@ -290,9 +358,14 @@ def optimise(
             kicks -= 1
         val = objective(state, obj)
         if val < best_val - 1e-12:
-            best_val, best_lab, improved_since = val, state.lab.copy(), True
+            best_val, best_at, improved_since = val, len(state.journal), True
     else:
         r = max_rounds - 1
-    if improved_since and not np.array_equal(best_lab, state.lab):
-        state.reset(best_lab)
+    if improved_since and len(state.journal) > best_at:
+        best_lab = state.lab.copy()
+        for u, a in reversed(state.journal[best_at:]):
+            best_lab[u] = a
+        if not np.array_equal(best_lab, state.lab):
+            state.reset(best_lab)
+    state.journal = []
     return r + 1

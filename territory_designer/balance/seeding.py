@@ -91,29 +91,32 @@ def bisect(
 ) -> np.ndarray:
     """Recursive bisection of points into ``len(targets)`` parts; returns part indices."""
     out = np.zeros(xy.shape[0], dtype=np.int64)
-    stack = [(np.arange(xy.shape[0]), np.arange(targets.size))]
+    # Each group carries the ids of the edges inside it: a part's edges are those of its
+    # group with both ends in the part (no pass over the whole graph per split).
+    stack = [(np.arange(xy.shape[0]), np.arange(targets.size), np.arange(ei.size))]
     local = np.full(xy.shape[0], -1, dtype=np.int64)
     while stack:
-        idx, parts = stack.pop()
+        idx, parts, edges = stack.pop()
         if parts.size == 1 or idx.size <= 1:
             out[idx] = parts[0]
             continue
         h = parts.size // 2
         share = targets[parts[:h]].sum() / targets[parts].sum()
         local[idx] = np.arange(idx.size)
-        inside = (local[ei] >= 0) & (local[ej] >= 0)
+        li, lj = local[ei[edges]], local[ej[edges]]
+        local[idx] = -1
         first = _best_cut(
             xy[idx],
             w[idx] + 1e-12,
             share,
-            local[ei[inside]],
-            local[ej[inside]],
-            elen[inside],
+            li,
+            lj,
+            elen[edges],
             float(rng.uniform(0, np.pi / N_DIRECTIONS)),
         )
-        local[idx] = -1
-        stack.append((idx[first], parts[:h]))
-        stack.append((idx[~first], parts[h:]))
+        same = first[li] == first[lj]
+        stack.append((idx[first], parts[:h], edges[same & first[li]]))
+        stack.append((idx[~first], parts[h:], edges[same & ~first[li]]))
     return out
 
 

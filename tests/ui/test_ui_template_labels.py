@@ -5,22 +5,10 @@ through the real window; a query may name a column by its label."""
 from __future__ import annotations
 
 import openpyxl
-import pytest
 from PySide6.QtCore import Qt
 
 from territory_designer.core.templates import ApplyTemplate
 from territory_designer.io.templates import load_template
-from territory_designer.ui.app_settings import AppSettings
-from territory_designer.ui.dialogs.prompts import ScriptedPrompts
-from territory_designer.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, demo_project):
-    window = MainWindow(demo_project, "Demo", AppSettings(), ScriptedPrompts())
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def headings(model) -> list[str]:  # noqa: ANN001
@@ -59,6 +47,12 @@ def test_template_labels_title_the_attribute_table_and_undo_restores_names(qtbot
     page.filter_edit.setText("segment = Hospital")  # the field's own name still works
     page.apply_filter()
     assert accounts.rowCount() == int((table["segment"] == "Hospital").sum())
+
+    window.actions_by_name["territory_fill_by_attribute"].trigger()
+    box = window.fill_dialog.field_box
+    k = box.findData("potential")
+    assert box.itemText(k) == "TRx potential"
+    window.fill_dialog.reject()
 
     window.actions_by_name["undo"].trigger()
     assert headings(accounts)[:2] == ["id", "name"]

@@ -152,7 +152,7 @@ class FilePage(QWizardPage):
     # -- handlers -------------------------------------------------------------------------
     def _on_browse_clicked(self) -> None:
         folder = str(self.wiz.path.parent) if self.wiz.path else ""
-        path = self.wiz.prompts.ask_accounts_file(self, folder)
+        path = self.wiz.prompts.ask_accounts_file(self, folder, self.wiz.windowTitle())
         if path:
             self.load(path)
 

@@ -56,7 +56,7 @@ class FillByAttributeDialog(QDialog):
         self.field_box = QComboBox()
         self.field_box.setObjectName("fill_field")
         for f in self.fields:
-            self.field_box.addItem(f.name, f.name)
+            self.field_box.addItem(f.heading, f.name)  # the template's label, if any
         self.operator_box = QComboBox()
         self.operator_box.setObjectName("fill_operator")
         for op in OPERATORS:

@@ -169,9 +169,11 @@ class Prompts:
         """A polygon file to build a new project from."""
         return _open_file(parent, "New project from units file", folder, UNITS_FILTER)
 
-    def ask_accounts_file(self, parent: QWidget | None, folder: str = "") -> str | None:
-        """A customer list (workbook or text file) to import."""
-        return _open_file(parent, "Import accounts", folder, ACCOUNTS_FILTER)
+    def ask_accounts_file(
+        self, parent: QWidget | None, folder: str = "", title: str = "Import accounts"
+    ) -> str | None:
+        """A customer list or sales file (workbook or text file) to import."""
+        return _open_file(parent, title, folder, ACCOUNTS_FILTER)
 
     def ask_units_layer(self, parent: QWidget | None, folder: str = "") -> str | None:
         """A polygon file whose units are added to the project."""
@@ -349,7 +351,9 @@ class ScriptedPrompts(Prompts):
     units_layer: str | None = None
     xlsx_path: str | None = None
 
-    def ask_accounts_file(self, parent: QWidget | None, folder: str = "") -> str | None:
+    def ask_accounts_file(
+        self, parent: QWidget | None, folder: str = "", title: str = "Import accounts"
+    ) -> str | None:
         return self.accounts_file
 
     def ask_unit(self, parent: QWidget | None, choices: list[str]) -> int | None:

@@ -354,17 +354,25 @@ class AttributeTableDock(QDockWidget):
 
     def _add_pin_menu(self, menu: QMenu, page: AttributePage) -> None:
         k = page.selected_rows().size
-        pin = menu.addMenu(f"Pin Accounts To ({k:,} account{'s' if k != 1 else ''})")
+        pin = self._territory_menu(
+            menu, f"Pin Accounts To ({k:,} account{'s' if k != 1 else ''})", self.pin_selection
+        )
         pin.setObjectName("pin_menu")
         pin.setToolTip("A pinned account counts in its territory wherever it lies")
-        plan = self.session.project.plan
-        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
-            action = pin.addAction(f"{t.name} ({t.id})")
-            action.setEnabled(not t.locked)
-            action.triggered.connect(lambda _=False, c=code: self.pin_selection(c))
-        pin.addSeparator()
         pin.addAction("(unpin)").triggered.connect(lambda _=False: self.pin_selection(None))
         pin.setEnabled(bool(k))
+
+    def _territory_menu(self, menu: QMenu, title: str, choose: Callable[[int], object]) -> QMenu:
+        """A submenu of ``menu`` listing the plan's territories by name (locked ones
+        greyed out) that calls ``choose(code)``, ending in a separator."""
+        sub = menu.addMenu(title)
+        plan = self.session.project.plan
+        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
+            action = sub.addAction(f"{t.name} ({t.id})")
+            action.setEnabled(not t.locked)
+            action.triggered.connect(lambda _=False, c=code: choose(c))
+        sub.addSeparator()
+        return sub
 
     def _show_context_menu(self, page: AttributePage, pos: QPoint) -> None:
         index = page.view.indexAt(pos)
@@ -389,14 +397,10 @@ class AttributeTableDock(QDockWidget):
         units = self.selected_units(page)
         n = units.size
         label = "Assign Their Units To" if page is self.accounts_page else "Assign Selection To"
-        assign = menu.addMenu(f"{label} ({n:,} unit{'s' if n != 1 else ''})")
+        assign = self._territory_menu(
+            menu, f"{label} ({n:,} unit{'s' if n != 1 else ''})", self.assign_selection
+        )
         assign.setObjectName("assign_menu")
-        plan = self.session.project.plan
-        for code, t in sorted(plan.territories.items(), key=lambda kv: kv[1].name.casefold()):
-            action = assign.addAction(f"{t.name} ({t.id})")
-            action.setEnabled(not t.locked)
-            action.triggered.connect(lambda _=False, c=code: self.assign_selection(c))
-        assign.addSeparator()
         unassign = assign.addAction("(unassign)")
         unassign.triggered.connect(lambda _=False: self.assign_selection(UNASSIGNED))
         assign.setEnabled(bool(n))

@@ -38,7 +38,7 @@ def install(window: MainWindow) -> None:
 
 def import_sales(window: MainWindow, path: str | None = None) -> SalesImportWizard | None:
     """Ask for a sales file, then open the wizard (non-blocking)."""
-    path = path or window.prompts.ask_accounts_file(window, "")
+    path = path or window.prompts.ask_accounts_file(window, "", "Import sales history")
     if not path:
         return None
     wizard = SalesImportWizard(window.session, window.prompts, path, window)
