@@ -23,6 +23,8 @@ stay in their territory), and rebuilds are not used under a distance limit.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from territory_designer.balance.graph import Graph, territory_sums
@@ -30,6 +32,8 @@ from territory_designer.balance.problem import BalanceProblem, band_excess
 from territory_designer.balance.treecut import best_split
 
 FOUR_PI = 4.0 * np.pi
+#: ``visit(labels, territories)``: told of the territories a move changed (see merge_split).
+Visit = Callable[[np.ndarray, Sequence[int]], None]
 PAIR_TREES = 8  # spanning trees per pair in the descent after a kick
 KICK_TREES = 8  # spanning trees per split when a neighbourhood is rebuilt
 
@@ -57,6 +61,7 @@ def merge_split(
     check: object = None,
     patience: int = 6,
     focus: np.ndarray | None = None,
+    visit: Visit | None = None,
 ) -> np.ndarray:
     """Descend by merge-split moves until ``patience`` sweeps over all pairs improve nothing.
 
@@ -79,6 +84,9 @@ def merge_split(
         Sweeps without improvement before stopping (new trees are drawn each sweep).
     focus : numpy.ndarray, optional
         Only pairs with a territory in ``focus`` are tried.
+    visit : callable, optional
+        ``visit(labels, territories)`` is told of every accepted move (the labels and the
+        two territories it changed), e.g. to collect territories for recombination.
 
     Returns
     -------
@@ -108,6 +116,8 @@ def merge_split(
             used += trees
             if _resplit(problem, graph, lab, sums, (ta, tb), far, trees, rng):
                 improved = True
+                if visit is not None:
+                    visit(lab, (ta, tb))
                 key = sums.key()
                 if key < best_key:
                     best_key, best_lab = key, lab.copy()
@@ -337,6 +347,7 @@ def iterated_search(
     check: object = None,
     threshold: float = 0.0,
     size: int | None = 3,
+    visit: Visit | None = None,
 ) -> np.ndarray:
     """Iterated local search: rebuild a random neighbourhood, descend, keep if better.
 
@@ -346,7 +357,8 @@ def iterated_search(
     no more than ``threshold`` (summed PP) worse at equal excess (threshold accepting,
     Dueck & Scheuer 1990, shrinking to zero over the run). The best plan met is
     returned. Iterated local search: Lourenco, Martin & Stuetzle (2003), "Iterated local
-    search", Handbook of Metaheuristics.
+    search", Handbook of Metaheuristics. ``visit`` is told of every rebuilt neighbourhood
+    and every move of the descent (see :func:`merge_split`).
     """
     lab = np.asarray(labels, dtype=np.int64).copy()
     rng = np.random.default_rng(seed)
@@ -363,6 +375,8 @@ def iterated_search(
         if new is None:
             continue
         region = np.unique(lab[new != lab])
+        if visit is not None:
+            visit(new, region.tolist())
         new = merge_split(
             problem,
             graph,
@@ -372,6 +386,7 @@ def iterated_search(
             seed=(*np.atleast_1d(seed).tolist(), it),
             patience=1,
             focus=region,
+            visit=visit,
         )
         nk = plan_key(problem, graph, new)
         allow = threshold * (1.0 - it / max(iterations, 1))
