@@ -20,14 +20,6 @@ from territory_designer.ui.dialogs.templates_dialog import TemplatesDialog
 from territory_designer.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, demo_project):
-    w = MainWindow(demo_project, "Demo", AppSettings(), ScriptedPrompts())
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _column(dock, heading: str) -> list[str]:
     headers = [dock.table.horizontalHeaderItem(c).text() for c in range(dock.table.columnCount())]
     c = headers.index(heading)
