@@ -54,6 +54,7 @@ from territory_designer.balance.thorough import (
     Moves,
     PlanFigures,
     RunEffort,
+    RunFeedback,
     ThoroughResult,
     thorough_search,
 )
@@ -305,10 +306,12 @@ def build_partition(
         best, note, stopped = found.labels, found.note, found.stopped
         starts += found.runs
         if c > 0 and not stopped and best is not usual:
+            # The max-min pass again, kept only when it costs no mean compactness.
             lifted = _lift_again(problem, graph, best, feedback)
             after = PlanFigures.of(problem, graph, lifted)
-            reference = PlanFigures.of(problem, graph, usual)
-            if after.rank() < reference.rank() and after.not_worse_than(reference):
+            if after.rank() <= PlanFigures.of(problem, graph, best).rank() and (
+                after.not_worse_than(PlanFigures.of(problem, graph, usual))
+            ):
                 best = lifted
     feedback.set_progress(100, "Done")
     return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb, note, stopped)
@@ -336,19 +339,23 @@ def _thorough(
     ``runs`` runs (:func:`territory_designer.balance.thorough.thorough_search`);
     ``deadline[1]`` is the usual build's time, from which a run's length is guessed."""
 
+    runs_feedback = RunFeedback(feedback, deadline[0])  # a run still going stops there
+
     def start(p: BalanceProblem, r: int) -> np.ndarray:
-        return _one_start(p, graph, feedback, r, effort, (96.0, 96.0))
+        return _one_start(p, graph, runs_feedback, r, effort, (96.0, 96.0))
 
     def smooth(p: BalanceProblem, labels: np.ndarray, steps: int, seed: tuple) -> np.ndarray:
-        return _smooth(p, graph, labels, steps, feedback, seed=seed)
+        return _smooth(p, graph, labels, steps, runs_feedback, seed=seed)
 
     # Per band step: the iterated search of a start (capped), and on small layers five
     # times a start's merge-split trees (no more than 2,000).
     kicks = min(effort.kicks, THOROUGH_KICKS)
     trees = min(5 * effort.trees, 2000) if problem.n <= 1000 else effort.trees
     moves = Moves(
-        start, smooth, RunEffort(effort.anneal_steps, kicks, trees), feedback.check_canceled
+        start, smooth, RunEffort(effort.anneal_steps, kicks, trees), runs_feedback.check_canceled
     )
+    if problem.compactness > 0:
+        moves.finish = lambda labels: _lift_again(problem, graph, labels, runs_feedback)
     return thorough_search(
         problem, graph, feedback, best, moves, deadline[0], runs, first_estimate=1.5 * deadline[1]
     )

@@ -26,8 +26,8 @@ worse than the usual build on any of the three (runs aim at the usual plan's dev
 and the pool only takes territories inside it and at least as compact as its worst).
 
 The search stops at a deadline (a :func:`time.perf_counter` value: the plan then depends on
-the machine's speed) or after a fixed number of runs (deterministic, for tests). A cancel
-stops it with the best plan found so far.
+the machine's speed; a run still going then is dropped) or after a fixed number of runs
+(deterministic, for tests). A cancel stops it with the best plan found so far.
 """
 
 from __future__ import annotations
@@ -131,6 +131,12 @@ class Moves:
     effort: RunEffort
     check: Callable[[], None]
     visit: Visit | None = None
+    #: No merge-split move or iterated-search step takes a territory below this score
+    #: (the usual plan's least compact one) unless it was lower already.
+    floor: float | None = None
+    #: ``finish(labels)``: the usual build's last step (its max-min pass), applied to
+    #: each run's plan before it is compared.
+    finish: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def thorough_search(
@@ -155,7 +161,9 @@ def thorough_search(
     best : numpy.ndarray
         The usual build's plan: the reference no result may be worse than.
     moves : Moves
-        The start, annealing and work per run (``check`` and ``visit`` are set here).
+        The start, annealing and work per run; their cancel checks should raise
+        :class:`OutOfTimeError` after ``deadline`` (:class:`RunFeedback`). ``visit`` and
+        ``floor`` are set here.
     deadline : float, optional
         :func:`time.perf_counter` value to stop at; a run is only begun while the time
         left looks enough for one, judged by the slowest run so far.
@@ -178,8 +186,8 @@ def thorough_search(
     if applies(problem):
         pool = TerritoryPool(target, usual_dev + 1e-9, search.usual.min_pp, graph)
         pool.add(best)
-    moves.check = feedback.check_canceled
     moves.visit = None if pool is None else pool.add
+    moves.floor = search.usual.min_pp
     t_begin = time.perf_counter()
     slowest, stopped = first_estimate, False
     while runs is None or search.runs < runs:
@@ -195,12 +203,16 @@ def thorough_search(
         feedback.set_progress(96 + 3 * min(done, 1.0), "Searching further (thorough mode)")
         try:
             found = _run(target, graph, search.runs, moves)
+            if moves.finish is not None:
+                found = moves.finish(found)
             search.offer(found)
             if pool is not None:
                 pool.add(found)
                 _recombine(search, pool, target, graph, moves, deadline)
         except CanceledError:
             stopped = True
+            break
+        except OutOfTimeError:
             break
         slowest = max(slowest, time.perf_counter() - now)
     if deadline is not None and not stopped and moves.effort.kicks:
@@ -209,6 +221,36 @@ def thorough_search(
     if stopped:
         note += " Stopped by the user: the best plan found so far is kept."
     return ThoroughResult(search.best, search.runs, note, stopped)
+
+
+class OutOfTimeError(Exception):
+    """The deadline passed during a run: the run is dropped, the best plan kept."""
+
+
+class RunFeedback(Feedback):
+    """What a run reports to: the build's cancel, and a stop at ``deadline`` (a
+    :func:`time.perf_counter` value, or None); its progress stays the search's own."""
+
+    def __init__(self, build: Feedback, deadline: float | None) -> None:
+        super().__init__()
+        self.build, self.deadline = build, deadline
+
+    def set_progress(self, percent: float, message: str | None = None) -> None:
+        """Ignored: :func:`thorough_search` reports the progress of the runs."""
+
+    def cancel(self) -> None:
+        """Cancel the build."""
+        self.build.cancel()
+
+    def is_canceled(self) -> bool:
+        """Whether the build was cancelled."""
+        return self.build.is_canceled()
+
+    def check_canceled(self) -> None:
+        """Raise ``CanceledError`` after a cancel, :class:`OutOfTimeError` after the deadline."""
+        self.build.check_canceled()
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise OutOfTimeError
 
 
 def _run(problem: BalanceProblem, graph: Graph, index: int, moves: Moves) -> np.ndarray:
@@ -247,6 +289,7 @@ def _recombine(
             seed=(problem.seed, search.runs, 5),
             check=moves.check,
             visit=moves.visit,
+            floor=moves.floor,
         )
         search.offer(around, recombined=True)
 
@@ -272,9 +315,12 @@ def _polish_best(
                 seed=(problem.seed, search.runs, 6, rounds),
                 check=moves.check,
                 visit=moves.visit,
+                floor=moves.floor,
             )
         except CanceledError:
             return True
+        except OutOfTimeError:
+            return False
         search.offer(around, recombined=True)
         rounds += 1
     return False
@@ -339,11 +385,25 @@ def continuation(problem: BalanceProblem, graph: Graph, r: int, moves: Moves) ->
         if plan_key(band, graph, lab)[0] > 0:
             lab = repair_balance(band, graph, lab, 20, seed=(seed, r, step, 2), check=check)
         lab = merge_split(
-            band, graph, lab, effort.trees, seed=(seed, r, step, 3), check=check, visit=visit
+            band,
+            graph,
+            lab,
+            effort.trees,
+            seed=(seed, r, step, 3),
+            check=check,
+            visit=visit,
+            floor=moves.floor,
         )
         if effort.kicks:
             lab = iterated_search(
-                band, graph, lab, effort.kicks, seed=(seed, r, step, 4), check=check, visit=visit
+                band,
+                graph,
+                lab,
+                effort.kicks,
+                seed=(seed, r, step, 4),
+                check=check,
+                visit=visit,
+                floor=moves.floor,
             )
         if visit is not None:
             visit(lab, range(problem.k))
