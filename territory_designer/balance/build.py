@@ -50,11 +50,19 @@ from territory_designer.balance.recom import (
     repair_balance,
 )
 from territory_designer.balance.seeding import initial_partition
-from territory_designer.balance.thorough import STEP_KICKS, ThoroughResult, thorough_search
+from territory_designer.balance.thorough import (
+    Moves,
+    PlanFigures,
+    RunEffort,
+    RunFeedback,
+    ThoroughResult,
+    thorough_search,
+)
 from territory_designer.balance.worst_territory import lift_worst
 from territory_designer.core.feedback import Feedback
 
 ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the tolerance
+THOROUGH_KICKS = 20  # most iterated-search iterations per band step in thorough mode
 #: Units the merge-split descent's spanning trees may span in all (trees x pair size):
 #: bounds it on huge layers (1,000 trees at a million units and k = 800, instead of 6,400;
 #: no layer below about 100,000 units is affected).
@@ -282,15 +290,40 @@ def build_partition(
             best = annealed
     note, stopped = "", False
     deadline = None if time_limit is None else t0 + time_limit
+    if c > 0:  # the annealing may leave room to raise the worst territory again
+        best = _lift_again(problem, graph, best, feedback)
     if thorough_runs or (deadline is not None and time.perf_counter() < deadline):
-        found = _thorough(problem, graph, feedback, effort, best, deadline, thorough_runs)
+        usual = best  # what the usual build returns: thorough mode is never worse
+        found = _thorough(
+            problem,
+            graph,
+            feedback,
+            effort,
+            best,
+            (deadline, time.perf_counter() - t0),
+            thorough_runs,
+        )
         best, note, stopped = found.labels, found.note, found.stopped
         starts += found.runs
-    if c > 0 and not stopped:  # the annealing (thorough mode's too) may leave room to raise
-        check = feedback.check_canceled  # the worst territory again
-        best, _ = lift_worst(problem, graph, best, (problem.seed, 96), check, tries=1, slack=0.02)
+        if c > 0 and not stopped and best is not usual:
+            # The max-min pass again, kept only when it costs no mean compactness.
+            lifted = _lift_again(problem, graph, best, feedback)
+            after = PlanFigures.of(problem, graph, lifted)
+            if after.rank() <= PlanFigures.of(problem, graph, best).rank() and (
+                after.not_worse_than(PlanFigures.of(problem, graph, usual))
+            ):
+                best = lifted
     feedback.set_progress(100, "Done")
     return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb, note, stopped)
+
+
+def _lift_again(
+    problem: BalanceProblem, graph: Graph, labels: np.ndarray, feedback: Feedback
+) -> np.ndarray:
+    """The build's last step: one more max-min pass on the least compact territory."""
+    check = feedback.check_canceled
+    lifted, _ = lift_worst(problem, graph, labels, (problem.seed, 96), check, tries=1, slack=0.02)
+    return lifted
 
 
 def _thorough(
@@ -299,22 +332,32 @@ def _thorough(
     feedback: Feedback,
     effort: Effort,
     best: np.ndarray,
-    deadline: float | None,
+    deadline: tuple[float | None, float],
     runs: int | None = None,
 ) -> ThoroughResult:
-    """Keep searching until ``deadline`` (a :func:`time.perf_counter` value) or for
-    ``runs`` runs: continuation runs from a wider band and fresh annealed starts
-    (:func:`territory_designer.balance.thorough.thorough_search`)."""
+    """Keep searching until ``deadline[0]`` (a :func:`time.perf_counter` value) or for
+    ``runs`` runs (:func:`territory_designer.balance.thorough.thorough_search`);
+    ``deadline[1]`` is the usual build's time, from which a run's length is guessed."""
+
+    runs_feedback = RunFeedback(feedback, deadline[0])  # a run still going stops there
 
     def start(p: BalanceProblem, r: int) -> np.ndarray:
-        return _one_start(p, graph, feedback, r, effort, (96.0, 96.0))
+        return _one_start(p, graph, runs_feedback, r, effort, (96.0, 96.0))
 
     def smooth(p: BalanceProblem, labels: np.ndarray, steps: int, seed: tuple) -> np.ndarray:
-        return _smooth(p, graph, labels, steps, feedback, seed=seed)
+        return _smooth(p, graph, labels, steps, runs_feedback, seed=seed)
 
-    kicks = int(np.clip(STEP_KICKS * 100 // max(problem.n // 10, 1), 0, STEP_KICKS))
+    # Per band step: the iterated search of a start (capped), and on small layers five
+    # times a start's merge-split trees (no more than 2,000).
+    kicks = min(effort.kicks, THOROUGH_KICKS)
+    trees = min(5 * effort.trees, 2000) if problem.n <= 1000 else effort.trees
+    moves = Moves(
+        start, smooth, RunEffort(effort.anneal_steps, kicks, trees), runs_feedback.check_canceled
+    )
+    if problem.compactness > 0:
+        moves.finish = lambda labels: _lift_again(problem, graph, labels, runs_feedback)
     return thorough_search(
-        problem, graph, feedback, best, start, smooth, effort.anneal_steps, kicks, deadline, runs
+        problem, graph, feedback, best, moves, deadline[0], runs, first_estimate=1.5 * deadline[1]
     )
 
 

@@ -3,7 +3,8 @@
 A build gives such a unit a territory of its own
 (:func:`~territory_designer.balance.problem.isolate_heavy_units`); a rebalance keeps it
 where it is and re-targets around it (:func:`isolate_heavy_in_plan`), so the other
-territories are balanced to what it leaves them.
+territories are balanced to what it leaves them. A heavy unit's closed territory can wall
+off a piece of the layer; :func:`absorb_cut_off` gives such a piece to it.
 """
 
 from __future__ import annotations
@@ -67,3 +68,59 @@ def isolate_heavy_in_plan(problem: BalanceProblem, labels: np.ndarray) -> list[i
         )
     problem.heavy_units = heavy
     return heavy
+
+
+def absorb_cut_off(problem: BalanceProblem, g: int, heavy_t: np.ndarray) -> bool:
+    """Give units that closed heavy territories cut off from the rest to one of them.
+
+    A heavy unit alone in a closed territory is a wall: Queens cuts Long Island (Nassau,
+    Suffolk) off every other territory. A piece of group ``g`` that only such walls
+    separate from the group's main piece, holding no unit locked elsewhere and too light
+    to make a territory within the tolerance, joins the walled territory it shares most
+    boundary with (its units are locked there and its weight added to the target), rather
+    than a territory across the water. Recorded in ``problem.cut_off`` for the report.
+
+    Returns
+    -------
+    bool
+        Whether any piece was given away (the rest need re-targeting).
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    walls_t = heavy_t & problem.closed & (problem.territory_group == g)
+    if not walls_t.any():
+        return False
+    in_g = problem.groups == g
+    wall = in_g & (problem.locked >= 0) & walls_t[np.maximum(problem.locked, 0)]
+    open_ = in_g & ~wall
+    ei, ej, el = problem.ei, problem.ej, problem.elen
+    keep = open_[ei] & open_[ej]
+    m = sparse.csr_matrix((np.ones(int(keep.sum())), (ei[keep], ej[keep])), shape=(problem.n,) * 2)
+    _, comp = connected_components(m, directed=False)
+    pieces, weight = np.unique(comp[open_], return_inverse=True)
+    weight = np.bincount(weight, weights=problem.weight[open_])
+    if pieces.size < 2:
+        return False
+    main = pieces[np.argmax(weight)]
+    rest = (problem.territory_group == g) & ~heavy_t & ~problem.closed
+    light = (1 - problem.tolerance) * problem.targets[rest].mean() if rest.any() else 0.0
+    given = False
+    for piece, w in zip(pieces.tolist(), weight.tolist(), strict=True):
+        units = np.flatnonzero(open_ & (comp == piece))
+        if piece == main or w >= light or (problem.locked[units] >= 0).any():
+            continue
+        inside = np.zeros(problem.n, dtype=bool)
+        inside[units] = True
+        touch = (inside[ei] & wall[ej]) | (inside[ej] & wall[ei])
+        if not touch.any():
+            continue
+        other = np.where(inside[ei[touch]], ej[touch], ei[touch])
+        shared = np.bincount(problem.locked[other], weights=el[touch], minlength=problem.k)
+        j = int(np.argmax(shared))
+        problem.locked[units] = j
+        problem.targets[j] += float(problem.weight[units].sum())
+        heavy = next(u for u in problem.heavy_units if problem.locked[u] == j)
+        problem.cut_off.setdefault(heavy, []).extend(units.tolist())
+        given = True
+    return given

@@ -2,9 +2,10 @@
 
 The engine ties every separate part to the part nearest to it (the mainland or another
 island: :func:`~territory_designer.balance.graph.island_links`), so a part goes with the
-territory nearest to it. The report says so, part by part, and says plainly when a part ended up in
-a territory farther away than the nearest one (a lock, a "stay within" group or a rule
-barred the nearest): never a silent attachment to a far-away territory.
+territory nearest to it. The report says so, part by part, and says plainly when a part
+ended up in a territory farther away than the nearest one (a lock, a "stay within" group or
+a rule barred the nearest, or the balance split the parts): never a silent attachment to a
+far-away territory.
 """
 
 from __future__ import annotations
@@ -78,8 +79,8 @@ def island_notes(
             how_far = "a territory with no unit outside it"
         far_notes.append(
             f"Separate part {label} joined {how_far}, although the territory of "
-            f"{name(nearest_unit)} is {km:,.1f} km away: a lock, a group or a rule kept it "
-            "from the nearest territory."
+            f"{name(nearest_unit)} is {km:,.1f} km away: a lock, a group, a rule or the "
+            "balance kept it from the nearest territory."
         )
     notes = []
     if near_parts:

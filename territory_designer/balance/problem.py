@@ -108,6 +108,9 @@ class BalanceProblem:
     #: Heavy units that share a territory with locked units (no territory was free), and
     #: that territory (see :func:`isolate_heavy_units`).
     heavy_shared: dict[int, int] = field(default_factory=dict)
+    #: Units cut off from every other territory by a heavy unit's closed territory, which
+    #: they joined (heavy unit -> those units; see ``heavy_units.absorb_cut_off``).
+    cut_off: dict[int, list[int]] = field(default_factory=dict)
     _home_distance: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -306,21 +309,35 @@ def isolate_heavy_units(problem: BalanceProblem) -> list[int]:
         else:
             problem.closed[j] = True
             problem.targets[j] = max(problem.weight[u], 1e-12)
-        group_t = problem.territory_group == g
-        rest = group_t & ~heavy_t & ~problem.closed
-        if not rest.any():
+        if not retarget_rest(problem, g, heavy_t):
             break
-        # What the rest share: the group's weight but the heavy territories' targets and
-        # what closed territories hold.
-        closed = terr[group_t & problem.closed & ~heavy_t]
-        remaining = problem.weight[problem.groups == g].sum()
-        remaining -= problem.weight[(problem.groups == g) & np.isin(problem.locked, closed)].sum()
-        remaining -= problem.targets[group_t & heavy_t].sum()
-        problem.targets[rest] = np.maximum(
-            remaining * problem.shares[rest] / problem.shares[rest].sum(), 1e-12
-        )
     problem.heavy_units = heavy
+    if heavy:
+        from territory_designer.balance.heavy_units import absorb_cut_off
+
+        for g in np.unique(problem.territory_group[heavy_t]):
+            if absorb_cut_off(problem, g, heavy_t):
+                retarget_rest(problem, g, heavy_t)
     return heavy
+
+
+def retarget_rest(problem: BalanceProblem, g: int, heavy_t: np.ndarray) -> bool:
+    """Targets of the territories of group ``g`` that hold no heavy unit and are not
+    closed: their shares of the group's weight but the heavy territories' targets and what
+    closed territories hold. False when there is no such territory."""
+    terr = np.arange(problem.k)
+    group_t = problem.territory_group == g
+    rest = group_t & ~heavy_t & ~problem.closed
+    if not rest.any():
+        return False
+    closed = terr[group_t & problem.closed & ~heavy_t]
+    remaining = problem.weight[problem.groups == g].sum()
+    remaining -= problem.weight[(problem.groups == g) & np.isin(problem.locked, closed)].sum()
+    remaining -= problem.targets[group_t & heavy_t].sum()
+    problem.targets[rest] = np.maximum(
+        remaining * problem.shares[rest] / problem.shares[rest].sum(), 1e-12
+    )
+    return True
 
 
 def link_weight(problem: BalanceProblem, u: int, j: int) -> float:

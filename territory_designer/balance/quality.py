@@ -276,14 +276,27 @@ def _feasibility_notes(
             f"its own territory and the other territories were balanced to the mean of the "
             f"rest (max deviation {report.rest_max_abs_deviation_pct:.2f} %)."
         )
-        plain = compute_plain_targets(problem)
-        for u, t in problem.heavy_shared.items():  # heavy units beside a home
-            name = str(unit_names[u]) if unit_names is not None else f"unit {u}"
+        if problem.heavy_shared:  # heavy units beside reps' homes
+            others = problem.targets[rest].mean() if rest.size else 1.0
+            listed = ", ".join(
+                f"{unit_names[u] if unit_names is not None else f'unit {u}'} "
+                f"{problem.weight[u] / others:.2f} x"
+                for u in problem.heavy_shared
+            )
             report.notes.append(
-                f"{name} weighs {problem.weight[u] / plain[t]:.2f} x a territory's target, "
-                "but every territory holds a locked unit (a rep's home): it stays with the "
-                "territory whose locked units lie nearest to it, which keeps little else; "
-                "the other territories are balanced around it."
+                f"{len(problem.heavy_shared)} unit(s) weigh more than the other territories' "
+                f"target ({listed}), but every territory holds a locked unit (a rep's home): "
+                "each stays with the territory whose locked units are in it or nearest to it, "
+                "which keeps little else; the other territories are balanced around them."
+            )
+        for u, cut in problem.cut_off.items():  # pieces a heavy unit's territory walls in
+            names = [str(unit_names[x]) if unit_names is not None else f"unit {x}" for x in cut]
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            heavy = str(unit_names[u]) if unit_names is not None else f"unit {u}"
+            report.notes.append(
+                f"{shown} ({len(cut)} unit(s)) touch no territory but that of {heavy}, which "
+                "holds a unit heavier than a target: they joined it rather than a territory "
+                "they do not touch."
             )
         if rest.size and totals[rest].sum() <= ZERO_WEIGHT_FLOOR * totals.sum() * 1.01:
             # Only the floor every unit carries is left: nothing real to share out.

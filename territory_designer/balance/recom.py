@@ -23,6 +23,8 @@ stay in their territory), and rebuilds are not used under a distance limit.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from territory_designer.balance.graph import Graph, territory_sums
@@ -30,6 +32,8 @@ from territory_designer.balance.problem import BalanceProblem, band_excess
 from territory_designer.balance.treecut import best_split
 
 FOUR_PI = 4.0 * np.pi
+#: ``visit(labels, territories)``: told of the territories a move changed (see merge_split).
+Visit = Callable[[np.ndarray, Sequence[int]], None]
 PAIR_TREES = 8  # spanning trees per pair in the descent after a kick
 KICK_TREES = 8  # spanning trees per split when a neighbourhood is rebuilt
 
@@ -57,6 +61,8 @@ def merge_split(
     check: object = None,
     patience: int = 6,
     focus: np.ndarray | None = None,
+    visit: Visit | None = None,
+    floor: float | None = None,
 ) -> np.ndarray:
     """Descend by merge-split moves until ``patience`` sweeps over all pairs improve nothing.
 
@@ -79,6 +85,12 @@ def merge_split(
         Sweeps without improvement before stopping (new trees are drawn each sweep).
     focus : numpy.ndarray, optional
         Only pairs with a territory in ``focus`` are tried.
+    visit : callable, optional
+        ``visit(labels, territories)`` is told of every accepted move (the labels and the
+        two territories it changed), e.g. to collect territories for recombination.
+    floor : float, optional
+        No move leaves a territory below this Polsby-Popper score unless the pair's less
+        compact territory was already lower (see :func:`_resplit`).
 
     Returns
     -------
@@ -106,8 +118,10 @@ def merge_split(
             if check is not None:
                 check()
             used += trees
-            if _resplit(problem, graph, lab, sums, (ta, tb), far, trees, rng):
+            if _resplit(problem, graph, lab, sums, (ta, tb), far, trees, rng, floor):
                 improved = True
+                if visit is not None:
+                    visit(lab, (ta, tb))
                 key = sums.key()
                 if key < best_key:
                     best_key, best_lab = key, lab.copy()
@@ -131,6 +145,11 @@ class _PairSums:
         """Whether any territory is outside the band."""
         problem = self.problem
         return bool((band_excess(self.w, problem.targets, float(problem.tolerance)) > 0).any())
+
+    def least_pp(self, ta: int, tb: int) -> float:
+        """The lower Polsby-Popper score of territories ``ta`` and ``tb``."""
+        a, p = self.a[[ta, tb]], np.maximum(self.p[[ta, tb]], 1e-9)
+        return float((FOUR_PI * a / p**2).min())
 
     def pair_key(self, ta: int, tb: int, squared: bool) -> tuple[float, float]:
         """``(excess, -PP)`` of territories ``ta`` and ``tb`` as :func:`best_split` ranks."""
@@ -176,11 +195,14 @@ def _resplit(
     far: np.ndarray | None,
     trees: int,
     rng: np.random.Generator,
+    floor: float | None = None,
 ) -> bool:
     """Merge the ``pair`` of territories and split it along the best of ``trees`` tree
     cuts; keep the new pair in ``lab`` and ``sums`` when it ranks better (returns True).
 
-    ``far`` is the problem's distance limit (:meth:`BalanceProblem.far_from_home`).
+    ``far`` is the problem's distance limit (:meth:`BalanceProblem.far_from_home`). With
+    a ``floor``, a new pair whose less compact side scores below it is only kept when that
+    side is no worse than the pair's less compact territory was.
     """
     ta, tb = pair
     units = np.flatnonzero((lab == ta) | (lab == tb))
@@ -196,6 +218,7 @@ def _resplit(
         trees,
         rng,
         squared,
+        floor=floor,
     )
     if found is None:
         return False
@@ -203,6 +226,10 @@ def _resplit(
     cur_ex, cur_neg_pp = sums.pair_key(ta, tb, squared)
     if not (round(ex, 12), neg_pp) < (round(cur_ex, 12), cur_neg_pp - 1e-9):
         return False
+    if floor is not None:
+        low = float((FOUR_PI * side[:, 1] / np.maximum(side[:, 2], 1e-9) ** 2).min())
+        if low < floor and low < sums.least_pp(ta, tb) - 1e-12:
+            return False
     lab[units[in_a]] = ta
     lab[units[~in_a]] = tb
     sums.w[[ta, tb]], sums.a[[ta, tb]], sums.p[[ta, tb]] = side.T
@@ -282,6 +309,12 @@ def rebuild_around(
     return new
 
 
+def _least_pp(problem: BalanceProblem, graph: Graph, labels: np.ndarray) -> float:
+    """Polsby-Popper score of the least compact territory of ``labels``."""
+    _, a, per = _sums(problem, graph, labels)
+    return float((FOUR_PI * a / np.maximum(per, 1e-9) ** 2).min())
+
+
 def plan_key(problem: BalanceProblem, graph: Graph, labels: np.ndarray) -> tuple[float, float]:
     """``(summed excess over the band, -summed Polsby-Popper)``: lower is better."""
     w, a, per = _sums(problem, graph, labels)
@@ -337,6 +370,8 @@ def iterated_search(
     check: object = None,
     threshold: float = 0.0,
     size: int | None = 3,
+    visit: Visit | None = None,
+    floor: float | None = None,
 ) -> np.ndarray:
     """Iterated local search: rebuild a random neighbourhood, descend, keep if better.
 
@@ -346,7 +381,10 @@ def iterated_search(
     no more than ``threshold`` (summed PP) worse at equal excess (threshold accepting,
     Dueck & Scheuer 1990, shrinking to zero over the run). The best plan met is
     returned. Iterated local search: Lourenco, Martin & Stuetzle (2003), "Iterated local
-    search", Handbook of Metaheuristics.
+    search", Handbook of Metaheuristics. ``visit`` is told of every rebuilt neighbourhood
+    and every move of the descent (see :func:`merge_split`). With a ``floor``, a plan
+    whose least compact territory scores below it is only taken when that score is no
+    worse than the current plan's (the descent keeps the floor too).
     """
     lab = np.asarray(labels, dtype=np.int64).copy()
     rng = np.random.default_rng(seed)
@@ -363,6 +401,8 @@ def iterated_search(
         if new is None:
             continue
         region = np.unique(lab[new != lab])
+        if visit is not None:
+            visit(new, region.tolist())
         new = merge_split(
             problem,
             graph,
@@ -372,8 +412,14 @@ def iterated_search(
             seed=(*np.atleast_1d(seed).tolist(), it),
             patience=1,
             focus=region,
+            visit=visit,
+            floor=floor,
         )
         nk = plan_key(problem, graph, new)
+        if floor is not None:
+            low, now = _least_pp(problem, graph, new), _least_pp(problem, graph, lab)
+            if low < floor and low < now - 1e-12:
+                continue
         allow = threshold * (1.0 - it / max(iterations, 1))
         if nk < key or (nk[0] == key[0] and nk[1] < key[1] + allow):
             lab, key = new, nk

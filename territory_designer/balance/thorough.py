@@ -10,16 +10,24 @@ built and annealed in a band several times wider than the tolerance, where compa
 are easy to reach, and the band is then narrowed step by step down to the tolerance. At each
 step pairs of territories out of the narrower band are re-split for the least excess and
 the best shapes (:func:`territory_designer.balance.recom.tighten`), then merge-split
-descent and iterated local search reshape them inside it. Runs alternate with the usual
-fresh starts, each annealed longer, which suit fine units (ZIP codes) better.
+descent and iterated local search reshape them inside it. Every fourth run is a fresh
+start annealed longer, as fine units (ZIP codes) like.
+
+Every territory the runs meet inside the band is pooled, and after each run the best plan
+made of pooled territories is solved for exactly
+(:mod:`territory_designer.balance.territory_pool`): it joins territories of different
+runs that fit together. When it is the best plan so far, iterated local search runs around
+it. Time too short for one more run is spent the same way around the best plan.
 
 A candidate replaces the plan in hand only when it ranks better (excess over the
 tolerance, then mean Polsby-Popper) and is no worse than the usual build's plan on its
 largest deviation and its least compact territory, so thorough mode never hands back a plan
-worse than the usual build on any of the three.
+worse than the usual build on any of the three (runs aim at the usual plan's deviation,
+and the pool only takes territories inside it and at least as compact as its worst).
 
 The search stops at a deadline (a :func:`time.perf_counter` value: the plan then depends on
-the machine's speed) or after a fixed number of runs (deterministic, for tests).
+the machine's speed; a run still going then is dropped) or after a fixed number of runs
+(deterministic, for tests). A cancel stops it with the best plan found so far.
 """
 
 from __future__ import annotations
@@ -34,19 +42,25 @@ import numpy as np
 from territory_designer.balance.graph import Graph, territory_sums
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.recom import (
+    Visit,
     iterated_search,
     merge_split,
     plan_key,
     repair_balance,
     tighten,
 )
+from territory_designer.balance.territory_pool import TerritoryPool, applies
 from territory_designer.core.errors import CanceledError
 from territory_designer.core.feedback import Feedback
 
 #: Band widths a continuation run passes through, as multiples of the tolerance.
 CONTINUATION = (2.5, 1.75, 1.25, 1.0)
-#: Iterated-local-search iterations per band step of a continuation run (small layers).
-STEP_KICKS = 20
+#: Every this many runs one is a fresh annealed start instead of a continuation run.
+FRESH_EVERY = 4
+#: Longest exact cover of pooled territories (seconds; HiGHS stops there).
+RECOMBINE_SECONDS = 2.0
+#: Seconds before the deadline after which no more polishing is begun.
+POLISH_MARGIN = 0.3
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ class PlanFigures:
     def not_worse_than(self, usual: PlanFigures) -> bool:
         """No larger deviation (beyond the tolerance's rounding) and no less compact worst
         territory than ``usual``."""
-        return self.max_dev <= max(usual.max_dev, 0.0) + 1e-9 and self.min_pp >= usual.min_pp
+        return self.max_dev <= usual.max_dev + 1e-9 and self.min_pp >= usual.min_pp - 1e-9
 
 
 @dataclass
@@ -90,8 +104,39 @@ class ThoroughResult:
     stopped: bool = False  # cancelled by the user (the best plan so far is kept)
 
 
+@dataclass(frozen=True)
+class RunEffort:
+    """Work per run, counted in operations (see :class:`territory_designer.balance.build.
+    Effort`): annealing proposals, iterated-local-search iterations per band step and the
+    spanning trees of the merge-split descent per band step."""
+
+    anneal_steps: int
+    kicks: int
+    trees: int
+
+
+#: ``start(problem, index)``: one start on ``problem`` (whose band may be wider).
 Start = Callable[[BalanceProblem, int], np.ndarray]
+#: ``smooth(problem, labels, steps, seed)``: a plan annealed inside ``problem``'s band.
 Smooth = Callable[[BalanceProblem, np.ndarray, int, tuple[int, ...]], np.ndarray]
+
+
+@dataclass
+class Moves:
+    """What a run is made of: the start and annealing of the usual build, the work per
+    run, cancel and the pool's ``visit`` (None when there is no pool)."""
+
+    start: Start
+    smooth: Smooth
+    effort: RunEffort
+    check: Callable[[], None]
+    visit: Visit | None = None
+    #: No merge-split move or iterated-search step takes a territory below this score
+    #: (the usual plan's least compact one) unless it was lower already.
+    floor: float | None = None
+    #: ``finish(labels)``: the usual build's last step (its max-min pass), applied to
+    #: each run's plan before it is compared.
+    finish: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def thorough_search(
@@ -99,12 +144,10 @@ def thorough_search(
     graph: Graph,
     feedback: Feedback,
     best: np.ndarray,
-    start: Start,
-    smooth: Smooth,
-    anneal_steps: int,
-    kicks: int,
+    moves: Moves,
     deadline: float | None = None,
     runs: int | None = None,
+    first_estimate: float = 0.0,
 ) -> ThoroughResult:
     """Search on from the usual build's plan ``best`` until ``deadline`` or ``runs`` runs.
 
@@ -117,19 +160,18 @@ def thorough_search(
         found so far (the usual plan at least) and says so in its note.
     best : numpy.ndarray
         The usual build's plan: the reference no result may be worse than.
-    start : callable
-        ``start(problem, index)`` makes one start on ``problem`` (a wider band allowed).
-    smooth : callable
-        ``smooth(problem, labels, steps, seed)`` anneals a plan inside ``problem``'s band.
-    anneal_steps : int
-        The usual build's annealing proposals (fresh starts anneal twice as long).
-    kicks : int
-        Iterated-local-search iterations per band step of a continuation run.
+    moves : Moves
+        The start, annealing and work per run; their cancel checks should raise
+        :class:`OutOfTimeError` after ``deadline`` (:class:`RunFeedback`). ``visit`` and
+        ``floor`` are set here.
     deadline : float, optional
         :func:`time.perf_counter` value to stop at; a run is only begun while the time
         left looks enough for one, judged by the slowest run so far.
     runs : int, optional
         Stop after this many runs (a fixed amount of work: deterministic).
+    first_estimate : float
+        Seconds the first run is expected to take: no run is begun that would likely end
+        after ``deadline``.
 
     Returns
     -------
@@ -140,13 +182,19 @@ def thorough_search(
     # plans are never less balanced than it.
     usual_dev = search.usual.max_dev
     target = with_tolerance(problem, min(float(problem.tolerance), usual_dev + 1e-9))
+    pool = None
+    if applies(problem):
+        pool = TerritoryPool(target, usual_dev + 1e-9, search.usual.min_pp, graph)
+        pool.add(best)
+    moves.visit = None if pool is None else pool.add
+    moves.floor = search.usual.min_pp
     t_begin = time.perf_counter()
-    slowest, stopped = 0.0, False
+    slowest, stopped = first_estimate, False
     while runs is None or search.runs < runs:
         now = time.perf_counter()
-        if deadline is not None and now + slowest > deadline:
-            break
         if deadline is None and runs is None:
+            break
+        if deadline is not None and now + slowest > deadline:
             break
         if feedback.is_canceled():
             stopped = True
@@ -154,43 +202,128 @@ def thorough_search(
         done = search.runs / runs if runs else (now - t_begin) / max(deadline - t_begin, 1e-9)
         feedback.set_progress(96 + 3 * min(done, 1.0), "Searching further (thorough mode)")
         try:
-            search.offer(
-                _run(
-                    target,
-                    graph,
-                    search.runs,
-                    start,
-                    smooth,
-                    anneal_steps,
-                    kicks,
-                    feedback.check_canceled,
-                )
-            )
+            found = _run(target, graph, search.runs, moves)
+            if moves.finish is not None:
+                found = moves.finish(found)
+            search.offer(found)
+            if pool is not None:
+                pool.add(found)
+                _recombine(search, pool, target, graph, moves, deadline)
         except CanceledError:
             stopped = True
             break
+        except OutOfTimeError:
+            break
         slowest = max(slowest, time.perf_counter() - now)
+    if deadline is not None and not stopped and moves.effort.kicks:
+        stopped = _polish_best(search, target, graph, moves, deadline)
     note = search.note(time.perf_counter() - t_begin)
     if stopped:
         note += " Stopped by the user: the best plan found so far is kept."
     return ThoroughResult(search.best, search.runs, note, stopped)
 
 
-def _run(
-    problem: BalanceProblem,
-    graph: Graph,
-    index: int,
-    start: Start,
-    smooth: Smooth,
-    anneal_steps: int,
-    kicks: int,
-    check: Callable[[], None],
-) -> np.ndarray:
+class OutOfTimeError(Exception):
+    """The deadline passed during a run: the run is dropped, the best plan kept."""
+
+
+class RunFeedback(Feedback):
+    """What a run reports to: the build's cancel, and a stop at ``deadline`` (a
+    :func:`time.perf_counter` value, or None); its progress stays the search's own."""
+
+    def __init__(self, build: Feedback, deadline: float | None) -> None:
+        super().__init__()
+        self.build, self.deadline = build, deadline
+
+    def set_progress(self, percent: float, message: str | None = None) -> None:
+        """Ignored: :func:`thorough_search` reports the progress of the runs."""
+
+    def cancel(self) -> None:
+        """Cancel the build."""
+        self.build.cancel()
+
+    def is_canceled(self) -> bool:
+        """Whether the build was cancelled."""
+        return self.build.is_canceled()
+
+    def check_canceled(self) -> None:
+        """Raise ``CanceledError`` after a cancel, :class:`OutOfTimeError` after the deadline."""
+        self.build.check_canceled()
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise OutOfTimeError
+
+
+def _run(problem: BalanceProblem, graph: Graph, index: int, moves: Moves) -> np.ndarray:
     """Run ``index`` of a thorough search: a continuation run or a fresh annealed start."""
     r = 1000 + index
-    if index % 2 == 0:
-        return continuation(problem, graph, r, start, smooth, anneal_steps, kicks, check)
-    return smooth(problem, start(problem, r), 2 * anneal_steps, (problem.seed, r))
+    if index % FRESH_EVERY != FRESH_EVERY - 1:
+        return continuation(problem, graph, r, moves)
+    started = moves.start(problem, r)
+    return moves.smooth(problem, started, 2 * moves.effort.anneal_steps, (problem.seed, r))
+
+
+def _recombine(
+    search: ThoroughSearch,
+    pool: TerritoryPool,
+    problem: BalanceProblem,
+    graph: Graph,
+    moves: Moves,
+    deadline: float | None,
+) -> None:
+    """Offer the best plan made of pooled territories; when it is the best so far, search
+    around it (iterated local search, its territories pooled too) and offer that."""
+    seconds = RECOMBINE_SECONDS
+    if deadline is not None:
+        seconds = min(seconds, deadline - time.perf_counter())
+    if seconds <= 0:
+        return
+    cover = pool.best_cover(seconds)
+    if cover is None or not search.offer(cover, recombined=True):
+        return
+    if moves.effort.kicks:
+        around = iterated_search(
+            problem,
+            graph,
+            cover,
+            moves.effort.kicks,
+            seed=(problem.seed, search.runs, 5),
+            check=moves.check,
+            visit=moves.visit,
+            floor=moves.floor,
+        )
+        search.offer(around, recombined=True)
+
+
+def _polish_best(
+    search: ThoroughSearch,
+    problem: BalanceProblem,
+    graph: Graph,
+    moves: Moves,
+    deadline: float,
+) -> bool:
+    """Spend the time too short for one more run on iterated local search around the
+    best plan, a few iterations at a time; returns whether the user cancelled."""
+    chunk = max(moves.effort.kicks // 4, 1)
+    rounds = 0
+    while time.perf_counter() < deadline - POLISH_MARGIN:
+        try:
+            around = iterated_search(
+                problem,
+                graph,
+                search.best,
+                chunk,
+                seed=(problem.seed, search.runs, 6, rounds),
+                check=moves.check,
+                visit=moves.visit,
+                floor=moves.floor,
+            )
+        except CanceledError:
+            return True
+        except OutOfTimeError:
+            return False
+        search.offer(around, recombined=True)
+        rounds += 1
+    return False
 
 
 class ThoroughSearch:
@@ -202,14 +335,17 @@ class ThoroughSearch:
         self.best, self.best_figures = usual, self.usual
         self.runs = 0
         self.improved = 0
+        self.recombined = 0  # improvements by recombination
 
-    def offer(self, labels: np.ndarray) -> bool:
-        """Count a run's plan and keep it when it is better (see the module docstring)."""
-        self.runs += 1
+    def offer(self, labels: np.ndarray, recombined: bool = False) -> bool:
+        """Count a run's plan (not a ``recombined`` one) and keep it when it is better
+        (see the module docstring)."""
+        self.runs += not recombined
         figures = PlanFigures.of(self.problem, self.graph, labels)
         if figures.rank() < self.best_figures.rank() and figures.not_worse_than(self.usual):
             self.best, self.best_figures = labels, figures
             self.improved += 1
+            self.recombined += recombined
             return True
         return False
 
@@ -217,8 +353,10 @@ class ThoroughSearch:
         """What the extra time bought, as a sentence."""
         first, last = self.usual, self.best_figures
         return (
-            f"Thorough mode searched {spent:.1f} s more ({self.runs} more starts, half of them "
-            f"narrowing a wider band): mean Polsby-Popper {first.mean_pp:.3f} -> "
+            f"Thorough mode searched {spent:.1f} s more ({self.runs} more starts, most of them "
+            f"narrowing a wider band"
+            + (f"; {self.recombined} better plans recombined" if self.recombined else "")
+            + f"): mean Polsby-Popper {first.mean_pp:.3f} -> "
             f"{last.mean_pp:.3f}, least compact territory {first.min_pp:.3f} -> "
             f"{last.min_pp:.3f}"
             + (", excess over the tolerance removed" if first.excess > 0 == last.excess else "")
@@ -233,28 +371,40 @@ def with_tolerance(problem: BalanceProblem, tolerance: float) -> BalanceProblem:
     return wider
 
 
-def continuation(
-    problem: BalanceProblem,
-    graph: Graph,
-    r: int,
-    start: Start,
-    smooth: Smooth,
-    anneal_steps: int,
-    kicks: int,
-    check: object = None,
-) -> np.ndarray:
+def continuation(problem: BalanceProblem, graph: Graph, r: int, moves: Moves) -> np.ndarray:
     """One continuation run (see the module docstring): start ``r`` built and annealed in
-    the widest band of :data:`CONTINUATION`, then the band narrowed step by step."""
-    tol = float(problem.tolerance)
-    seed = problem.seed
+    the widest band of :data:`CONTINUATION`, then the band narrowed step by step; the
+    plans and moves met are told to ``moves.visit``."""
+    tol, seed, effort = float(problem.tolerance), problem.seed, moves.effort
+    check, visit = moves.check, moves.visit
     wide = with_tolerance(problem, CONTINUATION[0] * tol)
-    lab = smooth(wide, start(wide, r), anneal_steps, (seed, r, 0))
+    lab = moves.smooth(wide, moves.start(wide, r), effort.anneal_steps, (seed, r, 0))
     for step, factor in enumerate(CONTINUATION[1:], start=1):
         band = with_tolerance(problem, factor * tol)
         lab = tighten(band, graph, lab, seed=(seed, r, step, 1), check=check)
         if plan_key(band, graph, lab)[0] > 0:
             lab = repair_balance(band, graph, lab, 20, seed=(seed, r, step, 2), check=check)
-        lab = merge_split(band, graph, lab, 2000, seed=(seed, r, step, 3), check=check)
-        if kicks:
-            lab = iterated_search(band, graph, lab, kicks, seed=(seed, r, step, 4), check=check)
-    return lab
+        lab = merge_split(
+            band,
+            graph,
+            lab,
+            effort.trees,
+            seed=(seed, r, step, 3),
+            check=check,
+            visit=visit,
+            floor=moves.floor,
+        )
+        if effort.kicks:
+            lab = iterated_search(
+                band,
+                graph,
+                lab,
+                effort.kicks,
+                seed=(seed, r, step, 4),
+                check=check,
+                visit=visit,
+                floor=moves.floor,
+            )
+        if visit is not None:
+            visit(lab, range(problem.k))
+    return moves.smooth(problem, lab, effort.anneal_steps, (seed, r, len(CONTINUATION)))

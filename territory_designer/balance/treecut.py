@@ -44,6 +44,7 @@ def best_split(
     tol: float | None = None,
     max_candidates: int = 256,
     floor: float | None = None,
+    fixed: np.ndarray | None = None,
 ) -> tuple[tuple[float, float], np.ndarray, np.ndarray] | None:
     """Best two-way split of ``units`` into sides ``a`` and ``b`` along a spanning-tree cut.
 
@@ -71,6 +72,9 @@ def best_split(
         Of the cuts of least excess, take the one of largest summed Polsby-Popper score
         whose both sides score at least ``floor``; when none does, the one whose less
         compact side is the most compact (max-min).
+    fixed : numpy.ndarray, optional
+        (2, 3) weight, area and perimeter sides ``a`` and ``b`` hold besides ``units``
+        (their pieces elsewhere, such as islands), counted in balance and shape.
 
     Returns
     -------
@@ -97,7 +101,8 @@ def best_split(
     hi, sub = _subtree_sums(order, size, vals)
     rest = tot - sub  # (T, m-1, 5)
     tol = float(problem.tolerance if tol is None else tol)
-    ex = _cut_excess(sub, rest, tgt_a, tgt_b, tol, squared)
+    fixed = np.zeros((2, 3)) if fixed is None else np.asarray(fixed, dtype=float)
+    ex = _cut_excess(sub, rest, tgt_a, tgt_b, tol, squared, fixed[:, 0])
     emin = float(ex.min())
     if not np.isfinite(emin):
         return None
@@ -110,6 +115,9 @@ def best_split(
     clo, chi = cj + 1, hi[ct, cj]
     sub_c = sub[ct, cj]
     a_sub, p_sub, a_rest, p_rest = _sides_shape(order, edges, ct, clo, chi, sub_c, tot)
+    fix_sub, fix_rest = fixed[flip], fixed[1 - flip]  # the subtree joins b where flipped
+    a_sub, p_sub = a_sub + fix_sub[:, 1], p_sub + fix_sub[:, 2]
+    a_rest, p_rest = a_rest + fix_rest[:, 1], p_rest + fix_rest[:, 2]
     pp_sub = FOUR_PI * a_sub / np.maximum(p_sub, 1e-9) ** 2
     pp_rest = FOUR_PI * a_rest / np.maximum(p_rest, 1e-9) ** 2
     pp = pp_sub + pp_rest
@@ -122,7 +130,10 @@ def best_split(
     mask = np.zeros(m, dtype=bool)
     mask[order[ct[i], clo[i] : chi[i]]] = True
     side = np.array(
-        [[sub_c[i, 0], a_sub[i], p_sub[i]], [tot[0] - sub_c[i, 0], a_rest[i], p_rest[i]]]
+        [
+            [sub_c[i, 0] + fix_sub[i, 0], a_sub[i], p_sub[i]],
+            [tot[0] - sub_c[i, 0] + fix_rest[i, 0], a_rest[i], p_rest[i]],
+        ]
     )
     if flip[i]:
         mask, side = ~mask, side[::-1]
@@ -165,14 +176,17 @@ def _cut_excess(
     tgt_b: float,
     tol: float,
     squared: bool,
+    extra: np.ndarray = (0.0, 0.0),
 ) -> np.ndarray:
     """Excess over the band of every cut, subtree to side a (row 0) or to side b (row 1);
-    infinite where a unit would join a side it may not."""
+    infinite where a unit would join a side it may not. ``extra`` is the weight sides
+    a and b hold elsewhere."""
     sw, rw = sub[..., 0], rest[..., 0]
+    xa, xb = float(extra[0]), float(extra[1])
     ok1 = (sub[..., 3] == 0) & (rest[..., 4] == 0)  # subtree -> a
     ok2 = (sub[..., 4] == 0) & (rest[..., 3] == 0)  # subtree -> b
-    ex1 = band_excess(sw, tgt_a, tol, squared) + band_excess(rw, tgt_b, tol, squared)
-    ex2 = band_excess(sw, tgt_b, tol, squared) + band_excess(rw, tgt_a, tol, squared)
+    ex1 = band_excess(sw + xa, tgt_a, tol, squared) + band_excess(rw + xb, tgt_b, tol, squared)
+    ex2 = band_excess(sw + xb, tgt_b, tol, squared) + band_excess(rw + xa, tgt_a, tol, squared)
     return np.stack([np.where(ok1, ex1, np.inf), np.where(ok2, ex2, np.inf)])  # (2, T, m-1)
 
 

@@ -36,6 +36,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from territory_designer.balance.graph import Graph, territory_sums
 from territory_designer.balance.problem import BalanceProblem
@@ -51,6 +53,9 @@ STEP = 0.02
 GOAL_SHARE = 0.25
 #: Share of the plan's summed score the build lets the pass spend.
 SLACK = 0.08
+#: Largest layer the build runs the pass on: each step scans the labels (measured:
+#: 0.3 s of CPU on 29,380 ZIP areas, k = 200); the engine's million-unit target is kept.
+MAX_UNITS = 100_000
 
 
 def polsby_popper(
@@ -78,7 +83,7 @@ def lift_worst(
     check: Callable[[], None] | None = None,
     tries: int | None = None,
     slack: float = SLACK,
-) -> tuple[np.ndarray, float]:
+) -> tuple[np.ndarray, float | None]:
     """The build's max-min step: :func:`raise_worst` with the build's settings.
 
     Territories less compact than :data:`GOAL_SHARE` of the plan's mean score are raised
@@ -90,8 +95,11 @@ def lift_worst(
     (labels, floor)
         The new labels and the score later searches should keep every territory above
         (the lower of the new worst score and the goal; see ``floor`` of
-        :func:`territory_designer.balance.anneal.anneal`).
+        :func:`territory_designer.balance.anneal.anneal`). Layers of more than
+        :data:`MAX_UNITS` units are returned as they are, without a floor.
     """
+    if problem.n > MAX_UNITS:
+        return np.asarray(labels, dtype=np.int64).copy(), None
     pp, _ = polsby_popper(problem, graph, labels)
     goal = GOAL_SHARE * float(pp.mean())
     if tries is None:
@@ -122,6 +130,7 @@ def raise_worst(
     slack: float = 0.0,
     tries: int = 1,
     goal: float = np.inf,
+    band: float | None = None,
 ) -> np.ndarray:
     """Raise the lowest Polsby-Popper score of a plan by merge-split of its worst territory.
 
@@ -153,6 +162,9 @@ def raise_worst(
         its own trees); the plan of highest minimum, then highest mean, is returned.
     goal : float
         Score at which the worst territory is left alone.
+    band : float, optional
+        Largest relative deviation a new pair may have (default: the largest of the plan,
+        at most the tolerance, so the plan's maximum deviation never rises).
 
     Returns
     -------
@@ -165,7 +177,8 @@ def raise_worst(
     if problem.k < 2 or budget <= 0 or free.sum() < 2:
         return lab0
     pp, w = polsby_popper(problem, graph, lab0)
-    band = min(float(problem.tolerance), float(np.abs(w / problem.targets - 1.0)[free].max()))
+    if band is None:
+        band = min(float(problem.tolerance), float(np.abs(w / problem.targets - 1.0)[free].max()))
     allowance = slack * float(pp.sum())
     best, best_key = lab0, (round(float(pp[free].min()), 6), float(pp.sum()))
     for i in range(max(tries, 1)):
@@ -263,26 +276,66 @@ def _split_pair(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Max-min split of the merged ``pair`` inside ``band``: the mask of the merged units
     given to the first territory and the (weight, area, perimeter) of both sides, or
-    None when no cut keeps both in the band and every unit where it may go."""
+    None when no cut keeps both in the band and every unit where it may go.
+
+    Pieces of the pair in other parts of the graph (islands a layer does not link) keep
+    their territory; only the largest part where the two territories meet is re-split,
+    the other pieces counted in the sides' weights and shapes."""
     ta, tb = pair
     units = np.flatnonzero((lab == ta) | (lab == tb))
+    region, fixed = _meeting_part(problem, graph, lab, units, pair)
     found = best_split(
         problem,
         graph,
-        units,
+        units[region],
         float(problem.targets[ta]),
         float(problem.targets[tb]),
-        _barred(problem, far, lab, units, ta),
-        _barred(problem, far, lab, units, tb),
+        _barred(problem, far, lab, units[region], ta),
+        _barred(problem, far, lab, units[region], tb),
         trees,
         rng,
         tol=band,
         floor=floor,
+        fixed=fixed,
     )
     if found is None or found[0][0] > 0:
         return None
     _, in_a, side = found
-    return in_a, side
+    in_t = lab[units] == ta
+    in_t[region] = in_a
+    return in_t, side
+
+
+def _meeting_part(
+    problem: BalanceProblem,
+    graph: Graph,
+    lab: np.ndarray,
+    units: np.ndarray,
+    pair: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The connected part of ``units`` (the merged pair) to re-split, as a mask, and the
+    (weight, area, perimeter) each territory of the pair holds outside it (None when the
+    pair is connected)."""
+    eid, li, lj = graph.inner_edges(units)
+    n_parts, part = connected_components(
+        sparse.coo_matrix((np.ones(li.size), (li, lj)), shape=(units.size, units.size)),
+        directed=False,
+    )
+    if n_parts == 1:
+        return np.ones(units.size, dtype=bool), None
+    ta, _ = pair
+    side = lab[units] == ta
+    meet = np.unique(part[li[side[li] != side[lj]]])  # parts where the two touch
+    sizes = np.bincount(part, minlength=n_parts)
+    keep = int(meet[np.argmax(sizes[meet])])
+    region = part == keep
+    fixed = np.zeros((2, 3))
+    for row, mine in enumerate((side & ~region, ~side & ~region)):
+        u = units[mine]
+        inner = mine[li] & mine[lj]  # boundary inside the pieces is no perimeter
+        perimeter = problem.perimeter[u].sum() - 2.0 * graph.elen[eid[inner]].sum()
+        fixed[row] = problem.weight[u].sum(), problem.area[u].sum(), perimeter
+    return region, fixed
 
 
 def _barred(

@@ -172,6 +172,40 @@ class Task(QObject):
         self.deleteLater()
 
 
+def weak_task(
+    fn: TaskFunction,
+    receiver: QObject,
+    generation: int,
+    on_finished: str,
+    on_failed: str,
+    on_done: str,
+) -> Task:
+    """A task (not started) whose outcome goes to ``receiver`` only while it lives.
+
+    The task has no parent and holds ``receiver`` weakly: a dock or canvas closed while
+    the work runs is freed at once and the result goes nowhere (:func:`wait_for_all_tasks`
+    joins the thread). ``receiver``'s methods named ``on_finished`` (with the result),
+    ``on_failed`` (with the message) and ``on_done`` (with the task) are called with
+    ``generation`` first, so that a receiver can drop the result of a stale run.
+    """
+    import weakref
+
+    import shiboken6
+
+    task = Task(fn, None)
+    ref = weakref.ref(receiver)
+
+    def deliver(method: str, *args: object) -> None:
+        target = ref()
+        if target is not None and shiboken6.isValid(target):
+            getattr(target, method)(generation, *args)
+
+    task.sig_finished.connect(lambda result: deliver(on_finished, result))
+    task.sig_failed.connect(lambda message: deliver(on_failed, message))
+    task.sig_done.connect(lambda: deliver(on_done, task))
+    return task
+
+
 class ProgressDialog(QDialog):
     """A modal progress bar with a Cancel button.
 

@@ -105,3 +105,47 @@ def test_annealing_keeps_territories_above_the_floor():
     assert polsby_popper(problem, graph, free)[0].min() < 0.3  # the search trades shapes
     held = anneal(problem, graph, start, schedule, seed=2, floor=0.4)
     assert polsby_popper(problem, graph, held)[0].min() >= 0.4
+
+
+def test_a_territory_with_an_island_is_raised_too():
+    """A piece in another part of the graph (an island the layer does not link) stays
+    with its territory and counts in its shape; the rest of the pair is re-split."""
+    from territory_designer.balance.problem import BalanceProblem
+    from tests.balance.conftest import grid_arrays
+
+    a = grid_arrays(8, 8)
+    island = dict(xy=[[-3000.0, -3000.0]], area=[1e6], perimeter=[4000.0])
+    problem = BalanceProblem(
+        np.ones(65),
+        np.r_[a["xy"], island["xy"]],
+        np.r_[a["area"], island["area"]],
+        np.r_[a["perimeter"], island["perimeter"]],
+        a["ei"],
+        a["ej"],
+        a["elen"],
+        4,
+        np.ones(4),
+        tolerance=0.5,
+    )
+    graph = graph_of(problem)
+    start = np.r_[_snake_plan(), 0]
+    pp0, _ = polsby_popper(problem, graph, start)
+    new = raise_worst(problem, graph, start, budget=4000, seed=1, slack=1.0)
+    pp1, _ = polsby_popper(problem, graph, new)
+    assert new[64] == 0
+    assert pp1.min() > pp0.min() + 0.05
+    pieces, _ = piece_counts(graph, new)
+    assert pieces[0] == 2 and (pieces[1:] == 1).all()  # the mainland part and the island
+
+
+def test_the_build_leaves_very_large_layers_to_the_usual_search(monkeypatch):
+    import territory_designer.balance.worst_territory as worst
+
+    problem = _problem()
+    graph = graph_of(problem)
+    monkeypatch.setattr(worst, "MAX_UNITS", 63)  # the 8 x 8 grid is "too large"
+    labels, floor = worst.lift_worst(problem, graph, _snake_plan())
+    assert np.array_equal(labels, _snake_plan()) and floor is None
+    monkeypatch.setattr(worst, "MAX_UNITS", 64)
+    labels, floor = worst.lift_worst(problem, graph, _snake_plan())
+    assert floor is not None  # the pass ran (and sets the floor the annealing keeps)

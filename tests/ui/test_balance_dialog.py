@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 import territory_designer.ui.dialogs.balance_runner as balance_runner
 from territory_designer.core.errors import InputError
@@ -306,3 +306,28 @@ def test_search_time_field_asks_for_thorough_mode(qtbot, window):
     assert dialog.request().time_limit is None  # the usual search by default
     dialog.time_limit.setValue(10)
     assert dialog.request().time_limit == 10.0
+
+
+def test_cancel_in_thorough_mode_adds_the_best_plan_found_so_far(qtbot, window):
+    project = window.session.project
+    plans = list(project.plans)
+    dialog = window.balancer.open_dialog("build")
+    dialog.k_spin.setValue(5)
+    dialog.time_limit.setValue(600)  # thorough mode: far longer than the test waits
+    dialog.build_name.setText("Thorough, cancelled")
+    dialog.run_button.click()
+    task = window.balancer.task
+    messages: list[str] = []
+    task.sig_progress.connect(lambda _percent, message: messages.append(message))
+    qtbot.waitUntil(lambda: any(m.startswith("Searching further") for m in messages), timeout=60000)
+    task.dialog.cancel_button.click()  # the user stops the long search
+    qtbot.waitUntil(lambda: window.balancer.task is None, timeout=60000)
+
+    assert list(project.plans) == [*plans, "Thorough, cancelled"]
+    assert project.active_plan_name == "Thorough, cancelled"
+    assert len(project.plan.territories) == 5 and (project.plan.assignment >= 0).all()
+    assert "Added plan" in window.statusBar().currentMessage()
+    result = window.balancer.result_dialog
+    assert result is not None and result.figures["Contiguity"] == "every territory in one piece"
+    notes = [label.text() for label in result.findChildren(QLabel)]
+    assert any("Stopped by the user: the best plan found so far is kept" in n for n in notes)

@@ -4,21 +4,9 @@ gains them, outlined, the rest grey; it follows edits and undo."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtGui import QColor
 
-from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.canvas.choropleth import NO_VALUE_COLOR
-from territory_designer.ui.dialogs.prompts import ScriptedPrompts
-from territory_designer.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, demo_project):
-    w = MainWindow(demo_project, "Demo", AppSettings(), ScriptedPrompts())
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def fill_of(window, unit):

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from territory_designer.core.operations import SetActivePlan
-from territory_designer.ui.app_settings import AppSettings
-from territory_designer.ui.dialogs.prompts import ScriptedPrompts
 from territory_designer.ui.docks.plans_dock import NAME, ROLE
-from territory_designer.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, demo_project):
-    w = MainWindow(demo_project, "Demo", AppSettings(), ScriptedPrompts())
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def names_in_dock(window):

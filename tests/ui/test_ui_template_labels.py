@@ -5,22 +5,10 @@ through the real window; a query may name a column by its label."""
 from __future__ import annotations
 
 import openpyxl
-import pytest
 from PySide6.QtCore import Qt
 
 from territory_designer.core.templates import ApplyTemplate
 from territory_designer.io.templates import load_template
-from territory_designer.ui.app_settings import AppSettings
-from territory_designer.ui.dialogs.prompts import ScriptedPrompts
-from territory_designer.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, demo_project):
-    window = MainWindow(demo_project, "Demo", AppSettings(), ScriptedPrompts())
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def headings(model) -> list[str]:  # noqa: ANN001

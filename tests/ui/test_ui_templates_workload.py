@@ -20,14 +20,6 @@ from territory_designer.ui.dialogs.templates_dialog import TemplatesDialog
 from territory_designer.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, demo_project):
-    w = MainWindow(demo_project, "Demo", AppSettings(), ScriptedPrompts())
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _column(dock, heading: str) -> list[str]:
     headers = [dock.table.horizontalHeaderItem(c).text() for c in range(dock.table.columnCount())]
     c = headers.index(heading)
@@ -115,6 +107,27 @@ def test_new_project_dialog_offers_templates_and_an_accounts_file(qtbot):
     assert (dialog.template_name(), dialog.accounts_path(), dialog.alignment_path()) == (
         "energy", "/data/clients.xlsx", "/data/today.xlsx",
     )  # fmt: skip
+
+
+def test_new_project_dialog_browse_buttons_fill_their_own_fields(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+
+    asked: list[str] = []
+
+    def fake_open(parent, title, folder, file_filter):  # noqa: ANN001, ANN202
+        asked.append(title)
+        return f"/data/{title}.xlsx", file_filter
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_open))
+    dialog = NewProjectDialog("cells.gpkg", ["code"], ask_working_crs=True)
+    qtbot.addWidget(dialog)
+    browse = [b for b in dialog.findChildren(QPushButton) if b.text() == "Browse…"]
+    assert len(browse) == 2
+    for button in browse:
+        button.click()
+    assert asked == ["Accounts file", "Existing alignment"]
+    assert dialog.accounts_path() == "/data/Accounts file.xlsx"
+    assert dialog.alignment_path() == "/data/Existing alignment.xlsx"
 
 
 def test_new_project_with_a_template_then_imports_its_accounts(qtbot, demo_project, tmp_path):

@@ -8,10 +8,7 @@ brings in the towns.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
-import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
@@ -23,7 +20,7 @@ from territory_designer.ui.canvas.collision import TakenBoxes
 from territory_designer.ui.canvas.halo_text import HaloText
 from territory_designer.ui.canvas.paths import combined_path, scene_point
 from territory_designer.ui.canvas.z_order import Z_BASEMAP, Z_BASEMAP_LINES, Z_CITIES
-from territory_designer.ui.workers import Task
+from territory_designer.ui.workers import Task, weak_task
 
 SEA = QColor(214, 228, 238)
 LAND = QColor(244, 242, 236)
@@ -226,19 +223,8 @@ class CanvasBasemap(QObject):
             except (OSError, ValueError, ImportError) as exc:  # a broken install
                 raise TerritoryDesignerError(f"No basemap: {exc}") from exc
 
-        # No parent, and slots that hold this object weakly: a canvas closed while the
-        # cut runs is freed at once, and the cut's result then goes nowhere.
-        task = Task(work, None)
-        me = weakref.ref(self)
-
-        def deliver(method: str, *args: object) -> None:
-            target = me()
-            if target is not None and shiboken6.isValid(target):
-                getattr(target, method)(generation, *args)
-
-        task.sig_finished.connect(lambda basemap: deliver("_on_loaded", basemap))
-        task.sig_failed.connect(lambda message: deliver("_on_failed", message))
-        task.sig_done.connect(lambda: deliver("_on_done", task))
+        # A canvas closed while the cut runs is freed at once; the result goes nowhere.
+        task = weak_task(work, self, generation, "_on_loaded", "_on_failed", "_on_done")
         self._task = task
         task.start()
 

@@ -152,40 +152,39 @@ class NewProjectDialog(QDialog):
         form.addRow("Industry template:", self.template_combo)
         self.accounts_edit.setObjectName("accounts_file")
         self.accounts_edit.setPlaceholderText("optional: customer workbook to import next")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_accounts)
-        row = QHBoxLayout()
-        row.addWidget(self.accounts_edit, 1)
-        row.addWidget(browse)
-        form.addRow("Accounts file:", row)
+        form.addRow(
+            "Accounts file:",
+            self._file_row(
+                self.accounts_edit, "Accounts file", "Tables (*.xlsx *.xlsm *.xls *.csv *.txt)"
+            ),
+        )
         self.alignment_edit.setObjectName("alignment_file")
         self.alignment_edit.setPlaceholderText(
             "optional: today's alignment (unit, territory, district, region, rep)"
         )
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._on_browse_alignment)
-        row = QHBoxLayout()
-        row.addWidget(self.alignment_edit, 1)
-        row.addWidget(browse)
-        form.addRow("Existing alignment:", row)
-
-    def _on_browse_alignment(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Existing alignment", "", "Tables (*.xlsx *.csv)"
+        form.addRow(
+            "Existing alignment:",
+            self._file_row(self.alignment_edit, "Existing alignment", "Tables (*.xlsx *.csv)"),
         )
-        if path:
-            self.alignment_edit.setText(path)
+
+    def _file_row(self, edit: QLineEdit, title: str, file_filter: str) -> QHBoxLayout:
+        """``edit`` with a Browse… button that puts the chosen file's path in it."""
+
+        def browse() -> None:
+            path, _ = QFileDialog.getOpenFileName(self, title, "", file_filter)
+            if path:
+                edit.setText(path)
+
+        button = QPushButton("Browse…")
+        button.clicked.connect(browse)
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(button)
+        return row
 
     def alignment_path(self) -> str | None:
         """The alignment table to import as the plan in force (None: none)."""
         return self.alignment_edit.text().strip() or None
-
-    def _on_browse_accounts(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Accounts file", "", "Tables (*.xlsx *.xlsm *.xls *.csv *.txt)"
-        )
-        if path:
-            self.accounts_edit.setText(path)
 
     def template_name(self) -> str | None:
         """The chosen industry template (None: none)."""

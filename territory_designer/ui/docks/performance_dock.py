@@ -11,11 +11,9 @@ generation counter, as the basemap loader does), and at most one computation run
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
-import shiboken6
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -45,7 +43,7 @@ from territory_designer.core.sales_history import SalesHistory
 from territory_designer.reports.performance_report import draw_growth_share
 from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
-from territory_designer.ui.workers import Task
+from territory_designer.ui.workers import Task, weak_task
 
 #: Shown in the message line while the figures are being computed.
 UPDATING = "Updating…"
@@ -283,19 +281,8 @@ class PerformanceDock(QDockWidget):
         def work(feedback: Feedback) -> _Computed:
             return _compute(snapshot, lines, history, *args, feedback)
 
-        # No parent, and slots that hold the dock weakly: a window closed while the work
-        # runs is freed at once and the result goes nowhere (wait_for_all_tasks joins it).
-        task = Task(work, None)
-        me = weakref.ref(self)
-
-        def deliver(method: str, *a: object) -> None:
-            target = me()
-            if target is not None and shiboken6.isValid(target):
-                getattr(target, method)(generation, *a)
-
-        task.sig_finished.connect(lambda result: deliver("_on_computed", result))
-        task.sig_failed.connect(lambda message: deliver("_on_failed", message))
-        task.sig_done.connect(lambda: deliver("_on_done"))
+        # A window closed while the work runs is freed at once; the result goes nowhere.
+        task = weak_task(work, self, generation, "_on_computed", "_on_failed", "_on_done")
         self._task = task
         task.start()
 
@@ -304,7 +291,7 @@ class PerformanceDock(QDockWidget):
         event loop turn."""
         return self._task.wait(msecs) if self._task is not None else True
 
-    def _on_done(self, _generation: int) -> None:
+    def _on_done(self, _generation: int, _task: Task) -> None:
         self._task = None
         if self._pending:
             self._pending = False
