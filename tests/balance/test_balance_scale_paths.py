@@ -258,3 +258,22 @@ def test_flows_from_distinct_pairs_equal_flows_from_every_move():
     mean = problem.targets.mean()
     x = spsolve(lap.tocsc(), (state.W - problem.targets) / mean) * mean
     np.testing.assert_array_equal(flows(state, a, b), x[a] - x[b])
+
+
+def test_straight_cut_without_a_full_sort_takes_the_same_prefix():
+    from territory_designer.balance.seeding import _prefix_length, _weighted_prefix
+
+    rng = np.random.default_rng(4)
+    for n in (50, 5000, 120_000):
+        proj = rng.normal(size=n) * 1000
+        w = rng.lognormal(0, 0.8, n)
+        for share in (0.0001, 0.3, 0.5, 0.77, 0.9999):
+            goal = share * w.sum()
+            order = np.argsort(proj, kind="stable")
+            want = np.zeros(n, dtype=bool)
+            want[order[: _prefix_length(np.cumsum(w[order]), goal) + 1]] = True
+            got = _weighted_prefix(proj, w, goal)
+            assert 1 <= got.sum() <= n - 1
+            # The same units, but for a tie of sums that differ in the last bits.
+            assert np.count_nonzero(got != want) <= 1
+            assert abs(w[got].sum() - goal) <= abs(w[want].sum() - goal) + 1e-9 * w.sum()
