@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from territory_designer.balance import local_search
 from territory_designer.balance.build import graph_of
 from territory_designer.balance.local_search import SearchState, Weights, candidates, optimise
 from territory_designer.balance.treecut import _region_edges
@@ -277,3 +278,26 @@ def test_straight_cut_without_a_full_sort_takes_the_same_prefix():
             # The same units, but for a tie of sums that differ in the last bits.
             assert np.count_nonzero(got != want) <= 1
             assert abs(w[got].sum() - goal) <= abs(w[want].sum() - goal) + 1e-9 * w.sum()
+
+
+def test_units_remembered_as_stuck_still_cannot_leave():
+    from territory_designer.balance.graph import can_leave
+
+    # Territory 0 is a comb (a spine and teeth), heavy, so it must give units away; the
+    # heaviest, the best to give, sit at the roots of its teeth and cannot leave.
+    ix, iy = np.meshgrid(np.arange(20), np.arange(20), indexing="ij")
+    comb = ((ix == 0) | ((iy % 2 == 0) & (ix < 15))).ravel()
+    root = ((ix == 1) & (iy % 2 == 0)).ravel()
+    weight = np.where(root, 8.0, np.where(comb, 3.0, 1.0))
+    problem = grid_problem(20, 20, 4, weight, tolerance=0.02)
+    graph = graph_of(problem)
+    state = SearchState(problem, graph, np.where(comb, 0, 1 + (iy.ravel() > 6) + (iy.ravel() > 13)))
+    remembered = 0
+    for obj in (Weights(flow=True, lam=0.001), Weights(alpha=1.0, big=400.0, tol=0.01, lam=0.5)):
+        for _ in range(30):
+            local_search.run_round(state, obj)
+            for u in np.flatnonzero(state.stuck_at >= 0).tolist():
+                if state.cannot_leave(u, int(state.lab[u])):
+                    remembered += 1
+                    assert not can_leave(graph, state.lab, u)
+    assert remembered > 0
