@@ -136,3 +136,16 @@ def test_a_territory_with_an_island_is_raised_too():
     assert pp1.min() > pp0.min() + 0.05
     pieces, _ = piece_counts(graph, new)
     assert pieces[0] == 2 and (pieces[1:] == 1).all()  # the mainland part and the island
+
+
+def test_the_build_leaves_very_large_layers_to_the_usual_search(monkeypatch):
+    import territory_designer.balance.worst_territory as worst
+
+    problem = _problem()
+    graph = graph_of(problem)
+    monkeypatch.setattr(worst, "MAX_UNITS", 63)  # the 8 x 8 grid is "too large"
+    labels, floor = worst.lift_worst(problem, graph, _snake_plan())
+    assert np.array_equal(labels, _snake_plan()) and floor is None
+    monkeypatch.setattr(worst, "MAX_UNITS", 64)
+    labels, floor = worst.lift_worst(problem, graph, _snake_plan())
+    assert floor is not None  # the pass ran (and sets the floor the annealing keeps)
