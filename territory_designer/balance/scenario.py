@@ -91,6 +91,8 @@ class MoveRow:
     accounts: float
     revenue: float
     reason: str
+    #: A unit of zero weight carried along with a weighted move (not counted as a move).
+    carried: bool = False
 
 
 @dataclass
@@ -335,6 +337,7 @@ def describe_moves(project: Project, start: Plan, result: RebalanceResult) -> li
             accounts=float(m.accounts),
             revenue=float(m.revenue),
             reason=_TERRITORY_REF.sub(name_of, m.reason),
+            carried=m.carried,
         )
         for m in result.moves
     ]

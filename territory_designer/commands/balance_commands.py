@@ -259,6 +259,7 @@ def run_rebalance(args: argparse.Namespace) -> int:
             "accounts": m.accounts,
             "revenue": m.revenue,
             "reason": m.reason,
+            "carried": m.carried,
         }
         for m in outcome.moves
     ]

@@ -117,3 +117,29 @@ def test_a_corridor_of_zero_weight_units_does_not_strand_the_weighted_units_behi
     assert carried and all(w[m.unit] == 0 for m in carried)
     assert res.trajectory[-1].moves == len(spent)
     assert (extra_pieces(graph_of(prob), res.labels) == 0).all()
+
+
+def test_the_command_line_lists_carried_units_and_counts_only_weighted_moves(capsys, tmp_path):
+    import json
+
+    from td_factories import build_grid_project
+
+    from territory_designer.cli import main
+    from territory_designer.io.project_file import save_project
+
+    project = build_grid_project(6, 6, ["AAABBB"] * 6)
+    col = project.units.attributes["col"].to_numpy()
+    # Territory A is 33 % over target, and its column on the border weighs nothing.
+    project.units.attributes["population"] = np.select([col < 2, col == 2], [3, 0], 1)
+    path = tmp_path / "corridor.tdproj"
+    save_project(project, path)
+    argv = ["rebalance", str(path), "--max-moves", "3", "--balance-on", "population"]
+    assert main([*argv, "--rank-by", "units", "--json", "--out", str(tmp_path / "out.tdproj")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    carried = [m for m in out["moves"] if m["carried"]]
+    spent = [m for m in out["moves"] if not m["carried"]]
+    assert len(spent) == 3 and carried
+    assert all("zero weight: carried along" in m["reason"] for m in carried)
+    assert all("Territory A" in m["reason"] for m in carried)  # names, not indices
+    assert any("not counted against the cap" in n for n in out["notes"])
+    assert out["max_abs_deviation_pct"] <= 5.0
