@@ -173,12 +173,15 @@ def instrument_build(meter: Meter) -> None:
         "repair_balance",
         "merge_split",
         "iterated_search",
+        "lift_worst",
         "_smooth",
         "_rank",
         "plan_key",
     ]
     for name in names:
-        fn = getattr(build, name)
+        fn = getattr(build, name, None)
+        if fn is None:  # a phase the engine no longer has
+            continue
 
         def wrapped(*a, __fn=fn, __name=name, **kw):
             with meter.stage(__name):

@@ -190,7 +190,7 @@ def can_leave(graph: Graph, labels: np.ndarray, u: int) -> bool:
                     if labels[y] == lab:
                         owner[y] = i
                         queue.append(y)
-                elif o >= 0:
+                elif o != i and o >= 0:
                     ri, ro = find(i), find(o)
                     if ri != ro:
                         parent[ri] = ro
@@ -198,12 +198,10 @@ def can_leave(graph: Graph, labels: np.ndarray, u: int) -> bool:
                         if groups == 1:
                             return True
         # A search (with those it met) that has nothing left to visit is cut off.
-        live = set()
-        for i, queue in enumerate(queues):
-            if queue:
-                live.add(find(i))
-        if len(live) < len({find(i) for i in range(len(ring))}):
-            return False
+        if not all(queues):
+            live = {find(i) for i, queue in enumerate(queues) if queue}
+            if len(live) < groups:
+                return False
 
 
 def repair_contiguity(

@@ -71,7 +71,8 @@ class SearchState:
         inner = np.bincount(self.lab[graph.ei[same]], weights=graph.elen[same], minlength=k)
         self.P = per - 2 * inner
         self.version += 1
-        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._rows: tuple[np.ndarray, ...] | None = None
+        self._touched: np.ndarray | None = None  # scratch of boundary_rows, all False
         self._moved: list[int] = []
 
     def dev(self) -> np.ndarray:
@@ -101,9 +102,9 @@ class SearchState:
         self._moved.append(u)
         self.journal.append((u, a))
 
-    def boundary_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every boundary move ``(key = unit * k + territory, shared with the territory,
-        shared with its own)``, sorted by key, before any filter.
+    def boundary_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every boundary move ``(unit, territory, shared with the territory, shared with
+        its own)``, sorted by unit then territory, before any filter.
 
         Kept from round to round: only the rows of the units moved since the last call
         and of their neighbours are made again, so a round costs the moves, not the
@@ -118,20 +119,20 @@ class SearchState:
             moved = np.unique(np.asarray(self._moved, dtype=np.int64))
             self._moved = []
             touched = np.union1d(moved, g.dv[g.out_edges_of(moved)])
-            key, s_to, own = self._rows
-            keep = ~np.isin(key // self.p.k, touched, kind="sort")
-            new_key, new_to, new_own = _rows_of(self, touched)
-            key, s_to, own = key[keep], s_to[keep], own[keep]
-            at = np.searchsorted(key, new_key)
-            self._rows = (
-                np.insert(key, at, new_key),
-                np.insert(s_to, at, new_to),
-                np.insert(own, at, new_own),
-            )
+            if self._touched is None:
+                self._touched = np.zeros(self.p.n, dtype=bool)
+            self._touched[touched] = True
+            keep = ~self._touched[self._rows[0]]
+            self._touched[touched] = False
+            kept = [col[keep] for col in self._rows]
+            new = _rows_of(self, touched)
+            # No kept row is of a touched unit: the new rows go before the next unit's.
+            at = np.searchsorted(kept[0], new[0])
+            self._rows = tuple(np.insert(a, at, b) for a, b in zip(kept, new, strict=True))
         return self._rows
 
 
-def _rows_of(state: SearchState, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rows_of(state: SearchState, units: np.ndarray) -> tuple[np.ndarray, ...]:
     """Boundary rows (see :meth:`SearchState.boundary_rows`) of ``units`` (sorted, unique).
 
     A unit's edges are taken in their original order, so every sum adds the same numbers
@@ -149,14 +150,14 @@ def _rows_of(state: SearchState, units: np.ndarray) -> tuple[np.ndarray, np.ndar
     key = du[cross] * k + lb[cross]
     uk, inv = np.unique(key, return_inverse=True)
     s_to = np.bincount(inv, weights=dl[cross], minlength=uk.size)
-    return uk, s_to, s_own[np.searchsorted(units, uk // k)]
+    u = uk // k
+    return u, uk % k, s_to, s_own[np.searchsorted(units, u)]
 
 
 def candidates(state: SearchState) -> tuple[np.ndarray, ...]:
     """Boundary moves ``(unit, to, shared with own, shared with target)`` allowed now."""
     lab, p = state.lab, state.p
-    key, s_to, own = state.boundary_rows()
-    u, b = key // p.k, key % p.k
+    u, b, s_to, own = state.boundary_rows()
     a = lab[u]
     ok = state.movable[u] & (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
     ok &= state.blocked[u] != state.version[a]
@@ -180,7 +181,10 @@ def flows(state: SearchState, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     the solve regular.
     """
     k = state.p.k
-    pa, pb = np.minimum(a, b), np.maximum(a, b)
+    # One link per pair of territories (a large layer has a hundred thousand moves).
+    key = np.minimum(a, b) * k + np.maximum(a, b)
+    pairs = np.flatnonzero(np.bincount(key, minlength=k * k)) if k <= 2000 else np.unique(key)
+    pa, pb = pairs // k, pairs % k
     adj = sparse.coo_matrix((np.ones(pa.size), (pa, pb)), shape=(k, k)).tocsr()
     adj.data[:] = 1.0  # duplicates summed: one link per pair
     adj = adj + adj.T

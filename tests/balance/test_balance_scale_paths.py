@@ -235,3 +235,26 @@ def test_merge_split_effort_is_bounded_on_huge_layers_only():
         assert e.trees == (int(np.clip(40 * k, 200, 2000)) if n <= 10_000 else 8 * k)
     assert effort_for(1_000_000, 800).trees == 1000  # 6,400 before: minutes at this size
     assert effort_for(1_000_000, 800).trees * 2 * 1_000_000 / 800 <= 2_500_000
+
+
+def test_flows_from_distinct_pairs_equal_flows_from_every_move():
+    from scipy import sparse
+    from scipy.sparse.linalg import spsolve
+
+    from territory_designer.balance.local_search import flows
+
+    problem = _irregular_problem(k=9)
+    graph = graph_of(problem)
+    state = SearchState(problem, graph, np.arange(problem.n) * 9 // problem.n)
+    u, b, _, _ = candidates(state)
+    a = state.lab[u]
+    k = problem.k
+    adj = sparse.coo_matrix(
+        (np.ones(a.size), (np.minimum(a, b), np.maximum(a, b))), shape=(k, k)
+    ).tocsr()
+    adj.data[:] = 1.0
+    adj = adj + adj.T
+    lap = sparse.diags(np.asarray(adj.sum(axis=1)).ravel() + 1e-9) - adj
+    mean = problem.targets.mean()
+    x = spsolve(lap.tocsc(), (state.W - problem.targets) / mean) * mean
+    np.testing.assert_array_equal(flows(state, a, b), x[a] - x[b])
