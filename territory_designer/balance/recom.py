@@ -436,6 +436,7 @@ def tighten(
     seed: tuple[int, ...] | int = 0,
     check: object = None,
     sweeps: int = 6,
+    floor: float | None = None,
 ) -> np.ndarray:
     """Bring territories into a band that was just narrowed, keeping their shapes.
 
@@ -444,7 +445,8 @@ def tighten(
     (plain excess, not the squared deviation :func:`merge_split` balances by, so a cut
     that fits the band is chosen for its shape). A resplit is kept when it lowers the
     pair's excess, or keeps it and improves the pair's shapes. Stops when every territory
-    is inside the band, after ``sweeps`` sweeps, or when a sweep changes nothing.
+    is inside the band, after ``sweeps`` sweeps, or when a sweep changes nothing. A
+    ``floor`` is kept as :func:`merge_split` keeps it.
     """
     lab = np.asarray(labels, dtype=np.int64).copy()
     if problem.k < 2:
@@ -475,11 +477,16 @@ def tighten(
                 _barred(problem, far, lab, units, tb),
                 trees,
                 rng,
+                floor=floor,
             )
             if found is None:
                 continue
             (new_ex, neg_pp), in_a, side = found
             now = (round(ex, 12), sums.pair_key(ta, tb, False)[1] - 1e-9)
+            if floor is not None:
+                low = float((FOUR_PI * side[:, 1] / np.maximum(side[:, 2], 1e-9) ** 2).min())
+                if low < floor and low < sums.least_pp(ta, tb) - 1e-12:
+                    continue
             if (round(new_ex, 12), neg_pp) < now:
                 lab[units[in_a]] = ta
                 lab[units[~in_a]] = tb

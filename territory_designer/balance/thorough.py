@@ -381,7 +381,7 @@ def continuation(problem: BalanceProblem, graph: Graph, r: int, moves: Moves) ->
     lab = moves.smooth(wide, moves.start(wide, r), effort.anneal_steps, (seed, r, 0))
     for step, factor in enumerate(CONTINUATION[1:], start=1):
         band = with_tolerance(problem, factor * tol)
-        lab = tighten(band, graph, lab, seed=(seed, r, step, 1), check=check)
+        lab = tighten(band, graph, lab, seed=(seed, r, step, 1), check=check, floor=moves.floor)
         if plan_key(band, graph, lab)[0] > 0:
             lab = repair_balance(band, graph, lab, 20, seed=(seed, r, step, 2), check=check)
         lab = merge_split(

@@ -113,3 +113,20 @@ def test_cancel_in_thorough_mode_returns_the_best_plan_so_far():
     assert after.excess == 0 and after.mean_pp >= before.mean_pp
     assert _contiguous(problem, result.labels)
     assert "Stopped by the user" in result.thorough_note
+
+
+def test_moves_with_a_floor_never_push_the_least_compact_territory_below_it():
+    from territory_designer.balance.recom import iterated_search, merge_split
+    from territory_designer.balance.seeding import initial_partition
+
+    problem = _coarse_problem()
+    graph = graph_of(problem)
+    start = initial_partition(problem, graph, Feedback(), 3)
+    floor = _figures(problem, start).min_pp
+    free = merge_split(problem, graph, start, 4000, seed=1)
+    kept = merge_split(problem, graph, start, 4000, seed=1, floor=floor)
+    assert _figures(problem, free).min_pp < floor  # without the floor the worst one drops
+    assert _figures(problem, kept).min_pp >= floor - 1e-12
+    searched = iterated_search(problem, graph, kept, 10, seed=2, floor=floor)
+    assert _figures(problem, searched).min_pp >= floor - 1e-12
+    assert _contiguous(problem, searched)

@@ -201,3 +201,4 @@ def test_cover_figures_read_in_full(demo_pdf):
     assert "Baseline 202 " not in cover and not re.search(r"Baseline 202\s*$", cover, re.M)
     assert "Accounts moved vs Baseline 2026" in cover
     assert "Compactness (mean Polsby-Popper)" in cover
+    assert "Compactness (min Polsby-Popper)" in cover
