@@ -345,7 +345,8 @@ def _thorough(
         return _one_start(p, graph, runs_feedback, r, effort, (96.0, 96.0))
 
     def smooth(p: BalanceProblem, labels: np.ndarray, steps: int, seed: tuple) -> np.ndarray:
-        return _smooth(p, graph, labels, steps, runs_feedback, seed=seed)
+        # The annealing keeps the floor the search sets (the usual plan's worst score).
+        return _smooth(p, graph, labels, steps, runs_feedback, seed=seed, floor=moves.floor)
 
     # Per band step: the iterated search of a start (capped), and on small layers five
     # times a start's merge-split trees (no more than 2,000).
