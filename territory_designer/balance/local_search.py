@@ -57,6 +57,15 @@ class SearchState:
         self.tabu_until = np.zeros(problem.n, dtype=np.int64)
         self.round = 0
         self.journal: list[tuple[int, int]] = []  # (unit, territory it left) per move
+        # Every unit may join every territory (one group, none closed, no distance limit
+        # or rule): candidates skip problem.allowed, a few passes over every move a round.
+        groups = np.r_[problem.groups, problem.territory_group]
+        self.unrestricted = bool(
+            not problem.closed.any()
+            and problem.forbidden is None
+            and (problem.home is None or problem.max_distance is None)
+            and (groups.size == 0 or groups.min() == groups.max())
+        )
         self.reset(labels)
 
     def reset(self, labels: np.ndarray) -> None:
@@ -177,7 +186,9 @@ def candidates(state: SearchState) -> tuple[np.ndarray, ...]:
     lab, p = state.lab, state.p
     u, b, s_to, own = state.boundary_rows()
     a = lab[u]
-    ok = state.movable[u] & (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
+    ok = state.movable[u] & (state.cnt[a] > 1)
+    if not state.unrestricted:
+        ok &= p.allowed(u, b) & ~p.closed[a]
     ok &= state.blocked[u] != state.version[a]
     ok &= state.tabu_until[u] <= state.round
     return u[ok], b[ok], own[ok], s_to[ok]

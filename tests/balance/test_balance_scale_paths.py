@@ -301,3 +301,14 @@ def test_units_remembered_as_stuck_still_cannot_leave():
                     remembered += 1
                     assert not can_leave(graph, state.lab, u)
     assert remembered > 0
+
+
+def test_restricted_problems_still_filter_their_moves():
+    problem = _irregular_problem(k=4)
+    problem.closed[3] = True
+    state = SearchState(problem, graph_of(problem), np.arange(problem.n) * 4 // problem.n)
+    assert not state.unrestricted
+    u, b, _, _ = candidates(state)
+    assert not np.isin(b, [3]).any() and not np.isin(state.lab[u], [3]).any()
+    _assert_same(candidates(state), _plain_candidates(state))
+    assert SearchState(_irregular_problem(k=4), graph_of(problem), state.lab).unrestricted
