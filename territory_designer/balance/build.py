@@ -65,7 +65,7 @@ ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the toleran
 THOROUGH_KICKS = 20  # most iterated-search iterations per band step in thorough mode
 #: Units the merge-split descent's spanning trees may span in all (trees x pair size):
 #: bounds it on huge layers (1,000 trees at a million units and k = 800, instead of 6,400;
-#: no layer below about 100,000 units is affected).
+#: no layer below about 156,000 units is affected).
 MERGE_SPLIT_UNITS = 2_500_000
 
 
