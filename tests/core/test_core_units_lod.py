@@ -14,7 +14,9 @@ def _hexagons(n: int, side: float = 1000.0, vertices_per_edge: int = 1) -> np.nd
     ring = np.c_[np.cos(ang), np.sin(ang)] * side
     if vertices_per_edge > 1:  # densify: many short edges to remove
         t = np.linspace(0, 1, vertices_per_edge, endpoint=False)
-        ring = np.vstack([a + (b - a) * t[:, None] for a, b in zip(ring[:-1], ring[1:])])
+        ring = np.vstack(
+            [a + (b - a) * t[:, None] for a, b in zip(ring[:-1], ring[1:], strict=True)]
+        )
         ring = np.vstack([ring, ring[:1]])
     centres = np.c_[np.arange(n) * np.sqrt(3) * side, np.zeros(n)]
     return shapely.polygons(ring[None, :, :] + centres[:, None, :])
