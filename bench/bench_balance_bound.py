@@ -12,8 +12,13 @@ grown from every unit (the pricing step; heuristic, so the final LP value is an 
 of the bound, not a proof). At the end the MILP over the pool gives the best plan built
 from pooled territories (``scipy.optimize.milp``).
 
+With ``--min-pp X`` only territories scoring at least X are pooled: the estimate then
+bounds plans whose least compact territory scores X or more (the build's max-min pass
+gives every plan such a floor, and thorough mode keeps it). The engine plan's own worst
+territory is scored here a little differently, so pass a value just below it.
+
 Usage: ``python bench/bench_balance_bound.py [--instance nc_counties] [--k 10]
-[--tol 0.02] [--beam 20] [--milp-seconds 20]``
+[--tol 0.02] [--beam 20] [--milp-seconds 20] [--min-pp 0.09]``
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ FOUR_PI = 4.0 * np.pi
 class Pool:
     """Columns (unit sets within the band) and their Polsby-Popper scores."""
 
-    def __init__(self, problem: object, tol: float) -> None:
+    def __init__(self, problem: object, tol: float, min_pp: float = 0.0) -> None:
+        self.min_pp = min_pp
         p = problem
         self.n, self.k = p.n, p.k
         target = float(p.weight.sum()) / p.k
@@ -54,7 +60,7 @@ class Pool:
 
     def add(self, units: frozenset[int], pp: float) -> bool:
         """Add a column; False when already pooled."""
-        if units in self.keys:
+        if units in self.keys or pp < self.min_pp:
             return False
         self.keys.add(units)
         self.units.append(sorted(units))
@@ -146,11 +152,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--beam", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--milp-seconds", type=float, default=20.0)
+    ap.add_argument("--min-pp", type=float, default=0.0, help="least score of a territory")
     args = ap.parse_args(argv)
     gdf, arrays = load(args.instance)
     problem = problem_for(gdf, arrays, args.k, args.tol)
     labels = build_partition(problem).labels
-    pool = Pool(problem, 0.999 * args.tol)
+    pool = Pool(problem, 0.999 * args.tol, args.min_pp)
     pool.add_plan(labels)
     t0 = time.perf_counter()
     print(f"{args.instance} k={args.k} tol {args.tol:.0%}: engine plan, {len(pool.pp)} columns")

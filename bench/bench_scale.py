@@ -245,7 +245,7 @@ def _timed_command(args: list[str]) -> tuple[float, float, float]:
     """Wall s, CPU s (user + system) and peak MB of one CLI command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    cmd = ["nice", sys.executable, "-m", "territory_designer.cli", *args]
+    cmd = ["nice", sys.executable, str(ROOT / "main.py"), *args]
     res = subprocess.run(cmd, capture_output=True, text=True, env=_env())
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -266,7 +266,10 @@ def stage_cli(gpkg: Path, k: int, tol: float) -> None:
         total_w = total_c = 0.0
         steps = [
             ("new", ["new", "--units", str(gpkg), "--id-field", "unit_id", "--out", proj]),
-            ("build", ["build", proj, "-k", str(k), "--tolerance", str(tol)]),
+            (
+                "build",
+                ["build", proj, "-k", str(k), "--tolerance", str(tol), "--balance-on", "revenue"],
+            ),
         ]
         for name, args in steps:
             w, c, mb = _timed_command(args)

@@ -65,7 +65,7 @@ ANNEAL_BAND = 0.95  # annealing keeps every territory within 95 % of the toleran
 THOROUGH_KICKS = 20  # most iterated-search iterations per band step in thorough mode
 #: Units the merge-split descent's spanning trees may span in all (trees x pair size):
 #: bounds it on huge layers (1,000 trees at a million units and k = 800, instead of 6,400;
-#: no layer below about 100,000 units is affected).
+#: no layer below about 156,000 units is affected).
 MERGE_SPLIT_UNITS = 2_500_000
 #: Most units per territory of a "coarse" layer, whose max-min pass may use the
 #: annealing's band (:func:`_lift_band`).
@@ -311,6 +311,11 @@ def build_partition(
                 after.not_worse_than(PlanFigures.of(problem, graph, usual))
             ):
                 best = lifted
+    elif deadline is not None:
+        note = (
+            f"Thorough mode: the usual build took {time.perf_counter() - t0:.1f} s of the "
+            f"{time_limit:g} s limit, which left no time to search further."
+        )
     feedback.set_progress(100, "Done")
     return BuildResult(best, heavy, starts, time.perf_counter() - t0, lb, note, stopped)
 
@@ -343,7 +348,8 @@ def _thorough(
         return _one_start(p, graph, runs_feedback, r, effort, (96.0, 96.0))
 
     def smooth(p: BalanceProblem, labels: np.ndarray, steps: int, seed: tuple) -> np.ndarray:
-        return _smooth(p, graph, labels, steps, runs_feedback, seed=seed)
+        # The annealing keeps the floor the search sets (the usual plan's worst score).
+        return _smooth(p, graph, labels, steps, runs_feedback, seed=seed, floor=moves.floor)
 
     # Per band step: the iterated search of a start (capped), and on small layers five
     # times a start's merge-split trees (no more than 2,000).

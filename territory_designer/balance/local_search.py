@@ -57,6 +57,15 @@ class SearchState:
         self.tabu_until = np.zeros(problem.n, dtype=np.int64)
         self.round = 0
         self.journal: list[tuple[int, int]] = []  # (unit, territory it left) per move
+        # Every unit may join every territory (one group, none closed, no distance limit
+        # or rule): candidates skip problem.allowed, a few passes over every move a round.
+        groups = np.r_[problem.groups, problem.territory_group]
+        self.unrestricted = bool(
+            not problem.closed.any()
+            and problem.forbidden is None
+            and (problem.home is None or problem.max_distance is None)
+            and (groups.size == 0 or groups.min() == groups.max())
+        )
         self.reset(labels)
 
     def reset(self, labels: np.ndarray) -> None:
@@ -72,6 +81,8 @@ class SearchState:
         self.P = per - 2 * inner
         self.version += 1
         self._rows: tuple[np.ndarray, ...] | None = None
+        self.gained = np.zeros(k, dtype=np.int64)  # units each territory gained
+        self.stuck_at = np.full(problem.n, -1, dtype=np.int64)  # see cannot_leave
         self._touched: np.ndarray | None = None  # scratch of boundary_rows, all False
         self._moved: list[int] = []
 
@@ -101,6 +112,22 @@ class SearchState:
         self.version[b] += 1
         self._moved.append(u)
         self.journal.append((u, a))
+        self.gained[b] += 1
+        self.stuck_at[u] = -1
+        self.stuck_at[self.g.nb[u]] = -1
+
+    def cannot_leave(self, u: int, a: int) -> bool:
+        """Whether unit ``u`` (of territory ``a``) still may not leave, as last checked.
+
+        :func:`can_leave` said no when ``u`` was last checked, and since then ``a`` has
+        gained no unit and no neighbour of ``u`` has moved: taking units away from the
+        rest of ``a`` never reconnects it, so the answer is still no (exact, not a guess).
+        """
+        return self.stuck_at[u] == self.gained[a]
+
+    def mark_stuck(self, u: int, a: int) -> None:
+        """Record that :func:`can_leave` said no for ``u`` in territory ``a``."""
+        self.stuck_at[u] = self.gained[a]
 
     def boundary_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every boundary move ``(unit, territory, shared with the territory, shared with
@@ -159,7 +186,9 @@ def candidates(state: SearchState) -> tuple[np.ndarray, ...]:
     lab, p = state.lab, state.p
     u, b, s_to, own = state.boundary_rows()
     a = lab[u]
-    ok = state.movable[u] & (state.cnt[a] > 1) & p.allowed(u, b) & ~p.closed[a]
+    ok = state.movable[u] & (state.cnt[a] > 1)
+    if not state.unrestricted:
+        ok &= p.allowed(u, b) & ~p.closed[a]
     ok &= state.blocked[u] != state.version[a]
     ok &= state.tabu_until[u] <= state.round
     return u[ok], b[ok], own[ok], s_to[ok]
@@ -303,7 +332,8 @@ def _best_moves(state: SearchState, moves: Moves, delta: np.ndarray, tabu: int, 
             aa = int(lab[uu])
             if used[aa] or used[bb]:
                 continue
-            if not can_leave(state.g, lab, uu):
+            if state.cannot_leave(uu, aa) or not can_leave(state.g, lab, uu):
+                state.mark_stuck(uu, aa)
                 state.blocked[uu] = state.version[aa]
                 continue
             state.move(uu, bb, float(s_own[i]), float(s_to[i]))

@@ -272,9 +272,10 @@ def _feasibility_notes(
         report.rest_max_abs_deviation_pct = rest_deviation(problem, totals, rest)
         report.infeasible_reason = (
             f"{len(problem.heavy_units)} unit(s) weigh more than {1 + tol:.2f} x the target "
-            f"(the heaviest is {1 + lbv:.2f} x): the tolerance cannot be met. Each was given "
-            f"its own territory and the other territories were balanced to the mean of the "
-            f"rest (max deviation {report.rest_max_abs_deviation_pct:.2f} %)."
+            f"(the heaviest is {1 + lbv:.2f} x): the tolerance cannot be met. Each holds a "
+            "territory with little else (alone, or with the units locked there and those "
+            "linking them) and the other territories were balanced to share the rest "
+            f"(max deviation {report.rest_max_abs_deviation_pct:.2f} %)."
         )
         if problem.heavy_shared:  # heavy units beside reps' homes
             others = problem.targets[rest].mean() if rest.size else 1.0

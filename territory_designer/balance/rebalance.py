@@ -301,7 +301,9 @@ class _Descent:
             key = (int(bu[i]), int(bb[i]))
             keep[i] = self.bridge_blocked.get(key, -1) != state.version[a[i]]
         idx = np.flatnonzero(keep)
-        own = np.array([self._shares(int(x), int(state.lab[x]))[0] for x in bu[idx]], dtype=float)
+        g = self.graph
+        same = state.lab[g.du] == state.lab[g.dv]
+        own = np.bincount(g.du[same], weights=g.dl[same], minlength=p.n)[bu[idx]]
         return (
             np.r_[u, bu[idx]],
             np.r_[b, bb[idx]],

@@ -24,8 +24,28 @@ from territory_designer.core.geodesy import length_scale
 LOD_FRACTIONS = (1 / 2500, 1 / 25000)
 
 
+#: Layers with more units than this get their display levels polygon by polygon (see
+#: :func:`simplify_coverage`).
+LARGE_LAYER_UNITS = 200_000
+
+
 def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
-    """Simplify polygons keeping shared edges shared (falls back to plain simplify)."""
+    """Simplify polygons keeping shared edges shared (falls back to plain simplify).
+
+    Layers of more than :data:`LARGE_LAYER_UNITS` units: GEOS' coverage simplification
+    took minutes there (40 s for 300,000 cells), so when almost every unit's edges are
+    already longer than the tolerance the geometry is kept as it is (nothing to remove),
+    and otherwise each polygon is simplified on its own: neighbours may then part by up to
+    the tolerance, under a pixel at the zoom the level is drawn at.
+    """
+    if geoms.size > LARGE_LAYER_UNITS:
+        vertices = np.maximum(shapely.get_num_coordinates(geoms) - 1, 1)
+        if np.quantile(shapely.length(geoms) / vertices, 0.01) > 4 * tolerance:
+            return geoms
+        out = shapely.simplify(geoms, tolerance, preserve_topology=True)
+        bad = shapely.is_empty(out) | shapely.is_missing(out)
+        out[bad] = geoms[bad]
+        return out
     try:
         out = shapely.coverage_simplify(geoms, tolerance)
     except Exception:  # noqa: BLE001 - GEOS refuses some invalid coverages

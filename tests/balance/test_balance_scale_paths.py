@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from territory_designer.balance import local_search
 from territory_designer.balance.build import graph_of
 from territory_designer.balance.local_search import SearchState, Weights, candidates, optimise
 from territory_designer.balance.treecut import _region_edges
@@ -258,3 +259,56 @@ def test_flows_from_distinct_pairs_equal_flows_from_every_move():
     mean = problem.targets.mean()
     x = spsolve(lap.tocsc(), (state.W - problem.targets) / mean) * mean
     np.testing.assert_array_equal(flows(state, a, b), x[a] - x[b])
+
+
+def test_straight_cut_without_a_full_sort_takes_the_same_prefix():
+    from territory_designer.balance.seeding import _prefix_length, _weighted_prefix
+
+    rng = np.random.default_rng(4)
+    for n in (50, 5000, 120_000):
+        proj = rng.normal(size=n) * 1000
+        w = rng.lognormal(0, 0.8, n)
+        for share in (0.0001, 0.3, 0.5, 0.77, 0.9999):
+            goal = share * w.sum()
+            order = np.argsort(proj, kind="stable")
+            want = np.zeros(n, dtype=bool)
+            want[order[: _prefix_length(np.cumsum(w[order]), goal) + 1]] = True
+            got = _weighted_prefix(proj, w, goal)
+            assert 1 <= got.sum() <= n - 1
+            # The same units, but for a tie of sums that differ in the last bits.
+            assert np.count_nonzero(got != want) <= 1
+            assert abs(w[got].sum() - goal) <= abs(w[want].sum() - goal) + 1e-9 * w.sum()
+
+
+def test_units_remembered_as_stuck_still_cannot_leave():
+    from territory_designer.balance.graph import can_leave
+
+    # Territory 0 is a comb (a spine and teeth), heavy, so it must give units away; the
+    # heaviest, the best to give, sit at the roots of its teeth and cannot leave.
+    ix, iy = np.meshgrid(np.arange(20), np.arange(20), indexing="ij")
+    comb = ((ix == 0) | ((iy % 2 == 0) & (ix < 15))).ravel()
+    root = ((ix == 1) & (iy % 2 == 0)).ravel()
+    weight = np.where(root, 8.0, np.where(comb, 3.0, 1.0))
+    problem = grid_problem(20, 20, 4, weight, tolerance=0.02)
+    graph = graph_of(problem)
+    state = SearchState(problem, graph, np.where(comb, 0, 1 + (iy.ravel() > 6) + (iy.ravel() > 13)))
+    remembered = 0
+    for obj in (Weights(flow=True, lam=0.001), Weights(alpha=1.0, big=400.0, tol=0.01, lam=0.5)):
+        for _ in range(30):
+            local_search.run_round(state, obj)
+            for u in np.flatnonzero(state.stuck_at >= 0).tolist():
+                if state.cannot_leave(u, int(state.lab[u])):
+                    remembered += 1
+                    assert not can_leave(graph, state.lab, u)
+    assert remembered > 0
+
+
+def test_restricted_problems_still_filter_their_moves():
+    problem = _irregular_problem(k=4)
+    problem.closed[3] = True
+    state = SearchState(problem, graph_of(problem), np.arange(problem.n) * 4 // problem.n)
+    assert not state.unrestricted
+    u, b, _, _ = candidates(state)
+    assert not np.isin(b, [3]).any() and not np.isin(state.lab[u], [3]).any()
+    _assert_same(candidates(state), _plain_candidates(state))
+    assert SearchState(_irregular_problem(k=4), graph_of(problem), state.lab).unrestricted

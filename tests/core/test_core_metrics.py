@@ -127,3 +127,19 @@ def test_contiguity_is_island_aware() -> None:
     project.apply(AssignUnits([1], 1))
     assert project.metrics.pieces(0) == (3, 1)
     assert project.summary("units").contiguity().endswith("cannot be joined, 1 avoidable")
+
+
+def test_pieces_of_a_fresh_plan_of_many_territories_equal_territory_by_territory() -> None:
+    # 20 ragged territories (many in pieces), unassigned cells, two islands.
+    units = grid_units(12, 15, holes=[(r, 7) for r in range(12)])
+    adjacency = compute_adjacency(units.geometry)
+    rng = np.random.default_rng(5)
+    codes = (np.arange(len(units)) * 20 // len(units)).astype(np.int32)
+    codes = np.where(rng.random(len(units)) < 0.15, rng.integers(-1, 20, len(units)), codes)
+    terr = {c: Territory(f"T{c:02d}", f"T{c}", "#ff0000") for c in range(21)}  # 20: empty
+    one_by_one = Project(units, adjacency, plans=[Plan("P", terr, codes.astype(np.int32))])
+    want = {c: one_by_one.metrics.pieces(c) for c in terr}
+    assert any(p[1] > 0 for p in want.values()) and want[20] == (0, 0)
+    fresh = Project(units, adjacency, plans=[Plan("P", terr, codes.astype(np.int32))])
+    assert fresh.metrics.contiguity() == one_by_one.metrics.contiguity()
+    assert fresh.metrics._pieces == want
