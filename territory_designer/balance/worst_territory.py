@@ -83,6 +83,7 @@ def lift_worst(
     check: Callable[[], None] | None = None,
     tries: int | None = None,
     slack: float = SLACK,
+    band: float | None = None,
 ) -> tuple[np.ndarray, float | None]:
     """The build's max-min step: :func:`raise_worst` with the build's settings.
 
@@ -114,6 +115,7 @@ def lift_worst(
         slack=slack,
         tries=tries,
         goal=goal,
+        band=band,
     )
     return lab, min(goal, worst_score(problem, graph, lab))
 

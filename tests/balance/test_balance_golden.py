@@ -54,8 +54,11 @@ BUILDS = [
         (12, 8, 6),
         _random_weights(12, 8, 6),
         dict(tolerance=0.05, seed=2, compactness=1.0),
-        ["CCCCFFFAAAAA", "CCCCFFFAAAAA", "CCCCFFFFAAAA", "CCCFFFFFAAAA"]
-        + ["DDDBBBBFEEEE", "DDDBBBBEEEEE", "DDDBBBBEEEEE", "DDDBBBBEEEEE"],
+        # Every start's worst territory is raised before the starts are ranked (issue 17):
+        # least Polsby-Popper 0.503 -> 0.543, mean 0.705 -> 0.700, largest deviation
+        # 3.7 % -> 4.2 % (inside the 5 % tolerance).
+        ["FFFBBBBCCCCC", "FFFBBBBCCCCC", "FFFBBBBCCCCC", "FFFBBBBCAAAA"]
+        + ["FFFEDDDDAAAA", "EEEEDDDDAAAA", "EEEEDDDDAAAA", "EEEEEDDDAAAA"],
     ),
     (
         (6, 6, 3),
