@@ -255,9 +255,10 @@ class PlanMetrics:
         )
         piece = connected_components(graph, directed=False)[1]
         ok = a >= 0
-        code, piece, comp = a[ok], piece[ok], self.adjacency.components[ok]
-        n_pieces = np.unique(np.c_[code, piece], axis=0)[:, 0]
-        n_islands = np.unique(np.c_[code, comp], axis=0)[:, 0]
+        code, piece, comp = a[ok].astype(np.int64), piece[ok], self.adjacency.components[ok]
+        # Distinct (territory, piece) and (territory, island) pairs, as single integers.
+        n_pieces = np.unique(code * (n + 1) + piece) // (n + 1)
+        n_islands = np.unique(code * (n + 1) + comp) // (n + 1)
         pc = dict(zip(*np.unique(n_pieces, return_counts=True), strict=True))
         ic = dict(zip(*np.unique(n_islands, return_counts=True), strict=True))
         out = {}
