@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -241,21 +240,24 @@ def stage_engine(npz: Path, k: int, tol: float) -> None:
     _print_rows(f"engine given the adjacency: k={k}, tolerance {tol:.0%}", _run_child(code))
 
 
+WRAP = (
+    "import json, resource, subprocess, sys; r = subprocess.run(sys.argv[1:]);"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+    "print(json.dumps([r.returncode, u.ru_utime + u.ru_stime, u.ru_maxrss / 1024]))"
+)
+
+
 def _timed_command(args: list[str]) -> tuple[float, float, float]:
-    """Wall s, CPU s (user + system) and peak MB of one CLI command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Wall s, CPU s (user + system) and peak MB (VmHWM) of one CLI command."""
     t = time.perf_counter()
-    cmd = ["nice", sys.executable, str(ROOT / "main.py"), *args]
+    cmd = [sys.executable, "-c", WRAP, "nice", sys.executable, str(ROOT / "main.py"), *args]
     res = subprocess.run(cmd, capture_output=True, text=True, env=_env())
     wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if res.returncode != 0:
+    code, cpu, peak = json.loads(res.stdout.strip().splitlines()[-1])
+    if code != 0:
         sys.stderr.write(res.stdout + res.stderr)
-        raise SystemExit(f"{' '.join(args[:1])} failed")
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    # ru_maxrss of children is the largest child so far: run this stage first or read it
-    # as an upper bound.
-    return wall, cpu, after.ru_maxrss / 1024
+        raise SystemExit(f"{args[0]} failed")
+    return wall, cpu, peak
 
 
 def stage_cli(gpkg: Path, k: int, tol: float) -> None:
