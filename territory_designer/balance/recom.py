@@ -205,8 +205,34 @@ def _resplit(
     side is no worse than the pair's less compact territory was.
     """
     ta, tb = pair
-    units = np.flatnonzero((lab == ta) | (lab == tb))
     squared = sums.out_of_band()  # balancing phase while any territory is out of the band
+    units, found = _split_merged(problem, graph, far, lab, pair, trees, rng, squared, floor)
+    if found is None:
+        return False
+    (ex, neg_pp), in_a, side = found
+    cur_ex, cur_neg_pp = sums.pair_key(ta, tb, squared)
+    if not (round(ex, 12), neg_pp) < (round(cur_ex, 12), cur_neg_pp - 1e-9):
+        return False
+    if _breaks_floor(side, floor, sums, pair):
+        return False
+    _keep_split(lab, sums, pair, units, in_a, side)
+    return True
+
+
+def _split_merged(
+    problem: BalanceProblem,
+    graph: Graph,
+    far: np.ndarray | None,
+    lab: np.ndarray,
+    pair: tuple[int, int],
+    trees: int,
+    rng: np.random.Generator,
+    squared: bool,
+    floor: float | None,
+) -> tuple[np.ndarray, tuple | None]:
+    """The units of the merged ``pair`` and :func:`best_split`'s best cut of them."""
+    ta, tb = pair
+    units = np.flatnonzero((lab == ta) | (lab == tb))
     found = best_split(
         problem,
         graph,
@@ -220,20 +246,33 @@ def _resplit(
         squared,
         floor=floor,
     )
-    if found is None:
+    return units, found
+
+
+def _breaks_floor(
+    side: np.ndarray, floor: float | None, sums: _PairSums, pair: tuple[int, int]
+) -> bool:
+    """Whether a new pair's less compact side falls below ``floor`` and below the less
+    compact of the pair's territories before the split."""
+    if floor is None:
         return False
-    (ex, neg_pp), in_a, side = found
-    cur_ex, cur_neg_pp = sums.pair_key(ta, tb, squared)
-    if not (round(ex, 12), neg_pp) < (round(cur_ex, 12), cur_neg_pp - 1e-9):
-        return False
-    if floor is not None:
-        low = float((FOUR_PI * side[:, 1] / np.maximum(side[:, 2], 1e-9) ** 2).min())
-        if low < floor and low < sums.least_pp(ta, tb) - 1e-12:
-            return False
+    low = float((FOUR_PI * side[:, 1] / np.maximum(side[:, 2], 1e-9) ** 2).min())
+    return low < floor and low < sums.least_pp(*pair) - 1e-12
+
+
+def _keep_split(
+    lab: np.ndarray,
+    sums: _PairSums,
+    pair: tuple[int, int],
+    units: np.ndarray,
+    in_a: np.ndarray,
+    side: np.ndarray,
+) -> None:
+    """Write a kept split into the labels and the pair's sums."""
+    ta, tb = pair
     lab[units[in_a]] = ta
     lab[units[~in_a]] = tb
     sums.w[[ta, tb]], sums.a[[ta, tb]], sums.p[[ta, tb]] = side.T
-    return True
 
 
 def _neighbours(lab: np.ndarray, graph: Graph, terrs: np.ndarray, k: int) -> np.ndarray:
@@ -466,31 +505,17 @@ def tighten(
             ex = float(band_excess(sums.w[[ta, tb]], problem.targets[[ta, tb]], tol).sum())
             if ex <= 0:
                 continue
-            units = np.flatnonzero((lab == ta) | (lab == tb))
-            found = best_split(
-                problem,
-                graph,
-                units,
-                float(problem.targets[ta]),
-                float(problem.targets[tb]),
-                _barred(problem, far, lab, units, ta),
-                _barred(problem, far, lab, units, tb),
-                trees,
-                rng,
-                floor=floor,
+            units, found = _split_merged(
+                problem, graph, far, lab, (ta, tb), trees, rng, False, floor
             )
             if found is None:
                 continue
             (new_ex, neg_pp), in_a, side = found
             now = (round(ex, 12), sums.pair_key(ta, tb, False)[1] - 1e-9)
-            if floor is not None:
-                low = float((FOUR_PI * side[:, 1] / np.maximum(side[:, 2], 1e-9) ** 2).min())
-                if low < floor and low < sums.least_pp(ta, tb) - 1e-12:
-                    continue
+            if _breaks_floor(side, floor, sums, (ta, tb)):
+                continue
             if (round(new_ex, 12), neg_pp) < now:
-                lab[units[in_a]] = ta
-                lab[units[~in_a]] = tb
-                sums.w[[ta, tb]], sums.a[[ta, tb]], sums.p[[ta, tb]] = side.T
+                _keep_split(lab, sums, (ta, tb), units, in_a, side)
                 improved = True
         if not improved:
             break

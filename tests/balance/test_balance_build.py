@@ -65,7 +65,7 @@ def test_heavy_unit_gets_its_own_territory_and_is_reported():
     rep = quality_report(prob, graph_of(prob), res.labels, lb=res.lower_bound)
     assert not rep.within_tolerance
     assert rep.lower_bound_pct > 50
-    assert "own territory" in rep.infeasible_reason
+    assert "holds a territory with little else" in rep.infeasible_reason
     assert rep.rest_max_abs_deviation_pct < 5.0
 
 
