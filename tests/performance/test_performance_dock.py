@@ -229,3 +229,14 @@ def test_closing_the_window_while_the_figures_compute(qtbot, dock, monkeypatch):
     assert wait_for_all_tasks(10000)
     qtbot.wait(50)  # the finished signal arrives at a closed window: nothing happens
     assert running_threads() == 0
+
+
+def test_the_chart_is_made_when_the_dock_is_first_shown_not_at_window_start(qtbot):
+    window = _window(qtbot, two_territory_project())
+    dock = window.performance_dock
+    assert dock._figure is None  # matplotlib not needed to open the window
+    window.actions_by_name["performance"].trigger()
+    qtbot.waitUntil(dock.isVisible)
+    settle(qtbot, dock)
+    assert dock._figure is not None and dock.chart.isVisible()
+    assert [ax for ax in dock.figure.axes if ax.get_visible()]

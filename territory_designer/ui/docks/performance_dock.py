@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -44,6 +43,10 @@ from territory_designer.reports.performance_report import draw_growth_share
 from territory_designer.ui.docks.performance_map_colours import MapColours
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task, weak_task
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
 
 #: Shown in the message line while the figures are being computed.
 UPDATING = "Updating…"
@@ -98,9 +101,6 @@ def _compact_number(value: float, _pos: object = None) -> str:
     return f"{value:g}"
 
 
-_compact = FuncFormatter(_compact_number)
-
-
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -143,6 +143,14 @@ def _compute(
     return _Computed(table, "", fields, scores, history, lines)
 
 
+class _ChartHolder(QWidget):
+    """Where the chart goes; as big as the chart wants to be (6 x 3 inches at 100 dpi)
+    before it is made, so the dock's first layout does not depend on when it is made."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(600, 300)
+
+
 class PerformanceDock(QDockWidget):
     """Small multiples of one figure per territory, and a table of the last period."""
 
@@ -178,9 +186,13 @@ class PerformanceDock(QDockWidget):
         self.figure_box.addItems(list(FIGURES))
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.figure = Figure(figsize=(6, 3), layout="constrained")
-        self.chart = FigureCanvasQTAgg(self.figure)
-        self.chart.setMinimumHeight(180)
+        # matplotlib (about 0.8 s to import) is loaded when the chart is first needed, not
+        # at window start: the dock starts hidden.
+        self._figure: Figure | None = None
+        self._chart: FigureCanvasQTAgg | None = None
+        self._chart_holder = _ChartHolder()
+        self._chart_holder.setMinimumHeight(180)
+        QVBoxLayout(self._chart_holder).setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -199,7 +211,7 @@ class PerformanceDock(QDockWidget):
             controls.addWidget(self.map_colours.keep_button)
         controls.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.chart)
+        split.addWidget(self._chart_holder)
         split.addWidget(self.table)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -227,6 +239,32 @@ class PerformanceDock(QDockWidget):
         self.basis_box.currentTextChanged.connect(self.refresh)
         self.figure_box.currentTextChanged.connect(self._draw_chart)
         self.visibilityChanged.connect(lambda on: on and self.refresh())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Make the chart before the dock is first laid out, so it gets its room."""
+        self.figure  # noqa: B018 - makes the canvas
+        super().showEvent(event)
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure of the small multiples (made on first use)."""
+        if self._figure is None:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+            from matplotlib.figure import Figure
+
+            self._figure = Figure(figsize=(6, 3), layout="constrained")
+            self._chart = FigureCanvasQTAgg(self._figure)
+            self._chart.setMinimumHeight(180)
+            self._chart_holder.layout().addWidget(self._chart)
+            self._chart.show()
+        return self._figure
+
+    @property
+    def chart(self) -> FigureCanvasQTAgg:
+        """The Qt canvas showing :attr:`figure` (made on first use)."""
+        self.figure  # noqa: B018 - makes the canvas
+        assert self._chart is not None
+        return self._chart
 
     def _schedule(self, *_args: object) -> None:
         """Debounce: restart the timer, so a burst of edits (a paint stroke) computes once."""
@@ -389,7 +427,9 @@ class PerformanceDock(QDockWidget):
         labels = t.periods
         for ax in axes[-1]:
             ax.set_xticks(ticks, [labels[i] for i in ticks])
-        axes[0, 0].yaxis.set_major_formatter(_compact)
+        from matplotlib.ticker import FuncFormatter
+
+        axes[0, 0].yaxis.set_major_formatter(FuncFormatter(_compact_number))
         self.chart.draw_idle()
 
     def _draw_growth_share(self, t: PerformanceTable) -> None:

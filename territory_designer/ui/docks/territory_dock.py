@@ -66,6 +66,10 @@ def plan_summary_text(session: Session) -> str:
     return " · ".join(parts)
 
 
+#: Rows measured to size the columns (Qt's default, 1000, measures a big plan at every resize).
+CONTENTS_PRECISION = 100
+
+
 class TerritoryDock(QDockWidget):
     """Territories of the active plan with live metrics, editable in place.
 
@@ -137,6 +141,9 @@ class TerritoryDock(QDockWidget):
         header.setStretchLastSection(True)
         # Names and owners as wide as they are, the bars take the rest.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Measure the visible rows and the next ones, not every row: with hundreds of
+        # territories sizing by all of them cost about a second at window start.
+        header.setResizeContentsPrecision(CONTENTS_PRECISION)
         header.setSectionResizeMode(Column.COLOR, QHeaderView.ResizeMode.Fixed)
         view.setColumnWidth(Column.COLOR, 24)
         return view
