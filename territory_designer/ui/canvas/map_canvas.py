@@ -155,7 +155,9 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.territories.refresh()
         self.territories.prefetch(1 - self.territories.lod)
         self.units.set_selection(self.session.selection)
-        self.set_color_by(self.color_field if self.color_field in project.weight_fields else None)
+        # The new unit items are already filled by territory: do not fill them twice.
+        field = self.color_field if self.color_field in project.weight_fields else None
+        self.set_color_by(field, recolor=field is not None)
         self._view_timer.start()
         self.basemap.load_later()
 
@@ -195,13 +197,18 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         """Screen pixels per map unit (metre) at the current zoom."""
         return float(self.transform().m11())
 
-    def set_color_by(self, field: str | None) -> None:
-        """Colour units by their territory (None) or by a metric's classes (choropleth)."""
+    def set_color_by(self, field: str | None, recolor: bool = True) -> None:
+        """Colour units by their territory (None) or by a metric's classes (choropleth).
+
+        ``recolor=False`` with ``field=None``: the units are known to be filled by territory
+        already (just built), only the legend and detail are updated.
+        """
         self.color_field = field
         self.color_values_label = None
         project = self.session.project
         classes = classes_of(field, project.unit_values(field)) if field else None
-        self.units.set_classes(classes)
+        if recolor or classes is not None or self.units.classes is not None:
+            self.units.set_classes(classes)
         self.overlays.refresh(project, classes)
         self._update_detail()
 
