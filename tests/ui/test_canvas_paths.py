@@ -115,3 +115,16 @@ def test_union_path_fills_overlaps_and_keeps_holes_of_its_geometries(qapp):
     assert frame.contains(QPointF(2.95, -0.5))  # the overlap is filled, not cancelled
     assert not frame.contains(QPointF(1.5, -1.5))  # the hole shows through
     assert elements.union_path(np.array([0, 1, 2])).contains(QPointF(1.5, -1.5))
+
+
+def test_all_paths_at_once_match_one_at_a_time_with_empty_geometries(qapp):
+    geoms = np.array(
+        [shapely.Polygon(), DONUT, PAIR, shapely.Polygon(), shapely.box(40, 0, 41, 1)],
+        dtype=object,
+    )
+    elements = UnitElements(geoms)
+    paths = elements.paths()
+    assert [p.elementCount() for p in paths] == [0, 10, 10, 0, 5]
+    assert all(p == elements.path(k) for k, p in enumerate(paths))
+    assert inside(paths[1], 1, 1) and not inside(paths[1], 5, 5)
+    assert inside(paths[4], 40.5, 0.5) and UnitElements(geoms[:0]).paths() == []
