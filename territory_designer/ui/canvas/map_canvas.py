@@ -133,8 +133,12 @@ class MapCanvas(NavigationMixin, QGraphicsView):
     def _build(self) -> None:
         project = self.session.project
         self.index = UnitIndex(project)
-        self.units = UnitItems(self.scene(), project)
         self.territories = TerritoryLayer(self.scene(), project)
+        # Border tables of both levels of detail on worker threads (numpy and shapely
+        # release the GIL) while the unit items are built here: the first frame needs one.
+        for lod in (0, 1):
+            self.territories.prefetch(lod)
+        self.units = UnitItems(self.scene(), project)
         self.unit_labels = UnitLabels(self.scene(), project)
         self.tools.add_to_scene()
         units = project.units
