@@ -232,3 +232,21 @@ def test_help_menu_has_shortcuts_and_getting_started(qtbot, open_window):
         assert f"<b>{key}" in shortcuts or f", {key}" in shortcuts, key
         assert what in shortcuts
     assert "Build Territories" in start and "Import" in start
+
+
+def test_the_bars_rescale_after_an_edit_changes_the_largest_deviation(qtbot, open_window):
+    layout = ["AAAAAB", "AAAAAB", "AAAAAB", "CCDDBB"]
+    window = open_window(build_grid_project(4, 6, layout))
+    window.session.project.set_balance_field(UNITS_FIELD)
+    dock = window.territory_dock
+    delegate = dock.view.itemDelegateForColumn(Column.DEVIATION)
+    assert delegate._full_scale(dock.model, Column.DEVIATION) == pytest.approx(150.0, abs=0.5)
+    # Give territory A's units to B: B becomes the largest deviation.
+    plan = window.session.project.plan
+    codes = sorted(plan.territories)
+    units = np.flatnonzero(plan.assignment == codes[0])[:5]  # A 10, B 10: +67 % each
+    window.session.assign(units, codes[1])
+    qtbot.wait(50)
+    expected = deviation_full_scale(dock.model, Column.DEVIATION)
+    assert expected != pytest.approx(150.0, abs=0.5)
+    assert delegate._full_scale(dock.model, Column.DEVIATION) == pytest.approx(expected)

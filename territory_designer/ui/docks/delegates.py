@@ -103,6 +103,30 @@ class DeviationBarDelegate(QStyledItemDelegate):
     """The % right-aligned on the left, then a bar from the bar area's centre line:
     right for above the mean, left for below."""
 
+    def _full_scale(self, model: QAbstractItemModel, column: int) -> float:
+        """:func:`deviation_full_scale`, kept until the model's data changes (it reads
+        every row: computed per painted cell it made a repaint quadratic in the rows)."""
+        scales: dict[int, float] = self.__dict__.setdefault("_scales", {})
+        if self.__dict__.get("_scales_model") is not model:
+            self._scales_model = model
+            scales.clear()
+
+            def forget(*_args: object) -> None:
+                scales.clear()
+
+            for signal in (
+                model.dataChanged,
+                model.modelReset,
+                model.layoutChanged,
+                model.rowsInserted,
+                model.rowsRemoved,
+                model.rowsMoved,
+            ):
+                signal.connect(forget)
+        if column not in scales:
+            scales[column] = deviation_full_scale(model, column)
+        return scales[column]
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         _paint_background(painter, option)
         pct = index.data(DEVIATION_ROLE)
@@ -119,7 +143,7 @@ class DeviationBarDelegate(QStyledItemDelegate):
         painter.save()
         fill = QColor(deviation_color(pct))
         fill.setAlpha(215)
-        full_scale = deviation_full_scale(index.model(), index.column())
+        full_scale = self._full_scale(index.model(), index.column())
         painter.fillRect(deviation_bar(zone, pct, full_scale), fill)
         # Centre tick (the mean), a little taller than the bar so it reads on any fill.
         painter.setPen(QPen(QColor("#505050"), 1))
