@@ -33,6 +33,22 @@ BUILTIN_MODULES = (
     "territory_designer.reports.proposal",
 )
 
+#: ``(name, label)`` of every built-in exporter in registration order, so that a menu can
+#: list them without importing their modules (matplotlib, folium…); a test keeps this in
+#: step with what the modules register.
+BUILTIN_FORMATS = (
+    ("excel", "Excel workbook"),
+    ("pdf", "PDF report"),
+    ("pdf-per-territory", "PDF per territory (folder)"),
+    ("html", "Interactive HTML map"),
+    ("gpkg", "GeoPackage"),
+    ("geojson", "GeoJSON"),
+    ("shp", "Shapefiles (folder)"),
+    ("assignments", "Assignment list (CRM)"),
+    ("account-assignments", "Account assignments (CRM)"),
+    ("proposal", "Proposal workbooks for review (folder)"),
+)
+
 #: Layers the GIS exporters can write.
 GIS_LAYERS = ("territories", "units", "accounts")
 
@@ -159,6 +175,14 @@ def exporters() -> dict[str, Exporter]:
     """Every registered exporter by name."""
     _load_builtins()
     return dict(_REGISTRY)
+
+
+def format_labels() -> list[tuple[str, str]]:
+    """``(name, label)`` of every exporter, the built-in ones first (in the order of
+    :func:`exporters`), without importing the built-in exporters' modules."""
+    builtin = dict(BUILTIN_FORMATS)
+    others = [(name, ex.label) for name, ex in _REGISTRY.items() if name not in builtin]
+    return [*BUILTIN_FORMATS, *others]
 
 
 def get_exporter(name: str) -> Exporter:

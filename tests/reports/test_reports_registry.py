@@ -12,6 +12,7 @@ from territory_designer.core.errors import CanceledError
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
 from territory_designer.reports import ExportError, ExportOptions, export, exporters
+from territory_designer.reports.registry import format_labels
 
 FILES = {
     "excel": "out.xlsx",
@@ -44,6 +45,20 @@ def test_every_format_is_registered() -> None:
     assert set(exporters()) == set(FILES)
     assert exporters()["excel"].suffixes == (".xlsx",)
     assert exporters()["shp"].is_folder
+
+
+def test_format_labels_match_the_registered_exporters() -> None:
+    assert format_labels() == [(name, ex.label) for name, ex in exporters().items()]
+
+
+def test_listing_the_formats_imports_no_exporter_module() -> None:
+    code = (
+        "import sys; from territory_designer.reports.registry import format_labels;"
+        "assert len(format_labels()) == 10;"
+        "loaded = [m for m in sys.modules if m.startswith('territory_designer.reports.')];"
+        "assert loaded == ['territory_designer.reports.registry'], loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
 @pytest.mark.parametrize("kind", sorted(FILES))

@@ -119,6 +119,28 @@ def test_place_in_hierarchy_dock_and_colour_by_district(qtbot):
     assert window.canvas.units.classes is None
 
 
+def test_the_hidden_hierarchy_dock_is_filled_when_shown(qtbot):
+    window = open_window(qtbot, two_state_project())
+    session = window.session
+    dock = window.hierarchy_dock
+
+    def named(text):
+        flags = Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
+        return dock.tree.findItems(text, flags, 0)
+
+    assert not dock.shown  # tabbed behind the Territories dock
+    assert dock.tree.topLevelItemCount() == 0  # not built at start
+    assert session.execute(SetParents(1, ["D1"]))
+    dock.raise_()
+    qtbot.waitUntil(lambda: len(named("district D1")) == 1)
+    window.territory_dock.raise_()
+    qtbot.waitUntil(lambda: not dock.shown)
+    assert session.execute(SetParents(2, ["D2"]))  # while hidden
+    dock.raise_()
+    qtbot.waitUntil(lambda: len(named("district D2")) == 1)
+    assert len(named("district D1")) == 1
+
+
 def write_alignment(path, bad=False):
     wb = openpyxl.Workbook()
     ws = wb.active

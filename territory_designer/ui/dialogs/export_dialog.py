@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from territory_designer.reports.registry import Exporter, ExportError, ExportOptions, exporters
+from territory_designer.reports.registry import (
+    Exporter,
+    ExportError,
+    ExportOptions,
+    exporters,
+    format_labels,
+)
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.dialogs.prompts import Prompts
 from territory_designer.ui.session import Session
@@ -268,7 +274,7 @@ class ExportController(QObject):
     @staticmethod
     def formats() -> list[tuple[str, str]]:
         """(name, label) of every registered exporter, in registration order."""
-        return [(name, ex.label) for name, ex in exporters().items()]
+        return format_labels()
 
     def suggested_path(self, exporter: Exporter, plan_name: str) -> Path:
         """Next to the project file (or the last export), named after the plan."""

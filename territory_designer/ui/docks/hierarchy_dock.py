@@ -33,7 +33,10 @@ NODE_ROLE = Qt.ItemDataRole.UserRole + 2
 class HierarchyDock(QDockWidget):
     """Tree of the hierarchy's nodes (top level first) down to territories.
 
-    Double-clicking an item selects the units of every territory under it.
+    Double-clicking an item selects the units of every territory under it. The tree is
+    built when the dock is first shown (it starts tabbed behind the Territories dock) and
+    kept in step while it is visible; changes made while it is hidden are applied when it is
+    shown again.
     """
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -62,13 +65,27 @@ class HierarchyDock(QDockWidget):
             session.sig_project_replaced,
         ):
             sig.connect(self._schedule)
-        self.refresh()
+        #: True while the tree lags the plan because the dock was hidden (tabbed behind
+        #: another dock or closed): rebuilt when it is next shown, not at every change.
+        self.stale = True
+        #: Whether the tree can be seen (``isVisible`` stays true behind another tab).
+        self.shown = False
+        self.visibilityChanged.connect(self._on_visibility)
 
     def _schedule(self, *_args: object) -> None:
-        self._timer.start()
+        if self.shown:
+            self._timer.start()
+        else:
+            self.stale = True
+
+    def _on_visibility(self, visible: bool) -> None:
+        self.shown = visible
+        if visible and self.stale:
+            self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the tree from the active plan."""
+        self.stale = False
         project = self.session.project
         field = project.balance_field
         levels = hierarchy_levels(project)
