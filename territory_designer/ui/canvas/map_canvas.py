@@ -158,6 +158,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
             self.set_layer_visible(name, visible)
         self.territories.refresh()
         self.territories.prefetch(1 - self.territories.lod)
+        # The overview needs no unit item: build them once it has been painted.
+        self.units.build_later(self.viewport())
         self.units.set_selection(self.session.selection)
         # The new unit items are already filled by territory: do not fill them twice.
         field = self.color_field if self.color_field in project.weight_fields else None
