@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import shapely
 from PySide6.QtGui import QColor
-from td_factories import build_grid_project
+from td_factories import CELL, ORIGIN, build_grid_project
 
 from territory_designer.core.operations import AssignUnits, UpdateTerritory
 from territory_designer.ui.canvas import unit_layer
@@ -120,3 +121,37 @@ def test_a_project_replaced_before_the_items_are_built_stops_the_chunks(qtbot, c
     qtbot.wait(50)
     assert old.items_built == built and old.parent.scene() is None
     assert len(canvas.units.items) == 12
+
+
+def test_a_large_layer_draws_its_overview_from_the_fine_level(qtbot, monkeypatch):
+    """Layers over LARGE_LAYER_UNITS have a coarse level simplified polygon by polygon,
+    whose neighbours part: traced from it, every unit edge was a territory border and the
+    300,000-unit map was drawn black."""
+    from territory_designer.core import units as units_module
+
+    m = 30
+    project = build_grid_project(m, m, (np.arange(m * m) % m >= m // 2).astype(np.int32))
+    fine = project.units.lod[1]
+    # A coarse level whose neighbours share no edge (as polygon-by-polygon simplification
+    # leaves them, at worst).
+    coarse = shapely.buffer(fine, -250.0, join_style="mitre")
+    project.units.lod = (coarse, fine)
+    monkeypatch.setattr(units_module, "LARGE_LAYER_UNITS", m * m - 1)
+    canvas = _canvas(qtbot, project)
+    canvas.resize(150, 150)  # cells of about 5 px: too small to outline
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    assert canvas.units.overview and canvas.units.lod == 1 and canvas.territories.lod == 1
+    borders = canvas.territories.segments().borders(project.plan.assignment)
+    # Each half: 15 x 30 cells, so 15 + 15 + 30 + 30 unit edges on its outline.
+    assert {c: s.size for c, s in borders.items()} == {0: 90, 1: 90}
+    # The fills are the fine cells: no background between neighbours.
+    canvas.set_layer_visible("labels", False)
+    canvas.wait_idle()
+    image = canvas.viewport().grab().toImage()
+    for col in (3, 4, 5):  # on the edges between cells of one territory
+        edge = canvas.viewport_pos_from_project_xy(ORIGIN[0] + col * CELL, ORIGIN[1] + 5.5 * CELL)
+        assert image.pixelColor(edge).name() == project.plan.territories[0].color.lower()
+    monkeypatch.setattr(units_module, "LARGE_LAYER_UNITS", 200_000)  # a small layer again
+    small = _canvas(qtbot, project)
+    assert small.units.lod == 0 and small.territories.lod == 0

@@ -12,7 +12,7 @@ rebuilds only the touched territories' paths (a byte join of pre-serialised ring
 
 The per-unit items are not needed for that first view, so they are built after it: in
 chunks of :data:`ITEMS_PER_CHUNK` on the event loop once the map has been painted
-(:meth:`UnitItems.build_later`), or all at once as soon as something needs them (zooming
+(:meth:`UnitItems.build_in_chunks`), or all at once as soon as something needs them (zooming
 in, colouring units by a metric, :attr:`UnitItems.items`). Until then recolouring, level of
 detail and outlines apply to the items built so far and the rest are built in the current
 state, so a unit looks the same whenever its item was made.
@@ -20,10 +20,8 @@ state, so a unit looks the same whenever its item was made.
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
@@ -63,6 +61,7 @@ class UnitItems:
         self.overview = False
         self._fills: dict[int, QGraphicsPathItem] = {}
         self._dirty_fills: set[int] | None = None  # None: rebuild all
+        self._fills_lod = 0  # the level of detail the fills were made from
         self._brushes: dict[int, QBrush] = {}
         self._unit_pen = QPen(UNIT_BORDER_COLOR, 0.0)
         self._unit_pen.setCosmetic(True)
@@ -79,7 +78,6 @@ class UnitItems:
         self._chunk_timer.setSingleShot(True)
         self._chunk_timer.setInterval(0)
         self._chunk_timer.timeout.connect(self._build_chunk)
-        self._after_paint: _AfterPaint | None = None
         self.selection_item = self._overlay(
             Z_SELECTION, QBrush(QColor(0, 170, 255, 70)), QColor(0, 140, 255), 2.5
         )
@@ -125,18 +123,13 @@ class UnitItems:
         """Build the unit items not built yet, now, and put them in the scene."""
         self._build_up_to(len(self.project.units))
 
-    def build_later(self, viewport: QObject) -> None:
-        """Build the unit items in chunks on the event loop once ``viewport`` has painted.
+    def build_in_chunks(self) -> None:
+        """Build the unit items not built yet in chunks on the event loop.
 
-        The first frame of a large map shows whole-territory fills and needs no unit
-        item; building 300,000 of them first would delay it by seconds.
+        Called once the first frame has been painted: it shows whole-territory fills
+        and needs no unit item, and building 300,000 of them first would delay it by
+        seconds.
         """
-        if self.items_complete:
-            return
-        self._after_paint = _AfterPaint(viewport, self._start_chunks)
-
-    def _start_chunks(self) -> None:
-        self._after_paint = None
         if not self.items_complete:
             self._chunk_timer.start()
 
@@ -161,9 +154,6 @@ class UnitItems:
         self._fill(np.arange(start, stop))
         if stop == n:
             self._chunk_timer.stop()
-            if self._after_paint is not None:
-                self._after_paint.cancel()
-                self._after_paint = None
             # The parent joins the scene with its children complete: one call adds them
             # all in C++ (and the scene never holds a half-built layer).
             self.parent.setVisible(not self.overview)
@@ -187,9 +177,6 @@ class UnitItems:
     def clear(self) -> None:
         """Remove every item of this layer from the scene."""
         self._chunk_timer.stop()
-        if self._after_paint is not None:
-            self._after_paint.cancel()
-            self._after_paint = None
         if self.parent.scene() is not None:
             self.scene.removeItem(self.parent)
         self._items = []
@@ -273,6 +260,8 @@ class UnitItems:
         """Rebuild the overview paths of the territories marked dirty."""
         if not self.overview:
             return
+        if self._fills_lod != self.lod:
+            self._dirty_fills, self._fills_lod = None, self.lod
         dirty, self._dirty_fills = self._dirty_fills, set()
         plan = self.project.plan
         known = set(plan.territories) | {UNASSIGNED}
@@ -282,7 +271,7 @@ class UnitItems:
             dirty = known
         if not dirty:
             return
-        elements = self.elements(0)
+        elements = self.elements(self.lod)
         order = np.argsort(plan.assignment, kind="stable")
         sorted_codes = plan.assignment[order]
         for code in dirty:
@@ -337,26 +326,3 @@ class UnitItems:
         """Show or hide the account points."""
         if self.accounts_item is not None:
             self.accounts_item.setVisible(visible)
-
-
-class _AfterPaint(QObject):
-    """Calls ``callback`` once, on the event loop after ``widget``'s next paint."""
-
-    def __init__(self, widget: QObject, callback: object) -> None:
-        super().__init__()
-        self._widget = widget
-        self._callback = callback
-        widget.installEventFilter(self)
-
-    def cancel(self) -> None:
-        """Forget the callback (the widget may be gone already)."""
-        self._callback = None
-        with contextlib.suppress(RuntimeError):  # the C++ widget was deleted
-            self._widget.removeEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102, N802
-        if self.__dict__.get("_callback") is not None and event.type() == QEvent.Type.Paint:
-            callback, self._callback = self._callback, None
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, callback)  # after this paint has reached the screen
-        return False
