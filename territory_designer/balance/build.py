@@ -185,11 +185,9 @@ class Effort:
     #: End each start with boundary moves (:func:`improve`); a small layer of many
     #: starts skips them (they improved 2 of 42 starts on NC counties).
     polish: bool = True
-    #: Iterated-search iterations of thorough mode's runs (None: ``kicks``).
-    run_kicks: int | None = None
 
 
-def effort_for(n: int, k: int) -> Effort:
+def effort_for(n: int, k: int, many_starts: bool = True) -> Effort:
     """Search effort for ``n`` units and ``k`` territories (see :class:`Effort`).
 
     A small layer with many units per territory (at most :data:`MANY_STARTS_UNITS`
@@ -197,7 +195,8 @@ def effort_for(n: int, k: int) -> Effort:
     short starts instead of two long ones: its starts end in few distinct plans, which
     one is found matters more than a long search around it (NC counties k = 5: least
     compact territory 0.0935 -> 0.0965, mean 0.408 -> 0.414, 1.1 -> 0.6 s of CPU; over
-    seeds 0-9 the mean as before, the least compact territory 0.0914 -> 0.0936)."""
+    seeds 0-9 the mean as before, the least compact territory 0.0914 -> 0.0936).
+    ``many_starts=False`` gives the two long starts (thorough mode's runs keep them)."""
     restarts = int(np.clip(200 // max(n, 1), 1, 2))
     trees = int(np.clip(40 * k, 200, 2000)) if n <= 10_000 else 8 * k
     if n > 10_000:  # each tree spans a merged pair, about 2 n / k units
@@ -205,10 +204,8 @@ def effort_for(n: int, k: int) -> Effort:
     rebuilds = int(np.clip(2 * k, 4, 40))
     kicks = int(np.clip(8_000 // max(n, 1), 0, 80)) // restarts
     anneal_steps = int(np.clip(40 * n, 20_000, 1_000_000))
-    if n <= MANY_STARTS_UNITS and n >= MANY_STARTS_SHARE * k:
-        return Effort(
-            MANY_STARTS, trees // 2, rebuilds, 3, anneal_steps, polish=False, run_kicks=kicks
-        )
+    if many_starts and MANY_STARTS_SHARE * k <= n <= MANY_STARTS_UNITS:
+        return Effort(MANY_STARTS, trees // 2, rebuilds, 3, anneal_steps, polish=False)
     return Effort(restarts, trees, rebuilds, kicks, anneal_steps)
 
 
@@ -364,8 +361,10 @@ def _thorough(
 ) -> ThoroughResult:
     """Keep searching until ``deadline[0]`` (a :func:`time.perf_counter` value) or for
     ``runs`` runs (:func:`territory_designer.balance.thorough.thorough_search`);
-    ``deadline[1]`` is the usual build's time, from which a run's length is guessed."""
-
+    ``deadline[1]`` is the usual build's time, from which a run's length is guessed.
+    Runs search long (two long starts' effort) even where the build made many short ones."""
+    if effort.restarts > 2:
+        effort = effort_for(problem.n, problem.k, many_starts=False)
     runs_feedback = RunFeedback(feedback, deadline[0])  # a run still going stops there
 
     def start(p: BalanceProblem, r: int) -> np.ndarray:
@@ -377,7 +376,7 @@ def _thorough(
 
     # Per band step: the iterated search of a start (capped), and on small layers five
     # times a start's merge-split trees (no more than 2,000).
-    kicks = min(effort.kicks if effort.run_kicks is None else effort.run_kicks, THOROUGH_KICKS)
+    kicks = min(effort.kicks, THOROUGH_KICKS)
     trees = min(5 * effort.trees, 2000) if problem.n <= 1000 else effort.trees
     moves = Moves(
         start, smooth, RunEffort(effort.anneal_steps, kicks, trees), runs_feedback.check_canceled

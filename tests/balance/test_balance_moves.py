@@ -157,10 +157,12 @@ def test_small_layer_with_many_units_per_territory_gets_many_short_starts():
 
     many = effort_for(100, 5)  # NC counties, 20 units per territory
     assert many.restarts == MANY_STARTS and not many.polish
-    assert many.kicks < many.run_kicks  # thorough mode's runs keep the long search
+    long = effort_for(100, 5, many_starts=False)  # thorough mode's runs search long
+    assert long.restarts == 2 and long.kicks > many.kicks and long.trees > many.trees
     for n, k in ((100, 10), (159, 8), (195, 6), (48, 6)):  # few units per territory, larger
         usual = effort_for(n, k)
-        assert usual.restarts <= 2 and usual.polish and usual.run_kicks is None
+        assert usual.restarts <= 2 and usual.polish
+        assert usual == effort_for(n, k, many_starts=False)
 
 
 def test_build_keeps_home_base_distance_limit():
