@@ -295,7 +295,7 @@ def patch_project_tables(project: Project, tmp: Path, feedback: Feedback) -> boo
     if image is None or not image.same_layers(project) or not image.file_unchanged():
         return False
     src = Path(image.stamp.path)
-    feedback.set_progress(5, "Copying units")
+    feedback.set_progress(5, "Writing units")  # and accounts: copied as they are
     shutil.copyfile(src, tmp)
     feedback.check_canceled()
     feedback.set_progress(50, "Writing plans")
