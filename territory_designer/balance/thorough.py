@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from territory_designer.balance.columns import ColumnGeneration, priced
 from territory_designer.balance.graph import Graph, territory_sums
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.recom import (
@@ -61,6 +62,13 @@ FRESH_EVERY = 4
 RECOMBINE_SECONDS = 2.0
 #: Seconds before the deadline after which no more polishing is begun.
 POLISH_MARGIN = 0.3
+#: Thorough mode keeps every territory at least this share of the usual plan's least
+#: compact score (Polsby-Popper; see the module docstring).
+WORST_SHARE = 0.6
+#: Most rounds of column generation (LP and pricing) before the first run.
+COLUMN_ROUNDS = 30
+#: Share of the time left that column generation may take before the first run.
+COLUMN_SHARE = 0.35
 
 
 @dataclass(frozen=True)
@@ -89,9 +97,12 @@ class PlanFigures:
         return (self.excess, -self.mean_pp)
 
     def not_worse_than(self, usual: PlanFigures) -> bool:
-        """No larger deviation (beyond the tolerance's rounding) and no less compact worst
-        territory than ``usual``."""
-        return self.max_dev <= usual.max_dev + 1e-9 and self.min_pp >= usual.min_pp - 1e-9
+        """No larger deviation (beyond the tolerance's rounding) than ``usual`` and no
+        territory less compact than :data:`WORST_SHARE` of ``usual``'s least compact."""
+        return (
+            self.max_dev <= usual.max_dev + 1e-9
+            and self.min_pp >= WORST_SHARE * usual.min_pp - 1e-9
+        )
 
 
 @dataclass
@@ -184,13 +195,27 @@ def thorough_search(
     target = with_tolerance(problem, min(float(problem.tolerance), usual_dev + 1e-9))
     pool = None
     if applies(problem):
-        pool = TerritoryPool(target, usual_dev + 1e-9, search.usual.min_pp, graph)
+        pool = TerritoryPool(target, usual_dev + 1e-9, WORST_SHARE * search.usual.min_pp, graph)
         pool.add(best)
     moves.visit = None if pool is None else pool.add
-    moves.floor = search.usual.min_pp
+    moves.floor = WORST_SHARE * search.usual.min_pp
     t_begin = time.perf_counter()
     slowest, stopped = first_estimate, False
-    while runs is None or search.runs < runs:
+    columns = None
+    if pool is not None and priced(problem):
+        columns = ColumnGeneration(pool, graph, moves.check)
+        until = None
+        if deadline is not None:
+            until = t_begin + COLUMN_SHARE * max(deadline - t_begin, 0.0)
+        try:
+            feedback.set_progress(96, "Searching further (thorough mode): pricing territories")
+            columns.generate(COLUMN_ROUNDS, until)
+            _recombine(search, pool, target, graph, moves, deadline, columns)
+        except CanceledError:
+            stopped = True
+        except OutOfTimeError:
+            pass
+    while not stopped and (runs is None or search.runs < runs):
         now = time.perf_counter()
         if deadline is None and runs is None:
             break
@@ -208,7 +233,7 @@ def thorough_search(
             search.offer(found)
             if pool is not None:
                 pool.add(found)
-                _recombine(search, pool, target, graph, moves, deadline)
+                _recombine(search, pool, target, graph, moves, deadline, columns)
         except CanceledError:
             stopped = True
             break
@@ -269,15 +294,21 @@ def _recombine(
     graph: Graph,
     moves: Moves,
     deadline: float | None,
+    columns: ColumnGeneration | None = None,
 ) -> None:
-    """Offer the best plan made of pooled territories; when it is the best so far, search
-    around it (iterated local search, its territories pooled too) and offer that."""
+    """Offer the best plan made of pooled territories (with ``columns``: of the pooled
+    territories of least reduced cost and the plan in hand); when it is the best so far,
+    search around it (iterated local search, its territories pooled too) and offer that."""
     seconds = RECOMBINE_SECONDS
     if deadline is not None:
         seconds = min(seconds, deadline - time.perf_counter())
     if seconds <= 0:
         return
-    cover = pool.best_cover(seconds)
+    if columns is None:
+        cover = pool.best_cover(seconds)
+    else:
+        columns.solve_lp()
+        cover = columns.restricted_cover(pool.columns_of(search.best), seconds)
     if cover is None or not search.offer(cover, recombined=True):
         return
     if moves.effort.kicks:
