@@ -37,7 +37,7 @@ from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.territory_pool import FOUR_PI, TerritoryPool
 
 #: States kept per start at each level of the pricing beam search.
-BEAM = 16
+BEAM = 8
 #: Columns of least reduced cost in the restricted exact cover.
 RESTRICTED_COLUMNS = 1500
 #: Column generation is used on layers of at most this many units ...
@@ -80,6 +80,7 @@ class ColumnGeneration:
         self.duals = np.zeros(p.n)
         self.count_dual = 0.0
         self.value = 0.0
+        self.x = np.zeros(0)
         self._matrix = sparse.csc_matrix((p.n, 0))
 
     def matrix(self) -> sparse.csc_matrix:
@@ -95,9 +96,11 @@ class ColumnGeneration:
 
     def solve_lp(self) -> float | None:
         """Solve the LP over the pool; keep its duals; return its mean score (None when
-        HiGHS found no solution)."""
+        HiGHS found no solution, or the pool is empty)."""
         a = self.matrix()
         m = a.shape[1]
+        if m == 0:
+            return None
         lhs = sparse.vstack([a, sparse.csr_matrix(np.ones((1, m)))], format="csr")
         b = np.r_[np.ones(self.n), float(self.k)]
         res = linprog(-np.asarray(self.pool.pp), A_eq=lhs, b_eq=b, bounds=(0, 1), method="highs")
@@ -106,6 +109,7 @@ class ColumnGeneration:
         y = -np.asarray(res.eqlin.marginals)
         self.duals, self.count_dual = y[: self.n], float(y[self.n])
         self.value = -float(res.fun) / self.k
+        self.x = np.asarray(res.x)
         return self.value
 
     def reduced_costs(self) -> np.ndarray:
@@ -188,11 +192,11 @@ class ColumnGeneration:
         self, extra: list[int], seconds: float, size: int = RESTRICTED_COLUMNS
     ) -> np.ndarray | None:
         """Labels of the best exact cover by the ``size`` columns of least reduced cost and
-        the columns ``extra`` (None: none found within ``seconds``)."""
+        the columns ``extra`` and of plans (None: none found within ``seconds``)."""
         pool = self.pool
         rc = self.reduced_costs()
         best = np.argsort(-rc, kind="stable")[:size]
-        cols = np.unique(np.r_[best, np.asarray(extra, dtype=np.int64)])
+        cols = np.unique(np.r_[best, np.asarray(extra + pool.planned, dtype=np.int64)])
         r = np.concatenate([pool.units[j] for j in cols])
         c = np.repeat(np.arange(cols.size), [pool.units[j].size for j in cols])
         a = sparse.csr_matrix((np.ones(r.size), (r, c)), shape=(self.n, cols.size))

@@ -70,6 +70,7 @@ class TerritoryPool:
         self.index: dict[bytes, int] = {}  # pooled territory -> its column
         self.units: list[np.ndarray] = []
         self.pp: list[float] = []
+        self.planned: list[int] = []  # columns that came from plans (not from pricing)
 
     def __len__(self) -> int:
         return len(self.units)
@@ -97,6 +98,7 @@ class TerritoryPool:
             self.keys.add(key)  # pooled, too ragged or in pieces: not looked at again
             if pp >= self.min_pp - 1e-9 and self._one_piece(members, mask):
                 self.index[key] = len(self.units)
+                self.planned.append(len(self.units))
                 self.units.append(members)
                 self.pp.append(pp)
 
