@@ -10,6 +10,8 @@ far-away territory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -23,6 +25,8 @@ def island_notes(
     components: np.ndarray,
     labels: np.ndarray,
     unit_names: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
+    area: np.ndarray | None = None,
 ) -> list[str]:
     """Notes on the territory each separate part of the layer joined.
 
@@ -36,6 +40,10 @@ def island_notes(
         Territory index per unit (-1 unassigned).
     unit_names : numpy.ndarray, optional
         Names of the units (default: their indices).
+    weight, area : numpy.ndarray, optional
+        Balanced weight and area of each unit: a part of several units is named after its
+        heaviest unit, or its largest when none weighs anything (Alaska's mainland after
+        Anchorage, not after whichever county comes first in the file).
 
     Returns
     -------
@@ -66,7 +74,7 @@ def island_notes(
         units = placed[components[placed] == part]
         joined = int(np.bincount(labels[units]).argmax())
         nearest_unit = int(placed[b])
-        label = name(int(units[0])) + (f" ({units.size} units)" if units.size > 1 else "")
+        label = _part_label(units, name, weight, area)
         km = float(np.hypot(*(xy[placed[a]] - xy[nearest_unit]))) / 1000
         if labels[nearest_unit] == joined:
             near_parts.append(f"{label}, {km:,.1f} km from {name(nearest_unit)}")
@@ -91,3 +99,18 @@ def island_notes(
             f"territory nearest to them: {shown}{more}."
         )
     return notes + far_notes
+
+
+def _part_label(
+    units: np.ndarray,
+    name: Callable[[int], str],
+    weight: np.ndarray | None,
+    area: np.ndarray | None,
+) -> str:
+    """``"Kauai"`` for a one-unit part, ``"Anchorage and 27 other units"`` for a larger one
+    (named after its heaviest unit, then its largest)."""
+    if units.size == 1:
+        return name(int(units[0]))
+    keys = [k[units] for k in (area, weight) if k is not None]  # lexsort: last key first
+    main = int(units[np.lexsort(keys)[-1]]) if keys else int(units[0])
+    return f"{name(main)} and {units.size - 1} other units"

@@ -147,6 +147,11 @@ def project_quality_report(
         project.units.names,
     )
     report.notes += island_notes(
-        project.units.centroid, adj.components, labels, project.units.names
+        project.units.centroid,
+        adj.components,
+        labels,
+        project.units.names,
+        problem.weight,
+        problem.area,
     )
     return report

@@ -116,6 +116,18 @@ class UnitLayer:
         xmin, ymin, xmax, ymax = self.bounds
         return max(xmax - xmin, ymax - ymin, 1e-9)
 
+    @property
+    def overview_lod(self) -> int:
+        """The display level drawn zoomed out: 0 (coarse), or 1 (fine) for layers over
+        :data:`LARGE_LAYER_UNITS` units.
+
+        Their coarse level is simplified polygon by polygon (:func:`simplify_coverage`), so
+        neighbours part by up to its tolerance: territory borders traced along shared
+        edges would run along every unit (a map drawn black) and fills would show specks
+        of background. Their fine level keeps neighbours together.
+        """
+        return 1 if len(self) > LARGE_LAYER_UNITS else 0
+
     def compute_lod(self) -> tuple[np.ndarray, np.ndarray]:
         """Coarse and fine display geometries (coverage-simplified)."""
         coarse_f, fine_f = LOD_FRACTIONS

@@ -65,3 +65,22 @@ def test_the_report_names_a_part_kept_from_the_nearest_territory(counties):
     (note,) = [n for n in _far_notes(units, components, labels) if "part Culebra" in n]
     assert "joined a territory 1,793.9 km away" in note
     assert "although the territory of Vieques is 25.0 km away" in note
+
+
+def test_a_part_of_many_units_is_named_after_its_heaviest_unit(counties):
+    """Alaska's mainland (28 counties) was named after the first county in the file
+    ("Aleutians East (28 units)"); a planner recognises it by Anchorage."""
+    import geopandas as gpd
+    from td_population import city_population
+
+    units, _, _, state, components = counties
+    frame = gpd.GeoDataFrame(geometry=list(units.geometry), crs=units.crs)
+    population = city_population(frame)
+    labels = np.unique(state, return_inverse=True)[1]
+    (note,) = [
+        n
+        for n in island_notes(units.centroid, components, labels, units.names, population)
+        if "joined the territory nearest" in n
+    ]
+    assert "Anchorage and 27 other units" in note
+    assert "Aleutians East (" not in note

@@ -18,6 +18,7 @@ from territory_designer.core.map_layout import map_layout
 from territory_designer.core.plan import UNASSIGNED
 from territory_designer.core.units import LOD_FRACTIONS
 from territory_designer.ui.canvas.accounts_item import refresh_accounts_item
+from territory_designer.ui.canvas.after_paint import AfterPaint
 from territory_designer.ui.canvas.basemap_layer import CanvasBasemap
 from territory_designer.ui.canvas.choropleth import Classes, classes_of
 from territory_designer.ui.canvas.navigation import NavigationMixin
@@ -134,10 +135,10 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         project = self.session.project
         self.index = UnitIndex(project)
         self.territories = TerritoryLayer(self.scene(), project)
-        # Border tables of both levels of detail on worker threads (numpy and shapely
-        # release the GIL) while the unit items are built here: the first frame needs one.
-        for lod in (0, 1):
-            self.territories.prefetch(lod)
+        # The border table of the first view on a worker thread (numpy and shapely release
+        # the GIL) while its fills are made here.
+        self._overview_lod = project.units.overview_lod
+        self.territories.prefetch(self._overview_lod)
         self.units = UnitItems(self.scene(), project)
         self.unit_labels = UnitLabels(self.scene(), project)
         self.tools.add_to_scene()
@@ -157,13 +158,21 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         for name, visible in self._layers_visible.items():
             self.set_layer_visible(name, visible)
         self.territories.refresh()
-        self.territories.prefetch(1 - self.territories.lod)
+        # What the first frame does not need waits until it has been painted.
+        self._after_first_frame = AfterPaint(self.viewport(), self._first_frame_painted)
         self.units.set_selection(self.session.selection)
         # The new unit items are already filled by territory: do not fill them twice.
         field = self.color_field if self.color_field in project.weight_fields else None
         self.set_color_by(field, recolor=field is not None)
         self._view_timer.start()
         self.basemap.load_later()
+
+    def _first_frame_painted(self) -> None:
+        """Build the unit items (hidden under the overview's fills) and the border table
+        of the other level of detail, for the first zoom."""
+        self.units.build_in_chunks()
+        for lod in {self._overview_lod, 1} - {self.territories.lod}:
+            self.territories.prefetch(lod)
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -304,7 +313,8 @@ class MapCanvas(NavigationMixin, QGraphicsView):
     def _update_detail(self) -> None:
         """Choose the level of detail and unit outlines for the current zoom."""
         scale = self.scale_px_per_unit()
-        lod = 1 if scale >= self._lod_scale else 0
+        zoomed_in = scale >= self._lod_scale
+        lod = 1 if zoomed_in else self._overview_lod
         self.units.set_lod(lod)
         self.territories.set_lod(lod)
         shown = self._layers_visible["unit_borders"] and (
@@ -312,7 +322,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         )
         self.units.set_borders_shown(shown)
         # Units too small to outline: draw whole territories and hairline borders.
-        overview = lod == 0 and not shown
+        overview = not zoomed_in and not shown
         self.units.set_overview(overview)
         self.territories.set_border_width(0.0 if overview else 2.0)
         self.territories.set_scale(scale)
@@ -429,6 +439,7 @@ class MapCanvas(NavigationMixin, QGraphicsView):
         self.tools.cancel()
         self._refresh_timer.stop()
         self._pending_codes, self._pending_full = set(), False
+        self._after_first_frame.cancel()
         self.units.clear()
         self.territories.clear()
         self.unit_labels.clear()

@@ -9,12 +9,19 @@ In the overview (coarse detail, units too small for their outlines) the per-unit
 hidden under one parent and each territory is drawn as one path holding the rings of all
 its units: 200 items instead of 30,000 halve the cost of a full redraw, and an edit
 rebuilds only the touched territories' paths (a byte join of pre-serialised rings).
+
+The per-unit items are not needed for that first view, so they are built after it: in
+chunks of :data:`ITEMS_PER_CHUNK` on the event loop once the map has been painted
+(:meth:`UnitItems.build_in_chunks`), or all at once as soon as something needs them (zooming
+in, colouring units by a metric, :attr:`UnitItems.items`). Until then recolouring, level of
+detail and outlines apply to the items built so far and the rest are built in the current
+state, so a unit looks the same whenever its item was made.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene
 
@@ -27,6 +34,9 @@ from territory_designer.ui.canvas.z_order import Z_LOCKED, Z_SELECTION, Z_UNITS
 
 UNIT_BORDER_COLOR = QColor(60, 60, 60, 120)
 UNASSIGNED_HATCH = QColor(120, 120, 120)
+#: Unit items made per step of the event loop when they are built after the first frame
+#: (about 20 ms on a 2-core laptop: the map stays responsive meanwhile).
+ITEMS_PER_CHUNK = 2000
 
 
 def territory_brush(color: str) -> QBrush:
@@ -51,14 +61,23 @@ class UnitItems:
         self.overview = False
         self._fills: dict[int, QGraphicsPathItem] = {}
         self._dirty_fills: set[int] | None = None  # None: rebuild all
+        self._fills_lod = 0  # the level of detail the fills were made from
         self._brushes: dict[int, QBrush] = {}
         self._unit_pen = QPen(UNIT_BORDER_COLOR, 0.0)
         self._unit_pen.setCosmetic(True)
         self._no_pen = QPen(Qt.PenStyle.NoPen)
         self.borders_shown = True
         self.classes: Classes | None = None  # colouring by a metric instead of territory
-        self.items: list[QGraphicsPathItem] = []
-        self._build_items()
+        # Unit items, built after the first frame (see the module docstring): items
+        # 0..len(self._items) - 1 exist, under ``self.parent``, in the scene once complete.
+        self._items: list[QGraphicsPathItem] = []
+        self.parent = QGraphicsRectItem()
+        self.parent.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.parent.setZValue(Z_UNITS)
+        self._chunk_timer = QTimer(scene)  # never fires once the scene is gone
+        self._chunk_timer.setSingleShot(True)
+        self._chunk_timer.setInterval(0)
+        self._chunk_timer.timeout.connect(self._build_chunk)
         self.selection_item = self._overlay(
             Z_SELECTION, QBrush(QColor(0, 170, 255, 70)), QColor(0, 140, 255), 2.5
         )
@@ -84,20 +103,61 @@ class UnitItems:
             self._paths[lod] = self.elements(lod).paths()
         return self._paths[lod]
 
-    def _build_items(self) -> None:
+    @property
+    def items(self) -> list[QGraphicsPathItem]:
+        """One path item per unit, in unit order (built now if they are not yet)."""
+        self.ensure_items()
+        return self._items
+
+    @property
+    def items_built(self) -> int:
+        """How many unit items exist (units ``0 .. items_built - 1``)."""
+        return len(self._items)
+
+    @property
+    def items_complete(self) -> bool:
+        """Whether every unit has its item (in the scene)."""
+        return len(self._items) == len(self.project.units)
+
+    def ensure_items(self) -> None:
+        """Build the unit items not built yet, now, and put them in the scene."""
+        self._build_up_to(len(self.project.units))
+
+    def build_in_chunks(self) -> None:
+        """Build the unit items not built yet in chunks on the event loop.
+
+        Called once the first frame has been painted: it shows whole-territory fills
+        and needs no unit item, and building 300,000 of them first would delay it by
+        seconds.
+        """
+        if not self.items_complete:
+            self._chunk_timer.start()
+
+    def _build_chunk(self) -> None:
+        self._build_up_to(len(self._items) + ITEMS_PER_CHUNK)
+        if not self.items_complete:
+            self._chunk_timer.start()
+
+    def _build_up_to(self, stop: int) -> None:
+        """Make the items of units ``len(self._items)`` to ``stop - 1`` in the current
+        level of detail, outline and fill; add them all to the scene with the last."""
+        n = len(self.project.units)
+        start, stop = len(self._items), min(stop, n)
+        if start >= stop:
+            return
         pen = self._unit_pen if self.borders_shown else self._no_pen
-        # One invisible parent: hiding it hides 30,000 units in one call, and adding it to
-        # the scene adds them all in C++.
-        self.parent = QGraphicsRectItem()
-        self.parent.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-        self.parent.setZValue(Z_UNITS)
-        parent = self.parent
-        items = self.items
-        for path in self.paths(self.lod):
+        parent, items = self.parent, self._items
+        for path in self.paths(self.lod)[start:stop]:
             item = QGraphicsPathItem(path, parent)
             item.setPen(pen)
             items.append(item)
-        self.scene.addItem(parent)
+        self._fill(np.arange(start, stop))
+        if stop == n:
+            self._chunk_timer.stop()
+            # The parent joins the scene with its children complete: one call adds them
+            # all in C++ (and the scene never holds a half-built layer).
+            self.parent.setVisible(not self.overview)
+            self.scene.addItem(self.parent)
 
     def _overlay(
         self, z: float, brush: QBrush, color: QColor | None, width: float
@@ -116,8 +176,10 @@ class UnitItems:
 
     def clear(self) -> None:
         """Remove every item of this layer from the scene."""
-        self.scene.removeItem(self.parent)
-        self.items = []
+        self._chunk_timer.stop()
+        if self.parent.scene() is not None:
+            self.scene.removeItem(self.parent)
+        self._items = []
         extra = (self.selection_item, self.locked_item, self.accounts_item, *self._fills.values())
         for item in extra:
             if item is not None:
@@ -149,17 +211,25 @@ class UnitItems:
         self.recolor()
 
     def recolor(self, units: np.ndarray | None = None) -> None:
-        """Fill ``units`` (all when None) with their territory's colour (or their class)."""
-        units = np.arange(len(self.items)) if units is None else np.asarray(units)
+        """Fill ``units`` (all when None) with their territory's colour (or their class).
+
+        Units whose items are not built yet get the fill current when they are built.
+        """
+        built = len(self._items)
+        units = np.arange(built) if units is None else np.asarray(units, dtype=np.int64)
+        self._fill(units[units < built])
+
+    def _fill(self, units: np.ndarray) -> None:
+        """Set the brush of the (built) items of ``units``."""
+        items = self._items
         if self.classes is not None:
             brushes = [QBrush(QColor(c)) for c in self.classes.colors]
             brushes.append(QBrush(QColor(NO_VALUE_COLOR)))  # bin -1
             for u, b in zip(units.tolist(), self.classes.bins[units].tolist(), strict=True):
-                self.items[u].setBrush(brushes[b])
+                items[u].setBrush(brushes[b])
             return
         assignment = self.project.plan.assignment
         codes = assignment[units]
-        items = self.items
         for code in np.unique(codes).tolist():
             brush = self.brush_for(code if code in self.project.plan.territories else UNASSIGNED)
             for u in units[codes == code].tolist():
@@ -175,6 +245,8 @@ class UnitItems:
     def set_overview(self, on: bool) -> None:
         """Draw whole territories (True) or individual units (False)."""
         on = on and self.classes is None
+        if not on:
+            self.ensure_items()  # units drawn one by one
         if on == self.overview:
             return
         self.overview = on
@@ -188,6 +260,8 @@ class UnitItems:
         """Rebuild the overview paths of the territories marked dirty."""
         if not self.overview:
             return
+        if self._fills_lod != self.lod:
+            self._dirty_fills, self._fills_lod = None, self.lod
         dirty, self._dirty_fills = self._dirty_fills, set()
         plan = self.project.plan
         known = set(plan.territories) | {UNASSIGNED}
@@ -197,7 +271,7 @@ class UnitItems:
             dirty = known
         if not dirty:
             return
-        elements = self.elements(0)
+        elements = self.elements(self.lod)
         order = np.argsort(plan.assignment, kind="stable")
         sorted_codes = plan.assignment[order]
         for code in dirty:
@@ -221,8 +295,9 @@ class UnitItems:
         if lod == self.lod:
             return
         self.lod = lod
-        for item, path in zip(self.items, self.paths(lod), strict=True):
-            item.setPath(path)
+        if self._items:
+            for item, path in zip(self._items, self.paths(lod), strict=False):
+                item.setPath(path)
         self.refresh_locks()
         self.set_selection(self._selection)
 
@@ -232,7 +307,7 @@ class UnitItems:
             return
         self.borders_shown = shown
         pen = self._unit_pen if shown else self._no_pen
-        for item in self.items:
+        for item in self._items:
             item.setPen(pen)
 
     def set_selection(self, units: np.ndarray) -> None:
