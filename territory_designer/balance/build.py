@@ -44,6 +44,7 @@ from territory_designer.balance.local_search import SearchState, Weights, optimi
 from territory_designer.balance.problem import BalanceProblem, isolate_heavy_units
 from territory_designer.balance.quality import lower_bound
 from territory_designer.balance.recom import (
+    Visit,
     iterated_search,
     merge_split,
     plan_key,
@@ -223,8 +224,10 @@ def _one_start(
     r: int,
     effort: Effort,
     progress: tuple[float, float],
+    visit: Visit | None = None,
 ) -> np.ndarray:
-    """One start: initial partition, balance, merge-split shaping, boundary polish."""
+    """One start: initial partition, balance, merge-split shaping, boundary polish (the
+    plans and moves of the shaping told to ``visit``)."""
     check = feedback.check_canceled
     lo, hi = progress
     labels = initial_partition(problem, graph, feedback, r)
@@ -248,11 +251,18 @@ def _one_start(
             int(effort.trees * min(1.0, 2 * c)),
             seed=(problem.seed, r, 2),
             check=check,
+            visit=visit,
         )
         if effort.kicks:
             feedback.set_progress(lo + 0.5 * (hi - lo), "Improving compactness")
             labels = iterated_search(
-                problem, graph, labels, effort.kicks, seed=(problem.seed, r, 3), check=check
+                problem,
+                graph,
+                labels,
+                effort.kicks,
+                seed=(problem.seed, r, 3),
+                check=check,
+                visit=visit,
             )
     if not effort.polish:
         return labels
@@ -280,9 +290,12 @@ def build_partition(
     time_limit : float, optional
         Thorough mode: after the usual search, keep searching (:mod:`territory_designer.
         balance.thorough`) until this many seconds have passed since the call, and return
-        the best plan found, never worse than the usual one on mean Polsby-Popper, largest
-        deviation or least compact territory. The result then depends on the machine's
-        speed.
+        the best plan found: never worse than the usual one on mean Polsby-Popper or
+        largest deviation, with every territory at least
+        :data:`~territory_designer.balance.thorough.WORST_SHARE` (60 %) of the usual
+        plan's least compact score (the least compact territory is traded for the mean
+        within that rule, and the note says what it became). The result then depends on
+        the machine's speed.
     thorough_runs : int, optional
         Thorough mode for a fixed amount of work: this many runs (deterministic; with
         ``time_limit`` too, whichever ends first).
@@ -312,7 +325,7 @@ def build_partition(
     if c > 0:  # the annealing may leave room to raise the worst territory again
         best = _lift_again(problem, graph, best, feedback)
     if thorough_runs or (deadline is not None and time.perf_counter() < deadline):
-        usual = best  # what the usual build returns: thorough mode is never worse
+        usual = best  # what the usual build returns: the reference of thorough mode
         found = _thorough(
             problem,
             graph,
@@ -367,8 +380,8 @@ def _thorough(
         effort = effort_for(problem.n, problem.k, many_starts=False)
     runs_feedback = RunFeedback(feedback, deadline[0])  # a run still going stops there
 
-    def start(p: BalanceProblem, r: int) -> np.ndarray:
-        return _one_start(p, graph, runs_feedback, r, effort, (96.0, 96.0))
+    def start(p: BalanceProblem, r: int, visit: Visit | None = None) -> np.ndarray:
+        return _one_start(p, graph, runs_feedback, r, effort, (96.0, 96.0), visit)
 
     def smooth(p: BalanceProblem, labels: np.ndarray, steps: int, seed: tuple) -> np.ndarray:
         # The annealing keeps the floor the search sets (the usual plan's worst score).
