@@ -209,10 +209,18 @@ def test_cancelled_open_leaves_the_project_unchanged(qtbot, window, project_file
     assert window.prompts.errors == []
 
 
-@pytest.mark.parametrize("step", ["Writing accounts", "Writing plans"])
-def test_cancelled_save_leaves_the_file_untouched(qtbot, window, project_file, monkeypatch, step):
-    """Cancel clicked while the real writer is at ``step`` (the units layer, or units and
-    accounts, already in the temporary file): the saved file stays as it was."""
+@pytest.mark.parametrize(
+    ("step", "patched"),
+    [("Writing units", True), ("Writing plans", True), ("Writing accounts", False)],
+)
+def test_cancelled_save_leaves_the_file_untouched(
+    qtbot, window, project_file, monkeypatch, step, patched
+):
+    """Cancel clicked while the real writer is at ``step`` (the file being copied or
+    copied, for a save of plan edits; the units layer already in the temporary file,
+    for a full write): the saved file stays as it was."""
+    if not patched:
+        window.session.project.file_image = None
     pause = PauseAt(monkeypatch, step)
     before = project_file.read_bytes()
     code, units = donor_units(window)
