@@ -12,15 +12,16 @@ vectorised: the states of all starts advance together, one unit per level, their
 boundary with every candidate unit computed by one sparse product.
 
 Integer plans come from an exact cover over a *restricted* set of columns: those of least
-reduced cost plus the territories of the plan in hand (price-and-branch, e.g. Joncour,
-Michel, Sadykov, Sverdlov & Vanderbeck 2010, "Column generation based primal
-heuristics", Electronic Notes in Discrete Mathematics 36; the restricted set always holds
-a cover, the plan in hand). On NC counties k = 10 HiGHS solves it over 1,000 columns in a
-tenth of a second, where over all ~15,000 pooled columns it finds no better cover in many
-seconds, even given the plan in hand as a start (highspy, tried). Beam-search columns
-fit together badly: the LP reaches about 0.436 there, but the best cover by them and the
-usual plan's territories is about 0.39-0.40, so thorough mode's runs and local search
-add the territories that do fit (:mod:`territory_designer.balance.thorough`).
+reduced cost, the territories of plans (runs) and those of the plan in hand
+(price-and-branch, e.g. Joncour, Michel, Sadykov, Sverdlov & Vanderbeck 2010, "Column
+generation based primal heuristics", Electronic Notes in Discrete Mathematics 36; the
+restricted set always holds a cover, the plan in hand). On NC counties k = 10 HiGHS
+solves it over 500-1,000 columns in a tenth of a second or less, where over all ~15,000
+pooled columns it finds no better cover in many seconds, even given the plan in hand as a
+start (highspy, tried). Beam-search columns fit together badly: the LP reaches about
+0.43 there, but the best cover by them and the usual plan's territories is about
+0.37-0.39, so thorough mode's runs add territories that fill the gaps
+(:mod:`territory_designer.balance.thorough`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from territory_designer.balance.territory_pool import FOUR_PI, TerritoryPool
 #: States kept per start at each level of the pricing beam search.
 BEAM = 8
 #: Columns of least reduced cost in the restricted exact cover.
-RESTRICTED_COLUMNS = 1500
+RESTRICTED_COLUMNS = 500
 #: Column generation is used on layers of at most this many units ...
 MAX_UNITS = 400
 #: ... and at most this many units per territory (the beam search grows one unit a level).

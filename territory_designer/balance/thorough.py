@@ -27,7 +27,8 @@ badly on their own, so the runs there are plain starts of the usual build, whose
 territories (and those their merge-split descent meets) fill the gaps; after each one the
 best cover by the priced territories of least reduced cost and all the runs' territories is
 solved exactly. NC counties k = 10: the LP estimate is about 0.43 and one start's
-territories bring the best cover from 0.374 to 0.417.
+territories bring the best cover from 0.374 to 0.41-0.417 (which start decides; a
+depth-first search bounded by reduced costs confirms no better cover in the pool).
 
 A candidate replaces the plan in hand only when it ranks better (excess over the
 tolerance, then mean Polsby-Popper), is no less balanced than the usual build's plan
@@ -228,7 +229,6 @@ def thorough_search(
             feedback.set_progress(96, "Searching further (thorough mode): pricing territories")
             columns.generate(COLUMN_ROUNDS, until)
             search.priced = len(pool) - len(pool.planned)
-            _recombine(search, pool, target, graph, moves, deadline, columns)
         except CanceledError:
             stopped = True
         except OutOfTimeError:
@@ -335,7 +335,7 @@ def _recombine(
         cover = columns.restricted_cover(pool.columns_of(search.best), seconds)
     if cover is None or not search.offer(cover, recombined=True):
         return
-    if moves.effort.kicks:
+    if moves.effort.kicks and columns is None:  # priced: the next start is worth more
         around = iterated_search(
             problem,
             graph,
