@@ -53,6 +53,7 @@ from territory_designer.io.project_write import (
     FORMAT_VERSION,
     PLAN_COLUMNS,
     patch_project_tables,
+    read_adjacency_arrays,
     read_unit_figures,
     write_project_tables,
 )
@@ -290,6 +291,19 @@ def _read_display(
     return coarse, fine
 
 
+def _read_adjacency(con: sqlite3.Connection, n: int) -> Adjacency:
+    """``td_adjacency``, from its cached arrays when the file has them."""
+    cached = read_adjacency_arrays(con)
+    if cached is not None:
+        ei, ej, length = cached
+        return Adjacency(n, ei.astype(np.int64), ej.astype(np.int64), length.astype(float))
+    adj = np.fromiter(
+        con.execute("SELECT i, j, shared_m FROM td_adjacency"),
+        dtype=[("i", np.int64), ("j", np.int64), ("length", float)],
+    )
+    return Adjacency(n, adj["i"].copy(), adj["j"].copy(), adj["length"].copy())
+
+
 def _read(path: Path, feedback: Feedback, source: UnitSource | None = None) -> Project:
     uri = f"file:{path}?mode=ro"
     con = sqlite3.connect(uri, uri=True)
@@ -300,12 +314,7 @@ def _read(path: Path, feedback: Feedback, source: UnitSource | None = None) -> P
         units = _read_units(con, path, n, source)
         feedback.check_canceled()
         feedback.set_progress(60, "Reading plans")
-        adj = np.fromiter(
-            con.execute("SELECT i, j, shared_m FROM td_adjacency"),
-            dtype=[("i", np.int64), ("j", np.int64), ("length", float)],
-        )
-        adjacency = Adjacency(n, adj["i"].copy(), adj["j"].copy(), adj["length"].copy())
-        del adj
+        adjacency = _read_adjacency(con, n)
         accounts = _read_accounts(path, units)
         plans = _read_plans(con, path, n)
         settings = json.loads(meta.get("settings", "{}"))

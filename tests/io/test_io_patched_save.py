@@ -156,3 +156,23 @@ def test_figures_cache_is_ignored_when_the_layer_changed(tmp_path: Path) -> None
     assert lazy.units.geometry_loaded  # no valid cache: read at once
     np.testing.assert_allclose(lazy.units.area, project.units.area)
     np.testing.assert_allclose(lazy.units.perimeter, project.units.perimeter)
+
+
+def test_adjacency_is_read_from_its_cached_arrays_or_from_its_rows(tmp_path: Path) -> None:
+    path = saved_grid(tmp_path)
+    expected = load_project(path).adjacency
+    con = sqlite3.connect(path)
+    try:
+        cached = project_write.read_adjacency_arrays(con)
+        table = np.array(con.execute("SELECT i, j, shared_m FROM td_adjacency").fetchall())
+        assert cached is not None
+        np.testing.assert_array_equal(np.column_stack(cached), table)
+        # A file saved before the cache, or one whose table was changed since: the rows.
+        con.execute("DELETE FROM td_adjacency WHERE rowid = 1")
+        con.commit()
+        assert project_write.read_adjacency_arrays(con) is None
+    finally:
+        con.close()
+    adj = load_project(path).adjacency
+    np.testing.assert_array_equal(adj.ei, expected.ei[1:])
+    np.testing.assert_array_equal(adj.length, expected.length[1:])
