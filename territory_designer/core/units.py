@@ -56,6 +56,14 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     return out
 
 
+def _strings(values: object) -> np.ndarray:
+    """A new object array of Python strings (converted only when some are not)."""
+    out = np.array(values, dtype=object).ravel()
+    if not all(type(v) is str for v in out.tolist()):
+        out = out.astype(str).astype(object)
+    return out
+
+
 @dataclass
 class UnitLayer:
     """Polygons with ids, names and attributes, in a projected CRS.
@@ -85,8 +93,8 @@ class UnitLayer:
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.ids = np.asarray(self.ids, dtype=object).astype(str).astype(object)
-        self.names = np.asarray(self.names, dtype=object).astype(str).astype(object)
+        self.ids = _strings(self.ids)
+        self.names = _strings(self.names)
         self.geometry = np.asarray(self.geometry, dtype=object)
         self.attributes = self.attributes.reset_index(drop=True)
         n = self.ids.size
@@ -94,7 +102,7 @@ class UnitLayer:
             raise InputError("The units layer is empty.")
         if not (self.names.size == self.geometry.size == len(self.attributes) == n):
             raise InputError("Units: ids, names, geometry and attributes differ in length.")
-        self._index = {uid: k for k, uid in enumerate(self.ids)}
+        self._index = dict(zip(self.ids.tolist(), range(n), strict=True))
         if len(self._index) != n:
             dup = pd.Series(self.ids).loc[pd.Series(self.ids).duplicated()].unique()[:10]
             raise InputError(f"Duplicate unit ids: {', '.join(map(str, dup))}")

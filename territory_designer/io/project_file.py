@@ -22,6 +22,7 @@ as it was.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -223,9 +224,7 @@ def _read(path: Path, feedback: Feedback) -> Project:
             lod=lod,
         )
         feedback.set_progress(60, "Reading plans")
-        adj_rows = np.array(
-            con.execute("SELECT i, j, shared_m FROM td_adjacency").fetchall(), dtype=float
-        ).reshape(-1, 3)
+        adj_rows = _rows_array(con, "SELECT i, j, shared_m FROM td_adjacency", (), float, 3)
         adjacency = Adjacency(
             n, adj_rows[:, 0].astype(np.int64), adj_rows[:, 1].astype(np.int64), adj_rows[:, 2]
         )
@@ -250,6 +249,18 @@ def _read(path: Path, feedback: Feedback) -> Project:
     project.change_log = change_log
     feedback.set_progress(100, "Opened")
     return project
+
+
+def _rows_array(
+    con: sqlite3.Connection, sql: str, params: tuple, dtype: type, columns: int
+) -> np.ndarray:
+    """The rows of a query of numbers as an ``(n, columns)`` array.
+
+    Read straight from the cursor: a list of 900,000 row tuples turned into an array took
+    a quarter more time.
+    """
+    flat = np.fromiter(itertools.chain.from_iterable(con.execute(sql, params)), dtype=dtype)
+    return flat.reshape(-1, columns)
 
 
 def _read_transactions(con: sqlite3.Connection) -> pd.DataFrame | None:
@@ -285,12 +296,14 @@ def _read_plans(con: sqlite3.Connection, path: Path, n: int) -> list[Plan]:
         f"SELECT name, next_code, account_overrides, {criterion_column} FROM td_plans"
         " ORDER BY position"
     ):
-        rows = con.execute(
+        arr = _rows_array(
+            con,
             "SELECT unit_fid, territory_code, locked FROM td_assignments WHERE plan = ?"
             " ORDER BY unit_fid",
             (name,),
-        ).fetchall()
-        arr = np.array(rows, dtype=np.int64).reshape(-1, 3)
+            np.int64,
+            3,
+        )
         if arr.shape[0] != n:
             raise ProjectFileError(f"{path} is damaged: plan {name!r} is incomplete.")
         territories = {}
