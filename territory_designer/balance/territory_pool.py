@@ -67,8 +67,10 @@ class TerritoryPool:
         self.lo, self.hi = target * (1.0 - band), target * (1.0 + band)
         self.min_pp = float(min_pp)
         self.keys: set[bytes] = set()
+        self.index: dict[bytes, int] = {}  # pooled territory -> its column
         self.units: list[np.ndarray] = []
         self.pp: list[float] = []
+        self.planned: list[int] = []  # columns that came from plans (not from pricing)
 
     def __len__(self) -> int:
         return len(self.units)
@@ -95,8 +97,42 @@ class TerritoryPool:
             pp = FOUR_PI * float(p.area[members].sum()) / max(perimeter, 1e-9) ** 2
             self.keys.add(key)  # pooled, too ragged or in pieces: not looked at again
             if pp >= self.min_pp - 1e-9 and self._one_piece(members, mask):
+                self.index[key] = len(self.units)
+                self.planned.append(len(self.units))
                 self.units.append(members)
                 self.pp.append(pp)
+
+    def add_column(self, members: np.ndarray, pp: float) -> bool:
+        """Pool a territory known to be one piece inside the band (sorted ``members``,
+        score ``pp``); returns whether it was new."""
+        key = members.astype(np.int64).tobytes()
+        if key in self.keys or pp < self.min_pp - 1e-9:
+            return False
+        self.keys.add(key)
+        self.index[key] = len(self.units)
+        self.units.append(members.astype(np.int64))
+        self.pp.append(float(pp))
+        return True
+
+    def columns_of(self, labels: np.ndarray) -> list[int]:
+        """Columns of the pooled territories of plan ``labels``."""
+        found = (
+            self.index.get(np.flatnonzero(labels == t).tobytes()) for t in range(self.problem.k)
+        )
+        return [c for c in found if c is not None]
+
+    def labels_of(self, chosen: Sequence[int]) -> np.ndarray | None:
+        """Labels of the plan made of the pooled territories ``chosen`` (None unless they
+        cover every unit exactly once with ``k`` territories)."""
+        p = self.problem
+        labels = np.full(p.n, -1, dtype=np.int64)
+        if len(chosen) != p.k:
+            return None
+        for t, c in enumerate(sorted(chosen, key=lambda c: int(self.units[c][0]))):
+            if (labels[self.units[c]] >= 0).any():
+                return None
+            labels[self.units[c]] = t
+        return None if (labels < 0).any() else labels
 
     def _one_piece(self, members: np.ndarray, mask: np.ndarray) -> bool:
         """Whether ``members`` form one piece in each graph component they touch."""
@@ -131,10 +167,4 @@ class TerritoryPool:
         )
         if res.x is None:
             return None
-        chosen = np.flatnonzero(res.x > 0.5)
-        labels = np.full(p.n, -1, dtype=np.int64)
-        for t, c in enumerate(sorted(chosen, key=lambda c: int(self.units[c][0]))):
-            labels[self.units[c]] = t
-        if chosen.size != p.k or (labels < 0).any():
-            return None
-        return labels
+        return self.labels_of(np.flatnonzero(res.x > 0.5).tolist())

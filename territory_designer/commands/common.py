@@ -34,7 +34,8 @@ def load(path: str, plan: str | None = None) -> object:
     """Open a project and optionally activate a plan (clear error when unknown)."""
     from territory_designer.io.project_file import load_project
 
-    project = load_project(path)
+    # Polygons and display levels are read when first used: a build needs neither.
+    project = load_project(path, lazy=True)
     if plan:
         if plan not in project.plans:
             raise TerritoryDesignerError(

@@ -158,26 +158,43 @@ def _snap_quantum(geoms: np.ndarray) -> float:
 
 
 def _shared_segments(geoms: np.ndarray, quantum: float) -> tuple[np.ndarray, ...]:
-    """Edges found by matching identical boundary segments."""
+    """Edges found by matching identical boundary segments.
+
+    Intermediate arrays are dropped as soon as they are used: on a million units each is
+    tens of megabytes, and together they made most of ``new``'s peak memory.
+    """
     parts, part_owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
+    del parts
     coords, ring_of_coord = shapely.get_coordinates(rings, return_index=True)
+    del rings
     owner = part_owner[ring_part[ring_of_coord]]
-    q = np.round(coords / quantum).astype(np.int64)
+    del part_owner, ring_part
     same_ring = ring_of_coord[:-1] == ring_of_coord[1:]
-    a, b = q[:-1][same_ring], q[1:][same_ring]
+    del ring_of_coord
     seg_owner = owner[:-1][same_ring]
+    del owner
     seg_len = np.hypot(*(coords[1:][same_ring] - coords[:-1][same_ring]).T)
+    q = np.round(coords / quantum).astype(np.int64)
+    del coords
+    a, b = q[:-1][same_ring], q[1:][same_ring]
+    del q, same_ring
     # Orient each segment canonically so A->B and B->A compare equal.
     swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-    lo = np.where(swap[:, None], b, a)
-    hi = np.where(swap[:, None], a, b)
-    keys = np.column_stack([lo, hi])
-    nondegenerate = np.any(lo != hi, axis=1)
-    keys, seg_owner, seg_len = keys[nondegenerate], seg_owner[nondegenerate], seg_len[nondegenerate]
+    keys = np.empty((a.shape[0], 4), dtype=np.int64)
+    keys[:, :2] = np.where(swap[:, None], b, a)
+    keys[:, 2:] = np.where(swap[:, None], a, b)
+    del a, b, swap
+    nondegenerate = np.any(keys[:, :2] != keys[:, 2:], axis=1)
+    if not nondegenerate.all():
+        keys, seg_owner = keys[nondegenerate], seg_owner[nondegenerate]
+        seg_len = seg_len[nondegenerate]
+    del nondegenerate
     order = np.lexsort((seg_owner, keys[:, 3], keys[:, 2], keys[:, 1], keys[:, 0]))
     keys, seg_owner, seg_len = keys[order], seg_owner[order], seg_len[order]
+    del order
     same_as_next = np.all(keys[1:] == keys[:-1], axis=1) & (seg_owner[1:] != seg_owner[:-1])
+    del keys
     k = np.flatnonzero(same_as_next)
     i = np.minimum(seg_owner[k], seg_owner[k + 1])
     j = np.maximum(seg_owner[k], seg_owner[k + 1])
@@ -241,15 +258,20 @@ def compute_adjacency(
         ci, cj = tree.query(geoms, predicate="dwithin", distance=tolerance)
     else:
         ci, cj = tree.query(geoms, predicate="intersects")
+    del tree
     keep = ci < cj
     ci, cj = ci[keep], cj[keep]
     cand_key = ci.astype(np.int64) * n + cj
     missing = ~np.isin(cand_key, uniq)
+    del cand_key
     ci, cj = ci[missing], cj[missing]
     feedback.check_canceled()
     extra_len = np.zeros(ci.size)
     if ci.size:
-        boundaries = shapely.boundary(geoms)
+        # Boundaries of the units of these pairs only (a few, on a clean coverage).
+        boundaries = np.empty(n, dtype=object)
+        involved = np.unique(np.r_[ci, cj])
+        boundaries[involved] = shapely.boundary(geoms[involved])
         exact = shapely.length(shapely.intersection(boundaries[ci], boundaries[cj]))
         extra_len = np.where(exact > _snap_quantum(geoms) * 10, exact, 0.0)
         seam = np.flatnonzero(extra_len == 0) if tolerance > 0 else np.empty(0, np.int64)

@@ -93,6 +93,9 @@ class Project:
         #: How the file looked when read or last saved (set by io; a save over the file
         #: refuses when it changed on disk since).
         self.disk_stamp: Any = None
+        #: What that file holds, as read or last saved here (set by io: a save rewrites
+        #: only what changed, see :mod:`territory_designer.io.file_image`).
+        self.file_image: Any = None
         #: Order-level rows kept by the last aggregating import (None if none).
         self.transactions: pd.DataFrame | None = None
         #: Who changed what, when and why (see :mod:`territory_designer.core.change_log`).

@@ -10,7 +10,7 @@ serve the map at low and high zoom (level-of-detail).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,11 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     return out
 
 
+#: Per-unit figures a layer computes from its polygons (:meth:`UnitLayer.figures`); a
+#: project file caches them so that reading a project need not parse the polygons.
+FIGURE_NAMES = ("area", "centroid", "length_scale", "perimeter", "bounds")
+
+
 def _strings(values: object) -> np.ndarray:
     """A new object array of Python strings (converted only when some are not)."""
     out = np.array(values, dtype=object).ravel()
@@ -64,7 +69,6 @@ def _strings(values: object) -> np.ndarray:
     return out
 
 
-@dataclass
 class UnitLayer:
     """Polygons with ids, names and attributes, in a projected CRS.
 
@@ -74,46 +78,122 @@ class UnitLayer:
         Unique unit ids.
     names : array of str
         Display names.
-    geometry : array of shapely polygons
-        In ``crs``.
+    geometry : array of shapely polygons, or a callable returning it
+        In ``crs``. A callable is called on first use of :attr:`geometry` (a project
+        file read for work that needs no polygon, such as a build; ``figures`` is then
+        required).
     crs : pyproj.CRS or None
         Projected CRS (metres); None for unknown planar coordinates.
     attributes : pandas.DataFrame
         One row per unit, in the same order.
-    lod : tuple of arrays, optional
-        Simplified geometries for display (coarse, fine); computed when missing.
+    lod : tuple of arrays, or a callable returning it, optional
+        Simplified geometries for display (coarse, fine); computed when missing (at
+        once when the polygons are given, else on first use).
+    figures : dict of arrays, optional
+        :meth:`figures` of these polygons, as cached in a project file: not computed
+        again.
     """
 
-    ids: np.ndarray
-    names: np.ndarray
-    geometry: np.ndarray
-    crs: CRS | None
-    attributes: pd.DataFrame
-    lod: tuple[np.ndarray, np.ndarray] | None = None
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self.ids = _strings(self.ids)
-        self.names = _strings(self.names)
-        self.geometry = np.asarray(self.geometry, dtype=object)
-        self.attributes = self.attributes.reset_index(drop=True)
+    def __init__(
+        self,
+        ids: np.ndarray,
+        names: np.ndarray,
+        geometry: np.ndarray | Callable[[], np.ndarray],
+        crs: CRS | None,
+        attributes: pd.DataFrame,
+        lod: tuple[np.ndarray, np.ndarray] | Callable[[], tuple] | None = None,
+        figures: dict[str, object] | None = None,
+    ) -> None:
+        self.ids = _strings(ids)
+        self.names = _strings(names)
+        # Written in place nowhere: a project file's image (io.file_image) relies on it.
+        self.ids.setflags(write=False)
+        self.names.setflags(write=False)
+        #: Bumped when the polygons or display levels are replaced (see geometry, lod).
+        self.version = 0
+        self.crs = crs
+        self.attributes = attributes.reset_index(drop=True)
+        self._geometry: np.ndarray | None = None
+        self._load_geometry = geometry if callable(geometry) else None
+        if self._load_geometry is None:
+            self._geometry = np.asarray(geometry, dtype=object)
+        elif figures is None:
+            raise ValueError("A layer whose polygons are read later needs its figures.")
         n = self.ids.size
         if n == 0:
             raise InputError("The units layer is empty.")
-        if not (self.names.size == self.geometry.size == len(self.attributes) == n):
+        size = self._geometry.size if self._geometry is not None else len(figures["area"])
+        if not (self.names.size == size == len(self.attributes) == n):
             raise InputError("Units: ids, names, geometry and attributes differ in length.")
         self._index = dict(zip(self.ids.tolist(), range(n), strict=True))
         if len(self._index) != n:
             dup = pd.Series(self.ids).loc[pd.Series(self.ids).duplicated()].unique()[:10]
             raise InputError(f"Duplicate unit ids: {', '.join(map(str, dup))}")
-        self.area = shapely.area(self.geometry)
-        self.centroid = shapely.get_coordinates(shapely.point_on_surface(self.geometry))
-        # Perimeters as measured on the ground, where the projection stretches lengths.
-        self.length_scale = length_scale(self.geometry, self.crs, self.centroid)
-        self.perimeter = shapely.length(self.geometry) * self.length_scale
-        self.bounds = tuple(float(v) for v in shapely.total_bounds(self.geometry))
-        if self.lod is None:
-            self.lod = self.compute_lod()
+        if figures is None:
+            geoms = self._geometry
+            self.area = shapely.area(geoms)
+            self.centroid = shapely.get_coordinates(shapely.point_on_surface(geoms))
+            # Perimeters as measured on the ground, where the projection stretches lengths.
+            self.length_scale = length_scale(geoms, self.crs, self.centroid)
+            self.perimeter = shapely.length(geoms) * self.length_scale
+            self.bounds = tuple(float(v) for v in shapely.total_bounds(geoms))
+        else:
+            self.area = np.asarray(figures["area"], dtype=float)
+            self.centroid = np.asarray(figures["centroid"], dtype=float).reshape(n, 2)
+            self.length_scale = np.asarray(figures["length_scale"], dtype=float)
+            self.perimeter = np.asarray(figures["perimeter"], dtype=float)
+            self.bounds = tuple(float(v) for v in figures["bounds"])  # type: ignore[attr-defined]
+        self._lod: tuple[np.ndarray, np.ndarray] | None = None
+        self._load_lod = lod if callable(lod) else None
+        if lod is not None and self._load_lod is None:
+            self._lod = lod  # type: ignore[assignment]
+        elif lod is None and self._geometry is not None:
+            self._lod = self.compute_lod()
+
+    @property
+    def geometry(self) -> np.ndarray:
+        """The polygons (read on first use when the layer was made with a callable)."""
+        if self._geometry is None:
+            geoms = np.asarray(self._load_geometry(), dtype=object)  # type: ignore[misc]
+            if geoms.size != self.ids.size:
+                raise InputError("Units: the polygons read do not match the layer.")
+            self._geometry, self._load_geometry = geoms, None
+        return self._geometry
+
+    @geometry.setter
+    def geometry(self, value: np.ndarray) -> None:
+        self._geometry, self._load_geometry = np.asarray(value, dtype=object), None
+        self.version += 1
+
+    @property
+    def geometry_loaded(self) -> bool:
+        """Whether the polygons are in memory (False until a lazy layer's first use)."""
+        return self._geometry is not None
+
+    @property
+    def lod(self) -> tuple[np.ndarray, np.ndarray]:
+        """Simplified display geometries (coarse, fine), read or computed on first use."""
+        if self._lod is None:
+            if self._load_lod is not None:
+                lod, self._load_lod = self._load_lod(), None
+                self._lod = lod if lod is not None else self.compute_lod()
+            else:
+                self._lod = self.compute_lod()
+        return self._lod
+
+    @lod.setter
+    def lod(self, value: tuple[np.ndarray, np.ndarray]) -> None:
+        self._lod, self._load_lod = value, None
+        self.version += 1
+
+    @property
+    def lod_loaded(self) -> bool:
+        """Whether the display geometries are in memory."""
+        return self._lod is not None
+
+    def figures(self) -> dict[str, object]:
+        """Per-unit figures computed from the polygons (see :data:`FIGURE_NAMES`)."""
+        return {name: getattr(self, name) for name in FIGURE_NAMES}
 
     def __len__(self) -> int:
         return int(self.ids.size)

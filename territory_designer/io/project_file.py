@@ -22,17 +22,18 @@ as it was.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import sqlite3
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyproj import CRS
 
 from territory_designer.core.accounts import AccountTable
 from territory_designer.core.adjacency import Adjacency
@@ -44,12 +45,15 @@ from territory_designer.core.project import Project
 from territory_designer.core.units import UnitLayer
 from territory_designer.io.atomic import atomic_target
 from territory_designer.io.change_log_table import read_change_log
+from territory_designer.io.file_image import FileImage, UnitSource
 from territory_designer.io.file_stamp import check_unchanged, file_stamp, same_file
 from territory_designer.io.project_lock import ProjectLock, check_not_locked
 from territory_designer.io.project_write import (
     FORMAT_NAME,
     FORMAT_VERSION,
     PLAN_COLUMNS,
+    patch_project_tables,
+    read_unit_figures,
     write_project_tables,
 )
 
@@ -117,7 +121,9 @@ def save_project(
         check_unchanged(path, project.disk_stamp)
     try:
         with atomic_target(path) as tmp:
-            write_project_tables(project, tmp, feedback)
+            # Only the plans changed since the file was read or saved: copy it, rewrite them.
+            if not patch_project_tables(project, tmp, feedback):
+                write_project_tables(project, tmp, feedback)
             # A cancel clicked while the last tables were written still wins: no rename.
             feedback.check_canceled()
     except CanceledError:
@@ -127,7 +133,24 @@ def save_project(
     if mark_saved:
         project.mark_saved(path)
         project.disk_stamp = file_stamp(path)
+        _remember_image(project)
     return path
+
+
+def _remember_image(project: Project) -> None:
+    """Record what the file just saved holds (see :mod:`~territory_designer.io.file_image`).
+
+    Polygons not read yet are those of the new file too: their source moves there.
+    """
+    stamp = project.disk_stamp
+    old = getattr(project, "file_image", None)
+    source = old.source if old is not None else None
+    if stamp is None:
+        project.file_image = None
+        return
+    if source is not None and not project.units.geometry_loaded:
+        source.path, source.stamp = Path(stamp.path), stamp
+    project.file_image = FileImage.of(project, stamp, source)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -147,8 +170,20 @@ def check_project_file(path: Path | str) -> Path:
     return path
 
 
-def load_project(path: Path | str, feedback: Feedback | None = None) -> Project:
+def load_project(path: Path | str, feedback: Feedback | None = None, lazy: bool = False) -> Project:
     """Read a ``.tdproj`` file.
+
+    Parameters
+    ----------
+    path : path-like
+        The project file.
+    feedback : Feedback, optional
+        Progress and cancel.
+    lazy : bool
+        Leave the unit polygons and display levels on disk until first used (their
+        figures are cached in the file): for work that needs none, such as a
+        command-line build. They are read from this same file, which must not change
+        in the meantime.
 
     Raises
     ------
@@ -159,14 +194,17 @@ def load_project(path: Path | str, feedback: Feedback | None = None) -> Project:
     path = check_project_file(path)
     # Stamped before reading: a change made while we read shows as a conflict at save.
     stamp = file_stamp(path)
+    source = UnitSource(path, stamp)
     try:
-        project = _read(path, feedback)
+        project = _read(path, feedback, source if lazy else None)
     except (ProjectFileError, CanceledError):
         raise
     except Exception as exc:  # noqa: BLE001 - any failure here means a damaged file
         raise ProjectFileError(f"{path} is damaged and cannot be opened: {exc}") from exc
     project.mark_saved(path)
     project.disk_stamp = stamp
+    if stamp is not None:
+        project.file_image = FileImage.of(project, stamp, source)
     return project
 
 
@@ -197,37 +235,77 @@ def _read_meta(con: sqlite3.Connection, path: Path) -> dict[str, str]:
     return meta
 
 
-def _read(path: Path, feedback: Feedback) -> Project:
+def _read_units(
+    con: sqlite3.Connection, path: Path, n: int, source: UnitSource | None
+) -> UnitLayer:
+    """The unit layer; with a ``source`` and cached figures, without its polygons."""
+    figures = read_unit_figures(con, n)
+    if source is not None and figures is not None:
+        frame = pyogrio.read_dataframe(path, layer="units", read_geometry=False)
+        crs_text = pyogrio.read_info(path, layer="units")["crs"]
+        crs = CRS.from_user_input(crs_text) if crs_text else None
+        geometry: object = partial(_read_polygons, source)
+        lod: object = partial(_read_display, source, n)
+    else:
+        frame = pyogrio.read_dataframe(path, layer="units")
+        crs, geometry = frame.crs, frame.geometry.values
+        lod = _read_display(path, n, con)
+    if len(frame) != n:
+        raise ProjectFileError(f"{path} is damaged: expected {n} units.")
+    attrs = frame.drop(columns=["unit_id", "name", "geometry", *PLAN_COLUMNS], errors="ignore")
+    return UnitLayer(
+        ids=frame["unit_id"].astype(str).values,
+        names=frame["name"].astype(str).values,
+        geometry=geometry,
+        crs=crs,
+        attributes=pd.DataFrame(attrs),
+        lod=lod,
+        figures=figures,
+    )
+
+
+def _read_polygons(source: UnitSource) -> np.ndarray:
+    """The unit polygons of a lazily read project, from its (unchanged) file."""
+    frame = pyogrio.read_dataframe(source.check(), layer="units", columns=[])
+    return np.asarray(frame.geometry.values, dtype=object)
+
+
+def _read_display(
+    source: UnitSource | Path, n: int, con: sqlite3.Connection | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The display levels stored in the file (None when absent: computed instead)."""
+    own = con is None
+    if own:
+        path = source.check() if isinstance(source, UnitSource) else source
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        display = con.execute("SELECT coarse, fine FROM td_display ORDER BY fid").fetchall()
+    finally:
+        if own:
+            con.close()
+    if len(display) != n:
+        return None
+    coarse = shapely.from_wkb([r[0] for r in display])
+    fine = shapely.from_wkb([r[1] for r in display])
+    return coarse, fine
+
+
+def _read(path: Path, feedback: Feedback, source: UnitSource | None = None) -> Project:
     uri = f"file:{path}?mode=ro"
     con = sqlite3.connect(uri, uri=True)
     try:
         meta = _read_meta(con, path)
         feedback.set_progress(5, "Reading units")
-        gdf = pyogrio.read_dataframe(path, layer="units")
+        n = int(meta["n_units"])
+        units = _read_units(con, path, n, source)
         feedback.check_canceled()
-        n = len(gdf)
-        if n != int(meta["n_units"]):
-            raise ProjectFileError(f"{path} is damaged: expected {meta['n_units']} units.")
-        display = con.execute("SELECT coarse, fine FROM td_display ORDER BY fid").fetchall()
-        lod = None
-        if len(display) == n:
-            coarse = shapely.from_wkb([r[0] for r in display])
-            fine = shapely.from_wkb([r[1] for r in display])
-            lod = (coarse, fine)
-        attrs = gdf.drop(columns=["unit_id", "name", "geometry", *PLAN_COLUMNS], errors="ignore")
-        units = UnitLayer(
-            ids=gdf["unit_id"].astype(str).values,
-            names=gdf["name"].astype(str).values,
-            geometry=gdf.geometry.values,
-            crs=gdf.crs,
-            attributes=pd.DataFrame(attrs),
-            lod=lod,
-        )
         feedback.set_progress(60, "Reading plans")
-        adj_rows = _rows_array(con, "SELECT i, j, shared_m FROM td_adjacency", (), float, 3)
-        adjacency = Adjacency(
-            n, adj_rows[:, 0].astype(np.int64), adj_rows[:, 1].astype(np.int64), adj_rows[:, 2]
+        adj = np.fromiter(
+            con.execute("SELECT i, j, shared_m FROM td_adjacency"),
+            dtype=[("i", np.int64), ("j", np.int64), ("length", float)],
         )
+        adjacency = Adjacency(n, adj["i"].copy(), adj["j"].copy(), adj["length"].copy())
+        del adj
         accounts = _read_accounts(path, units)
         plans = _read_plans(con, path, n)
         settings = json.loads(meta.get("settings", "{}"))
@@ -249,18 +327,6 @@ def _read(path: Path, feedback: Feedback) -> Project:
     project.change_log = change_log
     feedback.set_progress(100, "Opened")
     return project
-
-
-def _rows_array(
-    con: sqlite3.Connection, sql: str, params: tuple, dtype: type, columns: int
-) -> np.ndarray:
-    """The rows of a query of numbers as an ``(n, columns)`` array.
-
-    Read straight from the cursor: a list of 900,000 row tuples turned into an array took
-    a quarter more time.
-    """
-    flat = np.fromiter(itertools.chain.from_iterable(con.execute(sql, params)), dtype=dtype)
-    return flat.reshape(-1, columns)
 
 
 def _read_transactions(con: sqlite3.Connection) -> pd.DataFrame | None:
@@ -296,14 +362,12 @@ def _read_plans(con: sqlite3.Connection, path: Path, n: int) -> list[Plan]:
         f"SELECT name, next_code, account_overrides, {criterion_column} FROM td_plans"
         " ORDER BY position"
     ):
-        arr = _rows_array(
-            con,
+        rows = con.execute(
             "SELECT unit_fid, territory_code, locked FROM td_assignments WHERE plan = ?"
             " ORDER BY unit_fid",
             (name,),
-            np.int64,
-            3,
         )
+        arr = np.fromiter(rows, dtype=(np.int64, 3))
         if arr.shape[0] != n:
             raise ProjectFileError(f"{path} is damaged: plan {name!r} is incomplete.")
         territories = {}

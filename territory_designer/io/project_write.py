@@ -7,7 +7,9 @@ checks the lock and the file on disk first and renames the file over the target.
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import sqlite3
 import time
 import uuid
@@ -23,8 +25,10 @@ from territory_designer import __version__
 from territory_designer.core.accounts import REQUIRED_COLUMNS
 from territory_designer.core.feedback import Feedback
 from territory_designer.core.project import Project
+from territory_designer.core.units import FIGURE_NAMES
 from territory_designer.io.change_log_table import write_change_log
 from territory_designer.io.field_names import ACCOUNT_FIELDS, UNIT_FIELDS, non_clashing_names
+from territory_designer.io.file_image import plan_digest
 from territory_designer.io.project_lock import writer_label
 
 FORMAT_NAME = "territory-designer-project"
@@ -148,6 +152,28 @@ def _register(con: sqlite3.Connection, table: str, description: str) -> None:
 
 def _write_tables(project: Project, con: sqlite3.Connection) -> None:
     units = project.units
+    _write_meta(project, con)
+    _write_plans(project, con, list(project.plans))
+    adj = project.adjacency
+    con.execute("CREATE TABLE td_adjacency (i INTEGER, j INTEGER, shared_m REAL)")
+    con.executemany(
+        "INSERT INTO td_adjacency VALUES (?, ?, ?)",
+        zip(adj.ei.tolist(), adj.ej.tolist(), adj.length.tolist(), strict=True),
+    )
+    _register(con, "td_adjacency", "Territory Designer: unit adjacency (row numbers)")
+    coarse, fine = units.lod
+    fids = np.arange(1, len(units) + 1)
+    con.execute("CREATE TABLE td_display (fid INTEGER PRIMARY KEY, coarse BLOB, fine BLOB)")
+    con.executemany(
+        "INSERT INTO td_display VALUES (?, ?, ?)",
+        zip(fids.tolist(), shapely.to_wkb(coarse), shapely.to_wkb(fine), strict=True),
+    )
+    _register(con, "td_display", "Territory Designer: simplified display geometry")
+    _write_unit_figures(units, con)
+    _write_logs(project, con)
+
+
+def _write_meta(project: Project, con: sqlite3.Connection) -> None:
     con.execute("CREATE TABLE td_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     meta = {
         "format": FORMAT_NAME,
@@ -157,22 +183,28 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
         # Tells this save from any other, even one with the same size and time.
         "save_id": uuid.uuid4().hex,
         "saved_by": writer_label(),
-        "n_units": str(len(units)),
+        "n_units": str(len(project.units)),
         "active_plan": project.active_plan_name,
         "baseline_plan": project.baseline_plan_name or "",
         "settings": json.dumps(project.settings),
     }
     con.executemany("INSERT INTO td_meta VALUES (?, ?)", list(meta.items()))
     _register(con, "td_meta", "Territory Designer: format and settings")
+
+
+def _write_plans(project: Project, con: sqlite3.Connection, assign: list[str]) -> None:
+    """``td_plans`` for every plan and ``td_assignments`` rows for the plans ``assign``
+    (the others' rows are in the table already)."""
     con.execute(
         "CREATE TABLE td_plans (name TEXT PRIMARY KEY, position INTEGER, next_code INTEGER,"
         " account_overrides TEXT, criterion TEXT)"
     )
     con.execute(
-        "CREATE TABLE td_assignments (plan TEXT NOT NULL, unit_fid INTEGER NOT NULL,"
-        " territory_code INTEGER NOT NULL, locked INTEGER NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS td_assignments (plan TEXT NOT NULL,"
+        " unit_fid INTEGER NOT NULL, territory_code INTEGER NOT NULL, locked INTEGER NOT NULL)"
     )
-    fids = np.arange(1, len(units) + 1)
+    n = len(project.units)
+    fids = np.arange(1, n + 1)
     for pos, plan in enumerate(project.plans.values()):
         con.execute(
             "INSERT INTO td_plans VALUES (?, ?, ?, ?, ?)",
@@ -184,10 +216,12 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
                 plan.criterion.to_json() if plan.criterion else None,
             ),
         )
+        if plan.name not in assign:
+            continue
         con.executemany(
             "INSERT INTO td_assignments VALUES (?, ?, ?, ?)",
             zip(
-                [plan.name] * len(units),
+                [plan.name] * n,
                 fids.tolist(),
                 plan.assignment.tolist(),
                 plan.locked_units.astype(int).tolist(),
@@ -196,22 +230,137 @@ def _write_tables(project: Project, con: sqlite3.Connection) -> None:
         )
     _register(con, "td_plans", "Territory Designer: plans (scenarios)")
     _register(con, "td_assignments", "Territory Designer: unit to territory code per plan")
-    adj = project.adjacency
-    con.execute("CREATE TABLE td_adjacency (i INTEGER, j INTEGER, shared_m REAL)")
-    con.executemany(
-        "INSERT INTO td_adjacency VALUES (?, ?, ?)",
-        zip(adj.ei.tolist(), adj.ej.tolist(), adj.length.tolist(), strict=True),
-    )
-    _register(con, "td_adjacency", "Territory Designer: unit adjacency (row numbers)")
-    coarse, fine = units.lod
-    con.execute("CREATE TABLE td_display (fid INTEGER PRIMARY KEY, coarse BLOB, fine BLOB)")
-    con.executemany(
-        "INSERT INTO td_display VALUES (?, ?, ?)",
-        zip(fids.tolist(), shapely.to_wkb(coarse), shapely.to_wkb(fine), strict=True),
-    )
-    _register(con, "td_display", "Territory Designer: simplified display geometry")
+
+
+def _write_logs(project: Project, con: sqlite3.Connection) -> None:
     write_change_log(project.change_log, con)
     transactions = getattr(project, "transactions", None)
     if transactions is not None and len(transactions):
         transactions.to_sql("td_transactions", con, index=False)
         _register(con, "td_transactions", "Territory Designer: imported order lines")
+
+
+# -- figures cache ------------------------------------------------------------------------
+def _npy(value: object) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.asarray(value), allow_pickle=False)
+    return buf.getvalue()
+
+
+def _units_changed_at(con: sqlite3.Connection) -> str:
+    """When GDAL (this save, or QGIS editing the file) last changed the units layer."""
+    row = con.execute("SELECT last_change FROM gpkg_contents WHERE table_name = 'units'").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _write_unit_figures(units: object, con: sqlite3.Connection) -> None:
+    """Cache the units' figures (:meth:`UnitLayer.figures`) as ``.npy`` blobs, with the
+    units layer's ``last_change``: an edit of the layer in a GIS makes the cache stale."""
+    con.execute("CREATE TABLE td_unit_figures (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    rows = [(k, _npy(v)) for k, v in units.figures().items()]  # type: ignore[attr-defined]
+    rows.append(("units_last_change", _units_changed_at(con).encode()))
+    con.executemany("INSERT INTO td_unit_figures VALUES (?, ?)", rows)
+    _register(con, "td_unit_figures", "Territory Designer: unit areas, points and perimeters")
+
+
+def read_unit_figures(con: sqlite3.Connection, n: int) -> dict[str, np.ndarray] | None:
+    """The cached unit figures of the file open on ``con``; None when absent (files
+    saved before the cache) or stale (the units layer changed since, or another size)."""
+    try:
+        rows = dict(con.execute("SELECT key, value FROM td_unit_figures").fetchall())
+    except sqlite3.DatabaseError:
+        return None
+    if bytes(rows.pop("units_last_change", b"")).decode() != _units_changed_at(con):
+        return None
+    if set(rows) != set(FIGURE_NAMES):
+        return None
+    figures = {k: np.load(io.BytesIO(v), allow_pickle=False) for k, v in rows.items()}
+    if any(figures[k].shape[0] != n for k in FIGURE_NAMES if k != "bounds"):
+        return None
+    return figures
+
+
+# -- saving only what changed -------------------------------------------------------------
+def patch_project_tables(project: Project, tmp: Path, feedback: Feedback) -> bool:
+    """Write the project into ``tmp`` as a copy of its file with only the plans changed.
+
+    Possible when the project's :class:`~territory_designer.io.file_image.FileImage`
+    says its units, adjacency and accounts are still those of its file and the file is
+    unchanged on disk: the file is copied, and the plan tables, the territories layer,
+    the metadata, the logs and the active plan's columns of the units layer are
+    rewritten (the polygons, display levels, adjacency and accounts are kept as they
+    are). Returns False, having written nothing, when a full write is needed.
+    """
+    image = getattr(project, "file_image", None)
+    if image is None or not image.same_layers(project) or not image.file_unchanged():
+        return False
+    src = Path(image.stamp.path)
+    feedback.set_progress(5, "Writing units")  # and accounts: copied as they are
+    shutil.copyfile(src, tmp)
+    feedback.check_canceled()
+    feedback.set_progress(50, "Writing plans")
+    keep = [
+        name for name, plan in project.plans.items() if image.plans.get(name) == plan_digest(plan)
+    ]
+    con = sqlite3.connect(tmp)
+    try:
+        with con:
+            _write_plan_columns(project, con)
+            for table in ("td_meta", "td_plans", "td_change_log", "td_transactions"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+            holders = ", ".join("?" * len(keep))
+            con.execute(f"DELETE FROM td_assignments WHERE plan NOT IN ({holders})", keep)
+            _write_meta(project, con)
+            _write_plans(project, con, [n for n in project.plans if n not in keep])
+            _write_logs(project, con)
+            if read_unit_figures(con, len(project.units)) is None:  # a file saved before
+                con.execute("DROP TABLE IF EXISTS td_unit_figures")
+                _write_unit_figures(project.units, con)
+    finally:
+        con.close()
+    feedback.check_canceled()
+    _write_territories(project, tmp)
+    return True
+
+
+def _write_plan_columns(project: Project, con: sqlite3.Connection) -> None:
+    """Set the active plan's ``territory_id``, ``territory`` and ``owner`` of every unit.
+
+    GDAL's R-tree triggers on the units layer call spatial SQL functions that plain
+    SQLite lacks, so the update triggers are dropped and made again around the update
+    (the polygons, hence the R-tree, do not change).
+    """
+    terr = project.plan.territories
+    codes, slot = np.unique(project.plan.assignment, return_inverse=True)
+    per_code = [
+        (t.id, t.name, t.owner) if (t := terr.get(int(c))) is not None else ("", "", "")
+        for c in codes
+    ]
+    con.execute(
+        "CREATE TEMP TABLE td_plan_columns (code INTEGER PRIMARY KEY, territory_id TEXT,"
+        " territory TEXT, owner TEXT)"
+    )
+    con.executemany(
+        "INSERT INTO td_plan_columns VALUES (?, ?, ?, ?)",
+        [(k, *row) for k, row in enumerate(per_code)],
+    )
+    con.execute("CREATE TEMP TABLE td_unit_slot (fid INTEGER PRIMARY KEY, slot INTEGER)")
+    con.executemany(
+        "INSERT INTO td_unit_slot VALUES (?, ?)",
+        zip(range(1, slot.size + 1), slot.tolist(), strict=True),
+    )
+    triggers = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'units'"
+        " AND sql LIKE '%UPDATE%ON%'"
+    ).fetchall()
+    for name, _ in triggers:
+        con.execute(f'DROP TRIGGER "{name}"')
+    con.execute(
+        "UPDATE units SET territory_id = c.territory_id, territory = c.territory,"
+        " owner = c.owner FROM td_unit_slot AS s JOIN td_plan_columns AS c ON c.code = s.slot"
+        " WHERE units.fid = s.fid"
+    )
+    for _, sql in triggers:
+        con.execute(sql)
+    con.execute("DROP TABLE td_unit_slot")
+    con.execute("DROP TABLE td_plan_columns")

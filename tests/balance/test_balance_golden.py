@@ -47,8 +47,12 @@ BUILDS = [
         (10, 10, 5),
         _random_weights(10, 10, 5),
         dict(tolerance=0.03, seed=0),
-        ["CCCCCCAAAA", "CCCCCCAAAA", "CCCCCCAAAA", "DDDDDDAAAA", "DDDDDDDAAA"]
-        + ["DDDDDDDAAA", "EEEEEBBBBB", "EEEEEBBBBB", "EEEEEBBBBB", "EEEEEBBBBB"],
+        # Six short starts instead of two long ones (20 units per territory, issue 17):
+        # mean Polsby-Popper 0.714 -> 0.686, least 0.628 -> 0.545 on this seed; over
+        # seeds 0-5 of such grids mean 0.684 -> 0.679, least 0.566 -> 0.578, CPU 1.25 ->
+        # 0.51 s.
+        ["DDDDDBBBBB", "DDDDDBBBBB", "DDDDDBBBBB", "DDDDDAABBB", "DDDDAAAAAA"]
+        + ["CCCCAAAAAA", "CCCCAAAAAA", "CCCCEEEEEA", "CCCCEEEEEE", "CCCCEEEEEE"],
     ),
     (
         (12, 8, 6),
@@ -56,9 +60,10 @@ BUILDS = [
         dict(tolerance=0.05, seed=2, compactness=1.0),
         # Every start's worst territory is raised before the starts are ranked (issue 17):
         # least Polsby-Popper 0.503 -> 0.543, mean 0.705 -> 0.700, largest deviation
-        # 3.7 % -> 4.2 % (inside the 5 % tolerance).
-        ["FFFBBBBCCCCC", "FFFBBBBCCCCC", "FFFBBBBCCCCC", "FFFBBBBCAAAA"]
-        + ["FFFEDDDDAAAA", "EEEEDDDDAAAA", "EEEEDDDDAAAA", "EEEEEDDDAAAA"],
+        # 3.7 % -> 4.2 % (inside the 5 % tolerance). Six short starts instead of two long
+        # ones: the same scores, another labelling and 4.7 % largest deviation.
+        ["EEEDDDDAAAAA", "EEEDDDDAAAAA", "EEEDDDDAAAAA", "EEEDDDDABBBB"]
+        + ["FEEFCCCCBBBB", "FFFFCCCCBBBB", "FFFFCCCCBBBB", "FFFFCCCCBBBB"],
     ),
     (
         (6, 6, 3),

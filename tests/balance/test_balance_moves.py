@@ -152,6 +152,19 @@ def test_effort_shrinks_with_layer_size():
     assert large.anneal_steps <= 1_000_000
 
 
+def test_small_layer_with_many_units_per_territory_gets_many_short_starts():
+    from territory_designer.balance.build import MANY_STARTS
+
+    many = effort_for(100, 5)  # NC counties, 20 units per territory
+    assert many.restarts == MANY_STARTS and not many.polish
+    long = effort_for(100, 5, many_starts=False)  # thorough mode's runs search long
+    assert long.restarts == 2 and long.kicks > many.kicks and long.trees > many.trees
+    for n, k in ((100, 10), (159, 8), (195, 6), (48, 6)):  # few units per territory, larger
+        usual = effort_for(n, k)
+        assert usual.restarts <= 2 and usual.polish
+        assert usual == effort_for(n, k, many_starts=False)
+
+
 def test_build_keeps_home_base_distance_limit():
     home = np.array([[2000, 2000], [10000, 2000], [2000, 10000], [10000, 10000]], float)
     prob = grid_problem(12, 12, 4, tolerance=0.05, home=home, max_distance=9000.0)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from territory_designer.balance.build import _rank, build_partition, graph_of
+from territory_designer.balance.thorough import WORST_SHARE, PlanFigures
 from territory_designer.cli import main
 from territory_designer.core.feedback import Feedback
 from tests.balance.conftest import grid_problem
@@ -52,8 +53,6 @@ def test_a_limit_used_up_by_the_usual_build_is_reported():
 
 
 def _figures(problem, labels):
-    from territory_designer.balance.thorough import PlanFigures
-
     return PlanFigures.of(problem, graph_of(problem), labels)
 
 
@@ -90,10 +89,21 @@ def test_fixed_runs_never_worse_than_the_usual_build_and_contiguous():
     before, after = _figures(problem, usual.labels), _figures(problem, thorough.labels)
     assert after.excess == 0
     assert after.mean_pp >= before.mean_pp
-    assert after.min_pp >= before.min_pp
+    assert after.min_pp >= WORST_SHARE * before.min_pp - 1e-9
     assert after.max_dev <= before.max_dev + 1e-9
     assert _contiguous(problem, thorough.labels)
     assert "4 more starts" in thorough.thorough_note
+    # 64 units, 8 territories: small and coarse, so territories are priced too.
+    assert "priced territories" in thorough.thorough_note
+
+
+def test_the_least_compact_territory_may_fall_to_its_share_of_the_usual_one_and_no_further():
+    usual = PlanFigures(excess=0.0, max_dev=0.02, mean_pp=0.36, min_pp=0.09)
+    floor = WORST_SHARE * usual.min_pp
+    assert 0.5 <= WORST_SHARE < 1.0
+    assert PlanFigures(0.0, 0.02, 0.41, floor + 1e-6).not_worse_than(usual)
+    assert not PlanFigures(0.0, 0.02, 0.43, floor - 1e-3).not_worse_than(usual)
+    assert not PlanFigures(0.0, 0.021, 0.41, 0.09).not_worse_than(usual)  # less balanced
 
 
 def test_fixed_runs_are_deterministic():

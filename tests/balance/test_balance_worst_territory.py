@@ -31,8 +31,9 @@ def test_worst_county_territory_is_raised_on_real_counties():
 def test_worst_county_territory_is_raised_at_five_territories():
     project = build_demo_project()
     plan, report = build_plan(project, k=5, balance_on="births_1974", tolerance=0.02, seed=0)
-    # Before every start had its worst territory raised: worst 0.0726, mean 0.421.
-    assert report.pp_min > 0.088
+    # Before every start had its worst territory raised: worst 0.0726, mean 0.421; with
+    # two long starts instead of six short ones (effort_for): worst 0.0904, mean 0.4195.
+    assert report.pp_min > 0.094
     assert report.pp_mean > 0.9 * 0.421
     assert report.within_tolerance and report.max_abs_deviation_pct <= 2.0
     assert report.contiguous and report.unassigned == 0

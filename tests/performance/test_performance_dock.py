@@ -33,7 +33,7 @@ def dock(qtbot):
 
 def settle(qtbot, dock):
     """Wait until the figures computed on the worker thread are shown."""
-    qtbot.waitUntil(lambda: not dock.updating, timeout=5000)
+    qtbot.waitUntil(lambda: not dock.updating, timeout=15000)
 
 
 def cells(dock, row):
@@ -70,10 +70,10 @@ def test_an_edit_of_the_plan_updates_the_figures(qtbot, dock):
     assert trend != "▁" * 12  # T02 sold in February and March 2024
     # Paint unit 1 (b1) into T01: T01 now sells b1's lines too, T02 nothing.
     assert session.assign([1], project.plan.code_of("T01"))
-    qtbot.waitUntil(lambda: cells(dock, 1)[2] == "▁" * 12, timeout=3000)
+    qtbot.waitUntil(lambda: cells(dock, 1)[2] == "▁" * 12, timeout=15000)
     assert dock.figure.axes[1].get_lines()[0].get_ydata().max() == 0
     session.undo_stack.undo()
-    qtbot.waitUntil(lambda: cells(dock, 1)[2] == trend, timeout=3000)
+    qtbot.waitUntil(lambda: cells(dock, 1)[2] == trend, timeout=15000)
 
 
 def test_a_project_without_order_lines_says_what_to_do(qtbot):
@@ -122,7 +122,7 @@ def test_plan_in_force_needs_dated_plans(qtbot, dock):
     settle(qtbot, dock)
     assert "plan-start" in dock.message.text() and dock.table.rowCount() == 0
     dock.session.execute(plan_start_edit(dock.session.project, "Plan 1", "2024-01-01"))
-    qtbot.waitUntil(lambda: dock.table.rowCount() == 2, timeout=3000)
+    qtbot.waitUntil(lambda: dock.table.rowCount() == 2, timeout=15000)
     assert "'Plan 1' from 2024-01-01" in dock.message.text()
 
 
@@ -183,7 +183,7 @@ def test_an_edit_does_not_block_the_window_and_a_stroke_computes_once(qtbot, doc
     # A computation on the GUI thread would sit at the closed gate for 10 s; the bound
     # leaves room for a loaded machine's slow edits.
     assert time.perf_counter() - start < 5.0
-    qtbot.waitUntil(lambda: gated.calls == 1, timeout=3000)
+    qtbot.waitUntil(lambda: gated.calls == 1, timeout=15000)
     # The worker is held: the window still runs its event loop and says it is updating.
     assert dock.updating and dock.message.text() == "Updating…"
     qtbot.wait(600)  # longer than the debounce: still one computation for the stroke
@@ -200,11 +200,11 @@ def test_a_result_computed_for_an_older_state_is_dropped(qtbot, dock, monkeypatc
     session, project = dock.session, dock.session.project
     before = dock.table_data
     dock.refresh()  # computation 1: unit 1 still in T02
-    qtbot.waitUntil(lambda: gated.calls == 1, timeout=3000)
+    qtbot.waitUntil(lambda: gated.calls == 1, timeout=15000)
     assert session.assign([1], project.plan.code_of("T01"))
     dock.refresh()  # the project changed: computation 1 is now stale
     gated.gates[0].set()
-    qtbot.waitUntil(lambda: gated.calls == 2, timeout=3000)  # 1 ended, 2 started
+    qtbot.waitUntil(lambda: gated.calls == 2, timeout=15000)  # 1 ended, 2 started
     qtbot.wait(50)
     assert len(gated.results) == 1
     assert dock.table_data is before and dock.message.text() == "Updating…"
@@ -220,7 +220,7 @@ def test_closing_the_window_while_the_figures_compute(qtbot, dock, monkeypatch):
 
     gated = _Gated(monkeypatch)
     dock.refresh()
-    qtbot.waitUntil(lambda: gated.calls == 1, timeout=3000)
+    qtbot.waitUntil(lambda: gated.calls == 1, timeout=15000)
     window = dock.parent()
     window.session.undo_stack.clear()
     window.close()

@@ -45,7 +45,7 @@ def test_quotas_are_set_in_a_table_as_one_undo_step(qtbot):
     # The Performance dock now measures attainment against the quotas.
     window.actions_by_name["performance"].trigger()
     dock = window.performance_dock
-    qtbot.waitUntil(lambda: not dock.updating and dock.table.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: not dock.updating and dock.table.rowCount() == 2, timeout=15000)
     assert "quota" in dock.message.text()
     # Clearing a cell removes that quota; one undo restores both.
     dialog = _menu_action(window, "territory", "set_quotas")

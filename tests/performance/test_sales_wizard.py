@@ -66,7 +66,7 @@ def test_import_sales_history_through_the_window(qtbot, tmp_path):
     qtbot.waitUntil(lambda: dock.table.rowCount() == 2)
     window.session.undo_stack.undo()
     assert window.session.project.transactions is None
-    qtbot.waitUntil(lambda: dock.table.rowCount() == 0, timeout=3000)
+    qtbot.waitUntil(lambda: dock.table.rowCount() == 0, timeout=15000)
     assert "import-sales" in dock.message.text()
 
 

@@ -64,9 +64,9 @@ def test_growth_is_offered_on_the_map_and_the_view_menu_names_it(qtbot):
     qtbot.waitExposed(window)
     window.actions_by_name["performance"].trigger()
     dock = window.performance_dock
-    qtbot.waitUntil(lambda: dock.isVisible() and not dock.updating, timeout=5000)
+    qtbot.waitUntil(lambda: dock.isVisible() and not dock.updating, timeout=15000)
     dock.period_box.setCurrentText("year")
-    qtbot.waitUntil(lambda: not dock.updating, timeout=5000)
+    qtbot.waitUntil(lambda: not dock.updating, timeout=15000)
     assert _checked(window) == ["Territory"]
     dock.map_colours.box.setCurrentText("Growth % (territory)")
     canvas = window.canvas

@@ -182,7 +182,7 @@ def test_autosave_writes_and_save_discards_a_recovery_copy(qtbot, window):
     assert list_recoveries() == []
     code, units = donor_units(window)
     window.session.assign(units, code)
-    qtbot.waitUntil(lambda: len(list_recoveries()) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(list_recoveries()) == 1, timeout=15000)
     copy = load_project(list_recoveries()[0].project_file)
     assert np.all(copy.plan.assignment[units] == code)
     assert window.session.project.is_dirty  # a recovery copy is not a save
@@ -202,17 +202,25 @@ def test_cancelled_open_leaves_the_project_unchanged(qtbot, window, project_file
     before = window.session.project
     task = window.files.open_path(project_file)
     task.dialog.findChild(QPushButton).click()
-    with qtbot.waitSignal(task.sig_done, timeout=5000):
+    with qtbot.waitSignal(task.sig_done, timeout=15000):
         gate.set()
     assert window.session.project is before
     assert not window.files.busy
     assert window.prompts.errors == []
 
 
-@pytest.mark.parametrize("step", ["Writing accounts", "Writing plans"])
-def test_cancelled_save_leaves_the_file_untouched(qtbot, window, project_file, monkeypatch, step):
-    """Cancel clicked while the real writer is at ``step`` (the units layer, or units and
-    accounts, already in the temporary file): the saved file stays as it was."""
+@pytest.mark.parametrize(
+    ("step", "patched"),
+    [("Writing units", True), ("Writing plans", True), ("Writing accounts", False)],
+)
+def test_cancelled_save_leaves_the_file_untouched(
+    qtbot, window, project_file, monkeypatch, step, patched
+):
+    """Cancel clicked while the real writer is at ``step`` (the file being copied or
+    copied, for a save of plan edits; the units layer already in the temporary file,
+    for a full write): the saved file stays as it was."""
+    if not patched:
+        window.session.project.file_image = None
     pause = PauseAt(monkeypatch, step)
     before = project_file.read_bytes()
     code, units = donor_units(window)
@@ -252,7 +260,7 @@ def test_bad_file_shows_one_clear_error(qtbot, make_window, demo_project, tmp_pa
     bad.write_text("just some text")
     before = window.session.project
     task = window.files.open_path(bad)
-    with qtbot.waitSignal(task.sig_done, timeout=5000):
+    with qtbot.waitSignal(task.sig_done, timeout=15000):
         pass
     assert len(shown) == 1
     title, message = shown[0]
@@ -331,7 +339,7 @@ def test_recovery_kept_for_later_survives_the_new_sessions_autosave_and_save(qtb
     window.files.autosave_timer.setInterval(20)
     code2, units = donor_units(window)
     window.session.assign(units, code2)
-    qtbot.waitUntil(lambda: len(list_recoveries()) == 2, timeout=5000)  # its own and the kept
+    qtbot.waitUntil(lambda: len(list_recoveries()) == 2, timeout=15000)  # its own and the kept
     assert window.files.save(wait=True)
     (kept,) = list_recoveries()
     assert load_project(kept.project_file).plan.territories[code].name == "Crashed work"
@@ -377,9 +385,9 @@ def test_merge_dialog_choice(qtbot, window):
 
 def test_shrinking_the_window_keeps_room_for_the_map(qtbot, window):
     window.resize(1400, 900)
-    qtbot.waitUntil(lambda: window.territory_dock.width() > 400, timeout=2000)
+    qtbot.waitUntil(lambda: window.territory_dock.width() > 400, timeout=15000)
     window.resize(900, 600)
-    qtbot.waitUntil(lambda: window.territory_dock.width() <= 450, timeout=2000)
+    qtbot.waitUntil(lambda: window.territory_dock.width() <= 450, timeout=15000)
     assert window.canvas.width() >= 400
 
 

@@ -45,5 +45,5 @@ def test_many_territories_need_no_sideways_scrolling_in_the_dock(qtbot, make_gri
     view = window.territory_dock.view
     assert window.territory_dock.model.rowCount() == 26
     qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())
-    qtbot.waitUntil(lambda: not view.horizontalScrollBar().isVisible(), timeout=1000)
+    qtbot.waitUntil(lambda: not view.horizontalScrollBar().isVisible(), timeout=15000)
     assert view.columnWidth(Column.DEVIATION) >= 100

@@ -59,7 +59,7 @@ def test_small_deviation_draws_a_visible_bar_in_the_default_dock(qtbot, demo_pro
     qtbot.waitExposed(window)
     window._default_dock_width()  # noqa: SLF001 - the layout a first start gets
     view = window.territory_dock.view
-    qtbot.waitUntil(lambda: view.columnWidth(Column.DEVIATION) >= 150, timeout=2000)
+    qtbot.waitUntil(lambda: view.columnWidth(Column.DEVIATION) >= 150, timeout=15000)
     bold = QFont(view.font())
     bold.setBold(True)
     metrics = QFontMetricsF(bold)

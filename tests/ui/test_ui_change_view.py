@@ -41,7 +41,7 @@ def test_change_view_colours_moved_units_by_gaining_territory(window, qtbot):
     assert view.outline.scene() is canvas.scene() and not view.outline.path().isEmpty()
     # An undo is followed (after the view's short delay).
     session.undo_stack.undo()
-    qtbot.waitUntil(lambda: view.moved.size == 3, timeout=2000)
+    qtbot.waitUntil(lambda: view.moved.size == 3, timeout=15000)
     action.trigger()
     assert canvas.units.classes is None and view.outline.scene() is None
     assert fill_of(window, donors[0]) == QColor(gain0)  # its territory's colour again

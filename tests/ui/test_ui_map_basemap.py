@@ -28,13 +28,13 @@ def test_basemap_draws_under_the_map_with_city_names_by_zoom(qtbot, window, monk
     assert all(item.isVisible() for item in layer.items) and len(layer.items) >= 3
     canvas.zoom_to_all()
     canvas.wait_idle()
-    qtbot.waitUntil(lambda: "Richmond" in layer.shown_cities, timeout=2000)
+    qtbot.waitUntil(lambda: "Richmond" in layer.shown_cities, timeout=15000)
     wide = list(layer.shown_cities)
     # Zoomed in on one county, its towns appear that the whole state had no room for.
     wake = window.session.project.units.index_of("37183")
     window.session.set_selection([wake])
     canvas.zoom_to_selection()
-    qtbot.waitUntil(lambda: "Cary" in layer.shown_cities, timeout=2000)
+    qtbot.waitUntil(lambda: "Cary" in layer.shown_cities, timeout=15000)
     assert "Cary" not in wide
 
 
@@ -69,7 +69,7 @@ def test_city_names_never_cover_territory_labels(qtbot, window):
     canvas.zoom_to_all()
     canvas.wait_idle()
     layer = canvas.basemap.layer
-    qtbot.waitUntil(lambda: "Richmond" in layer.shown_cities, timeout=2000)
+    qtbot.waitUntil(lambda: "Richmond" in layer.shown_cities, timeout=15000)
     labels = canvas.territories.label_rects_px()
     assert labels
     scale = canvas.scale_px_per_unit()

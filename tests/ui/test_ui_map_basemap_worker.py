@@ -74,7 +74,7 @@ def _share_in_colour(window: MainWindow, units: np.ndarray, color: str) -> float
 def test_territories_show_before_the_basemap_which_arrives_later(qtbot, demo_project, gated):
     window = _open(qtbot, demo_project)
     canvas = window.canvas
-    qtbot.waitUntil(lambda: len(gated.gates) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(gated.gates) == 1, timeout=15000)
     # The cut runs on a worker thread, not the GUI's.
     assert gated.threads[0] is not threading.main_thread()
     assert canvas.basemap.loading and canvas.basemap.layer is None
@@ -99,10 +99,10 @@ def test_a_basemap_cut_for_a_replaced_project_is_dropped(qtbot, demo_project, ga
     second = copy.deepcopy(demo_project)
     window = _open(qtbot, demo_project)
     canvas = window.canvas
-    qtbot.waitUntil(lambda: len(gated.gates) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(gated.gates) == 1, timeout=15000)
     window.session.replace_project(second)  # e.g. File › Open while the cut runs
     assert gated.feedbacks[0].is_canceled()
-    qtbot.waitUntil(lambda: len(gated.gates) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(gated.gates) == 2, timeout=15000)
     gated.gates[0].set()  # the old project's basemap arrives first …
     qtbot.waitUntil(lambda: len(gated.results) == 1, timeout=30000)
     qtbot.wait(100)
@@ -120,7 +120,7 @@ def test_a_broken_basemap_says_so_and_leaves_the_map(qtbot, demo_project, monkey
     monkeypatch.setattr(basemap_layer, "load_basemap", broken)
     window = _open(qtbot, demo_project)
     canvas = window.canvas
-    qtbot.waitUntil(lambda: canvas.basemap.error != "", timeout=5000)
+    qtbot.waitUntil(lambda: canvas.basemap.error != "", timeout=15000)
     assert "No basemap" in canvas.basemap.error and "missing" in canvas.basemap.error
     assert canvas.basemap.layer is None and not canvas.basemap.loading
     assert "No basemap" in window.statusBar().currentMessage()
@@ -147,7 +147,7 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot, demo_project):
         worker.start()
         worker.join()
         assert threads == []
-        qtbot.waitUntil(lambda: bool(threads), timeout=5000)  # the GUI thread's timer
+        qtbot.waitUntil(lambda: bool(threads), timeout=15000)  # the GUI thread's timer
     finally:
         gc.callbacks.remove(on_gc)
     assert set(threads) == {threading.main_thread()}

@@ -193,7 +193,7 @@ def test_reopening_in_a_smaller_window_leaves_the_map_room(qtbot, open_window):
     big = open_window(build_grid_project(4, 6, ["AAABBB"] * 4), settings=settings)
     big.resize(1800, 1000)
     big.resizeDocks([big.territory_dock], [850], Qt.Orientation.Horizontal)
-    qtbot.waitUntil(lambda: big.territory_dock.width() >= 600, timeout=2000)
+    qtbot.waitUntil(lambda: big.territory_dock.width() >= 600, timeout=15000)
     assert big.close()
     # Reopened on a smaller screen (the offscreen one is 800 px wide).
     small = MainWindow(build_grid_project(4, 6, ["AAABBB"] * 4), "U", settings, ScriptedPrompts())
@@ -201,5 +201,5 @@ def test_reopening_in_a_smaller_window_leaves_the_map_room(qtbot, open_window):
     small.show()
     qtbot.waitExposed(small)
     assert small.width() < 1000
-    qtbot.waitUntil(lambda: small.territory_dock.width() <= small.width() // 2, timeout=2000)
+    qtbot.waitUntil(lambda: small.territory_dock.width() <= small.width() // 2, timeout=15000)
     assert small.canvas.width() >= small.width() // 3

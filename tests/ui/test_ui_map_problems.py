@@ -32,5 +32,5 @@ def test_problems_dock_lists_and_zooms_and_follows_edits(qtbot):
     # Painting the island and the gap into B clears both problems.
     unassigned = int(np.flatnonzero(project.plan.assignment < 0)[0])
     window.session.assign(np.array([island, unassigned]), 1)
-    qtbot.waitUntil(lambda: dock.problems == [], timeout=2000)
+    qtbot.waitUntil(lambda: dock.problems == [], timeout=15000)
     assert dock.view.item(0).text() == "No problems found in this plan."

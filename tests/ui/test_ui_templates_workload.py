@@ -158,7 +158,7 @@ def test_new_project_with_a_template_then_imports_its_accounts(qtbot, demo_proje
     assert project.settings["template"] == "pharmaceutical"
     assert project.settings["constraints"]["max_distance_km"] == 250
     assert not project.is_dirty or project.path is None
-    qtbot.waitUntil(lambda: window.imports.wizard is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.imports.wizard is not None, timeout=15000)
     plan = project.plan  # today's alignment came in first, as the active plan
     assert sorted(t.owner for t in plan.territories.values()) == ["Ann", "Bob"]
     assert (plan.assignment >= 0).all()

@@ -176,7 +176,7 @@ def test_accounts_in_accepted_overlaps_are_reported_after_an_import(qtbot, tmp_p
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page, timeout=30000)
     wizard.accept()
-    qtbot.waitUntil(lambda: any("where units overlap" in m for m in messages), timeout=5000)
+    qtbot.waitUntil(lambda: any("where units overlap" in m for m in messages), timeout=15000)
     assert any(m.startswith("1 account lies where units overlap") for m in messages)
     table = window.session.project.accounts.table
     assert project.units.ids[int(table.loc[table.account_id == "A1", "unit"].iloc[0])] == "37183"

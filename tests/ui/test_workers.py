@@ -28,7 +28,7 @@ def test_result_arrives_on_gui_thread_with_progress(qtbot):
     task.sig_progress.connect(lambda p, m: progress.append((p, m)))
     results = []
     task.sig_finished.connect(lambda r: results.append((r, QThread.currentThread())))
-    with qtbot.waitSignal(task.sig_done, timeout=5000):
+    with qtbot.waitSignal(task.sig_done, timeout=15000):
         task.start()
     gui = QApplication.instance().thread()
     assert results == [(42, gui)]
@@ -50,7 +50,7 @@ def test_errors_become_one_clear_message(qtbot, exc, expected):
     task = Task(work)
     messages = []
     task.sig_failed.connect(messages.append)
-    with qtbot.waitSignal(task.sig_done, timeout=5000):
+    with qtbot.waitSignal(task.sig_done, timeout=15000):
         task.start()
     assert messages == [expected]
     assert "Traceback" not in messages[0]
@@ -84,7 +84,7 @@ def test_cancel_button_stops_a_save_and_leaves_everything_unchanged(
     dialog = task.dialog
     assert isinstance(dialog, ProgressDialog)
     cancel = dialog.findChild(QPushButton)
-    qtbot.waitUntil(lambda: cancel.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: cancel.isVisible(), timeout=15000)
     pause.wait_reached()
     cancel.click()
     assert task.feedback.is_canceled()
