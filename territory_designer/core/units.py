@@ -61,6 +61,14 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
 FIGURE_NAMES = ("area", "centroid", "length_scale", "perimeter", "bounds")
 
 
+def _strings(values: object) -> np.ndarray:
+    """A new object array of Python strings (converted only when some are not)."""
+    out = np.array(values, dtype=object).ravel()
+    if not all(type(v) is str for v in out.tolist()):
+        out = out.astype(str).astype(object)
+    return out
+
+
 class UnitLayer:
     """Polygons with ids, names and attributes, in a projected CRS.
 
@@ -96,8 +104,8 @@ class UnitLayer:
         lod: tuple[np.ndarray, np.ndarray] | Callable[[], tuple] | None = None,
         figures: dict[str, object] | None = None,
     ) -> None:
-        self.ids = np.asarray(ids, dtype=object).astype(str).astype(object)
-        self.names = np.asarray(names, dtype=object).astype(str).astype(object)
+        self.ids = _strings(ids)
+        self.names = _strings(names)
         # Written in place nowhere: a project file's image (io.file_image) relies on it.
         self.ids.setflags(write=False)
         self.names.setflags(write=False)
@@ -117,7 +125,7 @@ class UnitLayer:
         size = self._geometry.size if self._geometry is not None else len(figures["area"])
         if not (self.names.size == size == len(self.attributes) == n):
             raise InputError("Units: ids, names, geometry and attributes differ in length.")
-        self._index = {uid: k for k, uid in enumerate(self.ids)}
+        self._index = dict(zip(self.ids.tolist(), range(n), strict=True))
         if len(self._index) != n:
             dup = pd.Series(self.ids).loc[pd.Series(self.ids).duplicated()].unique()[:10]
             raise InputError(f"Duplicate unit ids: {', '.join(map(str, dup))}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow
@@ -29,7 +30,6 @@ from territory_designer.io.field_names import renaming_note
 from territory_designer.io.geography import accounts_in_overlaps, overlap_accounts_line
 from territory_designer.io.units_import import AddUnitsReport, add_units
 from territory_designer.ui.commands import SwapProject
-from territory_designer.ui.dialogs.import_wizard import ImportWizard
 from territory_designer.ui.dialogs.new_project_dialog import (
     FieldChooser,
     choose_layer_fields,
@@ -40,6 +40,9 @@ from territory_designer.ui.docks.unlocated_dock import UnlocatedDock
 from territory_designer.ui.file_controller import FileController
 from territory_designer.ui.session import Session
 from territory_designer.ui.workers import Task
+
+if TYPE_CHECKING:
+    from territory_designer.ui.dialogs.import_wizard import ImportWizard
 
 
 class ImportController(QObject):
@@ -87,6 +90,8 @@ class ImportController(QObject):
         if not path:
             return None
         self.files.settings.set_last_folder(Path(path).parent)
+        from territory_designer.ui.dialogs.import_wizard import ImportWizard  # ~0.5 s
+
         wizard = ImportWizard(self.session, self.prompts, path, self.window)
         wizard.setWindowModality(Qt.WindowModality.WindowModal)
         wizard.finished.connect(lambda _r: self._on_wizard_finished(wizard))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
-import territory_designer.ui.dialogs.balance_runner as balance_runner
+import territory_designer.balance.scenario as scenario
 from territory_designer.core.errors import InputError
 from territory_designer.ui.app_settings import AppSettings
 from territory_designer.ui.dialogs.balance_dialog import BalanceDialog
@@ -148,7 +148,7 @@ def test_engine_error_is_one_clear_message(qtbot, window, monkeypatch):
     def refuse(project, request, feedback=None):
         raise InputError("3 locked territories leave nothing to build for k=2.")
 
-    monkeypatch.setattr(balance_runner, "build_scenario", refuse)
+    monkeypatch.setattr(scenario, "build_scenario", refuse)  # imported when run
     plans = list(window.session.project.plans)
     _run(qtbot, window, window.balancer.open_dialog("build"))
     assert window.prompts.errors == [

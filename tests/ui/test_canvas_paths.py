@@ -128,3 +128,15 @@ def test_all_paths_at_once_match_one_at_a_time_with_empty_geometries(qapp):
     assert all(p == elements.path(k) for k, p in enumerate(paths))
     assert inside(paths[1], 1, 1) and not inside(paths[1], 5, 5)
     assert inside(paths[4], 40.5, 0.5) and UnitElements(geoms[:0]).paths() == []
+
+
+def test_paths_of_a_range_match_the_paths_of_all(qapp):
+    """Unit items are built in chunks: each chunk reads only its own paths."""
+    geoms = np.array(
+        [shapely.Polygon(), DONUT, PAIR, shapely.Polygon(), shapely.box(40, 0, 41, 1)],
+        dtype=object,
+    )
+    elements = UnitElements(geoms)
+    every = elements.paths()
+    for start, stop in ((0, 2), (1, 4), (3, 5), (4, 5), (2, 2)):
+        assert elements.paths(start, stop) == every[start:stop]

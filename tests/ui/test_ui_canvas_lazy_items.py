@@ -50,14 +50,15 @@ def test_overview_opens_without_unit_items_and_builds_them_after_the_first_paint
     canvas = _canvas(qtbot, project)
     units = canvas.units
     assert units.overview
-    assert units.items_built == 0 and units.parent.scene() is None
+    assert units.items_built == 0 and not units.parent.childItems()
     canvas.show()
     qtbot.waitExposed(canvas)
     qtbot.waitUntil(lambda: units.items_built > 0)
     assert not units.items_complete  # chunks, not one long stall
-    assert units.parent.scene() is None  # the scene never holds a half-built layer
+    assert units.items_built % 1500 == 0
+    assert not units.parent.isVisible()  # under the overview's fills
     qtbot.waitUntil(lambda: units.items_complete, timeout=10000)
-    assert units.parent.scene() is canvas.scene()
+    assert all(item.scene() is canvas.scene() for item in units.items)
     assert not units.parent.isVisible()  # still the overview
     assert [_fill(canvas, u) for u in range(M * M)] == _expected_fills(project)
 
@@ -155,3 +156,16 @@ def test_a_large_layer_draws_its_overview_from_the_fine_level(qtbot, monkeypatch
     monkeypatch.setattr(units_module, "LARGE_LAYER_UNITS", 200_000)  # a small layer again
     small = _canvas(qtbot, project)
     assert small.units.lod == 0 and small.territories.lod == 0
+
+
+def test_a_first_view_with_unit_outlines_shows_every_unit_item(qtbot):
+    """Units big enough to outline: no overview, the items are made with the canvas."""
+    project = build_grid_project(4, 6, ["AABBBB", "AABBBB", "AAABBB", "AAABBB"])
+    canvas = _canvas(qtbot, project)
+    units = canvas.units
+    assert not units.overview and units.borders_shown
+    assert units.items_complete and units.parent.isVisible()
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    assert all(item.isVisible() and item.scene() is canvas.scene() for item in units.items)
+    assert [_fill(canvas, u) for u in range(24)] == _expected_fills(project)

@@ -100,17 +100,24 @@ class UnitElements:
         size = _ELEMENT.itemsize
         return _path_from_bytes(b - a, self.buffer[a * size : b * size])
 
-    def paths(self) -> list[QPainterPath]:
-        """One painter path per geometry, in order.
+    def paths(self, start: int = 0, stop: int | None = None) -> list[QPainterPath]:
+        """One painter path per geometry ``start .. stop - 1`` (all by default), in order.
 
         All paths are serialised into one buffer (count, elements and tail of each, laid
         out with numpy) and read back from a single stream: about a third faster than a
         buffer and stream per path on 300,000 units.
         """
-        size, offsets = _ELEMENT.itemsize, self.offsets
-        n_geoms = offsets.size - 1
+        size = _ELEMENT.itemsize
+        stop = self.offsets.size - 1 if stop is None else stop
+        offsets = self.offsets[start : stop + 1]
+        n_geoms = max(offsets.size - 1, 0)
+        if n_geoms == 0:
+            return []
         counts = np.diff(offsets)
-        elements = np.frombuffer(self.buffer, dtype=np.uint8).reshape(-1, size)
+        first, last = int(offsets[0]) * size, int(offsets[-1]) * size
+        elements = np.frombuffer(memoryview(self.buffer)[first:last], dtype=np.uint8)
+        elements = elements.reshape(-1, size)
+        offsets = offsets - offsets[0]
         header, tail = len(struct.pack(">i", 0)), len(_TAIL)
         # Qt reads no tail after an element count of 0 (an empty geometry).
         lengths = header + size * counts + np.where(counts > 0, tail, 0)
