@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import linprog
 
 from territory_designer.balance.graph import Graph
 from territory_designer.balance.problem import BalanceProblem
@@ -198,21 +198,4 @@ class ColumnGeneration:
         rc = self.reduced_costs()
         best = np.argsort(-rc, kind="stable")[:size]
         cols = np.unique(np.r_[best, np.asarray(extra + pool.planned, dtype=np.int64)])
-        r = np.concatenate([pool.units[j] for j in cols])
-        c = np.repeat(np.arange(cols.size), [pool.units[j].size for j in cols])
-        a = sparse.csr_matrix((np.ones(r.size), (r, c)), shape=(self.n, cols.size))
-        a = sparse.vstack([a, sparse.csr_matrix(np.ones((1, cols.size)))]).tocsr()
-        b = np.r_[np.ones(self.n), float(self.k)]
-        res = milp(
-            -np.asarray(pool.pp)[cols],
-            constraints=LinearConstraint(a, b, b),
-            integrality=np.ones(cols.size),
-            bounds=Bounds(0, 1),
-            options={"time_limit": max(float(seconds), 0.05)},
-        )
-        if res.x is None:
-            return None
-        chosen = cols[np.flatnonzero(res.x > 0.5)]
-        if chosen.size != self.k:
-            return None
-        return pool.labels_of(chosen.tolist())
+        return pool.best_cover(seconds, cols)

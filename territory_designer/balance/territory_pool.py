@@ -147,19 +147,21 @@ class TerritoryPool:
         pieces = connected_components(sub, directed=False)[0]
         return pieces == np.unique(graph.components[members]).size
 
-    def best_cover(self, seconds: float) -> np.ndarray | None:
-        """Labels of the best exact cover by ``k`` pooled territories (None: none found
-        within ``seconds``)."""
-        p, m = self.problem, len(self.units)
+    def best_cover(self, seconds: float, columns: Sequence[int] | None = None) -> np.ndarray | None:
+        """Labels of the best exact cover by ``k`` pooled territories, or by the pooled
+        territories ``columns`` only (sorted; None: none found within ``seconds``)."""
+        p = self.problem
+        cols = np.arange(len(self.units)) if columns is None else np.asarray(columns)
+        m = cols.size
         if m < p.k:
             return None
-        rows = np.concatenate(self.units)
-        cols = np.repeat(np.arange(m), [u.size for u in self.units])
-        cover = sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(p.n, m))
+        rows = np.concatenate([self.units[c] for c in cols])
+        at = np.repeat(np.arange(m), [self.units[c].size for c in cols])
+        cover = sparse.csr_matrix((np.ones(rows.size), (rows, at)), shape=(p.n, m))
         a = sparse.vstack([cover, sparse.csr_matrix(np.ones((1, m)))]).tocsr()
         b = np.r_[np.ones(p.n), float(p.k)]
         res = milp(
-            -np.asarray(self.pp),
+            -np.asarray(self.pp)[cols],
             constraints=LinearConstraint(a, b, b),
             integrality=np.ones(m),
             bounds=Bounds(0, 1),
@@ -167,4 +169,4 @@ class TerritoryPool:
         )
         if res.x is None:
             return None
-        return self.labels_of(np.flatnonzero(res.x > 0.5).tolist())
+        return self.labels_of(cols[np.flatnonzero(res.x > 0.5)].tolist())
