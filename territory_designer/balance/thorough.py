@@ -251,7 +251,7 @@ def thorough_search(
                 found = _run(target, graph, search.runs, moves)
             else:  # plain starts: plans whose territories fit with the priced ones
                 found = moves.start(target, 1000 + search.runs, moves.visit)
-                pool.add(found)
+                pool.add(found)  # before ``finish`` reshapes it: both plans' territories
             if moves.finish is not None:
                 found = moves.finish(found)
             search.offer(found)
