@@ -30,6 +30,10 @@ from territory_designer.balance.problem import BalanceProblem
 Moves = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 FOUR_PI = 4.0 * np.pi
+#: Layers of more units balance with several moves per territory per round
+#: (:mod:`territory_designer.balance.batch_moves`) in the phases without hard bounds; no
+#: bench instance, nor any layer up to this size, is affected.
+BATCH_MOVES_UNITS = 100_000
 
 
 @dataclass
@@ -57,6 +61,7 @@ class SearchState:
         self.tabu_until = np.zeros(problem.n, dtype=np.int64)
         self.round = 0
         self.journal: list[tuple[int, int]] = []  # (unit, territory it left) per move
+        self.row_flows: np.ndarray | None = None  # see score_moves
         # Every unit may join every territory (one group, none closed, no distance limit
         # or rule): candidates skip problem.allowed, a few passes over every move a round.
         groups = np.r_[problem.groups, problem.territory_group]
@@ -244,6 +249,7 @@ def score_moves(
     ta = p.targets[a]
     if obj.flow:
         f = flows(state, a, b)
+        state.row_flows = f  # the flow wanted between each row's pair
         gain = (f - np.abs(f - w)) / ta
         delta = np.where(gain > 1e-9, -gain, np.inf)
     if not obj.flow or obj.hard:
@@ -298,6 +304,10 @@ def run_round(
     moves = (u, b, s_own, s_to)
     if force:
         return _kick(state, moves, delta, tabu)
+    if state.p.n > BATCH_MOVES_UNITS and not obj.hard:
+        from territory_designer.balance.batch_moves import batch_moves
+
+        return batch_moves(state, moves, delta, obj, tabu, eps)
     return _best_moves(state, moves, delta, tabu, eps)
 
 

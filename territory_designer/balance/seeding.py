@@ -47,8 +47,12 @@ N_DIRECTIONS = 12
 START_KIND = "power"  # odd starts: capacitated k-means cells (Hess et al. 1965)
 TREE_MAX_UNITS = 5000  # larger groups are cut by straight lines (faster)
 #: Straight cuts of groups larger than this find the weighted split without sorting all
-#: units (:func:`_weighted_prefix`); the bench instances (at most 29,380 units) never reach it.
+#: units (:func:`weighted_prefix`); the bench instances (at most 29,380 units) never reach it.
 SORT_MAX_UNITS = 40_000
+#: Groups of more units are cut into parts kept connected and balanced at every level
+#: (:func:`territory_designer.balance.connected_cuts.connected_bisect`); no bench instance
+#: is affected.
+CONNECTED_CUT_UNITS = 100_000
 
 
 def _best_cut(
@@ -69,7 +73,7 @@ def _best_cut(
         proj = xy @ np.array([np.cos(theta), np.sin(theta)])
         goal = share * total
         if n > SORT_MAX_UNITS:
-            first = _weighted_prefix(proj, w, goal)
+            first = weighted_prefix(proj, w, goal)
         else:
             order = np.argsort(proj, kind="stable")
             first = np.zeros(n, dtype=bool)
@@ -90,7 +94,7 @@ def _prefix_length(cum: np.ndarray, goal: float) -> int:
     return int(np.clip(i, 0, n - 2))
 
 
-def _weighted_prefix(proj: np.ndarray, w: np.ndarray, goal: float, bins: int = 4096) -> np.ndarray:
+def weighted_prefix(proj: np.ndarray, w: np.ndarray, goal: float, bins: int = 4096) -> np.ndarray:
     """Mask of the units whose projections come first, up to the prefix weight closest to
     ``goal``: the sorted cut of :func:`_best_cut` without sorting every unit.
 
@@ -264,7 +268,10 @@ def _cut_group(
     """Index into ``terr`` of each of ``units`` (one group, no home bases): tree cuts,
     capacitated k-means cells or straight cuts, by layer size and restart."""
     # Locked units already carry part of some territories' targets.
-    fixed = np.array([problem.weight[problem.locked == t].sum() for t in terr])
+    if (problem.locked >= 0).any():
+        fixed = np.array([problem.weight[problem.locked == t].sum() for t in terr])
+    else:  # one pass per territory over a million units is most of a second
+        fixed = np.zeros(terr.size)
     targets = np.maximum(problem.targets[terr] - fixed, 1e-9 * problem.targets[terr])
     if START_KIND == "power" and start % 2 == 1 and units.size <= TREE_MAX_UNITS:
         return power_partition(problem.xy[units], problem.weight[units], targets, rng)
@@ -275,7 +282,13 @@ def _cut_group(
     local = np.full(problem.n, -1, dtype=np.int64)
     local[units] = np.arange(units.size)
     inside = (local[graph.ei] >= 0) & (local[graph.ej] >= 0)
-    return bisect(
+    if units.size > CONNECTED_CUT_UNITS:
+        from territory_designer.balance.connected_cuts import connected_bisect
+
+        cut = connected_bisect
+    else:
+        cut = bisect
+    return cut(
         problem.xy[units],
         problem.weight[units],
         targets,

@@ -93,6 +93,10 @@ class ReportData:
     crs: object
     extent: float
     colors: dict[int, str] = field(default_factory=dict)
+    #: The display levels were simplified polygon by polygon (layers over
+    #: :data:`~territory_designer.core.units.LARGE_LAYER_UNITS` units): neighbours part, so
+    #: territories are dissolved from ``geometry`` instead (:meth:`shapes`).
+    lod_parts_neighbours: bool = False
     #: The balance criterion as stated in reports (with the plan's tolerance when built).
     criterion: str = ""
     _shapes: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
@@ -158,11 +162,34 @@ class ReportData:
         return rows
 
     def shapes(self, detail: str = "coarse") -> dict[int, object]:
-        """Dissolved territory polygons by code (``coarse`` or ``fine`` display detail)."""
+        """Dissolved territory polygons by code (``coarse`` or ``fine`` display detail).
+
+        The units' display level of that detail is dissolved, except on layers whose
+        levels part neighbours (:attr:`lod_parts_neighbours`): dissolving those would
+        leave a sliver or a speck at every unit edge (measured on 29,380 ZIP areas
+        simplified that way, 20 territories: 7,177 pieces and 5,725 holes instead of 81
+        and 25), so the exact polygons are dissolved and the territories are then
+        simplified together, as a coverage, to the level's tolerance.
+        """
         if detail not in self._shapes:
-            geoms = self.lod[0] if detail == "coarse" else self.lod[1]
-            self._shapes[detail] = dissolve(geoms, self.assignment, list(self.colors))
+            if self.lod_parts_neighbours:
+                self._shapes[detail] = self._simplified_exact_shapes(detail)
+            else:
+                geoms = self.lod[0] if detail == "coarse" else self.lod[1]
+                self._shapes[detail] = dissolve(geoms, self.assignment, list(self.colors))
         return self._shapes[detail]
+
+    def _simplified_exact_shapes(self, detail: str) -> dict[int, object]:
+        """Territories dissolved from the exact polygons, simplified to ``detail``."""
+        from territory_designer.core.units import LOD_FRACTIONS, simplify_coverage
+
+        if "exact" not in self._shapes:
+            self._shapes["exact"] = dissolve(self.geometry, self.assignment, list(self.colors))
+        exact = self._shapes["exact"]
+        fraction = LOD_FRACTIONS[0 if detail == "coarse" else 1]
+        shapes = np.empty(len(exact), dtype=object)
+        shapes[:] = list(exact.values())
+        return dict(zip(exact, simplify_coverage(shapes, self.extent * fraction), strict=True))
 
 
 def dissolve(geoms: np.ndarray, assignment: np.ndarray, codes: list[int]) -> dict[int, object]:
@@ -328,6 +355,7 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
         account_xy=project.accounts.xy if len(table) else np.zeros((0, 2)),
         geometry=units.geometry,
         lod=units.lod,
+        lod_parts_neighbours=units.overview_lod == 1,
         crs=units.crs,
         extent=units.extent,
         colors={c: t.color for c, t in plan.territories.items()},

@@ -262,7 +262,7 @@ def test_flows_from_distinct_pairs_equal_flows_from_every_move():
 
 
 def test_straight_cut_without_a_full_sort_takes_the_same_prefix():
-    from territory_designer.balance.seeding import _prefix_length, _weighted_prefix
+    from territory_designer.balance.seeding import _prefix_length, weighted_prefix
 
     rng = np.random.default_rng(4)
     for n in (50, 5000, 120_000):
@@ -273,7 +273,7 @@ def test_straight_cut_without_a_full_sort_takes_the_same_prefix():
             order = np.argsort(proj, kind="stable")
             want = np.zeros(n, dtype=bool)
             want[order[: _prefix_length(np.cumsum(w[order]), goal) + 1]] = True
-            got = _weighted_prefix(proj, w, goal)
+            got = weighted_prefix(proj, w, goal)
             assert 1 <= got.sum() <= n - 1
             # The same units, but for a tie of sums that differ in the last bits.
             assert np.count_nonzero(got != want) <= 1
