@@ -53,6 +53,7 @@ from territory_designer.balance.recom import (
 from territory_designer.balance.seeding import initial_partition
 from territory_designer.balance.thorough import (
     Moves,
+    OutOfTimeError,
     PlanFigures,
     RunEffort,
     RunFeedback,
@@ -338,11 +339,15 @@ def build_partition(
         best, note, stopped = found.labels, found.note, found.stopped
         starts += found.runs
         if c > 0 and not stopped and best is not usual:
-            # The max-min pass again, kept only when it costs no mean compactness.
-            lifted = _lift_again(problem, graph, best, feedback)
+            # The max-min pass again, kept only when it costs no mean compactness; it
+            # stops at the deadline too (the plan in hand is then kept).
+            try:
+                lifted = _lift_again(problem, graph, best, RunFeedback(feedback, deadline))
+            except OutOfTimeError:
+                lifted = best
             after = PlanFigures.of(problem, graph, lifted)
             if after.rank() <= PlanFigures.of(problem, graph, best).rank() and (
-                after.not_worse_than(PlanFigures.of(problem, graph, usual))
+                after.not_worse_than(PlanFigures.of(problem, graph, usual), found.band)
             ):
                 best = lifted
     elif deadline is not None:

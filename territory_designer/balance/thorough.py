@@ -23,16 +23,17 @@ On small layers of coarse units (:func:`territory_designer.balance.columns.price
 most 400 units, 15 per territory, such as counties) the pool is first filled by *column
 generation* (:mod:`territory_designer.balance.columns`): compact territories of positive
 reduced cost against the set-partitioning LP, found by beam search. They fit together
-badly on their own, so the runs there are plain starts of the usual build, whose
-territories (and those their merge-split descent meets) fill the gaps; after each one the
-best cover by the priced territories of least reduced cost and all the runs' territories is
-solved exactly. NC counties k = 10: the LP estimate is about 0.43 and one start's
-territories bring the best cover from 0.374 to 0.41-0.417 (which start decides; a
-depth-first search bounded by reduced costs confirms no better cover in the pool).
+badly on their own, so the runs there are *seeded starts*
+(:mod:`territory_designer.balance.seeded`: disjoint territories of high LP value kept, the
+rest cut and brought into the band), whose territories fill the gaps; after each one the
+best cover by the priced territories of least reduced cost and all the runs' territories
+is solved exactly. NC counties k = 10: the LP estimate is about 0.43, the covers found in
+10 s 0.39-0.41 (0.425 for some seeds), depending on which seeded starts reach the band.
 
 A candidate replaces the plan in hand only when it ranks better (excess over the
 tolerance, then mean Polsby-Popper), is no less balanced than the usual build's plan
-(runs aim at its largest deviation, and the pool only takes territories inside it), and
+(runs aim at its largest deviation, and the pool only takes territories inside it; where
+territories are priced, the tolerance instead), and
 keeps every territory at least :data:`WORST_SHARE` (60 %) of the usual plan's least
 compact score. Thorough mode thus trades the least compact territory, within that rule,
 for the mean: on NC counties k = 10 the best mean is about 0.41 (LP estimate) if the worst
@@ -65,6 +66,7 @@ from territory_designer.balance.recom import (
     repair_balance,
     tighten,
 )
+from territory_designer.balance.seeded import NOISE, SEEDED, seeded_start
 from territory_designer.balance.territory_pool import TerritoryPool, applies
 from territory_designer.core.errors import CanceledError
 from territory_designer.core.feedback import Feedback
@@ -82,8 +84,8 @@ POLISH_MARGIN = 0.3
 WORST_SHARE = 0.6
 #: Most rounds of column generation (LP and pricing) before the first run.
 COLUMN_ROUNDS = 30
-#: A plain start is expected to take the first run's estimate divided by this.
-PLAIN_START_SHARE = 3.0
+#: A seeded start's merge-split descent draws the runs' trees divided by this.
+SEEDED_TREES_SHARE = 10
 #: Share of the time left that column generation may take before the first run.
 COLUMN_SHARE = 0.35
 
@@ -113,11 +115,12 @@ class PlanFigures:
         """Sort key: excess over the tolerance, then higher mean PP."""
         return (self.excess, -self.mean_pp)
 
-    def not_worse_than(self, usual: PlanFigures) -> bool:
-        """No larger deviation (beyond the tolerance's rounding) than ``usual`` and no
-        territory less compact than :data:`WORST_SHARE` of ``usual``'s least compact."""
+    def not_worse_than(self, usual: PlanFigures, tolerance: float = 0.0) -> bool:
+        """No larger deviation than ``usual``'s or the ``tolerance`` (whichever is
+        larger, beyond rounding) and no territory less compact than :data:`WORST_SHARE`
+        of ``usual``'s least compact."""
         return (
-            self.max_dev <= usual.max_dev + 1e-9
+            self.max_dev <= max(usual.max_dev, tolerance) + 1e-9
             and self.min_pp >= WORST_SHARE * usual.min_pp - 1e-9
         )
 
@@ -130,6 +133,7 @@ class ThoroughResult:
     runs: int
     note: str
     stopped: bool = False  # cancelled by the user (the best plan so far is kept)
+    band: float = 0.0  # deviation plans may reach beyond the usual one's (ThoroughSearch)
 
 
 @dataclass(frozen=True)
@@ -206,10 +210,13 @@ def thorough_search(
     -------
     ThoroughResult
     """
-    search = ThoroughSearch(problem, graph, best)
+    whole = applies(problem) and priced(problem)
+    search = ThoroughSearch(problem, graph, best, whole)
     # Runs aim at the usual plan's deviation when it is inside the tolerance, so their
-    # plans are never less balanced than it.
-    usual_dev = search.usual.max_dev
+    # plans are never less balanced than it; on small layers of coarse units (priced
+    # territories) they may use the whole tolerance (NC counties k = 10, seed 1: the LP
+    # estimate is 0.433 inside 2 %, 0.426 inside the usual plan's 1.82 %).
+    usual_dev = max(search.usual.max_dev, search.band)
     target = with_tolerance(problem, min(float(problem.tolerance), usual_dev + 1e-9))
     pool = None
     if applies(problem):
@@ -229,13 +236,16 @@ def thorough_search(
             feedback.set_progress(96, "Searching further (thorough mode): pricing territories")
             columns.generate(COLUMN_ROUNDS, until)
             search.priced = len(pool) - len(pool.planned)
+            # The best cover by the priced territories and the usual plan's (0.1 s).
+            _recombine(search, pool, target, graph, moves, deadline, columns)
         except CanceledError:
             stopped = True
         except OutOfTimeError:
             pass
-        # A plain start is one of the usual build's starts, not a continuation run.
-        slowest = first_estimate / PLAIN_START_SHARE
-    while not stopped and (runs is None or search.runs < runs):
+        # Seeded starts are short: the first one tells how long they take.
+        slowest = 0.0
+    tried = 0
+    while not stopped and (runs is None or tried < runs):
         now = time.perf_counter()
         if deadline is None and runs is None:
             break
@@ -244,15 +254,32 @@ def thorough_search(
         if feedback.is_canceled():
             stopped = True
             break
-        done = search.runs / runs if runs else (now - t_begin) / max(deadline - t_begin, 1e-9)
+        done = tried / runs if runs else (now - t_begin) / max(deadline - t_begin, 1e-9)
         feedback.set_progress(96 + 3 * min(done, 1.0), "Searching further (thorough mode)")
+        tried += 1
         try:
             if columns is None:
                 found = _run(target, graph, search.runs, moves)
-            else:  # plain starts: plans whose territories fit with the priced ones
-                found = moves.start(target, 1000 + search.runs, moves.visit)
-                pool.add(found)  # before ``finish`` reshapes it: both plans' territories
-            if moves.finish is not None:
+            else:  # a start seeded from the LP: territories that fit with the priced ones
+                rng = np.random.default_rng((problem.seed, 7, tried))
+                chosen = columns.packing(rng, SEEDED, NOISE)
+                found = seeded_start(
+                    target,
+                    graph,
+                    pool,
+                    chosen,
+                    moves.effort.trees // SEEDED_TREES_SHARE,
+                    (problem.seed, 7, tried),
+                    moves.check,
+                    moves.visit,
+                    moves.floor,
+                )
+                if found is None:  # a start all the same (the runs count starts)
+                    search.runs += 1
+                    search.failed += 1
+                    slowest = max(slowest, time.perf_counter() - now)
+                    continue
+            if moves.finish is not None and columns is None:
                 found = moves.finish(found)
             search.offer(found)
             if pool is not None:
@@ -269,7 +296,7 @@ def thorough_search(
     note = search.note(time.perf_counter() - t_begin)
     if stopped:
         note += " Stopped by the user: the best plan found so far is kept."
-    return ThoroughResult(search.best, search.runs, note, stopped)
+    return ThoroughResult(search.best, search.runs, note, stopped, search.band)
 
 
 class OutOfTimeError(Exception):
@@ -384,21 +411,28 @@ def _polish_best(
 class ThoroughSearch:
     """The plan in hand and the usual build's figures it must not fall below."""
 
-    def __init__(self, problem: BalanceProblem, graph: Graph, usual: np.ndarray) -> None:
+    def __init__(
+        self, problem: BalanceProblem, graph: Graph, usual: np.ndarray, whole: bool = False
+    ) -> None:
         self.problem, self.graph = problem, graph
+        #: Deviation a plan may reach even beyond the usual plan's: the tolerance when
+        #: ``whole`` (the whole band may be used), else none.
+        self.band = float(problem.tolerance) if whole else 0.0
         self.usual = PlanFigures.of(problem, graph, usual)
         self.best, self.best_figures = usual, self.usual
         self.runs = 0
         self.improved = 0
         self.recombined = 0  # improvements by recombination
         self.priced = 0  # territories priced by column generation (0: none)
+        self.failed = 0  # seeded starts whose rest could not be brought into the band
 
     def offer(self, labels: np.ndarray, recombined: bool = False) -> bool:
         """Count a run's plan (not a ``recombined`` one) and keep it when it is better
         (see the module docstring)."""
         self.runs += not recombined
         figures = PlanFigures.of(self.problem, self.graph, labels)
-        if figures.rank() < self.best_figures.rank() and figures.not_worse_than(self.usual):
+        better = figures.rank() < self.best_figures.rank()
+        if better and figures.not_worse_than(self.usual, self.band):
             self.best, self.best_figures = labels, figures
             self.improved += 1
             self.recombined += recombined
@@ -409,7 +443,8 @@ class ThoroughSearch:
         """What the extra time bought, as a sentence."""
         first, last = self.usual, self.best_figures
         runs = (
-            f"recombined with {self.priced:,} priced territories"
+            f"seeded from the LP over {self.priced:,} priced territories"
+            + (f", {self.failed} not brought into the band" if self.failed else "")
             if self.priced
             else "most of them narrowing a wider band"
         )
