@@ -107,7 +107,8 @@ def _settle(
     along their boundary (:func:`_give`) and the pieces this cuts off follow. ``goal`` is
     the first side's wanted weight and a part's target: when the side still misses its
     goal by more than :data:`GIVE_UP` of a part's target (a cut across the teeth of a
-    comb), the straight cut is kept as it was, stray pieces and all.
+    comb), the straight cut is kept as it was, stray pieces and all; so it is if a side
+    were left empty.
 
     Returns
     -------
@@ -127,7 +128,8 @@ def _settle(
         if abs(tried_miss) >= abs(miss):
             break
         first, piece, miss = tried, tried_piece, tried_miss
-    if abs(miss) > GIVE_UP * part and abs(miss) > abs(goal - float(w[raw].sum())):
+    far = abs(miss) > GIVE_UP * part and abs(miss) > abs(goal - float(w[raw].sum()))
+    if far or first.all() or not first.any():  # (a side left empty: never seen)
         return raw, _pieces(raw.size, edges[0], edges[1], raw)
     return first, piece
 
