@@ -27,7 +27,7 @@ start (highspy, tried). Beam-search columns fit together badly: the LP reaches a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -220,16 +220,20 @@ class ColumnGeneration:
                 break
         return self.solve_lp()
 
-    def packing(self, rng: np.random.Generator, most: int, noise: float) -> list[int]:
-        """Up to ``most`` disjoint columns of the last LP solution, taken by value (plus
-        uniform ``noise``), each only if what it leaves uncovered can still be cut into
-        territories: every piece of the rest weighs a whole number of targets within
-        the band (:func:`residual_fits`)."""
+    def packing(
+        self, rng: np.random.Generator, most: int, noise: float, keep: Sequence[int] = ()
+    ) -> list[int]:
+        """The columns ``keep`` (disjoint) and then, up to ``most`` in all, disjoint columns
+        of the last LP solution, taken by value (plus uniform ``noise``), each only if
+        what it leaves uncovered can still be cut into territories: every piece of the
+        rest weighs a whole number of targets within the band (:func:`residual_fits`)."""
         pool = self.pool
         support = np.flatnonzero(self.x > 1e-6)
         order = support[np.argsort(-(self.x[support] + noise * rng.random(support.size)))]
         used = np.zeros(self.n, dtype=bool)
-        chosen: list[int] = []
+        chosen = [int(c) for c in keep]
+        for c in chosen:
+            used[pool.units[c]] = True
         for c in order.tolist():
             units = pool.units[c]
             if used[units].any():
@@ -244,12 +248,12 @@ class ColumnGeneration:
         return chosen
 
     def restricted_cover(
-        self, extra: list[int], seconds: float, size: int = RESTRICTED_COLUMNS
+        self, extra: list[int], seconds: float, size: int | None = None
     ) -> np.ndarray | None:
         """Labels of the best exact cover by the ``size`` columns of least reduced cost and
         the columns ``extra`` and of plans (None: none found within ``seconds``)."""
         pool = self.pool
         rc = self.reduced_costs()
-        best = np.argsort(-rc, kind="stable")[:size]
+        best = np.argsort(-rc, kind="stable")[: RESTRICTED_COLUMNS if size is None else size]
         cols = np.unique(np.r_[best, np.asarray(extra + pool.planned, dtype=np.int64)])
         return pool.best_cover(seconds, cols)

@@ -42,8 +42,9 @@ from territory_designer.balance.treecut import tree_partition
 #: Most LP columns a seeded start keeps (NC counties k = 10: six of ten territories; with
 #: four or five the rest is harder to bring into the band and the plans are no better).
 SEEDED = 6
-#: Noise added to the LP values when the columns are picked (values lie in 0-1).
-NOISE = 0.3
+#: Noise added to the LP values when the columns are picked (values lie in 0-1; see
+#: :data:`territory_designer.balance.thorough.INTENSIFY` for the measured effect).
+NOISE = 1.0
 #: Balance repairs (neighbourhood rebuilds) a seeded start may try per band step.
 REPAIRS = 6
 #: Band widths (multiples of the tolerance) the rest is cut in and then narrowed through,
