@@ -108,3 +108,20 @@ def test_batch_rounds_keep_exact_sums_and_connected_territories(monkeypatch):
     monkeypatch.setattr(local_search, "BATCH_MOVES_UNITS", 10**9)
     single = SearchState(problem, graph, labels)
     assert sum(rounds) < sum(optimise(single, obj, 400) for obj in (flow, penalty))
+
+
+def test_a_layer_in_several_parts_is_cut_without_stray_pieces():
+    # Two combs with no edge between them and a lone unit: each part is one piece in
+    # every part of the layer it touches, none is empty, all near their targets.
+    xy, w, ei, ej, elen = _comb(tooth=20, gap=4)
+    n = w.size
+    xy2 = np.r_[xy, xy + [200_000.0, 0.0], [[500_000.0, 0.0]]]
+    w2 = np.r_[w, w, 3.0]
+    ei2, ej2, el2 = np.r_[ei, ei + n], np.r_[ej, ej + n], np.r_[elen, elen]
+    graph = Graph(w2.size, ei2, ej2, el2)
+    for k in (2, 7, 20):
+        targets = np.full(k, w2.sum() / k)
+        got = connected_bisect(xy2, w2, targets, ei2, ej2, el2, np.random.default_rng(k))
+        n_pieces, n_comps = piece_counts(graph, got)
+        assert (n_pieces == n_comps).all() and n_pieces.size == k
+        assert np.abs(np.bincount(got, weights=w2, minlength=k) / targets - 1).max() < 0.01
