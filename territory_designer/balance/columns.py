@@ -32,9 +32,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
-from scipy.sparse.csgraph import connected_components
 
-from territory_designer.balance.graph import Graph
+from territory_designer.balance.graph import Graph, free_pieces
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.territory_pool import FOUR_PI, TerritoryPool
 
@@ -63,18 +62,9 @@ def residual_fits(pool: TerritoryPool, used: np.ndarray) -> bool:
     """Whether the units not ``used`` could still make territories of ``pool``'s band: each
     connected piece of them weighs a whole number of targets, each within the band."""
     p = pool.problem
-    rest = np.flatnonzero(~used)
-    if rest.size == 0:
+    if used.all():
         return True
-    free = ~used
-    inside = free[p.ei] & free[p.ej]
-    local = np.full(p.n, -1, dtype=np.int64)
-    local[rest] = np.arange(rest.size)
-    graph = sparse.coo_matrix(
-        (np.ones(int(inside.sum())), (local[p.ei[inside]], local[p.ej[inside]])),
-        shape=(rest.size, rest.size),
-    )
-    count, piece = connected_components(graph, directed=False)
+    rest, count, piece = free_pieces(p.n, p.ei, p.ej, ~used)
     weight = np.bincount(piece, weights=p.weight[rest], minlength=count)
     target = float(p.targets[0])
     parts = np.maximum(np.round(weight / target), 1.0)

@@ -125,6 +125,29 @@ def pieces(graph: Graph, labels: np.ndarray) -> np.ndarray:
     return connected_components(a, directed=False)[1]
 
 
+def free_pieces(
+    n: int, ei: np.ndarray, ej: np.ndarray, free: np.ndarray
+) -> tuple[np.ndarray, int, np.ndarray]:
+    """Connected pieces of the units marked ``free`` (edges between two free units only).
+
+    Returns
+    -------
+    (rest, count, piece)
+        The free units' indices, the number of pieces and each free unit's piece id
+        (aligned with ``rest``).
+    """
+    rest = np.flatnonzero(free)
+    inside = free[ei] & free[ej]
+    local = np.full(n, -1, dtype=np.int64)
+    local[rest] = np.arange(rest.size)
+    edges = sparse.coo_matrix(
+        (np.ones(int(inside.sum())), (local[ei[inside]], local[ej[inside]])),
+        shape=(rest.size, rest.size),
+    )
+    count, piece = connected_components(edges, directed=False)
+    return rest, int(count), piece
+
+
 def piece_counts(graph: Graph, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per territory code (index): its pieces, and the graph components it touches."""
     k = int(labels.max(initial=-1)) + 1

@@ -24,10 +24,8 @@ import copy
 from collections.abc import Callable
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
-from territory_designer.balance.graph import Graph
+from territory_designer.balance.graph import Graph, free_pieces
 from territory_designer.balance.problem import BalanceProblem
 from territory_designer.balance.recom import (
     Visit,
@@ -135,16 +133,7 @@ def _cut_rest(
     """``labels`` with its unlabelled units cut into territories ``first..k-1``: each
     connected piece of them into as many territories as its weight holds targets (None
     when the counts do not add up to ``k``)."""
-    rest = np.flatnonzero(labels < 0)
-    free = labels < 0
-    inside = free[problem.ei] & free[problem.ej]
-    local = np.full(problem.n, -1, dtype=np.int64)
-    local[rest] = np.arange(rest.size)
-    edges = sparse.coo_matrix(
-        (np.ones(int(inside.sum())), (local[problem.ei[inside]], local[problem.ej[inside]])),
-        shape=(rest.size, rest.size),
-    )
-    count, piece = connected_components(edges, directed=False)
+    rest, count, piece = free_pieces(problem.n, problem.ei, problem.ej, labels < 0)
     target = float(problem.targets[0])
     out, nxt = labels.copy(), first
     for i in range(count):
