@@ -7,12 +7,12 @@ each into a neighbouring territory: on a million-unit layer of the lower 48 stat
 (k = 800) that put 55 territories out of a 5 % band, one at +83 %, and balancing them
 again by boundary moves cost most of the engine's time and much of its compactness.
 
-Here the whole recursion is cut level by level, and after each level every stray piece (a
-part of one side cut off from that side's heaviest piece inside the group) goes to the
-other side; the line is then moved, with those units held where they now are, until the
-side's weight meets its share again. The parts come out connected and balanced to within
-a small fraction of a territory. Each level costs one or two connected-component passes
-over the graph.
+Here each group's cut is settled before its sides are cut in turn (depth first): every
+stray piece (a part of one side cut off from that side's heaviest piece inside the group)
+goes to the other side, and then the heavier side gives the lighter one what it lacks,
+ring by ring along their boundary, the pieces this cuts off following. The parts come out
+connected and balanced to within a small fraction of a territory. A cut costs a few to a
+few dozen connected-component passes over its group's edges.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from scipy.sparse.csgraph import connected_components
 
 from territory_designer.balance.seeding import N_DIRECTIONS, weighted_prefix
 
-#: Most passes per cut that move stray pieces, and that move units along the boundary.
+#: Most passes per cut that move stray pieces (:func:`_connect`), and most rounds of
+#: giving units along the boundary (:func:`_give`, each of which takes as many rings of
+#: boundary units as the weight it moves needs).
 MOST_PASSES = 30
-#: A settled cut whose side misses its goal by more than this share of a part's target
-#: is dropped for the plain straight cut.
+#: A settled cut whose side misses its goal by more than this share of a part's target,
+#: and by more than the plain straight cut does, is dropped for the straight cut.
 GIVE_UP = 0.25
 
 
@@ -97,25 +99,25 @@ def _settle(
     edges: tuple[np.ndarray, np.ndarray],
     comp: np.ndarray,
     first: np.ndarray,
-    goal: tuple[float, float],
+    goals: tuple[float, float],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Make both sides of one group's cut connected and bring the first side's weight
     back towards its goal.
 
     Stray pieces join the other side (:func:`_connect`); then, while that brings the
     first side closer to its goal, the heavier side gives the lighter one what it lacks
-    along their boundary (:func:`_give`) and the pieces this cuts off follow. ``goal`` is
-    the first side's wanted weight and a part's target: when the side still misses its
-    goal by more than :data:`GIVE_UP` of a part's target (a cut across the teeth of a
-    comb), the straight cut is kept as it was, stray pieces and all; so it is if a side
-    were left empty.
+    along their boundary (:func:`_give`) and the pieces this cuts off follow. ``goals``
+    are the first side's wanted weight and a part's target: when the side still misses
+    its goal by more than :data:`GIVE_UP` of a part's target and by more than the
+    straight cut did (a cut across the teeth of a comb), the straight cut is kept as it
+    was, stray pieces and all; so it is if a side were left empty.
 
     Returns
     -------
     (first, piece)
         The settled cut (True: first side) and the connected piece of each unit.
     """
-    goal, part = goal
+    goal, part = goals
     raw = first.copy()
     piece = _connect(first, comp, w, edges)
     miss = goal - float(w[first].sum())
@@ -145,6 +147,8 @@ def _give(
     light) ring by ring from their boundary, the last ring's units nearest the lighter
     side along the cut's direction first, up to the weight closest to ``miss``.
     Returns whether any unit moved."""
+    if miss == 0:
+        return False
     li, lj = edges
     light = miss > 0
     need = abs(miss)
@@ -222,8 +226,8 @@ def connected_bisect(
         share = targets[parts[:h]].sum() / targets[parts].sum()
         angle0 = float(rng.uniform(0, np.pi / N_DIRECTIONS))
         first, proj = _straight_cut(x, y, gw, share, (li, lj, el), angle0)
-        goal = (share * gw.sum(), float(targets[parts].mean()))
-        first, piece = _settle(proj, gw, (li, lj), comp, first, goal)
+        goals = (share * gw.sum(), float(targets[parts].mean()))
+        first, piece = _settle(proj, gw, (li, lj), comp, first, goals)
         same = first[li] == first[lj]
         for side, part in ((first, parts[:h]), (~first, parts[h:])):
             keep = same & side[li]

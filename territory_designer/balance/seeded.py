@@ -43,6 +43,11 @@ SEEDED = 6
 #: Noise added to the LP values when the columns are picked (values lie in 0-1; see
 #: :data:`territory_designer.balance.thorough.INTENSIFY` for the measured effect).
 NOISE = 1.0
+#: Spanning trees per split and most redone splits when the rest of a seeded start is cut
+#: (:func:`~territory_designer.balance.treecut.tree_partition`; fewer than its defaults:
+#: a start that fails is cheaper to replace than to rescue).
+REST_TREES = 8
+REST_SPLITS = 12
 #: Balance repairs (neighbourhood rebuilds) a seeded start may try per band step.
 REPAIRS = 6
 #: Band widths (multiples of the tolerance) the rest is cut in and then narrowed through,
@@ -146,7 +151,7 @@ def _cut_rest(
             out[units] = nxt
         else:
             part = tree_partition(
-                problem, graph, units, terr, problem.targets[terr], rng, trees=8, max_splits=12
+                problem, graph, units, terr, problem.targets[terr], rng, REST_TREES, REST_SPLITS
             )
             if part is None:
                 return None

@@ -27,8 +27,9 @@ badly on their own, so the runs there are *seeded starts*
 (:mod:`territory_designer.balance.seeded`: disjoint territories of high LP value kept, the
 rest cut and brought into the band), whose territories fill the gaps; after each one the
 best cover by the priced territories of least reduced cost and all the runs' territories
-is solved exactly. NC counties k = 10: the LP estimate is about 0.43, the covers found in
-10 s 0.39-0.41 (0.425 for some seeds), depending on which seeded starts reach the band.
+is solved exactly. NC counties k = 10: the LP estimate is about 0.43; in 10 s the bench's
+problem reaches 0.4248 (the best plan known), other seeds 0.38-0.425 (0.408 on average),
+depending on which seeded starts reach the band.
 
 A candidate replaces the plan in hand only when it ranks better (excess over the
 tolerance, then mean Polsby-Popper), is no less balanced than the usual build's plan

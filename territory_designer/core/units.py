@@ -209,10 +209,12 @@ class UnitLayer:
         """The display level drawn zoomed out: 0 (coarse), or 1 (fine) for layers over
         :data:`LARGE_LAYER_UNITS` units.
 
-        Their coarse level is simplified polygon by polygon (:func:`simplify_coverage`), so
-        neighbours part by up to its tolerance: territory borders traced along shared
-        edges would run along every unit (a map drawn black) and fills would show specks
-        of background. Their fine level keeps neighbours together.
+        Their levels are simplified polygon by polygon (:func:`simplify_coverage`), so
+        neighbours part by up to a level's tolerance: at the coarse level's, territory
+        borders traced along shared edges would run along every unit (a map drawn black)
+        and fills would show specks of background. The fine level's tolerance is ten
+        times smaller, under a pixel at the zooms it is drawn at (and a layer whose unit
+        edges are all longer than that keeps its polygons as they are).
         """
         return 1 if len(self) > LARGE_LAYER_UNITS else 0
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from territory_designer.core import units as unit_layer
 from territory_designer.core.account_territories import account_codes, territory_attribute
 from territory_designer.core.formatting import field_label
 from territory_designer.core.metrics import PlanSummary
@@ -93,9 +94,9 @@ class ReportData:
     crs: object
     extent: float
     colors: dict[int, str] = field(default_factory=dict)
-    #: The display levels were simplified polygon by polygon (layers over
-    #: :data:`~territory_designer.core.units.LARGE_LAYER_UNITS` units): neighbours part, so
-    #: territories are dissolved from ``geometry`` instead (:meth:`shapes`).
+    #: The display levels may part neighbours: layers over
+    #: :data:`~territory_designer.core.units.LARGE_LAYER_UNITS` units have them simplified
+    #: polygon by polygon, so territories are dissolved from ``geometry`` (:meth:`shapes`).
     lod_parts_neighbours: bool = False
     #: The balance criterion as stated in reports (with the plan's tolerance when built).
     criterion: str = ""
@@ -355,7 +356,7 @@ def build_report_data(project: Project, plan_name: str | None = None) -> ReportD
         account_xy=project.accounts.xy if len(table) else np.zeros((0, 2)),
         geometry=units.geometry,
         lod=units.lod,
-        lod_parts_neighbours=units.overview_lod == 1,
+        lod_parts_neighbours=len(units) > unit_layer.LARGE_LAYER_UNITS,
         crs=units.crs,
         extent=units.extent,
         colors={c: t.color for c, t in plan.territories.items()},
